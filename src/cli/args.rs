@@ -1,0 +1,164 @@
+//! The command line, as clap derive structs. Nothing here reaches the library:
+//! `cli::run` turns these into validated requests first.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  slacalc deadline --plan gold --priority major --opened \"2026-11-20 17:30\"
+  slacalc status --plan cloud --priority serious --opened 2026-11-20T09:00:00+01:00 --check
+  slacalc plans show otter-premium
+  slacalc deadline --plan paying --opened now --format json";
+
+/// SLA calculator: deadlines, status, quotas and credits from support-plan files.
+#[derive(Debug, Parser)]
+#[command(name = "slacalc", version, after_help = EXAMPLES, max_term_width = 100)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Load more plan files: a .toml file or a directory of them (repeatable;
+    /// SLACALC_PLANS takes paths joined with ':'). A plan id defined again overrides the embedded one.
+    #[arg(long = "plans", value_name = "PATH", global = true, env = "SLACALC_PLANS", value_delimiter = ':')]
+    pub plans: Vec<PathBuf>,
+    /// Fix "now" for reproducible runs (RFC 3339 or local time).
+    #[arg(long, value_name = "TIME", global = true, env = "SLACALC_NOW")]
+    pub now: Option<String>,
+    /// Read local input times in, and print times in, this IANA zone (default: the plan's).
+    #[arg(long, value_name = "ZONE", global = true)]
+    pub tz: Option<String>,
+    /// Print times in UTC.
+    #[arg(long, global = true)]
+    pub utc: bool,
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", global = true, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// One JSON object (per line in batch).
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// When is the first response due?
+    #[command(after_help = "\
+Examples:
+  slacalc deadline --plan gold --priority major --opened \"2026-11-20 17:30\"
+  slacalc deadline --plan otter-premium --priority critical --opened 2026-03-29T01:30:00+01:00 --format json
+  slacalc deadline --plan cirrus-paying --opened \"2026-11-20 10:00\" --pause \"2026-11-20 11:00/2026-11-23 10:00\" --explain")]
+    Deadline(DeadlineArgs),
+    /// How much of the SLA clock is used; is it breached?
+    #[command(after_help = "\
+Examples:
+  slacalc status --plan gold --priority major --opened \"2026-11-20 17:30\" --now \"2026-11-23 12:00\"
+  slacalc status --plan cloud --priority down --opened \"2026-11-20 09:00\" --responded \"2026-11-20 09:45\"
+  slacalc status --plan silver --priority minor --opened \"2026-11-16 09:00\" --check || echo breached")]
+    Status(StatusArgs),
+    /// List, show and compare plans.
+    #[command(subcommand)]
+    Plans(PlansCommand),
+    /// Validate plan files (all loaded plans when no file is given).
+    #[command(after_help = "\
+Examples:
+  slacalc check my-vendor.toml
+  slacalc --plans ./plans check")]
+    Check(CheckArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Example:\n  slacalc completions bash > ~/.local/share/bash-completion/completions/slacalc")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Which ticket.
+#[derive(Debug, Args)]
+pub struct TicketArgs {
+    /// Plan id or alias (case-insensitive).
+    #[arg(long, value_name = "PLAN")]
+    pub plan: String,
+    /// Priority name, alias or p1..pN (optional when the plan's target does not depend on it).
+    #[arg(long, value_name = "NAME")]
+    pub priority: Option<String>,
+    /// Stop the clock during FROM/TO (repeatable), e.g. waiting on the customer.
+    #[arg(long = "pause", value_name = "FROM/TO")]
+    pub pauses: Vec<String>,
+    /// Show each working window the clock ran through.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `deadline`
+#[derive(Debug, Args)]
+pub struct DeadlineArgs {
+    /// The ticket.
+    #[command(flatten)]
+    pub ticket: TicketArgs,
+    /// When the ticket was opened (default: now).
+    #[arg(long, value_name = "TIME", default_value = "now")]
+    pub opened: String,
+}
+
+/// `status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The ticket.
+    #[command(flatten)]
+    pub ticket: TicketArgs,
+    /// When the ticket was opened.
+    #[arg(long, value_name = "TIME")]
+    pub opened: String,
+    /// When the first response was sent, if it was.
+    #[arg(long, value_name = "TIME")]
+    pub responded: Option<String>,
+    /// Exit 1 when the ticket is breached or the response missed the deadline.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `plans …`
+#[derive(Debug, Subcommand)]
+pub enum PlansCommand {
+    /// One line per loaded plan, with where it came from.
+    List,
+    /// Everything about one plan: targets, calendar, quota, credits, entitlements.
+    Show {
+        /// Plan id or alias.
+        plan: String,
+    },
+    /// Several plans side by side.
+    Compare {
+        /// Plan ids or aliases (at least two).
+        #[arg(num_args = 2.., required = true)]
+        plans: Vec<String>,
+    },
+}
+
+/// `check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Plan files to validate (read after the embedded ones, so they may use
+    /// the shipped holiday sets).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}

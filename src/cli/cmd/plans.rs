@@ -1,0 +1,302 @@
+//! `slacalc plans list | show | compare`.
+
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+use slacalc::engine::{Calendar, HolidayRule, format_duration};
+use slacalc::plan::{Allowance, BelowThreshold, CreditRule, OutageRate, Plan, Provenance, Quota};
+
+use crate::cli::args::{Format, PlansCommand};
+use crate::cli::{Ctx, Output, render};
+
+/// Runs `plans …`.
+pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
+    let set = ctx.plans()?;
+    let text = match c {
+        PlansCommand::List => {
+            let rows: Vec<Value> = set
+                .plans()
+                .iter()
+                .map(|p| {
+                    json!({
+                        "id": p.id, "provider": p.provider, "name": p.name, "aliases": p.aliases,
+                        "calendar": p.calendar.calendar.id(), "priorities": p.priorities.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
+                        "origin": p.origin,
+                    })
+                })
+                .collect();
+            render::rows(ctx.format, &rows)
+        }
+        PlansCommand::Show { plan } => show(ctx.format, set.get(plan)?),
+        PlansCommand::Compare { plans } => {
+            let list: Vec<&Plan> = plans.iter().map(|n| set.get(n)).collect::<Result<_, _>>()?;
+            compare(ctx.format, &list)
+        }
+    };
+    Ok(Output { text, code: 0 })
+}
+
+/// `Mon–Fri 09:00-12:00, 14:00-18:00; Sat 10:00-12:00`: equal consecutive days folded.
+pub fn hours_summary(cal: &Calendar) -> String {
+    if cal.is_always() {
+        return "24x7".into();
+    }
+    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let week = cal.week();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < 7 {
+        let mut j = i;
+        while j + 1 < 7 && week[j + 1] == week[i] {
+            j += 1;
+        }
+        if !week[i].is_empty() {
+            let days = if i == j { names[i].to_string() } else { format!("{}–{}", names[i], names[j]) };
+            let w: Vec<String> = week[i].iter().map(ToString::to_string).collect();
+            parts.push(format!("{days} {}", w.join(", ")));
+        }
+        i = j + 1;
+    }
+    parts.join("; ")
+}
+
+fn prov(p: &Provenance) -> Value {
+    match p {
+        Provenance::Source(s) => json!({"source": s}),
+        Provenance::Assumed(a) => json!({"assumed": a}),
+    }
+}
+
+/// A figure with an "(assumed)" mark, for tables.
+fn marked(text: String, p: &Provenance) -> String {
+    if p.is_assumed() { format!("{text} (assumed)") } else { text }
+}
+
+fn quota_text(q: &Quota) -> String {
+    let unit = q.unit.as_str();
+    let amount = match &q.allowance {
+        Allowance::Unlimited => format!("unlimited {unit}"),
+        Allowance::PerContract => format!("{unit}: amount per contract (give --allowance)"),
+        Allowance::Fixed(m) => format!("{} {unit}", milli(*m)),
+        Allowance::Rate { amount_milli, per_cents, currency } => {
+            format!("{} {unit} per full {currency} {}", milli(*amount_milli), cents(*per_cents))
+        }
+    };
+    let mut s = format!("{amount} per {}", q.period.as_str());
+    if !q.excluded_kinds.is_empty() {
+        s.push_str(&format!("; not counted: {}", q.excluded_kinds.join(", ")));
+    }
+    marked(s, &q.allowance_provenance)
+}
+
+fn milli(m: i64) -> String {
+    if m % 1000 == 0 { (m / 1000).to_string() } else { format!("{}", m as f64 / 1000.0) }
+}
+
+fn cents(c: i64) -> String {
+    if c % 100 == 0 { (c / 100).to_string() } else { format!("{}.{:02}", c / 100, c % 100) }
+}
+
+fn micro_pct(m: i64) -> String {
+    let s = format!("{}.{:06}", m / 1_000_000, m % 1_000_000);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s} %")
+}
+
+fn credit_text(c: &Option<CreditRule>) -> String {
+    match c {
+        None => "none published".into(),
+        Some(CreditRule::None(p)) => marked("no uptime commitment".into(), p),
+        Some(CreditRule::Uptime(c)) => {
+            let mut parts = Vec::new();
+            if let Some(t) = c.threshold {
+                let owed = match &c.below_threshold {
+                    Some(BelowThreshold::PerContract) | None => "credit per contract".to_string(),
+                    Some(BelowThreshold::Percent(bp)) => format!("{} % credit", cents(*bp)),
+                };
+                parts.push(format!("below {} {} uptime: {owed}", micro_pct(t), c.period.as_str()));
+            }
+            for t in &c.tiers {
+                parts.push(format!(
+                    "{} ≤ uptime {} {}: {} %",
+                    micro_pct(t.at_least),
+                    if t.below_inclusive { "≤" } else { "<" },
+                    micro_pct(t.below),
+                    cents(t.credit_basis_points)
+                ));
+            }
+            if let Some(o) = &c.outage {
+                let rate = match o.rate {
+                    OutageRate::Daily => "daily rate (annual / 365)".to_string(),
+                    OutageRate::Percent(bp) => format!("{} % of the annual fee", cents(bp)),
+                };
+                parts.push(format!(
+                    "each outage > {}: ceil(duration / {}) × {rate}",
+                    format_duration(o.longer_than),
+                    format_duration(o.unit)
+                ));
+            }
+            parts.join("\n")
+        }
+    }
+}
+
+fn holiday_rule(r: &HolidayRule) -> String {
+    match r {
+        HolidayRule::Fixed { month, day } => format!("every {month:02}-{day:02}"),
+        HolidayRule::Easter(n) => format!("Easter {n:+} days"),
+        HolidayRule::Date(d) => d.to_string(),
+        HolidayRule::NthWeekday { month, weekday, nth } => {
+            if *nth < 0 { format!("last {weekday} of month {month}") } else { format!("{nth}. {weekday} of month {month}") }
+        }
+    }
+}
+
+fn show(format: Format, p: &Plan) -> String {
+    let cal = &p.calendar;
+    let priorities: Vec<Value> = p
+        .priorities
+        .iter()
+        .map(|x| {
+            json!({
+                "name": x.name, "aliases": x.aliases, "target": x.target.to_string(),
+                "target_seconds": x.target.seconds(p.calendar_for(x.clock).business_day()),
+                "clock": x.clock.as_str(), "assumed": x.target_provenance.is_assumed(),
+                "provenance": prov(&x.target_provenance),
+                "clock_provenance": x.clock_provenance.as_ref().map(prov),
+                "description": x.description,
+            })
+        })
+        .collect();
+    let ents: Vec<Value> = p
+        .entitlements
+        .iter()
+        .map(|e| json!({"feature": e.feature, "included": e.included, "detail": e.detail, "assumed": e.provenance.is_assumed(), "provenance": prov(&e.provenance)}))
+        .collect();
+    let v = json!({
+        "id": p.id, "name": p.name, "provider": p.provider, "aliases": p.aliases, "origin": p.origin,
+        "description": p.description,
+        "calendar": {
+            "id": cal.calendar.id(), "zone": cal.calendar.tz().name(), "hours": hours_summary(&cal.calendar),
+            "business_day_seconds": cal.calendar.business_day(),
+            "holidays": cal.calendar.holidays().iter().map(|h| json!({"name": h.name, "rule": holiday_rule(&h.rule)})).collect::<Vec<_>>(),
+            "zone_provenance": prov(&cal.zone), "hours_provenance": prov(&cal.hours), "holidays_provenance": prov(&cal.holidays),
+        },
+        "target": p.default_target.as_ref().map(|(t, _)| t.to_string()),
+        "priorities": priorities,
+        "quota": p.quota.as_ref().map(quota_text),
+        "credit": credit_text(&p.credit),
+        "entitlements": ents,
+        "notes": p.notes,
+    });
+    if format != Format::Table {
+        return render::record(format, &v, &[]);
+    }
+    let mut out = String::new();
+    let mut t = render::table();
+    t.add_row(vec!["plan".to_string(), format!("{} ({}) — {}", p.id, p.name, p.provider)]);
+    if !p.aliases.is_empty() {
+        t.add_row(vec!["aliases".to_string(), p.aliases.join(", ")]);
+    }
+    t.add_row(vec!["from".to_string(), p.origin.clone()]);
+    t.add_row(vec![
+        "calendar".to_string(),
+        format!(
+            "{}: {}\n{}\nbusiness day {}",
+            cal.calendar.id(),
+            marked(cal.calendar.tz().name().to_string(), &cal.zone),
+            marked(hours_summary(&cal.calendar), &cal.hours),
+            format_duration(cal.calendar.business_day())
+        ),
+    ]);
+    let hol: Vec<String> = cal.calendar.holidays().iter().map(|h| format!("{} ({})", h.name, holiday_rule(&h.rule))).collect();
+    t.add_row(vec![
+        "holidays".to_string(),
+        marked(if hol.is_empty() { "none".into() } else { hol.join("\n") }, &cal.holidays),
+    ]);
+    if let Some((target, pv)) = &p.default_target {
+        t.add_row(vec!["target".to_string(), marked(target.to_string(), pv)]);
+    }
+    t.add_row(vec!["quota".to_string(), p.quota.as_ref().map_or("none published (unlimited)".into(), quota_text)]);
+    t.add_row(vec!["credit".to_string(), credit_text(&p.credit)]);
+    for n in &p.notes {
+        t.add_row(vec!["note".to_string(), n.clone()]);
+    }
+    out.push_str(&format!("{t}\n"));
+    if !p.priorities.is_empty() {
+        let mut t = render::table();
+        t.set_header(vec!["priority", "aliases", "target", "clock", "provenance"]);
+        for (i, x) in p.priorities.iter().enumerate() {
+            let mut aliases = x.aliases.clone();
+            aliases.push(format!("p{}", i + 1));
+            let mut pv = match &x.target_provenance {
+                Provenance::Source(s) => format!("source: {s}"),
+                Provenance::Assumed(a) => format!("ASSUMED: {a}"),
+            };
+            if let Some(Provenance::Assumed(a)) = &x.clock_provenance {
+                pv.push_str(&format!("\nclock ASSUMED: {a}"));
+            }
+            t.add_row(vec![x.name.clone(), aliases.join(", "), marked(x.target.to_string(), &x.target_provenance), x.clock.as_str().into(), pv]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    if !p.entitlements.is_empty() {
+        let mut t = render::table();
+        t.set_header(vec!["feature", "included", "detail"]);
+        for e in &p.entitlements {
+            t.add_row(vec![
+                e.feature.clone(),
+                marked(if e.included { "yes".into() } else { "no".into() }, &e.provenance),
+                e.detail.clone().unwrap_or_default(),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    out
+}
+
+fn compare(format: Format, plans: &[&Plan]) -> String {
+    let mut rows: Vec<Value> = Vec::new();
+    let mut row = |field: &str, f: &dyn Fn(&Plan) -> String| {
+        let mut m = Map::new();
+        m.insert("field".into(), json!(field));
+        for p in plans {
+            m.insert(p.id.clone(), json!(f(p)));
+        }
+        rows.push(Value::Object(m));
+    };
+    row("provider", &|p| p.provider.clone());
+    row("calendar", &|p| format!("{} {}", p.calendar.calendar.tz().name(), hours_summary(&p.calendar.calendar)));
+    let levels = plans.iter().map(|p| p.priorities.len()).max().unwrap_or(0);
+    if levels == 0 {
+        row("target", &|p| p.default_target.as_ref().map_or(String::new(), |(t, pv)| marked(t.to_string(), pv)));
+    }
+    for i in 0..levels {
+        row(&format!("p{}", i + 1), &|p| match p.priorities.get(i) {
+            Some(x) => {
+                let clock = if x.clock.as_str() == "24x7" { " 24x7" } else { "" };
+                marked(format!("{} {}{clock}", x.name, x.target), &x.target_provenance)
+            }
+            None if i == 0 => p.default_target.as_ref().map_or(String::new(), |(t, pv)| marked(t.to_string(), pv)),
+            None => String::new(),
+        });
+    }
+    row("quota", &|p| p.quota.as_ref().map_or("unlimited".into(), quota_text));
+    row("credit", &|p| credit_text(&p.credit));
+    let mut features: Vec<String> = plans.iter().flat_map(|p| p.entitlements.iter().map(|e| e.feature.clone())).collect();
+    features.sort();
+    features.dedup();
+    for f in features {
+        row(&f, &|p| match p.entitlements.iter().find(|e| e.feature == f) {
+            Some(e) => {
+                let base = if e.included { "yes" } else { "no" };
+                let text = match &e.detail {
+                    Some(d) => format!("{base} ({d})"),
+                    None => base.to_string(),
+                };
+                marked(text, &e.provenance)
+            }
+            None => "—".into(),
+        });
+    }
+    render::rows(format, &rows)
+}

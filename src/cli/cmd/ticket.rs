@@ -1,0 +1,159 @@
+//! What `deadline` and `status` share: resolving the plan, priority, times and
+//! pauses of one ticket, and rendering the deadline fields and `--explain`.
+
+use anyhow::{Result, bail};
+use serde_json::{Map, Value, json};
+use slacalc::engine::{Segment, Step, format_duration, segment::normalize};
+use slacalc::instant::{Display, format_instant};
+use slacalc::plan::Plan;
+use slacalc::sla::{DeadlineAnswer, Resolved};
+
+use crate::cli::Ctx;
+use crate::cli::args::TicketArgs;
+
+/// Parses `--pause FROM/TO` values into normalized spans.
+pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
+    let mut out = Vec::with_capacity(list.len());
+    for p in list {
+        let Some((a, b)) = p.split_once('/') else {
+            bail!(slacalc::Error::Input(format!(
+                "invalid --pause \"{p}\" (expected FROM/TO, e.g. \"2026-11-20 11:00/2026-11-23 10:00\")"
+            )));
+        };
+        let from = ctx.instant("--pause start", a, zone)?;
+        let to = ctx.instant("--pause end", b, zone)?;
+        if to < from {
+            bail!(slacalc::Error::Input(format!("invalid --pause \"{p}\": it ends before it starts")));
+        }
+        out.push(Segment::new(from, to));
+    }
+    Ok(normalize(out))
+}
+
+/// The plan and resolved priority of a ticket.
+pub fn resolve<'a>(plans: &'a slacalc::PlanSet, t: &TicketArgs) -> Result<(&'a Plan, Resolved)> {
+    let plan = plans.get(&t.plan)?;
+    let r = slacalc::sla::resolve(plan, t.priority.as_deref())?;
+    Ok((plan, r))
+}
+
+/// The deadline fields of the JSON contract, in order.
+pub fn deadline_fields(plan: &Plan, r: &Resolved, d: &DeadlineAnswer, disp: Display) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("plan".into(), json!(plan.id));
+    m.insert("provider".into(), json!(plan.provider));
+    m.insert("priority".into(), json!(r.priority));
+    m.insert("opened".into(), json!(format_instant(d.opened, disp)));
+    m.insert("clock_start".into(), json!(format_instant(d.clock_start, disp)));
+    m.insert("target".into(), json!(r.target.to_string()));
+    m.insert("target_seconds".into(), json!(r.target_seconds));
+    m.insert("clock".into(), json!(r.clock.as_str()));
+    m.insert("deadline".into(), json!(d.deadline.map(|t| format_instant(t, disp))));
+    m.insert("commitment".into(), json!(r.commitment.as_str()));
+    m.insert("assumed".into(), json!(r.assumed));
+    m.insert("assumptions".into(), json!(r.assumptions));
+    m
+}
+
+/// `--explain` steps as JSON objects.
+pub fn explain_json(steps: &[Step], disp: Display) -> Value {
+    let t = |s: i64| format_instant(s, disp);
+    Value::Array(
+        steps
+            .iter()
+            .map(|s| match s {
+                Step::Worked { date, span, total } => json!({
+                    "step": "worked", "date": date.to_string(), "from": t(span.start), "to": t(span.end),
+                    "seconds": span.duration(), "total_seconds": total,
+                }),
+                Step::Weeks { from, to, worked, total } => json!({
+                    "step": "weeks", "from_date": from.to_string(), "to_date": to.to_string(),
+                    "seconds": worked, "total_seconds": total,
+                }),
+                Step::Holiday { date, name } => json!({"step": "holiday", "date": date.to_string(), "name": name}),
+                Step::Paused { span } => json!({
+                    "step": "paused", "from": t(span.start), "to": t(span.end), "seconds": span.duration(),
+                }),
+            })
+            .collect(),
+    )
+}
+
+/// Short local wall-clock label of an instant: `Fri 2026-11-20 17:30`.
+fn wall(t: i64, disp: Display) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp(t, 0) else { return t.to_string() };
+    match disp {
+        Display::Utc => utc.format("%a %Y-%m-%d %H:%M:%SZ").to_string(),
+        Display::Zone(z) => utc.with_timezone(&z).format("%a %Y-%m-%d %H:%M:%S").to_string(),
+    }
+}
+
+/// Time of day only, for window rows.
+fn hm(t: i64, disp: Display) -> String {
+    let s = wall(t, disp);
+    let time = s.rsplit(' ').next().unwrap_or("").to_string();
+    time.strip_suffix(":00").map(str::to_string).unwrap_or(time)
+}
+
+/// Sentences that explain the rules applied, for `--explain`.
+pub fn explain_rules(d: &DeadlineAnswer, r: &Resolved, disp: Display) -> Vec<String> {
+    let mut v = Vec::new();
+    if d.clock_start > d.opened {
+        v.push(format!(
+            "opened outside working hours ({}): clock starts {}",
+            wall(d.opened, disp),
+            wall(d.clock_start, disp)
+        ));
+    } else {
+        v.push(format!("opened inside working hours: clock starts at once ({})", wall(d.opened, disp)));
+    }
+    if let (Some(secs), slacalc::engine::Target::BusinessDays(n)) = (r.target_seconds, r.target) {
+        v.push(format!(
+            "{n}bd = {n} × {} business day = {} of working time",
+            format_duration(r.calendar.business_day()),
+            format_duration(secs)
+        ));
+    }
+    v
+}
+
+/// `--explain` as a table: one row per window, holiday, pause or week block.
+pub fn explain_table(steps: &[Step], rules: &[String], disp: Display) -> String {
+    let mut t = crate::cli::render::table();
+    t.set_header(vec!["date", "working time", "counted", "running total"]);
+    for s in steps {
+        let row = match s {
+            Step::Worked { date, span, total } => vec![
+                format!("{} {date}", date.format("%a")),
+                format!("{}–{}", hm(span.start, disp), hm(span.end, disp)),
+                format_duration(span.duration()),
+                format_duration(*total),
+            ],
+            Step::Weeks { from, to, worked, total } => vec![
+                format!("{from} … {}", to.pred_opt().unwrap_or(*to)),
+                format!("{} whole weeks", (*to - *from).num_days() / 7),
+                format_duration(*worked),
+                format_duration(*total),
+            ],
+            Step::Holiday { date, name } => vec![
+                format!("{} {date}", date.format("%a")),
+                format!("holiday: {name}"),
+                String::new(),
+                String::new(),
+            ],
+            Step::Paused { span } => vec![
+                wall(span.start, disp),
+                format!("paused until {}", wall(span.end, disp)),
+                format!("-{}", format_duration(span.duration())),
+                String::new(),
+            ],
+        };
+        t.add_row(row);
+    }
+    let mut out = format!("{t}\n");
+    for r in rules {
+        out.push_str(&format!("• {r}\n"));
+    }
+    out
+}
+

@@ -1,0 +1,136 @@
+//! The command line: turns parsed arguments into library calls and answers
+//! into text. clap, anyhow and comfy-table live here only.
+
+pub mod args;
+mod cmd;
+mod render;
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, anyhow};
+use chrono_tz::Tz;
+use slacalc::instant::{self, Display};
+use slacalc::{Error, PlanSet};
+
+use args::{Cli, Command, Format, Global};
+
+/// What a command produced: text for stdout and the exit code.
+pub struct Output {
+    /// Printed on stdout.
+    pub text: String,
+    /// 0 answered, 1 `--check` said no.
+    pub code: u8,
+}
+
+impl Output {
+    fn ok(text: String) -> Output {
+        Output { text, code: 0 }
+    }
+}
+
+/// Settings every command shares, resolved once from the global options.
+pub struct Ctx {
+    /// Output format.
+    pub format: Format,
+    /// `--tz`, parsed.
+    pub tz: Option<Tz>,
+    /// `--utc`.
+    pub utc: bool,
+    /// `--now` as typed (parsed per plan zone when needed).
+    pub now: Option<String>,
+    /// Extra plan paths.
+    pub plan_paths: Vec<std::path::PathBuf>,
+}
+
+impl Ctx {
+    fn from(g: &Global) -> Result<Ctx> {
+        let tz = match &g.tz {
+            Some(z) => Some(parse_tz(z)?),
+            None => None,
+        };
+        Ok(Ctx {
+            format: g.format,
+            tz,
+            utc: g.utc,
+            now: g.now.clone(),
+            plan_paths: g.plans.iter().filter(|p| !p.as_os_str().is_empty()).cloned().collect(),
+        })
+    }
+
+    /// Loads the embedded plans plus `--plans`.
+    pub fn plans(&self) -> Result<PlanSet> {
+        Ok(PlanSet::load(&self.plan_paths)?)
+    }
+
+    /// The zone local input times are read in: `--tz`, else the plan's.
+    pub fn input_zone(&self, plan_zone: Tz) -> Tz {
+        self.tz.unwrap_or(plan_zone)
+    }
+
+    /// How instants are printed: `--utc`, `--tz`, else the plan's zone.
+    pub fn display(&self, plan_zone: Tz) -> Display {
+        if self.utc {
+            Display::Utc
+        } else {
+            Display::Zone(self.tz.unwrap_or(plan_zone))
+        }
+    }
+
+    /// "Now": `--now`/`SLACALC_NOW` if given, else the system clock.
+    pub fn now(&self, zone: Tz) -> Result<i64> {
+        let sys = chrono::Utc::now().timestamp();
+        match &self.now {
+            Some(s) => instant::parse_instant(s, self.input_zone(zone), sys).context("invalid --now"),
+            None => Ok(sys),
+        }
+    }
+
+    /// Parses an instant option, naming it in the error.
+    pub fn instant(&self, flag: &str, s: &str, zone: Tz) -> Result<i64> {
+        let now = self.now(zone)?;
+        instant::parse_instant(s, self.input_zone(zone), now).with_context(|| format!("invalid {flag}"))
+    }
+}
+
+/// Parses an IANA zone name, suggesting close ones.
+pub fn parse_tz(z: &str) -> Result<Tz> {
+    z.parse::<Tz>().map_err(|_| {
+        let hint = slacalc::error::suggest(z, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()))
+            .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
+        anyhow!(Error::Input(format!("unknown time zone \"{z}\"{hint}: expected an IANA name such as Europe/Paris or UTC")))
+    })
+}
+
+/// Runs one command.
+///
+/// # Errors
+/// Any bad input; the caller prints it and exits 2.
+pub fn run(cli: Cli) -> Result<Output> {
+    let ctx = Ctx::from(&cli.global)?;
+    match cli.command {
+        Command::Deadline(a) => cmd::deadline::run(&ctx, &a),
+        Command::Status(a) => cmd::status::run(&ctx, &a),
+        Command::Plans(p) => cmd::plans::run(&ctx, &p),
+        Command::Check(a) => cmd::check::run(&ctx, &a),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "slacalc", &mut buf);
+            Ok(Output::ok(String::from_utf8_lossy(&buf).into_owned()))
+        }
+    }
+}
+
+/// Prints an answer; a closed pipe (`| head`) ends quietly.
+pub fn emit(out: &Output) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::from(out.code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(out.code),
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! A working calendar: a time zone, a weekly pattern of wall-clock windows,
+//! holiday rules and per-date overrides. It turns local dates into UTC
+//! [`Segment`]s; the walks in [`crate::engine::timeline`] consume them.
+//!
+//! DST policy for window boundaries (SPEC §2): a boundary in a gap moves to the
+//! end of the gap; one in a fold takes its first occurrence. Windows are wall
+//! clock, so a 01:00–04:00 window lasts 2 h on the spring-forward day.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+use super::holiday::{self, Holiday};
+use super::segment::Segment;
+
+/// Seconds in a civil day.
+pub const DAY: i64 = 86_400;
+
+/// One wall-clock window of a day, `[start, end)` in seconds since local
+/// midnight; `end` may be 86 400 (`24:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Window {
+    /// Seconds after local midnight.
+    pub start: u32,
+    /// Seconds after local midnight, at most 86 400.
+    pub end: u32,
+}
+
+impl Window {
+    /// Parses `HH:MM-HH:MM` (end may be `24:00`).
+    ///
+    /// # Errors
+    /// A message naming the value when it is malformed, out of range or empty.
+    pub fn parse(s: &str) -> Result<Window, String> {
+        let (a, b) = s
+            .split_once('-')
+            .ok_or_else(|| format!("invalid interval \"{s}\" (expected HH:MM-HH:MM, e.g. 09:00-12:00)"))?;
+        let start = parse_hhmm(a.trim(), false).map_err(|e| format!("{e} in interval \"{s}\""))?;
+        let end = parse_hhmm(b.trim(), true).map_err(|e| format!("{e} in interval \"{s}\""))?;
+        if end <= start {
+            return Err(format!("interval \"{s}\" ends before it starts (end must be after start; use 24:00 for midnight)"));
+        }
+        Ok(Window { start, end })
+    }
+
+    /// Length in wall-clock seconds.
+    pub fn len(&self) -> i64 {
+        i64::from(self.end - self.start)
+    }
+
+    /// True when the window holds no time (never, once parsed).
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = |s: u32| format!("{:02}:{:02}", s / 3600, s / 60 % 60);
+        write!(f, "{}-{}", p(self.start), p(self.end))
+    }
+}
+
+fn parse_hhmm(s: &str, allow_24: bool) -> Result<u32, String> {
+    let bad = || format!("invalid time \"{s}\" (expected HH:MM from 00:00 to {})", if allow_24 { "24:00" } else { "23:59" });
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m > 59 || h > 24 || (h == 24 && (m != 0 || !allow_24)) {
+        return Err(bad());
+    }
+    Ok(h * 3600 + m * 60)
+}
+
+/// What a date is, on a calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind<'a> {
+    /// Its weekday's usual windows.
+    Regular,
+    /// A holiday: no working time. Carries the holiday's name.
+    Holiday(&'a str),
+    /// A date override replaces the weekday's windows.
+    Override(&'a [Window]),
+}
+
+/// A working calendar. Build one with [`Calendar::new`] or [`Calendar::always`];
+/// both validate, so the walks never meet a calendar without working time.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    id: String,
+    tz: Tz,
+    week: [Vec<Window>; 7],
+    holidays: Vec<Holiday>,
+    overrides: BTreeMap<NaiveDate, Vec<Window>>,
+    business_day: i64,
+    week_len: i64,
+    always: bool,
+}
+
+/// Why a calendar cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalendarError {
+    /// Two windows of one day overlap.
+    Overlap(String),
+    /// No working time in a normal week.
+    NoWorkingTime,
+    /// Working days differ in length and no `business_day` was given.
+    UnequalDays(String),
+}
+
+impl std::fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CalendarError::Overlap(s) => write!(f, "overlapping intervals: {s}"),
+            CalendarError::NoWorkingTime => f.write_str("the calendar has no working time in a normal week"),
+            CalendarError::UnequalDays(s) => write!(
+                f,
+                "working days differ in length ({s}): declare business_day = \"…\" (e.g. \"8h\") so \"bd\" targets have a meaning"
+            ),
+        }
+    }
+}
+
+/// Short weekday names, Monday first, as plan files spell them.
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+impl Calendar {
+    /// Builds a calendar. `week[0]` is Monday. Windows of each day are sorted
+    /// here; overlaps, an empty week and unequal days without `business_day`
+    /// are errors.
+    ///
+    /// # Errors
+    /// [`CalendarError`] naming what is wrong.
+    pub fn new(
+        id: impl Into<String>,
+        tz: Tz,
+        mut week: [Vec<Window>; 7],
+        holidays: Vec<Holiday>,
+        mut overrides: BTreeMap<NaiveDate, Vec<Window>>,
+        business_day: Option<i64>,
+    ) -> Result<Calendar, CalendarError> {
+        for (i, day) in week.iter_mut().enumerate() {
+            check_windows(day).map_err(|(a, b)| CalendarError::Overlap(format!("{} {a} and {b}", WEEKDAYS[i])))?;
+        }
+        for (date, day) in &mut overrides {
+            check_windows(day).map_err(|(a, b)| CalendarError::Overlap(format!("{date} {a} and {b}")))?;
+        }
+        let lens: Vec<i64> = week.iter().map(|d| d.iter().map(Window::len).sum()).collect();
+        let week_len: i64 = lens.iter().sum();
+        if week_len == 0 {
+            return Err(CalendarError::NoWorkingTime);
+        }
+        let working: Vec<(usize, i64)> = lens.iter().copied().enumerate().filter(|&(_, l)| l > 0).collect();
+        let business_day = match business_day {
+            Some(b) => b,
+            None if working.iter().all(|&(_, l)| l == working[0].1) => working[0].1,
+            None => {
+                let desc: Vec<String> = working
+                    .iter()
+                    .map(|&(i, l)| format!("{} {}", WEEKDAYS[i], super::duration::format_duration(l)))
+                    .collect();
+                return Err(CalendarError::UnequalDays(desc.join(", ")));
+            }
+        };
+        Ok(Calendar {
+            id: id.into(),
+            tz,
+            week,
+            holidays,
+            overrides,
+            business_day,
+            week_len,
+            always: false,
+        })
+    }
+
+    /// The 24x7 calendar: every instant is working time (real seconds, no
+    /// holidays); a business day is 24 h.
+    pub fn always() -> Calendar {
+        let full = || vec![Window { start: 0, end: DAY as u32 }];
+        Calendar {
+            id: "24x7".into(),
+            tz: Tz::UTC,
+            week: [full(), full(), full(), full(), full(), full(), full()],
+            holidays: vec![],
+            overrides: BTreeMap::new(),
+            business_day: DAY,
+            week_len: 7 * DAY,
+            always: true,
+        }
+    }
+
+    /// The calendar's id in its plan file (`24x7` for [`Calendar::always`]).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The zone whose wall clock the windows are read in.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// True for the 24x7 calendar.
+    pub fn is_always(&self) -> bool {
+        self.always
+    }
+
+    /// Length of one business day, in working seconds.
+    pub fn business_day(&self) -> i64 {
+        self.business_day
+    }
+
+    /// Working seconds in a normal week (no holiday, override or DST change).
+    pub fn week_len(&self) -> i64 {
+        self.week_len
+    }
+
+    /// The weekly windows, Monday first.
+    pub fn week(&self) -> &[Vec<Window>; 7] {
+        &self.week
+    }
+
+    /// The holiday rules.
+    pub fn holidays(&self) -> &[Holiday] {
+        &self.holidays
+    }
+
+    /// The date overrides.
+    pub fn overrides(&self) -> &BTreeMap<NaiveDate, Vec<Window>> {
+        &self.overrides
+    }
+
+    /// Local calendar date of an instant in this calendar's zone.
+    pub fn local_date(&self, t: i64) -> Option<NaiveDate> {
+        let off = self.offset_at(t);
+        let days = (t + off).div_euclid(DAY);
+        NaiveDate::from_num_days_from_ce_opt(i32::try_from(days + 719_163).ok()?)
+    }
+
+    /// UTC offset in seconds at instant `t`.
+    pub fn offset_at(&self, t: i64) -> i64 {
+        if self.always {
+            return 0;
+        }
+        match chrono::DateTime::from_timestamp(t, 0) {
+            Some(dt) => i64::from(self.tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc()),
+            None => 0,
+        }
+    }
+
+    /// The UTC instant of local midnight (wall clock 00:00, by the DST policy)
+    /// of `date`.
+    pub fn midnight(&self, date: NaiveDate) -> i64 {
+        self.resolve(date, 0)
+    }
+
+    /// The constant UTC offset over the whole local `date`, or `None` when the
+    /// zone changes offset during it (a DST day).
+    fn day_offset(&self, date: NaiveDate) -> Option<i64> {
+        if self.always {
+            return Some(0);
+        }
+        let local0 = days_since_epoch(date) * DAY;
+        // The local day spans at most [local0 - 14 h, local0 + 24 h + 12 h] in UTC.
+        let a = self.offset_at(local0 - 14 * 3600);
+        let b = self.offset_at(local0 + DAY + 12 * 3600);
+        (a == b).then_some(a)
+    }
+
+    /// UTC instant of wall-clock `secs` after midnight on `date`, by the DST
+    /// policy: a time in a gap moves to the gap's end, one in a fold takes its
+    /// first occurrence.
+    pub fn resolve(&self, date: NaiveDate, secs: u32) -> i64 {
+        let local = days_since_epoch(date) * DAY + i64::from(secs);
+        if let Some(off) = self.day_offset(date) {
+            return local - off;
+        }
+        let naive = naive_of(local);
+        match self.tz.from_local_datetime(&naive) {
+            LocalResult::Single(dt) => dt.timestamp(),
+            LocalResult::Ambiguous(first, _) => first.timestamp(),
+            LocalResult::None => {
+                // In a gap: the first UTC instant whose wall clock is past `local`.
+                let (mut lo, mut hi) = (local - 26 * 3600, local + 26 * 3600);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if mid + self.offset_at(mid) >= local {
+                        hi = mid;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                lo
+            }
+        }
+    }
+
+    /// What `date` is on this calendar, given the holiday dates of its year
+    /// (from [`HolidayCache`]).
+    pub fn day_kind<'a>(&'a self, date: NaiveDate, cache: &mut HolidayCache) -> DayKind<'a> {
+        if let Some(w) = self.overrides.get(&date) {
+            return DayKind::Override(w);
+        }
+        if let Some(i) = cache.holiday_on(self, date) {
+            return DayKind::Holiday(&self.holidays[i].name);
+        }
+        DayKind::Regular
+    }
+
+    /// The wall-clock windows that apply on `date` (empty on a holiday).
+    pub fn windows_on<'a>(&'a self, date: NaiveDate, cache: &mut HolidayCache) -> &'a [Window] {
+        match self.day_kind(date, cache) {
+            DayKind::Regular => &self.week[date.weekday().num_days_from_monday() as usize],
+            DayKind::Holiday(_) => &[],
+            DayKind::Override(w) => w,
+        }
+    }
+
+    /// Appends the working segments of local `date`, in UTC, to `out`.
+    pub fn segments_on(&self, date: NaiveDate, cache: &mut HolidayCache, out: &mut Vec<Segment>) {
+        let windows = self.windows_on(date, cache);
+        self.segments_of(date, windows, out);
+    }
+
+    /// Appends the UTC segments of the wall-clock `windows` on local `date`.
+    pub fn segments_of(&self, date: NaiveDate, windows: &[Window], out: &mut Vec<Segment>) {
+        if windows.is_empty() {
+            return;
+        }
+        let local0 = days_since_epoch(date) * DAY;
+        match self.day_offset(date) {
+            Some(off) => out.extend(
+                windows
+                    .iter()
+                    .map(|w| Segment::new(local0 + i64::from(w.start) - off, local0 + i64::from(w.end) - off)),
+            ),
+            None => out.extend(windows.iter().filter_map(|w| {
+                let s = Segment::new(self.resolve_boundary(date, w.start), self.resolve_boundary(date, w.end));
+                (!s.is_empty()).then_some(s)
+            })),
+        }
+    }
+
+    /// Like [`Calendar::resolve`] but `24:00` is the next day's midnight.
+    fn resolve_boundary(&self, date: NaiveDate, secs: u32) -> i64 {
+        if i64::from(secs) == DAY {
+            match date.succ_opt() {
+                Some(next) => self.resolve(next, 0),
+                None => days_since_epoch(date) * DAY + DAY - self.offset_at(days_since_epoch(date) * DAY),
+            }
+        } else {
+            self.resolve(date, secs)
+        }
+    }
+
+    /// When the week starting on Monday `monday` is an ordinary one (no
+    /// holiday, no override, no offset change), its UTC span and working
+    /// seconds. Walks use it to skip a whole week at a time.
+    pub fn plain_week(&self, monday: NaiveDate, cache: &mut HolidayCache) -> Option<(Segment, i64)> {
+        let next = monday.checked_add_days(chrono::Days::new(7))?;
+        if self.overrides.range(monday..next).next().is_some() {
+            return None;
+        }
+        if !self.holidays.is_empty() && cache.any_between(self, monday, next) {
+            return None;
+        }
+        let local0 = days_since_epoch(monday) * DAY;
+        let off = if self.always {
+            0
+        } else {
+            let a = self.offset_at(local0 - 14 * 3600);
+            let b = self.offset_at(local0 + 7 * DAY + 12 * 3600);
+            if a != b {
+                return None;
+            }
+            a
+        };
+        Some((Segment::new(local0 - off, local0 + 7 * DAY - off), self.week_len))
+    }
+}
+
+/// Sorts a day's windows and reports the first overlapping pair.
+fn check_windows(day: &mut [Window]) -> Result<(), (Window, Window)> {
+    day.sort();
+    for pair in day.windows(2) {
+        if pair[1].start < pair[0].end {
+            return Err((pair[0], pair[1]));
+        }
+    }
+    Ok(())
+}
+
+/// Days from 1970-01-01 to `date`.
+pub fn days_since_epoch(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - 719_163
+}
+
+fn naive_of(local: i64) -> NaiveDateTime {
+    // OK because callers stay within years 1583..=9999, well inside chrono's range.
+    chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()).unwrap_or_default()
+}
+
+/// Holiday dates of the year a walk is in, computed once per year instead of
+/// once per day.
+#[derive(Debug, Default)]
+pub struct HolidayCache {
+    year: Option<i32>,
+    dates: Vec<(NaiveDate, usize)>,
+    next_year: Vec<(NaiveDate, usize)>,
+}
+
+impl HolidayCache {
+    /// An empty cache.
+    pub fn new() -> HolidayCache {
+        HolidayCache::default()
+    }
+
+    fn load(&mut self, cal: &Calendar, year: i32) {
+        if self.year != Some(year) {
+            if self.year == Some(year - 1) {
+                self.dates = std::mem::take(&mut self.next_year);
+            } else {
+                self.dates = holiday::dates_in(&cal.holidays, year);
+            }
+            self.next_year = holiday::dates_in(&cal.holidays, year + 1);
+            self.year = Some(year);
+        }
+    }
+
+    /// Index of the holiday rule that falls on `date`, if any.
+    pub fn holiday_on(&mut self, cal: &Calendar, date: NaiveDate) -> Option<usize> {
+        if cal.holidays.is_empty() {
+            return None;
+        }
+        self.load(cal, date.year());
+        self.dates.iter().find(|(d, _)| *d == date).map(|&(_, i)| i)
+    }
+
+    /// True when a holiday falls in `[from, to)` (at most a year apart).
+    fn any_between(&mut self, cal: &Calendar, from: NaiveDate, to: NaiveDate) -> bool {
+        self.load(cal, from.year());
+        self.dates.iter().chain(self.next_year.iter()).any(|(d, _)| *d >= from && *d < to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_parsing() {
+        assert_eq!(Window::parse("09:00-12:00"), Ok(Window { start: 32_400, end: 43_200 }));
+        assert_eq!(Window::parse("22:00-24:00").map(|w| w.end), Ok(86_400));
+        for bad in ["25:00-26:00", "12:00-09:00", "09:00", "9:00-12:00", "24:00-24:00", "09:60-10:00", "10:00-10:00"] {
+            assert!(Window::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn overlapping_windows_are_rejected() {
+        let w = |s| Window::parse(s).unwrap();
+        let mut week: [Vec<Window>; 7] = Default::default();
+        week[0] = vec![w("09:00-12:00"), w("11:00-13:00")];
+        let err = Calendar::new("x", Tz::UTC, week, vec![], BTreeMap::new(), None).unwrap_err();
+        assert!(matches!(err, CalendarError::Overlap(_)));
+    }
+
+    #[test]
+    fn empty_week_and_unequal_days() {
+        let w = |s| Window::parse(s).unwrap();
+        let empty: [Vec<Window>; 7] = Default::default();
+        assert_eq!(
+            Calendar::new("x", Tz::UTC, empty, vec![], BTreeMap::new(), None).unwrap_err(),
+            CalendarError::NoWorkingTime
+        );
+        let mut week: [Vec<Window>; 7] = Default::default();
+        week[0] = vec![w("09:00-17:00")];
+        week[4] = vec![w("09:00-12:00")];
+        assert!(matches!(
+            Calendar::new("x", Tz::UTC, week.clone(), vec![], BTreeMap::new(), None),
+            Err(CalendarError::UnequalDays(_))
+        ));
+        let cal = Calendar::new("x", Tz::UTC, week, vec![], BTreeMap::new(), Some(8 * 3600)).unwrap();
+        assert_eq!(cal.business_day(), 8 * 3600);
+    }
+
+    #[test]
+    fn dst_gap_boundary_moves_to_gap_end_and_fold_takes_first() {
+        let cal = Calendar::new(
+            "x",
+            chrono_tz::Europe::Paris,
+            Default::default(),
+            vec![],
+            BTreeMap::new(),
+            Some(1),
+        );
+        assert!(cal.is_err()); // no working time
+        let w = |s| Window::parse(s).unwrap();
+        let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![w("02:30-04:00")]);
+        let cal = Calendar::new("x", chrono_tz::Europe::Paris, week, vec![], BTreeMap::new(), None).unwrap();
+        // 2026-03-29 02:30 does not exist in Paris: it moves to 03:00 CEST = 01:00Z.
+        let spring = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        assert_eq!(cal.resolve(spring, 9000), 1_774_746_000);
+        // 2026-10-25 02:30 happens twice: first at 00:30Z (CEST).
+        let fall = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        assert_eq!(cal.resolve(fall, 9000), 1_792_888_200);
+    }
+}

@@ -1,0 +1,358 @@
+//! The two walks over a calendar: [`deadline`] (consume a working duration) and
+//! [`elapsed`] (measure working time between two instants), plus
+//! [`clock_start`]. Both are one algorithm, [`walk`], with a small visitor each,
+//! as zendesk/biz writes its timeline once.
+//!
+//! The walk goes day by day through local dates, but jumps a whole week at a
+//! time when the week is plain (no holiday, override, DST change or pause) and
+//! the visitor can swallow it, so a 10,000-business-day target costs about
+//! 2,000 cheap steps, not 14,000 days of time-zone work.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use super::calendar::{Calendar, DayKind, HolidayCache};
+use super::segment::{Segment, subtract_each};
+
+/// A walk that finds no working time for this many days gives up.
+pub const HORIZON_DAYS: i64 = 3653;
+
+/// Why a walk could not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkError {
+    /// No working time within [`HORIZON_DAYS`] after the given date.
+    NoWorkingTime(NaiveDate),
+    /// The walk would leave the years 1583..=9999.
+    OutOfRange,
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WalkError::NoWorkingTime(d) => write!(f, "no working time within 10 years after {d}"),
+            WalkError::OutOfRange => f.write_str("the answer falls after the year 9999"),
+        }
+    }
+}
+
+impl std::error::Error for WalkError {}
+
+/// One thing the clock ran through, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Working time counted on `date`: the piece and the running total after it.
+    Worked {
+        /// Local date.
+        date: NaiveDate,
+        /// The counted span.
+        span: Segment,
+        /// Working seconds counted so far, this piece included.
+        total: i64,
+    },
+    /// Whole plain weeks counted at once, Mondays `from` (inclusive) to `to` (exclusive).
+    Weeks {
+        /// First Monday.
+        from: NaiveDate,
+        /// Monday after the last week.
+        to: NaiveDate,
+        /// Working seconds in these weeks.
+        worked: i64,
+        /// Running total after them.
+        total: i64,
+    },
+    /// A holiday on a day that normally has working hours.
+    Holiday {
+        /// Local date.
+        date: NaiveDate,
+        /// The holiday's name.
+        name: String,
+    },
+    /// Working time removed by a pause.
+    Paused {
+        /// The part of a working window that the pause covered.
+        span: Segment,
+    },
+}
+
+/// What a walk asks of its caller at each step.
+pub trait Visitor {
+    /// Cheap pre-check: could a week of `week_len` working seconds be taken whole?
+    fn could_take_week(&self, week_len: i64) -> bool;
+    /// Take the plain week `span` with `work` seconds whole? Returning true
+    /// means the visitor has counted it.
+    fn take_week(&mut self, monday: NaiveDate, span: Segment, work: i64) -> bool;
+    /// A piece of working time, in order. Return false to stop the walk.
+    fn piece(&mut self, date: NaiveDate, piece: Segment) -> bool;
+    /// A holiday on a normal working weekday (only called when tracing).
+    fn holiday(&mut self, _date: NaiveDate, _name: &str) {}
+    /// Working time a pause removed (only called when tracing).
+    fn paused(&mut self, _span: Segment) {}
+    /// True when the visitor records [`Step`]s.
+    fn tracing(&self) -> bool {
+        false
+    }
+}
+
+/// Walks the working time of `cal` from instant `start` on, minus the
+/// normalized `pauses`, feeding `v` until it says stop.
+///
+/// # Errors
+/// [`WalkError`] when no working time shows up for ten years or the walk
+/// leaves the supported years.
+pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor) -> Result<(), WalkError> {
+    let mut date = cal.local_date(start).ok_or(WalkError::OutOfRange)?;
+    let mut last_work = date;
+    let mut cache = HolidayCache::new();
+    let mut segs: Vec<Segment> = Vec::with_capacity(4);
+    loop {
+        if date.year() > 9999 {
+            return Err(WalkError::OutOfRange);
+        }
+        if (date - last_work).num_days() > HORIZON_DAYS {
+            return Err(WalkError::NoWorkingTime(last_work));
+        }
+        if date.weekday() == Weekday::Mon && v.could_take_week(cal.week_len()) {
+            if let Some((span, work)) = cal.plain_week(date, &mut cache) {
+                if span.start >= start && !pauses.iter().any(|p| p.overlaps(&span)) && v.take_week(date, span, work) {
+                    date = date.checked_add_days(chrono::Days::new(7)).ok_or(WalkError::OutOfRange)?;
+                    last_work = date;
+                    continue;
+                }
+            }
+        }
+        segs.clear();
+        let kind = cal.day_kind(date, &mut cache);
+        if let (DayKind::Holiday(name), true) = (kind, v.tracing()) {
+            if !cal.week()[date.weekday().num_days_from_monday() as usize].is_empty() {
+                v.holiday(date, name);
+            }
+        }
+        cal.segments_on(date, &mut cache, &mut segs);
+        for seg in &segs {
+            if seg.end <= start {
+                continue;
+            }
+            let seg = Segment::new(seg.start.max(start), seg.end);
+            last_work = date;
+            if v.tracing() {
+                for p in pauses.iter().filter_map(|p| p.intersect(&seg)) {
+                    v.paused(p);
+                }
+            }
+            if !subtract_each(seg, pauses, |piece| v.piece(date, piece)) {
+                return Ok(());
+            }
+        }
+        date = date.succ_opt().ok_or(WalkError::OutOfRange)?;
+    }
+}
+
+/// Counts working time down to zero; the instant it hits zero is the deadline.
+struct Consume {
+    remaining: i64,
+    total: i64,
+    end: Option<i64>,
+    steps: Option<Vec<Step>>,
+}
+
+impl Consume {
+    fn record(&mut self, step: Step) {
+        if let Some(steps) = &mut self.steps {
+            steps.push(step);
+        }
+    }
+}
+
+impl Visitor for Consume {
+    fn could_take_week(&self, week_len: i64) -> bool {
+        self.remaining > week_len
+    }
+    fn take_week(&mut self, monday: NaiveDate, _span: Segment, work: i64) -> bool {
+        // Strictly more than the week: a deadline at the week's very last
+        // second must come out of the day walk, which keeps the interval end.
+        if self.remaining <= work {
+            return false;
+        }
+        self.remaining -= work;
+        self.total += work;
+        let total = self.total;
+        let to = monday + chrono::Days::new(7);
+        if let Some(steps) = &mut self.steps {
+            match steps.last_mut() {
+                Some(Step::Weeks { to: last_to, worked, total: t, .. }) if *last_to == monday => {
+                    *last_to = to;
+                    *worked += work;
+                    *t = total;
+                }
+                _ => steps.push(Step::Weeks { from: monday, to, worked: work, total }),
+            }
+        }
+        true
+    }
+    fn piece(&mut self, date: NaiveDate, piece: Segment) -> bool {
+        let len = piece.duration();
+        let used = len.min(self.remaining);
+        self.remaining -= used;
+        self.total += used;
+        let span = Segment::new(piece.start, piece.start + used);
+        let total = self.total;
+        self.record(Step::Worked { date, span, total });
+        if self.remaining == 0 {
+            // End-of-interval rule: a target used up exactly at a window's
+            // end stays at that end, never the next opening.
+            self.end = Some(span.end);
+            return false;
+        }
+        true
+    }
+    fn holiday(&mut self, date: NaiveDate, name: &str) {
+        self.record(Step::Holiday { date, name: name.to_string() });
+    }
+    fn paused(&mut self, span: Segment) {
+        self.record(Step::Paused { span });
+    }
+    fn tracing(&self) -> bool {
+        self.steps.is_some()
+    }
+}
+
+/// The result of a [`deadline`] walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    /// The instant the target is used up.
+    pub at: i64,
+    /// What the clock ran through, when asked for.
+    pub steps: Vec<Step>,
+}
+
+/// The earliest instant at which `work` seconds of working time have elapsed
+/// since `opened`, not counting `pauses` (normalized, see
+/// [`crate::engine::segment::normalize`]). A zero target answers `opened`.
+///
+/// # Errors
+/// [`WalkError`] when no working time can be found.
+pub fn deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment], explain: bool) -> Result<Deadline, WalkError> {
+    if work <= 0 {
+        return Ok(Deadline { at: opened, steps: vec![] });
+    }
+    let mut v = Consume {
+        remaining: work,
+        total: 0,
+        end: None,
+        steps: explain.then(Vec::new),
+    };
+    walk(cal, opened, pauses, &mut v)?;
+    let at = v.end.ok_or(WalkError::OutOfRange)?;
+    Ok(Deadline { at, steps: v.steps.unwrap_or_default() })
+}
+
+/// Sums working time up to an end instant.
+struct Measure {
+    to: i64,
+    total: i64,
+    steps: Option<Vec<Step>>,
+}
+
+impl Visitor for Measure {
+    fn could_take_week(&self, _week_len: i64) -> bool {
+        true
+    }
+    fn take_week(&mut self, monday: NaiveDate, span: Segment, work: i64) -> bool {
+        if span.end > self.to {
+            return false;
+        }
+        self.total += work;
+        let (to, total) = (monday + chrono::Days::new(7), self.total);
+        if let Some(steps) = &mut self.steps {
+            match steps.last_mut() {
+                Some(Step::Weeks { to: last_to, worked, total: t, .. }) if *last_to == monday => {
+                    *last_to = to;
+                    *worked += work;
+                    *t = total;
+                }
+                _ => steps.push(Step::Weeks { from: monday, to, worked: work, total }),
+            }
+        }
+        true
+    }
+    fn piece(&mut self, date: NaiveDate, piece: Segment) -> bool {
+        if piece.start >= self.to {
+            return false;
+        }
+        let span = Segment::new(piece.start, piece.end.min(self.to));
+        self.total += span.duration();
+        let total = self.total;
+        if let Some(steps) = &mut self.steps {
+            steps.push(Step::Worked { date, span, total });
+        }
+        piece.end < self.to
+    }
+    fn holiday(&mut self, date: NaiveDate, name: &str) {
+        if let Some(steps) = &mut self.steps {
+            steps.push(Step::Holiday { date, name: name.to_string() });
+        }
+    }
+    fn paused(&mut self, span: Segment) {
+        if span.start < self.to {
+            if let Some(steps) = &mut self.steps {
+                steps.push(Step::Paused { span: Segment::new(span.start, span.end.min(self.to)) });
+            }
+        }
+    }
+    fn tracing(&self) -> bool {
+        self.steps.is_some()
+    }
+}
+
+/// The result of an [`elapsed`] walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elapsed {
+    /// Working seconds between the two instants.
+    pub seconds: i64,
+    /// What the clock ran through, when asked for.
+    pub steps: Vec<Step>,
+}
+
+/// Working seconds in `[from, to)`, not counting `pauses` (normalized). Zero
+/// when `to` is not after `from`. The exact inverse of [`deadline`]:
+/// `elapsed(o, deadline(o, d)) == d`.
+///
+/// # Errors
+/// [`WalkError`] when the walk leaves the supported years.
+pub fn elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment], explain: bool) -> Result<Elapsed, WalkError> {
+    if to <= from {
+        return Ok(Elapsed { seconds: 0, steps: vec![] });
+    }
+    let mut v = Measure {
+        to,
+        total: 0,
+        steps: explain.then(Vec::new),
+    };
+    walk(cal, from, pauses, &mut v)?;
+    Ok(Elapsed { seconds: v.total, steps: v.steps.unwrap_or_default() })
+}
+
+/// Finds the first working instant.
+struct First(Option<i64>);
+
+impl Visitor for First {
+    fn could_take_week(&self, _week_len: i64) -> bool {
+        false
+    }
+    fn take_week(&mut self, _monday: NaiveDate, _span: Segment, _work: i64) -> bool {
+        false
+    }
+    fn piece(&mut self, _date: NaiveDate, piece: Segment) -> bool {
+        self.0 = Some(piece.start);
+        false
+    }
+}
+
+/// The first working instant at or after `t` (pauses do not matter: SPEC §2).
+///
+/// # Errors
+/// [`WalkError`] when no working time can be found.
+pub fn clock_start(cal: &Calendar, t: i64) -> Result<i64, WalkError> {
+    let mut v = First(None);
+    walk(cal, t, &[], &mut v)?;
+    v.0.ok_or(WalkError::OutOfRange)
+}

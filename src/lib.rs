@@ -1,0 +1,18 @@
+//! slacalc: an SLA calculator over declarative support-plan files.
+//!
+//! The library holds everything but the command line: the working-hours
+//! [`engine`], the [`plan`] model and its validation, the [`loader`] that
+//! finds plan files, and the [`sla`] questions (deadline, status, …) that
+//! every command and `batch` share.
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod engine;
+pub mod error;
+pub mod instant;
+pub mod loader;
+pub mod plan;
+pub mod sla;
+
+pub use error::{Error, Result};
+pub use loader::PlanSet;

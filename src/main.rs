@@ -1,0 +1,19 @@
+//! The `slacalc` binary: parse, run, print, exit (0 answered, 1 `--check`
+//! said no, 2 bad input).
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::args::Cli::parse();
+    match cli::run(args) {
+        Ok(out) => cli::emit(&out),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

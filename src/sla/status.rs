@@ -1,0 +1,100 @@
+//! How much of the SLA clock is used, and is it breached?
+
+use super::deadline::{Commitment, DeadlineAnswer, Resolved, deadline};
+use crate::engine::{self, Segment, Step};
+use crate::error::Result;
+
+/// Share used from which a running ticket is `at-risk`, in percent.
+pub const AT_RISK_PERCENT: i64 = 75;
+
+/// The state of a ticket's SLA clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Under 75 % used.
+    Running,
+    /// At least 75 % used, deadline not passed (the deadline instant included).
+    AtRisk,
+    /// Now is after the deadline, no response.
+    Breached,
+    /// Responded by the deadline.
+    Met,
+    /// Responded after the deadline.
+    Missed,
+    /// Best effort or no service level.
+    NoCommitment,
+}
+
+impl State {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Running => "running",
+            State::AtRisk => "at-risk",
+            State::Breached => "breached",
+            State::Met => "met",
+            State::Missed => "missed",
+            State::NoCommitment => "no-commitment",
+        }
+    }
+
+    /// True for the states `--check` fails on.
+    pub fn is_failure(self) -> bool {
+        matches!(self, State::Breached | State::Missed)
+    }
+}
+
+/// A status answer.
+#[derive(Debug, Clone)]
+pub struct StatusAnswer {
+    /// The deadline part.
+    pub deadline: DeadlineAnswer,
+    /// Responded instant, if given.
+    pub responded: Option<i64>,
+    /// Working seconds from opened to responded (or now).
+    pub elapsed: i64,
+    /// Target minus elapsed (≤ 0 once overdue); `None` without commitment.
+    pub remaining: Option<i64>,
+    /// Elapsed / target in percent, two decimals; `None` without commitment.
+    pub used_percent: Option<f64>,
+    /// The state.
+    pub state: State,
+    /// What the elapsed clock ran through (with `explain`).
+    pub elapsed_steps: Vec<Step>,
+}
+
+/// The status of a ticket at `now`.
+///
+/// # Errors
+/// [`crate::Error::Walk`] when the calendar has no working time to offer.
+pub fn status(
+    r: &Resolved,
+    opened: i64,
+    responded: Option<i64>,
+    now: i64,
+    pauses: &[Segment],
+    explain: bool,
+) -> Result<StatusAnswer> {
+    let d = deadline(r, opened, pauses, false)?;
+    let until = responded.unwrap_or(now);
+    let e = engine::elapsed(&r.calendar, opened, until, pauses, explain)?;
+    let elapsed = e.seconds;
+    let (remaining, used_percent, state) = match (r.commitment, r.target_seconds, d.deadline) {
+        (Commitment::Committed, Some(target), Some(due)) => {
+            let used = if target > 0 {
+                (elapsed as f64 * 10_000.0 / target as f64).round() / 100.0
+            } else {
+                100.0
+            };
+            let state = match responded {
+                Some(t) if t <= due => State::Met,
+                Some(_) => State::Missed,
+                None if now > due => State::Breached,
+                None if elapsed * 100 >= target * AT_RISK_PERCENT => State::AtRisk,
+                None => State::Running,
+            };
+            (Some(target - elapsed), Some(used), state)
+        }
+        _ => (None, None, State::NoCommitment),
+    };
+    Ok(StatusAnswer { deadline: d, responded, elapsed, remaining, used_percent, state, elapsed_steps: e.steps })
+}
