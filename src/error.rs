@@ -30,18 +30,8 @@ impl PlanError {
         let column = before[line_start..].chars().count() + 1;
         let line_text: String = text[line_start..].lines().next().unwrap_or("").to_string();
         let end = floor_char(text, span.end.min(text.len()).max(start));
-        let width = text[floor_char(text, start)..end]
-            .lines()
-            .next()
-            .map_or(1, |l| l.chars().count().max(1));
-        PlanError {
-            file: file.to_string(),
-            line,
-            column,
-            message: message.into(),
-            line_text,
-            width,
-        }
+        let width = text[floor_char(text, start)..end].lines().next().map_or(1, |l| l.chars().count().max(1));
+        PlanError { file: file.to_string(), line, column, message: message.into(), line_text, width }
     }
 }
 
@@ -64,12 +54,7 @@ impl fmt::Display for PlanError {
                 .take(self.column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            write!(
-                f,
-                "\n{pad} |\n{n} | {}\n{pad} | {lead}{}",
-                self.line_text,
-                "^".repeat(self.width.min(80))
-            )?;
+            write!(f, "\n{pad} |\n{n} | {}\n{pad} | {lead}{}", self.line_text, "^".repeat(self.width.min(80)))?;
         }
         Ok(())
     }

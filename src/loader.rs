@@ -28,10 +28,7 @@ pub struct PlanSet {
 
 /// The embedded files as [`Source`]s.
 pub fn embedded_sources() -> Vec<Source> {
-    EMBEDDED
-        .iter()
-        .map(|(name, text)| Source { name: format!("embedded:{name}"), text: (*text).to_string() })
-        .collect()
+    EMBEDDED.iter().map(|(name, text)| Source { name: format!("embedded:{name}"), text: (*text).to_string() }).collect()
 }
 
 /// Reads plan files: a directory gives its `*.toml` files in name order.

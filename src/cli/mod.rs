@@ -69,11 +69,7 @@ impl Ctx {
 
     /// How instants are printed: `--utc`, `--tz`, else the plan's zone.
     pub fn display(&self, plan_zone: Tz) -> Display {
-        if self.utc {
-            Display::Utc
-        } else {
-            Display::Zone(self.tz.unwrap_or(plan_zone))
-        }
+        if self.utc { Display::Utc } else { Display::Zone(self.tz.unwrap_or(plan_zone)) }
     }
 
     /// "Now": `--now`/`SLACALC_NOW` if given, else the system clock.
@@ -97,7 +93,9 @@ pub fn parse_tz(z: &str) -> Result<Tz> {
     z.parse::<Tz>().map_err(|_| {
         let hint = slacalc::error::suggest(z, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()))
             .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
-        anyhow!(Error::Input(format!("unknown time zone \"{z}\"{hint}: expected an IANA name such as Europe/Paris or UTC")))
+        anyhow!(Error::Input(format!(
+            "unknown time zone \"{z}\"{hint}: expected an IANA name such as Europe/Paris or UTC"
+        )))
     })
 }
 

@@ -39,7 +39,9 @@ impl Window {
         let start = parse_hhmm(a.trim(), false).map_err(|e| format!("{e} in interval \"{s}\""))?;
         let end = parse_hhmm(b.trim(), true).map_err(|e| format!("{e} in interval \"{s}\""))?;
         if end <= start {
-            return Err(format!("interval \"{s}\" ends before it starts (end must be after start; use 24:00 for midnight)"));
+            return Err(format!(
+                "interval \"{s}\" ends before it starts (end must be after start; use 24:00 for midnight)"
+            ));
         }
         Ok(Window { start, end })
     }
@@ -63,7 +65,8 @@ impl std::fmt::Display for Window {
 }
 
 fn parse_hhmm(s: &str, allow_24: bool) -> Result<u32, String> {
-    let bad = || format!("invalid time \"{s}\" (expected HH:MM from 00:00 to {})", if allow_24 { "24:00" } else { "23:59" });
+    let bad =
+        || format!("invalid time \"{s}\" (expected HH:MM from 00:00 to {})", if allow_24 { "24:00" } else { "23:59" });
     let (h, m) = s.split_once(':').ok_or_else(bad)?;
     if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -165,16 +168,7 @@ impl Calendar {
                 return Err(CalendarError::UnequalDays(desc.join(", ")));
             }
         };
-        Ok(Calendar {
-            id: id.into(),
-            tz,
-            week,
-            holidays,
-            overrides,
-            business_day,
-            week_len,
-            always: false,
-        })
+        Ok(Calendar { id: id.into(), tz, week, holidays, overrides, business_day, week_len, always: false })
     }
 
     /// The 24x7 calendar: every instant is working time (real seconds, no
@@ -489,14 +483,7 @@ mod tests {
 
     #[test]
     fn dst_gap_boundary_moves_to_gap_end_and_fold_takes_first() {
-        let cal = Calendar::new(
-            "x",
-            chrono_tz::Europe::Paris,
-            Default::default(),
-            vec![],
-            BTreeMap::new(),
-            Some(1),
-        );
+        let cal = Calendar::new("x", chrono_tz::Europe::Paris, Default::default(), vec![], BTreeMap::new(), Some(1));
         assert!(cal.is_err()); // no working time
         let w = |s| Window::parse(s).unwrap();
         let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![w("02:30-04:00")]);

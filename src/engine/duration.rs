@@ -30,10 +30,9 @@ impl Target {
             _ => {}
         }
         if let Some(n) = t.strip_suffix("bd") {
-            let days: i64 = n
-                .trim()
-                .parse()
-                .map_err(|_| format!("invalid target \"{s}\" (expected e.g. 4h, 30m, 4h30m, 2bd, best-effort or none)"))?;
+            let days: i64 = n.trim().parse().map_err(|_| {
+                format!("invalid target \"{s}\" (expected e.g. 4h, 30m, 4h30m, 2bd, best-effort or none)")
+            })?;
             if !(0..=1_000_000).contains(&days) {
                 return Err(format!("business days out of range in \"{s}\" (0 to 1000000)"));
             }
@@ -106,9 +105,7 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
             let int: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
             let scale = 10i64.pow(frac.len() as u32);
             let frac: i64 = frac.parse().map_err(|_| bad())?;
-            int.checked_mul(unit)
-                .and_then(|a| a.checked_add(frac * unit / scale))
-                .ok_or_else(bad)?
+            int.checked_mul(unit).and_then(|a| a.checked_add(frac * unit / scale)).ok_or_else(bad)?
         } else {
             num.parse::<i64>().ok().and_then(|n| n.checked_mul(unit)).ok_or_else(bad)?
         };

@@ -16,10 +16,7 @@ pub struct Segment {
 impl Segment {
     /// Builds a span; `end` before `start` gives an empty span at `start`.
     pub fn new(start: i64, end: i64) -> Segment {
-        Segment {
-            start,
-            end: end.max(start),
-        }
+        Segment { start, end: end.max(start) }
     }
 
     /// Length in seconds.
@@ -119,9 +116,6 @@ mod tests {
     #[test]
     fn intersect_of_disjoint_is_none() {
         assert_eq!(Segment::new(0, 5).intersect(&Segment::new(5, 9)), None);
-        assert_eq!(
-            Segment::new(0, 6).intersect(&Segment::new(5, 9)),
-            Some(Segment::new(5, 6))
-        );
+        assert_eq!(Segment::new(0, 6).intersect(&Segment::new(5, 9)), Some(Segment::new(5, 6)));
     }
 }

@@ -230,16 +230,17 @@ pub struct Deadline {
 ///
 /// # Errors
 /// [`WalkError`] when no working time can be found.
-pub fn deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment], explain: bool) -> Result<Deadline, WalkError> {
+pub fn deadline(
+    cal: &Calendar,
+    opened: i64,
+    work: i64,
+    pauses: &[Segment],
+    explain: bool,
+) -> Result<Deadline, WalkError> {
     if work <= 0 {
         return Ok(Deadline { at: opened, steps: vec![] });
     }
-    let mut v = Consume {
-        remaining: work,
-        total: 0,
-        end: None,
-        steps: explain.then(Vec::new),
-    };
+    let mut v = Consume { remaining: work, total: 0, end: None, steps: explain.then(Vec::new) };
     walk(cal, opened, pauses, &mut v)?;
     let at = v.end.ok_or(WalkError::OutOfRange)?;
     Ok(Deadline { at, steps: v.steps.unwrap_or_default() })
@@ -322,11 +323,7 @@ pub fn elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment], explain: 
     if to <= from {
         return Ok(Elapsed { seconds: 0, steps: vec![] });
     }
-    let mut v = Measure {
-        to,
-        total: 0,
-        steps: explain.then(Vec::new),
-    };
+    let mut v = Measure { to, total: 0, steps: explain.then(Vec::new) };
     walk(cal, from, pauses, &mut v)?;
     Ok(Elapsed { seconds: v.total, steps: v.steps.unwrap_or_default() })
 }

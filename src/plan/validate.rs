@@ -80,7 +80,11 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
         for plan in &raw.plans {
             let id = plan.get_ref().id.get_ref().to_lowercase();
             if seen.insert(id.clone(), ()).is_some() {
-                return Err(cx.err(fi, plan.get_ref().id.span(), format!("plan id \"{id}\" is defined twice in this file")));
+                return Err(cx.err(
+                    fi,
+                    plan.get_ref().id.span(),
+                    format!("plan id \"{id}\" is defined twice in this file"),
+                ));
             }
             if by_id.insert(id.clone(), (fi, plan)).is_none() {
                 order.push(id);
@@ -107,7 +111,10 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
                     return Err(cx.err(
                         fi,
                         a.span(),
-                        format!("alias \"{key}\" of plan {} is already used by plan {other} (aliases must be unique)", p.id),
+                        format!(
+                            "alias \"{key}\" of plan {} is already used by plan {other} (aliases must be unique)",
+                            p.id
+                        ),
                     ));
                 }
             }
@@ -146,7 +153,11 @@ impl<'a> Cx<'a> {
     fn plan(&self, fi: usize, raw: &RawPlan, calendars: &mut HashMap<String, CalendarInfo>) -> R<Plan> {
         let id = raw.id.get_ref().trim().to_string();
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(self.err(fi, raw.id.span(), format!("invalid plan id \"{id}\" (use letters, digits, - and _)")));
+            return Err(self.err(
+                fi,
+                raw.id.span(),
+                format!("invalid plan id \"{id}\" (use letters, digits, - and _)"),
+            ));
         }
         let cal_id = raw.calendar.get_ref();
         let calendar = match calendars.get(cal_id) {
@@ -162,9 +173,7 @@ impl<'a> Cx<'a> {
             let p = self.priority(fi, rp)?;
             let names: Vec<String> = std::iter::once(p.name.to_lowercase()).chain(p.aliases.iter().cloned()).collect();
             for n in &names {
-                let clash = priorities
-                    .iter()
-                    .any(|q| q.name.to_lowercase() == *n || q.aliases.iter().any(|a| a == n));
+                let clash = priorities.iter().any(|q| q.name.to_lowercase() == *n || q.aliases.iter().any(|a| a == n));
                 let is_pn = n.strip_prefix('p').is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
                 if clash || is_pn {
                     return Err(self.err(
@@ -179,12 +188,17 @@ impl<'a> Cx<'a> {
         let default_target = match (&raw.target, raw.priorities.is_empty()) {
             (Some(t), true) => {
                 let target = Target::parse(t.get_ref()).map_err(|m| self.err(fi, t.span(), m))?;
-                let p = prov((&raw.target_source, &raw.target_assumed), (&None, &None))
-                    .ok_or_else(|| self.err(fi, t.span(), format!("target of plan {id} {NO_PROV} (target_source / target_assumed)")))?;
+                let p = prov((&raw.target_source, &raw.target_assumed), (&None, &None)).ok_or_else(|| {
+                    self.err(fi, t.span(), format!("target of plan {id} {NO_PROV} (target_source / target_assumed)"))
+                })?;
                 Some((target, p))
             }
             (Some(t), false) => {
-                return Err(self.err(fi, t.span(), format!("plan {id} has priorities: give each its target, not a plan-level target")));
+                return Err(self.err(
+                    fi,
+                    t.span(),
+                    format!("plan {id} has priorities: give each its target, not a plan-level target"),
+                ));
             }
             (None, true) => {
                 return Err(self.err(
@@ -292,14 +306,20 @@ impl<'a> Cx<'a> {
         let tz: Tz = zone_name.parse().map_err(|_| {
             let hint = suggest(zone_name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()))
                 .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
-            self.err(fi, r.zone.span(), format!("unknown time zone \"{zone_name}\"{hint}: use an IANA name such as Europe/Paris"))
+            self.err(
+                fi,
+                r.zone.span(),
+                format!("unknown time zone \"{zone_name}\"{hint}: use an IANA name such as Europe/Paris"),
+            )
         })?;
         let zone = prov((&r.zone_source, &r.zone_assumed), table)
             .ok_or_else(|| self.err(fi, r.zone.span(), format!("zone {NO_PROV} (or zone_source / zone_assumed)")))?;
-        let hours = prov((&r.hours_source, &r.hours_assumed), table)
-            .ok_or_else(|| self.err(fi, r.hours.span(), format!("hours {NO_PROV} (or hours_source / hours_assumed)")))?;
-        let holidays_p = prov((&r.holidays_source, &r.holidays_assumed), table)
-            .ok_or_else(|| self.err(fi, rc.span(), format!("holidays {NO_PROV} (or holidays_source / holidays_assumed)")))?;
+        let hours = prov((&r.hours_source, &r.hours_assumed), table).ok_or_else(|| {
+            self.err(fi, r.hours.span(), format!("hours {NO_PROV} (or hours_source / hours_assumed)"))
+        })?;
+        let holidays_p = prov((&r.holidays_source, &r.holidays_assumed), table).ok_or_else(|| {
+            self.err(fi, rc.span(), format!("holidays {NO_PROV} (or holidays_source / holidays_assumed)"))
+        })?;
         let mut week: [Vec<Window>; 7] = Default::default();
         let mut count = 0usize;
         for (key, list) in r.hours.get_ref() {
@@ -307,7 +327,10 @@ impl<'a> Cx<'a> {
                 self.err(
                     fi,
                     key.span(),
-                    format!("unknown day \"{}\" (expected mon, tue, wed, thu, fri, sat, sun or a range like mon-fri)", key.get_ref()),
+                    format!(
+                        "unknown day \"{}\" (expected mon, tue, wed, thu, fri, sat, sun or a range like mon-fri)",
+                        key.get_ref()
+                    ),
                 )
             })?;
             let windows = self.windows(fi, list)?;
@@ -339,15 +362,20 @@ impl<'a> Cx<'a> {
         }
         count += holidays.len();
         if count > MAX_ITEMS {
-            return Err(self.err(fi, rc.span(), format!("calendar has {count} intervals, holidays and overrides; the limit is {MAX_ITEMS}")));
+            return Err(self.err(
+                fi,
+                rc.span(),
+                format!("calendar has {count} intervals, holidays and overrides; the limit is {MAX_ITEMS}"),
+            ));
         }
         let business_day = match &r.business_day {
-            Some(b) => Some(
-                parse_duration(b.get_ref())
-                    .ok()
-                    .filter(|&s| s > 0 && s <= 86_400)
-                    .ok_or_else(|| self.err(fi, b.span(), format!("invalid business_day \"{}\" (expected a duration from 1s to 24h, e.g. 8h)", b.get_ref())))?,
-            ),
+            Some(b) => Some(parse_duration(b.get_ref()).ok().filter(|&s| s > 0 && s <= 86_400).ok_or_else(|| {
+                self.err(
+                    fi,
+                    b.span(),
+                    format!("invalid business_day \"{}\" (expected a duration from 1s to 24h, e.g. 8h)", b.get_ref()),
+                )
+            })?),
             None => None,
         };
         let calendar = Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day)
@@ -362,9 +390,7 @@ impl<'a> Cx<'a> {
     }
 
     fn windows(&self, fi: usize, list: &[Spanned<String>]) -> R<Vec<Window>> {
-        list.iter()
-            .map(|w| Window::parse(w.get_ref()).map_err(|m| self.err(fi, w.span(), m)))
-            .collect()
+        list.iter().map(|w| Window::parse(w.get_ref()).map_err(|m| self.err(fi, w.span(), m))).collect()
     }
 
     fn holiday_set(&self, fi: usize, set: &Spanned<RawHolidaySet>) -> R<Vec<Holiday>> {
@@ -400,11 +426,16 @@ impl<'a> Cx<'a> {
                     let ok = m.len() == 2 && d.len() == 2;
                     Some((m.parse::<u32>().ok().filter(|_| ok)?, d.parse::<u32>().ok()?))
                 });
-                let (month, day) = parsed
-                    .ok_or_else(|| self.err(fi, date.span(), format!("invalid holiday date \"{t}\" (expected MM-DD or YYYY-MM-DD)")))?;
+                let (month, day) = parsed.ok_or_else(|| {
+                    self.err(fi, date.span(), format!("invalid holiday date \"{t}\" (expected MM-DD or YYYY-MM-DD)"))
+                })?;
                 // 2000 is a leap year, so 02-29 passes and 02-30 does not.
                 if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
-                    return Err(self.err(fi, date.span(), format!("no such day \"{t}\" in any year (month {month} has no day {day})")));
+                    return Err(self.err(
+                        fi,
+                        date.span(),
+                        format!("no such day \"{t}\" in any year (month {month} has no day {day})"),
+                    ));
                 }
                 HolidayRule::Fixed { month, day }
             }
@@ -421,8 +452,9 @@ impl<'a> Cx<'a> {
                 return Err(self.err(fi, nth.span(), format!("nth = {n} out of range (1 to 5, or -1 for the last)")));
             }
             let wd = r.weekday.as_ref().ok_or_else(bad_form)?;
-            let weekday = parse_weekday(wd.get_ref())
-                .ok_or_else(|| self.err(fi, wd.span(), format!("unknown weekday \"{}\" (expected mon..sun)", wd.get_ref())))?;
+            let weekday = parse_weekday(wd.get_ref()).ok_or_else(|| {
+                self.err(fi, wd.span(), format!("unknown weekday \"{}\" (expected mon..sun)", wd.get_ref()))
+            })?;
             let m = r.month.as_ref().ok_or_else(bad_form)?;
             let month = *m.get_ref();
             if !(1..=12).contains(&month) {
@@ -439,24 +471,35 @@ impl<'a> Cx<'a> {
         let unit = match r.unit.get_ref().as_str() {
             "requests" => QuotaUnit::Requests,
             "hours" => QuotaUnit::Hours,
-            other => return Err(self.err(fi, r.unit.span(), format!("unknown quota unit \"{other}\" (expected requests or hours)"))),
+            other => {
+                return Err(self.err(
+                    fi,
+                    r.unit.span(),
+                    format!("unknown quota unit \"{other}\" (expected requests or hours)"),
+                ));
+            }
         };
         let period = Period::parse(r.period.get_ref()).ok_or_else(|| {
             self.err(
                 fi,
                 r.period.span(),
-                format!("unknown period \"{}\" (expected day, week, month, quarter, year or subscription-year)", r.period.get_ref()),
+                format!(
+                    "unknown period \"{}\" (expected day, week, month, quarter, year or subscription-year)",
+                    r.period.get_ref()
+                ),
             )
         })?;
         let allowance = match (&r.allowance, &r.rate) {
             (Some(a), None) => match a.get_ref() {
                 toml::Value::String(s) if s == "unlimited" => Allowance::Unlimited,
                 toml::Value::String(s) if s == "per-contract" => Allowance::PerContract,
-                v => Allowance::Fixed(
-                    decimal(v, 3)
-                        .filter(|n| *n >= 0)
-                        .ok_or_else(|| self.err(fi, a.span(), "invalid allowance (expected a number >= 0, \"unlimited\" or \"per-contract\")"))?,
-                ),
+                v => Allowance::Fixed(decimal(v, 3).filter(|n| *n >= 0).ok_or_else(|| {
+                    self.err(
+                        fi,
+                        a.span(),
+                        "invalid allowance (expected a number >= 0, \"unlimited\" or \"per-contract\")",
+                    )
+                })?),
             },
             (None, Some(rate)) => {
                 let rr = rate.get_ref();
@@ -468,7 +511,13 @@ impl<'a> Cx<'a> {
                     .ok_or_else(|| self.err(fi, rr.per.span(), "invalid rate per (expected an amount > 0)"))?;
                 Allowance::Rate { amount_milli, per_cents, currency: self.currency(fi, &rr.currency)? }
             }
-            _ => return Err(self.err(fi, q.span(), "a quota needs exactly one of allowance = … or rate = { amount, per, currency }")),
+            _ => {
+                return Err(self.err(
+                    fi,
+                    q.span(),
+                    "a quota needs exactly one of allowance = … or rate = { amount, per, currency }",
+                ));
+            }
         };
         let warn_basis_points = match &r.warn_percent {
             Some(w) => decimal(w.get_ref(), 2)
@@ -505,28 +554,52 @@ impl<'a> Cx<'a> {
         if s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) {
             Ok(s.clone())
         } else {
-            Err(self.err(fi, c.span(), format!("invalid currency \"{s}\" (expected a three-letter ISO code such as CHF or EUR)")))
+            Err(self.err(
+                fi,
+                c.span(),
+                format!("invalid currency \"{s}\" (expected a three-letter ISO code such as CHF or EUR)"),
+            ))
         }
     }
 
     fn credit(&self, fi: usize, c: &Spanned<RawCredit>, cal: &CalendarInfo) -> R<CreditRule> {
         let r = c.get_ref();
         let table = (&r.source, &r.assumed);
-        let provenance = prov(table, (&None, &None)).ok_or_else(|| self.err(fi, c.span(), format!("credit {NO_PROV}")))?;
+        let provenance =
+            prov(table, (&None, &None)).ok_or_else(|| self.err(fi, c.span(), format!("credit {NO_PROV}")))?;
         match r.commitment.get_ref().as_str() {
             "none" => return Ok(CreditRule::None(provenance)),
             "uptime" => {}
-            other => return Err(self.err(fi, r.commitment.span(), format!("unknown commitment \"{other}\" (expected uptime or none)"))),
+            other => {
+                return Err(self.err(
+                    fi,
+                    r.commitment.span(),
+                    format!("unknown commitment \"{other}\" (expected uptime or none)"),
+                ));
+            }
         }
         let missing = |what: &str| self.err(fi, c.span(), format!("an uptime commitment needs {what}"));
-        let period_s = r.period.as_ref().ok_or_else(|| missing("period = \"month\" | \"quarter\" | \"year\" | \"subscription-year\""))?;
+        let period_s = r
+            .period
+            .as_ref()
+            .ok_or_else(|| missing("period = \"month\" | \"quarter\" | \"year\" | \"subscription-year\""))?;
         let period = Period::parse(period_s.get_ref())
             .filter(|p| !matches!(p, Period::Day | Period::Week))
             .ok_or_else(|| {
-                self.err(fi, period_s.span(), format!("unknown credit period \"{}\" (expected month, quarter, year or subscription-year)", period_s.get_ref()))
+                self.err(
+                    fi,
+                    period_s.span(),
+                    format!(
+                        "unknown credit period \"{}\" (expected month, quarter, year or subscription-year)",
+                        period_s.get_ref()
+                    ),
+                )
             })?;
         let zone = match &r.zone {
-            Some(z) => z.get_ref().parse().map_err(|_| self.err(fi, z.span(), format!("unknown time zone \"{}\"", z.get_ref())))?,
+            Some(z) => z
+                .get_ref()
+                .parse()
+                .map_err(|_| self.err(fi, z.span(), format!("unknown time zone \"{}\"", z.get_ref())))?,
             None => cal.calendar.tz(),
         };
         let currency = self.currency(fi, r.currency.as_ref().ok_or_else(|| missing("currency = \"XXX\""))?)?;
@@ -564,10 +637,7 @@ impl<'a> Cx<'a> {
             None => None,
             Some(o) => {
                 let or = o.get_ref();
-                let dur = |s: &Spanned<String>| {
-                    parse_duration(s.get_ref())
-                        .map_err(|m| self.err(fi, s.span(), m))
-                };
+                let dur = |s: &Spanned<String>| parse_duration(s.get_ref()).map_err(|m| self.err(fi, s.span(), m));
                 let unit = dur(&or.unit)?;
                 if unit == 0 {
                     return Err(self.err(fi, or.unit.span(), "outage unit must be longer than 0s"));
@@ -595,7 +665,8 @@ impl<'a> Cx<'a> {
             cap_basis_points: r.cap_percent.as_ref().map(|c| pct(c, 2, "cap_percent")).transpose()?,
             outage,
             period_provenance: prov((&r.period_source, &r.period_assumed), table).unwrap_or_else(|| provenance.clone()),
-            threshold_provenance: prov((&r.threshold_source, &r.threshold_assumed), table).unwrap_or_else(|| provenance.clone()),
+            threshold_provenance: prov((&r.threshold_source, &r.threshold_assumed), table)
+                .unwrap_or_else(|| provenance.clone()),
             provenance,
         })))
     }
@@ -603,10 +674,7 @@ impl<'a> Cx<'a> {
 
 /// Parses `mon`, `sun`, … into a weekday.
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
-    WEEKDAYS
-        .iter()
-        .position(|d| d.eq_ignore_ascii_case(s.trim()))
-        .and_then(|i| Weekday::try_from(i as u8).ok())
+    WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(s.trim())).and_then(|i| Weekday::try_from(i as u8).ok())
 }
 
 /// `mon` → [0]; `mon-fri` → [0..=4]; `daily` → all.

@@ -59,7 +59,11 @@ pub struct Resolved {
 pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
     let expected = || {
         let names = plan.priority_names();
-        if names.is_empty() { "none: this plan has no priority levels, omit --priority".to_string() } else { names.join(", ") }
+        if names.is_empty() {
+            "none: this plan has no priority levels, omit --priority".to_string()
+        } else {
+            names.join(", ")
+        }
     };
     let chosen = match priority {
         Some(name) => Some(plan.priority(name).ok_or_else(|| Error::UnknownPriority {
@@ -70,11 +74,14 @@ pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
         None if plan.priority_optional() => None,
         None => return Err(Error::PriorityRequired { plan: plan.id.clone(), expected: expected() }),
     };
-    let (target, clock, tprov, cprov): (Target, Clock, &Provenance, Option<&Provenance>) = match (chosen, plan.priorities.first(), &plan.default_target) {
-        (Some(p), _, _) | (None, Some(p), _) => (p.target, p.clock, &p.target_provenance, p.clock_provenance.as_ref()),
-        (None, None, Some((t, prov))) => (*t, Clock::Business, prov, None),
-        (None, None, None) => (Target::None, Clock::Business, &Provenance::Assumed(String::new()), None),
-    };
+    let (target, clock, tprov, cprov): (Target, Clock, &Provenance, Option<&Provenance>) =
+        match (chosen, plan.priorities.first(), &plan.default_target) {
+            (Some(p), _, _) | (None, Some(p), _) => {
+                (p.target, p.clock, &p.target_provenance, p.clock_provenance.as_ref())
+            }
+            (None, None, Some((t, prov))) => (*t, Clock::Business, prov, None),
+            (None, None, None) => (Target::None, Clock::Business, &Provenance::Assumed(String::new()), None),
+        };
     let calendar = plan.calendar_for(clock);
     let commitment = match target {
         Target::None => Commitment::None,

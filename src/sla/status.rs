@@ -80,11 +80,7 @@ pub fn status(
     let elapsed = e.seconds;
     let (remaining, used_percent, state) = match (r.commitment, r.target_seconds, d.deadline) {
         (Commitment::Committed, Some(target), Some(due)) => {
-            let used = if target > 0 {
-                (elapsed as f64 * 10_000.0 / target as f64).round() / 100.0
-            } else {
-                100.0
-            };
+            let used = if target > 0 { (elapsed as f64 * 10_000.0 / target as f64).round() / 100.0 } else { 100.0 };
             let state = match responded {
                 Some(t) if t <= due => State::Met,
                 Some(_) => State::Missed,

@@ -146,7 +146,11 @@ fn holiday_rule(r: &HolidayRule) -> String {
         HolidayRule::Easter(n) => format!("Easter {n:+} days"),
         HolidayRule::Date(d) => d.to_string(),
         HolidayRule::NthWeekday { month, weekday, nth } => {
-            if *nth < 0 { format!("last {weekday} of month {month}") } else { format!("{nth}. {weekday} of month {month}") }
+            if *nth < 0 {
+                format!("last {weekday} of month {month}")
+            } else {
+                format!("{nth}. {weekday} of month {month}")
+            }
         }
     }
 }
@@ -208,7 +212,8 @@ fn show(format: Format, p: &Plan) -> String {
             format_duration(cal.calendar.business_day())
         ),
     ]);
-    let hol: Vec<String> = cal.calendar.holidays().iter().map(|h| format!("{} ({})", h.name, holiday_rule(&h.rule))).collect();
+    let hol: Vec<String> =
+        cal.calendar.holidays().iter().map(|h| format!("{} ({})", h.name, holiday_rule(&h.rule))).collect();
     t.add_row(vec![
         "holidays".to_string(),
         marked(if hol.is_empty() { "none".into() } else { hol.join("\n") }, &cal.holidays),
@@ -235,7 +240,13 @@ fn show(format: Format, p: &Plan) -> String {
             if let Some(Provenance::Assumed(a)) = &x.clock_provenance {
                 pv.push_str(&format!("\nclock ASSUMED: {a}"));
             }
-            t.add_row(vec![x.name.clone(), aliases.join(", "), marked(x.target.to_string(), &x.target_provenance), x.clock.as_str().into(), pv]);
+            t.add_row(vec![
+                x.name.clone(),
+                aliases.join(", "),
+                marked(x.target.to_string(), &x.target_provenance),
+                x.clock.as_str().into(),
+                pv,
+            ]);
         }
         out.push_str(&format!("{t}\n"));
     }
@@ -282,7 +293,8 @@ fn compare(format: Format, plans: &[&Plan]) -> String {
     }
     row("quota", &|p| p.quota.as_ref().map_or("unlimited".into(), quota_text));
     row("credit", &|p| credit_text(&p.credit));
-    let mut features: Vec<String> = plans.iter().flat_map(|p| p.entitlements.iter().map(|e| e.feature.clone())).collect();
+    let mut features: Vec<String> =
+        plans.iter().flat_map(|p| p.entitlements.iter().map(|e| e.feature.clone())).collect();
     features.sort();
     features.dedup();
     for f in features {

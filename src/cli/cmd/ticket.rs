@@ -135,12 +135,9 @@ pub fn explain_table(steps: &[Step], rules: &[String], disp: Display) -> String 
                 format_duration(*worked),
                 format_duration(*total),
             ],
-            Step::Holiday { date, name } => vec![
-                format!("{} {date}", date.format("%a")),
-                format!("holiday: {name}"),
-                String::new(),
-                String::new(),
-            ],
+            Step::Holiday { date, name } => {
+                vec![format!("{} {date}", date.format("%a")), format!("holiday: {name}"), String::new(), String::new()]
+            }
             Step::Paused { span } => vec![
                 wall(span.start, disp),
                 format!("paused until {}", wall(span.end, disp)),
@@ -156,4 +153,3 @@ pub fn explain_table(steps: &[Step], rules: &[String], disp: Display) -> String 
     }
     out
 }
-

@@ -1,0 +1,3 @@
+//! Integration tests: every test drives the real binary through `util`.
+
+mod util;

@@ -1,0 +1,100 @@
+//! One builder that runs the real `slacalc` binary with a fixed environment:
+//! no `SLACALC_*` leaking in from the caller, `NO_COLOR`, a fixed `--now`
+//! unless the test gives one.
+
+use assert_cmd::Command;
+
+/// The result of one run: status code, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts exit 0 and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "expected exit 0\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        &self.stdout
+    }
+
+    /// Asserts the bad-input contract: exit 2, empty stdout, stderr naming each
+    /// of `needles`. Returns stderr.
+    #[track_caller]
+    pub fn bad(&self, needles: &[&str]) -> &str {
+        assert_eq!(self.code, 2, "expected exit 2\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(self.stdout.is_empty(), "stdout must be empty on error, got:\n{}", self.stdout);
+        for n in needles {
+            assert!(self.stderr.contains(n), "stderr should contain {n:?}:\n{}", self.stderr);
+        }
+        &self.stderr
+    }
+
+    /// Parses stdout as one JSON object.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// A `slacalc` invocation under construction.
+pub struct Slacalc {
+    cmd: Command,
+}
+
+/// Starts a run with `args`.
+pub fn slacalc(args: &[&str]) -> Slacalc {
+    let mut cmd = Command::cargo_bin("slacalc").expect("binary built");
+    cmd.env_remove("SLACALC_PLANS").env_remove("SLACALC_NOW").env("NO_COLOR", "1").env_remove("COLUMNS");
+    cmd.args(args);
+    Slacalc { cmd }
+}
+
+impl Slacalc {
+    /// Sets an environment variable.
+    pub fn env(mut self, k: &str, v: &str) -> Slacalc {
+        self.cmd.env(k, v);
+        self
+    }
+
+    /// Feeds stdin.
+    pub fn stdin(mut self, s: impl Into<Vec<u8>>) -> Slacalc {
+        self.cmd.write_stdin(s);
+        self
+    }
+
+    /// Runs in `dir`.
+    pub fn dir(mut self, d: &std::path::Path) -> Slacalc {
+        self.cmd.current_dir(d);
+        self
+    }
+
+    /// Runs it.
+    pub fn run(mut self) -> Run {
+        let out = self.cmd.output().expect("slacalc runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `args` with `--format json` and returns the parsed object (asserting exit 0).
+#[track_caller]
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let mut a = args.to_vec();
+    a.extend(["--format", "json"]);
+    let r = slacalc(&a).run();
+    r.ok();
+    r.json()
+}
+
+/// Writes `text` to a new temp file named `name` and returns the dir (keep it alive) and path.
+pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    (dir, path)
+}
