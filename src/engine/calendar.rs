@@ -2,9 +2,11 @@
 //! holiday rules and per-date overrides. It turns local dates into UTC
 //! [`Segment`]s; the walks in [`crate::engine::timeline`] consume them.
 //!
-//! DST policy for window boundaries (SPEC §2): a boundary in a gap moves to the
-//! end of the gap; one in a fold takes its first occurrence. Windows are wall
-//! clock, so a 01:00–04:00 window lasts 2 h on the spring-forward day.
+//! DST policy (SPEC §2): windows are wall-clock times. A boundary in a gap
+//! moves to the end of the gap; one in a fold takes its first occurrence, and
+//! the fold's repeated hour counts once. So a 01:00–04:00 window lasts 2 h on
+//! the spring-forward day and 3 h on the fall-back day: never longer than its
+//! wall-clock length.
 
 use std::collections::BTreeMap;
 
@@ -331,11 +333,46 @@ impl Calendar {
                     .iter()
                     .map(|w| Segment::new(local0 + i64::from(w.start) - off, local0 + i64::from(w.end) - off)),
             ),
-            None => out.extend(windows.iter().filter_map(|w| {
-                let s = Segment::new(self.resolve_boundary(date, w.start), self.resolve_boundary(date, w.end));
-                (!s.is_empty()).then_some(s)
-            })),
+            None => {
+                // A fold's wall-clock times count once, at their first
+                // occurrence (SPEC §2: a 01:00–04:00 window lasts 3 h on the
+                // fall-back day), so the repeat is cut out of each window.
+                let repeat = self.fold_repeat(date);
+                for w in windows {
+                    let s = Segment::new(self.resolve_boundary(date, w.start), self.resolve_boundary(date, w.end));
+                    match repeat {
+                        Some(r) => {
+                            crate::engine::segment::subtract_each(s, &[r], |piece| {
+                                out.push(piece);
+                                true
+                            });
+                        }
+                        None if !s.is_empty() => out.push(s),
+                        None => {}
+                    }
+                }
+            }
         }
+    }
+
+    /// On a day whose offset drops (clocks go back), the UTC span in which the
+    /// repeated wall-clock times happen for the second time.
+    fn fold_repeat(&self, date: NaiveDate) -> Option<Segment> {
+        let local0 = days_since_epoch(date) * DAY;
+        let (mut lo, mut hi) = (local0 - 14 * 3600, local0 + DAY + 12 * 3600);
+        let (before, after) = (self.offset_at(lo), self.offset_at(hi));
+        if after >= before {
+            return None;
+        }
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.offset_at(mid) == after {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Some(Segment::new(lo, lo + (before - after)))
     }
 
     /// Like [`Calendar::resolve`] but `24:00` is the next day's midnight.

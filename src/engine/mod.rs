@@ -13,3 +13,6 @@ pub use duration::{Target, format_duration, parse_duration};
 pub use holiday::{Holiday, HolidayRule};
 pub use segment::Segment;
 pub use timeline::{Step, WalkError, clock_start, deadline, elapsed};
+
+#[cfg(test)]
+mod tests;

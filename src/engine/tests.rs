@@ -1,0 +1,396 @@
+//! Engine tests that follow the boundaries (before, at the start, inside, at
+//! the end of a window), holidays, DST days and pauses, with hand-checked
+//! answers; then properties against a naive day-by-day reference walk.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Europe::{Paris, Zurich};
+use chrono_tz::Tz;
+use proptest::prelude::*;
+
+use super::calendar::{Calendar, HolidayCache, Window};
+use super::holiday::{Holiday, HolidayRule};
+use super::segment::{Segment, normalize, subtract_each};
+use super::timeline::{clock_start, deadline, elapsed};
+
+const H: i64 = 3600;
+
+fn at(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
+    tz.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("unambiguous test time").timestamp()
+}
+
+fn w(s: &str) -> Window {
+    Window::parse(s).expect("test window")
+}
+
+fn french_holidays() -> Vec<Holiday> {
+    let fixed = |name: &str, month, day| Holiday { name: name.into(), rule: HolidayRule::Fixed { month, day } };
+    let easter = |name: &str, n| Holiday { name: name.into(), rule: HolidayRule::Easter(n) };
+    vec![
+        fixed("New Year", 1, 1),
+        easter("Easter Monday", 1),
+        fixed("Labour Day", 5, 1),
+        fixed("Victory 1945", 5, 8),
+        easter("Ascension", 39),
+        easter("Whit Monday", 50),
+        fixed("Bastille Day", 7, 14),
+        fixed("Assumption", 8, 15),
+        fixed("All Saints", 11, 1),
+        fixed("Armistice", 11, 11),
+        fixed("Christmas", 12, 25),
+    ]
+}
+
+fn weekdays(windows: &[&str]) -> [Vec<Window>; 7] {
+    let day: Vec<Window> = windows.iter().map(|s| w(s)).collect();
+    std::array::from_fn(|i| if i < 5 { day.clone() } else { vec![] })
+}
+
+/// Apizee: Paris, Mon–Fri 09–12 and 14–18, French holidays.
+fn apizee() -> Calendar {
+    Calendar::new("apizee", Paris, weekdays(&["09:00-12:00", "14:00-18:00"]), french_holidays(), BTreeMap::new(), None)
+        .expect("apizee calendar")
+}
+
+/// Cirrus: Paris, Mon–Fri 09–18, French holidays.
+fn cirrus() -> Calendar {
+    Calendar::new("cirrus", Paris, weekdays(&["09:00-18:00"]), french_holidays(), BTreeMap::new(), None)
+        .expect("cirrus calendar")
+}
+
+/// Biings: Zurich, Mon–Fri 08–17, no holidays.
+fn biings() -> Calendar {
+    Calendar::new("biings", Zurich, weekdays(&["08:00-17:00"]), vec![], BTreeMap::new(), None).expect("biings calendar")
+}
+
+fn due(cal: &Calendar, opened: i64, work: i64) -> i64 {
+    deadline(cal, opened, work, &[], false).expect("deadline").at
+}
+
+#[test]
+fn friday_evening_ticket_runs_over_weekend_and_lunch() {
+    let cal = apizee();
+    // 30 min on Friday, 3 h Monday morning, 30 min after lunch.
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 20, 17, 30), 4 * H), at(Paris, 2026, 11, 23, 14, 30));
+}
+
+#[test]
+fn ticket_opened_after_hours_starts_next_opening() {
+    let cal = apizee();
+    let opened = at(Paris, 2026, 11, 20, 18, 30);
+    assert_eq!(clock_start(&cal, opened), Ok(at(Paris, 2026, 11, 23, 9, 0)));
+    assert_eq!(due(&cal, opened, 4 * H), at(Paris, 2026, 11, 23, 15, 0));
+}
+
+#[test]
+fn clock_start_at_window_end_is_next_opening() {
+    let cal = apizee();
+    assert_eq!(clock_start(&cal, at(Paris, 2026, 11, 20, 12, 0)), Ok(at(Paris, 2026, 11, 20, 14, 0)));
+    assert_eq!(clock_start(&cal, at(Paris, 2026, 11, 20, 18, 0)), Ok(at(Paris, 2026, 11, 23, 9, 0)));
+    assert_eq!(clock_start(&cal, at(Paris, 2026, 11, 20, 11, 59)), Ok(at(Paris, 2026, 11, 20, 11, 59)));
+    assert_eq!(clock_start(&cal, at(Paris, 2026, 11, 20, 9, 0)), Ok(at(Paris, 2026, 11, 20, 9, 0)));
+}
+
+#[test]
+fn lunch_gap_is_skipped() {
+    assert_eq!(due(&apizee(), at(Paris, 2026, 11, 18, 11, 30), H), at(Paris, 2026, 11, 18, 14, 30));
+}
+
+#[test]
+fn deadline_at_interval_end_stays_there() {
+    let cal = apizee();
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 20, 14, 0), 4 * H), at(Paris, 2026, 11, 20, 18, 0));
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 20, 9, 0), 3 * H), at(Paris, 2026, 11, 20, 12, 0));
+    // A whole week used up exactly ends on Friday 18:00, not Monday 09:00.
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 23, 9, 0), 35 * H), at(Paris, 2026, 11, 27, 18, 0));
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 23, 9, 0), 35 * H + 1), at(Paris, 2026, 11, 30, 9, 0) + 1);
+}
+
+#[test]
+fn zero_target_answers_opened() {
+    let sat = at(Paris, 2026, 11, 21, 10, 0);
+    assert_eq!(due(&apizee(), sat, 0), sat);
+}
+
+#[test]
+fn day_before_bastille_day() {
+    // Mon 13 July 17:00: 1 h; 14 July holiday; 15 July 7 h → 18:00.
+    assert_eq!(due(&apizee(), at(Paris, 2026, 7, 13, 17, 0), 8 * H), at(Paris, 2026, 7, 15, 18, 0));
+}
+
+#[test]
+fn easter_ascension_and_whit_monday_2027_are_skipped() {
+    let cal = apizee();
+    // Easter Monday 2027-03-29.
+    assert_eq!(due(&cal, at(Paris, 2027, 3, 26, 17, 0), 2 * H), at(Paris, 2027, 3, 30, 10, 0));
+    // Ascension Thursday 2027-05-06.
+    assert_eq!(due(&cal, at(Paris, 2027, 5, 5, 17, 0), 2 * H), at(Paris, 2027, 5, 7, 10, 0));
+    // Whit Monday 2027-05-17.
+    assert_eq!(due(&cal, at(Paris, 2027, 5, 14, 17, 0), 2 * H), at(Paris, 2027, 5, 18, 10, 0));
+}
+
+#[test]
+fn dst_weekends_in_paris() {
+    let cal = apizee();
+    // SPEC §2: Fri 2026-03-27 17:30 CET → Mon 2026-03-30 14:30 CEST (12:30Z).
+    let d = due(&cal, at(chrono_tz::UTC, 2026, 3, 27, 16, 30), 4 * H);
+    assert_eq!(d, at(chrono_tz::UTC, 2026, 3, 30, 12, 30));
+    // October: Fri 17:30 CEST → Mon 14:30 CET (13:30Z).
+    let d = due(&cal, at(Paris, 2026, 10, 23, 17, 30), 4 * H);
+    assert_eq!(d, at(chrono_tz::UTC, 2026, 10, 26, 13, 30));
+    // Working time measured across the change is still 4 h.
+    let e = elapsed(&cal, at(Paris, 2026, 10, 23, 17, 30), d, &[], false).expect("elapsed");
+    assert_eq!(e.seconds, 4 * H);
+}
+
+#[test]
+fn dst_weekends_in_zurich() {
+    let cal = biings();
+    // Fri 2026-03-27 16:30 CET + 4 h: 30 min Friday, Mon 08:00–11:30 CEST.
+    assert_eq!(due(&cal, at(Zurich, 2026, 3, 27, 16, 30), 4 * H), at(chrono_tz::UTC, 2026, 3, 30, 9, 30));
+    // Fri 2026-10-23 16:30 CEST + 9 h (1 bd): Mon 08:00–16:30 CET.
+    assert_eq!(due(&cal, at(Zurich, 2026, 10, 23, 16, 30), 9 * H), at(chrono_tz::UTC, 2026, 10, 26, 15, 30));
+}
+
+#[test]
+fn always_counts_real_hours_across_dst() {
+    let cal = Calendar::always();
+    // SPEC §2: 2026-03-29T01:30+01:00 + 2 h → 04:30+02:00 (02:30Z).
+    assert_eq!(due(&cal, at(chrono_tz::UTC, 2026, 3, 29, 0, 30), 2 * H), at(chrono_tz::UTC, 2026, 3, 29, 2, 30));
+    // Fall back: 2026-10-25T01:30+02:00 (23:30Z) + 2 h → 02:30+01:00 (01:30Z).
+    assert_eq!(due(&cal, at(chrono_tz::UTC, 2026, 10, 24, 23, 30), 2 * H), at(chrono_tz::UTC, 2026, 10, 25, 1, 30));
+}
+
+#[test]
+fn wall_clock_window_over_the_change_is_two_or_three_hours() {
+    let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![w("01:00-04:00")]);
+    let cal = Calendar::new("night", Paris, week, vec![], BTreeMap::new(), None).expect("calendar");
+    let day = |y, m, d| {
+        let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let next = date.succ_opt().expect("date");
+        elapsed(&cal, cal.midnight(date), cal.midnight(next), &[], false).expect("elapsed").seconds
+    };
+    assert_eq!(day(2026, 3, 29), 2 * H);
+    assert_eq!(day(2026, 10, 25), 3 * H);
+    assert_eq!(day(2026, 11, 25), 3 * H);
+}
+
+#[test]
+fn pauses_inside_and_outside_working_time() {
+    let cal = apizee();
+    let opened = at(Paris, 2026, 11, 23, 9, 0);
+    let pause = normalize(vec![Segment::new(at(Paris, 2026, 11, 23, 10, 0), at(Paris, 2026, 11, 23, 11, 0))]);
+    // 09–10, paused 10–11, 11–12, 14–16.
+    assert_eq!(deadline(&cal, opened, 4 * H, &pause, false).map(|d| d.at), Ok(at(Paris, 2026, 11, 23, 16, 0)));
+    let weekend = normalize(vec![Segment::new(at(Paris, 2026, 11, 21, 8, 0), at(Paris, 2026, 11, 22, 20, 0))]);
+    let fri = at(Paris, 2026, 11, 20, 17, 30);
+    assert_eq!(deadline(&cal, fri, 4 * H, &weekend, false).map(|d| d.at), Ok(due(&cal, fri, 4 * H)));
+    // A pause that starts before the ticket and ends mid-morning.
+    let early = normalize(vec![Segment::new(at(Paris, 2026, 11, 20, 8, 0), at(Paris, 2026, 11, 23, 10, 30))]);
+    assert_eq!(deadline(&cal, fri, 4 * H, &early, false).map(|d| d.at), Ok(at(Paris, 2026, 11, 23, 16, 30)));
+}
+
+#[test]
+fn business_days_follow_the_spec_examples() {
+    let cal = cirrus();
+    let bd = cal.business_day();
+    assert_eq!(bd, 9 * H);
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 23, 17, 0), bd), at(Paris, 2026, 11, 24, 17, 0));
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 23, 20, 0), bd), at(Paris, 2026, 11, 24, 18, 0));
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 21, 11, 0), bd), at(Paris, 2026, 11, 23, 18, 0));
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 20, 10, 0), 2 * bd), at(Paris, 2026, 11, 24, 10, 0));
+    assert_eq!(apizee().business_day(), 7 * H);
+}
+
+#[test]
+fn overrides_replace_a_dates_hours() {
+    let mut ov = BTreeMap::new();
+    let eve = NaiveDate::from_ymd_opt(2026, 12, 24).expect("date");
+    ov.insert(eve, vec![w("09:00-12:00")]);
+    let sat = NaiveDate::from_ymd_opt(2026, 12, 19).expect("date");
+    ov.insert(sat, vec![w("10:00-12:00")]);
+    let cal = Calendar::new("x", Paris, weekdays(&["09:00-18:00"]), french_holidays(), ov, None).expect("calendar");
+    // Thu 24 Dec 11:00 + 2 h: 1 h on the short day, Fri 25th holiday, weekend, Mon 28 09:00–10:00.
+    assert_eq!(due(&cal, at(Paris, 2026, 12, 24, 11, 0), 2 * H), at(Paris, 2026, 12, 28, 10, 0));
+    // Worked Saturday: Fri 18 17:00 + 2 h → 1 h Fri, Sat 10:00–11:00.
+    assert_eq!(due(&cal, at(Paris, 2026, 12, 18, 17, 0), 2 * H), at(Paris, 2026, 12, 19, 11, 0));
+}
+
+#[test]
+fn ten_thousand_business_days_match_the_naive_walk() {
+    let cal = apizee();
+    let opened = at(Paris, 2026, 11, 20, 17, 30);
+    let work = 10_000 * cal.business_day();
+    let d = due(&cal, opened, work);
+    assert_eq!(d, naive_deadline(&cal, opened, work, &[]));
+    assert_eq!(elapsed(&cal, opened, d, &[], false).map(|e| e.seconds), Ok(work));
+}
+
+#[test]
+fn explain_lists_windows_and_holidays() {
+    let d = deadline(&apizee(), at(Paris, 2026, 7, 13, 17, 0), 8 * H, &[], true).expect("deadline");
+    use super::timeline::Step;
+    assert!(d.steps.iter().any(|s| matches!(s, Step::Holiday { name, .. } if name == "Bastille Day")));
+    let worked: i64 = d.steps.iter().map(|s| if let Step::Worked { span, .. } = s { span.duration() } else { 0 }).sum();
+    assert_eq!(worked, 8 * H);
+}
+
+/// The obvious algorithm: every local day, every window, no week jumps.
+fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) -> i64 {
+    if work == 0 {
+        return opened;
+    }
+    let mut remaining = work;
+    let mut date = cal.local_date(opened).expect("date");
+    let mut cache = HolidayCache::new();
+    loop {
+        let mut segs = vec![];
+        cal.segments_on(date, &mut cache, &mut segs);
+        for s in segs {
+            if s.end <= opened {
+                continue;
+            }
+            let s = Segment::new(s.start.max(opened), s.end);
+            let mut hit = None;
+            subtract_each(s, pauses, |p| {
+                if remaining <= p.duration() {
+                    hit = Some(p.start + remaining);
+                    return false;
+                }
+                remaining -= p.duration();
+                true
+            });
+            if let Some(h) = hit {
+                return h;
+            }
+        }
+        date = date.succ_opt().expect("date");
+    }
+}
+
+fn naive_elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment]) -> i64 {
+    let mut total = 0;
+    let mut date = cal.local_date(from).expect("date");
+    let last = cal.local_date(to).expect("date");
+    let mut cache = HolidayCache::new();
+    while date <= last {
+        let mut segs = vec![];
+        cal.segments_on(date, &mut cache, &mut segs);
+        for s in segs {
+            if let Some(s) = s.intersect(&Segment::new(from, to)) {
+                subtract_each(s, pauses, |p| {
+                    total += p.duration();
+                    true
+                });
+            }
+        }
+        date = date.succ_opt().expect("date");
+    }
+    total
+}
+
+const ZONES: [Tz; 6] = [
+    chrono_tz::Europe::Paris,
+    chrono_tz::America::New_York,
+    chrono_tz::Australia::Sydney,
+    chrono_tz::Asia::Kolkata,
+    chrono_tz::UTC,
+    chrono_tz::America::Santiago,
+];
+
+prop_compose! {
+    /// A random calendar: 0–3 windows a day on a 30-minute grid (some
+    /// crossing the small-hours DST changes), a few holidays and overrides.
+    fn any_calendar()(
+        zone in 0..ZONES.len(),
+        days in proptest::collection::vec(proptest::collection::vec((0u32..48, 1u32..20), 0..4), 7),
+        fixed in proptest::collection::vec((1u32..13, 1u32..29), 0..4),
+        easter in proptest::collection::vec(-3i32..60, 0..3),
+        overrides in proptest::collection::vec((0i64..3000, 0u32..48, 1u32..10), 0..3),
+        always in proptest::bool::weighted(0.1),
+    ) -> Calendar {
+        if always {
+            return Calendar::always();
+        }
+        let to_windows = |spec: &Vec<(u32, u32)>| {
+            let mut v: Vec<Window> = vec![];
+            let mut cursor = 0u32;
+            for &(gap, len) in spec {
+                let start = cursor + gap * 1800 % 43_200;
+                let end = (start + len * 1800).min(86_400);
+                if start < end && end <= 86_400 {
+                    v.push(Window { start, end });
+                    cursor = end;
+                }
+                if cursor >= 86_400 { break; }
+            }
+            v
+        };
+        let mut week: [Vec<Window>; 7] = std::array::from_fn(|i| to_windows(&days[i]));
+        if week.iter().all(Vec::is_empty) {
+            week[2] = vec![Window { start: 9 * 3600, end: 17 * 3600 }];
+        }
+        let mut holidays: Vec<Holiday> = fixed.iter().map(|&(month, day)| Holiday { name: "f".into(), rule: HolidayRule::Fixed { month, day } }).collect();
+        holidays.extend(easter.iter().map(|&n| Holiday { name: "e".into(), rule: HolidayRule::Easter(n) }));
+        let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
+        let ov: BTreeMap<NaiveDate, Vec<Window>> = overrides.iter().map(|&(d, s, l)| {
+            let start = s * 1800;
+            (base + chrono::Days::new(d as u64), vec![Window { start, end: (start + l * 1800).min(86_400) }])
+        }).collect();
+        Calendar::new("random", ZONES[zone], week, holidays, ov, Some(8 * 3600)).expect("random calendar is valid")
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn elapsed_inverts_deadline_and_matches_naive(
+        cal in any_calendar(),
+        opened_off in 0i64..(8 * 365 * 86_400),
+        work in prop_oneof![0i64..(40 * 3600), 0i64..(3000 * 3600)],
+        pauses in proptest::collection::vec((0i64..(20 * 86_400), 0i64..(3 * 86_400)), 0..3),
+    ) {
+        let opened = 1_704_067_200 + opened_off; // from 2024-01-01
+        let pauses = normalize(pauses.iter().map(|&(s, l)| Segment::new(opened - 86_400 + s, opened - 86_400 + s + l)).collect());
+        let d = deadline(&cal, opened, work, &pauses, false).expect("deadline").at;
+        prop_assert_eq!(d, naive_deadline(&cal, opened, work, &pauses));
+        let e = elapsed(&cal, opened, d, &pauses, false).expect("elapsed").seconds;
+        prop_assert_eq!(e, work);
+        if work > 0 {
+            prop_assert_eq!(e, naive_elapsed(&cal, opened, d, &pauses));
+            // The second before a deadline is working time: never inside a closed period.
+            prop_assert_eq!(elapsed(&cal, d - 1, d, &pauses, false).expect("elapsed").seconds, 1);
+        }
+    }
+
+    #[test]
+    fn deadlines_grow_with_the_target(
+        cal in any_calendar(),
+        opened_off in 0i64..(8 * 365 * 86_400),
+        a in 0i64..(500 * 3600),
+        b in 0i64..(500 * 3600),
+    ) {
+        let opened = 1_704_067_200 + opened_off;
+        let (lo, hi) = (a.min(b), a.max(b));
+        let dl = deadline(&cal, opened, lo, &[], false).expect("deadline").at;
+        let dh = deadline(&cal, opened, hi, &[], false).expect("deadline").at;
+        prop_assert!(dl <= dh);
+        if lo < hi { prop_assert!(dl < dh); }
+    }
+
+    #[test]
+    fn elapsed_is_additive(
+        cal in any_calendar(),
+        a in 0i64..(4 * 365 * 86_400),
+        b in 0i64..(60 * 86_400),
+        c in 0i64..(60 * 86_400),
+    ) {
+        let t0 = 1_704_067_200 + a;
+        let (t1, t2) = (t0 + b, t0 + b + c);
+        let e = |x, y| elapsed(&cal, x, y, &[], false).expect("elapsed").seconds;
+        prop_assert_eq!(e(t0, t2), e(t0, t1) + e(t1, t2));
+        prop_assert_eq!(e(t0, t2), naive_elapsed(&cal, t0, t2, &[]));
+    }
+}
