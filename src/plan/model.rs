@@ -340,7 +340,7 @@ impl Plan {
         if let Some(i) = n.strip_prefix('p').and_then(|d| d.parse::<usize>().ok()) {
             return i.checked_sub(1).and_then(|i| self.priorities.get(i));
         }
-        self.priorities.iter().find(|p| p.name.to_lowercase() == n || p.aliases.iter().any(|a| *a == n))
+        self.priorities.iter().find(|p| p.name.to_lowercase() == n || p.aliases.contains(&n))
     }
 
     /// Every name `--priority` accepts, canonical names first.

@@ -1,4 +1,5 @@
 //! One builder that runs the real `slacalc` binary with a fixed environment:
+#![allow(dead_code)] // each test module uses a different part of the helper
 //! no `SLACALC_*` leaking in from the caller, `NO_COLOR`, a fixed `--now`
 //! unless the test gives one.
 
