@@ -96,7 +96,7 @@ pub enum Error {
     #[error("{0}")]
     Input(String),
     /// A walk found no answer.
-    #[error("{0}")]
+    #[error(transparent)]
     Walk(#[from] crate::engine::WalkError),
     /// A file could not be read.
     #[error("cannot read {path}: {reason}")]

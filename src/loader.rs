@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, suggest};
+use crate::error::{Error, Result};
 use crate::plan::validate::{self, MAX_FILE_BYTES};
 use crate::plan::{Catalogue, Plan, Source};
 
@@ -120,10 +120,28 @@ impl PlanSet {
             return Ok(&self.catalogue.plans[i]);
         }
         let ids: Vec<&str> = self.plans().iter().map(|p| p.id.as_str()).collect();
-        let names = self.by_name.keys().map(String::as_str);
-        let hint = match suggest(&key, names) {
-            Some(s) => format!(" (did you mean {s}?)"),
-            None => format!(" (known plans: {})", ids.join(", ")),
+        // Suggest plan ids (with the alias that matched), closest first.
+        let mut close: Vec<(f64, String)> = Vec::new();
+        for (name, &i) in &self.by_name {
+            let score = strsim::jaro_winkler(&key, name);
+            if score > 0.75 {
+                let id = &self.catalogue.plans[i].id;
+                let shown = if name == &id.to_lowercase() { format!("\"{id}\"") } else { format!("\"{id}\" ({name})") };
+                close.push((score, shown));
+            }
+        }
+        close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut shown: Vec<String> = Vec::new();
+        for (_, s) in close {
+            let id = s.split(' ').next().unwrap_or_default().to_string();
+            if !shown.iter().any(|x| x.split(' ').next() == Some(id.as_str())) && shown.len() < 3 {
+                shown.push(s);
+            }
+        }
+        let hint = if shown.is_empty() {
+            format!(" (known plans: {})", ids.join(", "))
+        } else {
+            format!(" (did you mean {}?)", shown.join(" or "))
         };
         Err(Error::UnknownPlan { name: name.to_string(), hint })
     }

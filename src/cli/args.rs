@@ -73,9 +73,46 @@ Examples:
   slacalc status --plan cloud --priority down --opened \"2026-11-20 09:00\" --responded \"2026-11-20 09:45\"
   slacalc status --plan silver --priority minor --opened \"2026-11-16 09:00\" --check || echo breached")]
     Status(StatusArgs),
-    /// List, show and compare plans.
-    #[command(subcommand)]
-    Plans(PlansCommand),
+    /// How many support requests / hours are left in the period?
+    #[command(after_help = "\
+Examples:
+  slacalc quota --plan basic --used 3
+  slacalc quota --plan cloud --subscription \"CHF 12500\" --used 4h30m --period-start 2026-03-01
+  slacalc quota --plan onprem --subscription 12500 --log requests.csv --at 2026-11-20
+  slacalc quota --plan gold --allowance 10 --used 9.5 --check || echo \"quota exhausted\"
+
+--log FILE is a CSV with a header row: opened,hours,kind (hours and kind optional;
+kinds the plan excludes, e.g. bug or global, do not count). Only rows opened in
+the period that holds --at count. See plans/README.md.")]
+    Quota(QuotaArgs),
+    /// What does the vendor owe for downtime?
+    #[command(after_help = "\
+Examples:
+  slacalc credit --plan cloud --subscription \"CHF 12500\" --outage \"2026-03-01 08:00/2026-03-02 09:30\"
+  slacalc credit --plan cloud --subscription 12500 --period-start 2026-04-01 --outages outages.csv --format json
+  slacalc credit --plan cloud --subscription 12500 --outages outages.csv --check || echo \"credit due\"
+
+--outages FILE is a CSV with a header row: start,end. Outages are clipped to the
+period and overlapping ones merged; uptime is measured on a 24x7 clock.")]
+    Credit(CreditArgs),
+    /// What does a plan include (channels, features, retention)?
+    #[command(after_help = "\
+Examples:
+  slacalc entitlements --plan premium
+  slacalc entitlements --plan basic --check live-chat || echo \"not included\"
+  slacalc plans compare basic extended premium")]
+    Entitlements(EntitlementsArgs),
+    /// List, show and compare plans (`plans` alone lists them).
+    #[command(after_help = "\
+Examples:
+  slacalc plans
+  slacalc plans show otter-premium
+  slacalc plans compare bronze silver gold")]
+    Plans {
+        /// What to do (default: list).
+        #[command(subcommand)]
+        command: Option<PlansCommand>,
+    },
     /// Validate plan files (all loaded plans when no file is given).
     #[command(after_help = "\
 Examples:
@@ -149,7 +186,7 @@ pub enum PlansCommand {
     /// Several plans side by side.
     Compare {
         /// Plan ids or aliases (at least two).
-        #[arg(num_args = 2.., required = true)]
+        #[arg(id = "plan_names", value_name = "PLAN", num_args = 2.., required = true)]
         plans: Vec<String>,
     },
 }
@@ -161,4 +198,69 @@ pub struct CheckArgs {
     /// the shipped holiday sets).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `quota`
+#[derive(Debug, Args)]
+pub struct QuotaArgs {
+    /// Plan id or alias (case-insensitive).
+    #[arg(long, value_name = "PLAN")]
+    pub plan: String,
+    /// Used so far in the period: requests (3), or hours (4.5h, 4h30m, 4.5).
+    #[arg(long, value_name = "N", conflicts_with = "log", allow_hyphen_values = true)]
+    pub used: Option<String>,
+    /// Read usage from a request log (CSV: opened,hours,kind; `-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Annual subscription, e.g. 12500, 12500.50, CHF12500, "CHF 12500".
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub subscription: Option<String>,
+    /// First day of the subscription (YYYY-MM-DD); periods repeat from it
+    /// (default: 1 January, or the calendar month/quarter/week).
+    #[arg(long, value_name = "DATE")]
+    pub period_start: Option<String>,
+    /// Which period: the one holding this instant.
+    #[arg(long, value_name = "TIME", default_value = "now")]
+    pub at: String,
+    /// Override the plan's allowance (needed when the plan's amount is per contract).
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub allowance: Option<String>,
+    /// Exit 1 when the quota is exhausted or the next request would exceed it.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `credit`
+#[derive(Debug, Args)]
+pub struct CreditArgs {
+    /// Plan id or alias (case-insensitive).
+    #[arg(long, value_name = "PLAN")]
+    pub plan: String,
+    /// Annual subscription, e.g. 12500, 12500.50, CHF12500, "CHF 12500".
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub subscription: Option<String>,
+    /// First day of the measurement period (YYYY-MM-DD); default: the period
+    /// holding now (for a year: 1 January).
+    #[arg(long, value_name = "DATE")]
+    pub period_start: Option<String>,
+    /// An outage START/END (repeatable). No outage means 100 % uptime.
+    #[arg(long = "outage", value_name = "START/END", conflicts_with = "outages")]
+    pub outage: Vec<String>,
+    /// Read outages from a CSV file with a start,end header (`-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub outages: Option<PathBuf>,
+    /// Exit 1 when any credit is due.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `entitlements`
+#[derive(Debug, Args)]
+pub struct EntitlementsArgs {
+    /// Plan id or alias (case-insensitive).
+    #[arg(long, value_name = "PLAN")]
+    pub plan: String,
+    /// Exit 0 if the plan includes FEATURE, 1 if not (e.g. live-chat, phone).
+    #[arg(long, value_name = "FEATURE")]
+    pub check: Option<String>,
 }

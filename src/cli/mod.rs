@@ -108,7 +108,10 @@ pub fn run(cli: Cli) -> Result<Output> {
     match cli.command {
         Command::Deadline(a) => cmd::deadline::run(&ctx, &a),
         Command::Status(a) => cmd::status::run(&ctx, &a),
-        Command::Plans(p) => cmd::plans::run(&ctx, &p),
+        Command::Quota(a) => cmd::quota::run(&ctx, &a),
+        Command::Credit(a) => cmd::credit::run(&ctx, &a),
+        Command::Entitlements(a) => cmd::entitlements::run(&ctx, &a),
+        Command::Plans { command } => cmd::plans::run(&ctx, command.as_ref().unwrap_or(&args::PlansCommand::List)),
         Command::Check(a) => cmd::check::run(&ctx, &a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();

@@ -8,12 +8,13 @@
 //! the spring-forward day and 3 h on the fall-back day: never longer than its
 //! wall-clock length.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
-use super::holiday::{self, Holiday};
+use super::holiday::{self, Holiday, HolidayRule};
 use super::segment::Segment;
 
 /// Seconds in a civil day.
@@ -93,16 +94,37 @@ pub enum DayKind<'a> {
 
 /// A working calendar. Build one with [`Calendar::new`] or [`Calendar::always`];
 /// both validate, so the walks never meet a calendar without working time.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Calendar {
     id: String,
     tz: Tz,
     week: [Vec<Window>; 7],
+    day_len: [i64; 7],
     holidays: Vec<Holiday>,
     overrides: BTreeMap<NaiveDate, Vec<Window>>,
     business_day: i64,
     week_len: i64,
     always: bool,
+    /// Holidays and DST changes per local year, filled on first use and
+    /// shared by every walk (and every `batch` row) on this calendar.
+    years: Mutex<HashMap<i32, Arc<YearInfo>>>,
+}
+
+impl Clone for Calendar {
+    fn clone(&self) -> Calendar {
+        Calendar {
+            id: self.id.clone(),
+            tz: self.tz,
+            week: self.week.clone(),
+            day_len: self.day_len,
+            holidays: self.holidays.clone(),
+            overrides: self.overrides.clone(),
+            business_day: self.business_day,
+            week_len: self.week_len,
+            always: self.always,
+            years: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
 /// Why a calendar cannot be built.
@@ -120,7 +142,9 @@ impl std::fmt::Display for CalendarError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CalendarError::Overlap(s) => write!(f, "overlapping intervals: {s}"),
-            CalendarError::NoWorkingTime => f.write_str("the calendar has no working time in a normal week"),
+            CalendarError::NoWorkingTime => f.write_str(
+                "the calendar has no working time (no hours in the week, or every working day is a holiday)",
+            ),
             CalendarError::UnequalDays(s) => write!(
                 f,
                 "working days differ in length ({s}): declare business_day = \"…\" (e.g. \"8h\") so \"bd\" targets have a meaning"
@@ -159,6 +183,10 @@ impl Calendar {
             return Err(CalendarError::NoWorkingTime);
         }
         let working: Vec<(usize, i64)> = lens.iter().copied().enumerate().filter(|&(_, l)| l > 0).collect();
+        let opens_on_some_date = overrides.values().any(|w| !w.is_empty());
+        if !opens_on_some_date && working.iter().all(|&(wd, _)| every_one_a_holiday(wd, &holidays)) {
+            return Err(CalendarError::NoWorkingTime);
+        }
         let business_day = match business_day {
             Some(b) => b,
             None if working.iter().all(|&(_, l)| l == working[0].1) => working[0].1,
@@ -170,7 +198,19 @@ impl Calendar {
                 return Err(CalendarError::UnequalDays(desc.join(", ")));
             }
         };
-        Ok(Calendar { id: id.into(), tz, week, holidays, overrides, business_day, week_len, always: false })
+        let day_len: [i64; 7] = std::array::from_fn(|i| lens[i]);
+        Ok(Calendar {
+            id: id.into(),
+            tz,
+            week,
+            day_len,
+            holidays,
+            overrides,
+            business_day,
+            week_len,
+            always: false,
+            years: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The 24x7 calendar: every instant is working time (real seconds, no
@@ -181,11 +221,13 @@ impl Calendar {
             id: "24x7".into(),
             tz: Tz::UTC,
             week: [full(), full(), full(), full(), full(), full(), full()],
+            day_len: [DAY; 7],
             holidays: vec![],
             overrides: BTreeMap::new(),
             business_day: DAY,
             week_len: 7 * DAY,
             always: true,
+            years: Mutex::new(HashMap::new()),
         }
     }
 
@@ -255,12 +297,21 @@ impl Calendar {
 
     /// The constant UTC offset over the whole local `date`, or `None` when the
     /// zone changes offset during it (a DST day).
-    fn day_offset(&self, date: NaiveDate) -> Option<i64> {
+    fn day_offset(&self, date: NaiveDate, cursor: &mut HolidayCache) -> Option<i64> {
         if self.always {
             return Some(0);
         }
         let local0 = days_since_epoch(date) * DAY;
         // The local day spans at most [local0 - 14 h, local0 + 24 h + 12 h] in UTC.
+        cursor.year(self, date.year()).stable_offset(local0 - 14 * 3600, local0 + DAY + 12 * 3600)
+    }
+
+    /// Like [`Calendar::day_offset`] without a cursor: two zone look-ups.
+    fn day_offset_uncached(&self, date: NaiveDate) -> Option<i64> {
+        if self.always {
+            return Some(0);
+        }
+        let local0 = days_since_epoch(date) * DAY;
         let a = self.offset_at(local0 - 14 * 3600);
         let b = self.offset_at(local0 + DAY + 12 * 3600);
         (a == b).then_some(a)
@@ -271,7 +322,7 @@ impl Calendar {
     /// first occurrence.
     pub fn resolve(&self, date: NaiveDate, secs: u32) -> i64 {
         let local = days_since_epoch(date) * DAY + i64::from(secs);
-        if let Some(off) = self.day_offset(date) {
+        if let Some(off) = self.day_offset_uncached(date) {
             return local - off;
         }
         let naive = naive_of(local);
@@ -300,8 +351,10 @@ impl Calendar {
         if let Some(w) = self.overrides.get(&date) {
             return DayKind::Override(w);
         }
-        if let Some(i) = cache.holiday_on(self, date) {
-            return DayKind::Holiday(&self.holidays[i].name);
+        if !self.holidays.is_empty() {
+            if let Some(i) = cache.year(self, date.year()).holiday_on(date) {
+                return DayKind::Holiday(&self.holidays[i].name);
+            }
         }
         DayKind::Regular
     }
@@ -318,16 +371,16 @@ impl Calendar {
     /// Appends the working segments of local `date`, in UTC, to `out`.
     pub fn segments_on(&self, date: NaiveDate, cache: &mut HolidayCache, out: &mut Vec<Segment>) {
         let windows = self.windows_on(date, cache);
-        self.segments_of(date, windows, out);
+        self.segments_of(date, windows, cache, out);
     }
 
     /// Appends the UTC segments of the wall-clock `windows` on local `date`.
-    pub fn segments_of(&self, date: NaiveDate, windows: &[Window], out: &mut Vec<Segment>) {
+    pub fn segments_of(&self, date: NaiveDate, windows: &[Window], cache: &mut HolidayCache, out: &mut Vec<Segment>) {
         if windows.is_empty() {
             return;
         }
         let local0 = days_since_epoch(date) * DAY;
-        match self.day_offset(date) {
+        match self.day_offset(date, cache) {
             Some(off) => out.extend(
                 windows
                     .iter()
@@ -387,30 +440,55 @@ impl Calendar {
         }
     }
 
-    /// When the week starting on Monday `monday` is an ordinary one (no
-    /// holiday, no override, no offset change), its UTC span and working
-    /// seconds. Walks use it to skip a whole week at a time.
-    pub fn plain_week(&self, monday: NaiveDate, cache: &mut HolidayCache) -> Option<(Segment, i64)> {
-        let next = monday.checked_add_days(chrono::Days::new(7))?;
-        if self.overrides.range(monday..next).next().is_some() {
-            return None;
-        }
-        if !self.holidays.is_empty() && cache.any_between(self, monday, next) {
+    /// When no DST change touches the week starting on Monday `monday`, its
+    /// UTC span and working seconds, counted without any time-zone work. Walks
+    /// use it to skip a whole week at a time.
+    pub fn week_summary(&self, monday: NaiveDate, cache: &mut HolidayCache) -> Option<(Segment, i64)> {
+        let sunday = monday.checked_add_days(chrono::Days::new(6))?;
+        if sunday.year() != monday.year() {
             return None;
         }
         let local0 = days_since_epoch(monday) * DAY;
         let off = if self.always {
             0
         } else {
-            let a = self.offset_at(local0 - 14 * 3600);
-            let b = self.offset_at(local0 + 7 * DAY + 12 * 3600);
-            if a != b {
-                return None;
-            }
-            a
+            cache.year(self, monday.year()).stable_offset(local0 - 14 * 3600, local0 + 7 * DAY + 12 * 3600)?
         };
-        Some((Segment::new(local0 - off, local0 + 7 * DAY - off), self.week_len))
+        let mut work = self.week_len;
+        if !self.holidays.is_empty() || !self.overrides.is_empty() {
+            let info = cache.year(self, monday.year());
+            let mut date = monday;
+            for wd in 0..7 {
+                let usual = self.day_len[wd];
+                if let Some(w) = self.overrides.get(&date) {
+                    work += w.iter().map(Window::len).sum::<i64>() - usual;
+                } else if info.holiday_on(date).is_some() {
+                    work -= usual;
+                }
+                date = date.succ_opt()?;
+            }
+        }
+        Some((Segment::new(local0 - off, local0 + 7 * DAY - off), work))
     }
+}
+
+/// True when n-th-weekday rules make every `weekday` (0 = Monday) of every
+/// month a holiday: the only way rules can close a weekday in all years.
+fn every_one_a_holiday(weekday: usize, holidays: &[Holiday]) -> bool {
+    (1..=12).all(|month| {
+        let nths: Vec<i8> = holidays
+            .iter()
+            .filter_map(|h| match h.rule {
+                HolidayRule::NthWeekday { month: m, weekday: w, nth }
+                    if m == month && w.num_days_from_monday() as usize == weekday =>
+                {
+                    Some(nth)
+                }
+                _ => None,
+            })
+            .collect();
+        (1..=4).all(|n| nths.contains(&n)) && (nths.contains(&5) || nths.contains(&-1))
+    })
 }
 
 /// Sorts a day's windows and reports the first overlapping pair.
@@ -434,46 +512,116 @@ fn naive_of(local: i64) -> NaiveDateTime {
     chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()).unwrap_or_default()
 }
 
-/// Holiday dates of the year a walk is in, computed once per year instead of
-/// once per day.
+/// What a calendar looks like in one local year: its holidays by day of the
+/// year and the zone's offset changes. Computed once per calendar and year.
+#[derive(Debug)]
+pub struct YearInfo {
+    first_day: i64,
+    /// Holiday rule index + 1 for each day of the year (0: no holiday).
+    holidays: Vec<u16>,
+    /// UTC instants at which the offset changes, with the offset from then on.
+    transitions: Vec<(i64, i64)>,
+    /// Offset before the first transition.
+    base_offset: i64,
+}
+
+impl YearInfo {
+    fn compute(cal: &Calendar, year: i32) -> YearInfo {
+        let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+        let first_day = days_since_epoch(jan1);
+        let mut holidays = vec![0u16; 366];
+        for (date, i) in holiday::dates_in(&cal.holidays, year) {
+            if let Some(slot) = holidays.get_mut(date.ordinal0() as usize) {
+                *slot = u16::try_from(i + 1).unwrap_or(u16::MAX);
+            }
+        }
+        // Offsets are sampled every 4 days over the year and 3 days either
+        // side; each change is then pinned to the second by bisection.
+        let (lo, hi) = (first_day * DAY - 3 * DAY, (first_day + 366 + 3) * DAY);
+        let base_offset = cal.offset_at(lo);
+        let mut transitions = Vec::new();
+        if !cal.always {
+            let (mut t, mut o) = (lo, base_offset);
+            while t < hi {
+                let next = (t + 4 * DAY).min(hi);
+                if cal.offset_at(next) == o {
+                    t = next;
+                    continue;
+                }
+                let (mut a, mut b) = (t, next);
+                while b - a > 1 {
+                    let mid = a + (b - a) / 2;
+                    if cal.offset_at(mid) == o {
+                        a = mid;
+                    } else {
+                        b = mid;
+                    }
+                }
+                o = cal.offset_at(b);
+                transitions.push((b, o));
+                t = b;
+            }
+        }
+        YearInfo { first_day, holidays, transitions, base_offset }
+    }
+
+    /// Index of the holiday rule that falls on `date`, if any.
+    pub fn holiday_on(&self, date: NaiveDate) -> Option<usize> {
+        let i = usize::try_from(days_since_epoch(date) - self.first_day).ok()?;
+        match self.holidays.get(i) {
+            Some(&n) if n > 0 => Some(usize::from(n) - 1),
+            _ => None,
+        }
+    }
+
+    /// The offset over `[a, b]` when it does not change there.
+    fn stable_offset(&self, a: i64, b: i64) -> Option<i64> {
+        let mut off = self.base_offset;
+        for &(t, o) in &self.transitions {
+            if t <= a {
+                off = o;
+            } else if t <= b {
+                return None;
+            } else {
+                break;
+            }
+        }
+        Some(off)
+    }
+}
+
+/// Most years one calendar keeps in its cache before starting afresh.
+const YEAR_CACHE: usize = 512;
+
+/// A walk's handle on the calendar's year cache: holds the current year so
+/// the shared cache is locked once per year walked, not once per day.
 #[derive(Debug, Default)]
 pub struct HolidayCache {
-    year: Option<i32>,
-    dates: Vec<(NaiveDate, usize)>,
-    next_year: Vec<(NaiveDate, usize)>,
+    current: Option<(i32, Arc<YearInfo>)>,
 }
 
 impl HolidayCache {
-    /// An empty cache.
+    /// An empty cursor.
     pub fn new() -> HolidayCache {
         HolidayCache::default()
     }
 
-    fn load(&mut self, cal: &Calendar, year: i32) {
-        if self.year != Some(year) {
-            if self.year == Some(year - 1) {
-                self.dates = std::mem::take(&mut self.next_year);
-            } else {
-                self.dates = holiday::dates_in(&cal.holidays, year);
-            }
-            self.next_year = holiday::dates_in(&cal.holidays, year + 1);
-            self.year = Some(year);
+    /// The calendar's facts for local `year`.
+    pub fn year(&mut self, cal: &Calendar, year: i32) -> &YearInfo {
+        if self.current.as_ref().is_none_or(|(y, _)| *y != year) {
+            let info = {
+                let mut years = cal.years.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if years.len() > YEAR_CACHE {
+                    years.clear();
+                }
+                Arc::clone(years.entry(year).or_insert_with(|| Arc::new(YearInfo::compute(cal, year))))
+            };
+            self.current = Some((year, info));
         }
-    }
-
-    /// Index of the holiday rule that falls on `date`, if any.
-    pub fn holiday_on(&mut self, cal: &Calendar, date: NaiveDate) -> Option<usize> {
-        if cal.holidays.is_empty() {
-            return None;
+        match &self.current {
+            Some((_, info)) => info,
+            None => unreachable!("set just above"),
         }
-        self.load(cal, date.year());
-        self.dates.iter().find(|(d, _)| *d == date).map(|&(_, i)| i)
-    }
-
-    /// True when a holiday falls in `[from, to)` (at most a year apart).
-    fn any_between(&mut self, cal: &Calendar, from: NaiveDate, to: NaiveDate) -> bool {
-        self.load(cal, from.year());
-        self.dates.iter().chain(self.next_year.iter()).any(|(d, _)| *d >= from && *d < to)
     }
 }
 

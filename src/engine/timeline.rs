@@ -11,7 +11,7 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::calendar::{Calendar, DayKind, HolidayCache};
-use super::segment::{Segment, subtract_each};
+use super::segment::Segment;
 
 /// A walk that finds no working time for this many days gives up.
 pub const HORIZON_DAYS: i64 = 3653;
@@ -111,7 +111,7 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
             return Err(WalkError::NoWorkingTime(last_work));
         }
         if date.weekday() == Weekday::Mon && v.could_take_week(cal.week_len()) {
-            if let Some((span, work)) = cal.plain_week(date, &mut cache) {
+            if let Some((span, work)) = cal.week_summary(date, &mut cache) {
                 if span.start >= start && !pauses.iter().any(|p| p.overlaps(&span)) && v.take_week(date, span, work) {
                     date = date.checked_add_days(chrono::Days::new(7)).ok_or(WalkError::OutOfRange)?;
                     last_work = date;
@@ -133,12 +133,18 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
             }
             let seg = Segment::new(seg.start.max(start), seg.end);
             last_work = date;
-            if v.tracing() {
-                for p in pauses.iter().filter_map(|p| p.intersect(&seg)) {
+            // Pieces and pauses in time order, so a trace reads chronologically.
+            let mut cursor = seg.start;
+            for p in pauses.iter().filter_map(|p| p.intersect(&seg)) {
+                if p.start > cursor && !v.piece(date, Segment::new(cursor, p.start)) {
+                    return Ok(());
+                }
+                if v.tracing() {
                     v.paused(p);
                 }
+                cursor = p.end;
             }
-            if !subtract_each(seg, pauses, |piece| v.piece(date, piece)) {
+            if cursor < seg.end && !v.piece(date, Segment::new(cursor, seg.end)) {
                 return Ok(());
             }
         }

@@ -97,6 +97,20 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
         let (fi, raw) = by_id[id];
         plans.push(cx.plan(fi, raw.get_ref(), &mut calendars)?);
     }
+    // Calendars and holiday sets no plan uses are checked too: `check` on a
+    // file of shared definitions must catch their mistakes.
+    let mut unused: Vec<(&String, &(usize, &Spanned<RawCalendar>))> =
+        cx.cals.iter().filter(|(id, _)| !calendars.contains_key(*id)).collect();
+    unused.sort_by_key(|(id, _)| *id);
+    for (id, &(fi, cal)) in unused {
+        let span = Spanned::new(cal.span(), id.clone());
+        cx.calendar(fi, &span)?;
+    }
+    let mut sets: Vec<_> = cx.sets.iter().collect();
+    sets.sort_by_key(|(id, _)| *id);
+    for (_, &(fi, set)) in sets {
+        cx.holiday_set(fi, set)?;
+    }
     // Aliases and ids are one namespace.
     let mut names: HashMap<String, String> = HashMap::new();
     for p in &plans {

@@ -1,8 +1,17 @@
 //! The questions slacalc answers, as pure functions of (plan, input, now).
 //! The CLI and `batch` both call these; none of them reads a clock or a file.
 
+pub mod credit;
 pub mod deadline;
+pub mod entitlements;
+pub mod money;
+pub mod period;
+pub mod quota;
 pub mod status;
 
+pub use credit::{CreditAnswer, CreditInput, UptimeAnswer, credit};
 pub use deadline::{Commitment, DeadlineAnswer, Resolved, deadline, resolve};
+pub use entitlements::{EntitlementRow, entitlements};
+pub use money::Money;
+pub use quota::{QuotaAnswer, QuotaInput, QuotaState, Usage, quota};
 pub use status::{State, StatusAnswer, status};

@@ -1,7 +1,7 @@
 //! One builder that runs the real `slacalc` binary with a fixed environment:
-#![allow(dead_code)] // each test module uses a different part of the helper
 //! no `SLACALC_*` leaking in from the caller, `NO_COLOR`, a fixed `--now`
 //! unless the test gives one.
+#![allow(dead_code)] // each test module uses a different part of the helper
 
 use assert_cmd::Command;
 

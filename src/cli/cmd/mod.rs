@@ -2,7 +2,10 @@
 //! rendered answer.
 
 pub mod check;
+pub mod credit;
 pub mod deadline;
+pub mod entitlements;
 pub mod plans;
+pub mod quota;
 pub mod status;
 mod ticket;

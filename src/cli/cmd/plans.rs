@@ -215,8 +215,8 @@ fn show(format: Format, p: &Plan) -> String {
     let hol: Vec<String> =
         cal.calendar.holidays().iter().map(|h| format!("{} ({})", h.name, holiday_rule(&h.rule))).collect();
     t.add_row(vec![
-        "holidays".to_string(),
-        marked(if hol.is_empty() { "none".into() } else { hol.join("\n") }, &cal.holidays),
+        marked("holidays".to_string(), &cal.holidays),
+        if hol.is_empty() { "none".into() } else { hol.join("\n") },
     ]);
     if let Some((target, pv)) = &p.default_target {
         t.add_row(vec!["target".to_string(), marked(target.to_string(), pv)]);

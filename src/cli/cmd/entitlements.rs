@@ -1,0 +1,81 @@
+//! `slacalc entitlements`: what does a plan include?
+
+use anyhow::Result;
+use comfy_table::ColumnConstraint;
+use serde_json::{Value, json};
+use slacalc::sla::entitlements::{self, EntitlementRow};
+
+use crate::cli::args::{EntitlementsArgs, Format};
+use crate::cli::{Ctx, Output, render};
+
+fn row_json(plan: &str, r: &EntitlementRow) -> Value {
+    json!({
+        "plan": plan,
+        "feature": r.feature,
+        "included": r.included,
+        "detail": r.detail,
+        "description": r.description,
+        "assumed": r.assumed,
+        "source": r.source,
+    })
+}
+
+/// Runs `entitlements`.
+pub fn run(ctx: &Ctx, a: &EntitlementsArgs) -> Result<Output> {
+    let plans = ctx.plans()?;
+    let plan = plans.get(&a.plan)?;
+    let features = plans.features();
+    if let Some(name) = &a.check {
+        let id = entitlements::feature_id(name, plans.plans(), features)?;
+        let r = entitlements::check(plan, features, &id);
+        let text = render::record(ctx.format, &row_json(&plan.id, &r), &[]);
+        return Ok(Output { text, code: u8::from(!r.included) });
+    }
+    let rows = entitlements::entitlements(plan, features);
+    let text = match ctx.format {
+        Format::Json => {
+            let assumptions: Vec<String> =
+                rows.iter().filter(|r| r.assumed).map(|r| format!("{}: {}", r.feature, r.source)).collect();
+            let v = json!({
+                "plan": plan.id,
+                "provider": plan.provider,
+                "entitlements": rows.iter().map(|r| row_json(&plan.id, r)).collect::<Vec<_>>(),
+                "notes": plan.notes,
+                "assumed": !assumptions.is_empty(),
+                "assumptions": assumptions,
+            });
+            format!("{v}\n")
+        }
+        Format::Csv => render::rows(Format::Csv, &rows.iter().map(|r| row_json(&plan.id, r)).collect::<Vec<_>>()),
+        Format::Table => {
+            let mut text = format!("{} ({})\n", plan.name, plan.id);
+            if rows.is_empty() {
+                text.push_str("no entitlements listed\n");
+            } else {
+                let mut t = render::table();
+                t.set_header(vec!["feature", "included", "detail", "description", "source"]);
+                for r in &rows {
+                    let source = if r.assumed { format!("assumed: {}", r.source) } else { r.source.clone() };
+                    t.add_row(vec![
+                        r.feature.clone(),
+                        (if r.included { "yes" } else { "no" }).to_string(),
+                        r.detail.clone().unwrap_or_default(),
+                        r.description.clone().unwrap_or_default(),
+                        source,
+                    ]);
+                }
+                for i in 0..3 {
+                    if let Some(c) = t.column_mut(i) {
+                        c.set_constraint(ColumnConstraint::ContentWidth);
+                    }
+                }
+                text.push_str(&format!("{t}\n"));
+            }
+            for n in &plan.notes {
+                text.push_str(&format!("note: {n}\n"));
+            }
+            text
+        }
+    };
+    Ok(Output::ok(text))
+}

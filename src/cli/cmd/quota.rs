@@ -1,0 +1,144 @@
+//! `slacalc quota`: how much of the support quota is left in the period?
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use serde_json::{Map, Value, json};
+use slacalc::instant::{format_instant, parse_date};
+use slacalc::plan::QuotaUnit;
+use slacalc::sla::credit::percent;
+use slacalc::sla::quota::{self, QuotaAnswer, QuotaInput, QuotaState, Usage, format_milli, to_milli};
+use slacalc::sla::{Money, period::PeriodSpan};
+
+use crate::cli::args::{Format, QuotaArgs};
+use crate::cli::{Ctx, Output, render};
+
+/// Reads an input file named by `flag` (`-` reads stdin); returns its text
+/// and the name to use in errors.
+pub fn read_text(path: &Path, flag: &str) -> Result<(String, String)> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| slacalc::Error::Io { path: "<stdin>".into(), reason: e.to_string() })
+            .with_context(|| format!("invalid {flag}"))?;
+        return Ok((s, "<stdin>".into()));
+    }
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| slacalc::Error::Io { path: name.clone(), reason: e.to_string() })
+        .with_context(|| format!("invalid {flag}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| slacalc::Error::Io { path: name.clone(), reason: "not valid UTF-8 text".into() })
+        .with_context(|| format!("invalid {flag}"))?;
+    Ok((text, name))
+}
+
+/// A decimal string as a JSON number: `12` stays an integer, `4.5` a float.
+pub fn number(s: &str) -> Value {
+    match s.parse::<i64>() {
+        Ok(i) => json!(i),
+        Err(_) => s.parse::<f64>().map_or(Value::Null, |f| json!(f)),
+    }
+}
+
+/// A quantity of `unit` in ticks as a JSON number (hours to three decimals).
+fn qty(ticks: i64, unit: QuotaUnit) -> Value {
+    number(&format_milli(to_milli(ticks, unit)))
+}
+
+fn qty_text(ticks: i64, unit: QuotaUnit) -> String {
+    format_milli(to_milli(ticks, unit))
+}
+
+/// Runs `quota`.
+pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
+    let plans = ctx.plans()?;
+    let plan = plans.get(&a.plan)?;
+    let zone = plan.calendar.calendar.tz();
+    let at = ctx.instant("--at", &a.at, zone)?;
+    let now = ctx.now(zone)?;
+    let unit = quota::unit_of(plan);
+    let period_start = a.period_start.as_deref().map(parse_date).transpose().context("invalid --period-start")?;
+    let subscription = a.subscription.as_deref().map(|s| Money::parse(s, "--subscription")).transpose()?;
+    let allowance = a.allowance.as_deref().map(|s| quota::parse_quantity(s, unit, "--allowance")).transpose()?;
+    let usage = match (&a.used, &a.log) {
+        (Some(u), _) => Usage::Used(quota::parse_quantity(u, unit, "--used")?),
+        (None, Some(path)) => {
+            let (text, name) = read_text(path, "--log")?;
+            Usage::Log(quota::parse_log(&text, &name, ctx.input_zone(zone), now)?)
+        }
+        (None, None) => Usage::None,
+    };
+    let input = QuotaInput { at, period_start, subscription, allowance, usage };
+    let ans = quota::quota(plan, &input)?;
+    let disp = ctx.display(zone);
+
+    let mut m = Map::new();
+    let span = |f: fn(&PeriodSpan) -> i64| json!(ans.span.as_ref().map(|s| format_instant(f(s), disp)));
+    m.insert("plan".into(), json!(plan.id));
+    m.insert("unit".into(), json!(ans.unit.as_str()));
+    m.insert("period_start".into(), span(|s| s.start));
+    m.insert("period_end".into(), span(|s| s.end));
+    m.insert("allowance".into(), ans.allowance.map_or(Value::Null, |t| qty(t, unit)));
+    m.insert("used".into(), qty(ans.used, unit));
+    m.insert("remaining".into(), ans.remaining.map_or(Value::Null, |t| qty(t, unit)));
+    m.insert("state".into(), json!(ans.state.as_str()));
+    m.insert("used_percent".into(), ans.used_permille.map_or(Value::Null, |p| number(&percent(p, 1))));
+    m.insert("period".into(), json!(ans.period.map(|p| p.as_str())));
+    m.insert("warn_percent".into(), number(&percent(ans.warn_basis_points, 2)));
+    m.insert("excluded_kinds".into(), json!(ans.excluded_kinds));
+    if let Some(c) = ans.log {
+        m.insert("log_rows".into(), json!(c.rows));
+        m.insert("counted".into(), json!(c.counted));
+        m.insert("excluded".into(), json!(c.excluded));
+        m.insert("outside_period".into(), json!(c.outside));
+    }
+    if unit == QuotaUnit::Hours {
+        let secs = |t: i64| (t + if t < 0 { -500 } else { 500 }) / 1_000;
+        m.insert("allowance_seconds".into(), json!(ans.allowance.map(secs)));
+        m.insert("used_seconds".into(), json!(secs(ans.used)));
+        m.insert("remaining_seconds".into(), json!(ans.remaining.map(secs)));
+    }
+    m.insert("notes".into(), json!(ans.notes));
+    m.insert("assumed".into(), json!(ans.assumed));
+    m.insert("assumptions".into(), json!(ans.assumptions));
+
+    let text = if ctx.format == Format::Table {
+        let mut t = Map::new();
+        for (k, v) in m {
+            let after_state = k == "state";
+            t.insert(k, v);
+            if after_state {
+                t.insert("usage".into(), json!(bar(&ans)));
+            }
+        }
+        render::record(ctx.format, &Value::Object(t), &[])
+    } else {
+        render::record(ctx.format, &Value::Object(m), &[])
+    };
+    Ok(Output { text, code: u8::from(a.check && ans.check_fails) })
+}
+
+/// `8 / 12 hours [#############-------] 67 %`.
+fn bar(ans: &QuotaAnswer) -> String {
+    const WIDTH: i64 = 20;
+    let unit = ans.unit;
+    let Some(allowance) = ans.allowance else {
+        return format!("{} {} used, unlimited", qty_text(ans.used, unit), unit.as_str());
+    };
+    let permille = ans.used_permille.unwrap_or(1_000);
+    let filled = usize::try_from(permille.clamp(0, 1_000) * WIDTH / 1_000).unwrap_or(0);
+    let mut pct = (permille + 5) / 10;
+    if ans.state != QuotaState::Exhausted {
+        pct = pct.min(99);
+    }
+    let shown = if ans.used_permille.is_none() { "exhausted".to_string() } else { format!("{pct} %") };
+    format!(
+        "{} / {} {} [{}{}] {shown}",
+        qty_text(ans.used, unit),
+        qty_text(allowance, unit),
+        unit.as_str(),
+        "#".repeat(filled),
+        "-".repeat(WIDTH as usize - filled)
+    )
+}

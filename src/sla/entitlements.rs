@@ -1,0 +1,105 @@
+//! What does a plan include? Its `[plans.entitlements]` lines, described
+//! from the feature catalogue, with provenance.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{Error, Result, suggest};
+use crate::plan::Plan;
+
+/// One feature of one plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntitlementRow {
+    /// Feature id.
+    pub feature: String,
+    /// Included or not.
+    pub included: bool,
+    /// Extent (`3 months`, `on quote`, …).
+    pub detail: Option<String>,
+    /// From the feature catalogue.
+    pub description: Option<String>,
+    /// True when the line is assumed (or the plan does not list the feature).
+    pub assumed: bool,
+    /// The quote, the reason it is assumed, or why the feature is absent.
+    pub source: String,
+}
+
+/// Every entitlement of `plan`, sorted by feature id.
+pub fn entitlements(plan: &Plan, features: &BTreeMap<String, String>) -> Vec<EntitlementRow> {
+    plan.entitlements
+        .iter()
+        .map(|e| EntitlementRow {
+            feature: e.feature.clone(),
+            included: e.included,
+            detail: e.detail.clone(),
+            description: features.get(&e.feature).cloned(),
+            assumed: e.provenance.is_assumed(),
+            source: e.provenance.text().to_string(),
+        })
+        .collect()
+}
+
+/// `Live-Chat` → `live_chat`: lowercase, `-` and spaces read as `_`.
+pub fn normalize_feature(name: &str) -> String {
+    name.trim().to_lowercase().replace(['-', ' '], "_")
+}
+
+/// Resolves a feature name typed by the user to a feature id known to the
+/// catalogue or to any loaded plan.
+///
+/// # Errors
+/// [`Error::Input`] for an unknown name, with the closest ids and the list of
+/// known ones.
+pub fn feature_id(name: &str, plans: &[Plan], features: &BTreeMap<String, String>) -> Result<String> {
+    let id = normalize_feature(name);
+    let known: BTreeSet<&str> = features
+        .keys()
+        .map(String::as_str)
+        .chain(plans.iter().flat_map(|p| p.entitlements.iter().map(|e| e.feature.as_str())))
+        .collect();
+    if known.contains(id.as_str()) {
+        return Ok(id);
+    }
+    let hint = suggest(&id, known.iter().copied()).map_or(String::new(), |s| format!(" (did you mean {s}?)"));
+    Err(Error::Input(format!(
+        "unknown feature \"{name}\"{hint}; known features: {}",
+        known.into_iter().collect::<Vec<_>>().join(", ")
+    )))
+}
+
+/// The entitlement of `plan` for the known feature `id`: a feature the plan
+/// does not list is not included.
+pub fn check(plan: &Plan, features: &BTreeMap<String, String>, id: &str) -> EntitlementRow {
+    entitlements(plan, features).into_iter().find(|r| r.feature == id).unwrap_or_else(|| EntitlementRow {
+        feature: id.to_string(),
+        included: false,
+        detail: None,
+        description: features.get(id).cloned(),
+        assumed: true,
+        source: format!("not listed in plan {}'s entitlements, so taken as not included", plan.id),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PlanSet;
+
+    #[test]
+    fn names_are_forgiving_and_unknown_ones_suggest() {
+        let set = PlanSet::load(&[]).unwrap();
+        assert_eq!(feature_id("Live-Chat", set.plans(), set.features()).unwrap(), "live_chat");
+        let e = feature_id("emial", set.plans(), set.features()).unwrap_err().to_string();
+        assert!(e.contains("did you mean \"email\"") && e.contains("known features: "), "{e}");
+    }
+
+    #[test]
+    fn rows_carry_descriptions_and_provenance() {
+        let set = PlanSet::load(&[]).unwrap();
+        let basic = set.get("otter-basic").unwrap();
+        let r = check(basic, set.features(), "retroview");
+        assert!(r.included && r.detail.as_deref() == Some("3 months") && !r.assumed);
+        assert_eq!(r.description.as_deref(), Some("Retroview history retention"));
+        let r = check(basic, set.features(), "phone");
+        assert!(!r.included && r.assumed && r.source.contains("not listed"));
+    }
+}

@@ -1,0 +1,529 @@
+//! How much of a support quota is used in the period that holds `--at`?
+//!
+//! Quantities are integers in *ticks* of the quota's unit so that every
+//! comparison is exact: a request is 1,000 ticks (plans may write thousandths),
+//! an hour is 3,600,000 ticks (milliseconds, so `4h30m`, `4.5` and `0.001` h
+//! are all exact). Periods are cut at local midnight in the plan calendar's
+//! zone ([`super::period`]).
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use super::money::{Money, format_amount, format_cents};
+use super::period::{self, PeriodSpan};
+use crate::engine::parse_duration;
+use crate::error::{Error, Result};
+use crate::plan::validate::parse_decimal;
+use crate::plan::{Allowance, Period, Plan, Provenance, Quota, QuotaUnit};
+
+/// Ticks in one unit of `unit`: 1,000 per request, 3,600,000 (ms) per hour.
+pub fn ticks_per_unit(unit: QuotaUnit) -> i64 {
+    match unit {
+        QuotaUnit::Requests => 1_000,
+        QuotaUnit::Hours => 3_600_000,
+    }
+}
+
+/// Ticks of a plan figure given in thousandths of a unit.
+fn from_milli(milli: i64, unit: QuotaUnit) -> i64 {
+    milli.saturating_mul(ticks_per_unit(unit) / 1_000)
+}
+
+/// Ticks as thousandths of a unit, rounded half away from zero (hours are
+/// printed to three decimals).
+pub fn to_milli(ticks: i64, unit: QuotaUnit) -> i64 {
+    let per = ticks_per_unit(unit) / 1_000;
+    let q = ticks.abs() / per;
+    let r = ticks.abs() % per;
+    let m = if r * 2 >= per { q + 1 } else { q };
+    if ticks < 0 { -m } else { m }
+}
+
+/// Thousandths as a decimal string without trailing zeros: `12`, `4.5`, `-0.25`.
+pub fn format_milli(milli: i64) -> String {
+    let sign = if milli < 0 { "-" } else { "" };
+    let a = milli.unsigned_abs();
+    let (int, frac) = (a / 1_000, a % 1_000);
+    if frac == 0 {
+        format!("{sign}{int}")
+    } else {
+        let f = format!("{frac:03}");
+        format!("{sign}{int}.{}", f.trim_end_matches('0'))
+    }
+}
+
+/// `hour` / `hours`, `request` / `requests` for `milli` thousandths.
+fn unit_name(unit: QuotaUnit, milli: i64) -> &'static str {
+    match (unit, milli == 1_000) {
+        (QuotaUnit::Hours, true) => "hour",
+        (QuotaUnit::Requests, true) => "request",
+        (u, false) => u.as_str(),
+    }
+}
+
+/// The unit a plan's quota counts (`requests` when it has no quota).
+pub fn unit_of(plan: &Plan) -> QuotaUnit {
+    plan.quota.as_ref().map_or(QuotaUnit::Requests, |q| q.unit)
+}
+
+/// Parses an amount of `unit` typed by the user: a whole number of requests,
+/// or hours as `4.5h`, `4h30m`, `90m` or a plain number of hours (`4.5`, at
+/// most three decimals). `flag` names the option in errors.
+///
+/// # Errors
+/// [`Error::Input`] naming the value and the accepted forms.
+pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
+    let t = s.trim();
+    match unit {
+        QuotaUnit::Requests => t
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=1_000_000_000).contains(n))
+            .map(|n| n * 1_000)
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "invalid {flag} \"{s}\" (expected a whole number of requests >= 0, e.g. 3: this quota counts requests)"
+                ))
+            }),
+        QuotaUnit::Hours => parse_hours(t).ok_or_else(|| {
+            Error::Input(format!(
+                "invalid {flag} \"{s}\" (expected hours >= 0 as 4.5h, 4h30m, 90m or a plain number of hours such as 4.5: this quota counts hours)"
+            ))
+        }),
+    }
+}
+
+/// Hours in milliseconds, from `4.5` (hours) or a duration (`4h30m`).
+fn parse_hours(t: &str) -> Option<i64> {
+    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let milli = parse_decimal(t, 3)?;
+        return (0..=100_000_000_000).contains(&milli).then(|| milli * 3_600);
+    }
+    parse_duration(t).ok().map(|secs| secs * 1_000)
+}
+
+/// The 1-based line of a CSV record, counted from the text itself (the csv
+/// crate's own count skips blank lines).
+pub(crate) fn line_of(text: &str, p: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+    // A record's position is taken before the blank lines the reader skips.
+    while matches!(bytes.get(end), Some(b'\n' | b'\r')) {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// One row of a request log (`opened,hours,kind`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// When the request was opened (UTC seconds).
+    pub opened: i64,
+    /// Time spent, in milliseconds, if given.
+    pub hours_ms: Option<i64>,
+    /// The request's kind, lowercase (empty when not given).
+    pub kind: String,
+}
+
+/// Reads a request log: CSV with a header row naming at least `opened`, and
+/// optionally `hours` (a plain number of hours or a duration such as `1h30m`)
+/// and `kind` (`account`, `bug`, `global`, …). Column names are
+/// case-insensitive and other columns are ignored. Local times in `opened` are
+/// read in `zone`; `now` is what `now` means.
+///
+/// # Errors
+/// [`Error::Input`] naming the line and the bad value.
+pub fn parse_log(text: &str, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let csv_err = |e: csv::Error| {
+        let at = e.position().map_or(String::new(), |p| format!(" line {}", line_of(text, p)));
+        Error::Input(format!("{name}{at}: cannot read CSV: {e}"))
+    };
+    let headers = rdr.headers().map_err(csv_err)?.clone();
+    let col = |n: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n));
+    let opened_col = col("opened").ok_or_else(|| {
+        Error::Input(format!(
+            "{name}: the header row has no \"opened\" column (expected a header such as opened,hours,kind; found: {})",
+            headers.iter().collect::<Vec<_>>().join(",")
+        ))
+    })?;
+    let (hours_col, kind_col) = (col("hours"), col("kind"));
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(csv_err)?;
+        let line = rec.position().map_or(0, |p| line_of(text, p));
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
+        let opened_s = field(Some(opened_col));
+        let opened = crate::instant::parse_instant(opened_s, zone, now)
+            .map_err(|e| Error::Input(format!("{name} line {line}: opened: {e}")))?;
+        let hours_s = field(hours_col);
+        let hours_ms = if hours_s.is_empty() {
+            None
+        } else {
+            Some(parse_hours(hours_s).ok_or_else(|| {
+                Error::Input(format!(
+                    "{name} line {line}: invalid hours \"{hours_s}\" (expected hours >= 0 such as 1.5, 1h30m or 90m)"
+                ))
+            })?)
+        };
+        rows.push(LogRow { line, opened, hours_ms, kind: field(kind_col).to_lowercase() });
+    }
+    Ok(rows)
+}
+
+/// What the usage is read from.
+#[derive(Debug, Clone)]
+pub enum Usage {
+    /// Nothing given: nothing used.
+    None,
+    /// `--used`, in ticks.
+    Used(i64),
+    /// `--log` rows; only those in the period count.
+    Log(Vec<LogRow>),
+}
+
+/// A quota question.
+#[derive(Debug, Clone)]
+pub struct QuotaInput {
+    /// The instant whose period is asked about.
+    pub at: i64,
+    /// `--period-start`: the anchor of the periods (a subscription's start).
+    pub period_start: Option<NaiveDate>,
+    /// `--subscription`: the annual subscription.
+    pub subscription: Option<Money>,
+    /// `--allowance`, in ticks: overrides the plan's.
+    pub allowance: Option<i64>,
+    /// What was used.
+    pub usage: Usage,
+}
+
+/// Quota states (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaState {
+    /// Under the warning threshold.
+    Ok,
+    /// At or over the warning threshold, under the allowance.
+    Warning,
+    /// At or over the allowance (an allowance of 0 is exhausted at once).
+    Exhausted,
+    /// No limit.
+    Unlimited,
+}
+
+impl QuotaState {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaState::Ok => "ok",
+            QuotaState::Warning => "warning",
+            QuotaState::Exhausted => "exhausted",
+            QuotaState::Unlimited => "unlimited",
+        }
+    }
+}
+
+/// How the rows of a log were counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LogCounts {
+    /// Rows in the file.
+    pub rows: usize,
+    /// Rows in the period that count.
+    pub counted: usize,
+    /// Rows in the period whose kind does not count.
+    pub excluded: usize,
+    /// Rows outside the period.
+    pub outside: usize,
+}
+
+/// A quota answer. Quantities in ticks (see [`ticks_per_unit`]).
+#[derive(Debug, Clone)]
+pub struct QuotaAnswer {
+    /// What is counted.
+    pub unit: QuotaUnit,
+    /// The period kind, `None` when the plan has no quota.
+    pub period: Option<Period>,
+    /// The period holding `at`, `None` when the plan has no quota.
+    pub span: Option<PeriodSpan>,
+    /// `None` = unlimited.
+    pub allowance: Option<i64>,
+    /// Used in the period.
+    pub used: i64,
+    /// Allowance − used (negative when over); `None` when unlimited.
+    pub remaining: Option<i64>,
+    /// The state.
+    pub state: QuotaState,
+    /// Used / allowance in tenths of a percent (floor); `None` when unlimited
+    /// or the allowance is 0.
+    pub used_permille: Option<i64>,
+    /// Warning threshold, hundredths of a percent.
+    pub warn_basis_points: i64,
+    /// Kinds that do not count.
+    pub excluded_kinds: Vec<String>,
+    /// Log counts when the usage came from a log.
+    pub log: Option<LogCounts>,
+    /// True when `--check` fails: exhausted, or one more request would go over.
+    pub check_fails: bool,
+    /// True when the allowance itself is assumed.
+    pub assumed: bool,
+    /// Every assumed figure the answer rests on.
+    pub assumptions: Vec<String>,
+    /// How the answer was reached (defaults taken, inputs ignored).
+    pub notes: Vec<String>,
+}
+
+/// Answers a quota question for `plan`.
+///
+/// # Errors
+/// [`Error::Input`] when the plan needs `--subscription` or `--allowance` and
+/// it is missing, the subscription's currency differs from the plan's, a log
+/// row that counts has no hours on an hour quota, or a period leaves the
+/// supported years.
+pub fn quota(plan: &Plan, input: &QuotaInput) -> Result<QuotaAnswer> {
+    let Some(q) = &plan.quota else {
+        return no_quota(plan, input);
+    };
+    let unit = q.unit;
+    let cal = &plan.calendar.calendar;
+    let span = period::containing(cal, q.period, input.period_start, input.at)?;
+    let mut notes = Vec::new();
+    let mut assumptions = Vec::new();
+    let (allowance, assumed) = allowance(plan, q, input, &mut notes)?;
+    if input.period_start.is_none() && q.period == Period::SubscriptionYear {
+        notes.push(format!(
+            "the subscription year is taken to start on {} (default: 1 January; pass --period-start DATE)",
+            span.first
+        ));
+    }
+    let (used, log) = usage(plan, q, &span, &input.usage)?;
+    let (remaining, state, used_permille, check_fails) = match allowance {
+        None => (None, QuotaState::Unlimited, None, false),
+        Some(a) => {
+            let state = if used >= a {
+                QuotaState::Exhausted
+            } else if i128::from(used) * 10_000 >= i128::from(q.warn_basis_points) * i128::from(a) {
+                QuotaState::Warning
+            } else {
+                QuotaState::Ok
+            };
+            let permille = (a > 0).then(|| mul_div_floor(used, 1_000, a));
+            let next_over = unit == QuotaUnit::Requests && used.saturating_add(ticks_per_unit(unit)) > a;
+            (Some(a - used), state, permille, state == QuotaState::Exhausted || next_over)
+        }
+    };
+    if assumed {
+        assumptions.push(format!("allowance: {}", q.allowance_provenance.text()));
+    }
+    let mut push = |what: &str, p: Option<&Provenance>| {
+        if let Some(p) = p.filter(|p| p.is_assumed()) {
+            assumptions.push(format!("{what}: {}", p.text()));
+        }
+    };
+    if allowance.is_some() {
+        push("period", Some(&q.period_provenance));
+        push("warn_percent", q.warn_provenance.as_ref());
+    }
+    push("excluded_kinds", q.excluded_provenance.as_ref());
+    push(&format!("calendar {} time zone (periods are cut in it)", cal.id()), Some(&plan.calendar.zone));
+    Ok(QuotaAnswer {
+        unit,
+        period: Some(q.period),
+        span: Some(span),
+        allowance,
+        used,
+        remaining,
+        state,
+        used_permille,
+        warn_basis_points: q.warn_basis_points,
+        excluded_kinds: q.excluded_kinds.clone(),
+        log,
+        check_fails,
+        assumed,
+        assumptions,
+        notes,
+    })
+}
+
+/// `a × b / d`, floored, for non-negative `a`, `b` and positive `d`.
+fn mul_div_floor(a: i64, b: i64, d: i64) -> i64 {
+    i64::try_from(i128::from(a) * i128::from(b) / i128::from(d)).unwrap_or(i64::MAX)
+}
+
+/// The allowance in ticks (`None` = unlimited) and whether it is assumed.
+fn allowance(plan: &Plan, q: &Quota, input: &QuotaInput, notes: &mut Vec<String>) -> Result<(Option<i64>, bool)> {
+    let unit = q.unit;
+    let rate_currency = match &q.allowance {
+        Allowance::Rate { currency, .. } => Some(currency.as_str()),
+        _ => None,
+    };
+    if input.subscription.is_some() && (rate_currency.is_none() || input.allowance.is_some()) {
+        notes.push("--subscription is ignored: this allowance does not depend on the subscription".into());
+    }
+    if let Some(a) = input.allowance {
+        notes.push(format!(
+            "allowance {} {} from --allowance (overrides the plan)",
+            format_milli(to_milli(a, unit)),
+            unit.as_str()
+        ));
+        return Ok((Some(a), false));
+    }
+    let assumed = q.allowance_provenance.is_assumed();
+    match &q.allowance {
+        Allowance::Unlimited => Ok((None, assumed)),
+        Allowance::Fixed(milli) => Ok((Some(from_milli(*milli, unit)), assumed)),
+        Allowance::PerContract => Err(Error::Input(format!(
+            "plan {} includes a quota of {} but does not publish its amount: pass --allowance N (the {} per {} in your contract)",
+            plan.id,
+            unit.as_str(),
+            unit.as_str(),
+            q.period.as_str()
+        ))),
+        Allowance::Rate { amount_milli, per_cents, currency } => {
+            let per = format!("{currency} {}", format_amount(*per_cents));
+            let grant = format!("{} {}", format_milli(*amount_milli), unit_name(unit, *amount_milli));
+            let sub = input.subscription.as_ref().ok_or_else(|| {
+                Error::Input(format!(
+                    "plan {}'s quota is {grant} per full {per} of annual subscription: pass --subscription AMOUNT (e.g. --subscription \"{currency} 12500\")",
+                    plan.id,
+                ))
+            })?;
+            let cents = sub.cents_in(currency, "--subscription", &format!("plan {}'s quota", plan.id))?;
+            let steps = cents / per_cents;
+            let total = steps.saturating_mul(*amount_milli);
+            notes.push(format!(
+                "allowance: {grant} per full {per}; {currency} {} holds {steps} → {} {}",
+                format_cents(cents),
+                format_milli(total),
+                unit_name(unit, total)
+            ));
+            Ok((Some(from_milli(steps.saturating_mul(*amount_milli), unit)), assumed))
+        }
+    }
+}
+
+/// Used ticks in the period, and the log counts.
+fn usage(plan: &Plan, q: &Quota, span: &PeriodSpan, usage: &Usage) -> Result<(i64, Option<LogCounts>)> {
+    match usage {
+        Usage::None => Ok((0, None)),
+        Usage::Used(n) => Ok((*n, None)),
+        Usage::Log(rows) => {
+            let mut counts = LogCounts { rows: rows.len(), ..LogCounts::default() };
+            let mut used: i64 = 0;
+            for r in rows {
+                if r.opened < span.start || r.opened >= span.end {
+                    counts.outside += 1;
+                } else if q.excluded_kinds.iter().any(|k| *k == r.kind) {
+                    counts.excluded += 1;
+                } else {
+                    counts.counted += 1;
+                    let add = match q.unit {
+                        QuotaUnit::Requests => ticks_per_unit(QuotaUnit::Requests),
+                        QuotaUnit::Hours => r.hours_ms.ok_or_else(|| {
+                            Error::Input(format!(
+                                "log line {}: no hours given, but plan {}'s quota counts hours (fill the hours column, e.g. 1.5 or 1h30m)",
+                                r.line, plan.id
+                            ))
+                        })?,
+                    };
+                    used = used.saturating_add(add);
+                }
+            }
+            Ok((used, Some(counts)))
+        }
+    }
+}
+
+/// The answer for a plan without a quota: unlimited requests.
+fn no_quota(plan: &Plan, input: &QuotaInput) -> Result<QuotaAnswer> {
+    if input.allowance.is_some() {
+        return Err(Error::Input(format!(
+            "plan {} has no support quota (unlimited requests), so --allowance has no period to apply to: describe the quota in your own plan file",
+            plan.id
+        )));
+    }
+    let (used, log) = match &input.usage {
+        Usage::None => (0, None),
+        Usage::Used(n) => (*n, None),
+        Usage::Log(rows) => (
+            rows.len() as i64 * 1_000,
+            Some(LogCounts { rows: rows.len(), counted: rows.len(), ..LogCounts::default() }),
+        ),
+    };
+    Ok(QuotaAnswer {
+        unit: QuotaUnit::Requests,
+        period: None,
+        span: None,
+        allowance: None,
+        used,
+        remaining: None,
+        state: QuotaState::Unlimited,
+        used_permille: None,
+        warn_basis_points: 8_000,
+        excluded_kinds: vec![],
+        log,
+        check_fails: false,
+        assumed: false,
+        assumptions: vec![],
+        notes: vec![format!("plan {} publishes no support quota: requests are unlimited", plan.id)],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities() {
+        let h = QuotaUnit::Hours;
+        assert_eq!(parse_quantity("4.5h", h, "--used").unwrap(), 16_200_000);
+        assert_eq!(parse_quantity("4h30m", h, "--used").unwrap(), 16_200_000);
+        assert_eq!(parse_quantity("4.5", h, "--used").unwrap(), 16_200_000);
+        assert_eq!(parse_quantity("12", h, "--used").unwrap(), 43_200_000);
+        assert_eq!(parse_quantity("90m", h, "--used").unwrap(), 5_400_000);
+        for bad in ["-1", "4.5x", "", "4.5555", "h"] {
+            assert!(parse_quantity(bad, h, "--used").is_err(), "{bad}");
+        }
+        let r = QuotaUnit::Requests;
+        assert_eq!(parse_quantity("3", r, "--used").unwrap(), 3_000);
+        for bad in ["-1", "3.5", "3h", "x"] {
+            assert!(parse_quantity(bad, r, "--used").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn printing() {
+        assert_eq!(format_milli(12_000), "12");
+        assert_eq!(format_milli(4_500), "4.5");
+        assert_eq!(format_milli(-250), "-0.25");
+        assert_eq!(to_milli(16_200_000, QuotaUnit::Hours), 4_500);
+        assert_eq!(to_milli(1_800, QuotaUnit::Hours), 1); // half a millihour rounds up
+        assert_eq!(to_milli(-1_800, QuotaUnit::Hours), -1);
+        assert_eq!(to_milli(1_799, QuotaUnit::Hours), 0);
+        assert_eq!(to_milli(4_000, QuotaUnit::Requests), 4_000);
+    }
+
+    #[test]
+    fn floors() {
+        assert_eq!(mul_div_floor(8, 1_000, 12), 666);
+        assert_eq!(mul_div_floor(3, 1_000, 4), 750);
+    }
+
+    #[test]
+    fn log_reading() {
+        let text = "opened,hours,kind\n2026-03-02T10:00:00Z,1.5,account\n\n2026-03-03 10:00,1h30m,BUG\n2026-03-04T10:00:00Z,,\n";
+        let rows = parse_log(text, "log.csv", chrono_tz::Europe::Zurich, 0).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].hours_ms, Some(5_400_000));
+        assert_eq!((rows[1].line, rows[1].kind.as_str(), rows[1].hours_ms), (4, "bug", Some(5_400_000)));
+        assert_eq!(rows[2].hours_ms, None);
+        let e = parse_log("opened\nyesterday\n", "log.csv", chrono_tz::UTC, 0).unwrap_err().to_string();
+        assert!(e.contains("log.csv line 2") && e.contains("yesterday"), "{e}");
+        let e = parse_log("opened,hours\n2026-03-02T10:00:00Z,-2\n", "l", chrono_tz::UTC, 0).unwrap_err();
+        assert!(e.to_string().contains("line 2") && e.to_string().contains("\"-2\""), "{e}");
+        assert!(parse_log("when,hours\n", "l", chrono_tz::UTC, 0).is_err());
+    }
+}
