@@ -78,7 +78,7 @@ Examples:
 Examples:
   slacalc quota --plan basic --used 3
   slacalc quota --plan cloud --subscription \"CHF 12500\" --used 4h30m --period-start 2026-03-01
-  slacalc quota --plan onprem --subscription 12500 --log requests.csv --at 2026-11-20
+  slacalc quota --plan onprem --subscription 12500 --log requests.csv --at \"2026-11-20 12:00\"
   slacalc quota --plan gold --allowance 10 --used 9.5 --check || echo \"quota exhausted\"
 
 --log FILE is a CSV with a header row: opened,hours,kind (hours and kind optional;
@@ -88,9 +88,9 @@ the period that holds --at count. See plans/README.md.")]
     /// What does the vendor owe for downtime?
     #[command(after_help = "\
 Examples:
-  slacalc credit --plan cloud --subscription \"CHF 12500\" --outage \"2026-03-01 08:00/2026-03-02 09:30\"
-  slacalc credit --plan cloud --subscription 12500 --period-start 2026-04-01 --outages outages.csv --format json
-  slacalc credit --plan cloud --subscription 12500 --outages outages.csv --check || echo \"credit due\"
+  slacalc credit --plan cloud --subscription 12500 --outage \"2026-03-01 08:00/2026-03-02 09:30\"
+  slacalc credit --plan cloud --subscription \"CHF 12500\" --outages outages.csv --format json
+  slacalc credit --plan cloud --subscription 12500 --period-start 2026-04-01 --outages o.csv --check
 
 --outages FILE is a CSV with a header row: start,end. Outages are clipped to the
 period and overlapping ones merged; uptime is measured on a 24x7 clock.")]
@@ -113,6 +113,18 @@ Examples:
         #[command(subcommand)]
         command: Option<PlansCommand>,
     },
+    /// Run a ticket export (CSV) through deadline and status, one output row per input row.
+    #[command(after_help = "\
+Input: CSV with a header row id,plan,priority,opened[,responded]; more columns pass through unchanged.
+Output: CSV (default) or JSON Lines (--format json): id,plan,priority,opened,deadline,responded,state,
+elapsed_seconds,remaining_seconds,error, then the extra input columns. A bad row gets its message in
+`error` and the rest go on; a summary goes to stderr.
+
+Examples:
+  slacalc batch --input tickets.csv --now 2026-12-01T09:00:00+01:00 > due.csv
+  cat tickets.csv | slacalc batch --input - --format json | jq 'select(.state == \"breached\")'
+  slacalc batch --input tickets.csv --strict || echo 'fix the export first'")]
+    Batch(BatchArgs),
     /// Validate plan files (all loaded plans when no file is given).
     #[command(after_help = "\
 Examples:
@@ -189,6 +201,17 @@ pub enum PlansCommand {
         #[arg(id = "plan_names", value_name = "PLAN", num_args = 2.., required = true)]
         plans: Vec<String>,
     },
+}
+
+/// `batch`
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The CSV export to read, or - for stdin.
+    #[arg(long, value_name = "FILE|-")]
+    pub input: PathBuf,
+    /// Stop at the first bad row (exit 2, naming its line) instead of reporting it in `error`.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `check`

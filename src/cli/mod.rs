@@ -26,6 +26,11 @@ impl Output {
     fn ok(text: String) -> Output {
         Output { text, code: 0 }
     }
+
+    /// Nothing more to print (the command streamed its output itself).
+    pub fn quiet() -> Output {
+        Output { text: String::new(), code: 0 }
+    }
 }
 
 /// Settings every command shares, resolved once from the global options.
@@ -108,6 +113,7 @@ pub fn run(cli: Cli) -> Result<Output> {
     match cli.command {
         Command::Deadline(a) => cmd::deadline::run(&ctx, &a),
         Command::Status(a) => cmd::status::run(&ctx, &a),
+        Command::Batch(a) => cmd::batch::run(&ctx, &a),
         Command::Quota(a) => cmd::quota::run(&ctx, &a),
         Command::Credit(a) => cmd::credit::run(&ctx, &a),
         Command::Entitlements(a) => cmd::entitlements::run(&ctx, &a),

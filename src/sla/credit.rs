@@ -321,8 +321,11 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
             _ => OutageLine { span: m, units: None, credit: None },
         })
         .collect();
-    let outage_credit_total =
-        c.outage.as_ref().and(subscription).map(|_| outages.iter().filter_map(|o| o.credit).sum());
+    let outage_credit_total = c
+        .outage
+        .as_ref()
+        .and(subscription)
+        .map(|_| outages.iter().filter_map(|o| o.credit).fold(0, i64::saturating_add));
     if let Some(rule) = &c.outage {
         let rate = match rule.rate {
             OutageRate::Daily => {
@@ -337,9 +340,9 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         ));
     }
 
-    let mut credit_total = outage_credit_total.unwrap_or(0) + tier_credit.unwrap_or(0);
+    let mut credit_total = outage_credit_total.unwrap_or(0).saturating_add(tier_credit.unwrap_or(0));
     if let Some(BelowCredit::Amount(a)) = below_threshold_credit {
-        credit_total += a;
+        credit_total = credit_total.saturating_add(a);
     }
     let mut capped = false;
     if let (Some(cap), Some(_)) = (c.cap_basis_points, subscription) {
@@ -482,9 +485,38 @@ mod tests {
         assert!(parse_outages("from,to\n", "o.csv", chrono_tz::UTC, 0).is_err());
     }
 
-    fn biings(outages: &[(&str, &str)], subscription: &str) -> UptimeAnswer {
-        let set = crate::PlanSet::load(&[]).unwrap();
-        let plan = set.get("biings-cloud").unwrap();
+    /// A made-up plan with the yearly 99.5 % rule and the per-outage daily credit.
+    const YEARLY: &str = r#"
+[calendars.test]
+zone = "Europe/Zurich"
+hours = { mon-fri = ["08:00-17:00"] }
+source = "test"
+
+[[plans]]
+id = "yearly"
+provider = "Test"
+calendar = "test"
+target = "none"
+target_assumed = "test"
+
+[plans.credit]
+commitment = "uptime"
+period = "subscription-year"
+currency = "CHF"
+threshold_percent = 99.5
+below_threshold = "per-contract"
+source = "test"
+
+[plans.credit.outage]
+longer_than = "24h"
+unit = "24h"
+rate = "daily"
+"#;
+
+    fn yearly(outages: &[(&str, &str)], subscription: &str) -> UptimeAnswer {
+        let src = crate::plan::Source { name: "test.toml".into(), text: YEARLY.into() };
+        let set = crate::PlanSet::from_sources(&[src]).unwrap();
+        let plan = set.get("yearly").unwrap();
         let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
         let input = CreditInput {
             now: t("2026-06-01T00:00:00Z"),
@@ -494,16 +526,16 @@ mod tests {
         };
         match credit(plan, &input).unwrap() {
             CreditAnswer::Uptime(u) => *u,
-            CreditAnswer::NoCommitment { .. } => panic!("biings-cloud commits to uptime"),
+            CreditAnswer::NoCommitment { .. } => panic!("the test plan commits to uptime"),
         }
     }
 
     #[test]
     fn exactly_24h_earns_nothing_and_one_second_more_two_days() {
-        let u = biings(&[("2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z")], "CHF 12500");
+        let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z")], "CHF 12500");
         assert_eq!((u.outages[0].units, u.outages[0].credit), (Some(0), Some(0)));
         assert!(!u.credit_due);
-        let u = biings(&[("2026-03-01T00:00:00Z", "2026-03-02T00:00:01Z")], "CHF 12500");
+        let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T00:00:01Z")], "CHF 12500");
         // 2 × 12,500 / 365 = 68.493… → 68.49
         assert_eq!((u.outages[0].units, u.outages[0].credit), (Some(2), Some(6_849)));
         assert_eq!(u.outage_credit_total, Some(6_849));
@@ -513,18 +545,18 @@ mod tests {
     #[test]
     fn half_a_percent_of_the_year_is_not_below() {
         // 0.5 % of 365 days = 157,680 s = 43h48m.
-        let u = biings(&[("2026-03-01T00:00:00Z", "2026-03-02T19:48:00Z")], "12500");
+        let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T19:48:00Z")], "12500");
         assert_eq!(u.downtime, 157_680);
         assert_eq!(u.uptime_micro, 99_500_000);
         assert!(!u.below_threshold);
-        let u = biings(&[("2026-03-01T00:00:00Z", "2026-03-02T19:48:01Z")], "12500");
+        let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T19:48:01Z")], "12500");
         assert!(u.below_threshold && u.uptime_micro < 99_500_000);
         assert_eq!(u.below_threshold_credit, Some(BelowCredit::PerContract));
     }
 
     #[test]
     fn overlapping_merged_and_straddling_clipped() {
-        let u = biings(
+        let u = yearly(
             &[
                 ("2026-03-01T00:00:00Z", "2026-03-01T20:00:00Z"),
                 ("2026-03-01T10:00:00Z", "2026-03-02T06:00:00Z"),

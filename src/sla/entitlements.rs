@@ -83,23 +83,56 @@ pub fn check(plan: &Plan, features: &BTreeMap<String, String>, id: &str) -> Enti
 mod tests {
     use super::*;
     use crate::PlanSet;
+    use crate::plan::Source;
+
+    const PLANS: &str = r#"
+[calendars.test]
+zone = "UTC"
+hours = { mon-fri = ["09:00-17:00"] }
+source = "test"
+
+[features]
+email = "Support by email"
+live_chat = "Support by live chat"
+retention = "History retention"
+
+[[plans]]
+id = "small"
+provider = "Test"
+calendar = "test"
+target = "none"
+target_assumed = "test"
+
+[plans.entitlements]
+email = { included = true, source = "\"Support by email\"" }
+retention = { included = true, detail = "3 months", source = "\"3 months of history\"" }
+"#;
+
+    fn set() -> PlanSet {
+        PlanSet::from_sources(&[Source { name: "test.toml".into(), text: PLANS.into() }]).unwrap()
+    }
 
     #[test]
     fn names_are_forgiving_and_unknown_ones_suggest() {
-        let set = PlanSet::load(&[]).unwrap();
+        let set = set();
         assert_eq!(feature_id("Live-Chat", set.plans(), set.features()).unwrap(), "live_chat");
+        assert_eq!(feature_id(" live chat ", set.plans(), set.features()).unwrap(), "live_chat");
         let e = feature_id("emial", set.plans(), set.features()).unwrap_err().to_string();
-        assert!(e.contains("did you mean \"email\"") && e.contains("known features: "), "{e}");
+        assert!(
+            e.contains("did you mean \"email\"") && e.contains("known features: email, live_chat, retention"),
+            "{e}"
+        );
     }
 
     #[test]
     fn rows_carry_descriptions_and_provenance() {
-        let set = PlanSet::load(&[]).unwrap();
-        let basic = set.get("otter-basic").unwrap();
-        let r = check(basic, set.features(), "retroview");
+        let set = set();
+        let plan = set.get("small").unwrap();
+        let r = check(plan, set.features(), "retention");
         assert!(r.included && r.detail.as_deref() == Some("3 months") && !r.assumed);
-        assert_eq!(r.description.as_deref(), Some("Retroview history retention"));
-        let r = check(basic, set.features(), "phone");
+        assert_eq!(r.description.as_deref(), Some("History retention"));
+        let r = check(plan, set.features(), "live_chat");
         assert!(!r.included && r.assumed && r.source.contains("not listed"));
+        assert_eq!(entitlements(plan, set.features()).len(), 2);
     }
 }

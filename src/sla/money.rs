@@ -73,7 +73,7 @@ impl Money {
     ///
     /// # Errors
     /// [`Error::Input`] when the currencies differ; `what` names whose
-    /// currency `expected` is (e.g. `plan biings-cloud's quota`).
+    /// currency `expected` is (e.g. `plan acme-gold's quota`).
     pub fn cents_in(&self, expected: &str, flag: &str, what: &str) -> Result<i64> {
         match &self.currency {
             Some(c) if c != expected => Err(Error::Input(format!(

@@ -416,7 +416,7 @@ fn usage(plan: &Plan, q: &Quota, span: &PeriodSpan, usage: &Usage) -> Result<(i6
             for r in rows {
                 if r.opened < span.start || r.opened >= span.end {
                     counts.outside += 1;
-                } else if q.excluded_kinds.iter().any(|k| *k == r.kind) {
+                } else if q.excluded_kinds.contains(&r.kind) {
                     counts.excluded += 1;
                 } else {
                     counts.counted += 1;
@@ -525,5 +525,108 @@ mod tests {
         let e = parse_log("opened,hours\n2026-03-02T10:00:00Z,-2\n", "l", chrono_tz::UTC, 0).unwrap_err();
         assert!(e.to_string().contains("line 2") && e.to_string().contains("\"-2\""), "{e}");
         assert!(parse_log("when,hours\n", "l", chrono_tz::UTC, 0).is_err());
+    }
+
+    const PLANS: &str = r#"
+[calendars.test]
+zone = "Europe/Paris"
+hours = { mon-fri = ["09:00-18:00"] }
+source = "test"
+
+[[plans]]
+id = "hourly"
+provider = "Test"
+calendar = "test"
+target = "none"
+target_assumed = "test"
+[plans.quota]
+unit = "hours"
+period = "subscription-year"
+rate = { amount = 1, per = 1000, currency = "CHF" }
+excluded_kinds = ["bug"]
+source = "test"
+
+[[plans]]
+id = "monthly"
+provider = "Test"
+calendar = "test"
+target = "none"
+target_assumed = "test"
+[plans.quota]
+unit = "requests"
+period = "month"
+allowance = 4
+source = "test"
+
+[[plans]]
+id = "contract"
+provider = "Test"
+calendar = "test"
+target = "none"
+target_assumed = "test"
+[plans.quota]
+unit = "hours"
+period = "year"
+allowance = "per-contract"
+source = "test"
+"#;
+
+    fn ask(plan: &str, sub: Option<&str>, used: Usage) -> Result<QuotaAnswer> {
+        let src = crate::plan::Source { name: "t.toml".into(), text: PLANS.into() };
+        let set = crate::PlanSet::from_sources(&[src]).unwrap();
+        let input = QuotaInput {
+            at: 1_780_000_000, // 2026-05-28
+            period_start: None,
+            subscription: sub.map(|s| Money::parse(s, "--subscription").unwrap()),
+            allowance: None,
+            usage: used,
+        };
+        quota(set.get(plan).unwrap(), &input)
+    }
+
+    const HOUR: i64 = 3_600_000;
+
+    #[test]
+    fn rate_counts_full_steps_only() {
+        let a = |s| ask("hourly", Some(s), Usage::None).unwrap();
+        assert_eq!((a("999").allowance, a("999").state), (Some(0), QuotaState::Exhausted));
+        assert_eq!((a("1000").allowance, a("1000").state), (Some(HOUR), QuotaState::Ok));
+        assert_eq!(a("CHF 12500.99").allowance, Some(12 * HOUR));
+        assert!(ask("hourly", None, Usage::None).unwrap_err().to_string().contains("--subscription"));
+        assert!(ask("hourly", Some("EUR 5000"), Usage::None).unwrap_err().to_string().contains("EUR"));
+        assert!(ask("contract", None, Usage::None).unwrap_err().to_string().contains("--allowance"));
+    }
+
+    #[test]
+    fn states_and_check() {
+        let st = |used: i64| {
+            let a = ask("hourly", Some("12000"), Usage::Used(used)).unwrap();
+            (a.state, a.remaining, a.check_fails)
+        };
+        // 80 % of 12 h = 9.6 h.
+        assert_eq!(st(9_600 * 3_600 - 1), (QuotaState::Ok, Some(12 * HOUR - 9_600 * 3_600 + 1), false));
+        assert_eq!(st(9_600 * 3_600).0, QuotaState::Warning);
+        assert_eq!(st(12 * HOUR), (QuotaState::Exhausted, Some(0), true));
+        assert_eq!(st(13 * HOUR).1, Some(-HOUR));
+        let req = |n: i64| {
+            let a = ask("monthly", None, Usage::Used(n * 1_000)).unwrap();
+            (a.state, a.check_fails)
+        };
+        assert_eq!(req(3), (QuotaState::Ok, false)); // 75 %: the 4th still fits
+        assert_eq!(req(4), (QuotaState::Exhausted, true));
+    }
+
+    #[test]
+    fn log_rows_outside_the_period_or_excluded_do_not_count() {
+        let row =
+            |line, opened, h: i64, kind: &str| LogRow { line, opened, hours_ms: Some(h * HOUR), kind: kind.into() };
+        let rows = vec![
+            row(2, 1_770_000_000, 2, "account"), // 2026-02-02
+            row(3, 1_771_000_000, 3, "bug"),
+            row(4, 1_760_000_000, 5, "account"), // 2025-10-09: last year
+        ];
+        let a = ask("hourly", Some("12000"), Usage::Log(rows)).unwrap();
+        assert_eq!(a.used, 2 * HOUR);
+        assert_eq!(a.log, Some(LogCounts { rows: 3, counted: 1, excluded: 1, outside: 1 }));
     }
 }

@@ -61,7 +61,13 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
             m.insert("assumed".into(), json!(assumed));
             m.insert("assumptions".into(), json!(assumptions));
         }
-        CreditAnswer::Uptime(u) => uptime_fields(&mut m, u, &t),
+        CreditAnswer::Uptime(u) => {
+            let unit = match &plan.credit {
+                Some(CreditRule::Uptime(c)) => c.outage.as_ref().map(|o| format_duration(o.unit)),
+                _ => None,
+            };
+            uptime_fields(&mut m, u, unit, &t);
+        }
     }
     let code = u8::from(a.check && ans.credit_due());
     let text = match (ctx.format, &ans) {
@@ -99,7 +105,7 @@ fn outage_line(o: &credit::OutageLine, t: &dyn Fn(i64) -> String) -> String {
     format!("{}/{} ({}){credit}", t(o.span.start), t(o.span.end), format_duration(o.span.duration()))
 }
 
-fn uptime_fields(m: &mut Map<String, Value>, u: &UptimeAnswer, t: &dyn Fn(i64) -> String) {
+fn uptime_fields(m: &mut Map<String, Value>, u: &UptimeAnswer, unit: Option<String>, t: &dyn Fn(i64) -> String) {
     let span: &PeriodSpan = &u.span;
     let money = |c: Option<i64>| json!(c.map(format_cents));
     m.insert("period_start".into(), json!(t(span.start)));
@@ -156,6 +162,7 @@ fn uptime_fields(m: &mut Map<String, Value>, u: &UptimeAnswer, t: &dyn Fn(i64) -
     m.insert("capped".into(), json!(u.capped));
     m.insert("credit_due".into(), json!(u.credit_due));
     m.insert("outages_ignored".into(), json!(u.ignored));
+    m.insert("outage_credit_unit".into(), json!(unit));
     m.insert("subscription".into(), money(u.subscription));
     m.insert("zone".into(), json!(u.zone.name()));
     m.insert("assumed".into(), json!(u.assumed));

@@ -1,6 +1,7 @@
 //! One module per subcommand: arguments → validated request → library call →
 //! rendered answer.
 
+pub mod batch;
 pub mod check;
 pub mod credit;
 pub mod deadline;
