@@ -3,7 +3,6 @@
 //! input). Plans and priorities are resolved once per distinct (plan,
 //! priority) pair; a bad row gets its message in `error` and the rest go on.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
@@ -12,7 +11,9 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::error::{Error, Result};
-use crate::instant::{Display, format_instant, parse_instant};
+use rustc_hash::FxHashMap;
+
+use crate::instant::{Display, parse_instant, write_instant};
 use crate::loader::PlanSet;
 use crate::sla::{self, Resolved, State};
 
@@ -72,22 +73,43 @@ pub struct Summary {
     pub errors: u64,
 }
 
-/// What one row came to.
+/// A (plan, priority) pair resolved once and shared by every row that names it.
+#[derive(Debug)]
+struct Entry {
+    zone: Tz,
+    resolved: Resolved,
+    plan_id: String,
+    priority: String,
+}
+
+/// The cache entry of a pair: resolved, or the error every such row gets.
+type Cached = std::result::Result<Arc<Entry>, Arc<str>>;
+
+/// What one row came to. Instants are written into reused buffers.
 #[derive(Debug, Default)]
 struct RowOut {
-    plan: Option<String>,
-    priority: Option<String>,
-    opened: Option<String>,
-    deadline: Option<String>,
-    responded: Option<String>,
+    entry: Option<Arc<Entry>>,
+    opened: String,
+    deadline: String,
+    responded: String,
     state: Option<&'static str>,
     elapsed: Option<i64>,
     remaining: Option<i64>,
     error: Option<String>,
 }
 
-/// A (plan, priority) resolved once: plan zone and the resolved target.
-type Cached = std::result::Result<(Tz, Arc<Resolved>, String), String>;
+impl RowOut {
+    fn clear(&mut self) {
+        self.entry = None;
+        self.opened.clear();
+        self.deadline.clear();
+        self.responded.clear();
+        self.state = None;
+        self.elapsed = None;
+        self.remaining = None;
+        self.error = None;
+    }
+}
 
 /// Column positions in the input header.
 struct Header {
@@ -153,8 +175,8 @@ pub fn run(
         w.write_record(&cols).map_err(|e| write_error(&e))?;
         Sink::Csv(Box::new(w))
     };
-    let mut cache: HashMap<String, Cached> = HashMap::new();
-    let mut key = String::new();
+    let mut cache: PairCache = FxHashMap::default();
+    let mut out = RowOut::default();
     let mut summary = Summary::default();
     let mut record = csv::StringRecord::new();
     let mut line_buf: Vec<u8> = Vec::with_capacity(256);
@@ -165,40 +187,40 @@ pub fn run(
             Err(e) => {
                 if let csv::ErrorKind::Utf8 { .. } = e.kind() {
                     // A row that is not UTF-8 still gets its output row.
-                    let r = RowOut { error: Some("row is not valid UTF-8".into()), ..RowOut::default() };
+                    out.clear();
+                    out.error = Some("row is not valid UTF-8".into());
                     summary.rows += 1;
                     summary.errors += 1;
                     if opts.strict {
                         return Err(Error::Input(format!("{}: row is not valid UTF-8", line_of(&e))));
                     }
-                    emit(&mut writer, &mut line_buf, "", &r, &[], &header)?;
+                    emit(&mut writer, &mut line_buf, &csv::StringRecord::new(), &out, &header)?;
                     continue;
                 }
                 return Err(read_error(&e));
             }
         }
         summary.rows += 1;
-        let line = record.position().map_or(0, csv::Position::line);
-        let r = if record.as_slice().len() > MAX_RECORD_BYTES {
-            RowOut { error: Some(format!("row is longer than {MAX_RECORD_BYTES} bytes")), ..RowOut::default() }
+        out.clear();
+        if record.as_slice().len() > MAX_RECORD_BYTES {
+            out.error = Some(format!("row is longer than {MAX_RECORD_BYTES} bytes"));
         } else {
-            row(plans, &record, &header, opts, &mut cache, &mut key)
-        };
-        match r.state {
+            row(plans, &record, &header, opts, &mut cache, &mut out);
+        }
+        match out.state {
             Some("breached") => summary.breached += 1,
             Some("at-risk") => summary.at_risk += 1,
             Some("missed") => summary.missed += 1,
             _ => {}
         }
-        if let Some(e) = &r.error {
+        if let Some(e) = &out.error {
             summary.errors += 1;
             if opts.strict {
+                let line = record.position().map_or(0, csv::Position::line);
                 return Err(Error::Input(format!("line {line}: {e}")));
             }
         }
-        let id = record.get(header.id).unwrap_or("");
-        let extras: Vec<&str> = header.extras.iter().map(|(i, _)| record.get(*i).unwrap_or("")).collect();
-        emit(&mut writer, &mut line_buf, id, &r, &extras, &header)?;
+        emit(&mut writer, &mut line_buf, &record, &out, &header)?;
         if summary.rows % 65_536 == 0 {
             progress(summary.rows);
         }
@@ -226,48 +248,40 @@ fn write_error(e: &csv::Error) -> Error {
     }
 }
 
-/// Answers one row.
-fn row(
-    plans: &PlanSet,
-    rec: &csv::StringRecord,
-    h: &Header,
-    opts: &Options,
-    cache: &mut HashMap<String, Cached>,
-    key: &mut String,
-) -> RowOut {
+/// (plan as typed → (priority as typed → resolved pair)): two look-ups by
+/// `&str`, so a row allocates nothing to find its plan.
+type PairCache = FxHashMap<String, FxHashMap<String, Cached>>;
+
+fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) -> Cached {
+    if let Some(c) = cache.get(plan).and_then(|m| m.get(priority)) {
+        return c.clone();
+    }
+    let resolved: Cached = plans
+        .get(plan)
+        .and_then(|p| {
+            let r = sla::resolve(p, (!priority.is_empty()).then_some(priority))?;
+            let priority = r.priority.clone().unwrap_or_default();
+            Ok(Arc::new(Entry { zone: p.calendar.calendar.tz(), resolved: r, plan_id: p.id.clone(), priority }))
+        })
+        .map_err(|e| Arc::from(e.to_string()));
+    cache.entry(plan.to_string()).or_default().insert(priority.to_string(), resolved.clone());
+    resolved
+}
+
+/// Answers one row into `out`.
+fn row(plans: &PlanSet, rec: &csv::StringRecord, h: &Header, opts: &Options, cache: &mut PairCache, out: &mut RowOut) {
     let field = |i: usize| rec.get(i).map_or("", str::trim);
     let (plan_s, prio_s, opened_s) = (field(h.plan), field(h.priority), field(h.opened));
     let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
-    let mut out = RowOut {
-        plan: Some(plan_s.to_string()),
-        priority: Some(prio_s.to_string()),
-        opened: Some(opened_s.to_string()),
-        responded: responded_s.map(str::to_string),
-        ..RowOut::default()
-    };
-    key.clear();
-    key.push_str(plan_s);
-    key.push('\u{0}');
-    key.push_str(prio_s);
-    if !cache.contains_key(key.as_str()) {
-        let resolved = plans.get(plan_s).and_then(|p| {
-            let r = sla::resolve(p, (!prio_s.is_empty()).then_some(prio_s))?;
-            Ok((p.calendar.calendar.tz(), Arc::new(r), p.id.clone()))
-        });
-        cache.insert(key.clone(), resolved.map_err(|e| e.to_string()));
-    }
-    let (zone, resolved, plan_id) = match cache.get(key.as_str()) {
-        Some(Ok(c)) => c,
-        Some(Err(e)) => {
-            out.error = Some(e.clone());
-            return out;
+    let entry = match lookup(plans, cache, plan_s, prio_s) {
+        Ok(e) => e,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return;
         }
-        None => return out,
     };
-    out.plan = Some(plan_id.clone());
-    out.priority = resolved.priority.clone().or(out.priority);
-    let input_zone = opts.input_zone.unwrap_or(*zone);
-    let disp = opts.display.unwrap_or(Display::Zone(*zone));
+    let input_zone = opts.input_zone.unwrap_or(entry.zone);
+    let disp = opts.display.unwrap_or(Display::Zone(entry.zone));
     let answer = (|| -> Result<sla::StatusAnswer> {
         let opened = parse_instant(opened_s, input_zone, opts.now).map_err(|e| Error::Input(format!("opened: {e}")))?;
         let responded = responded_s
@@ -278,49 +292,68 @@ fn row(
                 return Err(Error::Input(format!("responded \"{}\" is before opened", responded_s.unwrap_or(""))));
             }
         }
-        sla::status(resolved, opened, responded, opts.now, &[], false)
+        sla::status(&entry.resolved, opened, responded, opts.now, &[], false)
     })();
     match answer {
         Ok(s) => {
-            out.opened = Some(format_instant(s.deadline.opened, disp));
-            out.deadline = s.deadline.deadline.map(|d| format_instant(d, disp));
-            out.responded = s.responded.map(|t| format_instant(t, disp));
+            write_instant(&mut out.opened, s.deadline.opened, disp);
+            if let Some(d) = s.deadline.deadline {
+                write_instant(&mut out.deadline, d, disp);
+            }
+            if let Some(t) = s.responded {
+                write_instant(&mut out.responded, t, disp);
+            }
             out.state = Some(s.state.as_str());
             out.elapsed = Some(s.elapsed);
-            out.remaining = s.remaining;
-            if s.state == State::NoCommitment {
-                out.remaining = None;
-            }
+            out.remaining = if s.state == State::NoCommitment { None } else { s.remaining };
         }
         Err(e) => out.error = Some(e.to_string()),
     }
-    out
+    out.entry = Some(entry);
 }
 
 /// One JSON Lines row: the contract columns, then the extra input columns.
 struct JsonRow<'a> {
-    id: &'a str,
+    rec: &'a csv::StringRecord,
     r: &'a RowOut,
-    extras: &'a [&'a str],
     header: &'a Header,
+}
+
+/// Output values of a row: canonical names when resolved, else as typed
+/// (an error row keeps what the input said).
+fn shown<'a>(rec: &'a csv::StringRecord, r: &'a RowOut, h: &Header) -> [&'a str; 3] {
+    let field = |i: usize| rec.get(i).map_or("", str::trim);
+    let (plan, priority) = match &r.entry {
+        Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { field(h.priority) } else { e.priority.as_str() }),
+        None => (field(h.plan), field(h.priority)),
+    };
+    let opened = if r.opened.is_empty() { field(h.opened) } else { r.opened.as_str() };
+    [plan, priority, opened]
 }
 
 impl Serialize for JsonRow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let r = self.r;
-        let mut m = s.serialize_map(Some(COLUMNS.len() + self.extras.len()))?;
-        m.serialize_entry("id", self.id)?;
-        m.serialize_entry("plan", &r.plan)?;
-        m.serialize_entry("priority", &r.priority)?;
-        m.serialize_entry("opened", &r.opened)?;
-        m.serialize_entry("deadline", &r.deadline)?;
-        m.serialize_entry("responded", &r.responded)?;
+        let (r, h) = (self.r, self.header);
+        let [plan, priority, opened] = shown(self.rec, r, h);
+        let opt = |v: &str| (!v.is_empty()).then(|| v.to_string());
+        let responded = if r.responded.is_empty() {
+            h.responded.and_then(|i| self.rec.get(i)).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+        } else {
+            Some(r.responded.clone())
+        };
+        let mut m = s.serialize_map(Some(COLUMNS.len() + h.extras.len()))?;
+        m.serialize_entry("id", self.rec.get(h.id).unwrap_or(""))?;
+        m.serialize_entry("plan", plan)?;
+        m.serialize_entry("priority", &opt(priority))?;
+        m.serialize_entry("opened", opened)?;
+        m.serialize_entry("deadline", &opt(&r.deadline))?;
+        m.serialize_entry("responded", &responded)?;
         m.serialize_entry("state", &r.state)?;
         m.serialize_entry("elapsed_seconds", &r.elapsed)?;
         m.serialize_entry("remaining_seconds", &r.remaining)?;
         m.serialize_entry("error", &r.error)?;
-        for ((_, name), v) in self.header.extras.iter().zip(self.extras) {
-            m.serialize_entry(name, v)?;
+        for (i, name) in &h.extras {
+            m.serialize_entry(name, self.rec.get(*i).unwrap_or(""))?;
         }
         m.end()
     }
@@ -335,35 +368,68 @@ enum Sink<W: Write> {
 fn emit<W: Write>(
     sink: &mut Sink<W>,
     line: &mut Vec<u8>,
-    id: &str,
+    rec: &csv::StringRecord,
     r: &RowOut,
-    extras: &[&str],
-    header: &Header,
+    h: &Header,
 ) -> Result<()> {
+    let io = |e: std::io::Error| Error::Io { path: "output".into(), reason: e.to_string() };
     let w = match sink {
         Sink::Json(w) => {
             line.clear();
-            serde_json::to_writer(&mut *line, &JsonRow { id, r, extras, header })
+            serde_json::to_writer(&mut *line, &JsonRow { rec, r, header: h })
                 .map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })?;
             line.push(b'\n');
-            return w.write_all(line).map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() });
+            return w.write_all(line).map_err(io);
         }
         Sink::Csv(w) => w,
     };
-    let opt = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
-    let num = |n: Option<i64>| n.map_or(String::new(), |n| n.to_string());
+    let [plan, priority, opened] = shown(rec, r, h);
+    let responded = if r.responded.is_empty() {
+        h.responded.and_then(|i| rec.get(i)).map_or("", str::trim)
+    } else {
+        r.responded.as_str()
+    };
+    let mut nums = itoa_pair(r.elapsed, r.remaining);
+    let (elapsed, remaining) = nums.split();
     let fields = [
-        id.to_string(),
-        opt(&r.plan),
-        opt(&r.priority),
-        opt(&r.opened),
-        opt(&r.deadline),
-        opt(&r.responded),
-        r.state.unwrap_or("").to_string(),
-        num(r.elapsed),
-        num(r.remaining),
-        opt(&r.error),
+        rec.get(h.id).unwrap_or(""),
+        plan,
+        priority,
+        opened,
+        r.deadline.as_str(),
+        responded,
+        r.state.unwrap_or(""),
+        elapsed,
+        remaining,
+        r.error.as_deref().unwrap_or(""),
     ];
-    let all = fields.iter().map(String::as_str).chain(extras.iter().copied());
-    w.write_record(all).map_err(|e| write_error(&e))
+    for f in fields.iter().copied().chain(h.extras.iter().map(|(i, _)| rec.get(*i).unwrap_or(""))) {
+        w.write_field(f).map_err(|e| write_error(&e))?;
+    }
+    w.write_record(None::<&[u8]>).map_err(|e| write_error(&e))
+}
+
+/// Two optional integers printed into one small buffer.
+struct Nums {
+    buf: String,
+    split: usize,
+}
+
+impl Nums {
+    fn split(&mut self) -> (&str, &str) {
+        self.buf.split_at(self.split)
+    }
+}
+
+fn itoa_pair(a: Option<i64>, b: Option<i64>) -> Nums {
+    use std::fmt::Write as _;
+    let mut buf = String::with_capacity(24);
+    if let Some(a) = a {
+        let _ = write!(buf, "{a}");
+    }
+    let split = buf.len();
+    if let Some(b) = b {
+        let _ = write!(buf, "{b}");
+    }
+    Nums { buf, split }
 }

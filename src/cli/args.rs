@@ -7,12 +7,24 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
+  slacalc plans list
   slacalc deadline --plan gold --priority major --opened \"2026-11-20 17:30\"
-  slacalc status --plan cloud --priority serious --opened 2026-11-20T09:00:00+01:00 --check
-  slacalc plans show otter-premium
-  slacalc deadline --plan paying --opened now --format json";
+  slacalc status --plan gold --priority p1 --opened \"2026-11-20 17:30\" --check
+  slacalc calendar --plan gold --from 2026-12-21
+  slacalc deadline --plan paying --opened now --format json
+
+Exit codes: 0 answered; 1 the answer to a --check question is \"no\"; 2 bad input
+or usage (message on stderr, nothing on stdout).
+
+The shipped plans are built in; load your own with --plans or SLACALC_PLANS.
+`slacalc COMMAND --help` shows a command's options and examples; `slacalc man`
+prints the manual page. JSON fields: docs/json.md.";
 
 /// SLA calculator: deadlines, status, quotas and credits from support-plan files.
+///
+/// slacalc answers from declarative plan files (TOML) with one working-hours
+/// engine: time zones, split days, holidays, DST, business days, 24x7 clocks
+/// and pauses. Eleven vendors' plans are built in (`slacalc plans list`).
 #[derive(Debug, Parser)]
 #[command(name = "slacalc", version, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {
@@ -24,35 +36,46 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Help heading of the options every command accepts.
+const GLOBAL: &str = "Global options";
+
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct Global {
     /// Load more plan files: a .toml file or a directory of them (repeatable;
     /// SLACALC_PLANS takes paths joined with ':'). A plan id defined again overrides the embedded one.
-    #[arg(long = "plans", value_name = "PATH", global = true, env = "SLACALC_PLANS", value_delimiter = ':')]
+    #[arg(
+        long = "plans",
+        value_name = "PATH",
+        global = true,
+        env = "SLACALC_PLANS",
+        value_delimiter = ':',
+        help_heading = GLOBAL
+    )]
     pub plans: Vec<PathBuf>,
-    /// Fix "now" for reproducible runs (RFC 3339 or local time).
-    #[arg(long, value_name = "TIME", global = true, env = "SLACALC_NOW")]
+    /// Fix "now" for reproducible runs (RFC 3339 or local time; default: the system clock).
+    #[arg(long, value_name = "TIME", global = true, env = "SLACALC_NOW", help_heading = GLOBAL)]
     pub now: Option<String>,
-    /// Read local input times in, and print times in, this IANA zone (default: the plan's).
-    #[arg(long, value_name = "ZONE", global = true)]
+    /// Read local input times in, and print times in, this IANA zone, e.g.
+    /// America/New_York (default: the plan calendar's zone).
+    #[arg(long, value_name = "ZONE", global = true, help_heading = GLOBAL)]
     pub tz: Option<String>,
-    /// Print times in UTC.
-    #[arg(long, global = true)]
+    /// Print times in UTC (RFC 3339 with Z).
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub utc: bool,
-    /// Output format.
-    #[arg(long, value_enum, value_name = "FORMAT", global = true, default_value_t = Format::Table)]
+    /// Output format (JSON fields are documented in docs/json.md).
+    #[arg(long, value_enum, value_name = "FORMAT", global = true, default_value_t = Format::Table, help_heading = GLOBAL)]
     pub format: Format,
 }
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A table for people.
+    /// A table for people; fits the terminal, colors only on a terminal without NO_COLOR.
     Table,
-    /// One JSON object (per line in batch).
+    /// One JSON object (one object per line in batch).
     Json,
-    /// CSV with a header row.
+    /// CSV with a header row (batch's default).
     Csv,
 }
 
@@ -63,34 +86,51 @@ pub enum Command {
     #[command(after_help = "\
 Examples:
   slacalc deadline --plan gold --priority major --opened \"2026-11-20 17:30\"
-  slacalc deadline --plan otter-premium --priority critical --opened 2026-03-29T01:30:00+01:00 --format json
-  slacalc deadline --plan cirrus-paying --opened \"2026-11-20 10:00\" --pause \"2026-11-20 11:00/2026-11-23 10:00\" --explain")]
+  slacalc deadline --plan premium --priority critical \\
+    --opened 2026-03-29T01:30:00+01:00 --format json
+  slacalc deadline --plan paying --opened \"2026-11-20 10:00\" \\
+    --pause \"2026-11-20 11:00/2026-11-23 10:00\" --explain
+
+Times are RFC 3339 or local (\"2026-11-20 17:30\", read in --tz, else the plan's
+zone). A ticket opened outside working hours starts the clock at the next
+opening; a target used up exactly at a window's end is due at that end.")]
     Deadline(DeadlineArgs),
     /// How much of the SLA clock is used; is it breached?
     #[command(after_help = "\
 Examples:
-  slacalc status --plan gold --priority major --opened \"2026-11-20 17:30\" --now \"2026-11-23 12:00\"
-  slacalc status --plan cloud --priority down --opened \"2026-11-20 09:00\" --responded \"2026-11-20 09:45\"
-  slacalc status --plan silver --priority minor --opened \"2026-11-16 09:00\" --check || echo breached")]
+  slacalc status --plan gold --priority major --opened \"2026-11-20 17:30\" \\
+    --now \"2026-11-23 12:00\"
+  slacalc status --plan cloud --priority down --opened \"2026-11-20 09:00\" \\
+    --responded \"2026-11-20 09:45\"
+  slacalc status --plan silver --priority minor --opened \"2026-11-16 09:00\" \\
+    --check || echo breached
+
+States: running; at-risk from 75 % used (and at the deadline itself); breached
+once now is past the deadline; met / missed once --responded is given;
+no-commitment for best-effort plans (--check never fails on those).")]
     Status(StatusArgs),
     /// How many support requests / hours are left in the period?
     #[command(after_help = "\
 Examples:
   slacalc quota --plan basic --used 3
-  slacalc quota --plan cloud --subscription \"CHF 12500\" --used 4h30m --period-start 2026-03-01
-  slacalc quota --plan onprem --subscription 12500 --log requests.csv --at \"2026-11-20 12:00\"
-  slacalc quota --plan gold --allowance 10 --used 9.5 --check || echo \"quota exhausted\"
+  slacalc quota --plan cloud --subscription \"CHF 12500\" --used 4h30m \\
+    --period-start 2026-03-01
+  slacalc quota --plan onprem --subscription 12500 \\
+    --log examples/request-log.csv --at \"2026-11-20 12:00\"
+  slacalc quota --plan gold --allowance 10 --used 9.5 --check || echo exhausted
 
---log FILE is a CSV with a header row: opened,hours,kind (hours and kind optional;
-kinds the plan excludes, e.g. bug or global, do not count). Only rows opened in
-the period that holds --at count. See plans/README.md.")]
+--log FILE is a CSV with a header row: opened,hours,kind (hours and kind
+optional; kinds the plan excludes, e.g. bug or global, do not count). Only rows
+opened in the period that holds --at count. See plans/README.md.")]
     Quota(QuotaArgs),
     /// What does the vendor owe for downtime?
     #[command(after_help = "\
 Examples:
-  slacalc credit --plan cloud --subscription 12500 --outage \"2026-03-01 08:00/2026-03-02 09:30\"
-  slacalc credit --plan cloud --subscription \"CHF 12500\" --outages outages.csv --format json
-  slacalc credit --plan cloud --subscription 12500 --period-start 2026-04-01 --outages o.csv --check
+  slacalc credit --plan cloud --subscription 12500 \\
+    --outage \"2026-03-01 08:00/2026-03-02 09:30\"
+  slacalc credit --plan cloud --subscription \"CHF 12500\" \\
+    --outages examples/outages.csv --period-start 2026-01-01 --format json
+  slacalc credit --plan cloud --subscription 12500 --outages o.csv --check
 
 --outages FILE is a CSV with a header row: start,end. Outages are clipped to the
 period and overlapping ones merged; uptime is measured on a 24x7 clock.")]
@@ -100,44 +140,106 @@ period and overlapping ones merged; uptime is measured on a 24x7 clock.")]
 Examples:
   slacalc entitlements --plan premium
   slacalc entitlements --plan basic --check live-chat || echo \"not included\"
-  slacalc plans compare basic extended premium")]
+  slacalc entitlements --plan gold --format json")]
     Entitlements(EntitlementsArgs),
+    /// Week by week, when is the vendor open? Working windows, holidays, DST.
+    #[command(after_help = "\
+Examples:
+  slacalc calendar --plan gold
+  slacalc calendar --plan cirrus-paying --from 2026-12-21 --weeks 3
+  slacalc calendar --plan cloud --from 2026-03-23 --tz America/New_York
+  slacalc calendar --plan gold --weeks 52 --format json > apizee-2026.json
+
+One row per day in the plan calendar's zone (times shown in --tz if given):
+the working windows, hours open, and notes: holidays by name, date overrides,
+breaks between windows (a lunch gap) and DST changes (clocks go forward:
++01:00 → +02:00). Priorities on a 24x7 clock do not use this calendar.")]
+    Calendar(CalendarArgs),
     /// List, show and compare plans (`plans` alone lists them).
     #[command(after_help = "\
 Examples:
   slacalc plans
   slacalc plans show otter-premium
-  slacalc plans compare bronze silver gold")]
+  slacalc plans compare bronze silver gold
+  slacalc --plans examples/acme-full.toml plans list
+
+Plans come from the binary (origin embedded:FILE) and from --plans PATH or
+SLACALC_PLANS=dir1:dir2 (origin: the file path); a plan id defined again in a
+later file overrides the earlier one.")]
     Plans {
         /// What to do (default: list).
         #[command(subcommand)]
         command: Option<PlansCommand>,
     },
-    /// Run a ticket export (CSV) through deadline and status, one output row per input row.
+    /// Run a ticket export (CSV) through deadline and status, one row per ticket.
     #[command(after_help = "\
-Input: CSV with a header row id,plan,priority,opened[,responded]; more columns pass through unchanged.
-Output: CSV (default) or JSON Lines (--format json): id,plan,priority,opened,deadline,responded,state,
-elapsed_seconds,remaining_seconds,error, then the extra input columns. A bad row gets its message in
-`error` and the rest go on; a summary goes to stderr.
+Input: CSV with a header row id,plan,priority,opened[,responded]; more columns
+pass through unchanged. Output: CSV (default) or JSON Lines (--format json):
+id,plan,priority,opened,deadline,responded,state,elapsed_seconds,
+remaining_seconds,error, then the extra input columns. A bad row gets its
+message in `error` and the rest go on; a summary goes to stderr.
 
 Examples:
-  slacalc batch --input tickets.csv --now 2026-12-01T09:00:00+01:00 > due.csv
-  cat tickets.csv | slacalc batch --input - --format json | jq 'select(.state == \"breached\")'
+  slacalc batch --input examples/tickets.csv --now 2026-11-20T09:00:00+01:00
+  cat tickets.csv | slacalc batch --input - --format json > due.jsonl
   slacalc batch --input tickets.csv --strict || echo 'fix the export first'")]
     Batch(BatchArgs),
     /// Validate plan files (all loaded plans when no file is given).
     #[command(after_help = "\
 Examples:
-  slacalc check my-vendor.toml
-  slacalc --plans ./plans check")]
+  slacalc check examples/acme-full.toml
+  slacalc check my-plans/*.toml
+  slacalc --plans ./my-plans check
+
+A bad file exits 2 with file:line:column, the offending line and what was
+expected. See plans/README.md for the format.")]
     Check(CheckArgs),
-    /// Print a shell completion script.
-    #[command(after_help = "Example:\n  slacalc completions bash > ~/.local/share/bash-completion/completions/slacalc")]
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "\
+Examples:
+  slacalc completions bash > ~/.local/share/bash-completion/completions/slacalc
+  slacalc completions zsh > ~/.zfunc/_slacalc   # with fpath+=(~/.zfunc)
+  slacalc completions fish > ~/.config/fish/completions/slacalc.fish
+  slacalc completions powershell >> $PROFILE")]
     Completions {
-        /// The shell.
+        /// The shell to write a completion script for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), generated from this help.
+    #[command(after_help = "\
+Examples:
+  slacalc man > slacalc.1 && man ./slacalc.1
+  slacalc man deadline | man -l -
+  slacalc man --dir ~/.local/share/man/man1    # every page; then: man slacalc")]
+    Man(ManArgs),
+}
+
+/// `calendar`
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// Plan id or alias (case-insensitive); its business calendar is shown.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: String,
+    /// First day shown: YYYY-MM-DD or `today` (default: Monday of the week
+    /// holding --now, in the plan's zone).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// How many weeks (7-day blocks) to show, 1 to 520.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub weeks: u32,
+}
+
+/// `man`
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Print this subcommand's page instead (e.g. `deadline`, `plans show`).
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+    /// Write every page (slacalc.1, slacalc-deadline.1, …) into DIR instead of
+    /// printing one.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Which ticket.
@@ -149,10 +251,12 @@ pub struct TicketArgs {
     /// Priority name, alias or p1..pN (optional when the plan's target does not depend on it).
     #[arg(long, value_name = "NAME")]
     pub priority: Option<String>,
-    /// Stop the clock during FROM/TO (repeatable), e.g. waiting on the customer.
+    /// Stop the clock during FROM/TO (repeatable), e.g. while waiting on the
+    /// customer: "2026-11-20 11:00/2026-11-23 10:00".
     #[arg(long = "pause", value_name = "FROM/TO")]
     pub pauses: Vec<String>,
-    /// Show each working window the clock ran through.
+    /// Show each working window the clock ran through, with the running total,
+    /// the holidays and pauses skipped and the rules applied.
     #[arg(long)]
     pub explain: bool,
 }
@@ -163,7 +267,7 @@ pub struct DeadlineArgs {
     /// The ticket.
     #[command(flatten)]
     pub ticket: TicketArgs,
-    /// When the ticket was opened (default: now).
+    /// When the ticket was opened: RFC 3339, local time or `now`.
     #[arg(long, value_name = "TIME", default_value = "now")]
     pub opened: String,
 }
@@ -174,10 +278,10 @@ pub struct StatusArgs {
     /// The ticket.
     #[command(flatten)]
     pub ticket: TicketArgs,
-    /// When the ticket was opened.
+    /// When the ticket was opened: RFC 3339 or local time.
     #[arg(long, value_name = "TIME")]
     pub opened: String,
-    /// When the first response was sent, if it was.
+    /// When the first response was sent, if it was (the state becomes met or missed).
     #[arg(long, value_name = "TIME")]
     pub responded: Option<String>,
     /// Exit 1 when the ticket is breached or the response missed the deadline.
@@ -189,13 +293,29 @@ pub struct StatusArgs {
 #[derive(Debug, Subcommand)]
 pub enum PlansCommand {
     /// One line per loaded plan, with where it came from.
+    #[command(after_help = "\
+Examples:
+  slacalc plans list
+  slacalc --plans examples/acme-full.toml plans list
+  slacalc plans list --format json")]
     List,
     /// Everything about one plan: targets, calendar, quota, credits, entitlements.
+    #[command(after_help = "\
+Examples:
+  slacalc plans show otter-premium
+  slacalc plans show gold --format json
+  slacalc --plans examples/acme-full.toml plans show acme
+
+Figures the vendor does not publish are marked (assumed), with the reason.")]
     Show {
         /// Plan id or alias.
         plan: String,
     },
     /// Several plans side by side.
+    #[command(after_help = "\
+Examples:
+  slacalc plans compare bronze silver gold
+  slacalc plans compare basic extended premium --format csv")]
     Compare {
         /// Plan ids or aliases (at least two).
         #[arg(id = "plan_names", value_name = "PLAN", num_args = 2.., required = true)]
@@ -206,7 +326,7 @@ pub enum PlansCommand {
 /// `batch`
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// The CSV export to read, or - for stdin.
+    /// The CSV export to read, or - for standard input.
     #[arg(long, value_name = "FILE|-")]
     pub input: PathBuf,
     /// Stop at the first bad row (exit 2, naming its line) instead of reporting it in `error`.
@@ -272,7 +392,7 @@ pub struct CreditArgs {
     /// Read outages from a CSV file with a start,end header (`-` for stdin).
     #[arg(long, value_name = "FILE")]
     pub outages: Option<PathBuf>,
-    /// Exit 1 when any credit is due.
+    /// Exit 1 when a credit is due (uptime below the threshold, or a long outage).
     #[arg(long)]
     pub check: bool,
 }

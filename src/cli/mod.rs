@@ -119,6 +119,8 @@ pub fn run(cli: Cli) -> Result<Output> {
         Command::Entitlements(a) => cmd::entitlements::run(&ctx, &a),
         Command::Plans { command } => cmd::plans::run(&ctx, command.as_ref().unwrap_or(&args::PlansCommand::List)),
         Command::Check(a) => cmd::check::run(&ctx, &a),
+        Command::Calendar(a) => cmd::calendar::run(&ctx, &a),
+        Command::Man(a) => cmd::man::run(&a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             let mut command = <Cli as clap::CommandFactory>::command();

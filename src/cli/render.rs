@@ -1,19 +1,110 @@
 //! One renderer per `--format`. Commands build a `serde_json::Value` object
 //! (field order = the JSON contract) and these turn it into text.
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use std::io::IsTerminal as _;
+
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::Value;
 
 use super::args::Format;
 
-/// A table with the house style: fits the terminal, condensed borders.
+/// Width of tables written to a pipe or file (no terminal to measure): an
+/// 80-column terminal shows them unwrapped.
+pub const PIPE_WIDTH: u16 = 80;
+
+/// A table with the house style: condensed borders, columns wrapped to fit the
+/// terminal (or `COLUMNS`, or 80 columns when stdout is not a terminal).
 pub fn table() -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
-    if std::env::var_os("COLUMNS").is_none() && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        t.set_width(100);
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|&c| c >= 20);
+    match columns {
+        Some(c) => {
+            t.set_width(c);
+        }
+        None if !std::io::stdout().is_terminal() => {
+            t.set_width(PIPE_WIDTH);
+        }
+        None => {}
     }
     t
+}
+
+/// The width tables are fitted to: `COLUMNS`, else the terminal's, else
+/// [`PIPE_WIDTH`].
+pub fn width() -> usize {
+    table().width().map_or(usize::from(PIPE_WIDTH), usize::from)
+}
+
+/// Word-wraps `text` to [`width`]; continuation lines start with `indent`
+/// spaces. Words longer than a line are kept whole.
+pub fn wrap(text: &str, indent: usize) -> String {
+    let max = width().max(indent + 20);
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > indent && len + 1 + word.chars().count() > max {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(indent);
+        } else if len > 0 && !line.ends_with(' ') {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// True when output may be colored: stdout is a terminal and `NO_COLOR` is
+/// unset or empty (<https://no-color.org>).
+pub fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// What a cell says, for its color.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Nothing special.
+    Plain,
+    /// All is well (met, ok, open).
+    Good,
+    /// Needs attention (at-risk, warning, an override).
+    Warn,
+    /// A "no" (breached, missed, exhausted, a holiday).
+    Bad,
+    /// Background information (closed days, DST notes).
+    Dim,
+    /// Worth noticing but neither good nor bad (a DST change).
+    Note,
+}
+
+/// A cell colored by `tone` when [`color`] allows it, plain otherwise.
+pub fn tinted(text: impl Into<String>, tone: Tone) -> Cell {
+    let cell = Cell::new(text.into());
+    if !color() {
+        return cell;
+    }
+    match tone {
+        Tone::Plain => cell,
+        Tone::Good => cell.fg(Color::Green),
+        Tone::Warn => cell.fg(Color::Yellow),
+        Tone::Bad => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+        Tone::Dim => cell.add_attribute(Attribute::Dim),
+        Tone::Note => cell.fg(Color::Cyan),
+    }
+}
+
+/// The tone of a `state` value of any command.
+pub fn state_tone(state: &str) -> Tone {
+    match state {
+        "met" | "ok" | "running" => Tone::Good,
+        "at-risk" | "warning" => Tone::Warn,
+        "breached" | "missed" | "exhausted" => Tone::Bad,
+        _ => Tone::Plain,
+    }
 }
 
 /// A scalar as a cell: strings bare, null empty, lists one per line.
@@ -51,7 +142,9 @@ pub fn record(format: Format, v: &Value, skip: &[&str]) -> String {
         Format::Table => {
             let mut t = table();
             for (k, val) in map.iter().filter(|(k, _)| !skip.contains(&k.as_str())) {
-                t.add_row(vec![k.clone(), cell(val)]);
+                let text = cell(val);
+                let tone = if k == "state" { state_tone(&text) } else { Tone::Plain };
+                t.add_row(vec![Cell::new(k), tinted(text, tone)]);
             }
             format!("{t}\n")
         }
@@ -85,7 +178,10 @@ pub fn rows(format: Format, rows: &[Value]) -> String {
                 let mut t = table();
                 t.set_header(keys.clone());
                 for r in rows {
-                    t.add_row(cells(r, cell));
+                    t.add_row(keys.iter().zip(cells(r, cell)).map(|(k, text)| {
+                        let tone = if k == "state" { state_tone(&text) } else { Tone::Plain };
+                        tinted(text, tone)
+                    }));
                 }
                 format!("{t}\n")
             }

@@ -94,6 +94,9 @@ pub enum DayKind<'a> {
 
 /// A working calendar. Build one with [`Calendar::new`] or [`Calendar::always`];
 /// both validate, so the walks never meet a calendar without working time.
+///
+/// Internally days are plain day numbers (days since 1970-01-01, local): the
+/// walks add and compare them, and only the rare slow paths build dates.
 #[derive(Debug)]
 pub struct Calendar {
     id: String,
@@ -102,11 +105,12 @@ pub struct Calendar {
     day_len: [i64; 7],
     holidays: Vec<Holiday>,
     overrides: BTreeMap<NaiveDate, Vec<Window>>,
+    overrides_by_day: BTreeMap<i64, Vec<Window>>,
     business_day: i64,
     week_len: i64,
     always: bool,
-    /// Holidays and DST changes per local year, filled on first use and
-    /// shared by every walk (and every `batch` row) on this calendar.
+    /// Holidays, DST changes and plain-week tables per local year, filled on
+    /// first use and shared by every walk (and every `batch` row).
     years: Mutex<HashMap<i32, Arc<YearInfo>>>,
 }
 
@@ -119,6 +123,7 @@ impl Clone for Calendar {
             day_len: self.day_len,
             holidays: self.holidays.clone(),
             overrides: self.overrides.clone(),
+            overrides_by_day: self.overrides_by_day.clone(),
             business_day: self.business_day,
             week_len: self.week_len,
             always: self.always,
@@ -142,9 +147,9 @@ impl std::fmt::Display for CalendarError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CalendarError::Overlap(s) => write!(f, "overlapping intervals: {s}"),
-            CalendarError::NoWorkingTime => f.write_str(
-                "the calendar has no working time (no hours in the week, or every working day is a holiday)",
-            ),
+            CalendarError::NoWorkingTime => {
+                f.write_str("the calendar has no working time (no hours in the week, or every working day is a holiday)")
+            }
             CalendarError::UnequalDays(s) => write!(
                 f,
                 "working days differ in length ({s}): declare business_day = \"…\" (e.g. \"8h\") so \"bd\" targets have a meaning"
@@ -199,6 +204,7 @@ impl Calendar {
             }
         };
         let day_len: [i64; 7] = std::array::from_fn(|i| lens[i]);
+        let overrides_by_day = overrides.iter().map(|(d, w)| (days_since_epoch(*d), w.clone())).collect();
         Ok(Calendar {
             id: id.into(),
             tz,
@@ -206,6 +212,7 @@ impl Calendar {
             day_len,
             holidays,
             overrides,
+            overrides_by_day,
             business_day,
             week_len,
             always: false,
@@ -224,6 +231,7 @@ impl Calendar {
             day_len: [DAY; 7],
             holidays: vec![],
             overrides: BTreeMap::new(),
+            overrides_by_day: BTreeMap::new(),
             business_day: DAY,
             week_len: 7 * DAY,
             always: true,
@@ -273,9 +281,23 @@ impl Calendar {
 
     /// Local calendar date of an instant in this calendar's zone.
     pub fn local_date(&self, t: i64) -> Option<NaiveDate> {
-        let off = self.offset_at(t);
-        let days = (t + off).div_euclid(DAY);
-        NaiveDate::from_num_days_from_ce_opt(i32::try_from(days + 719_163).ok()?)
+        date_of(self.local_day(t))
+    }
+
+    /// Local day number (days since 1970-01-01) of an instant.
+    pub fn local_day(&self, t: i64) -> i64 {
+        (t + self.offset_at(t)).div_euclid(DAY)
+    }
+
+    /// Like [`Calendar::local_day`], answered from the year cache.
+    pub fn local_day_cached(&self, t: i64, cache: &mut HolidayCache) -> i64 {
+        if self.always {
+            return t.div_euclid(DAY);
+        }
+        // The UTC day's year holds the offset changes around `t` (its table
+        // reaches three days past either end of the year).
+        let off = cache.for_day(self, t.div_euclid(DAY)).offset_at(t);
+        (t + off).div_euclid(DAY)
     }
 
     /// UTC offset in seconds at instant `t`.
@@ -295,23 +317,23 @@ impl Calendar {
         self.resolve(date, 0)
     }
 
-    /// The constant UTC offset over the whole local `date`, or `None` when the
-    /// zone changes offset during it (a DST day).
-    fn day_offset(&self, date: NaiveDate, cursor: &mut HolidayCache) -> Option<i64> {
+    /// The constant UTC offset over local day `day`, or `None` when the zone
+    /// changes offset during it (a DST day).
+    fn day_offset(&self, day: i64, cursor: &mut HolidayCache) -> Option<i64> {
         if self.always {
             return Some(0);
         }
-        let local0 = days_since_epoch(date) * DAY;
         // The local day spans at most [local0 - 14 h, local0 + 24 h + 12 h] in UTC.
-        cursor.year(self, date.year()).stable_offset(local0 - 14 * 3600, local0 + DAY + 12 * 3600)
+        let local0 = day * DAY;
+        cursor.for_day(self, day).stable_offset(local0 - 14 * 3600, local0 + DAY + 12 * 3600)
     }
 
     /// Like [`Calendar::day_offset`] without a cursor: two zone look-ups.
-    fn day_offset_uncached(&self, date: NaiveDate) -> Option<i64> {
+    fn day_offset_uncached(&self, day: i64) -> Option<i64> {
         if self.always {
             return Some(0);
         }
-        let local0 = days_since_epoch(date) * DAY;
+        let local0 = day * DAY;
         let a = self.offset_at(local0 - 14 * 3600);
         let b = self.offset_at(local0 + DAY + 12 * 3600);
         (a == b).then_some(a)
@@ -321,8 +343,12 @@ impl Calendar {
     /// policy: a time in a gap moves to the gap's end, one in a fold takes its
     /// first occurrence.
     pub fn resolve(&self, date: NaiveDate, secs: u32) -> i64 {
-        let local = days_since_epoch(date) * DAY + i64::from(secs);
-        if let Some(off) = self.day_offset_uncached(date) {
+        self.resolve_day(days_since_epoch(date), secs)
+    }
+
+    fn resolve_day(&self, day: i64, secs: u32) -> i64 {
+        let local = day * DAY + i64::from(secs);
+        if let Some(off) = self.day_offset_uncached(day) {
             return local - off;
         }
         let naive = naive_of(local);
@@ -345,14 +371,20 @@ impl Calendar {
         }
     }
 
-    /// What `date` is on this calendar, given the holiday dates of its year
-    /// (from [`HolidayCache`]).
+    /// What `date` is on this calendar.
     pub fn day_kind<'a>(&'a self, date: NaiveDate, cache: &mut HolidayCache) -> DayKind<'a> {
-        if let Some(w) = self.overrides.get(&date) {
-            return DayKind::Override(w);
+        self.kind_of_day(days_since_epoch(date), cache)
+    }
+
+    /// What local day number `day` is on this calendar.
+    pub fn kind_of_day<'a>(&'a self, day: i64, cache: &mut HolidayCache) -> DayKind<'a> {
+        if !self.overrides_by_day.is_empty() {
+            if let Some(w) = self.overrides_by_day.get(&day) {
+                return DayKind::Override(w);
+            }
         }
         if !self.holidays.is_empty() {
-            if let Some(i) = cache.year(self, date.year()).holiday_on(date) {
+            if let Some(i) = cache.for_day(self, day).holiday_at(day) {
                 return DayKind::Holiday(&self.holidays[i].name);
             }
         }
@@ -361,8 +393,12 @@ impl Calendar {
 
     /// The wall-clock windows that apply on `date` (empty on a holiday).
     pub fn windows_on<'a>(&'a self, date: NaiveDate, cache: &mut HolidayCache) -> &'a [Window] {
-        match self.day_kind(date, cache) {
-            DayKind::Regular => &self.week[date.weekday().num_days_from_monday() as usize],
+        self.windows_of_day(days_since_epoch(date), cache)
+    }
+
+    fn windows_of_day<'a>(&'a self, day: i64, cache: &mut HolidayCache) -> &'a [Window] {
+        match self.kind_of_day(day, cache) {
+            DayKind::Regular => &self.week[weekday_of(day)],
             DayKind::Holiday(_) => &[],
             DayKind::Override(w) => w,
         }
@@ -370,17 +406,17 @@ impl Calendar {
 
     /// Appends the working segments of local `date`, in UTC, to `out`.
     pub fn segments_on(&self, date: NaiveDate, cache: &mut HolidayCache, out: &mut Vec<Segment>) {
-        let windows = self.windows_on(date, cache);
-        self.segments_of(date, windows, cache, out);
+        self.segments_of_day(days_since_epoch(date), cache, out);
     }
 
-    /// Appends the UTC segments of the wall-clock `windows` on local `date`.
-    pub fn segments_of(&self, date: NaiveDate, windows: &[Window], cache: &mut HolidayCache, out: &mut Vec<Segment>) {
+    /// Appends the working segments of local day number `day`, in UTC, to `out`.
+    pub fn segments_of_day(&self, day: i64, cache: &mut HolidayCache, out: &mut Vec<Segment>) {
+        let windows = self.windows_of_day(day, cache);
         if windows.is_empty() {
             return;
         }
-        let local0 = days_since_epoch(date) * DAY;
-        match self.day_offset(date, cache) {
+        let local0 = day * DAY;
+        match self.day_offset(day, cache) {
             Some(off) => out.extend(
                 windows
                     .iter()
@@ -390,9 +426,9 @@ impl Calendar {
                 // A fold's wall-clock times count once, at their first
                 // occurrence (SPEC §2: a 01:00–04:00 window lasts 3 h on the
                 // fall-back day), so the repeat is cut out of each window.
-                let repeat = self.fold_repeat(date);
+                let repeat = self.fold_repeat(day);
                 for w in windows {
-                    let s = Segment::new(self.resolve_boundary(date, w.start), self.resolve_boundary(date, w.end));
+                    let s = Segment::new(self.resolve_boundary(day, w.start), self.resolve_boundary(day, w.end));
                     match repeat {
                         Some(r) => {
                             crate::engine::segment::subtract_each(s, &[r], |piece| {
@@ -410,8 +446,8 @@ impl Calendar {
 
     /// On a day whose offset drops (clocks go back), the UTC span in which the
     /// repeated wall-clock times happen for the second time.
-    fn fold_repeat(&self, date: NaiveDate) -> Option<Segment> {
-        let local0 = days_since_epoch(date) * DAY;
+    fn fold_repeat(&self, day: i64) -> Option<Segment> {
+        let local0 = day * DAY;
         let (mut lo, mut hi) = (local0 - 14 * 3600, local0 + DAY + 12 * 3600);
         let (before, after) = (self.offset_at(lo), self.offset_at(hi));
         if after >= before {
@@ -429,46 +465,20 @@ impl Calendar {
     }
 
     /// Like [`Calendar::resolve`] but `24:00` is the next day's midnight.
-    fn resolve_boundary(&self, date: NaiveDate, secs: u32) -> i64 {
-        if i64::from(secs) == DAY {
-            match date.succ_opt() {
-                Some(next) => self.resolve(next, 0),
-                None => days_since_epoch(date) * DAY + DAY - self.offset_at(days_since_epoch(date) * DAY),
-            }
-        } else {
-            self.resolve(date, secs)
-        }
+    fn resolve_boundary(&self, day: i64, secs: u32) -> i64 {
+        if i64::from(secs) == DAY { self.resolve_day(day + 1, 0) } else { self.resolve_day(day, secs) }
     }
 
-    /// When no DST change touches the week starting on Monday `monday`, its
-    /// UTC span and working seconds, counted without any time-zone work. Walks
-    /// use it to skip a whole week at a time.
-    pub fn week_summary(&self, monday: NaiveDate, cache: &mut HolidayCache) -> Option<(Segment, i64)> {
-        let sunday = monday.checked_add_days(chrono::Days::new(6))?;
-        if sunday.year() != monday.year() {
-            return None;
+    /// Working seconds of local day `day` when no DST change touches it:
+    /// arithmetic only.
+    fn plain_day_len(&self, day: i64, holidays: &YearInfo) -> i64 {
+        if let Some(w) = self.overrides_by_day.get(&day) {
+            return w.iter().map(Window::len).sum();
         }
-        let local0 = days_since_epoch(monday) * DAY;
-        let off = if self.always {
-            0
-        } else {
-            cache.year(self, monday.year()).stable_offset(local0 - 14 * 3600, local0 + 7 * DAY + 12 * 3600)?
-        };
-        let mut work = self.week_len;
-        if !self.holidays.is_empty() || !self.overrides.is_empty() {
-            let info = cache.year(self, monday.year());
-            let mut date = monday;
-            for wd in 0..7 {
-                let usual = self.day_len[wd];
-                if let Some(w) = self.overrides.get(&date) {
-                    work += w.iter().map(Window::len).sum::<i64>() - usual;
-                } else if info.holiday_on(date).is_some() {
-                    work -= usual;
-                }
-                date = date.succ_opt()?;
-            }
+        if holidays.holiday_at(day).is_some() {
+            return 0;
         }
-        Some((Segment::new(local0 - off, local0 + 7 * DAY - off), work))
+        self.day_len[weekday_of(day)]
     }
 }
 
@@ -507,29 +517,61 @@ pub fn days_since_epoch(date: NaiveDate) -> i64 {
     i64::from(date.num_days_from_ce()) - 719_163
 }
 
+/// The date of day number `day` (days since 1970-01-01).
+pub fn date_of(day: i64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(day + 719_163).ok()?)
+}
+
+/// Weekday of day number `day`, Monday = 0 (1970-01-01 was a Thursday).
+pub fn weekday_of(day: i64) -> usize {
+    (day + 3).rem_euclid(7) as usize
+}
+
 fn naive_of(local: i64) -> NaiveDateTime {
     // OK because callers stay within years 1583..=9999, well inside chrono's range.
     chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()).unwrap_or_default()
 }
 
-/// What a calendar looks like in one local year: its holidays by day of the
-/// year and the zone's offset changes. Computed once per calendar and year.
+/// One Monday-to-Sunday week inside a year, as the walks jump over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlainWeek {
+    /// Day number of its Monday.
+    pub monday: i64,
+    /// Its UTC span, Monday 00:00 to the next Monday 00:00.
+    pub span: Segment,
+    /// Working seconds in it.
+    pub work: i64,
+    /// Working seconds of the year's weeks up to and including this one.
+    pub cum: i64,
+}
+
+/// What a calendar looks like in one local year: holidays by day of the year,
+/// the zone's offset changes, and a table of the whole weeks in which no DST
+/// change happens, with running sums, so a walk can cross many weeks with one
+/// binary search. Computed once per calendar and year.
 #[derive(Debug)]
 pub struct YearInfo {
     first_day: i64,
+    end_day: i64,
     /// Holiday rule index + 1 for each day of the year (0: no holiday).
     holidays: Vec<u16>,
     /// UTC instants at which the offset changes, with the offset from then on.
     transitions: Vec<(i64, i64)>,
     /// Offset before the first transition.
     base_offset: i64,
+    /// Monday of `weeks[0]`.
+    first_monday: i64,
+    /// Every whole week of the year; a DST week has `work == -1`.
+    weeks: Vec<PlainWeek>,
+    /// For each week, the index of the first DST week at or after it.
+    run_end: Vec<u32>,
 }
 
 impl YearInfo {
     fn compute(cal: &Calendar, year: i32) -> YearInfo {
-        let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-        let first_day = days_since_epoch(jan1);
-        let mut holidays = vec![0u16; 366];
+        let day_of_year = |y| NaiveDate::from_ymd_opt(y, 1, 1).map_or(0, days_since_epoch);
+        let (first_day, end_day) = (day_of_year(year), day_of_year(year + 1));
+        let mut holidays = vec![0u16; usize::try_from(end_day - first_day).unwrap_or(366)];
         for (date, i) in holiday::dates_in(&cal.holidays, year) {
             if let Some(slot) = holidays.get_mut(date.ordinal0() as usize) {
                 *slot = u16::try_from(i + 1).unwrap_or(u16::MAX);
@@ -537,7 +579,7 @@ impl YearInfo {
         }
         // Offsets are sampled every 4 days over the year and 3 days either
         // side; each change is then pinned to the second by bisection.
-        let (lo, hi) = (first_day * DAY - 3 * DAY, (first_day + 366 + 3) * DAY);
+        let (lo, hi) = ((first_day - 3) * DAY, (end_day + 3) * DAY);
         let base_offset = cal.offset_at(lo);
         let mut transitions = Vec::new();
         if !cal.always {
@@ -562,16 +604,74 @@ impl YearInfo {
                 t = b;
             }
         }
-        YearInfo { first_day, holidays, transitions, base_offset }
+        let mut info = YearInfo {
+            first_day,
+            end_day,
+            holidays,
+            transitions,
+            base_offset,
+            first_monday: first_day + (7 - weekday_of(first_day) as i64) % 7,
+            weeks: Vec::new(),
+            run_end: Vec::new(),
+        };
+        let mut cum = 0;
+        let mut monday = info.first_monday;
+        while monday + 7 <= end_day {
+            let local0 = monday * DAY;
+            let week = match info.stable_offset(local0 - 14 * 3600, local0 + 7 * DAY + 12 * 3600) {
+                Some(off) => {
+                    let work: i64 = (monday..monday + 7).map(|d| cal.plain_day_len(d, &info)).sum();
+                    cum += work;
+                    PlainWeek { monday, span: Segment::new(local0 - off, local0 + 7 * DAY - off), work, cum }
+                }
+                None => PlainWeek { monday, span: Segment::new(0, 0), work: -1, cum },
+            };
+            info.weeks.push(week);
+            monday += 7;
+        }
+        let mut end = info.weeks.len() as u32;
+        info.run_end = vec![end; info.weeks.len()];
+        for i in (0..info.weeks.len()).rev() {
+            if info.weeks[i].work < 0 {
+                end = i as u32;
+            }
+            info.run_end[i] = end;
+        }
+        info
     }
 
     /// Index of the holiday rule that falls on `date`, if any.
     pub fn holiday_on(&self, date: NaiveDate) -> Option<usize> {
-        let i = usize::try_from(days_since_epoch(date) - self.first_day).ok()?;
+        self.holiday_at(days_since_epoch(date))
+    }
+
+    /// Index of the holiday rule that falls on day number `day`, if any.
+    pub fn holiday_at(&self, day: i64) -> Option<usize> {
+        let i = usize::try_from(day - self.first_day).ok()?;
         match self.holidays.get(i) {
             Some(&n) if n > 0 => Some(usize::from(n) - 1),
             _ => None,
         }
+    }
+
+    /// The plain weeks from Monday `monday` up to the next DST week or the
+    /// year's end (empty when `monday` starts no plain week of this year).
+    pub fn plain_run(&self, monday: i64) -> &[PlainWeek] {
+        let off = monday - self.first_monday;
+        if off < 0 || off % 7 != 0 {
+            return &[];
+        }
+        let k = (off / 7) as usize;
+        match self.run_end.get(k) {
+            Some(&end) => &self.weeks[k..end as usize],
+            None => &[],
+        }
+    }
+
+    /// The offset at instant `t`, which must lie within the year's table.
+    fn offset_at(&self, t: i64) -> i64 {
+        let i = self.transitions.partition_point(|&(at, _)| at <= t);
+        if i == 0 { self.base_offset } else { self.transitions[i - 1].1 }
     }
 
     /// The offset over `[a, b]` when it does not change there.
@@ -621,6 +721,19 @@ impl HolidayCache {
         match &self.current {
             Some((_, info)) => info,
             None => unreachable!("set just above"),
+        }
+    }
+
+    /// The calendar's facts for the year holding day number `day`.
+    pub fn for_day(&mut self, cal: &Calendar, day: i64) -> &YearInfo {
+        let hit = matches!(&self.current, Some((_, i)) if day >= i.first_day && day < i.end_day);
+        if !hit {
+            let year = date_of(day).map_or(1970, |d| d.year());
+            return self.year(cal, year);
+        }
+        match &self.current {
+            Some((_, info)) => info,
+            None => unreachable!("checked just above"),
         }
     }
 }

@@ -108,6 +108,21 @@ fn deadline_at_interval_end_stays_there() {
 }
 
 #[test]
+fn whole_weeks_used_up_exactly_end_on_friday_evening() {
+    // Opened on a Sunday, so the walk may jump whole weeks: a target of
+    // exactly one or two working weeks still ends on Friday 18:00.
+    let cal = apizee();
+    let sunday = at(Paris, 2026, 11, 22, 12, 0);
+    assert_eq!(due(&cal, sunday, 35 * H), at(Paris, 2026, 11, 27, 18, 0));
+    assert_eq!(due(&cal, sunday, 70 * H), at(Paris, 2026, 12, 4, 18, 0));
+    assert_eq!(due(&cal, sunday, 70 * H + 1), at(Paris, 2026, 12, 7, 9, 0) + 1);
+    let e = |to| elapsed(&cal, sunday, to, &[], false).expect("elapsed").seconds;
+    assert_eq!(e(at(Paris, 2026, 12, 4, 18, 0)), 70 * H);
+    assert_eq!(e(at(Paris, 2026, 12, 7, 0, 0)), 70 * H);
+    assert_eq!(e(at(Paris, 2026, 12, 4, 17, 59)), 70 * H - 60);
+}
+
+#[test]
 fn zero_target_answers_opened() {
     let sat = at(Paris, 2026, 11, 21, 10, 0);
     assert_eq!(due(&apizee(), sat, 0), sat);
@@ -343,7 +358,7 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300), ..ProptestConfig::default() })]
 
     #[test]
     fn elapsed_inverts_deadline_and_matches_naive(

@@ -8,9 +8,9 @@
 //! the visitor can swallow it, so a 10,000-business-day target costs about
 //! 2,000 cheap steps, not 14,000 days of time-zone work.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 
-use super::calendar::{Calendar, DayKind, HolidayCache};
+use super::calendar::{Calendar, DayKind, HolidayCache, PlainWeek, date_of, weekday_of};
 use super::segment::Segment;
 
 /// A walk that finds no working time for this many days gives up.
@@ -77,11 +77,12 @@ pub enum Step {
 pub trait Visitor {
     /// Cheap pre-check: could a week of `week_len` working seconds be taken whole?
     fn could_take_week(&self, week_len: i64) -> bool;
-    /// Take the plain week `span` with `work` seconds whole? Returning true
-    /// means the visitor has counted it.
-    fn take_week(&mut self, monday: NaiveDate, span: Segment, work: i64) -> bool;
-    /// A piece of working time, in order. Return false to stop the walk.
-    fn piece(&mut self, date: NaiveDate, piece: Segment) -> bool;
+    /// Offered a run of consecutive plain weeks (no DST change, no pause),
+    /// returns how many of them, from the first, it counts whole.
+    fn take_weeks(&mut self, weeks: &[PlainWeek]) -> usize;
+    /// A piece of working time on local day number `day`, in order. Return
+    /// false to stop the walk.
+    fn piece(&mut self, day: i64, piece: Segment) -> bool;
     /// A holiday on a normal working weekday (only called when tracing).
     fn holiday(&mut self, _date: NaiveDate, _name: &str) {}
     /// Working time a pause removed (only called when tracing).
@@ -99,44 +100,61 @@ pub trait Visitor {
 /// [`WalkError`] when no working time shows up for ten years or the walk
 /// leaves the supported years.
 pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor) -> Result<(), WalkError> {
-    let mut date = cal.local_date(start).ok_or(WalkError::OutOfRange)?;
-    let mut last_work = date;
+    // Day numbers of 1583-01-01 and 9999-12-31.
+    const FIRST_DAY: i64 = -141_349;
+    const LAST_DAY: i64 = 2_932_896;
     let mut cache = HolidayCache::new();
+    let mut day = cal.local_day_cached(start, &mut cache);
+    if day < FIRST_DAY {
+        return Err(WalkError::OutOfRange);
+    }
+    let mut last_work = day;
     let mut segs: Vec<Segment> = Vec::with_capacity(4);
     loop {
-        if date.year() > 9999 {
+        if day > LAST_DAY {
             return Err(WalkError::OutOfRange);
         }
-        if (date - last_work).num_days() > HORIZON_DAYS {
-            return Err(WalkError::NoWorkingTime(last_work));
+        if day - last_work > HORIZON_DAYS {
+            return Err(WalkError::NoWorkingTime(date_of(last_work).unwrap_or_default()));
         }
-        if date.weekday() == Weekday::Mon && v.could_take_week(cal.week_len()) {
-            if let Some((span, work)) = cal.week_summary(date, &mut cache) {
-                if span.start >= start && !pauses.iter().any(|p| p.overlaps(&span)) && v.take_week(date, span, work) {
-                    date = date.checked_add_days(chrono::Days::new(7)).ok_or(WalkError::OutOfRange)?;
-                    last_work = date;
+        if weekday_of(day) == 0 && v.could_take_week(cal.week_len()) {
+            let run = cache.for_day(cal, day).plain_run(day);
+            if run.first().is_some_and(|w| w.span.start >= start) {
+                // Stop the run at the first week a pause touches.
+                let mut len = run.len();
+                for p in pauses {
+                    let i = run.partition_point(|w| w.span.end <= p.start);
+                    if i < len && run[i].span.start < p.end {
+                        len = i;
+                    }
+                }
+                let taken = v.take_weeks(&run[..len]);
+                if taken > 0 {
+                    day += 7 * taken as i64;
+                    last_work = day;
                     continue;
                 }
             }
         }
         segs.clear();
-        let kind = cal.day_kind(date, &mut cache);
-        if let (DayKind::Holiday(name), true) = (kind, v.tracing()) {
-            if !cal.week()[date.weekday().num_days_from_monday() as usize].is_empty() {
-                v.holiday(date, name);
+        if v.tracing() {
+            if let DayKind::Holiday(name) = cal.kind_of_day(day, &mut cache) {
+                if !cal.week()[weekday_of(day)].is_empty() {
+                    v.holiday(date_of(day).unwrap_or_default(), name);
+                }
             }
         }
-        cal.segments_on(date, &mut cache, &mut segs);
+        cal.segments_of_day(day, &mut cache, &mut segs);
         for seg in &segs {
             if seg.end <= start {
                 continue;
             }
             let seg = Segment::new(seg.start.max(start), seg.end);
-            last_work = date;
+            last_work = day;
             // Pieces and pauses in time order, so a trace reads chronologically.
             let mut cursor = seg.start;
             for p in pauses.iter().filter_map(|p| p.intersect(&seg)) {
-                if p.start > cursor && !v.piece(date, Segment::new(cursor, p.start)) {
+                if p.start > cursor && !v.piece(day, Segment::new(cursor, p.start)) {
                     return Ok(());
                 }
                 if v.tracing() {
@@ -144,11 +162,27 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
                 }
                 cursor = p.end;
             }
-            if cursor < seg.end && !v.piece(date, Segment::new(cursor, seg.end)) {
+            if cursor < seg.end && !v.piece(day, Segment::new(cursor, seg.end)) {
                 return Ok(());
             }
         }
-        date = date.succ_opt().ok_or(WalkError::OutOfRange)?;
+        day += 1;
+    }
+}
+
+/// Records whole weeks as one [`Step::Weeks`], merged with the step before.
+fn record_weeks(steps: &mut Option<Vec<Step>>, weeks: &[PlainWeek], total: i64) {
+    let (Some(steps), Some(first), Some(last)) = (steps.as_mut(), weeks.first(), weeks.last()) else { return };
+    let from = date_of(first.monday).unwrap_or_default();
+    let to = date_of(last.monday + 7).unwrap_or_default();
+    let worked = last.cum - first.cum + first.work;
+    match steps.last_mut() {
+        Some(Step::Weeks { to: last_to, worked: w, total: t, .. }) if *last_to == from => {
+            *last_to = to;
+            *w += worked;
+            *t = total;
+        }
+        _ => steps.push(Step::Weeks { from, to, worked, total }),
     }
 }
 
@@ -157,6 +191,8 @@ struct Consume {
     remaining: i64,
     total: i64,
     end: Option<i64>,
+    /// Start of the first piece, when no whole week came before it.
+    first: Option<i64>,
     steps: Option<Vec<Step>>,
 }
 
@@ -172,36 +208,35 @@ impl Visitor for Consume {
     fn could_take_week(&self, week_len: i64) -> bool {
         self.remaining > week_len
     }
-    fn take_week(&mut self, monday: NaiveDate, _span: Segment, work: i64) -> bool {
-        // Strictly more than the week: a deadline at the week's very last
-        // second must come out of the day walk, which keeps the interval end.
-        if self.remaining <= work {
-            return false;
+    fn take_weeks(&mut self, weeks: &[PlainWeek]) -> usize {
+        // Only weeks whose running total stays strictly below the target: a
+        // deadline at a week's very last second must come out of the day
+        // walk, which keeps the interval end.
+        let Some(first) = weeks.first() else { return 0 };
+        let base = first.cum - first.work;
+        let n = weeks.partition_point(|w| w.cum - base < self.remaining);
+        if n == 0 {
+            return 0;
         }
-        self.remaining -= work;
-        self.total += work;
-        let total = self.total;
-        let to = monday + chrono::Days::new(7);
-        if let Some(steps) = &mut self.steps {
-            match steps.last_mut() {
-                Some(Step::Weeks { to: last_to, worked, total: t, .. }) if *last_to == monday => {
-                    *last_to = to;
-                    *worked += work;
-                    *t = total;
-                }
-                _ => steps.push(Step::Weeks { from: monday, to, worked: work, total }),
-            }
-        }
-        true
+        let worked = weeks[n - 1].cum - base;
+        self.remaining -= worked;
+        self.total += worked;
+        record_weeks(&mut self.steps, &weeks[..n], self.total);
+        n
     }
-    fn piece(&mut self, date: NaiveDate, piece: Segment) -> bool {
+    fn piece(&mut self, day: i64, piece: Segment) -> bool {
+        if self.total == 0 {
+            self.first = Some(piece.start);
+        }
         let len = piece.duration();
         let used = len.min(self.remaining);
         self.remaining -= used;
         self.total += used;
         let span = Segment::new(piece.start, piece.start + used);
         let total = self.total;
-        self.record(Step::Worked { date, span, total });
+        if self.steps.is_some() {
+            self.record(Step::Worked { date: date_of(day).unwrap_or_default(), span, total });
+        }
         if self.remaining == 0 {
             // End-of-interval rule: a target used up exactly at a window's
             // end stays at that end, never the next opening.
@@ -226,6 +261,9 @@ impl Visitor for Consume {
 pub struct Deadline {
     /// The instant the target is used up.
     pub at: i64,
+    /// The clock start, when the walk met it on the way (no pauses, and no
+    /// whole week skipped before the first window); else see [`clock_start`].
+    pub clock_start: Option<i64>,
     /// What the clock ran through, when asked for.
     pub steps: Vec<Step>,
 }
@@ -244,12 +282,14 @@ pub fn deadline(
     explain: bool,
 ) -> Result<Deadline, WalkError> {
     if work <= 0 {
-        return Ok(Deadline { at: opened, steps: vec![] });
+        return Ok(Deadline { at: opened, clock_start: None, steps: vec![] });
     }
-    let mut v = Consume { remaining: work, total: 0, end: None, steps: explain.then(Vec::new) };
+    let mut v = Consume { remaining: work, total: 0, end: None, first: None, steps: explain.then(Vec::new) };
     walk(cal, opened, pauses, &mut v)?;
     let at = v.end.ok_or(WalkError::OutOfRange)?;
-    Ok(Deadline { at, steps: v.steps.unwrap_or_default() })
+    // Without pauses the first piece counted starts at the clock start.
+    let clock_start = if pauses.is_empty() { v.first } else { None };
+    Ok(Deadline { at, clock_start, steps: v.steps.unwrap_or_default() })
 }
 
 /// Sums working time up to an end instant.
@@ -263,25 +303,17 @@ impl Visitor for Measure {
     fn could_take_week(&self, _week_len: i64) -> bool {
         true
     }
-    fn take_week(&mut self, monday: NaiveDate, span: Segment, work: i64) -> bool {
-        if span.end > self.to {
-            return false;
+    fn take_weeks(&mut self, weeks: &[PlainWeek]) -> usize {
+        let n = weeks.partition_point(|w| w.span.end <= self.to);
+        if n == 0 {
+            return 0;
         }
-        self.total += work;
-        let (to, total) = (monday + chrono::Days::new(7), self.total);
-        if let Some(steps) = &mut self.steps {
-            match steps.last_mut() {
-                Some(Step::Weeks { to: last_to, worked, total: t, .. }) if *last_to == monday => {
-                    *last_to = to;
-                    *worked += work;
-                    *t = total;
-                }
-                _ => steps.push(Step::Weeks { from: monday, to, worked: work, total }),
-            }
-        }
-        true
+        let base = weeks[0].cum - weeks[0].work;
+        self.total += weeks[n - 1].cum - base;
+        record_weeks(&mut self.steps, &weeks[..n], self.total);
+        n
     }
-    fn piece(&mut self, date: NaiveDate, piece: Segment) -> bool {
+    fn piece(&mut self, day: i64, piece: Segment) -> bool {
         if piece.start >= self.to {
             return false;
         }
@@ -289,7 +321,7 @@ impl Visitor for Measure {
         self.total += span.duration();
         let total = self.total;
         if let Some(steps) = &mut self.steps {
-            steps.push(Step::Worked { date, span, total });
+            steps.push(Step::Worked { date: date_of(day).unwrap_or_default(), span, total });
         }
         piece.end < self.to
     }
@@ -341,10 +373,10 @@ impl Visitor for First {
     fn could_take_week(&self, _week_len: i64) -> bool {
         false
     }
-    fn take_week(&mut self, _monday: NaiveDate, _span: Segment, _work: i64) -> bool {
-        false
+    fn take_weeks(&mut self, _weeks: &[PlainWeek]) -> usize {
+        0
     }
-    fn piece(&mut self, _date: NaiveDate, piece: Segment) -> bool {
+    fn piece(&mut self, _day: i64, piece: Segment) -> bool {
         self.0 = Some(piece.start);
         false
     }

@@ -147,8 +147,9 @@ pub struct RawPriority {
     /// Other accepted names (`p1`… are automatic).
     #[serde(default)]
     pub aliases: Vec<SStr>,
-    /// `4h`, `1bd`, `best-effort`, `none`.
-    pub target: SStr,
+    /// `4h`, `1bd`, `best-effort`, `none` (required; optional here so that a
+    /// missing one gets a message naming the priority).
+    pub target: Option<SStr>,
     /// `business` (default: the plan's calendar) or `24x7`.
     pub clock: Option<SStr>,
     /// One-line description.

@@ -270,7 +270,16 @@ impl<'a> Cx<'a> {
         if name.is_empty() {
             return Err(self.err(fi, r.name.span(), "priority name is empty"));
         }
-        let target = Target::parse(r.target.get_ref()).map_err(|m| self.err(fi, r.target.span(), m))?;
+        let Some(target) = &r.target else {
+            return Err(self.err(
+                fi,
+                rp.span(),
+                format!(
+                    "priority \"{name}\" has no target: add target = \"4h\" (or 30m, 2bd, best-effort, none)"
+                ),
+            ));
+        };
+        let target = Target::parse(target.get_ref()).map_err(|m| self.err(fi, target.span(), m))?;
         let target_provenance = prov((&r.source, &r.assumed), (&None, &None))
             .ok_or_else(|| self.err(fi, rp.span(), format!("target of priority {name} {NO_PROV}")))?;
         let clock = match r.clock.as_ref().map(|c| (c, c.get_ref().as_str())) {

@@ -129,13 +129,16 @@ pub struct DeadlineAnswer {
 /// # Errors
 /// [`Error::Walk`] when the calendar has no working time to offer.
 pub fn deadline(r: &Resolved, opened: i64, pauses: &[Segment], explain: bool) -> Result<DeadlineAnswer> {
-    let clock_start = engine::clock_start(&r.calendar, opened)?;
-    let (deadline, steps) = match r.target_seconds {
+    let (deadline, met_start, steps) = match r.target_seconds {
         Some(secs) => {
             let d = engine::deadline(&r.calendar, opened, secs, pauses, explain)?;
-            (Some(d.at), d.steps)
+            (Some(d.at), d.clock_start, d.steps)
         }
-        None => (None, vec![]),
+        None => (None, None, vec![]),
+    };
+    let clock_start = match met_start {
+        Some(t) => t,
+        None => engine::clock_start(&r.calendar, opened)?,
     };
     Ok(DeadlineAnswer { opened, clock_start, deadline, steps })
 }

@@ -2,10 +2,12 @@
 //! rendered answer.
 
 pub mod batch;
+pub mod calendar;
 pub mod check;
 pub mod credit;
 pub mod deadline;
 pub mod entitlements;
+pub mod man;
 pub mod plans;
 pub mod quota;
 pub mod status;

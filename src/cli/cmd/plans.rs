@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
                     })
                 })
                 .collect();
-            render::rows(ctx.format, &rows)
+            if ctx.format == Format::Table { list_table(set.plans()) } else { render::rows(ctx.format, &rows) }
         }
         PlansCommand::Show { plan } => show(ctx.format, set.get(plan)?),
         PlansCommand::Compare { plans } => {
@@ -33,6 +33,29 @@ pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
         }
     };
     Ok(Output { text, code: 0 })
+}
+
+/// `plans list` for people: one line per plan, fitting 80 columns, the id and
+/// where the plan came from never wrapped (JSON and CSV carry every field).
+fn list_table(plans: &[Plan]) -> String {
+    use comfy_table::{ColumnConstraint, Width};
+    let mut t = render::table();
+    t.set_header(vec!["plan", "aliases", "provider", "from"]);
+    for p in plans {
+        t.add_row(vec![p.id.clone(), p.aliases.join(", "), p.provider.clone(), p.origin.clone()]);
+    }
+    // Room for the origin (plus the cell's padding), up to 30 characters.
+    let origin_width = plans.iter().map(|p| p.origin.chars().count()).max().unwrap_or(0).min(30) + 2;
+    if let Some(c) = t.column_mut(0) {
+        c.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    if let Some(c) = t.column_mut(3) {
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(u16::try_from(origin_width).unwrap_or(32))));
+    }
+    format!(
+        "{t}\n{} plans. Details: slacalc plans show PLAN. \"embedded:\" plans are built in;\nothers come from --plans or SLACALC_PLANS (the file path is shown).\n",
+        plans.len()
+    )
 }
 
 /// `Mon–Fri 09:00-12:00, 14:00-18:00; Sat 10:00-12:00`: equal consecutive days folded.

@@ -79,77 +79,143 @@ pub fn explain_json(steps: &[Step], disp: Display) -> Value {
     )
 }
 
-/// Short local wall-clock label of an instant: `Fri 2026-11-20 17:30`.
+/// Short local wall-clock label of an instant: `Fri 2026-11-20 17:30`
+/// (seconds only when they are not zero; `Z` in UTC).
 fn wall(t: i64, disp: Display) -> String {
     let Some(utc) = chrono::DateTime::from_timestamp(t, 0) else { return t.to_string() };
+    let fmt = if t % 60 == 0 { "%a %Y-%m-%d %H:%M" } else { "%a %Y-%m-%d %H:%M:%S" };
     match disp {
-        Display::Utc => utc.format("%a %Y-%m-%d %H:%M:%SZ").to_string(),
-        Display::Zone(z) => utc.with_timezone(&z).format("%a %Y-%m-%d %H:%M:%S").to_string(),
+        Display::Utc => format!("{}Z", utc.format(fmt)),
+        Display::Zone(z) => utc.with_timezone(&z).format(fmt).to_string(),
     }
 }
 
-/// Time of day only, for window rows.
+/// Time of day only (`14:30`), for window rows.
 fn hm(t: i64, disp: Display) -> String {
     let s = wall(t, disp);
-    let time = s.rsplit(' ').next().unwrap_or("").to_string();
-    time.strip_suffix(":00").map(str::to_string).unwrap_or(time)
+    s.split(' ').nth(2).unwrap_or_default().to_string()
 }
 
-/// Sentences that explain the rules applied, for `--explain`.
+/// The zone times are shown in, for the `--explain` title.
+fn zone_label(disp: Display) -> String {
+    match disp {
+        Display::Utc => "UTC".into(),
+        Display::Zone(z) => z.name().into(),
+    }
+}
+
+/// Sentences that explain the rules applied, for `--explain`: how the clock
+/// started, what the target means, and where the deadline falls.
 pub fn explain_rules(d: &DeadlineAnswer, r: &Resolved, disp: Display) -> Vec<String> {
+    use slacalc::engine::Target;
+    use slacalc::sla::Commitment;
     let mut v = Vec::new();
-    if d.clock_start > d.opened {
+    match r.commitment {
+        Commitment::None => {
+            v.push("no service level on this plan: no target, no deadline".into());
+            return v;
+        }
+        Commitment::BestEffort => {
+            v.push("best effort: the vendor commits to no response time, so there is no deadline".into());
+            return v;
+        }
+        Commitment::Committed => {}
+    }
+    if r.calendar.is_always() {
+        v.push("24x7 clock: every real second counts, nights, weekends and holidays included".into());
+    }
+    if r.calendar.is_always() {
+        v.push(format!("opened {}: the clock starts at once", wall(d.opened, disp)));
+    } else if d.clock_start > d.opened {
         v.push(format!(
             "opened outside working hours ({}): clock starts {}",
             wall(d.opened, disp),
             wall(d.clock_start, disp)
         ));
     } else {
-        v.push(format!("opened inside working hours: clock starts at once ({})", wall(d.opened, disp)));
+        v.push(format!("opened inside working hours ({}): the clock starts at once", wall(d.opened, disp)));
     }
-    if let (Some(secs), slacalc::engine::Target::BusinessDays(n)) = (r.target_seconds, r.target) {
+    if let (Some(secs), Target::BusinessDays(n)) = (r.target_seconds, r.target) {
         v.push(format!(
             "{n}bd = {n} × {} business day = {} of working time",
             format_duration(r.calendar.business_day()),
             format_duration(secs)
         ));
     }
+    if let Some(due) = d.deadline {
+        let at_window_end = !r.calendar.is_always()
+            && due > d.opened
+            && slacalc::engine::clock_start(&r.calendar, due).is_ok_and(|next| next > due);
+        if at_window_end {
+            v.push(format!(
+                "target used up exactly at a window's end: due {}, not at the next opening",
+                wall(due, disp)
+            ));
+        }
+        v.push(format!(
+            "deadline: {} = {} of working time after the clock started",
+            wall(due, disp),
+            format_duration(r.target_seconds.unwrap_or_default())
+        ));
+    }
     v
 }
 
-/// `--explain` as a table: one row per window, holiday, pause or week block.
+/// `--explain` as a table: one row per window, holiday, pause or block of
+/// whole weeks, with the running total; then the rules applied.
 pub fn explain_table(steps: &[Step], rules: &[String], disp: Display) -> String {
-    let mut t = crate::cli::render::table();
-    t.set_header(vec!["date", "working time", "counted", "running total"]);
-    for s in steps {
-        let row = match s {
-            Step::Worked { date, span, total } => vec![
-                format!("{} {date}", date.format("%a")),
-                format!("{}–{}", hm(span.start, disp), hm(span.end, disp)),
-                format_duration(span.duration()),
-                format_duration(*total),
-            ],
-            Step::Weeks { from, to, worked, total } => vec![
-                format!("{from} … {}", to.pred_opt().unwrap_or(*to)),
-                format!("{} whole weeks", (*to - *from).num_days() / 7),
-                format_duration(*worked),
-                format_duration(*total),
-            ],
-            Step::Holiday { date, name } => {
-                vec![format!("{} {date}", date.format("%a")), format!("holiday: {name}"), String::new(), String::new()]
-            }
-            Step::Paused { span } => vec![
-                wall(span.start, disp),
-                format!("paused until {}", wall(span.end, disp)),
-                format!("-{}", format_duration(span.duration())),
-                String::new(),
-            ],
-        };
-        t.add_row(row);
+    let mut out = String::new();
+    if !steps.is_empty() {
+        out.push_str(&format!("How the clock ran (times in {}):\n", zone_label(disp)));
+        let mut t = crate::cli::render::table();
+        t.set_header(vec!["date", "working time", "counted", "running total"]);
+        let mut total = 0;
+        for s in steps {
+            let row = match s {
+                Step::Worked { date, span, total: after } => {
+                    total = *after;
+                    vec![
+                        format!("{} {date}", date.format("%a")),
+                        format!("{}–{}", hm(span.start, disp), hm(span.end, disp)),
+                        format_duration(span.duration()),
+                        format_duration(total),
+                    ]
+                }
+                Step::Weeks { from, to, worked, total: after } => {
+                    total = *after;
+                    vec![
+                        format!("{from} … {}", to.pred_opt().unwrap_or(*to)),
+                        format!("{} whole weeks", (*to - *from).num_days() / 7),
+                        format_duration(*worked),
+                        format_duration(total),
+                    ]
+                }
+                Step::Holiday { date, name } => vec![
+                    format!("{} {date}", date.format("%a")),
+                    format!("holiday: {name}"),
+                    "skipped".into(),
+                    format_duration(total),
+                ],
+                Step::Paused { span } => vec![
+                    wall(span.start, disp).rsplit_once(' ').map_or_else(String::new, |(d, _)| d.to_string()),
+                    format!("paused {}–{}", hm(span.start, disp), paused_end(span.start, span.end, disp)),
+                    format!("skipped {}", format_duration(span.duration())),
+                    format_duration(total),
+                ],
+            };
+            t.add_row(row);
+        }
+        out.push_str(&format!("{t}\n"));
     }
-    let mut out = format!("{t}\n");
     for r in rules {
-        out.push_str(&format!("• {r}\n"));
+        out.push_str(&crate::cli::render::wrap(&format!("• {r}"), 2));
     }
     out
+}
+
+/// The end of a paused span: a time of day when it ends the same day, else a full label.
+fn paused_end(start: i64, end: i64, disp: Display) -> String {
+    let (a, b) = (wall(start, disp), wall(end, disp));
+    let day = |s: &str| s.rsplit_once(' ').map(|(d, _)| d.to_string());
+    if day(&a) == day(&b) { hm(end, disp) } else { b }
 }

@@ -1,0 +1,44 @@
+//! Plan-file loading: arbitrary text through the TOML parser and the
+//! validator. Whatever loads must also answer: every plan's deadline at a fixed
+//! instant (and `elapsed` must give the target back), its quota and its credit.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use slacalc::engine;
+use slacalc::plan::Source;
+use slacalc::sla::{self, CreditInput, Money, QuotaInput, Usage};
+
+/// Friday 2026-11-20 16:30 UTC.
+const OPENED: i64 = 1_795_710_600;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let src = Source { name: "fuzz.toml".into(), text: text.to_string() };
+    let Ok(set) = slacalc::PlanSet::from_sources(&[src]) else { return };
+    for plan in set.plans().iter().take(4) {
+        let _ = set.get(&plan.id);
+        let mut names: Vec<Option<String>> = plan.priority_names().into_iter().take(6).map(Some).collect();
+        names.push(None);
+        for name in names {
+            let Ok(r) = sla::resolve(plan, name.as_deref()) else { continue };
+            if let Ok(d) = sla::deadline(&r, OPENED, &[], true) {
+                if let (Some(at), Some(secs)) = (d.deadline, r.target_seconds) {
+                    let e = engine::elapsed(&r.calendar, OPENED, at, &[], false).expect("elapsed after a deadline");
+                    assert_eq!(e.seconds, secs, "elapsed(opened, deadline(opened, d)) != d");
+                }
+            }
+            let _ = sla::status(&r, OPENED, None, OPENED + 86_400 * 3, &[], true);
+        }
+        let sub = Money::parse("CHF 12500", "--subscription").ok();
+        let q = QuotaInput { at: OPENED, period_start: None, subscription: sub.clone(), allowance: None, usage: Usage::Used(5_000) };
+        let _ = sla::quota(plan, &q);
+        let c = CreditInput {
+            now: OPENED,
+            period_start: None,
+            subscription: sub,
+            outages: vec![engine::Segment::new(OPENED - 200_000, OPENED)],
+        };
+        let _ = sla::credit(plan, &c);
+        let _ = sla::entitlements(plan, set.features());
+    }
+});
