@@ -13,7 +13,8 @@ use serde::ser::SerializeMap;
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 
-use crate::instant::{Display, parse_instant, write_instant};
+use crate::engine::{Calendar, HolidayCache};
+use crate::instant::{Display, parse_instant, write_instant, write_with_offset};
 use crate::loader::PlanSet;
 use crate::sla::{self, Resolved, State};
 
@@ -77,6 +78,8 @@ pub struct Summary {
 #[derive(Debug)]
 struct Entry {
     zone: Tz,
+    /// The plan's business calendar: its year cache answers display offsets.
+    zone_cal: Arc<Calendar>,
     resolved: Resolved,
     plan_id: String,
     priority: String,
@@ -177,6 +180,7 @@ pub fn run(
     };
     let mut cache: PairCache = FxHashMap::default();
     let mut out = RowOut::default();
+    let mut offsets = OffsetMemo::default();
     let mut summary = Summary::default();
     let mut record = csv::StringRecord::new();
     let mut line_buf: Vec<u8> = Vec::with_capacity(256);
@@ -205,7 +209,7 @@ pub fn run(
         if record.as_slice().len() > MAX_RECORD_BYTES {
             out.error = Some(format!("row is longer than {MAX_RECORD_BYTES} bytes"));
         } else {
-            row(plans, &record, &header, opts, &mut cache, &mut out);
+            row(plans, &record, &header, opts, &mut cache, &mut offsets, &mut out);
         }
         match out.state {
             Some("breached") => summary.breached += 1,
@@ -248,6 +252,32 @@ fn write_error(e: &csv::Error) -> Error {
     }
 }
 
+/// The UTC offsets of the plans' zones, each with the span it holds for, so
+/// most rows print their instants without a time-zone look-up.
+#[derive(Default)]
+struct OffsetMemo {
+    /// (calendar, offset, valid from, valid until, its year cursor)
+    zones: Vec<(Arc<Calendar>, i64, i64, i64, HolidayCache)>,
+}
+
+impl OffsetMemo {
+    fn offset(&mut self, cal: &Arc<Calendar>, t: i64) -> i64 {
+        let i = match self.zones.iter().position(|z| Arc::ptr_eq(&z.0, cal)) {
+            Some(i) => i,
+            None => {
+                self.zones.push((Arc::clone(cal), 0, 1, 0, HolidayCache::new()));
+                self.zones.len() - 1
+            }
+        };
+        let z = &mut self.zones[i];
+        if t < z.2 || t >= z.3 {
+            let (off, from, to) = z.0.offset_span(t, &mut z.4);
+            (z.1, z.2, z.3) = (off, from, to);
+        }
+        z.1
+    }
+}
+
 /// (plan as typed → (priority as typed → resolved pair)): two look-ups by
 /// `&str`, so a row allocates nothing to find its plan.
 type PairCache = FxHashMap<String, FxHashMap<String, Cached>>;
@@ -261,7 +291,13 @@ fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) ->
         .and_then(|p| {
             let r = sla::resolve(p, (!priority.is_empty()).then_some(priority))?;
             let priority = r.priority.clone().unwrap_or_default();
-            Ok(Arc::new(Entry { zone: p.calendar.calendar.tz(), resolved: r, plan_id: p.id.clone(), priority }))
+            Ok(Arc::new(Entry {
+                zone: p.calendar.calendar.tz(),
+                zone_cal: Arc::clone(&p.calendar.calendar),
+                resolved: r,
+                plan_id: p.id.clone(),
+                priority,
+            }))
         })
         .map_err(|e| Arc::from(e.to_string()));
     cache.entry(plan.to_string()).or_default().insert(priority.to_string(), resolved.clone());
@@ -269,7 +305,15 @@ fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) ->
 }
 
 /// Answers one row into `out`.
-fn row(plans: &PlanSet, rec: &csv::StringRecord, h: &Header, opts: &Options, cache: &mut PairCache, out: &mut RowOut) {
+fn row(
+    plans: &PlanSet,
+    rec: &csv::StringRecord,
+    h: &Header,
+    opts: &Options,
+    cache: &mut PairCache,
+    offsets: &mut OffsetMemo,
+    out: &mut RowOut,
+) {
     let field = |i: usize| rec.get(i).map_or("", str::trim);
     let (plan_s, prio_s, opened_s) = (field(h.plan), field(h.priority), field(h.opened));
     let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
@@ -281,7 +325,6 @@ fn row(plans: &PlanSet, rec: &csv::StringRecord, h: &Header, opts: &Options, cac
         }
     };
     let input_zone = opts.input_zone.unwrap_or(entry.zone);
-    let disp = opts.display.unwrap_or(Display::Zone(entry.zone));
     let answer = (|| -> Result<sla::StatusAnswer> {
         let opened = parse_instant(opened_s, input_zone, opts.now).map_err(|e| Error::Input(format!("opened: {e}")))?;
         let responded = responded_s
@@ -294,14 +337,20 @@ fn row(plans: &PlanSet, rec: &csv::StringRecord, h: &Header, opts: &Options, cac
         }
         sla::status(&entry.resolved, opened, responded, opts.now, &[], false)
     })();
+    // Printing in the plan's own zone (the default) takes offsets from its
+    // calendar's year cache, remembered for the span they hold.
+    let mut print = |buf: &mut String, t: i64| match opts.display {
+        None => write_with_offset(buf, t, Some(offsets.offset(&entry.zone_cal, t))),
+        Some(d) => write_instant(buf, t, d),
+    };
     match answer {
         Ok(s) => {
-            write_instant(&mut out.opened, s.deadline.opened, disp);
+            print(&mut out.opened, s.deadline.opened);
             if let Some(d) = s.deadline.deadline {
-                write_instant(&mut out.deadline, d, disp);
+                print(&mut out.deadline, d);
             }
             if let Some(t) = s.responded {
-                write_instant(&mut out.responded, t, disp);
+                print(&mut out.responded, t);
             }
             out.state = Some(s.state.as_str());
             out.elapsed = Some(s.elapsed);

@@ -128,6 +128,11 @@ pub fn write_instant(out: &mut String, t: i64, d: Display) {
             None => Some(0),
         },
     };
+    write_with_offset(out, t, offset);
+}
+
+/// Appends `t` as RFC 3339 with a known UTC offset in seconds (`None`: `Z`).
+pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
     let local = t + offset.unwrap_or(0);
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     let (y, m, day) = civil_from_days(days);

@@ -25,7 +25,12 @@ pub fn table() -> Table {
         None if !std::io::stdout().is_terminal() => {
             t.set_width(PIPE_WIDTH);
         }
-        None => {}
+        None => {
+            // A terminal that reports no usable size (a bare pty) gets the pipe width.
+            if t.width().is_none_or(|w| w < 20) {
+                t.set_width(PIPE_WIDTH);
+            }
+        }
     }
     t
 }

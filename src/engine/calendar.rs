@@ -147,9 +147,9 @@ impl std::fmt::Display for CalendarError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CalendarError::Overlap(s) => write!(f, "overlapping intervals: {s}"),
-            CalendarError::NoWorkingTime => {
-                f.write_str("the calendar has no working time (no hours in the week, or every working day is a holiday)")
-            }
+            CalendarError::NoWorkingTime => f.write_str(
+                "the calendar has no working time (no hours in the week, or every working day is a holiday)",
+            ),
             CalendarError::UnequalDays(s) => write!(
                 f,
                 "working days differ in length ({s}): declare business_day = \"…\" (e.g. \"8h\") so \"bd\" targets have a meaning"
@@ -300,6 +300,20 @@ impl Calendar {
         (t + off).div_euclid(DAY)
     }
 
+    /// The offset at `t` and the UTC span `[from, to)` over which it holds,
+    /// from the year cache (the span may be shorter than the real one).
+    pub fn offset_span(&self, t: i64, cache: &mut HolidayCache) -> (i64, i64, i64) {
+        if self.always {
+            return (0, i64::MIN, i64::MAX);
+        }
+        let info = cache.for_day(self, t.div_euclid(DAY));
+        let i = info.transitions.partition_point(|&(at, _)| at <= t);
+        let from = if i == 0 { (info.first_day - 3) * DAY } else { info.transitions[i - 1].0 };
+        let to = info.transitions.get(i).map_or((info.end_day + 3) * DAY, |&(at, _)| at);
+        let off = if i == 0 { info.base_offset } else { info.transitions[i - 1].1 };
+        (off, from.min(t), to.max(t + 1))
+    }
+
     /// UTC offset in seconds at instant `t`.
     pub fn offset_at(&self, t: i64) -> i64 {
         if self.always {
@@ -422,24 +436,27 @@ impl Calendar {
                     .iter()
                     .map(|w| Segment::new(local0 + i64::from(w.start) - off, local0 + i64::from(w.end) - off)),
             ),
-            None => {
-                // A fold's wall-clock times count once, at their first
-                // occurrence (SPEC §2: a 01:00–04:00 window lasts 3 h on the
-                // fall-back day), so the repeat is cut out of each window.
-                let repeat = self.fold_repeat(day);
-                for w in windows {
-                    let s = Segment::new(self.resolve_boundary(day, w.start), self.resolve_boundary(day, w.end));
-                    match repeat {
-                        Some(r) => {
-                            crate::engine::segment::subtract_each(s, &[r], |piece| {
-                                out.push(piece);
-                                true
-                            });
-                        }
-                        None if !s.is_empty() => out.push(s),
-                        None => {}
-                    }
+            None => self.dst_day_segments(day, windows, out),
+        }
+    }
+
+    /// The segments of a day on which the offset changes: each boundary
+    /// resolved by the DST policy, and the fold's repeated times counted once,
+    /// at their first occurrence (SPEC §2: a 01:00–04:00 window lasts 3 h on
+    /// the fall-back day), so the repeat is cut out of each window.
+    fn dst_day_segments(&self, day: i64, windows: &[Window], out: &mut Vec<Segment>) {
+        let repeat = self.fold_repeat(day);
+        for w in windows {
+            let s = Segment::new(self.resolve_boundary(day, w.start), self.resolve_boundary(day, w.end));
+            match repeat {
+                Some(r) => {
+                    crate::engine::segment::subtract_each(s, &[r], |piece| {
+                        out.push(piece);
+                        true
+                    });
                 }
+                None if !s.is_empty() => out.push(s),
+                None => {}
             }
         }
     }
@@ -471,14 +488,27 @@ impl Calendar {
 
     /// Working seconds of local day `day` when no DST change touches it:
     /// arithmetic only.
-    fn plain_day_len(&self, day: i64, holidays: &YearInfo) -> i64 {
+    fn plain_day_len(&self, day: i64, year: &YearInfo) -> i64 {
+        self.day_windows(day, year).iter().map(Window::len).sum()
+    }
+
+    /// The windows of `day`, with holidays from `year` (no cursor: used while
+    /// the year itself is being built).
+    fn day_windows<'a>(&'a self, day: i64, year: &YearInfo) -> &'a [Window] {
         if let Some(w) = self.overrides_by_day.get(&day) {
-            return w.iter().map(Window::len).sum();
+            return w;
         }
-        if holidays.holiday_at(day).is_some() {
-            return 0;
+        if year.holiday_at(day).is_some() {
+            return &[];
         }
-        self.day_len[weekday_of(day)]
+        &self.week[weekday_of(day)]
+    }
+
+    /// Exact working seconds of a day on which the offset changes.
+    fn dst_day_len(&self, day: i64, year: &YearInfo) -> i64 {
+        let mut segs = Vec::with_capacity(4);
+        self.dst_day_segments(day, self.day_windows(day, year), &mut segs);
+        segs.iter().map(Segment::duration).sum()
     }
 }
 
@@ -546,9 +576,9 @@ pub struct PlainWeek {
 }
 
 /// What a calendar looks like in one local year: holidays by day of the year,
-/// the zone's offset changes, and a table of the whole weeks in which no DST
-/// change happens, with running sums, so a walk can cross many weeks with one
-/// binary search. Computed once per calendar and year.
+/// the zone's offset changes, and a table of its whole weeks (Monday to
+/// Sunday) with running sums, so a walk crosses many weeks with one binary
+/// search. Computed once per calendar and year.
 #[derive(Debug)]
 pub struct YearInfo {
     first_day: i64,
@@ -561,7 +591,7 @@ pub struct YearInfo {
     base_offset: i64,
     /// Monday of `weeks[0]`.
     first_monday: i64,
-    /// Every whole week of the year; a DST week has `work == -1`.
+    /// Every whole week of the year (DST weeks computed exactly).
     weeks: Vec<PlainWeek>,
     /// For each week, the index of the first DST week at or after it.
     run_end: Vec<u32>,
@@ -624,7 +654,18 @@ impl YearInfo {
                     cum += work;
                     PlainWeek { monday, span: Segment::new(local0 - off, local0 + 7 * DAY - off), work, cum }
                 }
-                None => PlainWeek { monday, span: Segment::new(0, 0), work: -1, cum },
+                None => {
+                    // A DST week: exact, day by day, once per year.
+                    let work: i64 = (monday..monday + 7)
+                        .map(|d| match info.stable_offset(d * DAY - 14 * 3600, (d + 1) * DAY + 12 * 3600) {
+                            Some(_) => cal.plain_day_len(d, &info),
+                            None => cal.dst_day_len(d, &info),
+                        })
+                        .sum();
+                    cum += work;
+                    let span = Segment::new(cal.resolve_day(monday, 0), cal.resolve_day(monday + 7, 0));
+                    PlainWeek { monday, span, work, cum }
+                }
             };
             info.weeks.push(week);
             monday += 7;

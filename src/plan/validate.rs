@@ -274,9 +274,7 @@ impl<'a> Cx<'a> {
             return Err(self.err(
                 fi,
                 rp.span(),
-                format!(
-                    "priority \"{name}\" has no target: add target = \"4h\" (or 30m, 2bd, best-effort, none)"
-                ),
+                format!("priority \"{name}\" has no target: add target = \"4h\" (or 30m, 2bd, best-effort, none)"),
             ));
         };
         let target = Target::parse(target.get_ref()).map_err(|m| self.err(fi, target.span(), m))?;
@@ -420,6 +418,13 @@ impl<'a> Cx<'a> {
         let s = set.get_ref();
         if s.source.is_none() && s.assumed.is_none() {
             return Err(self.err(fi, set.span(), format!("holiday set {NO_PROV}")));
+        }
+        if s.rules.len() > MAX_ITEMS {
+            return Err(self.err(
+                fi,
+                set.span(),
+                format!("holiday set has {} rules; the limit is {MAX_ITEMS}", s.rules.len()),
+            ));
         }
         s.rules.iter().map(|h| self.holiday(fi, h)).collect()
     }

@@ -66,10 +66,9 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
         }
     };
     let days = u64::from(a.weeks) * 7;
-    let last = from
-        .checked_add_days(Days::new(days - 1))
-        .filter(|d| d.year() <= 9999)
-        .ok_or_else(|| anyhow::anyhow!(slacalc::Error::Input(format!("--from {from} + {} weeks goes past the year 9999", a.weeks))))?;
+    let last = from.checked_add_days(Days::new(days - 1)).filter(|d| d.year() <= 9999).ok_or_else(|| {
+        anyhow::anyhow!(slacalc::Error::Input(format!("--from {from} + {} weeks goes past the year 9999", a.weeks)))
+    })?;
     let mut cache = HolidayCache::new();
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();
     let disp = ctx.display(zone);
@@ -242,31 +241,32 @@ fn notes(cal: &Calendar, d: &Day, disp: Display) -> (Vec<String>, Tone) {
 
 fn table(plan: &Plan, days: &[Day], disp: Display, cal: &Calendar) -> String {
     let info = &plan.calendar;
-    let mut out = format!("{} · {} · calendar {} ({})\n", plan.id, plan.provider, cal.id(), cal.tz().name());
-    out.push_str(&format!("hours: {}\n", hours_summary(cal)));
+    let mut head = vec![format!("{} · {} · calendar {} ({})", plan.id, plan.provider, cal.id(), cal.tz().name())];
+    head.push(format!("hours: {}", hours_summary(cal)));
     let holidays = if info.holiday_sets.is_empty() {
         "none".to_string()
     } else {
         format!("{} ({} rules)", info.holiday_sets.join(", "), cal.holidays().len())
     };
-    out.push_str(&format!("business day: {} · holidays: {holidays}\n", format_duration(cal.business_day())));
+    head.push(format!("business day: {} · holidays: {holidays}", format_duration(cal.business_day())));
     let assumed: Vec<&str> = [("time zone", &info.zone), ("working hours", &info.hours), ("holidays", &info.holidays)]
         .into_iter()
         .filter(|(_, p)| p.is_assumed())
         .map(|(what, _)| what)
         .collect();
     if !assumed.is_empty() {
-        out.push_str(&format!("assumed, not published by the vendor: {}\n", assumed.join(", ")));
+        head.push(format!("assumed, not published by the vendor: {}", assumed.join(", ")));
     }
     if !same_zone(cal, disp) {
-        out.push_str(&format!("days are {} dates; times are shown in {}\n", cal.tz().name(), zone_name(disp)));
+        head.push(format!("days are {} dates; times are shown in {}", cal.tz().name(), zone_name(disp)));
     }
     let always: Vec<&str> =
         plan.priorities.iter().filter(|p| p.clock == Clock::Always).map(|p| p.name.as_str()).collect();
     if !always.is_empty() {
         let verb = if always.len() == 1 { "runs" } else { "run" };
-        out.push_str(&format!("{} {verb} on a 24x7 clock, not on this calendar\n", always.join(", ")));
+        head.push(format!("{} {verb} on a 24x7 clock, not on this calendar", always.join(", ")));
     }
+    let mut out: String = head.iter().map(|l| render::wrap(l, 2)).collect();
     for week in days.chunks(7) {
         let (Some(first), Some(last)) = (week.first(), week.last()) else { continue };
         let open: i64 = week.iter().map(Day::working_seconds).sum();

@@ -24,7 +24,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
 
 const EXIT_STATUS: &[(&str, &str)] = &[
     ("0", "Answered."),
-    ("1", "The answer to a --check question is \"no\" (breached, missed, quota exhausted, not entitled, credit due); the answer is still printed."),
+    (
+        "1",
+        "The answer to a --check question is \"no\" (breached, missed, quota exhausted, not entitled, credit due); the answer is still printed.",
+    ),
     ("2", "Bad input or usage: the message is on standard error and nothing is printed on standard output."),
 ];
 
@@ -73,9 +76,7 @@ fn write_all(cmd: &clap::Command, dir: &Path) -> std::io::Result<()> {
 /// One page: clap_mangen's sections, the `after_help` text as EXAMPLES (kept
 /// line for line), and on the top page ENVIRONMENT, EXIT STATUS and SEE ALSO.
 fn render(cmd: &clap::Command, top: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let man = Man::new(cmd.clone())
-        .source(format!("slacalc {}", env!("CARGO_PKG_VERSION")))
-        .manual("slacalc manual");
+    let man = Man::new(cmd.clone()).source(format!("slacalc {}", env!("CARGO_PKG_VERSION"))).manual("slacalc manual");
     man.render_title(w)?;
     man.render_name_section(w)?;
     man.render_synopsis_section(w)?;
