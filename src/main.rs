@@ -1,5 +1,6 @@
 //! The `slacalc` binary: parse, run, print, exit (0 answered, 1 `--check`
 //! said no, 2 bad input).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod cli;
 

@@ -35,8 +35,13 @@ pub struct Catalogue {
 
 /// Largest plan file slacalc reads.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
-/// Most intervals, holidays or overrides in one calendar.
+/// Most intervals, holidays or overrides in one calendar (and rules in one
+/// holiday set).
 pub const MAX_ITEMS: usize = 1000;
+/// Largest quota figure (allowance, rate amount), in thousandths: 10^12 units.
+pub const MAX_QUANTITY_MILLI: i64 = 1_000_000_000_000_000;
+/// Largest amount of money in a plan, in cents: 10^13 currency units.
+pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000_000;
 
 type R<T> = Result<T, PlanError>;
 
@@ -521,22 +526,26 @@ impl<'a> Cx<'a> {
             (Some(a), None) => match a.get_ref() {
                 toml::Value::String(s) if s == "unlimited" => Allowance::Unlimited,
                 toml::Value::String(s) if s == "per-contract" => Allowance::PerContract,
-                v => Allowance::Fixed(decimal(v, 3).filter(|n| *n >= 0).ok_or_else(|| {
+                v => Allowance::Fixed(decimal(v, 3).filter(|n| (0..=MAX_QUANTITY_MILLI).contains(n)).ok_or_else(|| {
                     self.err(
                         fi,
                         a.span(),
-                        "invalid allowance (expected a number >= 0, \"unlimited\" or \"per-contract\")",
+                        "invalid allowance (expected a number from 0 to 10^12, \"unlimited\" or \"per-contract\")",
                     )
                 })?),
             },
             (None, Some(rate)) => {
                 let rr = rate.get_ref();
                 let amount_milli = decimal(rr.amount.get_ref(), 3)
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| self.err(fi, rr.amount.span(), "invalid rate amount (expected a number > 0)"))?;
+                    .filter(|n| (1..=MAX_QUANTITY_MILLI).contains(n))
+                    .ok_or_else(|| {
+                        self.err(fi, rr.amount.span(), "invalid rate amount (expected a number > 0, at most 10^12)")
+                    })?;
                 let per_cents = decimal(rr.per.get_ref(), 2)
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| self.err(fi, rr.per.span(), "invalid rate per (expected an amount > 0)"))?;
+                    .filter(|n| (1..=MAX_AMOUNT_CENTS).contains(n))
+                    .ok_or_else(|| {
+                        self.err(fi, rr.per.span(), "invalid rate per (expected an amount > 0, at most 10^13)")
+                    })?;
                 Allowance::Rate { amount_milli, per_cents, currency: self.currency(fi, &rr.currency)? }
             }
             _ => {

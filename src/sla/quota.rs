@@ -24,6 +24,11 @@ pub fn ticks_per_unit(unit: QuotaUnit) -> i64 {
     }
 }
 
+/// The largest quantity (allowance or usage) slacalc counts, in ticks: 4 ×
+/// 10^18, over 10^12 hours or 10^15 requests. Any sum or difference of two
+/// such quantities (remaining, one more request, rounding) stays inside `i64`.
+pub const MAX_TICKS: i64 = 4_000_000_000_000_000_000;
+
 /// Ticks of a plan figure given in thousandths of a unit.
 fn from_milli(milli: i64, unit: QuotaUnit) -> i64 {
     milli.saturating_mul(ticks_per_unit(unit) / 1_000)
@@ -75,29 +80,56 @@ pub fn unit_of(plan: &Plan) -> QuotaUnit {
 pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
     let t = s.trim();
     match unit {
-        QuotaUnit::Requests => t
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (0..=1_000_000_000).contains(n))
-            .map(|n| n * 1_000)
-            .ok_or_else(|| {
-                Error::Input(format!(
-                    "invalid {flag} \"{s}\" (expected a whole number of requests >= 0, e.g. 3: this quota counts requests)"
-                ))
-            }),
+        QuotaUnit::Requests => match t.parse::<u128>() {
+            Ok(n) if n <= MAX_REQUESTS => Ok(n as i64 * 1_000),
+            Ok(_) => Err(Error::Input(format!(
+                "invalid {flag} \"{s}\": too large (expected a whole number of requests from 0 to {MAX_REQUESTS})"
+            ))),
+            Err(_) => Err(Error::Input(format!(
+                "invalid {flag} \"{s}\" (expected a whole number of requests >= 0, e.g. 3: this quota counts requests)"
+            ))),
+        },
         QuotaUnit::Hours => parse_hours(t).ok_or_else(|| {
-            Error::Input(format!(
-                "invalid {flag} \"{s}\" (expected hours >= 0 as 4.5h, 4h30m, 90m or a plain number of hours such as 4.5: this quota counts hours)"
-            ))
+            if hours_too_large(t) {
+                Error::Input(format!(
+                    "invalid {flag} \"{s}\": too large (expected hours from 0 to {})",
+                    MAX_HOURS_MILLI / 1_000
+                ))
+            } else {
+                Error::Input(format!(
+                    "invalid {flag} \"{s}\" (expected hours >= 0 as 4.5h, 4h30m, 90m or a plain number of hours such as 4.5: this quota counts hours)"
+                ))
+            }
         }),
     }
+}
+
+/// Most requests `--used` / `--allowance` accept.
+const MAX_REQUESTS: u128 = 1_000_000_000;
+/// Most hours a plain number of hours may give, in thousandths (10^8 h).
+const MAX_HOURS_MILLI: i64 = 100_000_000_000;
+
+/// True when `t` is a well-formed plain number of hours above the limit.
+fn hours_too_large(t: &str) -> bool {
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || frac.len() > 3 {
+        return false;
+    }
+    let int = int.trim_start_matches('0');
+    if int.len() > 15 {
+        return true;
+    }
+    let whole: i64 = int.parse().unwrap_or(0);
+    let milli: i64 = format!("{frac:0<3}").parse().unwrap_or(0);
+    whole * 1_000 + milli > MAX_HOURS_MILLI
 }
 
 /// Hours in milliseconds, from `4.5` (hours) or a duration (`4h30m`).
 fn parse_hours(t: &str) -> Option<i64> {
     if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let milli = parse_decimal(t, 3)?;
-        return (0..=100_000_000_000).contains(&milli).then(|| milli * 3_600);
+        return (0..=MAX_HOURS_MILLI).contains(&milli).then(|| milli * 3_600);
     }
     parse_duration(t).ok().map(|secs| secs * 1_000)
 }
@@ -392,15 +424,24 @@ fn allowance(plan: &Plan, q: &Quota, input: &QuotaInput, notes: &mut Vec<String>
                 ))
             })?;
             let cents = sub.cents_in(currency, "--subscription", &format!("plan {}'s quota", plan.id))?;
-            let steps = cents / per_cents;
-            let total = steps.saturating_mul(*amount_milli);
+            let steps = cents / (*per_cents).max(1);
+            let per_milli = ticks_per_unit(unit) / 1_000;
+            let ticks = i128::from(steps) * i128::from(*amount_milli) * i128::from(per_milli);
+            let ticks = i64::try_from(ticks).ok().filter(|t| *t <= MAX_TICKS).ok_or_else(|| {
+                Error::Input(format!(
+                    "--subscription \"{currency} {}\" gives plan {}'s quota ({grant} per full {per}) an allowance too large to count",
+                    format_cents(cents),
+                    plan.id
+                ))
+            })?;
+            let total = ticks / per_milli;
             notes.push(format!(
                 "allowance: {grant} per full {per}; {currency} {} holds {steps} → {} {}",
                 format_cents(cents),
                 format_milli(total),
                 unit_name(unit, total)
             ));
-            Ok((Some(from_milli(steps.saturating_mul(*amount_milli), unit)), assumed))
+            Ok((Some(ticks), assumed))
         }
     }
 }
@@ -409,7 +450,13 @@ fn allowance(plan: &Plan, q: &Quota, input: &QuotaInput, notes: &mut Vec<String>
 fn usage(plan: &Plan, q: &Quota, span: &PeriodSpan, usage: &Usage) -> Result<(i64, Option<LogCounts>)> {
     match usage {
         Usage::None => Ok((0, None)),
-        Usage::Used(n) => Ok((*n, None)),
+        Usage::Used(n) if (0..=MAX_TICKS).contains(n) => Ok((*n, None)),
+        Usage::Used(n) => Err(Error::Input(format!(
+            "usage of {} {} is out of range (0 to {})",
+            format_milli(to_milli(*n, q.unit)),
+            q.unit.as_str(),
+            format_milli(to_milli(MAX_TICKS, q.unit))
+        ))),
         Usage::Log(rows) => {
             let mut counts = LogCounts { rows: rows.len(), ..LogCounts::default() };
             let mut used: i64 = 0;
@@ -429,7 +476,14 @@ fn usage(plan: &Plan, q: &Quota, span: &PeriodSpan, usage: &Usage) -> Result<(i6
                             ))
                         })?,
                     };
-                    used = used.saturating_add(add);
+                    used = used.checked_add(add).filter(|u| *u <= MAX_TICKS).ok_or_else(|| {
+                        Error::Input(format!(
+                            "log line {}: the {} counted so far add up to more than {} (too large to count)",
+                            r.line,
+                            q.unit.as_str(),
+                            format_milli(to_milli(MAX_TICKS, q.unit))
+                        ))
+                    })?;
                 }
             }
             Ok((used, Some(counts)))

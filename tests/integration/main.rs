@@ -13,3 +13,4 @@ mod plans;
 mod quota;
 mod status;
 mod util;
+mod reliability;

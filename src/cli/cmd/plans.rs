@@ -133,6 +133,7 @@ fn credit_text(c: &Option<CreditRule>) -> String {
             let mut parts = Vec::new();
             if let Some(t) = c.threshold {
                 let owed = match &c.below_threshold {
+                    None if !c.tiers.is_empty() => "credit by the tiers below".to_string(),
                     Some(BelowThreshold::PerContract) | None => "credit per contract".to_string(),
                     Some(BelowThreshold::Percent(bp)) => format!("{} % credit", cents(*bp)),
                 };

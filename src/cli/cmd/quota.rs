@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
         m.insert("outside_period".into(), json!(c.outside));
     }
     if unit == QuotaUnit::Hours {
-        let secs = |t: i64| (t + if t < 0 { -500 } else { 500 }) / 1_000;
+        let secs = |t: i64| t.saturating_add(if t < 0 { -500 } else { 500 }) / 1_000;
         m.insert("allowance_seconds".into(), json!(ans.allowance.map(secs)));
         m.insert("used_seconds".into(), json!(secs(ans.used)));
         m.insert("remaining_seconds".into(), json!(ans.remaining.map(secs)));
@@ -128,7 +128,7 @@ fn bar(ans: &QuotaAnswer) -> String {
     };
     let permille = ans.used_permille.unwrap_or(1_000);
     let filled = usize::try_from(permille.clamp(0, 1_000) * WIDTH / 1_000).unwrap_or(0);
-    let mut pct = (permille + 5) / 10;
+    let mut pct = permille.saturating_add(5) / 10;
     if ans.state != QuotaState::Exhausted {
         pct = pct.min(99);
     }
