@@ -138,7 +138,7 @@ pub fn emit(out: &Output) -> ExitCode {
         Ok(()) => ExitCode::from(out.code),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(out.code),
         Err(e) => {
-            eprintln!("error: cannot write output: {e}");
+            let _ = writeln!(std::io::stderr(), "error: cannot write output: {e}");
             ExitCode::from(2)
         }
     }

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 
 use super::money::{Money, format_cents, mul_div_round};
 use super::period::{self, PeriodSpan, fee_fraction};
-use super::quota::line_of;
+use super::quota::{Lines, line_of};
 use crate::engine::segment::normalize;
 use crate::engine::{Calendar, Segment, format_duration};
 use crate::error::{Error, Result};
@@ -162,9 +162,10 @@ pub fn parse_outages(text: &str, name: &str, zone: Tz, now: i64) -> Result<Vec<S
     };
     let (sc, ec) = (col("start")?, col("end")?);
     let mut out = Vec::new();
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map_or(0, |p| line_of(text, p));
+        let line = rec.position().map_or(0, |p| lines.at(p));
         if rec.iter().all(str::is_empty) {
             continue;
         }

@@ -137,13 +137,39 @@ fn parse_hours(t: &str) -> Option<i64> {
 /// The 1-based line of a CSV record, counted from the text itself (the csv
 /// crate's own count skips blank lines).
 pub(crate) fn line_of(text: &str, p: &csv::Position) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
-    // A record's position is taken before the blank lines the reader skips.
-    while matches!(bytes.get(end), Some(b'\n' | b'\r')) {
-        end += 1;
+    Lines::new(text).at(p)
+}
+
+/// Counts lines of `text` for records read in order: each call scans only
+/// the bytes since the previous one, so a file of n rows costs O(size), not
+/// O(n × size).
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Bytes before `byte` hold `line - 1` newlines.
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Lines<'a> {
+        Lines { bytes: text.as_bytes(), byte: 0, line: 1 }
     }
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+
+    /// The line of the record at `p`.
+    pub(crate) fn at(&mut self, p: &csv::Position) -> u64 {
+        let bytes = self.bytes;
+        let mut end = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+        // A record's position is taken before the blank lines the reader skips.
+        while matches!(bytes.get(end), Some(b'\n' | b'\r')) {
+            end += 1;
+        }
+        if end < self.byte {
+            (self.byte, self.line) = (0, 1);
+        }
+        self.line += bytes[self.byte..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = end;
+        self.line
+    }
 }
 
 /// One row of a request log (`opened,hours,kind`).
@@ -183,9 +209,10 @@ pub fn parse_log(text: &str, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRo
     })?;
     let (hours_col, kind_col) = (col("hours"), col("kind"));
     let mut rows = Vec::new();
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map_or(0, |p| line_of(text, p));
+        let line = rec.position().map_or(0, |p| lines.at(p));
         if rec.iter().all(str::is_empty) {
             continue;
         }

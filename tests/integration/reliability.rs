@@ -285,8 +285,8 @@ fn the_last_second_of_9999() {
         .run()
         .bad(&["\"10000-01-01T00:00:00Z\""]);
     // Quota and credit periods at the end of the range.
-    let q = json(&["quota", "--plan", "basic", "--used", "2", "--at", "9999-12-15 10:00"]);
-    assert_eq!(q["period_end"], "10000-01-01T00:00:00+01:00");
+    let q = json(&["quota", "--plan", "basic", "--used", "2", "--at", "9999-12-15 10:00", "--utc"]);
+    assert_eq!(q["period_end"], "9999-12-31T23:00:00Z");
     let c = json(&["credit", "--plan", "cloud", "--subscription", "12500", "--period-start", "9998-01-01", "--now", last]);
     assert_eq!(c["uptime_percent"], 100);
 }
@@ -312,7 +312,7 @@ fn amounts_up_to_10_to_the_12() {
         "2025-12-01 00:00/2027-02-01 00:00",
     ]);
     assert_eq!(c["downtime_seconds"], 365 * 86_400);
-    assert_eq!(c["outage_credit_total"], 1_000_000_000_000_i64);
+    assert_eq!(c["outage_credit_total"], "1000000000000.00");
     // 10^13 is the largest accepted; beyond is refused, never wrapped.
     json(&["credit", "--plan", "cloud", "--subscription", "10000000000000", "--period-start", "2026-01-01"]);
     slacalc(&["credit", "--plan", "cloud", "--subscription", "10000000000001"]).run().bad(&["too large"]);

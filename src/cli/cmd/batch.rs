@@ -1,6 +1,6 @@
 //! `slacalc batch`: a ticket export through the shared deadline/status code.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let show_progress = std::io::stderr().is_terminal();
     let progress = |rows: u64| {
         if show_progress && started.elapsed().as_secs() >= 1 {
-            eprint!("\r{rows} rows…");
+            let _ = write!(std::io::stderr(), "\r{rows} rows…");
         }
     };
     // --strict promises nothing on stdout when it fails, so it buffers;
@@ -59,9 +59,11 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
         }
     };
     if show_progress && started.elapsed().as_secs() >= 1 {
-        eprint!("\r");
+        let _ = write!(std::io::stderr(), "\r");
     }
-    eprintln!(
+    // Not eprintln!, which panics when stderr is closed.
+    let _ = writeln!(
+        std::io::stderr(),
         "{} rows: {} breached, {} at risk, {} missed, {} errors ({:.2} s)",
         summary.rows,
         summary.breached,
