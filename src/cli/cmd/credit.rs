@@ -78,14 +78,25 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
             render::record(ctx.format, &Value::Object(m), &[])
         }
         (Format::Table, CreditAnswer::Uptime(u)) if !u.outages.is_empty() => {
+            // Local "YYYY-MM-DD HH:MM:SS" with the zone named once in the
+            // header: full RFC 3339 in five columns does not fit 80 columns.
+            let zone_name = match disp {
+                slacalc::instant::Display::Utc => "UTC".to_string(),
+                slacalc::instant::Display::Zone(z) => z.name().to_string(),
+            };
+            let short = |s: i64| t(s).get(..19).map_or_else(|| t(s), |x| x.replacen('T', " ", 1));
+            let (start_h, end_h) = (format!("start ({zone_name})"), format!("end ({zone_name})"));
             let rows: Vec<Value> = u
                 .outages
                 .iter()
                 .map(|o| {
-                    json!({
-                        "start": t(o.span.start), "end": t(o.span.end), "duration": format_duration(o.span.duration()),
-                        "days_credited": o.units, "credit": o.credit.map(format_cents),
-                    })
+                    let mut m = serde_json::Map::new();
+                    m.insert(start_h.clone(), json!(short(o.span.start)));
+                    m.insert(end_h.clone(), json!(short(o.span.end)));
+                    m.insert("duration".into(), json!(format_duration(o.span.duration())));
+                    m.insert("days".into(), json!(o.units));
+                    m.insert("credit".into(), json!(o.credit.map(format_cents)));
+                    Value::Object(m)
                 })
                 .collect();
             let mut text = render::record(ctx.format, &Value::Object(m), &["outages"]);

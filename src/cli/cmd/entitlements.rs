@@ -72,7 +72,8 @@ pub fn run(ctx: &Ctx, a: &EntitlementsArgs) -> Result<Output> {
                 text.push_str(&format!("{t}\n"));
             }
             for n in &plan.notes {
-                text.push_str(&format!("note: {n}\n"));
+                text.push_str(&render::wrap(&format!("note: {n}"), 6));
+                text.push('\n');
             }
             text
         }
