@@ -1,6 +1,7 @@
 //! Integration tests: every test drives the real binary through `util`.
 
 mod bad_input;
+mod batch;
 mod calendar;
 mod check;
 mod credit;
@@ -10,7 +11,9 @@ mod errors;
 mod examples;
 mod help;
 mod plans;
+mod properties;
 mod quota;
+mod regressions;
+mod reliability;
 mod status;
 mod util;
-mod reliability;

@@ -1,0 +1,204 @@
+//! `slacalc batch` (issue 4): row in = row out, input quirks (CRLF, BOM,
+//! quoted fields, blank lines, missing optional and extra columns), `--strict`,
+//! stdin, JSON Lines, determinism, and the same answers as `status`.
+
+use crate::util::{slacalc, temp_file};
+
+const NOW: &str = "2026-11-23T12:00:00+01:00";
+
+/// Runs `batch` on `input` (stdin) with extra args; returns the run.
+fn batch(input: &str, extra: &[&str]) -> crate::util::Run {
+    let mut a = vec!["batch", "--input", "-", "--now", NOW];
+    a.extend_from_slice(extra);
+    slacalc(&a).stdin(input.as_bytes().to_vec()).run()
+}
+
+fn csv_rows(out: &str) -> Vec<csv::StringRecord> {
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(out.as_bytes());
+    r.records().map(|x| x.expect("valid CSV output")).collect()
+}
+
+fn header(out: &str) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(out.as_bytes());
+    r.headers().expect("header").iter().map(str::to_string).collect()
+}
+
+#[test]
+fn answers_match_the_single_commands() {
+    let input = "id,plan,priority,opened,responded\n\
+                 A,gold,major,2026-11-20 17:30,\n\
+                 B,cirrus-paying,,2026-11-20T10:00:00+01:00,2026-11-23T09:30:00+01:00\n\
+                 C,otter-basic,high,2026-11-20 10:00,\n";
+    let r = batch(input, &[]);
+    let out = r.ok();
+    let rows = csv_rows(out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        header(out),
+        [
+            "id",
+            "plan",
+            "priority",
+            "opened",
+            "deadline",
+            "responded",
+            "state",
+            "elapsed_seconds",
+            "remaining_seconds",
+            "error"
+        ]
+    );
+    // A: due Mon 14:30; at Mon 12:00 it has used 30 min + 3 h = 3h30m of 4 h → at-risk (87.5 %).
+    assert_eq!(&rows[0][1], "apizee-gold");
+    assert_eq!(&rows[0][4], "2026-11-23T14:30:00+01:00");
+    assert_eq!(&rows[0][6], "at-risk");
+    assert_eq!(&rows[0][7], "12600");
+    assert_eq!(&rows[0][8], "1800");
+    // B: 2 bd from Fri 10:00 → Tue 10:00; responded Mon 09:30 → met, 8h + 30m elapsed.
+    assert_eq!(&rows[1][4], "2026-11-24T10:00:00+01:00");
+    assert_eq!(&rows[1][6], "met");
+    assert_eq!(&rows[1][7], "30600");
+    // C: best effort → no deadline, no-commitment, no remaining.
+    assert_eq!(&rows[2][4], "");
+    assert_eq!(&rows[2][6], "no-commitment");
+    assert_eq!(&rows[2][8], "");
+    // The same ticket through `status` gives the same numbers.
+    let s = crate::util::json(&[
+        "status",
+        "--plan",
+        "gold",
+        "--priority",
+        "major",
+        "--opened",
+        "2026-11-20 17:30",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(s["deadline"], "2026-11-23T14:30:00+01:00");
+    assert_eq!(s["elapsed_seconds"], 12600);
+    assert_eq!(s["state"], "at-risk");
+    assert!(r.stderr.contains("3 rows: 0 breached, 1 at risk, 0 missed, 0 errors"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_rows_get_their_error_and_the_rest_go_on() {
+    let input = "id,plan,priority,opened\n\
+                 1,gold,major,2026-11-20 17:30\n\
+                 2,gld,major,2026-11-20 17:30\n\
+                 3,gold,urgent,2026-11-20 17:30\n\
+                 4,gold,major,2026-13-01 10:00\n\
+                 5,gold,major,2026-03-29 02:30\n\
+                 6,gold,major\n\
+                 7,gold,major,2026-11-20 17:30\n";
+    let r = batch(input, &[]);
+    let rows = csv_rows(r.ok());
+    assert_eq!(rows.len(), 7, "row count out == row count in");
+    let ids: Vec<&str> = rows.iter().map(|r| r.get(0).unwrap_or("")).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5", "6", "7"]);
+    let err = |i: usize| rows[i].get(9).unwrap_or("").to_string();
+    assert_eq!(err(0), "");
+    assert!(err(1).contains("unknown plan \"gld\""), "{}", err(1));
+    assert!(err(2).contains("unknown priority \"urgent\""), "{}", err(2));
+    assert!(err(3).contains("2026-13-01"), "{}", err(3));
+    assert!(err(4).contains("does not exist"), "{}", err(4));
+    assert!(err(5).contains("opened"), "{}", err(5));
+    assert_eq!(err(6), "");
+    // An error row keeps what the input said.
+    assert_eq!(&rows[1][1], "gld");
+    assert!(r.stderr.contains("7 rows:") && r.stderr.contains("5 errors"), "{}", r.stderr);
+}
+
+#[test]
+fn crlf_bom_quotes_blank_lines_and_extra_columns() {
+    let input = "\u{feff}id,customer,plan,priority,opened,note\r\n\
+                 \"T,1\",\"ACME, Inc.\",gold,major,2026-11-20 17:30,\"said \"\"hi\"\"\"\r\n\
+                 \r\n\
+                 T2,Beta,cloud,down,2026-11-23 08:30,\r\n";
+    let out = batch(input, &[]);
+    let text = out.ok();
+    let h = header(text);
+    assert_eq!(&h[10..], ["customer", "note"], "extra columns follow, in input order");
+    let rows = csv_rows(text);
+    assert_eq!(rows.len(), 2, "a blank line is not a row");
+    assert_eq!(&rows[0][0], "T,1");
+    assert_eq!(&rows[0][10], "ACME, Inc.");
+    assert_eq!(&rows[0][11], "said \"hi\"");
+    assert_eq!(&rows[0][4], "2026-11-23T14:30:00+01:00");
+    // Biings down: 1 h on the Zurich calendar from 08:30.
+    assert_eq!(&rows[1][4], "2026-11-23T09:30:00+01:00");
+}
+
+#[test]
+fn responded_column_is_optional_and_columns_may_come_in_any_order() {
+    let input = "opened,priority,plan,id\n2026-11-20 17:30,major,gold,X\n";
+    let rows = csv_rows(batch(input, &[]).ok().to_string().as_str());
+    assert_eq!(&rows[0][0], "X");
+    assert_eq!(&rows[0][5], "", "no responded column → empty");
+    assert_eq!(&rows[0][4], "2026-11-23T14:30:00+01:00");
+}
+
+#[test]
+fn missing_required_column_is_bad_input() {
+    let r = batch("id,plan,opened\n1,gold,2026-11-20 17:30\n", &[]);
+    r.bad(&["no \"priority\" column", "id,plan,priority,opened"]);
+}
+
+#[test]
+fn strict_stops_at_the_first_bad_row_with_its_line() {
+    let input =
+        "id,plan,priority,opened\n1,gold,major,2026-11-20 17:30\n2,gold,major,nope\n3,gold,major,2026-11-20 17:30\n";
+    let r = batch(input, &["--strict"]);
+    r.bad(&["line 3", "nope"]);
+    let ok = batch("id,plan,priority,opened\n1,gold,major,2026-11-20 17:30\n", &["--strict"]);
+    assert_eq!(csv_rows(ok.ok()).len(), 1);
+}
+
+#[test]
+fn json_lines_parse_and_carry_nulls() {
+    let input = "id,plan,priority,opened,responded,team\n1,gold,major,2026-11-20 17:30,,blue\n2,nope,,x,,red\n";
+    let r = batch(input, &["--format", "json"]);
+    let lines: Vec<serde_json::Value> =
+        r.ok().lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["deadline"], "2026-11-23T14:30:00+01:00");
+    assert_eq!(lines[0]["responded"], serde_json::Value::Null);
+    assert_eq!(lines[0]["error"], serde_json::Value::Null);
+    assert_eq!(lines[0]["team"], "blue");
+    assert_eq!(lines[1]["state"], serde_json::Value::Null);
+    assert!(lines[1]["error"].as_str().is_some_and(|e| e.contains("unknown plan")));
+    let keys: Vec<&String> = lines[0].as_object().map(|o| o.keys().collect()).unwrap_or_default();
+    assert_eq!(keys.first().map(|k| k.as_str()), Some("id"));
+    assert_eq!(keys.last().map(|k| k.as_str()), Some("team"));
+}
+
+#[test]
+fn utc_and_tz_change_printed_times_and_input_zone() {
+    let input = "id,plan,priority,opened\n1,gold,major,2026-11-20T16:30:00Z\n";
+    let rows = csv_rows(batch(input, &["--utc"]).ok().to_string().as_str());
+    assert_eq!(&rows[0][4], "2026-11-23T13:30:00Z");
+    // --tz: local input read in New York, output in New York.
+    let input = "id,plan,priority,opened\n1,gold,major,2026-11-20 11:30\n";
+    let rows = csv_rows(batch(input, &["--tz", "America/New_York"]).ok().to_string().as_str());
+    assert_eq!(&rows[0][3], "2026-11-20T11:30:00-05:00");
+    assert_eq!(&rows[0][4], "2026-11-23T08:30:00-05:00");
+}
+
+#[test]
+fn same_input_same_output_byte_for_byte_from_file_or_stdin() {
+    let input = "id,plan,priority,opened,responded\n1,gold,major,2026-11-20 17:30,\n2,cloud,limited,2026-10-23 16:00,2026-10-27 09:00\n3,premium,critical,2026-03-29 01:30,\n";
+    let (_dir, path) = temp_file("t.csv", input);
+    let p = path.to_string_lossy().to_string();
+    let a = slacalc(&["batch", "--input", &p, "--now", NOW]).run();
+    let b = slacalc(&["batch", "--input", &p, "--now", NOW]).run();
+    let c = batch(input, &[]);
+    assert_eq!(a.ok(), b.ok());
+    assert_eq!(a.ok(), c.ok());
+}
+
+#[test]
+fn input_that_is_a_directory_or_missing_is_bad_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().to_string_lossy().to_string();
+    slacalc(&["batch", "--input", &d, "--now", NOW]).run().bad(&["is a directory"]);
+    slacalc(&["batch", "--input", "/nonexistent/tickets.csv", "--now", NOW]).run().bad(&["/nonexistent/tickets.csv"]);
+}
