@@ -132,14 +132,28 @@ pub fn write_instant(out: &mut String, t: i64, d: Display) {
 }
 
 /// Appends `t` as RFC 3339 with a known UTC offset in seconds (`None`: `Z`).
+///
+/// RFC 3339 offsets have no seconds, so an old local-mean-time offset such
+/// as Paris's +00:09:21 is rounded to the minute *before* the wall time is
+/// computed: the printed text always names exactly the instant `t`.
 pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
+    let offset = offset.map(|o| (o.abs() + 30) / 60 * 60 * o.signum());
     let local = t + offset.unwrap_or(0);
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     let (y, m, day) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
-        out.push_str(&format!("{y:04}"));
-        out.push_str(&format!("-{m:02}-{day:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60));
-        out.push('Z');
+        // Outside four-digit years (a local 10000-01-01): still the right
+        // instant, if not strict RFC 3339.
+        out.push_str(&format!("{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60));
+        match offset {
+            None => out.push('Z'),
+            Some(o) => out.push_str(&format!(
+                "{}{:02}:{:02}",
+                if o < 0 { '-' } else { '+' },
+                o.abs() / 3600,
+                o.abs() / 60 % 60
+            )),
+        }
         return;
     }
     // "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM", built as bytes in one go.
@@ -161,10 +175,8 @@ pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
             20
         }
         Some(o) => {
-            // RFC 3339 offsets have no seconds: old local-mean-time offsets
-            // round to the minute (+00:09:21 → +00:09), as chrono does.
             b[19] = if o < 0 { b'-' } else { b'+' };
-            let minutes = (o.abs() + 30) / 60;
+            let minutes = o.abs() / 60;
             two(&mut b, 20, minutes / 60);
             two(&mut b, 23, minutes % 60);
             25
@@ -221,8 +233,14 @@ mod tests {
         while t < 253_402_300_799 {
             for tz in zones {
                 let utc = DateTime::<Utc>::from_timestamp(t, 0).unwrap();
-                let want = utc.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, false);
-                assert_eq!(format_instant(t, Display::Zone(tz)), want);
+                let local = utc.with_timezone(&tz);
+                let shown = format_instant(t, Display::Zone(tz));
+                // Whole-minute offsets print as chrono prints them; any
+                // offset prints an instant that reads back exactly.
+                if local.offset().fix().local_minus_utc() % 60 == 0 {
+                    assert_eq!(shown, local.to_rfc3339_opts(SecondsFormat::Secs, false));
+                }
+                assert_eq!(parse_instant(&shown, chrono_tz::UTC, 0).unwrap(), t, "{shown}");
             }
             assert_eq!(
                 format_instant(t, Display::Utc),

@@ -526,24 +526,24 @@ impl<'a> Cx<'a> {
             (Some(a), None) => match a.get_ref() {
                 toml::Value::String(s) if s == "unlimited" => Allowance::Unlimited,
                 toml::Value::String(s) if s == "per-contract" => Allowance::PerContract,
-                v => Allowance::Fixed(decimal(v, 3).filter(|n| (0..=MAX_QUANTITY_MILLI).contains(n)).ok_or_else(|| {
-                    self.err(
-                        fi,
-                        a.span(),
-                        "invalid allowance (expected a number from 0 to 10^12, \"unlimited\" or \"per-contract\")",
-                    )
-                })?),
+                v => Allowance::Fixed(decimal(v, 3).filter(|n| (0..=MAX_QUANTITY_MILLI).contains(n)).ok_or_else(
+                    || {
+                        self.err(
+                            fi,
+                            a.span(),
+                            "invalid allowance (expected a number from 0 to 10^12, \"unlimited\" or \"per-contract\")",
+                        )
+                    },
+                )?),
             },
             (None, Some(rate)) => {
                 let rr = rate.get_ref();
-                let amount_milli = decimal(rr.amount.get_ref(), 3)
-                    .filter(|n| (1..=MAX_QUANTITY_MILLI).contains(n))
-                    .ok_or_else(|| {
-                        self.err(fi, rr.amount.span(), "invalid rate amount (expected a number > 0, at most 10^12)")
-                    })?;
-                let per_cents = decimal(rr.per.get_ref(), 2)
-                    .filter(|n| (1..=MAX_AMOUNT_CENTS).contains(n))
-                    .ok_or_else(|| {
+                let amount_milli =
+                    decimal(rr.amount.get_ref(), 3).filter(|n| (1..=MAX_QUANTITY_MILLI).contains(n)).ok_or_else(
+                        || self.err(fi, rr.amount.span(), "invalid rate amount (expected a number > 0, at most 10^12)"),
+                    )?;
+                let per_cents =
+                    decimal(rr.per.get_ref(), 2).filter(|n| (1..=MAX_AMOUNT_CENTS).contains(n)).ok_or_else(|| {
                         self.err(fi, rr.per.span(), "invalid rate per (expected an amount > 0, at most 10^13)")
                     })?;
                 Allowance::Rate { amount_milli, per_cents, currency: self.currency(fi, &rr.currency)? }

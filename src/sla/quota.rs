@@ -80,12 +80,12 @@ pub fn unit_of(plan: &Plan) -> QuotaUnit {
 pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
     let t = s.trim();
     match unit {
-        QuotaUnit::Requests => match t.parse::<u128>() {
+        QuotaUnit::Requests => match t.parse::<u64>() {
             Ok(n) if n <= MAX_REQUESTS => Ok(n as i64 * 1_000),
-            Ok(_) => Err(Error::Input(format!(
+            _ if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => Err(Error::Input(format!(
                 "invalid {flag} \"{s}\": too large (expected a whole number of requests from 0 to {MAX_REQUESTS})"
             ))),
-            Err(_) => Err(Error::Input(format!(
+            _ => Err(Error::Input(format!(
                 "invalid {flag} \"{s}\" (expected a whole number of requests >= 0, e.g. 3: this quota counts requests)"
             ))),
         },
@@ -105,7 +105,7 @@ pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
 }
 
 /// Most requests `--used` / `--allowance` accept.
-const MAX_REQUESTS: u128 = 1_000_000_000;
+const MAX_REQUESTS: u64 = 1_000_000_000;
 /// Most hours a plain number of hours may give, in thousandths (10^8 h).
 const MAX_HOURS_MILLI: i64 = 100_000_000_000;
 
@@ -556,6 +556,38 @@ fn no_quota(plan: &Plan, input: &QuotaInput) -> Result<QuotaAnswer> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_at_the_limits() {
+        let (h, r) = (QuotaUnit::Hours, QuotaUnit::Requests);
+        assert_eq!(parse_quantity("100000000", h, "--used").unwrap(), 100_000_000 * 3_600_000);
+        assert_eq!(parse_quantity("1000000000", r, "--used").unwrap(), 1_000_000_000_000);
+        for (s, unit) in
+            [("100000000.001", h), ("99999999999999999999", h), ("1000000001", r), ("1".repeat(40).as_str(), r)]
+        {
+            let e = parse_quantity(s, unit, "--used").unwrap_err().to_string();
+            assert!(e.contains("too large") && e.contains(s), "{e}");
+        }
+        assert!(!parse_quantity("1.2345", h, "--used").unwrap_err().to_string().contains("too large"));
+        // Every accepted quantity, and any two summed or subtracted, fit in i64.
+        assert!(MAX_TICKS.checked_add(MAX_TICKS).is_some());
+        assert!(to_milli(MAX_TICKS, h) > 0 && to_milli(-MAX_TICKS, h) < 0);
+    }
+
+    #[test]
+    fn lines_are_counted_in_one_pass() {
+        let text = "opened\n\n2026-01-01\r\n\r\n2026-01-02\n2026-01-03\n";
+        let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let mut lines = Lines::new(text);
+        let got: Vec<u64> = rdr.records().map(|r| lines.at(r.unwrap().position().unwrap())).collect();
+        assert_eq!(got, [3, 5, 6]);
+        let again: Vec<u64> = csv::ReaderBuilder::new()
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| line_of(text, r.unwrap().position().unwrap()))
+            .collect();
+        assert_eq!(got, again);
+    }
 
     #[test]
     fn quantities() {

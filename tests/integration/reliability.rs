@@ -19,13 +19,13 @@ fn mixed_export() -> Vec<u8> {
     let mut v: Vec<u8> = b"id,plan,priority,opened,responded,customer\n".to_vec();
     let rows: [&[u8]; 12] = [
         b"1,gold,major,2026-11-20 17:30,,acme\n",
-        b"2,nope,major,2026-11-20 17:30,,acme\n",                // unknown plan
-        b"3,gold,urgent,2026-11-20 17:30,,acme\n",               // unknown priority
-        b"4,gold,major,2026-13-01 10:00,,acme\n",                // bad instant
-        b"5,gold,major,2026-03-29 02:30,,acme\n",                // DST gap
+        b"2,nope,major,2026-11-20 17:30,,acme\n",                 // unknown plan
+        b"3,gold,urgent,2026-11-20 17:30,,acme\n",                // unknown priority
+        b"4,gold,major,2026-13-01 10:00,,acme\n",                 // bad instant
+        b"5,gold,major,2026-03-29 02:30,,acme\n",                 // DST gap
         b"6,gold,major,2026-11-20 10:00,2026-11-19 10:00,acme\n", // responded before opened
-        b"7,gold,major,\xff\xfe,,acme\n",                        // not UTF-8
-        b"8,gold\n",                                             // short row
+        b"7,gold,major,\xff\xfe,,acme\n",                         // not UTF-8
+        b"8,gold\n",                                              // short row
         b"9,paying,,2026-11-20T10:00:00+01:00,2026-11-20 11:00,\"multi\nline\"\n",
         b"10,gold,major,1500-01-01 10:00,,acme\n",               // out of range
         b"11,gold,major,2026-11-20 17:30,,acme,extra,columns\n", // longer row
@@ -172,7 +172,9 @@ fn feb29_mondays_only() -> String {
             if month == 2 && nth == -1 {
                 continue;
             }
-            rules.push_str(&format!("  {{ name = \"m{month}n{nth}\", nth = {nth}, weekday = \"mon\", month = {month} }},\n"));
+            rules.push_str(&format!(
+                "  {{ name = \"m{month}n{nth}\", nth = {nth}, weekday = \"mon\", month = {month} }},\n"
+            ));
         }
     }
     format!(
@@ -252,8 +254,9 @@ fn ten_thousand_business_days_answer_and_invert() {
     assert_eq!(s["remaining_seconds"], 0);
     assert_eq!(s["state"], "at-risk");
     // From 9990 the answer would fall after 9999: an error, not a wrap.
-    let r = slacalc(&["--plans", p, "deadline", "--plan", "long", "--priority", "slow", "--opened", "9990-01-01 10:00"])
-        .run();
+    let r =
+        slacalc(&["--plans", p, "deadline", "--plan", "long", "--priority", "slow", "--opened", "9990-01-01 10:00"])
+            .run();
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     r.bad(&["after the year 9999"]);
 }
@@ -287,7 +290,8 @@ fn the_last_second_of_9999() {
     // Quota and credit periods at the end of the range.
     let q = json(&["quota", "--plan", "basic", "--used", "2", "--at", "9999-12-15 10:00", "--utc"]);
     assert_eq!(q["period_end"], "9999-12-31T23:00:00Z");
-    let c = json(&["credit", "--plan", "cloud", "--subscription", "12500", "--period-start", "9998-01-01", "--now", last]);
+    let c =
+        json(&["credit", "--plan", "cloud", "--subscription", "12500", "--period-start", "9998-01-01", "--now", last]);
     assert_eq!(c["uptime_percent"], 100);
 }
 

@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
                     m.insert(start_h.clone(), json!(short(o.span.start)));
                     m.insert(end_h.clone(), json!(short(o.span.end)));
                     m.insert("duration".into(), json!(format_duration(o.span.duration())));
-                    m.insert("days".into(), json!(o.units));
+                    m.insert("days_credited".into(), json!(o.units));
                     m.insert("credit".into(), json!(o.credit.map(format_cents)));
                     Value::Object(m)
                 })
