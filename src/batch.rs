@@ -206,8 +206,17 @@ pub fn run(
         }
         summary.rows += 1;
         out.clear();
+        let line = record.position().map_or(0, csv::Position::line);
         if record.as_slice().len() > MAX_RECORD_BYTES {
             out.error = Some(format!("row is longer than {MAX_RECORD_BYTES} bytes"));
+            // Its fields are not copied out: keep only a short id, so one
+            // huge row does not make a huge output row.
+            let id = record.get(header.id).filter(|id| id.len() <= 256).unwrap_or("").to_string();
+            let mut short = csv::StringRecord::new();
+            for i in 0..=header.id {
+                short.push_field(if i == header.id { &id } else { "" });
+            }
+            record = short;
         } else {
             row(plans, &record, &header, opts, &mut cache, &mut offsets, &mut out);
         }
@@ -220,7 +229,6 @@ pub fn run(
         if let Some(e) = &out.error {
             summary.errors += 1;
             if opts.strict {
-                let line = record.position().map_or(0, csv::Position::line);
                 return Err(Error::Input(format!("line {line}: {e}")));
             }
         }
@@ -233,7 +241,7 @@ pub fn run(
         Sink::Csv(w) => w.flush(),
         Sink::Json(w) => w.flush(),
     }
-    .map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })?;
+    .map_err(|e| Error::Write(e.to_string()))?;
     Ok(summary)
 }
 
@@ -247,8 +255,8 @@ fn read_error(e: &csv::Error) -> Error {
 
 fn write_error(e: &csv::Error) -> Error {
     match e.kind() {
-        csv::ErrorKind::Io(io) => Error::Io { path: "output".into(), reason: io.to_string() },
-        _ => Error::Io { path: "output".into(), reason: e.to_string() },
+        csv::ErrorKind::Io(io) => Error::Write(io.to_string()),
+        _ => Error::Write(e.to_string()),
     }
 }
 
@@ -421,12 +429,12 @@ fn emit<W: Write>(
     r: &RowOut,
     h: &Header,
 ) -> Result<()> {
-    let io = |e: std::io::Error| Error::Io { path: "output".into(), reason: e.to_string() };
+    let io = |e: std::io::Error| Error::Write(e.to_string());
     let w = match sink {
         Sink::Json(w) => {
             line.clear();
             serde_json::to_writer(&mut *line, &JsonRow { rec, r, header: h })
-                .map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })?;
+                .map_err(|e| Error::Write(e.to_string()))?;
             line.push(b'\n');
             return w.write_all(line).map_err(io);
         }

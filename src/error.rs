@@ -98,6 +98,9 @@ pub enum Error {
     /// A walk found no answer.
     #[error(transparent)]
     Walk(#[from] crate::engine::WalkError),
+    /// Output could not be written (a full disk, a closed pipe).
+    #[error("cannot write output: {0}")]
+    Write(String),
     /// A file could not be read.
     #[error("cannot read {path}: {reason}")]
     Io {

@@ -142,18 +142,13 @@ pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     let (y, m, day) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
-        // Outside four-digit years (a local 10000-01-01): still the right
-        // instant, if not strict RFC 3339.
-        out.push_str(&format!("{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60));
-        match offset {
-            None => out.push('Z'),
-            Some(o) => out.push_str(&format!(
-                "{}{:02}:{:02}",
-                if o < 0 { '-' } else { '+' },
-                o.abs() / 3600,
-                o.abs() / 60 % 60
-            )),
+        // A local date past 9999-12-31 (the last hours of 9999 UTC, east of
+        // Greenwich) has no four-digit year: print the instant in UTC, which
+        // reads back exactly.
+        if offset.is_some() {
+            return write_with_offset(out, t, None);
         }
+        out.push_str(&format!("{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60));
         return;
     }
     // "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM", built as bytes in one go.

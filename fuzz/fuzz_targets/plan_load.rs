@@ -30,7 +30,13 @@ fuzz_target!(|data: &[u8]| {
             let _ = sla::status(&r, OPENED, None, OPENED + 86_400 * 3, &[], true);
         }
         let sub = Money::parse("CHF 12500", "--subscription").ok();
-        let q = QuotaInput { at: OPENED, period_start: None, subscription: sub.clone(), allowance: None, usage: Usage::Used(5_000) };
+        let q = QuotaInput {
+            at: OPENED,
+            period_start: None,
+            subscription: sub.clone(),
+            allowance: None,
+            usage: Usage::Used(5_000),
+        };
         let _ = sla::quota(plan, &q);
         let c = CreditInput {
             now: OPENED,

@@ -36,6 +36,14 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
         }
         Box::new(std::fs::File::open(&a.input).with_context(|| format!("cannot open --input {}", a.input.display()))?)
     };
+    // Errors name the input (`--input tickets.csv: line 3: …`); a failed
+    // write is about the output, not the input.
+    let located = |e: slacalc::Error| -> anyhow::Error {
+        match e {
+            e @ slacalc::Error::Write(_) => anyhow::Error::from(e),
+            e => anyhow::Error::from(e).context(format!("--input {}", a.input.display())),
+        }
+    };
     let started = Instant::now();
     let show_progress = std::io::stderr().is_terminal();
     let progress = |rows: u64| {
@@ -47,15 +55,15 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     // the normal mode streams with constant memory.
     let summary = if a.strict {
         let mut buf = Vec::new();
-        let s = batch::run(&plans, input, &mut buf, &opts, progress)?;
+        let s = batch::run(&plans, input, &mut buf, &opts, progress).map_err(located)?;
         crate::cli::emit(&Output { text: String::from_utf8_lossy(&buf).into_owned(), code: 0 });
         s
     } else {
         let stdout = std::io::stdout();
         match batch::run(&plans, input, stdout.lock(), &opts, progress) {
             Ok(s) => s,
-            Err(slacalc::Error::Io { reason, .. }) if reason.contains("Broken pipe") => return Ok(Output::quiet()),
-            Err(e) => return Err(e.into()),
+            Err(slacalc::Error::Write(reason)) if reason.contains("Broken pipe") => return Ok(Output::quiet()),
+            Err(e) => return Err(located(e)),
         }
     };
     if show_progress && started.elapsed().as_secs() >= 1 {
