@@ -13,7 +13,9 @@
 #
 # Environment: SLACALC (the binary, default: slacalc from PATH), DUE_TZ (the
 # zone "tomorrow" and the times are in, default Europe/Paris), TOMORROW
-# (YYYY-MM-DD, default: computed with date(1)), SLACALC_NOW (a fixed "now").
+# (YYYY-MM-DD, default: the day after SLACALC_NOW, or after today by date(1)),
+# SLACALC_NOW (a fixed "now" with an offset, e.g. 2026-11-23T17:00:00+01:00:
+# the states and "tomorrow" are both taken from it).
 # Only awk and POSIX sh are needed (no jq). awk splits on commas, which is
 # safe here because the columns read (id .. remaining_seconds) come first and
 # hold no commas.
@@ -23,8 +25,15 @@ SLACALC="${SLACALC:-slacalc}"
 ZONE="${DUE_TZ:-Europe/Paris}"
 EXPORT="${1:-$(dirname "$0")/tickets.csv}"
 if [ -z "${TOMORROW:-}" ]; then
-    # GNU date, then BSD date.
-    TOMORROW=$(TZ="$ZONE" date -d tomorrow +%Y-%m-%d 2>/dev/null || TZ="$ZONE" date -v+1d +%Y-%m-%d)
+    if [ -n "${SLACALC_NOW:-}" ]; then
+        # "Tomorrow" is the day after SLACALC_NOW's date in the zone (GNU
+        # date); noon keeps the step clear of DST changes.
+        TODAY=$(TZ="$ZONE" date -d "$SLACALC_NOW" +%Y-%m-%d)
+        TOMORROW=$(date -d "$TODAY 12:00 +1 day" +%Y-%m-%d)
+    else
+        # GNU date, then BSD date.
+        TOMORROW=$(TZ="$ZONE" date -d tomorrow +%Y-%m-%d 2>/dev/null || TZ="$ZONE" date -v+1d +%Y-%m-%d)
+    fi
 fi
 
 "$SLACALC" batch --input "$EXPORT" --tz "$ZONE" --format csv |

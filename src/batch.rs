@@ -17,6 +17,7 @@ use crate::engine::{Calendar, HolidayCache};
 use crate::instant::{Display, parse_instant, write_instant, write_with_offset};
 use crate::loader::PlanSet;
 use crate::sla::{self, Resolved, State};
+use crate::text::escape_controls;
 
 /// Longest input record accepted, in bytes; a longer one is an error row.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
@@ -60,8 +61,11 @@ pub struct Options {
 }
 
 /// Counts reported at the end.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Input columns named like output columns (yesterday's output fed back
+    /// in): replaced by the fresh values, each printed once.
+    pub replaced_columns: Vec<String>,
     /// Rows read (= rows written).
     pub rows: u64,
     /// Rows whose state is `breached`.
@@ -114,6 +118,9 @@ impl RowOut {
     }
 }
 
+/// The columns a row is read from (the rest pass through).
+const INPUTS: [&str; 5] = ["id", "plan", "priority", "opened", "responded"];
+
 /// Column positions in the input header.
 struct Header {
     id: usize,
@@ -121,7 +128,10 @@ struct Header {
     priority: usize,
     opened: usize,
     responded: Option<usize>,
+    pauses: Option<usize>,
     extras: Vec<(usize, String)>,
+    /// Input columns named like computed output columns, left out.
+    replaced: Vec<String>,
 }
 
 impl Header {
@@ -131,24 +141,26 @@ impl Header {
         let need = |n: &str| {
             find(n).ok_or_else(|| {
                 Error::Input(format!(
-                    "batch input has no \"{n}\" column (expected a header with id,plan,priority,opened[,responded]; got: {})",
-                    names.join(",")
+                    "batch input has no \"{n}\" column (expected a header with id,plan,priority,opened[,responded][,pauses]; got: {})",
+                    crate::text::cut(&names.join(","), 200)
                 ))
             })
         };
-        let known = ["id", "plan", "priority", "opened", "responded"];
+        let computed = |n: &str| COLUMNS.contains(&n) && !INPUTS.contains(&n);
         Ok(Header {
             id: need("id")?,
             plan: need("plan")?,
             priority: need("priority")?,
             opened: need("opened")?,
             responded: find("responded"),
+            pauses: find("pauses"),
             extras: h
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !known.contains(&names[*i].as_str()))
+                .filter(|(i, _)| !INPUTS.contains(&names[*i].as_str()) && !computed(&names[*i]))
                 .map(|(i, n)| (i, n.to_string()))
                 .collect(),
+            replaced: h.iter().enumerate().filter(|(i, _)| computed(&names[*i])).map(|(_, n)| n.trim().to_string()).collect(),
         })
     }
 }
@@ -169,19 +181,17 @@ pub fn run(
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
     let header = Header::read(reader.headers().map_err(|e| read_error(&e))?)?;
     let json = opts.format == Format::JsonLines;
-    let mut writer = if json {
-        Sink::Json(std::io::BufWriter::with_capacity(1 << 16, out))
-    } else {
-        let mut w = csv::WriterBuilder::new().from_writer(out);
+    let mut writer = Sink { out, csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())), json };
+    if !json {
         let mut cols: Vec<&str> = COLUMNS.to_vec();
         cols.extend(header.extras.iter().map(|(_, n)| n.as_str()));
-        w.write_record(&cols).map_err(|e| write_error(&e))?;
-        Sink::Csv(Box::new(w))
-    };
-    let mut cache: PairCache = FxHashMap::default();
+        writer.csv.write_record(&cols).map_err(write_error)?;
+        writer.commit(false)?;
+    }
+    let mut cache = PairCache::default();
     let mut out = RowOut::default();
     let mut offsets = OffsetMemo::default();
-    let mut summary = Summary::default();
+    let mut summary = Summary { replaced_columns: header.replaced.clone(), ..Summary::default() };
     let mut record = csv::StringRecord::new();
     let mut line_buf: Vec<u8> = Vec::with_capacity(256);
     loop {
@@ -237,11 +247,7 @@ pub fn run(
             progress(summary.rows);
         }
     }
-    match &mut writer {
-        Sink::Csv(w) => w.flush(),
-        Sink::Json(w) => w.flush(),
-    }
-    .map_err(|e| Error::Write(e.to_string()))?;
+    writer.commit(true)?;
     Ok(summary)
 }
 
@@ -253,10 +259,10 @@ fn read_error(e: &csv::Error) -> Error {
     Error::Input(format!("cannot read batch input: {e}"))
 }
 
-fn write_error(e: &csv::Error) -> Error {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => Error::Write(io.to_string()),
-        _ => Error::Write(e.to_string()),
+fn write_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::Write(io),
+        other => Error::Write(std::io::Error::other(format!("{other:?}"))),
     }
 }
 
@@ -286,13 +292,27 @@ impl OffsetMemo {
     }
 }
 
+/// Most (plan, priority) pairs the cache holds before it starts afresh: a
+/// real export has a few dozen; a hostile one millions of distinct names,
+/// which must not grow memory.
+const MAX_CACHED_PAIRS: usize = 4096;
+
 /// (plan as typed → (priority as typed → resolved pair)): two look-ups by
-/// `&str`, so a row allocates nothing to find its plan.
-type PairCache = FxHashMap<String, FxHashMap<String, Cached>>;
+/// `&str`, so a row allocates nothing to find its plan. Bounded by
+/// [`MAX_CACHED_PAIRS`].
+#[derive(Default)]
+struct PairCache {
+    map: FxHashMap<String, FxHashMap<String, Cached>>,
+    pairs: usize,
+}
 
 fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) -> Cached {
-    if let Some(c) = cache.get(plan).and_then(|m| m.get(priority)) {
+    if let Some(c) = cache.map.get(plan).and_then(|m| m.get(priority)) {
         return c.clone();
+    }
+    if cache.pairs >= MAX_CACHED_PAIRS {
+        cache.map.clear();
+        cache.pairs = 0;
     }
     let resolved: Cached = plans
         .get(plan)
@@ -308,7 +328,8 @@ fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) ->
             }))
         })
         .map_err(|e| Arc::from(e.to_string()));
-    cache.entry(plan.to_string()).or_default().insert(priority.to_string(), resolved.clone());
+    cache.map.entry(plan.to_string()).or_default().insert(priority.to_string(), resolved.clone());
+    cache.pairs += 1;
     resolved
 }
 
@@ -325,6 +346,11 @@ fn row(
     let field = |i: usize| rec.get(i).map_or("", str::trim);
     let (plan_s, prio_s, opened_s) = (field(h.plan), field(h.priority), field(h.opened));
     let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
+    let pauses_s = h.pauses.map(field).filter(|s| !s.is_empty());
+    if plan_s.is_empty() {
+        out.error = Some("plan is empty (expected a plan id or alias, e.g. apizee-gold or gold)".into());
+        return;
+    }
     let entry = match lookup(plans, cache, plan_s, prio_s) {
         Ok(e) => e,
         Err(e) => {
@@ -333,17 +359,30 @@ fn row(
         }
     };
     let input_zone = opts.input_zone.unwrap_or(entry.zone);
+    let disp = opts.display.unwrap_or(Display::Zone(entry.zone));
     let answer = (|| -> Result<sla::StatusAnswer> {
+        if opened_s.is_empty() {
+            return Err(Error::Input("opened is empty (expected the time the ticket was opened)".into()));
+        }
         let opened = parse_instant(opened_s, input_zone, opts.now).map_err(|e| Error::Input(format!("opened: {e}")))?;
         let responded = responded_s
             .map(|s| parse_instant(s, input_zone, opts.now).map_err(|e| Error::Input(format!("responded: {e}"))))
             .transpose()?;
+        sla::not_after_now("opened", opened, opts.now, disp)?;
         if let Some(r) = responded {
             if r < opened {
-                return Err(Error::Input(format!("responded \"{}\" is before opened", responded_s.unwrap_or(""))));
+                return Err(Error::Input(format!(
+                    "responded \"{}\" is before opened",
+                    crate::text::cut(responded_s.unwrap_or(""), 80)
+                )));
             }
+            sla::not_after_now("responded", r, opts.now, disp)?;
         }
-        sla::status(&entry.resolved, opened, responded, opts.now, &[], false)
+        let pauses = match pauses_s {
+            Some(p) => sla::parse_pause_list(p, input_zone, opts.now, "pauses")?,
+            None => Vec::new(),
+        };
+        sla::status(&entry.resolved, opened, responded, opts.now, &pauses, false)
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.
@@ -416,10 +455,50 @@ impl Serialize for JsonRow<'_> {
     }
 }
 
-/// Where rows go: a CSV writer, or a buffered stream of JSON lines.
-enum Sink<W: Write> {
-    Csv(Box<csv::Writer<W>>),
-    Json(std::io::BufWriter<W>),
+/// Bytes of whole records gathered before one write: output is written only
+/// at record boundaries, so an interrupted run never leaves half a row.
+const SINK_BYTES: usize = 1 << 16;
+
+/// Where rows go: whole records gathered in `csv`'s buffer (JSON lines are
+/// appended to the same buffer), written out in one piece when it is full.
+struct Sink<W: Write> {
+    out: W,
+    csv: csv::Writer<Records>,
+    json: bool,
+}
+
+/// The buffer the CSV writer writes into; a `RefCell` because `csv::Writer`
+/// lends its inner writer out only by shared reference.
+struct Records(std::cell::RefCell<Vec<u8>>);
+
+impl Write for Records {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.get_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<W: Write> Sink<W> {
+    /// Moves the finished records to the buffer, and writes the buffer out
+    /// when it is full (or at the end, with `last`).
+    fn commit(&mut self, last: bool) -> Result<()> {
+        let io = Error::Write;
+        self.csv.flush().map_err(io)?;
+        let mut buf = self.csv.get_ref().0.borrow_mut();
+        if buf.len() >= SINK_BYTES || last {
+            self.out.write_all(&buf).map_err(io)?;
+            buf.clear();
+        }
+        drop(buf);
+        if last {
+            self.out.flush().map_err(io)?;
+        }
+        Ok(())
+    }
 }
 
 fn emit<W: Write>(
@@ -429,17 +508,15 @@ fn emit<W: Write>(
     r: &RowOut,
     h: &Header,
 ) -> Result<()> {
-    let io = |e: std::io::Error| Error::Write(e.to_string());
-    let w = match sink {
-        Sink::Json(w) => {
-            line.clear();
-            serde_json::to_writer(&mut *line, &JsonRow { rec, r, header: h })
-                .map_err(|e| Error::Write(e.to_string()))?;
-            line.push(b'\n');
-            return w.write_all(line).map_err(io);
-        }
-        Sink::Csv(w) => w,
-    };
+    if sink.json {
+        line.clear();
+        serde_json::to_writer(&mut *line, &JsonRow { rec, r, header: h }).map_err(|e| Error::Write(e.into()))?;
+        line.push(b'\n');
+        sink.csv.flush().map_err(Error::Write)?;
+        sink.csv.get_ref().0.borrow_mut().extend_from_slice(line);
+        return sink.commit(false);
+    }
+    let w = &mut sink.csv;
     let [plan, priority, opened] = shown(rec, r, h);
     let responded = if r.responded.is_empty() {
         h.responded.and_then(|i| rec.get(i)).map_or("", str::trim)
@@ -461,9 +538,10 @@ fn emit<W: Write>(
         r.error.as_deref().unwrap_or(""),
     ];
     for f in fields.iter().copied().chain(h.extras.iter().map(|(i, _)| rec.get(*i).unwrap_or(""))) {
-        w.write_field(f).map_err(|e| write_error(&e))?;
+        w.write_field(escape_controls(f).as_bytes()).map_err(write_error)?;
     }
-    w.write_record(None::<&[u8]>).map_err(|e| write_error(&e))
+    w.write_record(None::<&[u8]>).map_err(write_error)?;
+    sink.commit(false)
 }
 
 /// Two optional integers printed into one small buffer.

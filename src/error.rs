@@ -100,7 +100,7 @@ pub enum Error {
     Walk(#[from] crate::engine::WalkError),
     /// Output could not be written (a full disk, a closed pipe).
     #[error("cannot write output: {0}")]
-    Write(String),
+    Write(#[source] std::io::Error),
     /// A file could not be read.
     #[error("cannot read {path}: {reason}")]
     Io {

@@ -37,6 +37,16 @@ pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
     in_range(resolve_local(naive, tz, s)?, s)
 }
 
+/// True when `s` is a local date-time (no offset, not `now`): an instant only
+/// once a zone is chosen.
+pub fn is_local(s: &str) -> bool {
+    let t = s.trim();
+    !t.eq_ignore_ascii_case("now")
+        && DateTime::parse_from_rfc3339(t).is_err()
+        && DateTime::parse_from_rfc3339(&t.replacen(' ', "T", 1)).is_err()
+        && parse_local(t).is_some()
+}
+
 fn in_range(t: i64, s: &str) -> Result<i64> {
     // 1583-01-01 .. 9999-12-31: the years the holiday rules cover.
     if (-12_212_553_600..=253_402_300_799).contains(&t) {

@@ -14,6 +14,7 @@ pub mod instant;
 pub mod loader;
 pub mod plan;
 pub mod sla;
+pub mod text;
 
 pub use error::{Error, Result};
 pub use loader::PlanSet;

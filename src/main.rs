@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         Ok(out) => cli::emit(&out),
         Err(e) => {
             // Not eprintln!, which panics when stderr is closed.
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            // Messages echo values from plan and input files: escaped, so
+            // they cannot drive the terminal.
+            let _ = writeln!(std::io::stderr(), "error: {}", slacalc::text::escape_controls(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -53,19 +53,23 @@ pub struct Global {
         help_heading = GLOBAL
     )]
     pub plans: Vec<PathBuf>,
-    /// Fix "now" for reproducible runs (RFC 3339 or local time; default: the system clock).
-    #[arg(long, value_name = "TIME", global = true, env = "SLACALC_NOW", help_heading = GLOBAL)]
+    /// Fix "now" for reproducible runs (RFC 3339, or local time read in --tz,
+    /// else the plan's zone; default: the system clock). SLACALC_NOW sets it
+    /// for a whole script and must carry an offset (…Z, …+01:00).
+    #[arg(long, value_name = "TIME", global = true, help_heading = GLOBAL)]
     pub now: Option<String>,
-    /// Read local input times in, and print times in, this IANA zone, e.g.
-    /// America/New_York (default: the plan calendar's zone).
+    /// Print times in, and read local times typed on the command line in,
+    /// this IANA zone, e.g. America/New_York (default: the plan calendar's
+    /// zone). Times inside a batch file are read with --input-tz.
     #[arg(long, value_name = "ZONE", global = true, help_heading = GLOBAL)]
     pub tz: Option<String>,
     /// Print times in UTC (RFC 3339 with Z).
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub utc: bool,
     /// Output format (JSON fields are documented in docs/json.md).
-    #[arg(long, value_enum, value_name = "FORMAT", global = true, default_value_t = Format::Table, help_heading = GLOBAL)]
-    pub format: Format,
+    /// (default: table; csv for batch)
+    #[arg(long, value_enum, value_name = "FORMAT", global = true, help_heading = GLOBAL)]
+    pub format: Option<Format>,
 }
 
 /// Output formats.
@@ -173,14 +177,16 @@ later file overrides the earlier one.")]
     },
     /// Run a ticket export (CSV) through deadline and status, one row per ticket.
     #[command(after_help = "\
-Input: CSV with a header row id,plan,priority,opened[,responded]; more columns
-pass through unchanged. Output: CSV (default) or JSON Lines (--format json):
+Input: CSV with a header row id,plan,priority,opened[,responded][,pauses]; more
+columns pass through unchanged. `pauses` holds FROM/TO;FROM/TO. Local times in
+the file are read in --input-tz, else each row's plan zone; --tz and --utc only
+change how times are printed. A local --now needs --tz. Output: CSV (default) or JSON Lines (--format json):
 id,plan,priority,opened,deadline,responded,state,elapsed_seconds,
 remaining_seconds,error, then the extra input columns. A bad row gets its
 message in `error` and the rest go on; a summary goes to stderr.
 
 Examples:
-  slacalc batch --input examples/tickets.csv --now 2026-11-20T09:00:00+01:00
+  slacalc batch --input examples/tickets.csv --now 2026-11-23T12:00:00+01:00
   cat tickets.csv | slacalc batch --input - --format json > due.jsonl
   slacalc batch --input tickets.csv --strict || echo 'fix the export first'")]
     Batch(BatchArgs),
@@ -332,6 +338,10 @@ pub struct BatchArgs {
     /// Stop at the first bad row (exit 2, naming its line) instead of reporting it in `error`.
     #[arg(long)]
     pub strict: bool,
+    /// Read the file's local times (no offset) in this IANA zone (default:
+    /// each row's plan zone). --tz and --utc only change how times are printed.
+    #[arg(long, value_name = "ZONE")]
+    pub input_tz: Option<String>,
 }
 
 /// `check`
@@ -362,7 +372,7 @@ pub struct QuotaArgs {
     /// (default: 1 January, or the calendar month/quarter/week).
     #[arg(long, value_name = "DATE")]
     pub period_start: Option<String>,
-    /// Which period: the one holding this instant.
+    /// Which period: the one holding this instant, or this date (YYYY-MM-DD).
     #[arg(long, value_name = "TIME", default_value = "now")]
     pub at: String,
     /// Override the plan's allowance (needed when the plan's amount is per contract).

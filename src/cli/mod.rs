@@ -35,14 +35,18 @@ impl Output {
 
 /// Settings every command shares, resolved once from the global options.
 pub struct Ctx {
-    /// Output format.
+    /// Output format (table unless given).
     pub format: Format,
+    /// `--format` as given, for commands whose default differs (`batch`).
+    pub format_given: Option<Format>,
     /// `--tz`, parsed.
     pub tz: Option<Tz>,
     /// `--utc`.
     pub utc: bool,
-    /// `--now` as typed (parsed per plan zone when needed).
-    pub now: Option<String>,
+    /// Where "now" comes from.
+    pub now: Now,
+    /// The system clock, read once: "now" is one instant for the whole run.
+    pub sys_now: i64,
     /// Extra plan paths.
     pub plan_paths: Vec<std::path::PathBuf>,
 }
@@ -54,10 +58,12 @@ impl Ctx {
             None => None,
         };
         Ok(Ctx {
-            format: g.format,
+            format: g.format.unwrap_or(Format::Table),
+            format_given: g.format,
             tz,
             utc: g.utc,
-            now: g.now.clone(),
+            now: Now::from(g.now.as_deref(), std::env::var_os("SLACALC_NOW"))?,
+            sys_now: chrono::Utc::now().timestamp(),
             plan_paths: g.plans.iter().filter(|p| !p.as_os_str().is_empty()).cloned().collect(),
         })
     }
@@ -77,12 +83,27 @@ impl Ctx {
         if self.utc { Display::Utc } else { Display::Zone(self.tz.unwrap_or(plan_zone)) }
     }
 
-    /// "Now": `--now`/`SLACALC_NOW` if given, else the system clock.
+    /// "Now" for a command about one plan: a local `--now` is read in
+    /// `--tz`, else the plan's zone (one plan, so one instant).
     pub fn now(&self, zone: Tz) -> Result<i64> {
-        let sys = chrono::Utc::now().timestamp();
         match &self.now {
-            Some(s) => instant::parse_instant(s, self.input_zone(zone), sys).context("invalid --now"),
-            None => Ok(sys),
+            Now::Flag(s) => instant::parse_instant(s, self.input_zone(zone), self.sys_now).context("invalid --now"),
+            Now::Env(t) => Ok(*t),
+            Now::System => Ok(self.sys_now),
+        }
+    }
+
+    /// "Now" for a command whose rows have different plans and zones
+    /// (`batch`): a local `--now` would be a different instant per row, so it
+    /// needs `--tz`.
+    pub fn now_for_rows(&self) -> Result<i64> {
+        match (&self.now, self.tz) {
+            (Now::Flag(s), None) if instant::is_local(s) => Err(anyhow!(Error::Input(format!(
+                "--now \"{}\" has no UTC offset, and the rows have different zones: give --tz ZONE to read it in, or write the offset (e.g. {})",
+                slacalc::text::cut(s, 40),
+                example_offset(s)
+            )))),
+            (_, tz) => self.now(tz.unwrap_or(chrono_tz::UTC)),
         }
     }
 
@@ -91,6 +112,47 @@ impl Ctx {
         let now = self.now(zone)?;
         instant::parse_instant(s, self.input_zone(zone), now).with_context(|| format!("invalid {flag}"))
     }
+}
+
+/// Where "now" comes from: `--now`, `SLACALC_NOW`, or the system clock.
+pub enum Now {
+    /// `--now` as typed; a local value is read in the command's zone.
+    Flag(String),
+    /// `SLACALC_NOW`, already parsed: it must carry an offset.
+    Env(i64),
+    /// Neither given.
+    System,
+}
+
+impl Now {
+    /// `--now` wins over `SLACALC_NOW`. The variable is shared by every
+    /// command of a script, whose plans have different zones, so a local
+    /// value would be a different instant per command: refused.
+    fn from(flag: Option<&str>, env: Option<std::ffi::OsString>) -> Result<Now> {
+        if let Some(s) = flag {
+            return Ok(Now::Flag(s.to_string()));
+        }
+        let Some(raw) = env.filter(|v| !v.is_empty()) else { return Ok(Now::System) };
+        let s = raw.to_string_lossy();
+        if instant::is_local(&s) {
+            return Err(anyhow!(Error::Input(format!(
+                "SLACALC_NOW=\"{}\" has no UTC offset: it is shared by every command of a script, whose plans have different zones, so it must name one instant (e.g. {})",
+                slacalc::text::cut(&s, 40),
+                example_offset(&s)
+            ))));
+        }
+        if s.trim().eq_ignore_ascii_case("now") {
+            return Ok(Now::System);
+        }
+        let t = instant::parse_instant(&s, chrono_tz::UTC, 0).context("invalid SLACALC_NOW")?;
+        Ok(Now::Env(t))
+    }
+}
+
+/// `2026-11-20 12:00` → `2026-11-20T12:00:00Z`, for messages.
+fn example_offset(local: &str) -> String {
+    instant::parse_instant(local, chrono_tz::UTC, 0)
+        .map_or_else(|_| "2026-11-20T12:00:00Z".to_string(), |t| instant::format_instant(t, Display::Utc))
 }
 
 /// Parses an IANA zone name, suggesting close ones.

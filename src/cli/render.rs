@@ -3,7 +3,10 @@
 
 use std::io::IsTerminal as _;
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets::UTF8_FULL_CONDENSED,
+};
+use slacalc::text::escape_controls;
 use serde_json::Value;
 
 use super::args::Format;
@@ -35,6 +38,59 @@ pub fn table() -> Table {
     t
 }
 
+/// Renders a finished table: no column is narrower than its longest word (up
+/// to 24 characters), so words are wrapped whole rather than broken
+/// (`configur|ation`); and control characters from plan or input files are
+/// shown escaped, never passed to the terminal (the only escapes kept are
+/// the color codes of [`tinted`] cells).
+pub fn show(t: &mut Table) -> String {
+    let mut longest: Vec<usize> = Vec::new();
+    let rows = t.header().into_iter().chain(t.row_iter());
+    for row in rows {
+        for (i, c) in row.cell_iter().enumerate() {
+            let w = c.content().split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0).min(24);
+            if longest.len() <= i {
+                longest.resize(i + 1, 0);
+            }
+            longest[i] = longest[i].max(w);
+        }
+    }
+    for (col, w) in t.column_iter_mut().zip(longest) {
+        if col.constraint().is_none() {
+            // The bound counts the cell's padding, one space each side.
+            let w = u16::try_from(w + 2).unwrap_or(26);
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+        }
+    }
+    let text = t.to_string();
+    let mut out = if color() { escape_keeping_colors(&text) } else { escape_controls(&text).into_owned() };
+    out.push('\n');
+    out
+}
+
+/// Escapes control characters but SGR color sequences (`ESC [ … m`).
+fn escape_keeping_colors(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\x1b') {
+        out.push_str(&escape_controls(&rest[..i]));
+        let tail = &rest[i + 1..];
+        let params = tail.strip_prefix('[').map(|p| p.bytes().take_while(|b| b.is_ascii_digit() || *b == b';').count());
+        match params {
+            Some(n) if tail.as_bytes().get(n + 1) == Some(&b'm') => {
+                out.push_str(&rest[i..i + n + 3]);
+                rest = &rest[i + n + 3..];
+            }
+            _ => {
+                out.push_str("\\x1b");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(&escape_controls(rest));
+    out
+}
+
 /// The width tables are fitted to: `COLUMNS`, else the terminal's, else
 /// [`PIPE_WIDTH`].
 pub fn width() -> usize {
@@ -60,7 +116,7 @@ pub fn wrap(text: &str, indent: usize) -> String {
     }
     out.push_str(&line);
     out.push('\n');
-    out
+    escape_controls(&out).into_owned()
 }
 
 /// True when output may be colored: stdout is a terminal and `NO_COLOR` is
@@ -123,11 +179,12 @@ pub fn cell(v: &Value) -> String {
     }
 }
 
-/// A CSV field: like [`cell`] but lists joined with "; ".
+/// A CSV field: like [`cell`] but lists joined with "; ", control
+/// characters escaped.
 fn csv_field(v: &Value) -> String {
     match v {
         Value::Array(a) => a.iter().map(csv_field).collect::<Vec<_>>().join("; "),
-        other => cell(other),
+        other => escape_controls(&cell(other)).into_owned(),
     }
 }
 
@@ -151,7 +208,7 @@ pub fn record(format: Format, v: &Value, skip: &[&str]) -> String {
                 let tone = if k == "state" { state_tone(&text) } else { Tone::Plain };
                 t.add_row(vec![Cell::new(k), tinted(text, tone)]);
             }
-            format!("{t}\n")
+            show(&mut t)
         }
     }
 }
@@ -188,7 +245,7 @@ pub fn rows(format: Format, rows: &[Value]) -> String {
                         tinted(text, tone)
                     }));
                 }
-                format!("{t}\n")
+                show(&mut t)
             }
         }
     }

@@ -269,8 +269,20 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         .max_by_key(|t| t.credit_basis_points)
         .cloned();
     let (num, den) = fee_fraction(c.period);
-    let share = |bp: i64| subscription.map(|s| mul_div_round(s, num * bp, den * 10_000));
-    let period_fee = subscription.map(|s| mul_div_round(s, num, den));
+    // Every amount is exact or an error: a plan's absurd rate must not print
+    // a saturated i64 as if it were owed.
+    let too_large = || {
+        Error::Input(format!(
+            "plan {}'s credit is too large to compute in cents: check the plan's credit rates and --subscription",
+            plan.id
+        ))
+    };
+    let share = |bp: i64| -> Result<Option<i64>> {
+        subscription
+            .map(|s| num.checked_mul(bp).and_then(|n| mul_div_round(s, n, den * 10_000)).ok_or_else(too_large))
+            .transpose()
+    };
+    let period_fee = subscription.map(|s| mul_div_round(s, num, den).ok_or_else(too_large)).transpose()?;
 
     let below_threshold = match c.threshold {
         Some(t) => up < scaled(t),
@@ -278,7 +290,7 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
     };
     let below_threshold_credit = match (below_threshold && c.threshold.is_some(), &c.below_threshold) {
         (false, _) => None,
-        (true, Some(BelowThreshold::Percent(bp))) => share(*bp).map(BelowCredit::Amount),
+        (true, Some(BelowThreshold::Percent(bp))) => share(*bp)?.map(BelowCredit::Amount),
         (true, Some(BelowThreshold::PerContract)) => Some(BelowCredit::PerContract),
         (true, None) if c.tiers.is_empty() => Some(BelowCredit::PerContract),
         (true, None) => None,
@@ -293,7 +305,10 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         };
         notes.push(format!("uptime {shown} {what} the {} % threshold: {then}", percent(t, 6)));
     }
-    let tier_credit = tier.as_ref().and_then(|t| share(t.credit_basis_points));
+    let tier_credit = match &tier {
+        Some(t) => share(t.credit_basis_points)?,
+        None => None,
+    };
     if let (Some(t), Some(amount)) = (&tier, tier_credit) {
         notes.push(format!(
             "uptime {shown} is in the tier {}: {} % of the period's fee = {} {}",
@@ -315,18 +330,23 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
                 let units = if d > rule.longer_than { (d + rule.unit - 1) / rule.unit } else { 0 };
                 let credit = match rule.rate {
                     OutageRate::Daily => mul_div_round(units, sub, 365),
-                    OutageRate::Percent(bp) => mul_div_round(units, sub.saturating_mul(bp), 10_000),
+                    OutageRate::Percent(bp) => sub.checked_mul(bp).and_then(|n| mul_div_round(units, n, 10_000)),
                 };
-                OutageLine { span: m, units: Some(units), credit: Some(credit) }
+                Ok(OutageLine { span: m, units: Some(units), credit: Some(credit.ok_or_else(too_large)?) })
             }
-            _ => OutageLine { span: m, units: None, credit: None },
+            _ => Ok(OutageLine { span: m, units: None, credit: None }),
         })
-        .collect();
-    let outage_credit_total = c
-        .outage
-        .as_ref()
-        .and(subscription)
-        .map(|_| outages.iter().filter_map(|o| o.credit).fold(0, i64::saturating_add));
+        .collect::<Result<_>>()?;
+    let outage_credit_total = match (&c.outage, subscription) {
+        (Some(_), Some(_)) => Some(
+            outages
+                .iter()
+                .filter_map(|o| o.credit)
+                .try_fold(0i64, i64::checked_add)
+                .ok_or_else(too_large)?,
+        ),
+        _ => None,
+    };
     if let Some(rule) = &c.outage {
         let rate = match rule.rate {
             OutageRate::Daily => {
@@ -341,13 +361,14 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         ));
     }
 
-    let mut credit_total = outage_credit_total.unwrap_or(0).saturating_add(tier_credit.unwrap_or(0));
+    let mut credit_total =
+        outage_credit_total.unwrap_or(0).checked_add(tier_credit.unwrap_or(0)).ok_or_else(too_large)?;
     if let Some(BelowCredit::Amount(a)) = below_threshold_credit {
-        credit_total = credit_total.saturating_add(a);
+        credit_total = credit_total.checked_add(a).ok_or_else(too_large)?;
     }
     let mut capped = false;
     if let (Some(cap), Some(_)) = (c.cap_basis_points, subscription) {
-        let limit = share(cap).unwrap_or(0);
+        let limit = share(cap)?.unwrap_or(0);
         if credit_total > limit {
             notes.push(format!(
                 "the credits ({} {}) are capped at {} % of the period's fee: {} {}",
@@ -418,7 +439,7 @@ fn subscription(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<Option<i
 }
 
 fn share_daily(sub: Option<i64>) -> Option<i64> {
-    sub.map(|s| mul_div_round(1, s, 365))
+    sub.and_then(|s| mul_div_round(1, s, 365))
 }
 
 fn fmt_opt(cents: Option<i64>) -> String {

@@ -113,15 +113,16 @@ pub fn format_amount(cents: i64) -> String {
 }
 
 /// `a × b / d` rounded half up (away from zero for the half), computed exactly
-/// in `i128`. `a`, `b` ≥ 0 and `d` > 0 in every caller; saturates at `i64`.
-pub fn mul_div_round(a: i64, b: i64, d: i64) -> i64 {
+/// in `i128`. `a`, `b` ≥ 0 and `d` > 0 in every caller. `None` when the
+/// answer does not fit: an amount is never saturated into a false figure.
+pub fn mul_div_round(a: i64, b: i64, d: i64) -> Option<i64> {
     if d == 0 {
-        return 0;
+        return Some(0);
     }
-    let n = i128::from(a) * i128::from(b);
+    let n = i128::from(a).checked_mul(i128::from(b))?;
     let d = i128::from(d);
-    let q = (2 * n + d).div_euclid(2 * d);
-    i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN })
+    let q = n.checked_mul(2)?.checked_add(d)?.div_euclid(2 * d);
+    i64::try_from(q).ok()
 }
 
 #[cfg(test)]
@@ -182,10 +183,10 @@ mod tests {
     #[test]
     fn rounding_half_up_to_the_cent() {
         // 2 days of CHF 12,500 a year: 25,000 / 365 = 68.4931… → 68.49.
-        assert_eq!(mul_div_round(2, 1_250_000, 365), 6849);
-        assert_eq!(mul_div_round(1, 5, 2), 3); // 2.5 → 3
-        assert_eq!(mul_div_round(1, 7, 2), 4); // 3.5 → 4
-        assert_eq!(mul_div_round(1, 9, 4), 2); // 2.25 → 2
+        assert_eq!(mul_div_round(2, 1_250_000, 365), Some(6849));
+        assert_eq!(mul_div_round(1, 5, 2), Some(3)); // 2.5 → 3
+        assert_eq!(mul_div_round(1, 7, 2), Some(4)); // 3.5 → 4
+        assert_eq!(mul_div_round(1, 9, 4), Some(2)); // 2.25 → 2
         assert_eq!(format_cents(6849), "68.49");
         assert_eq!(format_cents(5), "0.05");
         assert_eq!(format_cents(-105), "-1.05");

@@ -3,6 +3,7 @@
 use super::deadline::{Commitment, DeadlineAnswer, Resolved, deadline};
 use crate::engine::{self, Segment, Step};
 use crate::error::Result;
+use crate::instant::{Display, format_instant};
 
 /// Share used from which a running ticket is `at-risk`, in percent.
 pub const AT_RISK_PERCENT: i64 = 75;
@@ -60,6 +61,22 @@ pub struct StatusAnswer {
     pub state: State,
     /// What the elapsed clock ran through (with `explain`).
     pub elapsed_steps: Vec<Step>,
+}
+
+/// Refuses a ticket time after "now": a ticket opened tomorrow is not
+/// `running` today, and a response sent tomorrow is not `missed` today.
+///
+/// # Errors
+/// [`crate::Error::Input`] naming both instants, printed with `disp`.
+pub fn not_after_now(what: &str, t: i64, now: i64, disp: Display) -> Result<()> {
+    if t > now {
+        return Err(crate::Error::Input(format!(
+            "{what} {} is after now ({})",
+            format_instant(t, disp),
+            format_instant(now, disp)
+        )));
+    }
+    Ok(())
 }
 
 /// The status of a ticket at `now`.

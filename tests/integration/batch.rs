@@ -176,11 +176,18 @@ fn utc_and_tz_change_printed_times_and_input_zone() {
     let input = "id,plan,priority,opened\n1,gold,major,2026-11-20T16:30:00Z\n";
     let rows = csv_rows(batch(input, &["--utc"]).ok().to_string().as_str());
     assert_eq!(&rows[0][4], "2026-11-23T13:30:00Z");
-    // --tz: local input read in New York, output in New York.
+    // --input-tz: local input read in New York; --tz: output in New York.
     let input = "id,plan,priority,opened\n1,gold,major,2026-11-20 11:30\n";
-    let rows = csv_rows(batch(input, &["--tz", "America/New_York"]).ok().to_string().as_str());
+    let rows =
+        csv_rows(batch(input, &["--input-tz", "America/New_York", "--tz", "America/New_York"]).ok().to_string().as_str());
     assert_eq!(&rows[0][3], "2026-11-20T11:30:00-05:00");
     assert_eq!(&rows[0][4], "2026-11-23T08:30:00-05:00");
+    // --tz alone only prints: 11:30 is read in the plan's zone (Paris),
+    // 05:30 in New York; 4 h = 11:30–12:00 and 14:00–17:30 Paris, so due
+    // Fri 17:30 Paris = 11:30 New York.
+    let rows = csv_rows(batch(input, &["--tz", "America/New_York"]).ok().to_string().as_str());
+    assert_eq!(&rows[0][3], "2026-11-20T05:30:00-05:00");
+    assert_eq!(&rows[0][4], "2026-11-20T11:30:00-05:00");
 }
 
 #[test]

@@ -97,7 +97,7 @@ fn default_is_two_weeks_from_the_monday_of_now() {
     assert_eq!(v["from"], "2026-11-23");
     // SLACALC_NOW works the same way; `today` starts on that very day.
     let r = slacalc(&["calendar", "--plan", "gold", "--from", "today", "--weeks", "1", "--format", "json"])
-        .env("SLACALC_NOW", "2026-11-25 10:00")
+        .env("SLACALC_NOW", "2026-11-25T10:00:00+01:00")
         .run();
     r.ok();
     assert_eq!(r.json()["from"], "2026-11-25");

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write as _};
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use slacalc::batch::{self, Options};
 use slacalc::instant::Display;
 
@@ -12,15 +12,19 @@ use crate::cli::{Ctx, Output};
 
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
-    let plans = ctx.plans()?;
-    let now = ctx.now(ctx.tz.unwrap_or(chrono_tz::UTC))?;
-    let format = match ctx.format {
-        Format::Json => batch::Format::JsonLines,
-        Format::Csv | Format::Table => batch::Format::Csv,
+    let format = match ctx.format_given {
+        Some(Format::Json) => batch::Format::JsonLines,
+        Some(Format::Csv) | None => batch::Format::Csv,
+        Some(Format::Table) => bail!(slacalc::Error::Input(
+            "batch writes csv (the default) or json (JSON Lines), not a table: one row per ticket is meant for a file or a pipe".into()
+        )),
     };
+    let input_zone = a.input_tz.as_deref().map(crate::cli::parse_tz).transpose()?;
+    let plans = ctx.plans()?;
+    let now = ctx.now_for_rows()?;
     let opts = Options {
         now,
-        input_zone: ctx.tz,
+        input_zone,
         display: if ctx.utc { Some(Display::Utc) } else { ctx.tz.map(Display::Zone) },
         format,
         strict: a.strict,
@@ -56,13 +60,17 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let summary = if a.strict {
         let mut buf = Vec::new();
         let s = batch::run(&plans, input, &mut buf, &opts, progress).map_err(located)?;
-        crate::cli::emit(&Output { text: String::from_utf8_lossy(&buf).into_owned(), code: 0 });
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Output::quiet()),
+            r => r.map_err(slacalc::Error::Write)?,
+        }
         s
     } else {
         let stdout = std::io::stdout();
         match batch::run(&plans, input, stdout.lock(), &opts, progress) {
             Ok(s) => s,
-            Err(slacalc::Error::Write(reason)) if reason.contains("Broken pipe") => return Ok(Output::quiet()),
+            Err(slacalc::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Output::quiet()),
             Err(e) => return Err(located(e)),
         }
     };
@@ -70,6 +78,13 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
         let _ = write!(std::io::stderr(), "\r");
     }
     // Not eprintln!, which panics when stderr is closed.
+    if !summary.replaced_columns.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: input columns {} are computed by batch: printed once, with the fresh values",
+            slacalc::text::escape_all_controls(&slacalc::text::cut(&summary.replaced_columns.join(", "), 200))
+        );
+    }
     let _ = writeln!(
         std::io::stderr(),
         "{} rows: {} breached, {} at risk, {} missed, {} errors ({:.2} s)",

@@ -301,7 +301,7 @@ fn table(plan: &Plan, days: &[Day], disp: Display, cal: &Calendar) -> String {
                 tinted(note.join("\n"), tone),
             ]);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&render::show(&mut t));
     }
     out
 }

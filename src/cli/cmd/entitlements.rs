@@ -53,23 +53,28 @@ pub fn run(ctx: &Ctx, a: &EntitlementsArgs) -> Result<Output> {
                 text.push_str("no entitlements listed\n");
             } else {
                 let mut t = render::table();
-                t.set_header(vec!["feature", "included", "detail", "description", "source"]);
+                // Three columns fit 80: the description and its source
+                // share one, so long words are never broken.
+                t.set_header(vec!["feature", "included", "detail and source"]);
                 for r in &rows {
                     let source = if r.assumed { format!("assumed: {}", r.source) } else { r.source.clone() };
+                    let about: Vec<String> = [r.detail.clone(), r.description.clone(), Some(source)]
+                        .into_iter()
+                        .flatten()
+                        .filter(|s| !s.is_empty())
+                        .collect();
                     t.add_row(vec![
                         r.feature.clone(),
                         (if r.included { "yes" } else { "no" }).to_string(),
-                        r.detail.clone().unwrap_or_default(),
-                        r.description.clone().unwrap_or_default(),
-                        source,
+                        about.join("\n"),
                     ]);
                 }
-                for i in 0..3 {
+                for i in 0..2 {
                     if let Some(c) = t.column_mut(i) {
                         c.set_constraint(ColumnConstraint::ContentWidth);
                     }
                 }
-                text.push_str(&format!("{t}\n"));
+                text.push_str(&render::show(&mut t));
             }
             for n in &plan.notes {
                 text.push_str(&render::wrap(&format!("note: {n}"), 6));

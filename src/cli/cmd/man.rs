@@ -42,7 +42,8 @@ pub fn run(a: &ManArgs) -> Result<Output> {
     }
     let mut page = &top;
     let mut path = String::from("slacalc");
-    for name in &a.command {
+    // `man "plans show"` and `man plans show` name the same page.
+    for name in a.command.iter().flat_map(|c| c.split_whitespace()) {
         let Some(sub) = page.find_subcommand(name) else {
             let known: Vec<&str> = page.get_subcommands().map(clap::Command::get_name).collect();
             bail!(slacalc::Error::Input(format!(

@@ -53,7 +53,8 @@ fn list_table(plans: &[Plan]) -> String {
         c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(u16::try_from(origin_width).unwrap_or(32))));
     }
     format!(
-        "{t}\n{} plans. Details: slacalc plans show PLAN. \"embedded:\" plans are built in;\nothers come from --plans or SLACALC_PLANS (the file path is shown).\n",
+        "{}{} plans. Details: slacalc plans show PLAN. \"embedded:\" plans are built in;\nothers come from --plans or SLACALC_PLANS (the file path is shown).\n",
+        render::show(&mut t),
         plans.len()
     )
 }
@@ -250,7 +251,7 @@ fn show(format: Format, p: &Plan) -> String {
     for n in &p.notes {
         t.add_row(vec!["note".to_string(), n.clone()]);
     }
-    out.push_str(&format!("{t}\n"));
+    out.push_str(&render::show(&mut t));
     if !p.priorities.is_empty() {
         let mut t = render::table();
         t.set_header(vec!["priority", "aliases", "target", "clock", "provenance"]);
@@ -272,7 +273,7 @@ fn show(format: Format, p: &Plan) -> String {
                 pv,
             ]);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&render::show(&mut t));
     }
     if !p.entitlements.is_empty() {
         let mut t = render::table();
@@ -284,7 +285,7 @@ fn show(format: Format, p: &Plan) -> String {
                 e.detail.clone().unwrap_or_default(),
             ]);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&render::show(&mut t));
     }
     out
 }

@@ -55,7 +55,14 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let zone = plan.calendar.calendar.tz();
-    let at = ctx.instant("--at", &a.at, zone)?;
+    // A date stands for its first instant, as --period-start's does.
+    let at = match a.at.trim() {
+        d if d.len() == 10 && d.as_bytes().get(4) == Some(&b'-') => {
+            let date = parse_date(d).context("invalid --at")?;
+            plan.calendar.calendar.midnight(date)
+        }
+        t => ctx.instant("--at", t, zone)?,
+    };
     let now = ctx.now(zone)?;
     let unit = quota::unit_of(plan);
     let period_start = a.period_start.as_deref().map(parse_date).transpose().context("invalid --period-start")?;

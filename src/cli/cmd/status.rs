@@ -26,6 +26,10 @@ pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
         }
     }
     let now = ctx.now(zone)?;
+    slacalc::sla::not_after_now("--opened", opened, now, ctx.display(zone))?;
+    if let Some(t) = responded {
+        slacalc::sla::not_after_now("--responded", t, now, ctx.display(zone))?;
+    }
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let s = slacalc::sla::status(&r, opened, responded, now, &pauses, a.ticket.explain)?;
     let disp = ctx.display(zone);

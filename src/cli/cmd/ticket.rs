@@ -1,31 +1,22 @@
 //! What `deadline` and `status` share: resolving the plan, priority, times and
 //! pauses of one ticket, and rendering the deadline fields and `--explain`.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde_json::{Map, Value, json};
 use slacalc::engine::{Segment, Step, format_duration, segment::normalize};
 use slacalc::instant::{Display, format_instant};
 use slacalc::plan::Plan;
 use slacalc::sla::{DeadlineAnswer, Resolved};
 
-use crate::cli::Ctx;
+use crate::cli::{Ctx, render};
 use crate::cli::args::TicketArgs;
 
 /// Parses `--pause FROM/TO` values into normalized spans.
 pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
+    let now = ctx.now(zone)?;
     let mut out = Vec::with_capacity(list.len());
     for p in list {
-        let Some((a, b)) = p.split_once('/') else {
-            bail!(slacalc::Error::Input(format!(
-                "invalid --pause \"{p}\" (expected FROM/TO, e.g. \"2026-11-20 11:00/2026-11-23 10:00\")"
-            )));
-        };
-        let from = ctx.instant("--pause start", a, zone)?;
-        let to = ctx.instant("--pause end", b, zone)?;
-        if to < from {
-            bail!(slacalc::Error::Input(format!("invalid --pause \"{p}\": it ends before it starts")));
-        }
-        out.push(Segment::new(from, to));
+        out.push(slacalc::sla::parse_pause(p, ctx.input_zone(zone), now, "--pause")?);
     }
     Ok(normalize(out))
 }
@@ -205,7 +196,7 @@ pub fn explain_table(steps: &[Step], rules: &[String], disp: Display) -> String 
             };
             t.add_row(row);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&render::show(&mut t));
     }
     for r in rules {
         out.push_str(&crate::cli::render::wrap(&format!("• {r}"), 2));

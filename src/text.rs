@@ -1,0 +1,84 @@
+//! Text that reaches a terminal: values from plan files and input files are
+//! data, never commands to the terminal, and echoed values stay readable.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// `s` with control characters shown escaped (`\x1b`, `\u{9b}`), so a plan
+/// or an input field cannot set a window title or clear the screen. Tabs and
+/// line breaks are kept: tables and messages lay them out.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            let n = u32::from(c);
+            if n < 0x80 {
+                let _ = write!(out, "\\x{n:02x}");
+            } else {
+                let _ = write!(out, "\\u{{{n:x}}}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`escape_controls`], and line breaks too: for one-line cells.
+pub fn escape_all_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe(c) => out.push_str(&escape_controls(c.encode_utf8(&mut [0; 4]))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// C0 and C1 control characters and DEL, but tab and line breaks, plus the
+/// bidirectional overrides that reorder what a terminal shows.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` cut to at most `max` characters, with `…` and the count left out, so a
+/// message never echoes a 300 MB value.
+pub fn cut(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((i, _)) => {
+            let rest = s.len() - i;
+            Cow::Owned(format!("{}… ({rest} more bytes)", &s[..i]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_shown_escaped() {
+        assert_eq!(escape_controls("plain é\ttab\nline"), "plain é\ttab\nline");
+        assert_eq!(escape_controls("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");
+        assert_eq!(escape_controls("a\u{9b}2J"), "a\\u{9b}2J");
+        assert_eq!(escape_controls("\u{202e}txt"), "\\u{202e}txt");
+        assert_eq!(escape_all_controls("a\nb\x1b"), "a\\nb\\x1b");
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        assert_eq!(cut("short", 10), "short");
+        assert_eq!(cut("abcdef", 3), "abc… (3 more bytes)");
+        assert_eq!(cut("ééé", 2), "éé… (2 more bytes)");
+    }
+}
