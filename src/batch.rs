@@ -160,7 +160,12 @@ impl Header {
                 .filter(|(i, _)| !INPUTS.contains(&names[*i].as_str()) && !computed(&names[*i]))
                 .map(|(i, n)| (i, n.to_string()))
                 .collect(),
-            replaced: h.iter().enumerate().filter(|(i, _)| computed(&names[*i])).map(|(_, n)| n.trim().to_string()).collect(),
+            replaced: h
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| computed(&names[*i]))
+                .map(|(_, n)| n.trim().to_string())
+                .collect(),
         })
     }
 }
@@ -181,7 +186,11 @@ pub fn run(
     let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
     let header = Header::read(reader.headers().map_err(|e| read_error(&e))?)?;
     let json = opts.format == Format::JsonLines;
-    let mut writer = Sink { out, csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())), json };
+    let mut writer = Sink {
+        out,
+        csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())),
+        json,
+    };
     if !json {
         let mut cols: Vec<&str> = COLUMNS.to_vec();
         cols.extend(header.extras.iter().map(|(_, n)| n.as_str()));

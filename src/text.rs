@@ -47,7 +47,8 @@ pub fn escape_all_controls(s: &str) -> Cow<'_, str> {
 /// C0 and C1 control characters and DEL, but tab and line breaks, plus the
 /// bidirectional overrides that reorder what a terminal shows.
 fn is_unsafe(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `s` cut to at most `max` characters, with `…` and the count left out, so a

@@ -6,8 +6,8 @@ use std::io::IsTerminal as _;
 use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets::UTF8_FULL_CONDENSED,
 };
-use slacalc::text::escape_controls;
 use serde_json::Value;
+use slacalc::text::escape_controls;
 
 use super::args::Format;
 

@@ -338,13 +338,9 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         })
         .collect::<Result<_>>()?;
     let outage_credit_total = match (&c.outage, subscription) {
-        (Some(_), Some(_)) => Some(
-            outages
-                .iter()
-                .filter_map(|o| o.credit)
-                .try_fold(0i64, i64::checked_add)
-                .ok_or_else(too_large)?,
-        ),
+        (Some(_), Some(_)) => {
+            Some(outages.iter().filter_map(|o| o.credit).try_fold(0i64, i64::checked_add).ok_or_else(too_large)?)
+        }
         _ => None,
     };
     if let Some(rule) = &c.outage {

@@ -50,8 +50,13 @@ mod tests {
 
     #[test]
     fn lists_parse_and_merge() {
-        let p = parse_pause_list("2026-11-20 11:00/2026-11-20 12:00; 2026-11-20 11:30/2026-11-20 13:00;", Paris, 0, "pauses")
-            .unwrap();
+        let p = parse_pause_list(
+            "2026-11-20 11:00/2026-11-20 12:00; 2026-11-20 11:30/2026-11-20 13:00;",
+            Paris,
+            0,
+            "pauses",
+        )
+        .unwrap();
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].duration(), 7200);
         let e = parse_pause_list("2026-11-20 12:00/2026-11-20 11:00", Paris, 0, "pauses").unwrap_err().to_string();

@@ -178,8 +178,9 @@ fn utc_and_tz_change_printed_times_and_input_zone() {
     assert_eq!(&rows[0][4], "2026-11-23T13:30:00Z");
     // --input-tz: local input read in New York; --tz: output in New York.
     let input = "id,plan,priority,opened\n1,gold,major,2026-11-20 11:30\n";
-    let rows =
-        csv_rows(batch(input, &["--input-tz", "America/New_York", "--tz", "America/New_York"]).ok().to_string().as_str());
+    let rows = csv_rows(
+        batch(input, &["--input-tz", "America/New_York", "--tz", "America/New_York"]).ok().to_string().as_str(),
+    );
     assert_eq!(&rows[0][3], "2026-11-20T11:30:00-05:00");
     assert_eq!(&rows[0][4], "2026-11-23T08:30:00-05:00");
     // --tz alone only prints: 11:30 is read in the plan's zone (Paris),

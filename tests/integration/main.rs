@@ -16,4 +16,5 @@ mod quota;
 mod regressions;
 mod reliability;
 mod status;
+mod trust;
 mod util;

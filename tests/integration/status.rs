@@ -187,8 +187,18 @@ fn missed_by_one_second_after_a_friday_deadline() {
 #[test]
 fn now_before_opened_is_refused_naming_both_instants() {
     // A ticket opened after now is not "running, 0 s elapsed": it is an error.
-    let r = slacalc(&["status", "--plan", "gold", "--priority", "major", "--opened", "2026-11-20 17:30", "--now", "2026-11-20 16:00"])
-        .run();
+    let r = slacalc(&[
+        "status",
+        "--plan",
+        "gold",
+        "--priority",
+        "major",
+        "--opened",
+        "2026-11-20 17:30",
+        "--now",
+        "2026-11-20 16:00",
+    ])
+    .run();
     r.bad(&["--opened 2026-11-20T17:30:00+01:00 is after now (2026-11-20T16:00:00+01:00)"]);
 }
 

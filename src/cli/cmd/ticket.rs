@@ -8,8 +8,8 @@ use slacalc::instant::{Display, format_instant};
 use slacalc::plan::Plan;
 use slacalc::sla::{DeadlineAnswer, Resolved};
 
-use crate::cli::{Ctx, render};
 use crate::cli::args::TicketArgs;
+use crate::cli::{Ctx, render};
 
 /// Parses `--pause FROM/TO` values into normalized spans.
 pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
