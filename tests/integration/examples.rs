@@ -387,3 +387,13 @@ fn docs_json_examples_match_the_binary() {
         std::fs::write(&path, new_text).unwrap();
     }
 }
+
+#[test]
+fn cron_script_takes_tomorrow_from_slacalc_now() {
+    // SLACALC_NOW is Mon 2026-11-23 12:00 Paris: "tomorrow" is Tue 24th,
+    // whatever today's date is on the machine running the test.
+    let dir = tempfile::tempdir().unwrap();
+    let r = script("due-tomorrow.sh", &[], &[], dir.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.ends_with("3 ticket(s) due on 2026-11-24 (Europe/Paris).\n"), "{}", r.stdout);
+}
