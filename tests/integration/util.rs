@@ -99,3 +99,19 @@ pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathB
     std::fs::write(&path, text).expect("write temp file");
     (dir, path)
 }
+
+/// True when `tool --version` runs. A test that needs it and finds it missing
+/// says so on stderr (shown in the test's output) and skips; with
+/// `SLACALC_REQUIRE_TOOLS=1` (set by `.ci/run`, which installs them) it fails
+/// instead, so CI never passes by skipping.
+pub fn have_tool(tool: &str) -> bool {
+    let ok = std::process::Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("SLACALC_REQUIRE_TOOLS").is_none(),
+            "{tool} is required (SLACALC_REQUIRE_TOOLS is set) but `{tool} --version` does not run"
+        );
+        eprintln!("SKIPPED: {tool} is not installed; install it to run this test");
+    }
+    ok
+}
