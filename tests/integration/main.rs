@@ -15,6 +15,7 @@ mod properties;
 mod quota;
 mod regressions;
 mod reliability;
+mod snapshots;
 mod status;
 mod trust;
 mod util;
