@@ -133,3 +133,12 @@ pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let names: Vec<String> = best.iter().take(3).map(|(_, c)| format!("\"{c}\"")).collect();
     (!names.is_empty()).then(|| names.join(" or "))
 }
+
+/// `s` when it has at most `max` characters, else its first `max` characters
+/// and "…". Messages echo what was given, and a value can be megabytes long.
+pub fn cut(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..end])),
+    }
+}
