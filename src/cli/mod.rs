@@ -58,7 +58,7 @@ impl Ctx {
             tz,
             utc: g.utc,
             now: g.now.clone(),
-            plan_paths: g.plans.iter().filter(|p| !p.as_os_str().is_empty()).cloned().collect(),
+            plan_paths: slacalc::loader::plan_paths(&g.plans, std::env::var_os("SLACALC_PLANS").as_deref())?,
         })
     }
 
