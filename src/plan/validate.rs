@@ -941,20 +941,23 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Years checked for working time whatever a calendar's explicit dates are.
-/// Fixed (`MM-DD`) and n-th-weekday rules fall alike in every year of one kind
-/// (leap or not, and the weekday of 1 January), and these years hold all 14
-/// kinds; they also hold a century of Easters.
-const CHECKED_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// Years checked for working time whatever a calendar's explicit dates are:
+/// one solar cycle. Fixed (`MM-DD`) and n-th-weekday rules fall alike in
+/// every year of one kind (leap or not, and the weekday of 1 January), and
+/// these 28 years hold all 14 kinds, so a year those rules close is found
+/// whenever it is. Kept short: every command loads every calendar.
+const CHECKED_YEARS: std::ops::RangeInclusive<i32> = 2001..=2028;
 
 /// The first year in which the calendar has no working time at all: every
 /// working day a holiday or a closed override, and no override opening
 /// another day. Checked: every year holding an explicit date (a one-off
 /// holiday or an override), where a year is most likely to be closed by hand,
 /// and [`CHECKED_YEARS`], which catches for every year what fixed and n-th
-/// weekday rules can close. Easter rules move through a cycle of millions of
-/// years, so a year only they close far from these years is not looked for
-/// here: the engine gives up a walk after ten years without working time.
+/// weekday rules can close (unless an override opens a day in each year of
+/// that kind there). Easter rules move through a cycle of millions of years:
+/// they count in the years checked, but a year that only they close elsewhere
+/// is not looked for; the engine gives up a walk after ten years without
+/// working time.
 fn closed_year(
     week: &[Vec<Window>; 7],
     holidays: &[Holiday],
@@ -977,11 +980,15 @@ fn year_closed(
     overrides: &BTreeMap<NaiveDate, Vec<Window>>,
 ) -> bool {
     let Some(mut day) = NaiveDate::from_ymd_opt(year, 1, 1) else { return false };
-    let off: std::collections::HashSet<NaiveDate> = dates_in(holidays, year).into_iter().map(|(d, _)| d).collect();
+    // Sorted by date.
+    let off = dates_in(holidays, year);
     while day.year() == year {
         let open = match overrides.get(&day) {
             Some(windows) => !windows.is_empty(),
-            None => !week[day.weekday().num_days_from_monday() as usize].is_empty() && !off.contains(&day),
+            None => {
+                !week[day.weekday().num_days_from_monday() as usize].is_empty()
+                    && off.binary_search_by_key(&day, |&(d, _)| d).is_err()
+            }
         };
         if open {
             return false;
@@ -1134,7 +1141,7 @@ mod tests {
                 })
             })
             .collect();
-        assert_eq!(closed_year(&week, &every, &BTreeMap::new()), Some(2000));
+        assert_eq!(closed_year(&week, &every, &BTreeMap::new()), Some(2001));
     }
 
     #[test]
