@@ -2,11 +2,14 @@
 //! with `--plans` or `SLACALC_PLANS`; resolves `--plan` names.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::plan::validate::{self, MAX_FILE_BYTES};
+use crate::error::{Error, PlanError, Result};
+use crate::plan::validate::{self, MAX_FILE_BYTES, SHOWN_CHARS};
 use crate::plan::{Catalogue, Plan, Source};
+use crate::text::cut;
 
 /// The shipped plan files, compiled in so the binary works with no files
 /// around it.
@@ -18,6 +21,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("cirrus.toml", include_str!("../plans/cirrus.toml")),
     ("biings.toml", include_str!("../plans/biings.toml")),
 ];
+
+/// How many plan ids an unknown-plan message lists when none is close.
+const KNOWN_SHOWN: usize = 10;
 
 /// The loaded plans, with a case-insensitive index of ids and aliases.
 #[derive(Debug, Clone)]
@@ -31,43 +37,119 @@ pub fn embedded_sources() -> Vec<Source> {
     EMBEDDED.iter().map(|(name, text)| Source { name: format!("embedded:{name}"), text: (*text).to_string() }).collect()
 }
 
-/// Reads plan files: a directory gives its `*.toml` files in name order.
+/// The plan paths of a run. Each `--plans` is one path, as given: never
+/// split, since a file name may hold `:`. Without any, `SLACALC_PLANS` (`env`)
+/// is split on `:` (the platform's path-list separator), and empty parts are
+/// ignored, so `SLACALC_PLANS=`, `dir:` or `::` add nothing rather than fail.
 ///
 /// # Errors
-/// [`Error::Io`] naming the path.
+/// [`Error::Input`] for an empty `--plans`: most likely an unset shell
+/// variable, which must not quietly load nothing.
+pub fn plan_paths(flags: &[PathBuf], env: Option<&OsStr>) -> Result<Vec<PathBuf>> {
+    if flags.iter().any(|p| p.as_os_str().is_empty()) {
+        return Err(Error::Input(
+            "--plans \"\": the path is empty (expected a plan file or a directory of them)".into(),
+        ));
+    }
+    if !flags.is_empty() {
+        return Ok(flags.to_vec());
+    }
+    Ok(env.map(|v| std::env::split_paths(v).filter(|p| !p.as_os_str().is_empty()).collect()).unwrap_or_default())
+}
+
+/// Reads plan files: a directory gives its `*.toml` entries in name order.
+///
+/// # Errors
+/// [`Error::Io`] naming the first path or entry that cannot be read.
 pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
-    let mut out = Vec::new();
+    let (sources, errors) = read_sources_all(paths);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(sources),
+    }
+}
+
+/// [`read_sources`], going on after a path that cannot be read (for `check`,
+/// which reports them all): the files read, and an [`Error::Io`] for each
+/// path or directory entry that could not be. Every `*.toml` entry of a
+/// directory must be readable: a dangling symlink, a loop, a directory or an
+/// unreadable file of that name is an error, never skipped, since skipping
+/// it would answer with the shipped plan it was meant to replace.
+pub fn read_sources_all(paths: &[PathBuf]) -> (Vec<Source>, Vec<Error>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| io_err(p, &e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "toml") && f.is_file())
-                .collect();
-            files.sort();
-            for f in files {
-                out.push(read_one(&f)?);
+        match plan_files(p) {
+            Ok(files) => {
+                for f in files {
+                    match read_one(&f) {
+                        Ok(s) => sources.push(s),
+                        Err(e) => errors.push(e),
+                    }
+                }
             }
-        } else {
-            out.push(read_one(p)?);
+            Err(e) => errors.push(e),
         }
     }
-    Ok(out)
+    (sources, errors)
+}
+
+/// The files `p` stands for: itself, or a directory's `*.toml` entries in
+/// name order (other entries, such as a README, are not plan files).
+fn plan_files(p: &Path) -> Result<Vec<PathBuf>> {
+    // Follows symlinks: a link to a directory is read as the directory.
+    let is_dir = std::fs::metadata(p).map_err(|e| open_err(p, &e))?.is_dir();
+    if !is_dir {
+        return Ok(vec![p.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(p).map_err(|e| io_err(p, &e))? {
+        let path = entry.map_err(|e| io_err(p, &e))?.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 fn io_err(p: &Path, e: &std::io::Error) -> Error {
     Error::Io { path: p.display().to_string(), reason: e.to_string() }
 }
 
-fn read_one(p: &Path) -> Result<Source> {
-    let meta = std::fs::metadata(p).map_err(|e| io_err(p, &e))?;
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(Error::Io {
-            path: p.display().to_string(),
-            reason: format!("file is {} bytes; plan files are limited to 1 MiB", meta.len()),
-        });
+/// An error opening `p`, saying so when `p` is a symlink to nothing.
+fn open_err(p: &Path, e: &std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        if let Ok(target) = std::fs::read_link(p) {
+            return Error::Io {
+                path: p.display().to_string(),
+                reason: format!("dangling symbolic link to {}", target.display()),
+            };
+        }
     }
-    let bytes = std::fs::read(p).map_err(|e| io_err(p, &e))?;
+    io_err(p, e)
+}
+
+/// Reads one plan file, at most [`MAX_FILE_BYTES`] of it whatever it is: a
+/// device or a FIFO has no length to check first (`/dev/zero` never ends).
+fn read_one(p: &Path) -> Result<Source> {
+    let too_big = |size: String| Error::Io {
+        path: p.display().to_string(),
+        reason: format!("{size}; plan files are limited to 1 MiB ({MAX_FILE_BYTES} bytes)"),
+    };
+    let file = std::fs::File::open(p).map_err(|e| open_err(p, &e))?;
+    let meta = file.metadata().map_err(|e| io_err(p, &e))?;
+    if meta.is_dir() {
+        return Err(Error::Io { path: p.display().to_string(), reason: "is a directory, not a plan file".into() });
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_big(format!("file is {} bytes", meta.len())));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_err(p, &e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_big(format!("more than {MAX_FILE_BYTES} bytes to read")));
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::Io { path: p.display().to_string(), reason: "not valid UTF-8 text".into() })?;
     Ok(Source { name: p.display().to_string(), text })
@@ -89,7 +171,20 @@ impl PlanSet {
     /// # Errors
     /// The first invalid plan file, located to the column.
     pub fn from_sources(sources: &[Source]) -> Result<PlanSet> {
-        let catalogue = validate::load(sources)?;
+        Ok(PlanSet::index(validate::load(sources)?))
+    }
+
+    /// Validates `sources` like [`PlanSet::from_sources`], but reports every
+    /// problem of every file rather than the first (for `check`).
+    ///
+    /// # Errors
+    /// Each problem found, in file order, located to the column.
+    pub fn from_sources_all(sources: &[Source]) -> Result<PlanSet, Vec<PlanError>> {
+        let (catalogue, errors) = validate::load_all(sources);
+        if errors.is_empty() { Ok(PlanSet::index(catalogue)) } else { Err(errors) }
+    }
+
+    fn index(catalogue: Catalogue) -> PlanSet {
         let mut by_name = HashMap::new();
         for (i, p) in catalogue.plans.iter().enumerate() {
             by_name.insert(p.id.to_lowercase(), i);
@@ -97,7 +192,7 @@ impl PlanSet {
                 by_name.insert(a.clone(), i);
             }
         }
-        Ok(PlanSet { catalogue, by_name })
+        PlanSet { catalogue, by_name }
     }
 
     /// All plans, in load order.
@@ -119,30 +214,80 @@ impl PlanSet {
         if let Some(&i) = self.by_name.get(&key) {
             return Ok(&self.catalogue.plans[i]);
         }
-        let ids: Vec<&str> = self.plans().iter().map(|p| p.id.as_str()).collect();
-        // Suggest plan ids (with the alias that matched), closest first.
-        let mut close: Vec<(f64, String)> = Vec::new();
-        for (name, &i) in &self.by_name {
-            let score = strsim::jaro_winkler(&key, name);
-            if score > 0.75 {
+        // Suggest plan ids (with the alias that matched), closest first. A
+        // name far longer than any id is no typo of one, and scoring it
+        // against every name would cost its length times theirs.
+        let mut close: Vec<(f64, usize, &str)> = Vec::new();
+        if key.len() <= 2 * SHOWN_CHARS {
+            for (name, &i) in &self.by_name {
+                let score = strsim::jaro_winkler(&key, name);
+                if score > 0.75 {
+                    close.push((score, i, name));
+                }
+            }
+        }
+        close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(b.2)));
+        let mut picked: Vec<(usize, &str)> = Vec::new();
+        for (_, i, name) in close {
+            if picked.len() < 3 && !picked.iter().any(|&(j, _)| j == i) {
+                picked.push((i, name));
+            }
+        }
+        let shown: Vec<String> = picked
+            .iter()
+            .map(|&(i, name)| {
                 let id = &self.catalogue.plans[i].id;
-                let shown = if name == &id.to_lowercase() { format!("\"{id}\"") } else { format!("\"{id}\" ({name})") };
-                close.push((score, shown));
-            }
-        }
-        close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut shown: Vec<String> = Vec::new();
-        for (_, s) in close {
-            let id = s.split(' ').next().unwrap_or_default().to_string();
-            if !shown.iter().any(|x| x.split(' ').next() == Some(id.as_str())) && shown.len() < 3 {
-                shown.push(s);
-            }
-        }
+                if *name == id.to_lowercase() {
+                    format!("\"{}\"", cut(id, SHOWN_CHARS))
+                } else {
+                    format!("\"{}\" ({})", cut(id, SHOWN_CHARS), cut(name, SHOWN_CHARS))
+                }
+            })
+            .collect();
         let hint = if shown.is_empty() {
-            format!(" (known plans: {})", ids.join(", "))
+            // Thousands of plans may be loaded: list the first few.
+            let plans = self.plans();
+            let ids: Vec<String> =
+                plans.iter().take(KNOWN_SHOWN).map(|p| cut(&p.id, SHOWN_CHARS).into_owned()).collect();
+            let more = match plans.len().saturating_sub(KNOWN_SHOWN) {
+                0 => String::new(),
+                n => format!(", … and {n} more: slacalc plans list"),
+            };
+            format!(" (known plans: {}{more})", ids.join(", "))
         } else {
             format!(" (did you mean {}?)", shown.join(" or "))
         };
-        Err(Error::UnknownPlan { name: name.to_string(), hint })
+        Err(Error::UnknownPlan { name: cut(name, SHOWN_CHARS).into_owned(), hint })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(v: &[&str]) -> Vec<PathBuf> {
+        v.iter().map(PathBuf::from).collect()
+    }
+
+    #[test]
+    fn plans_flags_are_kept_whole_and_the_variable_is_split() {
+        let flags = paths(&["a:b.toml", "dir"]);
+        assert_eq!(plan_paths(&flags, Some(OsStr::new("x:y"))).unwrap(), flags);
+        for (env, want) in [("", vec![]), (":", vec![]), ("::", vec![]), ("d:", vec!["d"]), ("a::b", vec!["a", "b"])] {
+            assert_eq!(plan_paths(&[], Some(OsStr::new(env))).unwrap(), paths(&want), "{env:?}");
+        }
+        assert_eq!(plan_paths(&[], None).unwrap(), Vec::<PathBuf>::new());
+        assert!(plan_paths(&paths(&[""]), None).is_err());
+    }
+
+    #[test]
+    fn unknown_plan_messages_stay_short() {
+        let set = PlanSet::load(&[]).unwrap();
+        let long = "q".repeat(10_000);
+        let e = set.get(&long).unwrap_err().to_string();
+        assert!(e.len() < 500, "{e}");
+        assert!(e.contains(" more: slacalc plans list"), "{e}");
+        let e = set.get("gld").unwrap_err().to_string();
+        assert!(e.contains("did you mean \"apizee-gold\" (gold)"), "{e}");
     }
 }

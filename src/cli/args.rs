@@ -42,16 +42,13 @@ const GLOBAL: &str = "Global options";
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Load more plan files: a .toml file or a directory of them (repeatable;
-    /// SLACALC_PLANS takes paths joined with ':'). A plan id defined again overrides the embedded one.
-    #[arg(
-        long = "plans",
-        value_name = "PATH",
-        global = true,
-        env = "SLACALC_PLANS",
-        value_delimiter = ':',
-        help_heading = GLOBAL
-    )]
+    /// Load more plan files: a .toml file or a directory of them; one path per
+    /// --plans, taken as given (repeatable). Without --plans, SLACALC_PLANS is
+    /// read: paths joined with ':', empty parts ignored. A plan id defined again
+    /// overrides the embedded one.
+    // Not clap's `env`/`value_delimiter`: they split the flag on ':' too, and
+    // an empty SLACALC_PLANS would fail every command; `Ctx::from` reads it.
+    #[arg(long = "plans", value_name = "PATH", global = true, help_heading = GLOBAL)]
     pub plans: Vec<PathBuf>,
     /// Fix "now" for reproducible runs (RFC 3339, or local time read in --tz,
     /// else the plan's zone; default: the system clock). SLACALC_NOW sets it

@@ -64,7 +64,7 @@ impl Ctx {
             utc: g.utc,
             now: Now::from(g.now.as_deref(), std::env::var_os("SLACALC_NOW"))?,
             sys_now: chrono::Utc::now().timestamp(),
-            plan_paths: g.plans.iter().filter(|p| !p.as_os_str().is_empty()).cloned().collect(),
+            plan_paths: slacalc::loader::plan_paths(&g.plans, std::env::var_os("SLACALC_PLANS").as_deref())?,
         })
     }
 

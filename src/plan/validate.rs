@@ -6,14 +6,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use chrono_tz::Tz;
 use toml::Spanned;
 
 use super::model::*;
 use super::raw::*;
+use crate::engine::holiday::dates_in;
 use crate::engine::{Calendar, Holiday, HolidayRule, Target, Window, calendar::WEEKDAYS, parse_duration};
 use crate::error::{PlanError, suggest};
+use crate::text::cut;
 
 /// One plan file's text and the name errors call it by.
 #[derive(Debug, Clone)]
@@ -45,27 +47,40 @@ pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000_000;
 
 type R<T> = Result<T, PlanError>;
 
+/// Longest value a message echoes, in characters (a value can be megabytes).
+pub const SHOWN_CHARS: usize = 80;
+/// Longest source line shown under an error, in characters.
+const LINE_CHARS: usize = 160;
+
 /// Parses and validates plan files. Later files override earlier ones' ids.
 ///
 /// # Errors
-/// The first problem found, located in its file.
+/// The first problem found (in file order, then position), located in its file.
 pub fn load(sources: &[Source]) -> R<Catalogue> {
-    let mut files = Vec::with_capacity(sources.len());
-    for src in sources {
-        if src.text.len() > MAX_FILE_BYTES {
-            return Err(PlanError::at(
-                &src.name,
-                "",
-                0..0,
-                format!("file is {} bytes; plan files are limited to {MAX_FILE_BYTES} bytes (1 MiB)", src.text.len()),
-            ));
-        }
-        let raw: RawFile = toml::from_str(&src.text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            PlanError::at(&src.name, &src.text, span, e.message().trim().to_string())
-        })?;
-        files.push(raw);
+    let (catalogue, errors) = load_all(sources);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(catalogue),
     }
+}
+
+/// Parses and validates plan files, going on after each problem so that
+/// `check` can report them all: returns the plans that are valid and every
+/// error found, each once, in file order then position. A file whose TOML
+/// does not parse gives that one error; otherwise each plan, priority,
+/// calendar entry, holiday rule, entitlement and alias is checked on its own.
+pub fn load_all(sources: &[Source]) -> (Catalogue, Vec<PlanError>) {
+    let mut errs = Vec::new();
+    // One entry per source, so that a file index is the same in both.
+    let files: Vec<RawFile> = sources
+        .iter()
+        .map(|src| {
+            parse(src).unwrap_or_else(|e| {
+                errs.push(e);
+                RawFile::default()
+            })
+        })
+        .collect();
     let mut cx = Cx { sources, ..Cx::default() };
     for (fi, raw) in files.iter().enumerate() {
         for (id, set) in &raw.holiday_sets {
@@ -85,11 +100,12 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
         for plan in &raw.plans {
             let id = plan.get_ref().id.get_ref().to_lowercase();
             if seen.insert(id.clone(), ()).is_some() {
-                return Err(cx.err(
+                errs.push(cx.err(
                     fi,
                     plan.get_ref().id.span(),
-                    format!("plan id \"{id}\" is defined twice in this file"),
+                    format!("plan id \"{}\" is defined twice in this file", cut(&id, SHOWN_CHARS)),
                 ));
+                continue;
             }
             if by_id.insert(id.clone(), (fi, plan)).is_none() {
                 order.push(id);
@@ -97,10 +113,14 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
         }
     }
     let mut plans = Vec::with_capacity(order.len());
-    let mut calendars: HashMap<String, CalendarInfo> = HashMap::new();
+    let mut raws = Vec::with_capacity(order.len());
+    let mut calendars: HashMap<String, Option<CalendarInfo>> = HashMap::new();
     for id in &order {
         let (fi, raw) = by_id[id];
-        plans.push(cx.plan(fi, raw.get_ref(), &mut calendars)?);
+        if let Some(p) = cx.plan(fi, raw.get_ref(), &mut calendars, &mut errs) {
+            plans.push(p);
+            raws.push((fi, raw.get_ref()));
+        }
     }
     // Calendars and holiday sets no plan uses are checked too: `check` on a
     // file of shared definitions must catch their mistakes.
@@ -109,38 +129,83 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
     unused.sort_by_key(|(id, _)| *id);
     for (id, &(fi, cal)) in unused {
         let span = Spanned::new(cal.span(), id.clone());
-        cx.calendar(fi, &span)?;
+        cx.calendar(fi, &span, &mut errs);
     }
     let mut sets: Vec<_> = cx.sets.iter().collect();
     sets.sort_by_key(|(id, _)| *id);
     for (_, &(fi, set)) in sets {
-        cx.holiday_set(fi, set)?;
+        cx.holiday_set(fi, set, &mut errs);
     }
-    // Aliases and ids are one namespace.
-    let mut names: HashMap<String, String> = HashMap::new();
-    for p in &plans {
-        names.insert(p.id.to_lowercase(), p.id.clone());
+    cx.names(&plans, &raws, &mut errs);
+    // A holiday set is checked with each calendar that uses it and on its
+    // own: report each problem once, in the order of the files.
+    let rank = |e: &PlanError| sources.iter().position(|s| s.name == e.file).unwrap_or(usize::MAX);
+    errs.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.line.cmp(&b.line)).then(a.column.cmp(&b.column)));
+    let mut seen = std::collections::HashSet::new();
+    errs.retain(|e| seen.insert((e.file.clone(), e.line, e.column, e.message.clone())));
+    (Catalogue { plans, features: cx.features }, errs)
+}
+
+/// Parses one file's TOML.
+fn parse(src: &Source) -> R<RawFile> {
+    if src.text.len() > MAX_FILE_BYTES {
+        return Err(PlanError::at(
+            &src.name,
+            "",
+            0..0,
+            format!("file is {} bytes; plan files are limited to {MAX_FILE_BYTES} bytes (1 MiB)", src.text.len()),
+        ));
     }
-    for (p, id) in plans.iter().zip(&order) {
-        let (fi, raw) = by_id[id];
-        for a in &raw.get_ref().aliases {
-            let key = a.get_ref().to_lowercase();
-            if let Some(other) = names.get(&key) {
-                if *other != p.id || key == p.id.to_lowercase() {
-                    return Err(cx.err(
-                        fi,
-                        a.span(),
-                        format!(
-                            "alias \"{key}\" of plan {} is already used by plan {other} (aliases must be unique)",
-                            p.id
-                        ),
-                    ));
-                }
-            }
-            names.insert(key, p.id.clone());
-        }
+    toml::from_str(&src.text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        // serde's messages quote the value they refused, whatever its length.
+        located(src, span, e.message().trim())
+    })
+}
+
+/// [`PlanError::at`], with the source line cut to a readable length (a plan
+/// file may be a single line of a megabyte). The caret row only lines up
+/// under the line shown, so a column beyond the cut shows no line at all.
+fn located(src: &Source, span: Range<usize>, msg: impl Into<String>) -> PlanError {
+    let mut e = PlanError::at(&src.name, &src.text, span, cut_quoted(&msg.into()));
+    if e.line_text.chars().count() > LINE_CHARS {
+        e.line_text = if e.column < LINE_CHARS { cut(&e.line_text, LINE_CHARS).into_owned() } else { String::new() };
     }
-    Ok(Catalogue { plans, features: cx.features })
+    e
+}
+
+/// `msg` with each quoted value (`"…"` or `` `…` ``, as serde quotes them)
+/// cut to [`SHOWN_CHARS`], and the whole cut to a few lines' length.
+fn cut_quoted(msg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(i) = rest.find(['"', '`']) {
+        let quote = &rest[i..=i];
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let Some(j) = rest.find(quote) else { break };
+        out.push_str(&cut(&rest[..j], SHOWN_CHARS));
+        out.push_str(quote);
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    cut(&out, 8 * SHOWN_CHARS).into_owned()
+}
+
+/// ` (did you mean "x"?)` for the candidates closest to `given`, or "". A
+/// value far longer than any name is no typo of one, and scoring it against
+/// every candidate would cost its length times theirs.
+fn hint<'c>(given: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    if given.len() > 2 * SHOWN_CHARS {
+        return String::new();
+    }
+    suggest(given, candidates).map_or(String::new(), |s| format!(" (did you mean {s}?)"))
+}
+
+/// Keeps `r`'s value, or records its error and gives `None`: validation goes
+/// on after a problem so that `check` can report every one.
+fn keep<T>(errs: &mut Vec<PlanError>, r: R<T>) -> Option<T> {
+    r.map_err(|e| errs.push(e)).ok()
 }
 
 #[derive(Default)]
@@ -165,86 +230,168 @@ const NO_PROV: &str = "has no provenance: add source = \"<quote of the vendor's 
 
 impl<'a> Cx<'a> {
     fn err(&self, fi: usize, span: Range<usize>, msg: impl Into<String>) -> PlanError {
-        let s = &self.sources[fi];
-        PlanError::at(&s.name, &s.text, span, msg)
+        located(&self.sources[fi], span, msg)
     }
 
-    fn plan(&self, fi: usize, raw: &RawPlan, calendars: &mut HashMap<String, CalendarInfo>) -> R<Plan> {
-        let id = raw.id.get_ref().trim().to_string();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(self.err(
-                fi,
-                raw.id.span(),
-                format!("invalid plan id \"{id}\" (use letters, digits, - and _)"),
+    /// Ids and aliases are one namespace. A name given twice is blamed on the
+    /// later of the two, in load order: a user's file comes after the shipped
+    /// ones and is the one to fix. The message names the plan that has it.
+    fn names(&self, plans: &[Plan], raws: &[(usize, &RawPlan)], errs: &mut Vec<PlanError>) {
+        /// One id or alias: its file, span, lowercase text, plan index, and whether it is the id.
+        type Name = (usize, Range<usize>, String, usize, bool);
+        let mut all: Vec<Name> = Vec::new();
+        for (pi, (fi, raw)) in raws.iter().enumerate() {
+            all.push((*fi, raw.id.span(), plans[pi].id.to_lowercase(), pi, true));
+            for a in &raw.aliases {
+                all.push((*fi, a.span(), a.get_ref().to_lowercase(), pi, false));
+            }
+        }
+        all.sort_by_key(|(fi, span, ..)| (*fi, span.start));
+        let mut first: HashMap<&str, &Name> = HashMap::new();
+        for name in &all {
+            let (fi, span, key, pi, is_id) = name;
+            let Some((ofi, ospan, _, other, other_is_id)) = first.get(key.as_str()).copied() else {
+                first.insert(key, name);
+                continue;
+            };
+            let shown = cut(key, SHOWN_CHARS);
+            let p = &plans[*pi].id;
+            if *other == *pi {
+                // The same alias twice in one plan is harmless; an alias equal
+                // to the plan's own id is a mistake, shown at the alias.
+                if *is_id || *other_is_id {
+                    let (afi, aspan) = if *is_id { (*ofi, ospan.clone()) } else { (*fi, span.clone()) };
+                    errs.push(self.err(afi, aspan, format!("alias \"{shown}\" of plan {p} is its own id")));
+                }
+                continue;
+            }
+            let what = if *is_id { format!("plan id \"{shown}\"") } else { format!("alias \"{shown}\" of plan {p}") };
+            let o = &plans[*other];
+            errs.push(self.err(
+                *fi,
+                span.clone(),
+                format!("{what} is already used by plan {} ({}); ids and aliases must be unique", o.id, o.origin),
             ));
         }
+    }
+
+    /// Validates one plan, recording every independent problem in `errs`;
+    /// `None` if there was any. `calendars` caches each defined calendar's
+    /// outcome, so that a bad one is reported once, not once per plan.
+    fn plan(
+        &self,
+        fi: usize,
+        raw: &RawPlan,
+        calendars: &mut HashMap<String, Option<CalendarInfo>>,
+        errs: &mut Vec<PlanError>,
+    ) -> Option<Plan> {
+        let before = errs.len();
+        let id = raw.id.get_ref().trim().to_string();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            errs.push(self.err(
+                fi,
+                raw.id.span(),
+                format!("invalid plan id \"{}\" (use letters, digits, - and _)", cut(&id, SHOWN_CHARS)),
+            ));
+        }
+        let id_shown = cut(&id, SHOWN_CHARS);
         let cal_id = raw.calendar.get_ref();
         let calendar = match calendars.get(cal_id) {
             Some(c) => c.clone(),
             None => {
-                let c = self.calendar(fi, &raw.calendar)?;
-                calendars.insert(cal_id.clone(), c.clone());
+                let c = self.calendar(fi, &raw.calendar, errs);
+                // An unknown calendar is blamed on every plan that names it.
+                if cal_id == "24x7" || self.cals.contains_key(cal_id) {
+                    calendars.insert(cal_id.clone(), c.clone());
+                }
                 c
             }
         };
         let mut priorities: Vec<Priority> = Vec::new();
-        for rp in &raw.priorities {
-            let p = self.priority(fi, rp)?;
+        'levels: for rp in &raw.priorities {
+            let Some(p) = keep(errs, self.priority(fi, rp)) else { continue };
             let names: Vec<String> = std::iter::once(p.name.to_lowercase()).chain(p.aliases.iter().cloned()).collect();
             for n in &names {
                 let clash = priorities.iter().any(|q| q.name.to_lowercase() == *n || q.aliases.iter().any(|a| a == n));
                 let is_pn = n.strip_prefix('p').is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
                 if clash || is_pn {
-                    return Err(self.err(
+                    errs.push(self.err(
                         fi,
                         rp.get_ref().name.span(),
-                        format!("priority name \"{n}\" in plan {id} is used twice or clashes with p1..pN"),
+                        format!(
+                            "priority name \"{}\" in plan {id_shown} is used twice or clashes with p1..pN",
+                            cut(n, SHOWN_CHARS)
+                        ),
                     ));
+                    continue 'levels;
                 }
             }
             priorities.push(p);
         }
         let default_target = match (&raw.target, raw.priorities.is_empty()) {
-            (Some(t), true) => {
-                let target = Target::parse(t.get_ref()).map_err(|m| self.err(fi, t.span(), m))?;
-                let p = prov((&raw.target_source, &raw.target_assumed), (&None, &None)).ok_or_else(|| {
-                    self.err(fi, t.span(), format!("target of plan {id} {NO_PROV} (target_source / target_assumed)"))
-                })?;
-                Some((target, p))
-            }
+            (Some(t), true) => keep(
+                errs,
+                Target::parse(t.get_ref()).map_err(|m| self.err(fi, t.span(), m)).and_then(|target| {
+                    let p = prov((&raw.target_source, &raw.target_assumed), (&None, &None)).ok_or_else(|| {
+                        self.err(
+                            fi,
+                            t.span(),
+                            format!("target of plan {id_shown} {NO_PROV} (target_source / target_assumed)"),
+                        )
+                    })?;
+                    Ok((target, p))
+                }),
+            ),
             (Some(t), false) => {
-                return Err(self.err(
+                errs.push(self.err(
                     fi,
                     t.span(),
-                    format!("plan {id} has priorities: give each its target, not a plan-level target"),
+                    format!("plan {id_shown} has priorities: give each its target, not a plan-level target"),
                 ));
+                None
             }
             (None, true) => {
-                return Err(self.err(
+                errs.push(self.err(
                     fi,
                     raw.id.span(),
-                    format!("plan {id} has no priorities and no target: add [[plans.priorities]] or target = \"none\""),
+                    format!(
+                        "plan {id_shown} has no priorities and no target: add [[plans.priorities]] or target = \"none\""
+                    ),
                 ));
+                None
             }
             (None, false) => None,
         };
-        let quota = raw.quota.as_ref().map(|q| self.quota(fi, q)).transpose()?;
-        let credit = raw.credit.as_ref().map(|c| self.credit(fi, c, &calendar)).transpose()?;
+        let quota = raw.quota.as_ref().and_then(|q| keep(errs, self.quota(fi, q)));
+        // The credit's default zone is the calendar's: with a bad calendar
+        // there is nothing to check it against.
+        let credit = match (&raw.credit, &calendar) {
+            (Some(c), Some(cal)) => keep(errs, self.credit(fi, c, cal)),
+            _ => None,
+        };
         let mut entitlements = Vec::new();
         for (feature, e) in &raw.entitlements {
             let f = feature.get_ref();
             if !self.features.is_empty() && !self.features.contains_key(f) {
-                let hint = suggest(f, self.features.keys().map(String::as_str))
-                    .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
-                return Err(self.err(
+                let hint = hint(f, self.features.keys().map(String::as_str));
+                errs.push(self.err(
                     fi,
                     feature.span(),
-                    format!("unknown feature \"{f}\"{hint}: declare it under [features] with a one-line description"),
+                    format!(
+                        "unknown feature \"{}\"{hint}: declare it under [features] with a one-line description",
+                        cut(f, SHOWN_CHARS)
+                    ),
                 ));
+                continue;
             }
             let r = e.get_ref();
-            let provenance = prov((&r.source, &r.assumed), (&None, &None))
-                .ok_or_else(|| self.err(fi, e.span(), format!("entitlement {f} {NO_PROV}")))?;
+            let Some(provenance) = keep(
+                errs,
+                prov((&r.source, &r.assumed), (&None, &None))
+                    .ok_or_else(|| self.err(fi, e.span(), format!("entitlement {} {NO_PROV}", cut(f, SHOWN_CHARS)))),
+            ) else {
+                continue;
+            };
             entitlements.push(Entitlement {
                 feature: f.clone(),
                 included: r.included,
@@ -252,7 +399,11 @@ impl<'a> Cx<'a> {
                 provenance,
             });
         }
-        Ok(Plan {
+        let calendar = calendar?;
+        if errs.len() > before {
+            return None;
+        }
+        Some(Plan {
             name: raw.name.clone().unwrap_or_else(|| id.clone()),
             id,
             provider: raw.provider.clone(),
@@ -275,28 +426,33 @@ impl<'a> Cx<'a> {
         if name.is_empty() {
             return Err(self.err(fi, r.name.span(), "priority name is empty"));
         }
+        let shown = cut(&name, SHOWN_CHARS);
         let Some(target) = &r.target else {
             return Err(self.err(
                 fi,
                 rp.span(),
-                format!("priority \"{name}\" has no target: add target = \"4h\" (or 30m, 2bd, best-effort, none)"),
+                format!("priority \"{shown}\" has no target: add target = \"4h\" (or 30m, 2bd, best-effort, none)"),
             ));
         };
         let target = Target::parse(target.get_ref()).map_err(|m| self.err(fi, target.span(), m))?;
         let target_provenance = prov((&r.source, &r.assumed), (&None, &None))
-            .ok_or_else(|| self.err(fi, rp.span(), format!("target of priority {name} {NO_PROV}")))?;
+            .ok_or_else(|| self.err(fi, rp.span(), format!("target of priority {shown} {NO_PROV}")))?;
         let clock = match r.clock.as_ref().map(|c| (c, c.get_ref().as_str())) {
             None | Some((_, "business")) => Clock::Business,
             Some((_, "24x7")) => Clock::Always,
             Some((c, other)) => {
-                return Err(self.err(fi, c.span(), format!("unknown clock \"{other}\" (expected business or 24x7)")));
+                return Err(self.err(
+                    fi,
+                    c.span(),
+                    format!("unknown clock \"{}\" (expected business or 24x7)", cut(other, SHOWN_CHARS)),
+                ));
             }
         };
         let clock_provenance = match clock {
             Clock::Business => None,
             Clock::Always => Some(
                 prov((&r.clock_source, &r.clock_assumed), (&r.source, &r.assumed))
-                    .ok_or_else(|| self.err(fi, rp.span(), format!("clock of priority {name} {NO_PROV}")))?,
+                    .ok_or_else(|| self.err(fi, rp.span(), format!("clock of priority {shown} {NO_PROV}")))?,
             ),
         };
         Ok(Priority {
@@ -310,10 +466,12 @@ impl<'a> Cx<'a> {
         })
     }
 
-    fn calendar(&self, plan_fi: usize, id: &Spanned<String>) -> R<CalendarInfo> {
+    /// Validates calendar `id` (named by a plan in file `plan_fi`), recording
+    /// every independent problem in `errs`; `None` if there was any.
+    fn calendar(&self, plan_fi: usize, id: &Spanned<String>, errs: &mut Vec<PlanError>) -> Option<CalendarInfo> {
         if id.get_ref() == "24x7" {
             let p = Provenance::Source("24x7: every instant".into());
-            return Ok(CalendarInfo {
+            return Some(CalendarInfo {
                 calendar: Arc::new(Calendar::always()),
                 zone: p.clone(),
                 hours: p.clone(),
@@ -321,49 +479,67 @@ impl<'a> Cx<'a> {
                 holiday_sets: vec![],
             });
         }
+        let cal_id = cut(id.get_ref(), SHOWN_CHARS);
         let Some(&(fi, rc)) = self.cals.get(id.get_ref()) else {
-            let hint = suggest(id.get_ref(), self.cals.keys().map(String::as_str))
-                .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
-            return Err(self.err(plan_fi, id.span(), format!("unknown calendar \"{}\"{hint}", id.get_ref())));
+            let hint = hint(id.get_ref(), self.cals.keys().map(String::as_str));
+            errs.push(self.err(plan_fi, id.span(), format!("unknown calendar \"{cal_id}\"{hint}")));
+            return None;
         };
+        let before = errs.len();
         let r = rc.get_ref();
         let table = (&r.source, &r.assumed);
         let zone_name = r.zone.get_ref();
-        let tz: Tz = zone_name.parse().map_err(|_| {
-            let hint = suggest(zone_name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()))
-                .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
-            self.err(
-                fi,
-                r.zone.span(),
-                format!("unknown time zone \"{zone_name}\"{hint}: use an IANA name such as Europe/Paris"),
-            )
-        })?;
-        let zone = prov((&r.zone_source, &r.zone_assumed), table)
-            .ok_or_else(|| self.err(fi, r.zone.span(), format!("zone {NO_PROV} (or zone_source / zone_assumed)")))?;
-        let hours = prov((&r.hours_source, &r.hours_assumed), table).ok_or_else(|| {
-            self.err(fi, r.hours.span(), format!("hours {NO_PROV} (or hours_source / hours_assumed)"))
-        })?;
-        let holidays_p = prov((&r.holidays_source, &r.holidays_assumed), table).ok_or_else(|| {
-            self.err(fi, rc.span(), format!("holidays {NO_PROV} (or holidays_source / holidays_assumed)"))
-        })?;
+        let tz: Option<Tz> = keep(
+            errs,
+            zone_name.parse().map_err(|_| {
+                let hint = hint(zone_name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()));
+                self.err(
+                    fi,
+                    r.zone.span(),
+                    format!(
+                        "unknown time zone \"{}\"{hint}: use an IANA name such as Europe/Paris",
+                        cut(zone_name, SHOWN_CHARS)
+                    ),
+                )
+            }),
+        );
+        let zone = keep(
+            errs,
+            prov((&r.zone_source, &r.zone_assumed), table)
+                .ok_or_else(|| self.err(fi, r.zone.span(), format!("zone {NO_PROV} (or zone_source / zone_assumed)"))),
+        );
+        let hours = keep(
+            errs,
+            prov((&r.hours_source, &r.hours_assumed), table).ok_or_else(|| {
+                self.err(fi, r.hours.span(), format!("hours {NO_PROV} (or hours_source / hours_assumed)"))
+            }),
+        );
+        let holidays_p = keep(
+            errs,
+            prov((&r.holidays_source, &r.holidays_assumed), table).ok_or_else(|| {
+                self.err(fi, rc.span(), format!("holidays {NO_PROV} (or holidays_source / holidays_assumed)"))
+            }),
+        );
         let mut week: [Vec<Window>; 7] = Default::default();
         let mut count = 0usize;
         for (key, list) in r.hours.get_ref() {
-            let days = weekday_range(key.get_ref()).ok_or_else(|| {
-                self.err(
+            let Some(days) = weekday_range(key.get_ref()) else {
+                errs.push(self.err(
                     fi,
                     key.span(),
                     format!(
                         "unknown day \"{}\" (expected mon, tue, wed, thu, fri, sat, sun or a range like mon-fri)",
-                        key.get_ref()
+                        cut(key.get_ref(), SHOWN_CHARS)
                     ),
-                )
-            })?;
-            let windows = self.windows(fi, list)?;
+                ));
+                continue;
+            };
+            let Some(windows) = keep(errs, self.windows(fi, list)) else { continue };
             count += windows.len() * days.len();
             for d in days {
                 if !week[d].is_empty() {
-                    return Err(self.err(fi, key.span(), format!("{} is given hours twice", WEEKDAYS[d])));
+                    errs.push(self.err(fi, key.span(), format!("{} is given hours twice", WEEKDAYS[d])));
+                    break;
                 }
                 week[d] = windows.clone();
             }
@@ -371,42 +547,79 @@ impl<'a> Cx<'a> {
         let mut holidays = Vec::new();
         for set_id in &r.holidays {
             let Some(&(sfi, set)) = self.sets.get(set_id.get_ref()) else {
-                let hint = suggest(set_id.get_ref(), self.sets.keys().map(String::as_str))
-                    .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
-                return Err(self.err(fi, set_id.span(), format!("unknown holiday set \"{}\"{hint}", set_id.get_ref())));
+                let hint = hint(set_id.get_ref(), self.sets.keys().map(String::as_str));
+                errs.push(self.err(
+                    fi,
+                    set_id.span(),
+                    format!("unknown holiday set \"{}\"{hint}", cut(set_id.get_ref(), SHOWN_CHARS)),
+                ));
+                continue;
             };
-            holidays.extend(self.holiday_set(sfi, set)?);
+            holidays.extend(self.holiday_set(sfi, set, errs).unwrap_or_default());
         }
         let mut overrides = BTreeMap::new();
         for (date, list) in &r.overrides {
-            let d = NaiveDate::parse_from_str(date.get_ref(), "%Y-%m-%d").map_err(|_| {
-                self.err(fi, date.span(), format!("invalid date \"{}\" (expected YYYY-MM-DD)", date.get_ref()))
-            })?;
-            let windows = self.windows(fi, list)?;
-            count += windows.len();
+            let Some(d) = keep(errs, self.date(fi, date, "override date", "YYYY-MM-DD")) else { continue };
+            let Some(windows) = keep(errs, self.windows(fi, list)) else { continue };
+            // A closed day (`[]`) is an item too: one entry of the list.
+            count += windows.len().max(1);
+            // Keys are spelled one way per date (see `date`) and TOML refuses a
+            // key given twice, so no date can be overridden twice here.
             overrides.insert(d, windows);
         }
         count += holidays.len();
         if count > MAX_ITEMS {
-            return Err(self.err(
+            errs.push(self.err(
                 fi,
                 rc.span(),
                 format!("calendar has {count} intervals, holidays and overrides; the limit is {MAX_ITEMS}"),
             ));
         }
         let business_day = match &r.business_day {
-            Some(b) => Some(parse_duration(b.get_ref()).ok().filter(|&s| s > 0 && s <= 86_400).ok_or_else(|| {
-                self.err(
-                    fi,
-                    b.span(),
-                    format!("invalid business_day \"{}\" (expected a duration from 1s to 24h, e.g. 8h)", b.get_ref()),
-                )
-            })?),
-            None => None,
+            Some(b) => keep(
+                errs,
+                parse_duration(b.get_ref()).ok().filter(|&s| s > 0 && s <= 86_400).ok_or_else(|| {
+                    self.err(
+                        fi,
+                        b.span(),
+                        format!(
+                            "invalid business_day \"{}\" (expected a duration from 1s to 24h, e.g. 8h)",
+                            cut(b.get_ref(), SHOWN_CHARS)
+                        ),
+                    )
+                }),
+            )
+            .map(Some),
+            None => Some(None),
         };
-        let calendar = Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day)
-            .map_err(|e| self.err(fi, r.hours.span(), format!("calendar {}: {e}", id.get_ref())))?;
-        Ok(CalendarInfo {
+        let (Some(tz), Some(zone), Some(hours), Some(holidays_p), Some(business_day)) =
+            (tz, zone, hours, holidays_p, business_day)
+        else {
+            return None;
+        };
+        if errs.len() > before {
+            return None;
+        }
+        let closed = closed_year(&week, &holidays, &overrides);
+        let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day) {
+            Ok(c) => c,
+            Err(e) => {
+                errs.push(self.err(fi, r.hours.span(), format!("calendar {cal_id}: {e}")));
+                return None;
+            }
+        };
+        if let Some(year) = closed {
+            errs.push(self.err(
+                fi,
+                rc.span(),
+                format!(
+                    "calendar {cal_id} has no working time in {year}: every working day of that year is a holiday \
+                     or a closed override, so no deadline could fall in it"
+                ),
+            ));
+            return None;
+        }
+        Some(CalendarInfo {
             calendar: Arc::new(calendar),
             zone,
             hours,
@@ -419,19 +632,42 @@ impl<'a> Cx<'a> {
         list.iter().map(|w| Window::parse(w.get_ref()).map_err(|m| self.err(fi, w.span(), m))).collect()
     }
 
-    fn holiday_set(&self, fi: usize, set: &Spanned<RawHolidaySet>) -> R<Vec<Holiday>> {
+    /// A zero-padded `YYYY-MM-DD` date. chrono alone also takes `2026-3-2`,
+    /// and two spellings of one date as override keys would let the one that
+    /// sorts last win in silence.
+    fn date(&self, fi: usize, s: &Spanned<String>, what: &str, expected: &str) -> R<NaiveDate> {
+        let t = s.get_ref();
+        let shown = cut(t, SHOWN_CHARS);
+        let Some((y, m, d)) = ymd(t) else {
+            return Err(self.err(
+                fi,
+                s.span(),
+                format!("invalid {what} \"{shown}\" (expected {expected}, zero-padded, e.g. 2026-03-02)"),
+            ));
+        };
+        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+            self.err(fi, s.span(), format!("no such date \"{shown}\" (month {m} of {y} has no day {d})"))
+        })
+    }
+
+    /// Validates a holiday set, recording each bad rule in `errs`; `None` if
+    /// there was any problem.
+    fn holiday_set(&self, fi: usize, set: &Spanned<RawHolidaySet>, errs: &mut Vec<PlanError>) -> Option<Vec<Holiday>> {
         let s = set.get_ref();
+        let before = errs.len();
         if s.source.is_none() && s.assumed.is_none() {
-            return Err(self.err(fi, set.span(), format!("holiday set {NO_PROV}")));
+            errs.push(self.err(fi, set.span(), format!("holiday set {NO_PROV}")));
         }
         if s.rules.len() > MAX_ITEMS {
-            return Err(self.err(
+            errs.push(self.err(
                 fi,
                 set.span(),
                 format!("holiday set has {} rules; the limit is {MAX_ITEMS}", s.rules.len()),
             ));
+            return None;
         }
-        s.rules.iter().map(|h| self.holiday(fi, h)).collect()
+        let rules: Vec<Holiday> = s.rules.iter().filter_map(|h| keep(errs, self.holiday(fi, h))).collect();
+        (errs.len() == before).then_some(rules)
     }
 
     fn holiday(&self, fi: usize, h: &Spanned<RawHoliday>) -> R<Holiday> {
@@ -443,7 +679,7 @@ impl<'a> Cx<'a> {
                 h.span(),
                 format!(
                     "holiday \"{}\" needs exactly one of: date = \"MM-DD\" or \"YYYY-MM-DD\", easter = N, or nth = N with weekday and month",
-                    r.name
+                    cut(&r.name, SHOWN_CHARS)
                 ),
             )
         };
@@ -452,16 +688,7 @@ impl<'a> Cx<'a> {
         }
         let rule = if let Some(date) = &r.date {
             let t = date.get_ref();
-            if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-                HolidayRule::Date(d)
-            } else {
-                let parsed = t.split_once('-').and_then(|(m, d)| {
-                    let ok = m.len() == 2 && d.len() == 2;
-                    Some((m.parse::<u32>().ok().filter(|_| ok)?, d.parse::<u32>().ok()?))
-                });
-                let (month, day) = parsed.ok_or_else(|| {
-                    self.err(fi, date.span(), format!("invalid holiday date \"{t}\" (expected MM-DD or YYYY-MM-DD)"))
-                })?;
+            if let Some((month, day)) = md(t) {
                 // 2000 is a leap year, so 02-29 passes and 02-30 does not.
                 if NaiveDate::from_ymd_opt(2000, month, day).is_none() {
                     return Err(self.err(
@@ -471,6 +698,8 @@ impl<'a> Cx<'a> {
                     ));
                 }
                 HolidayRule::Fixed { month, day }
+            } else {
+                HolidayRule::Date(self.date(fi, date, "holiday date", "MM-DD or YYYY-MM-DD")?)
             }
         } else if let Some(e) = &r.easter {
             let off = *e.get_ref();
@@ -486,7 +715,11 @@ impl<'a> Cx<'a> {
             }
             let wd = r.weekday.as_ref().ok_or_else(bad_form)?;
             let weekday = parse_weekday(wd.get_ref()).ok_or_else(|| {
-                self.err(fi, wd.span(), format!("unknown weekday \"{}\" (expected mon..sun)", wd.get_ref()))
+                self.err(
+                    fi,
+                    wd.span(),
+                    format!("unknown weekday \"{}\" (expected mon..sun)", cut(wd.get_ref(), SHOWN_CHARS)),
+                )
             })?;
             let m = r.month.as_ref().ok_or_else(bad_form)?;
             let month = *m.get_ref();
@@ -709,6 +942,87 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Years checked for working time whatever a calendar's explicit dates are:
+/// one solar cycle. Fixed (`MM-DD`) and n-th-weekday rules fall alike in
+/// every year of one kind (leap or not, and the weekday of 1 January), and
+/// these 28 years hold all 14 kinds, so a year those rules close is found
+/// whenever it is. Kept short: every command loads every calendar.
+const CHECKED_YEARS: std::ops::RangeInclusive<i32> = 2001..=2028;
+
+/// The first year in which the calendar has no working time at all: every
+/// working day a holiday or a closed override, and no override opening
+/// another day. Checked: every year holding an explicit date (a one-off
+/// holiday or an override), where a year is most likely to be closed by hand,
+/// and [`CHECKED_YEARS`], which catches for every year what fixed and n-th
+/// weekday rules can close (unless an override opens a day in each year of
+/// that kind there). Easter rules move through a cycle of millions of years:
+/// they count in the years checked, but a year that only they close elsewhere
+/// is not looked for; the engine gives up a walk after ten years without
+/// working time.
+fn closed_year(
+    week: &[Vec<Window>; 7],
+    holidays: &[Holiday],
+    overrides: &BTreeMap<NaiveDate, Vec<Window>>,
+) -> Option<i32> {
+    let explicit = holidays.iter().filter_map(|h| match h.rule {
+        HolidayRule::Date(d) => Some(d.year()),
+        _ => None,
+    });
+    let years: std::collections::BTreeSet<i32> =
+        explicit.chain(overrides.keys().map(Datelike::year)).chain(CHECKED_YEARS).collect();
+    years.into_iter().find(|&y| year_closed(y, week, holidays, overrides))
+}
+
+/// True when no day of `year` has working time.
+fn year_closed(
+    year: i32,
+    week: &[Vec<Window>; 7],
+    holidays: &[Holiday],
+    overrides: &BTreeMap<NaiveDate, Vec<Window>>,
+) -> bool {
+    let Some(mut day) = NaiveDate::from_ymd_opt(year, 1, 1) else { return false };
+    // Sorted by date.
+    let off = dates_in(holidays, year);
+    while day.year() == year {
+        let open = match overrides.get(&day) {
+            Some(windows) => !windows.is_empty(),
+            None => {
+                !week[day.weekday().num_days_from_monday() as usize].is_empty()
+                    && off.binary_search_by_key(&day, |&(d, _)| d).is_err()
+            }
+        };
+        if open {
+            return false;
+        }
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    true
+}
+
+/// `YYYY-MM-DD` with every field zero-padded, as numbers.
+fn ymd(t: &str) -> Option<(i32, u32, u32)> {
+    let b = t.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shape {
+        return None;
+    }
+    Some((t[..4].parse().ok()?, t[5..7].parse().ok()?, t[8..].parse().ok()?))
+}
+
+/// `MM-DD` with both fields zero-padded, as numbers.
+fn md(t: &str) -> Option<(u32, u32)> {
+    let b = t.as_bytes();
+    let shape = b.len() == 5 && b.iter().enumerate().all(|(i, c)| if i == 2 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shape {
+        return None;
+    }
+    Some((t[..2].parse().ok()?, t[3..].parse().ok()?))
+}
+
 /// Parses `mon`, `sun`, … into a weekday.
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
     WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(s.trim())).and_then(|i| Weekday::try_from(i as u8).ok())
@@ -775,6 +1089,60 @@ mod tests {
         assert_eq!(parse_decimal("-3", 0), Some(-3));
         assert_eq!(parse_decimal("1e5", 2), None);
         assert_eq!(decimal(&toml::Value::Float(99.95), 6), Some(99_950_000));
+    }
+
+    #[test]
+    fn dates_are_zero_padded() {
+        assert_eq!(ymd("2026-03-02"), Some((2026, 3, 2)));
+        assert_eq!(ymd("2026-02-30"), Some((2026, 2, 30))); // the shape only
+        for bad in ["2026-3-2", "2026-03-2", "+2026-03-02", "2026/03/02", "02026-03-02", "2026-03-02 "] {
+            assert_eq!(ymd(bad), None, "{bad}");
+        }
+        assert_eq!(md("12-25"), Some((12, 25)));
+        for bad in ["12-5", "+1-05", "1225", "12-25x"] {
+            assert_eq!(md(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn quoted_values_are_cut_in_messages() {
+        let long = "x".repeat(1000);
+        let msg = cut_quoted(&format!("invalid type: string \"{long}\", expected `{long}`"));
+        assert!(msg.len() < 300, "{msg}");
+        assert!(msg.starts_with("invalid type: string \"xxx") && msg.contains("more bytes)\", expected `"), "{msg}");
+        assert_eq!(cut_quoted("unknown day \"mo\" (expected mon)"), "unknown day \"mo\" (expected mon)");
+        assert_eq!(cut_quoted("one \" open"), "one \" open");
+    }
+
+    #[test]
+    fn a_year_is_closed_only_when_no_day_works() {
+        let nine_to_five = || vec![Window::parse("09:00-17:00").unwrap()];
+        let week: [Vec<Window>; 7] = [nine_to_five(), vec![], vec![], vec![], vec![], vec![], vec![]];
+        let mondays_2027: Vec<NaiveDate> = (0..366)
+            .filter_map(|i| NaiveDate::from_ymd_opt(2027, 1, 1)?.checked_add_days(chrono::Days::new(i)))
+            .filter(|d| d.year() == 2027 && d.weekday() == Weekday::Mon)
+            .collect();
+        let holidays: Vec<Holiday> =
+            mondays_2027.iter().map(|d| Holiday { name: "h".into(), rule: HolidayRule::Date(*d) }).collect();
+        assert_eq!(closed_year(&week, &holidays, &BTreeMap::new()), Some(2027));
+        // One worked Sunday opens the year.
+        let sunday = NaiveDate::from_ymd_opt(2027, 3, 7).unwrap();
+        let open = BTreeMap::from([(sunday, nine_to_five())]);
+        assert_eq!(closed_year(&week, &holidays, &open), None);
+        // Closed overrides close days as holidays do.
+        let closed: BTreeMap<NaiveDate, Vec<Window>> = mondays_2027.iter().map(|d| (*d, vec![])).collect();
+        assert_eq!(closed_year(&week, &[], &closed), Some(2027));
+        assert_eq!(closed_year(&week, &holidays[1..], &BTreeMap::new()), None);
+        // Every first..last Monday of every month: every year is closed.
+        let every: Vec<Holiday> = (1..=12)
+            .flat_map(|month| {
+                [1, 2, 3, 4, -1].map(|nth| Holiday {
+                    name: "h".into(),
+                    rule: HolidayRule::NthWeekday { month, weekday: Weekday::Mon, nth },
+                })
+            })
+            .collect();
+        assert_eq!(closed_year(&week, &every, &BTreeMap::new()), Some(2001));
     }
 
     #[test]

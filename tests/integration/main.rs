@@ -10,6 +10,7 @@ mod entitlements;
 mod errors;
 mod examples;
 mod help;
+mod loading;
 mod plans;
 mod properties;
 mod quota;
