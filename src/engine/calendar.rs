@@ -11,11 +11,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 use super::holiday::{self, Holiday, HolidayRule};
 use super::segment::Segment;
+use super::zone::Local;
 
 /// Seconds in a civil day.
 pub const DAY: i64 = 86_400;
@@ -319,10 +320,7 @@ impl Calendar {
         if self.always {
             return 0;
         }
-        match chrono::DateTime::from_timestamp(t, 0) {
-            Some(dt) => i64::from(self.tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc()),
-            None => 0,
-        }
+        super::zone::offset_at(self.tz, t)
     }
 
     /// The UTC instant of local midnight (wall clock 00:00, by the DST policy)
@@ -365,11 +363,10 @@ impl Calendar {
         if let Some(off) = self.day_offset_uncached(day) {
             return local - off;
         }
-        let naive = naive_of(local);
-        match self.tz.from_local_datetime(&naive) {
-            LocalResult::Single(dt) => dt.timestamp(),
-            LocalResult::Ambiguous(first, _) => first.timestamp(),
-            LocalResult::None => {
+        match super::zone::from_local(self.tz, local) {
+            Local::Single(t) => t,
+            Local::Ambiguous(first, _) => first,
+            Local::Gap { .. } => {
                 // In a gap: the first UTC instant whose wall clock is past `local`.
                 let (mut lo, mut hi) = (local - 26 * 3600, local + 26 * 3600);
                 while lo < hi {
@@ -555,11 +552,6 @@ pub fn date_of(day: i64) -> Option<NaiveDate> {
 /// Weekday of day number `day`, Monday = 0 (1970-01-01 was a Thursday).
 pub fn weekday_of(day: i64) -> usize {
     (day + 3).rem_euclid(7) as usize
-}
-
-fn naive_of(local: i64) -> NaiveDateTime {
-    // OK because callers stay within years 1583..=9999, well inside chrono's range.
-    chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()).unwrap_or_default()
 }
 
 /// One Monday-to-Sunday week inside a year, as the walks jump over it.

@@ -82,11 +82,19 @@ pub fn explain_json(steps: &[Step], disp: Display) -> Value {
 /// Short local wall-clock label of an instant: `Fri 2026-11-20 17:30`
 /// (seconds only when they are not zero; `Z` in UTC).
 fn wall(t: i64, disp: Display) -> String {
-    let Some(utc) = chrono::DateTime::from_timestamp(t, 0) else { return t.to_string() };
+    let Some(local) = local_time(t, disp) else { return t.to_string() };
     let fmt = if t % 60 == 0 { "%a %Y-%m-%d %H:%M" } else { "%a %Y-%m-%d %H:%M:%S" };
     match disp {
-        Display::Utc => format!("{}Z", utc.format(fmt)),
-        Display::Zone(z) => utc.with_timezone(&z).format(fmt).to_string(),
+        Display::Utc => format!("{}Z", local.format(fmt)),
+        Display::Zone(_) => local.format(fmt).to_string(),
+    }
+}
+
+/// The wall-clock date and time of `t` where it is shown.
+fn local_time(t: i64, disp: Display) -> Option<chrono::NaiveDateTime> {
+    match disp {
+        Display::Utc => chrono::DateTime::from_timestamp(t, 0).map(|d| d.naive_utc()),
+        Display::Zone(z) => slacalc::engine::zone::wall_clock(z, t),
     }
 }
 

