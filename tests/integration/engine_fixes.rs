@@ -10,11 +10,13 @@ use crate::util::{json, slacalc, temp_file};
 /// A fixed "now" that no test depends on (every test gives `--opened`).
 const NOW: &str = "2026-11-22T12:00:00+01:00";
 
-/// `ARGS --now NOW --format json`, asserting exit 0.
+/// `ARGS [--now NOW] --format json`, asserting exit 0.
 #[track_caller]
 fn answer(args: &[&str]) -> Value {
     let mut a = args.to_vec();
-    a.extend(["--now", NOW]);
+    if !a.contains(&"--now") {
+        a.extend(["--now", NOW]);
+    }
     json(&a)
 }
 
@@ -108,4 +110,55 @@ fn sydney_winter_after_2099_is_aest() {
         "Australia/Sydney",
     ]);
     assert_eq!(d["opened"], "2151-01-15T13:00:00+11:00");
+}
+
+// ------------------------------------------------------------------ fall-back day
+
+/// A plan whose calendar works 01:00–04:00 every day in Paris, over the small-hours DST changes.
+const NIGHT_SHIFT: &str = r#"
+[calendars.night]
+zone = "Europe/Paris"
+hours = { mon-sun = ["01:00-04:00"] }
+source = "test calendar"
+
+[[plans]]
+id = "night-4h"
+provider = "Test"
+calendar = "night"
+target = "4h"
+target_source = "test"
+"#;
+
+#[test]
+fn fall_back_window_lasts_four_hours() {
+    let (_dir, path) = temp_file("night.toml", NIGHT_SHIFT);
+    let plans = path.to_str().unwrap();
+    // Sun 2026-10-25, clocks go back at 03:00 CEST (01:00Z) to 02:00 CET.
+    // 01:00 CEST = 23:00Z (24th) to 04:00 CET = 03:00Z: 4 real hours, the
+    // repeated 02:00–03:00 worked twice. So a 4 h target opened at 01:00 is
+    // due at 04:00+01:00 the same night (the old fold cut gave 3 h that
+    // night and a deadline on Monday 02:00).
+    let d = answer(&["--plans", plans, "deadline", "--plan", "night-4h", "--opened", "2026-10-25 01:00"]);
+    assert_eq!(d["opened"], "2026-10-25T01:00:00+02:00");
+    assert_eq!(d["deadline"], "2026-10-25T04:00:00+01:00");
+    // status: from Sun 00:00 to Mon 00:00 the clock ran 4 h (14,400 s).
+    let s = answer(&[
+        "--plans",
+        plans,
+        "status",
+        "--plan",
+        "night-4h",
+        "--opened",
+        "2026-10-25 00:00",
+        "--responded",
+        "2026-10-25T23:00:00Z",
+        "--now",
+        "2026-10-26T12:00:00Z",
+    ]);
+    assert_eq!(s["elapsed_seconds"], 14_400);
+    // Spring forward, Sun 2026-03-29 (02:00 → 03:00): 01:00–02:00 CET and
+    // 03:00–04:00 CEST, 2 h; the 4 h target opened at 01:00 uses 2 h that
+    // night and 2 h on Monday 01:00–03:00 CEST.
+    let d = answer(&["--plans", plans, "deadline", "--plan", "night-4h", "--opened", "2026-03-29 01:00"]);
+    assert_eq!(d["deadline"], "2026-03-30T03:00:00+02:00");
 }
