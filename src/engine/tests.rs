@@ -374,7 +374,7 @@ prop_compose! {
         zone in 0..ZONES.len(),
         days in proptest::collection::vec(proptest::collection::vec((0u32..48, 1u32..20), 0..4), 7),
         fixed in proptest::collection::vec((1u32..13, 1u32..29), 0..4),
-        easter in proptest::collection::vec(-3i32..60, 0..3),
+        easter in proptest::collection::vec(prop_oneof![-3i32..60, -400i32..400], 0..3),
         overrides in proptest::collection::vec((0i64..3000, 0u32..48, 1u32..10), 0..3),
         always in proptest::bool::weighted(0.1),
     ) -> Calendar {

@@ -162,3 +162,64 @@ fn fall_back_window_lasts_four_hours() {
     let d = answer(&["--plans", plans, "deadline", "--plan", "night-4h", "--opened", "2026-03-29 01:00"]);
     assert_eq!(d["deadline"], "2026-03-30T03:00:00+02:00");
 }
+
+// ------------------------------------------------------------------ Easter offsets across a year boundary
+
+/// Mon–Fri 09:00–18:00 in Paris with two holidays counted from Easter far
+/// enough to leave Easter's year.
+const FAR_FROM_EASTER: &str = r#"
+[holiday_sets.far]
+source = "test rules"
+rules = [
+  { name = "Winter day", easter = -95 },
+  { name = "Early day", easter = -100 },
+]
+
+[calendars.far]
+zone = "Europe/Paris"
+hours = { mon-fri = ["09:00-18:00"] }
+holidays = ["far"]
+source = "test calendar"
+
+[[plans]]
+id = "far-2h"
+provider = "Test"
+calendar = "far"
+target = "2h"
+target_source = "test"
+"#;
+
+#[test]
+fn easter_offsets_that_leave_easters_year_fall_on_the_right_date() {
+    let (_dir, path) = temp_file("far.toml", FAR_FROM_EASTER);
+    let plans = path.to_str().unwrap();
+    let due = |opened: &str| {
+        let d = answer(&["--plans", plans, "deadline", "--plan", "far-2h", "--opened", opened]);
+        d["deadline"].as_str().unwrap().to_string()
+    };
+    // easter = -95: Easter 2027 is 28 March, minus 95 days = Wed 2026-12-23
+    // (the true holiday); Easter 2026 (5 April) minus 95 = 2025-12-31, whose
+    // day of the year (the 365th) used to be marked in 2026: Thu 2026-12-31.
+    // Opened Tue 2026-12-22 17:00 + 2 h: 1 h on Tuesday, Wednesday is the
+    // holiday, 1 h on Thursday → Thu 2026-12-24 10:00.
+    assert_eq!(due("2026-12-22 17:00"), "2026-12-24T10:00:00+01:00");
+    // Opened Wed 2026-12-30 17:00 + 2 h: 1 h Wednesday, Thursday 31 is a
+    // working day → Thu 2026-12-31 10:00 (not Fri 2027-01-01).
+    assert_eq!(due("2026-12-30 17:00"), "2026-12-31T10:00:00+01:00");
+    // easter = -100 (the issue's example): Easter 2027 (28 March) - 100 days
+    // = Fri 2026-12-18. Opened Thu 2026-12-17 17:00 + 2 h: 1 h Thursday,
+    // Friday is the holiday, 1 h on Monday → Mon 2026-12-21 10:00.
+    assert_eq!(due("2026-12-17 17:00"), "2026-12-21T10:00:00+01:00");
+    // The calendar command sees the same dates.
+    let v = answer(&["--plans", plans, "calendar", "--plan", "far-2h", "--from", "2026-12-14", "--weeks", "3"]);
+    let holidays: Vec<(&str, &str)> = v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["holiday"].is_null())
+        .map(|d| (d["date"].as_str().unwrap(), d["holiday"].as_str().unwrap()))
+        .collect();
+    // Nothing on Sat 2026-12-26 (Easter 2026 - 100 = 2025-12-26, the old
+    // phantom) nor on Thu 2026-12-31.
+    assert_eq!(holidays, vec![("2026-12-18", "Early day"), ("2026-12-23", "Winter day")]);
+}
