@@ -284,6 +284,58 @@ fn explain_lists_windows_and_holidays() {
     assert_eq!(worked, 8 * H);
 }
 
+#[test]
+fn explain_over_whole_weeks_lists_their_holidays_in_order() {
+    use super::timeline::Step;
+    use chrono::Datelike;
+    // 15 bd (105 h) opened Sun 2026-12-13: weeks of 14 and 21 December
+    // taken whole (35 h + 28 h: Christmas, Fri 25th, is a holiday), then day
+    // by day to Tue 2027-01-05 18:00 past New Year's Day.
+    let cal = apizee();
+    let d = deadline(&cal, at(Paris, 2026, 12, 13, 12, 0), 105 * H, &[], true).expect("deadline");
+    let kinds: Vec<String> = d
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Weeks { from, to, worked, .. } => Some(format!("weeks {from} {to} {worked}")),
+            Step::Holiday { date, name } => Some(format!("holiday {date} {name}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["weeks 2026-12-14 2026-12-28 226800", "holiday 2026-12-25 Christmas", "holiday 2027-01-01 New Year"]
+    );
+    // Over 10,000 bd (about 38 years, nearly all in whole weeks), the trace
+    // names every French holiday on a weekday between the clock start and
+    // the deadline, each once, in date order.
+    let opened = at(Paris, 2026, 11, 20, 17, 30);
+    let d = deadline(&cal, opened, 10_000 * 7 * H, &[], true).expect("deadline");
+    assert!(d.steps.iter().any(|s| matches!(s, Step::Weeks { .. })), "the fast path is used");
+    let listed: Vec<NaiveDate> =
+        d.steps.iter().filter_map(|s| if let Step::Holiday { date, .. } = s { Some(*date) } else { None }).collect();
+    let (first, last) = (cal.local_date(opened).expect("date"), cal.local_date(d.at).expect("date"));
+    let mut want: Vec<NaiveDate> = (first.year()..=last.year())
+        .flat_map(|y| super::holiday::dates_in(cal.holidays(), y))
+        .map(|(date, _)| date)
+        .filter(|date| *date >= first && *date <= last && date.weekday().num_days_from_monday() < 5)
+        .collect();
+    want.dedup();
+    assert_eq!(listed, want);
+    // Steps read in date order: a weeks step by its first Monday, the
+    // holidays inside it right after it.
+    let keys: Vec<NaiveDate> = d
+        .steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Worked { date, .. } | Step::Holiday { date, .. } => Some(*date),
+            Step::Weeks { from, .. } => Some(*from),
+            Step::Paused { .. } => None,
+        })
+        .collect();
+    assert!(keys.windows(2).all(|p| p[0] <= p[1]), "steps out of order");
+}
+
 /// The obvious algorithm: every local day, every window, no week jumps.
 /// The working spans of `date` by the DST policy, worked out afresh from the
 /// zone (no year tables, no day offsets): each window boundary read as a

@@ -223,3 +223,82 @@ fn easter_offsets_that_leave_easters_year_fall_on_the_right_date() {
     // phantom) nor on Thu 2026-12-31.
     assert_eq!(holidays, vec![("2026-12-18", "Early day"), ("2026-12-23", "Winter day")]);
 }
+
+// ------------------------------------------------------------------ holidays inside whole weeks
+
+/// Plan `acme-15bd`: a 15 bd target on the shipped `apizee` calendar
+/// (Paris, Mon–Fri 09:00–12:00 and 14:00–18:00, French holidays).
+const FIFTEEN_BD_ON_APIZEE: &str = r#"
+[[plans]]
+id = "acme-15bd"
+provider = "Acme"
+calendar = "apizee"
+target = "15bd"
+target_source = "\"within fifteen business days\""
+"#;
+
+#[test]
+fn explain_over_whole_weeks_lists_the_holidays_in_them() {
+    let (_dir, path) = temp_file("acme.toml", FIFTEEN_BD_ON_APIZEE);
+    let plans = path.to_str().unwrap();
+    let args = ["--plans", plans, "deadline", "--plan", "acme-15bd", "--opened", "2026-12-13 12:00", "--explain"];
+    // 15 bd = 15 × 7 h = 105 h from Mon 2026-12-14 09:00. The weeks of 14
+    // and 21 December count 35 h + 28 h = 63 h (Christmas, Fri 25th, is a
+    // holiday); then Mon 28 – Thu 31 December 4 × 7 h = 28 h (91 h), New
+    // Year's Day on Friday, Mon 4 January 7 h (98 h) and Tue 5 January 7 h:
+    // due Tue 2027-01-05 18:00.
+    let d = answer(&args);
+    assert_eq!(d["deadline"], "2027-01-05T18:00:00+01:00");
+    let steps = d["explain"].as_array().unwrap();
+    let weeks: Vec<_> = steps.iter().filter(|s| s["step"] == "weeks").collect();
+    assert_eq!(weeks.len(), 1, "the whole weeks are still taken at once: {steps:?}");
+    assert_eq!(weeks[0]["from_date"], "2026-12-14");
+    assert_eq!(weeks[0]["to_date"], "2026-12-28");
+    assert_eq!(weeks[0]["seconds"], 63 * 3600);
+    let holidays: Vec<(&str, &str)> = steps
+        .iter()
+        .filter(|s| s["step"] == "holiday")
+        .map(|s| (s["date"].as_str().unwrap(), s["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(holidays, vec![("2026-12-25", "Christmas Day"), ("2027-01-01", "New Year's Day")]);
+    // In order: the weeks, Christmas inside them, then the days of 28 December on.
+    let order: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).take(3).collect();
+    assert_eq!(order, ["weeks", "holiday", "worked"]);
+    // The table lists Christmas too, right after the weeks row.
+    let out = table(&args);
+    let weeks_row = out.find("2 whole weeks").expect("weeks row");
+    let christmas = out.find("holiday: Christmas Day").expect("Christmas row");
+    let next_day = out.find("Mon 2026-12-28").expect("28 December row");
+    assert!(weeks_row < christmas && christmas < next_day, "{out}");
+    assert!(out.contains("Fri 2026-12-25"), "{out}");
+}
+
+#[test]
+fn status_explain_over_whole_weeks_lists_the_holidays_in_them() {
+    // status measures elapsed time with the same walk: from Sun 2026-12-13
+    // to Mon 2027-01-04 00:00 the clock ran 63 h + 28 h = 91 h, over
+    // Christmas (in the whole weeks) and New Year's Day (a day walked).
+    let (_dir, path) = temp_file("acme.toml", FIFTEEN_BD_ON_APIZEE);
+    let plans = path.to_str().unwrap();
+    let s = answer(&[
+        "--plans",
+        plans,
+        "status",
+        "--plan",
+        "acme-15bd",
+        "--opened",
+        "2026-12-13 12:00",
+        "--now",
+        "2027-01-04T00:00:00+01:00",
+        "--explain",
+    ]);
+    assert_eq!(s["elapsed_seconds"], 91 * 3600);
+    let names: Vec<&str> = s["explain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["step"] == "holiday")
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Christmas Day", "New Year's Day"]);
+}
