@@ -302,3 +302,146 @@ fn status_explain_over_whole_weeks_lists_the_holidays_in_them() {
         .collect();
     assert_eq!(names, ["Christmas Day", "New Year's Day"]);
 }
+
+// ------------------------------------------------------------------ --explain in another display zone
+
+/// A vendor in Tokyo (UTC+9, no DST): Mon–Fri 09:00–18:00, 23 November a holiday.
+const TOKYO: &str = r#"
+[holiday_sets.tokyo-test]
+source = "test rules"
+rules = [ { name = "Labour Thanksgiving Day", date = "11-23" } ]
+
+[calendars.tokyo]
+zone = "Asia/Tokyo"
+hours = { mon-fri = ["09:00-18:00"] }
+holidays = ["tokyo-test"]
+source = "test calendar"
+
+[[plans]]
+id = "tokyo-support"
+provider = "Test KK"
+calendar = "tokyo"
+
+[[plans.priorities]]
+name = "urgent"
+target = "2h"
+source = "test"
+
+[[plans.priorities]]
+name = "normal"
+target = "8h"
+source = "test"
+
+[[plans.priorities]]
+name = "slow"
+target = "10bd"
+source = "test"
+"#;
+
+/// The explain table's rows (the lines between the header and the bottom
+/// border), cells trimmed.
+fn rows(out: &str) -> Vec<Vec<String>> {
+    out.lines()
+        .skip_while(|l| !l.starts_with("How the clock ran"))
+        .filter(|l| l.starts_with('│'))
+        .skip(1)
+        .map(|l| l.trim_matches('│').split('┆').map(|c| c.trim().to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn explain_rows_are_dated_in_the_display_zone() {
+    let (_dir, path) = temp_file("tokyo.toml", TOKYO);
+    let plans = path.to_str().unwrap();
+    let args = |priority| {
+        [
+            "--plans",
+            plans,
+            "deadline",
+            "--plan",
+            "tokyo-support",
+            "--priority",
+            priority,
+            "--opened",
+            "2026-11-25 15:00",
+            "--tz",
+            "America/New_York",
+            "--explain",
+        ]
+    };
+    // Opened Wed 2026-11-25 15:00 EST (read in --tz) = 20:00Z = Thu 05:00 in
+    // Tokyo; the clock starts Thu 09:00 JST = 00:00Z = Wed 19:00 EST. 2 h
+    // later: Thu 11:00 JST = 02:00Z = Wed 21:00 EST. The row is dated Wed,
+    // like its times and the deadline line (it used to say Thu 2026-11-26,
+    // the vendor's date).
+    let out = table(&args("urgent"));
+    assert_eq!(rows(&out), vec![vec!["Wed 2026-11-25", "19:00–21:00", "2h", "2h"]], "{out}");
+    assert!(out.contains("deadline: Wed 2026-11-25 21:00"), "{out}");
+    assert!(!out.contains("Thu 2026-11-26"), "{out}");
+    // 8 h: Thu 09:00–17:00 JST = Wed 19:00 – Thu 03:00 EST: one row on the
+    // Wednesday, its end marked as the next day's.
+    let out = table(&args("normal"));
+    assert_eq!(rows(&out), vec![vec!["Wed 2026-11-25", "19:00–03:00 (+1d)", "8h", "8h"]], "{out}");
+    assert!(out.contains("deadline: Thu 2026-11-26 03:00"), "{out}");
+    // JSON: `date` is the date `from` shows, `calendar_date` the vendor's working day.
+    let d = answer(&args("normal"));
+    assert_eq!(d["deadline"], "2026-11-26T03:00:00-05:00");
+    let w = &d["explain"][0];
+    assert_eq!(w["date"], "2026-11-25");
+    assert_eq!(w["calendar_date"], "2026-11-26");
+    assert_eq!(w["from"], "2026-11-25T19:00:00-05:00");
+    assert_eq!(w["to"], "2026-11-26T03:00:00-05:00");
+}
+
+#[test]
+fn explain_in_another_zone_names_the_calendars_zone_for_holidays_and_weeks() {
+    let (_dir, path) = temp_file("tokyo.toml", TOKYO);
+    let plans = path.to_str().unwrap();
+    // Opened Sat 2026-11-21 09:00 EST = Sat 23:00 JST. Mon 23 November is the
+    // Tokyo holiday, so the clock starts Tue 24th 09:00 JST = Mon 19:00 EST.
+    // 10 bd = 90 h: the weeks of 23 and 30 November (Tokyo dates) count
+    // 36 h + 45 h = 81 h, then Mon 7 December 09:00–18:00 JST = Sun 6
+    // December 19:00 – Mon 04:00 EST: due Mon 2026-12-07 04:00 EST.
+    let out = table(&[
+        "--plans",
+        plans,
+        "deadline",
+        "--plan",
+        "tokyo-support",
+        "--priority",
+        "slow",
+        "--opened",
+        "2026-11-21 09:00",
+        "--tz",
+        "America/New_York",
+        "--explain",
+    ]);
+    assert!(out.contains("2026-12-07T04:00:00-05:00"), "{out}");
+    // (The table may wrap "2 whole weeks in Asia/Tokyo" at 80 columns.)
+    assert!(out.contains("2 whole weeks in"), "{out}");
+    assert!(out.contains("Mon 2026-11-23"), "the holiday keeps its Tokyo date: {out}");
+    assert!(out.contains("holiday in Asia/Tokyo"), "{out}");
+    assert_eq!(out.matches("Asia/Tokyo").count(), 2, "the weeks row and the holiday row: {out}");
+    assert!(
+        rows(&out).contains(&vec!["Sun 2026-12-06".into(), "19:00–04:00 (+1d)".into(), "9h".into(), "90h".into()]),
+        "{out}"
+    );
+    // In the calendar's own zone nothing is qualified.
+    let out = table(&[
+        "--plans",
+        plans,
+        "deadline",
+        "--plan",
+        "tokyo-support",
+        "--priority",
+        "slow",
+        "--opened",
+        "2026-11-21 23:00",
+        "--explain",
+    ]);
+    assert!(out.contains("holiday: Labour") && out.contains("2 whole weeks ") && !out.contains("weeks in"), "{out}");
+    assert!(
+        rows(&out).contains(&vec!["Mon 2026-12-07".into(), "09:00–18:00".into(), "9h".into(), "90h".into()]),
+        "{out}"
+    );
+}
