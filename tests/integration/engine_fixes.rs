@@ -445,3 +445,44 @@ fn explain_in_another_zone_names_the_calendars_zone_for_holidays_and_weeks() {
         "{out}"
     );
 }
+
+// ------------------------------------------------------------------ assumed 24x7 clock
+
+#[test]
+fn otter_critical_deadlines_rest_on_an_assumed_clock() {
+    // otter-extended critical: "4 heures" is quoted, the 24x7 clock is
+    // assumed ("work continuously"), so the answer is assumed. Fri 17:30 +
+    // 4 real hours = 21:30 the same evening.
+    for (plan, due) in [("otter-extended", "2026-11-20T21:30:00+01:00"), ("otter-premium", "2026-11-20T19:30:00+01:00")]
+    {
+        let d = answer(&["deadline", "--plan", plan, "--priority", "critical", "--opened", "2026-11-20 17:30"]);
+        assert_eq!(d["clock"], "24x7");
+        assert_eq!(d["deadline"], due);
+        assert_eq!(d["assumed"], true, "{plan}: the 24x7 clock is assumed");
+        let a = d["assumptions"].as_array().unwrap();
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert!(a[0].as_str().unwrap().contains("24x7") && a[0].as_str().unwrap().contains("work continuously"));
+        // status carries the same provenance.
+        let s = answer(&[
+            "status",
+            "--plan",
+            plan,
+            "--priority",
+            "critical",
+            "--opened",
+            "2026-11-20 17:30",
+            "--now",
+            "2026-11-20T18:00:00+01:00",
+        ]);
+        assert_eq!(s["assumed"], true);
+    }
+    // A quoted target on the business clock stays not assumed (its
+    // calendar's assumed figures are listed, but they are not the target):
+    // otter-extended high, "Jusqu'à 1 jour ouvrable".
+    let d = answer(&["deadline", "--plan", "otter-extended", "--priority", "high", "--opened", "2026-11-20 17:30"]);
+    assert_eq!(d["clock"], "business");
+    assert_eq!(d["assumed"], false);
+    // otter-basic critical, 1 bd on the business clock: not assumed either.
+    let d = answer(&["deadline", "--plan", "otter-basic", "--priority", "critical", "--opened", "2026-11-20 17:30"]);
+    assert_eq!(d["assumed"], false);
+}
