@@ -1,9 +1,10 @@
 //! Reading and printing instants (SPEC §3): RFC 3339, or a local date-time read
 //! in a zone, where a time in a DST gap or fold is an error naming the offsets.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
 use chrono_tz::Tz;
 
+use crate::engine::zone::{self, Local};
 use crate::error::{Error, Result};
 
 /// Parses `s` as an instant: `now`, RFC 3339 (`2026-11-20T17:30:00+01:00`,
@@ -74,19 +75,19 @@ fn parse_local(t: &str) -> Option<NaiveDateTime> {
 /// # Errors
 /// [`Error::Input`] naming both possible offsets.
 pub fn resolve_local(naive: NaiveDateTime, tz: Tz, shown: &str) -> Result<i64> {
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(dt) => Ok(dt.timestamp()),
-        LocalResult::Ambiguous(a, b) => {
-            let (oa, ob) = (a.offset().fix(), b.offset().fix());
+    let local = naive.and_utc().timestamp();
+    match zone::from_local(tz, local) {
+        Local::Single(t) => Ok(t),
+        Local::Ambiguous(a, b) => {
+            let (oa, ob) = (fixed(local - a), fixed(local - b));
             Err(Error::Input(format!(
                 "local time \"{shown}\" is ambiguous in {tz}: it happens twice as the clocks go back, at {oa} and at {ob}; write the offset, e.g. {} or {}",
-                a.fixed_offset().format("%Y-%m-%dT%H:%M:%S%:z"),
-                b.fixed_offset().format("%Y-%m-%dT%H:%M:%S%:z"),
+                fmt_with(naive, oa),
+                fmt_with(naive, ob),
             )))
         }
-        LocalResult::None => {
-            let before = tz.offset_from_utc_datetime(&(naive - chrono::Duration::hours(24))).fix();
-            let after = tz.offset_from_utc_datetime(&(naive + chrono::Duration::hours(24))).fix();
+        Local::Gap { before, after } => {
+            let (before, after) = (fixed(before), fixed(after));
             Err(Error::Input(format!(
                 "local time \"{shown}\" does not exist in {tz}: the clocks jump from {before} to {after} (a DST gap); write the offset, e.g. {} or {}",
                 fmt_with(naive, before),
@@ -94,6 +95,11 @@ pub fn resolve_local(naive: NaiveDateTime, tz: Tz, shown: &str) -> Result<i64> {
             )))
         }
     }
+}
+
+/// An offset in seconds as chrono's fixed offset (zone offsets are always in range).
+fn fixed(off: i64) -> FixedOffset {
+    i32::try_from(off).ok().and_then(FixedOffset::east_opt).unwrap_or_else(|| Utc.fix())
 }
 
 fn fmt_with(naive: NaiveDateTime, off: FixedOffset) -> String {
@@ -133,10 +139,7 @@ pub fn format_instant(t: i64, d: Display) -> String {
 pub fn write_instant(out: &mut String, t: i64, d: Display) {
     let offset = match d {
         Display::Utc => None,
-        Display::Zone(tz) => match DateTime::<Utc>::from_timestamp(t, 0) {
-            Some(utc) => Some(i64::from(tz.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc())),
-            None => Some(0),
-        },
+        Display::Zone(tz) => Some(zone::offset_at(tz, t)),
     };
     write_with_offset(out, t, offset);
 }
@@ -237,12 +240,21 @@ mod tests {
         let mut t: i64 = -12_212_553_600; // 1583-01-01
         while t < 253_402_300_799 {
             for tz in zones {
+                // chrono's own offsets after 2099 are its table's last one;
+                // ours keep the zone's rule (see `engine::zone`).
+                let off = i32::try_from(zone::offset_at(tz, t)).unwrap();
                 let utc = DateTime::<Utc>::from_timestamp(t, 0).unwrap();
-                let local = utc.with_timezone(&tz);
+                let local = utc.with_timezone(&FixedOffset::east_opt(off).unwrap());
+                if t < zone::TABLE_END {
+                    assert_eq!(
+                        local.offset().local_minus_utc(),
+                        utc.with_timezone(&tz).offset().fix().local_minus_utc()
+                    );
+                }
                 let shown = format_instant(t, Display::Zone(tz));
                 // Whole-minute offsets print as chrono prints them; any
                 // offset prints an instant that reads back exactly.
-                if local.offset().fix().local_minus_utc() % 60 == 0 {
+                if off % 60 == 0 {
                     assert_eq!(shown, local.to_rfc3339_opts(SecondsFormat::Secs, false));
                 }
                 assert_eq!(parse_instant(&shown, chrono_tz::UTC, 0).unwrap(), t, "{shown}");
@@ -253,6 +265,19 @@ mod tests {
             );
             t += 7_919_993; // about three months, odd seconds
         }
+    }
+
+    #[test]
+    fn after_2099_the_zone_rule_goes_on() {
+        // 2150-07-01 12:00 in Paris is CEST (+02:00), 10:00Z; in January, CET.
+        assert_eq!(parse_instant("2150-07-01 12:00", Paris, 0).unwrap(), 5_695_956_000);
+        assert_eq!(format_instant(5_695_956_000, Display::Zone(Paris)), "2150-07-01T12:00:00+02:00");
+        assert_eq!(format_instant(5_695_956_000 - 170 * 86_400, Display::Zone(Paris)), "2150-01-12T11:00:00+01:00");
+        // Sun 2150-03-29 02:30 is in the spring gap; Sun 2150-10-25 02:30 in the fold.
+        let gap = parse_instant("2150-03-29 02:30", Paris, 0).unwrap_err().to_string();
+        assert!(gap.contains("does not exist") && gap.contains("+01:00") && gap.contains("+02:00"), "{gap}");
+        let fold = parse_instant("2150-10-25 02:30", Paris, 0).unwrap_err().to_string();
+        assert!(fold.contains("ambiguous") && fold.contains("+02:00") && fold.contains("+01:00"), "{fold}");
     }
 
     #[test]

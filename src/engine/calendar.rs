@@ -2,20 +2,22 @@
 //! holiday rules and per-date overrides. It turns local dates into UTC
 //! [`Segment`]s; the walks in [`crate::engine::timeline`] consume them.
 //!
-//! DST policy (SPEC §2): windows are wall-clock times. A boundary in a gap
-//! moves to the end of the gap; one in a fold takes its first occurrence, and
-//! the fold's repeated hour counts once. So a 01:00–04:00 window lasts 2 h on
-//! the spring-forward day and 3 h on the fall-back day: never longer than its
-//! wall-clock length.
+//! DST policy (SPEC §2): windows are wall-clock times and durations are real
+//! seconds. A boundary in a gap moves to the end of the gap; one in a fold
+//! takes its first occurrence, and the span between the two boundaries is
+//! worked in full. So a 01:00–04:00 window lasts 2 h on the spring-forward
+//! day and 4 h on the fall-back day (02:00–03:00 happens twice and is worked
+//! twice), and `00:00-24:00` lasts 25 h that day.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 use super::holiday::{self, Holiday, HolidayRule};
 use super::segment::Segment;
+use super::zone::Local;
 
 /// Seconds in a civil day.
 pub const DAY: i64 = 86_400;
@@ -319,10 +321,7 @@ impl Calendar {
         if self.always {
             return 0;
         }
-        match chrono::DateTime::from_timestamp(t, 0) {
-            Some(dt) => i64::from(self.tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc()),
-            None => 0,
-        }
+        super::zone::offset_at(self.tz, t)
     }
 
     /// The UTC instant of local midnight (wall clock 00:00, by the DST policy)
@@ -365,11 +364,10 @@ impl Calendar {
         if let Some(off) = self.day_offset_uncached(day) {
             return local - off;
         }
-        let naive = naive_of(local);
-        match self.tz.from_local_datetime(&naive) {
-            LocalResult::Single(dt) => dt.timestamp(),
-            LocalResult::Ambiguous(first, _) => first.timestamp(),
-            LocalResult::None => {
+        match super::zone::from_local(self.tz, local) {
+            Local::Single(t) => t,
+            Local::Ambiguous(first, _) => first,
+            Local::Gap { .. } => {
                 // In a gap: the first UTC instant whose wall clock is past `local`.
                 let (mut lo, mut hi) = (local - 26 * 3600, local + 26 * 3600);
                 while lo < hi {
@@ -441,44 +439,17 @@ impl Calendar {
     }
 
     /// The segments of a day on which the offset changes: each boundary
-    /// resolved by the DST policy, and the fold's repeated times counted once,
-    /// at their first occurrence (SPEC §2: a 01:00–04:00 window lasts 3 h on
-    /// the fall-back day), so the repeat is cut out of each window.
+    /// resolved by the DST policy (a boundary in a gap moves to its end, one
+    /// in a fold takes its first occurrence), and everything between them is
+    /// worked, the fold's repeated hour included (SPEC §2: a 01:00–04:00
+    /// window lasts 4 h on the fall-back day).
     fn dst_day_segments(&self, day: i64, windows: &[Window], out: &mut Vec<Segment>) {
-        let repeat = self.fold_repeat(day);
         for w in windows {
             let s = Segment::new(self.resolve_boundary(day, w.start), self.resolve_boundary(day, w.end));
-            match repeat {
-                Some(r) => {
-                    crate::engine::segment::subtract_each(s, &[r], |piece| {
-                        out.push(piece);
-                        true
-                    });
-                }
-                None if !s.is_empty() => out.push(s),
-                None => {}
+            if !s.is_empty() {
+                out.push(s);
             }
         }
-    }
-
-    /// On a day whose offset drops (clocks go back), the UTC span in which the
-    /// repeated wall-clock times happen for the second time.
-    fn fold_repeat(&self, day: i64) -> Option<Segment> {
-        let local0 = day * DAY;
-        let (mut lo, mut hi) = (local0 - 14 * 3600, local0 + DAY + 12 * 3600);
-        let (before, after) = (self.offset_at(lo), self.offset_at(hi));
-        if after >= before {
-            return None;
-        }
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.offset_at(mid) == after {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        Some(Segment::new(lo, lo + (before - after)))
     }
 
     /// Like [`Calendar::resolve`] but `24:00` is the next day's midnight.
@@ -555,11 +526,6 @@ pub fn date_of(day: i64) -> Option<NaiveDate> {
 /// Weekday of day number `day`, Monday = 0 (1970-01-01 was a Thursday).
 pub fn weekday_of(day: i64) -> usize {
     (day + 3).rem_euclid(7) as usize
-}
-
-fn naive_of(local: i64) -> NaiveDateTime {
-    // OK because callers stay within years 1583..=9999, well inside chrono's range.
-    chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()).unwrap_or_default()
 }
 
 /// One Monday-to-Sunday week inside a year, as the walks jump over it.

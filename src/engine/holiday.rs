@@ -1,6 +1,8 @@
 //! Holiday rules as data: a fixed month-day, an offset from Easter, an explicit
-//! date, or the n-th (or last) weekday of a month. Each rule yields at most one
-//! date per year, for any year from 1583 (the first full Gregorian year) to 9999.
+//! date, or the n-th (or last) weekday of a month, for any year from 1583 (the
+//! first full Gregorian year) to 9999. Each rule gives one date per year at
+//! most, counted from that year; an Easter offset beyond the year's end (or
+//! before its start) lands in the next (or previous) one.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -42,7 +44,10 @@ pub struct Holiday {
 }
 
 impl HolidayRule {
-    /// The date this rule gives in `year`, if any.
+    /// The date this rule gives for `year`, if any. For an Easter offset it
+    /// is counted from that year's Easter, so a large offset may land in
+    /// another year (`easter = -100` of 2027 is 2026-12-18): to ask which
+    /// dates fall *in* a year, use [`HolidayRule::dates_in`].
     pub fn date_in(&self, year: i32) -> Option<NaiveDate> {
         match *self {
             HolidayRule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
@@ -61,6 +66,29 @@ impl HolidayRule {
                 }
             }
         }
+    }
+}
+
+impl HolidayRule {
+    /// The dates of this rule that fall in `year`, in order: at most one,
+    /// except for an Easter offset, which may be counted from the Easter of
+    /// an earlier or later year. `easter = -90` gives both 2026-01-05 (from
+    /// Easter 2026, 5 April) and 2026-12-28 (from Easter 2027, 28 March).
+    pub fn dates_in(&self, year: i32) -> Vec<NaiveDate> {
+        let HolidayRule::Easter(offset) = *self else {
+            return self.date_in(year).into_iter().collect();
+        };
+        // Easter falls 80 to 115 days after 1 January (22 March to 25
+        // April), so the date lies about (80 + offset) / 365.2425 years after
+        // its Easter's year, give or take one: try the four Easter years
+        // around that.
+        let reach = ((80 + i64::from(offset)) * 400).div_euclid(146_097);
+        let first = i64::from(year) - reach - 2;
+        (first..=first + 3)
+            .filter_map(|e| i32::try_from(e).ok())
+            .filter_map(|e| easter(e)?.checked_add_signed(chrono::Duration::days(i64::from(offset))))
+            .filter(|d| d.year() == year)
+            .collect()
     }
 }
 
@@ -88,10 +116,10 @@ pub fn easter(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, month as u32, day as u32)
 }
 
-/// All holiday dates of `year`, sorted, each with the index of its rule.
+/// All holiday dates that fall in `year`, sorted, each with the index of its rule.
 pub fn dates_in(holidays: &[Holiday], year: i32) -> Vec<(NaiveDate, usize)> {
     let mut v: Vec<(NaiveDate, usize)> =
-        holidays.iter().enumerate().filter_map(|(i, h)| h.rule.date_in(year).map(|d| (d, i))).collect();
+        holidays.iter().enumerate().flat_map(|(i, h)| h.rule.dates_in(year).into_iter().map(move |d| (d, i))).collect();
     v.sort();
     v
 }
@@ -177,6 +205,43 @@ mod tests {
         assert_eq!(HolidayRule::Easter(50).date_in(2027), Some(d(2027, 5, 17)));
         assert_eq!(HolidayRule::Fixed { month: 2, day: 29 }.date_in(2027), None);
         assert_eq!(HolidayRule::Fixed { month: 2, day: 29 }.date_in(2028), Some(d(2028, 2, 29)));
+    }
+
+    #[test]
+    fn easter_offsets_across_a_year_boundary_land_in_the_right_year() {
+        // Easter 2026 is 5 April, Easter 2027 is 28 March, Easter 2025 is 20 April.
+        let minus_100 = HolidayRule::Easter(-100);
+        // 28 March 2027 - 100 days = 18 December 2026; 5 April 2026 - 100 = 26 December 2025.
+        assert_eq!(minus_100.dates_in(2026), vec![d(2026, 12, 18)]);
+        assert_eq!(minus_100.dates_in(2025), vec![d(2025, 1, 10), d(2025, 12, 26)]); // 20 April 2025 - 100 = 10 January
+        assert_eq!(minus_100.dates_in(2027), vec![]); // Easter 2028 (16 April) - 100 = 7 January 2028
+        // 5 April 2026 + 300 days = 30 January 2027; 20 April 2025 + 300 = 14 February 2026.
+        assert_eq!(HolidayRule::Easter(300).dates_in(2026), vec![d(2026, 2, 14)]);
+        assert_eq!(HolidayRule::Easter(300).dates_in(2027), vec![d(2027, 1, 30)]);
+        // -90: 5 April 2026 - 90 = 5 January 2026; 28 March 2027 - 90 = 28 December 2026.
+        assert_eq!(HolidayRule::Easter(-90).dates_in(2026), vec![d(2026, 1, 5), d(2026, 12, 28)]);
+        // Years away: Easter 2023 (9 April) + 1000 days = 3 January 2026, and
+        // Easter 2024 (31 March) + 1000 days = 26 December 2026.
+        assert_eq!(HolidayRule::Easter(1000).dates_in(2026), vec![d(2026, 1, 3), d(2026, 12, 26)]);
+        // Millennia away, each date found from its own Easter.
+        for offset in [-2_000_000, -700_000, 700_000, 2_000_000] {
+            let rule = HolidayRule::Easter(offset);
+            for e in [4000, 5000, 6000] {
+                let Some(date) = rule.date_in(e) else { continue };
+                assert!(rule.dates_in(date.year()).contains(&date), "{offset} from {e}: {date}");
+            }
+        }
+        // Small offsets are unchanged; the ends of the supported range hold.
+        assert_eq!(HolidayRule::Easter(1).dates_in(2027), vec![d(2027, 3, 29)]);
+        assert_eq!(HolidayRule::Easter(-100).dates_in(1583), vec![d(1583, 12, 23)]); // Easter 1584: 1 April
+        assert_eq!(HolidayRule::Easter(300).dates_in(9999), vec![d(9999, 1, 30)]); // Easter 9998: 5 April
+        assert_eq!(HolidayRule::Easter(i32::MIN).dates_in(2026), vec![]);
+        // dates_in over a set: each date of the year once, sorted, with its rule.
+        let set = [
+            Holiday { name: "a".into(), rule: HolidayRule::Easter(-90) },
+            Holiday { name: "b".into(), rule: HolidayRule::Fixed { month: 6, day: 1 } },
+        ];
+        assert_eq!(dates_in(&set, 2026), vec![(d(2026, 1, 5), 0), (d(2026, 6, 1), 1), (d(2026, 12, 28), 0)]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod duration;
 pub mod holiday;
 pub mod segment;
 pub mod timeline;
+pub mod zone;
 
 pub use calendar::{Calendar, CalendarError, DayKind, HolidayCache, Window};
 pub use duration::{Target, format_duration, parse_duration};

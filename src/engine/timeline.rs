@@ -130,6 +130,13 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
                 }
                 let taken = v.take_weeks(&run[..len]);
                 if taken > 0 {
+                    if v.tracing() {
+                        // The weeks' holidays, right after the weeks' step:
+                        // a trace lists every holiday the clock skipped.
+                        for d in day..day + 7 * taken as i64 {
+                            report_holiday(cal, d, &mut cache, v);
+                        }
+                    }
                     day += 7 * taken as i64;
                     last_work = day;
                     continue;
@@ -138,11 +145,7 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
         }
         segs.clear();
         if v.tracing() {
-            if let DayKind::Holiday(name) = cal.kind_of_day(day, &mut cache) {
-                if !cal.week()[weekday_of(day)].is_empty() {
-                    v.holiday(date_of(day).unwrap_or_default(), name);
-                }
-            }
+            report_holiday(cal, day, &mut cache, v);
         }
         cal.segments_of_day(day, &mut cache, &mut segs);
         for seg in &segs {
@@ -170,13 +173,24 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
     }
 }
 
-/// Records whole weeks as one [`Step::Weeks`], merged with the step before.
+/// Tells the visitor about a holiday on day `day` when that weekday normally
+/// has working hours (a holiday on a Sunday skips nothing).
+fn report_holiday(cal: &Calendar, day: i64, cache: &mut HolidayCache, v: &mut impl Visitor) {
+    if let DayKind::Holiday(name) = cal.kind_of_day(day, cache) {
+        if !cal.week()[weekday_of(day)].is_empty() {
+            v.holiday(date_of(day).unwrap_or_default(), name);
+        }
+    }
+}
+
+/// Records whole weeks as one [`Step::Weeks`], merged with the weeks step
+/// just before (and the holidays listed after it, which lie in those weeks).
 fn record_weeks(steps: &mut Option<Vec<Step>>, weeks: &[PlainWeek], total: i64) {
     let (Some(steps), Some(first), Some(last)) = (steps.as_mut(), weeks.first(), weeks.last()) else { return };
     let from = date_of(first.monday).unwrap_or_default();
     let to = date_of(last.monday + 7).unwrap_or_default();
     let worked = last.cum - first.cum + first.work;
-    match steps.last_mut() {
+    match steps.iter_mut().rev().find(|s| !matches!(s, Step::Holiday { .. })) {
         Some(Step::Weeks { to: last_to, worked: w, total: t, .. }) if *last_to == from => {
             *last_to = to;
             *w += worked;

@@ -45,7 +45,9 @@ pub struct Resolved {
     pub calendar: Arc<Calendar>,
     /// Commitment kind.
     pub commitment: Commitment,
-    /// True when the target itself is assumed.
+    /// True when the target rests on an assumed figure: its amount, or the
+    /// clock it runs on (otter's critical "4 heures" is quoted, but reading it
+    /// on a 24x7 clock is assumed).
     pub assumed: bool,
     /// Every assumed figure the answer rests on.
     pub assumptions: Vec<String>,
@@ -93,6 +95,9 @@ pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
     if tprov.is_assumed() && !tprov.text().is_empty() {
         assumptions.push(format!("{label} {target}: {}", tprov.text()));
     }
+    let clock_assumed = cprov.is_some_and(Provenance::is_assumed);
+    // Only a 24x7 clock carries its own provenance (a business clock is the
+    // plan's calendar, whose assumed figures are listed below).
     if let Some(c) = cprov.filter(|c| c.is_assumed()) {
         assumptions.push(format!("{label} runs on a 24x7 clock: {}", c.text()));
     }
@@ -106,7 +111,7 @@ pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
         clock,
         calendar,
         commitment,
-        assumed: tprov.is_assumed(),
+        assumed: tprov.is_assumed() || clock_assumed,
         assumptions,
     })
 }

@@ -175,8 +175,8 @@ target_source = "test"
     assert_eq!(day(&v, "2026-03-29")["working_seconds"], 23 * 3600);
     assert_eq!(day(&v, "2026-03-28")["windows"][0]["to"], "2026-03-29T00:00:00+01:00");
     let v = json(&["--plans", p, "calendar", "--plan", "round-clock", "--from", "2026-10-25", "--weeks", "1"]);
-    // The fold's repeated hour counts once: a wall-clock day is 24 h long.
-    assert_eq!(day(&v, "2026-10-25")["working_seconds"], 86_400);
+    // The fold's repeated hour is worked twice: midnight to midnight is 25 real hours.
+    assert_eq!(day(&v, "2026-10-25")["working_seconds"], 25 * 3600);
     let r = slacalc(&["--plans", p, "calendar", "--plan", "round-clock", "--from", "2026-03-28", "--weeks", "1"]).run();
     let out = r.ok();
     assert!(out.contains("│ Sat 2026-03-28 ┆ 00:00-24:00"), "{out}");

@@ -6,6 +6,7 @@ mod calendar;
 mod check;
 mod credit;
 mod deadline;
+mod engine_fixes;
 mod entitlements;
 mod errors;
 mod examples;

@@ -8,9 +8,10 @@
 //! Plan files have no serializer (the model is read-only), so there is no
 //! load → print → load round trip to test.
 
-use chrono::{DateTime, LocalResult, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, LocalResult, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use proptest::prelude::*;
+use slacalc::engine::zone::{self, Local};
 use slacalc::engine::{format_duration, parse_duration};
 use slacalc::instant::{Display, format_instant, parse_instant};
 use slacalc::sla::money::{Money, format_cents};
@@ -37,7 +38,10 @@ fn cases() -> u32 {
 /// instant each must parse to (local forms without seconds drop them).
 fn written_forms(t: i64, tz: Tz, nanos: u32) -> Vec<(String, i64)> {
     let utc = DateTime::<Utc>::from_timestamp(t, 0).unwrap();
-    let local = utc.with_timezone(&tz);
+    // The zone's offset as slacalc computes it (chrono-tz's own, up to 2099;
+    // the zone's rule after it: see `engine::zone`).
+    let off = FixedOffset::east_opt(i32::try_from(zone::offset_at(tz, t)).unwrap()).unwrap();
+    let local = utc.with_timezone(&off);
     let fixed = local.fixed_offset();
     // RFC 3339 offsets are whole minutes: forms with an offset only where it is one.
     let whole_minutes = fixed.offset().local_minus_utc() % 60 == 0;
@@ -55,16 +59,16 @@ fn written_forms(t: i64, tz: Tz, nanos: u32) -> Vec<(String, i64)> {
     }
     // Local forms exist only when the wall-clock time is unambiguous.
     let naive = local.naive_local();
-    if let LocalResult::Single(_) = tz.from_local_datetime(&naive) {
+    if let Local::Single(_) = zone::from_local(tz, naive.and_utc().timestamp()) {
         v.push((naive.format("%Y-%m-%dT%H:%M:%S").to_string(), t));
         v.push((naive.format("%Y-%m-%d %H:%M:%S").to_string(), t));
         v.push((naive.format(&format!("%Y-%m-%dT%H:%M:%S.{frac}")).to_string(), t));
         v.push((naive.format(&format!("%Y-%m-%d %H:%M:%S.{}", &frac[..1])).to_string(), t));
         // Without seconds: the local minute (not the UTC one: offsets may have seconds).
         let m = naive.with_second(0).unwrap();
-        if let LocalResult::Single(at) = tz.from_local_datetime(&m) {
-            v.push((m.format("%Y-%m-%dT%H:%M").to_string(), at.timestamp()));
-            v.push((m.format("%Y-%m-%d %H:%M").to_string(), at.timestamp()));
+        if let Local::Single(at) = zone::from_local(tz, m.and_utc().timestamp()) {
+            v.push((m.format("%Y-%m-%dT%H:%M").to_string(), at));
+            v.push((m.format("%Y-%m-%d %H:%M").to_string(), at));
         }
     }
     v
@@ -97,18 +101,29 @@ proptest! {
     #[test]
     fn a_local_time_in_a_gap_or_fold_is_refused_naming_both_offsets(t in T_MIN..T_MAX, tz in zone()) {
         let naive = DateTime::<Utc>::from_timestamp(t, 0).unwrap().naive_utc();
-        match tz.from_local_datetime(&naive) {
-            LocalResult::Single(dt) => prop_assert_eq!(
+        // Up to 2099 chrono-tz is the reference; after it, `engine::zone`.
+        let fixed = |o: i64| FixedOffset::east_opt(i32::try_from(o).unwrap()).unwrap();
+        let read = if t < zone::TABLE_END {
+            match tz.from_local_datetime(&naive) {
+                LocalResult::Single(dt) => Local::Single(dt.timestamp()),
+                LocalResult::Ambiguous(a, b) => Local::Ambiguous(a.timestamp(), b.timestamp()),
+                LocalResult::None => Local::Gap { before: 0, after: 0 },
+            }
+        } else {
+            zone::from_local(tz, t)
+        };
+        match read {
+            Local::Single(dt) => prop_assert_eq!(
                 parse_instant(&naive.format("%Y-%m-%d %H:%M:%S").to_string(), tz, 0).ok(),
-                Some(dt.timestamp())
+                Some(dt)
             ),
-            LocalResult::Ambiguous(a, b) => {
+            Local::Ambiguous(a, b) => {
                 let e = parse_instant(&naive.format("%Y-%m-%d %H:%M:%S").to_string(), tz, 0).unwrap_err().to_string();
-                for off in [a.offset().fix().to_string(), b.offset().fix().to_string()] {
+                for off in [fixed(t - a).to_string(), fixed(t - b).to_string()] {
                     prop_assert!(e.contains(&off), "{} should name {}", e, off);
                 }
             }
-            LocalResult::None => {
+            Local::Gap { .. } => {
                 let e = parse_instant(&naive.format("%Y-%m-%d %H:%M:%S").to_string(), tz, 0).unwrap_err().to_string();
                 prop_assert!(e.contains("does not exist"), "{}", e);
             }

@@ -172,11 +172,11 @@ fn json_answer(plan: &Plan, days: &[Day], disp: Display) -> Map<String, Value> {
 /// Wall-clock `HH:MM` of instant `t` in the display zone, with `(+1d)` /
 /// `(-1d)` when that is not `date` there (a window shown in a far zone).
 fn clock(t: i64, date: NaiveDate, disp: Display, is_end: bool) -> String {
-    let Some(utc) = chrono::DateTime::from_timestamp(t, 0) else { return t.to_string() };
     let local = match disp {
-        Display::Utc => utc.naive_utc(),
-        Display::Zone(z) => utc.with_timezone(&z).naive_local(),
+        Display::Utc => chrono::DateTime::from_timestamp(t, 0).map(|d| d.naive_utc()),
+        Display::Zone(z) => slacalc::engine::zone::wall_clock(z, t),
     };
+    let Some(local) = local else { return t.to_string() };
     let (mut d, mut hm) = (local.date(), local.format("%H:%M").to_string());
     if is_end && hm == "00:00" {
         // The end of a window that runs to midnight reads 24:00.

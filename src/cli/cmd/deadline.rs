@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
     let v = Value::Object(m);
     let mut text = render::record(ctx.format, &v, &["explain", "rules"]);
     if a.ticket.explain && ctx.format == Format::Table {
-        text.push_str(&ticket::explain_table(&d.steps, &rules, disp));
+        text.push_str(&ticket::explain_table(&d.steps, &rules, disp, &r.calendar));
     }
     Ok(Output::ok(text))
 }

@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let v = Value::Object(m);
     let mut text = render::record(ctx.format, &v, &["explain", "rules"]);
     if a.ticket.explain && ctx.format == Format::Table {
-        text.push_str(&ticket::explain_table(&s.elapsed_steps, &rules, disp));
+        text.push_str(&ticket::explain_table(&s.elapsed_steps, &rules, disp, &r.calendar));
     }
     let code = u8::from(a.check && s.state.is_failure());
     Ok(Output { text, code })

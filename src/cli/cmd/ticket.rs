@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use serde_json::{Map, Value, json};
-use slacalc::engine::{Segment, Step, format_duration, segment::normalize};
+use slacalc::engine::{Calendar, Segment, Step, format_duration, segment::normalize};
 use slacalc::instant::{Display, format_instant};
 use slacalc::plan::Plan;
 use slacalc::sla::{DeadlineAnswer, Resolved};
@@ -46,7 +46,10 @@ pub fn deadline_fields(plan: &Plan, r: &Resolved, d: &DeadlineAnswer, disp: Disp
     m
 }
 
-/// `--explain` steps as JSON objects.
+/// `--explain` steps as JSON objects. A worked piece's `date` is the date
+/// its `from` shows (in the display zone); `calendar_date` is the working
+/// day of the calendar it belongs to. Holidays and whole weeks are dates of
+/// the calendar.
 pub fn explain_json(steps: &[Step], disp: Display) -> Value {
     let t = |s: i64| format_instant(s, disp);
     Value::Array(
@@ -54,7 +57,8 @@ pub fn explain_json(steps: &[Step], disp: Display) -> Value {
             .iter()
             .map(|s| match s {
                 Step::Worked { date, span, total } => json!({
-                    "step": "worked", "date": date.to_string(), "from": t(span.start), "to": t(span.end),
+                    "step": "worked", "date": shown_date(span.start, disp).unwrap_or(*date).to_string(),
+                    "calendar_date": date.to_string(), "from": t(span.start), "to": t(span.end),
                     "seconds": span.duration(), "total_seconds": total,
                 }),
                 Step::Weeks { from, to, worked, total } => json!({
@@ -70,14 +74,27 @@ pub fn explain_json(steps: &[Step], disp: Display) -> Value {
     )
 }
 
+/// The date instant `t` shows where it is displayed.
+fn shown_date(t: i64, disp: Display) -> Option<chrono::NaiveDate> {
+    local_time(t, disp).map(|l| l.date())
+}
+
 /// Short local wall-clock label of an instant: `Fri 2026-11-20 17:30`
 /// (seconds only when they are not zero; `Z` in UTC).
 fn wall(t: i64, disp: Display) -> String {
-    let Some(utc) = chrono::DateTime::from_timestamp(t, 0) else { return t.to_string() };
+    let Some(local) = local_time(t, disp) else { return t.to_string() };
     let fmt = if t % 60 == 0 { "%a %Y-%m-%d %H:%M" } else { "%a %Y-%m-%d %H:%M:%S" };
     match disp {
-        Display::Utc => format!("{}Z", utc.format(fmt)),
-        Display::Zone(z) => utc.with_timezone(&z).format(fmt).to_string(),
+        Display::Utc => format!("{}Z", local.format(fmt)),
+        Display::Zone(_) => local.format(fmt).to_string(),
+    }
+}
+
+/// The wall-clock date and time of `t` where it is shown.
+fn local_time(t: i64, disp: Display) -> Option<chrono::NaiveDateTime> {
+    match disp {
+        Display::Utc => chrono::DateTime::from_timestamp(t, 0).map(|d| d.naive_utc()),
+        Display::Zone(z) => slacalc::engine::zone::wall_clock(z, t),
     }
 }
 
@@ -87,11 +104,30 @@ fn hm(t: i64, disp: Display) -> String {
     s.split(' ').nth(2).unwrap_or_default().to_string()
 }
 
+/// The end of a worked piece that starts at `start`, as a time of day on
+/// the start's date: `24:00` for the next midnight, `03:00 (+1d)` when it
+/// ends on a later date (a window seen from a far zone).
+fn piece_end(start: i64, end: i64, disp: Display) -> String {
+    let (Some(a), Some(b)) = (local_time(start, disp), local_time(end, disp)) else { return hm(end, disp) };
+    match (b.date() - a.date()).num_days() {
+        0 => hm(end, disp),
+        1 if b.time() == chrono::NaiveTime::MIN => "24:00".into(),
+        n => format!("{} ({n:+}d)", hm(end, disp)),
+    }
+}
+
+/// The calendar's zone when times are shown in another one: then dates
+/// without times (holidays, whole weeks) are the calendar's and say so.
+fn calendar_zone(disp: Display, cal: &Calendar) -> Option<&'static str> {
+    let own = if cal.is_always() { "UTC" } else { cal.tz().name() };
+    (own != zone_label(disp)).then_some(own)
+}
+
 /// The zone times are shown in, for the `--explain` title.
-fn zone_label(disp: Display) -> String {
+fn zone_label(disp: Display) -> &'static str {
     match disp {
-        Display::Utc => "UTC".into(),
-        Display::Zone(z) => z.name().into(),
+        Display::Utc => "UTC",
+        Display::Zone(z) => z.name(),
     }
 }
 
@@ -153,11 +189,16 @@ pub fn explain_rules(d: &DeadlineAnswer, r: &Resolved, disp: Display) -> Vec<Str
 }
 
 /// `--explain` as a table: one row per window, holiday, pause or block of
-/// whole weeks, with the running total; then the rules applied.
-pub fn explain_table(steps: &[Step], rules: &[String], disp: Display) -> String {
+/// whole weeks, with the running total; then the rules applied. A window's
+/// date is the date its times show in the display zone (as the deadline line
+/// does); holidays and whole weeks are dates of the calendar `cal`, whose
+/// zone is named when it is not the display zone.
+pub fn explain_table(steps: &[Step], rules: &[String], disp: Display, cal: &Calendar) -> String {
     let mut out = String::new();
+    let other = calendar_zone(disp, cal);
     if !steps.is_empty() {
         out.push_str(&format!("How the clock ran (times in {}):\n", zone_label(disp)));
+        let in_zone = other.map_or_else(String::new, |z| format!(" in {z}"));
         let mut t = crate::cli::render::table();
         t.set_header(vec!["date", "working time", "counted", "running total"]);
         let mut total = 0;
@@ -165,25 +206,27 @@ pub fn explain_table(steps: &[Step], rules: &[String], disp: Display) -> String 
             let row = match s {
                 Step::Worked { date, span, total: after } => {
                     total = *after;
+                    let shown = shown_date(span.start, disp).unwrap_or(*date);
                     vec![
-                        format!("{} {date}", date.format("%a")),
-                        format!("{}–{}", hm(span.start, disp), hm(span.end, disp)),
+                        format!("{} {shown}", shown.format("%a")),
+                        format!("{}–{}", hm(span.start, disp), piece_end(span.start, span.end, disp)),
                         format_duration(span.duration()),
                         format_duration(total),
                     ]
                 }
                 Step::Weeks { from, to, worked, total: after } => {
                     total = *after;
+                    let n = (*to - *from).num_days() / 7;
                     vec![
                         format!("{from} … {}", to.pred_opt().unwrap_or(*to)),
-                        format!("{} whole weeks", (*to - *from).num_days() / 7),
+                        format!("{n} whole week{}{in_zone}", if n == 1 { "" } else { "s" }),
                         format_duration(*worked),
                         format_duration(total),
                     ]
                 }
                 Step::Holiday { date, name } => vec![
                     format!("{} {date}", date.format("%a")),
-                    format!("holiday: {name}"),
+                    format!("holiday{in_zone}: {name}"),
                     "skipped".into(),
                     format_duration(total),
                 ],

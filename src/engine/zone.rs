@@ -1,0 +1,248 @@
+//! UTC offsets of a time zone, for every year slacalc accepts (1583–9999).
+//!
+//! chrono-tz 0.10 ships the IANA transitions as a table that ends in 2099
+//! (its last entry is 2099-11-01); past it, chrono-tz keeps the last offset
+//! for ever, so Paris would stay on CET and Sydney on AEDT all year. The IANA
+//! database itself has a recurring rule for those zones ("last Sunday of
+//! March at 01:00 UTC", ...), and such rules depend only on the calendar:
+//! two years whose 1 January falls on the same weekday and that are both leap
+//! or both common have every date on the same weekday. So an instant after
+//! the table is mapped to the same moment of the latest *equivalent* year in
+//! 2072–2099 (a full 28-year cycle, with no century year in it, so each of the
+//! 14 year shapes occurs), and that year's offset is used: the zone's current
+//! rule, applied exactly beyond the table.
+//!
+//! A zone with no offset change left in 2099 (its DST was abolished, or, like
+//! Morocco's, it only had changes predicted date by date up to some year)
+//! keeps its last offset, as the IANA database says. The one approximation
+//! left is a zone whose 2072–2098 entries are one-off predictions *and* that
+//! still has a recurring rule in 2099 (Gaza and Hebron, whose DST is predicted
+//! around Ramadan up to 2086): after 2099 it follows the equivalent year's
+//! entries.
+//!
+//! Every offset the engine and the printing compute goes through
+//! [`offset_at`] and [`from_local`], so they agree with each other.
+
+use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+/// Seconds in a civil day.
+const DAY: i64 = 86_400;
+
+/// 2100-01-01T00:00:00Z: the first instant after chrono-tz's tables (their
+/// last transition is 2099-11-01).
+pub const TABLE_END: i64 = 4_102_444_800;
+
+/// 2099-01-01T00:00:00Z and 2099-07-01T00:00:00Z, to tell whether a zone
+/// still changes offset in the table's last year.
+const END_WINTER: i64 = 4_070_908_800;
+const END_SUMMER: i64 = 4_086_547_200;
+
+/// The UTC offset, in seconds, of `tz` at UTC instant `t` (seconds since the
+/// Unix epoch).
+pub fn offset_at(tz: Tz, t: i64) -> i64 {
+    if t < TABLE_END {
+        return table_offset(tz, t);
+    }
+    if table_offset(tz, END_WINTER) == table_offset(tz, END_SUMMER) {
+        // No seasonal change left at the table's end: the last offset holds.
+        return table_offset(tz, t);
+    }
+    table_offset(tz, t - shift(t))
+}
+
+/// The wall-clock date and time of UTC instant `t` in `tz` (`None` outside chrono's range).
+pub fn wall_clock(tz: Tz, t: i64) -> Option<NaiveDateTime> {
+    chrono::DateTime::from_timestamp(t.checked_add(offset_at(tz, t))?, 0).map(|d| d.naive_utc())
+}
+
+/// How a local wall-clock time reads in a zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Local {
+    /// It happens once, at this UTC instant.
+    Single(i64),
+    /// It happens twice (a fold, the clocks go back): the two UTC instants, earlier first.
+    Ambiguous(i64, i64),
+    /// It never happens (a gap, the clocks go forward): the offsets before and after.
+    Gap {
+        /// Offset before the gap, in seconds.
+        before: i64,
+        /// Offset after the gap, in seconds.
+        after: i64,
+    },
+}
+
+/// Reads wall-clock `local` (seconds since 1970-01-01T00:00 local time) in `tz`.
+pub fn from_local(tz: Tz, local: i64) -> Local {
+    if local < TABLE_END - 2 * DAY {
+        if let Some(naive) = chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()) {
+            return from_table(tz, &naive, local);
+        }
+    }
+    // Beyond the table, from the offsets alone. An offset lies within
+    // ±26 h, and no zone changes offset twice within two days, so the
+    // candidates are the offsets a day before and a day after.
+    let (before, after) = (offset_at(tz, local - DAY), offset_at(tz, local + DAY));
+    let valid = |off: i64| offset_at(tz, local - off) == off;
+    match (valid(before), valid(after)) {
+        _ if before == after => Local::Single(local - before),
+        (true, true) => {
+            let (a, b) = (local - before, local - after);
+            Local::Ambiguous(a.min(b), a.max(b))
+        }
+        (true, false) => Local::Single(local - before),
+        (false, true) => Local::Single(local - after),
+        (false, false) => Local::Gap { before, after },
+    }
+}
+
+/// chrono-tz's answer for a local time inside its tables.
+fn from_table(tz: Tz, naive: &NaiveDateTime, local: i64) -> Local {
+    match tz.from_local_datetime(naive) {
+        LocalResult::Single(dt) => Local::Single(dt.timestamp()),
+        LocalResult::Ambiguous(a, b) => {
+            let (a, b) = (a.timestamp(), b.timestamp());
+            Local::Ambiguous(a.min(b), a.max(b))
+        }
+        LocalResult::None => Local::Gap { before: offset_at(tz, local - DAY), after: offset_at(tz, local + DAY) },
+    }
+}
+
+/// chrono-tz's offset (its last one after 2099).
+fn table_offset(tz: Tz, t: i64) -> i64 {
+    match chrono::DateTime::from_timestamp(t, 0) {
+        Some(dt) => i64::from(tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc()),
+        None => 0,
+    }
+}
+
+/// Seconds from the equivalent year's 1 January to the 1 January of `t`'s
+/// UTC year: `t - shift(t)` is the same date, weekday and time of day in a
+/// year of 2072–2099.
+fn shift(t: i64) -> i64 {
+    let year = year_of_day(t.div_euclid(DAY));
+    let jan1 = days_from_civil(year, 1, 1);
+    let (weekday, leap) = ((jan1 + 3).rem_euclid(7), is_leap(year));
+    let same =
+        (2072..=2099).rev().find(|&y| is_leap(y) == leap && (days_from_civil(y, 1, 1) + 3).rem_euclid(7) == weekday);
+    // Every (weekday, leap) pair occurs in 2072–2099; 2099 is a fallback never taken.
+    (jan1 - days_from_civil(same.unwrap_or(2099), 1, 1)) * DAY
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Day number (days since 1970-01-01) of a proleptic Gregorian date
+/// (H. Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The year holding day number `day`.
+fn year_of_day(day: i64) -> i64 {
+    // A first guess from the mean year, then corrected by at most one.
+    let mut y = 1970 + (day * 400).div_euclid(146_097);
+    while days_from_civil(y, 1, 1) > day {
+        y -= 1;
+    }
+    while days_from_civil(y + 1, 1, 1) <= day {
+        y += 1;
+    }
+    y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Datelike, NaiveDate};
+    use chrono_tz::{America, Australia, Europe};
+
+    const H: i64 = 3600;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32) -> i64 {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap().and_utc().timestamp()
+    }
+
+    #[test]
+    fn calendar_arithmetic() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2100, 1, 1) * DAY, TABLE_END);
+        assert_eq!(days_from_civil(2099, 1, 1) * DAY, END_WINTER);
+        assert_eq!(days_from_civil(2099, 7, 1) * DAY, END_SUMMER);
+        for y in [1583, 1900, 1970, 2000, 2099, 2100, 2150, 9999] {
+            let d = days_from_civil(y, 1, 1);
+            assert_eq!(year_of_day(d), y);
+            assert_eq!(year_of_day(d - 1), y - 1);
+            assert_eq!(year_of_day(d + 364), y);
+        }
+    }
+
+    #[test]
+    fn each_year_shape_maps_to_the_same_shape() {
+        for year in [2100, 2101, 2104, 2150, 2400, 2401, 5000, 9999] {
+            let t = utc(year, 3, 1, 12);
+            let mapped = chrono::DateTime::from_timestamp(t - shift(t), 0).unwrap();
+            let orig = chrono::DateTime::from_timestamp(t, 0).unwrap();
+            assert!((2072..=2099).contains(&mapped.year()), "{year}");
+            assert_eq!((mapped.month(), mapped.day(), mapped.weekday()), (orig.month(), orig.day(), orig.weekday()));
+            assert_eq!(NaiveDate::from_ymd_opt(mapped.year(), 2, 29).is_some(), is_leap(i64::from(year)));
+        }
+    }
+
+    #[test]
+    fn paris_keeps_its_rule_after_2099() {
+        let paris = Europe::Paris;
+        // Summer and winter of 2150, and the changes: EU rule, 01:00 UTC on
+        // the last Sundays of March and October. 2150: 1 January is a
+        // Thursday, so 31 March is a Tuesday: last Sunday 29 March; 31 October
+        // is a Saturday: last Sunday 25 October.
+        assert_eq!(offset_at(paris, utc(2150, 7, 1, 10)), 2 * H);
+        assert_eq!(offset_at(paris, utc(2150, 1, 15, 10)), H);
+        assert_eq!(offset_at(paris, utc(2150, 3, 29, 1) - 1), H);
+        assert_eq!(offset_at(paris, utc(2150, 3, 29, 1)), 2 * H);
+        assert_eq!(offset_at(paris, utc(2150, 10, 25, 1) - 1), 2 * H);
+        assert_eq!(offset_at(paris, utc(2150, 10, 25, 1)), H);
+        // Sydney: AEST in July, AEDT in January (southern summer).
+        assert_eq!(offset_at(Australia::Sydney, utc(2150, 7, 1, 0)), 10 * H);
+        assert_eq!(offset_at(Australia::Sydney, utc(2150, 1, 1, 0)), 11 * H);
+        // New York: EDT in July 9999.
+        assert_eq!(offset_at(America::New_York, utc(9999, 7, 1, 12)), -4 * H);
+        // A zone without DST: Tokyo, and Casablanca's constant +01 after its last predicted change.
+        assert_eq!(offset_at(chrono_tz::Asia::Tokyo, utc(2150, 7, 1, 0)), 9 * H);
+        assert_eq!(offset_at(chrono_tz::Africa::Casablanca, utc(2150, 4, 1, 0)), H);
+    }
+
+    #[test]
+    fn matches_chrono_inside_the_table() {
+        let mut t = utc(1900, 1, 1, 0);
+        while t < TABLE_END {
+            for tz in [Europe::Paris, Australia::Sydney, America::Santiago] {
+                assert_eq!(offset_at(tz, t), table_offset(tz, t));
+            }
+            t += 7_919_993;
+        }
+    }
+
+    #[test]
+    fn local_times_after_2099() {
+        let paris = Europe::Paris;
+        let local = |y, m, d, h| utc(y, m, d, h); // wall clock as if UTC
+        // 2150-07-01 12:00 in Paris is 10:00Z.
+        assert_eq!(from_local(paris, local(2150, 7, 1, 12)), Local::Single(utc(2150, 7, 1, 10)));
+        // 2150-03-29 02:30 does not exist (clocks jump 02:00 → 03:00).
+        assert_eq!(from_local(paris, local(2150, 3, 29, 2) + 1800), Local::Gap { before: H, after: 2 * H });
+        // 2150-10-25 02:30 happens twice: 00:30Z (CEST) and 01:30Z (CET).
+        assert_eq!(
+            from_local(paris, local(2150, 10, 25, 2) + 1800),
+            Local::Ambiguous(utc(2150, 10, 25, 0) + 1800, utc(2150, 10, 25, 1) + 1800)
+        );
+        // Around the table's end the two ways agree: New Year's Eve 2099 in Sydney.
+        assert_eq!(from_local(Australia::Sydney, local(2100, 1, 1, 1)), Local::Single(utc(2099, 12, 31, 14)));
+    }
+}
