@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod engine;
 pub mod error;
+pub mod input;
 pub mod instant;
 pub mod loader;
 pub mod plan;
