@@ -186,8 +186,7 @@ pub fn run(
     let mut summary = Summary::default();
     let mut record = csv::StringRecord::new();
     let mut line_buf: Vec<u8> = Vec::with_capacity(256);
-    loop {
-        let Some(Row { line, problem }) = reader.read(&mut record)? else { break };
+    while let Some(Row { line, problem }) = reader.read(&mut record)? {
         if problem == Some(Problem::NotUtf8) {
             // A row that is not UTF-8 still gets its output row.
             out.clear();

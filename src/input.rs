@@ -141,12 +141,8 @@ impl<R: Read> CsvInput<R> {
     /// [`Problem`] and reading goes on. Messages say `line N: …` (the caller
     /// names the input).
     pub fn batch(input: R) -> CsvInput<R> {
-        let opts = Options {
-            record_bytes: crate::batch::MAX_RECORD_BYTES,
-            file_bytes: None,
-            keep_going: true,
-            log: false,
-        };
+        let opts =
+            Options { record_bytes: crate::batch::MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false };
         CsvInput::new(input, "", opts)
     }
 
@@ -248,9 +244,9 @@ impl<R: Read> CsvInput<R> {
         let p = &self.prefix;
         let limit = self.opts.record_bytes;
         match self.rdr.get_ref().failure {
-            Some(Failure::Unterminated { line }) => Error::Input(format!(
-                "{p}line {line}: a quoted field opened here is never closed (unterminated \")"
-            )),
+            Some(Failure::Unterminated { line }) => {
+                Error::Input(format!("{p}line {line}: a quoted field opened here is never closed (unterminated \")"))
+            }
             Some(Failure::HeaderTooLong { line }) => {
                 Error::Input(format!("{p}line {line}: the header row is longer than {limit} bytes"))
             }
@@ -315,8 +311,8 @@ enum Failure {
 /// The `Read` adapter between the source and `csv::Reader`. It passes bytes
 /// through unchanged except for an over-long record: the bytes past the limit
 /// are dropped (the machine still follows them, to find where the record
-/// ends), and csv gets a `"` (when inside quotes) and a line ending instead,
-/// so it ends the cut record there.
+/// ends), and where it ends csv gets a `"` (when the cut was inside quotes)
+/// and a line ending instead, so it ends the cut record there.
 struct Guard<R> {
     inner: R,
     buf: Box<[u8]>,
@@ -336,6 +332,8 @@ struct Guard<R> {
     records: u64,
     /// Dropping the rest of an over-long record.
     dropping: bool,
+    /// What will end the cut record for csv, once its own end is found.
+    ending: &'static [u8],
     /// Bytes still to hand to csv to end a cut record.
     inject: &'static [u8],
     /// Bytes handed to csv so far.
@@ -365,6 +363,7 @@ impl<R: Read> Guard<R> {
             record_limit: record_limit.max(1),
             records: 0,
             dropping: false,
+            ending: b"",
             inject: b"",
             emitted: 0,
             read: 0,
@@ -409,8 +408,11 @@ impl<R: Read> Guard<R> {
             _ => None,
         };
         if let Some(plain) = plain {
-            let room =
-                if self.dropping { raw.len() } else { raw.len().min(out.len()).min(self.record_limit - self.record_bytes) };
+            let room = if self.dropping {
+                raw.len()
+            } else {
+                raw.len().min(out.len()).min(self.record_limit - self.record_bytes)
+            };
             let k = raw[..room].iter().position(|b| !plain(b)).unwrap_or(room);
             if k > 0 {
                 self.pos += k;
@@ -453,9 +455,15 @@ impl<R: Read> Guard<R> {
             self.line += 1;
         }
         if self.state != Quoted && matches!(b, b'\r' | b'\n') {
-            // The record ends (the csv reader ends it on the same byte).
+            // The record ends (the csv reader ends it on the same byte). A
+            // cut one is ended for csv now that it is known to end: a record
+            // that never does is an unclosed quote, not a long row.
             self.state = RecordStart;
-            return !std::mem::take(&mut self.dropping);
+            if std::mem::take(&mut self.dropping) {
+                self.inject = self.ending;
+                return false;
+            }
+            return true;
         }
         if !self.dropping {
             if self.record_bytes == self.record_limit {
@@ -493,9 +501,9 @@ impl<R: Read> Guard<R> {
                 s.too_long = true;
             }
             self.dropping = true;
-            // End csv's record where it stands: close its quote if open (after
-            // a `"` in quotes, csv already takes the field as closed).
-            self.inject = if self.state == State::Quoted { b"\"\n" } else { b"\n" };
+            // csv's record is to end where it stands: close its quote if open
+            // (after a `"` in quotes, csv already takes the field as closed).
+            self.ending = if self.state == State::Quoted { b"\"\n" } else { b"\n" };
         }
     }
 }
@@ -526,6 +534,10 @@ impl<R: Read> Read for Guard<R> {
                 if self.eof {
                     if self.state == State::Quoted {
                         self.failure = Some(Failure::Unterminated { line: self.quote_line });
+                        continue;
+                    }
+                    if std::mem::take(&mut self.dropping) {
+                        self.inject = self.ending; // a cut last record without a line ending
                         continue;
                     }
                     return Ok(0);
@@ -559,8 +571,11 @@ mod tests {
         }
     }
 
+    /// Records as (line, problem, fields).
+    type Rows = Vec<(u64, Option<Problem>, Vec<String>)>;
+
     /// Every record as (line, problem, fields), or the error message.
-    fn read_all<R: Read>(mut c: CsvInput<R>) -> std::result::Result<Vec<(u64, Option<Problem>, Vec<String>)>, String> {
+    fn read_all<R: Read>(mut c: CsvInput<R>) -> std::result::Result<Rows, String> {
         let h = c.header().map_err(|e| e.to_string())?;
         let mut v = vec![(c.header_line, None, h.iter().map(String::from).collect())];
         let mut rec = csv::StringRecord::new();
@@ -623,7 +638,9 @@ mod tests {
     #[test]
     fn long_records_are_cut_where_they_reach_the_limit() {
         // Limit 8: "1,aaaaaaaaaa" is cut, the rest of its record skipped.
-        for text in [&b"h\n1,aaaaaaaaaaaa\n2,b\n"[..], b"h\n1,\"aa\naaa,aaaaa\"\"a\nx\"\n2,b\n", b"h\n1,\"aaaaaa\"aaaa\n2,b"] {
+        for text in
+            [&b"h\n1,aaaaaaaaaaaa\n2,b\n"[..], b"h\n1,\"aa\naaa,aaaaa\"\"a\nx\"\n2,b\n", b"h\n1,\"aaaaaa\"aaaa\n2,b"]
+        {
             for rows in [read_all(small(text, 8)).unwrap(), read_all(small_trickle(text, 8)).unwrap()] {
                 assert_eq!(rows.len(), 3, "{:?}", String::from_utf8_lossy(text));
                 assert_eq!((rows[1].1, rows[1].2[0].as_str()), (Some(Problem::TooLong), "1"));
@@ -635,11 +652,22 @@ mod tests {
         // Exactly the limit is fine; one more byte is not.
         assert_eq!(read_all(small(b"h\n12345678\n", 8)).unwrap()[1].1, None);
         assert_eq!(read_all(small(b"h\n123456789\n", 8)).unwrap()[1].1, Some(Problem::TooLong));
-        // A cut record whose quote never closes is still an unclosed quote.
-        let e = read_all(small(b"h\n1\n2,\"aaaaaaaaaaaaa\n\n", 8)).unwrap_err();
+        // A cut record whose quote never closes is an unclosed quote, and
+        // is not returned first as a long row.
+        let mut c = small(b"h\n1\n2,\"aaaaaaaaaaaaa\n\n", 8);
+        let mut rec = csv::StringRecord::new();
+        c.header().unwrap();
+        assert_eq!(c.read(&mut rec).unwrap(), Some(Row { line: 2, problem: None }));
+        let e = c.read(&mut rec).unwrap_err().to_string();
         assert!(e.starts_with("line 3: a quoted field opened here is never closed"), "{e}");
+        // A cut last record without a line ending.
+        let rows = read_all(small(b"h\n1,aaaaaaaaaaa", 8)).unwrap();
+        assert_eq!((rows.len(), rows[1].1), (2, Some(Problem::TooLong)));
         // The header is never cut.
-        assert_eq!(read_all(small(b"hhhhhhhhhh\n1\n", 8)).unwrap_err(), "line 1: the header row is longer than 8 bytes");
+        assert_eq!(
+            read_all(small(b"hhhhhhhhhh\n1\n", 8)).unwrap_err(),
+            "line 1: the header row is longer than 8 bytes"
+        );
     }
 
     fn small_trickle(text: &[u8], limit: usize) -> CsvInput<Trickle<'_>> {
@@ -665,7 +693,8 @@ mod tests {
         let mut sink = Vec::new();
         assert!(g.by_ref().read_to_end(&mut sink).is_err());
         assert_eq!((g.read, g.failure), (1001, Some(Failure::TooLarge)));
-        let opts = Options { record_bytes: 10, file_bytes: Some((1 << 20, "request logs")), keep_going: false, log: true };
+        let opts =
+            Options { record_bytes: 10, file_bytes: Some((1 << 20, "request logs")), keep_going: false, log: true };
         let mut c = CsvInput::new(io::repeat(b'\n'), "log.csv", opts);
         assert_eq!(c.header().unwrap_err().to_string(), "log.csv is larger than 1 MiB (limit for request logs)");
         assert_eq!(size(256 << 20), "256 MiB");

@@ -477,9 +477,10 @@ mod tests {
         let v = parse_outages(text.as_bytes(), "o.csv", chrono_tz::UTC, 0).unwrap();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].duration(), 86_401);
-        let e = parse_outages(&b"start,end\n2026-03-02T00:00:00Z,2026-03-01T00:00:00Z\n"[..], "o.csv", chrono_tz::UTC, 0)
-            .unwrap_err()
-            .to_string();
+        let e =
+            parse_outages(&b"start,end\n2026-03-02T00:00:00Z,2026-03-01T00:00:00Z\n"[..], "o.csv", chrono_tz::UTC, 0)
+                .unwrap_err()
+                .to_string();
         assert!(e.contains("o.csv line 2") && e.contains("ends before it starts"), "{e}");
         assert!(parse_outages(&b"from,to\n"[..], "o.csv", chrono_tz::UTC, 0).is_err());
     }

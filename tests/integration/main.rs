@@ -10,6 +10,7 @@ mod entitlements;
 mod errors;
 mod examples;
 mod help;
+mod input_limits;
 mod plans;
 mod properties;
 mod quota;

@@ -36,7 +36,8 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
         outages.push(credit::outage(from, to, &format!("invalid --outage \"{o}\""))?);
     }
     if let Some(path) = &a.outages {
-        outages = read_csv(path, "--outages", |input, name| credit::parse_outages(input, name, ctx.input_zone(zone), now))?;
+        outages =
+            read_csv(path, "--outages", |input, name| credit::parse_outages(input, name, ctx.input_zone(zone), now))?;
     }
     let input = CreditInput { now, period_start, subscription, outages };
     let ans = credit::credit(plan, &input)?;
