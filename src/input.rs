@@ -232,7 +232,7 @@ impl<R: Read> CsvInput<R> {
     /// is taken before the line endings it skips).
     fn start(&mut self, at: Option<u64>) -> Start {
         let at = at.unwrap_or(0);
-        let starts = &mut self.rdr.get_mut().starts;
+        let starts = &mut self.rdr.get_mut().m.starts;
         while starts.front().is_some_and(|s| s.offset < at) {
             starts.pop_front();
         }
@@ -243,7 +243,7 @@ impl<R: Read> CsvInput<R> {
     fn fail(&self, e: &csv::Error) -> Error {
         let p = &self.prefix;
         let limit = self.opts.record_bytes;
-        match self.rdr.get_ref().failure {
+        match self.rdr.get_ref().m.failure {
             Some(Failure::Unterminated { line }) => {
                 Error::Input(format!("{p}line {line}: a quoted field opened here is never closed (unterminated \")"))
             }
@@ -319,6 +319,16 @@ struct Guard<R> {
     pos: usize,
     len: usize,
     eof: bool,
+    /// Bytes read from `inner` so far, and the most allowed.
+    read: u64,
+    file_limit: Option<u64>,
+    /// Bytes handed to csv so far.
+    emitted: u64,
+    m: Machine,
+}
+
+/// The byte machine: where the bytes are, record by record.
+struct Machine {
     state: State,
     /// Line of the next byte.
     line: u64,
@@ -330,47 +340,45 @@ struct Guard<R> {
     record_limit: usize,
     /// Records started (the first is the header).
     records: u64,
+    /// Cut over-long data records (else fail).
+    cut: bool,
     /// Dropping the rest of an over-long record.
     dropping: bool,
     /// What will end the cut record for csv, once its own end is found.
     ending: &'static [u8],
     /// Bytes still to hand to csv to end a cut record.
     inject: &'static [u8],
-    /// Bytes handed to csv so far.
-    emitted: u64,
-    /// Bytes read from `inner` so far, and the most allowed.
-    read: u64,
-    file_limit: Option<u64>,
     /// Starts of the records csv has not returned yet.
     starts: VecDeque<Start>,
     failure: Option<Failure>,
-    /// Cut over-long data records (else fail).
-    cut: bool,
 }
 
 impl<R: Read> Guard<R> {
     fn new(inner: R, record_limit: usize, file_limit: Option<u64>, cut: bool) -> Guard<R> {
-        Guard {
-            inner,
-            buf: vec![0; 32 << 10].into_boxed_slice(),
-            pos: 0,
-            len: 0,
-            eof: false,
+        let m = Machine {
             state: State::RecordStart,
             line: 1,
             quote_line: 0,
             record_bytes: 0,
             record_limit: record_limit.max(1),
             records: 0,
+            cut,
             dropping: false,
             ending: b"",
             inject: b"",
-            emitted: 0,
-            read: 0,
-            file_limit,
             starts: VecDeque::new(),
             failure: None,
-            cut,
+        };
+        Guard {
+            inner,
+            buf: vec![0; 32 << 10].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            eof: false,
+            read: 0,
+            file_limit,
+            emitted: 0,
+            m,
         }
     }
 
@@ -392,52 +400,69 @@ impl<R: Read> Guard<R> {
         self.read += k as u64;
         self.eof = k == 0;
         if self.file_limit.is_some_and(|l| self.read > l) {
-            self.failure = Some(Failure::TooLarge);
+            self.m.failure = Some(Failure::TooLarge);
         }
         Ok(())
     }
 
-    /// Moves over some of the buffered bytes, writing what passes to `out`
-    /// (not empty); returns how many bytes were written.
+    /// Moves over buffered bytes, writing those that pass to `out` (not
+    /// empty); returns how many were written.
     fn advance(&mut self, out: &mut [u8]) -> usize {
         let raw = &self.buf[self.pos..self.len];
-        // Fast path: a run of bytes that cannot change the state.
-        let plain: Option<fn(&u8) -> bool> = match self.state {
-            State::Unquoted => Some(|&b| !matches!(b, b',' | b'\r' | b'\n')),
-            State::Quoted => Some(|&b| !matches!(b, b'"' | b'\n')),
-            _ => None,
-        };
-        if let Some(plain) = plain {
-            let room = if self.dropping {
-                raw.len()
-            } else {
-                raw.len().min(out.len()).min(self.record_limit - self.record_bytes)
-            };
-            let k = raw[..room].iter().position(|b| !plain(b)).unwrap_or(room);
-            if k > 0 {
-                self.pos += k;
-                if self.dropping {
-                    return 0;
+        let m = &mut self.m;
+        if m.dropping {
+            let mut i = 0;
+            while m.dropping && i < raw.len() {
+                i += m.run(&raw[i..]);
+                if let Some(&b) = raw.get(i) {
+                    m.step(b, 0);
+                    i += 1;
                 }
-                out[..k].copy_from_slice(&raw[..k]);
-                self.record_bytes += k;
-                self.emitted += k as u64;
-                return k;
             }
+            self.pos += i;
+            return 0;
         }
-        let b = raw[0];
-        self.pos += 1;
-        if self.step(b) {
-            out[0] = b;
-            self.emitted += 1;
-            1
-        } else {
-            0
+        let n = raw.len().min(out.len());
+        let (mut i, mut dropped) = (0, 0);
+        while i < n {
+            i += m.run(&raw[i..n]);
+            if i == n {
+                break;
+            }
+            if !m.step(raw[i], self.emitted + i as u64) {
+                dropped = 1;
+                break;
+            }
+            i += 1;
         }
+        out[..i].copy_from_slice(&raw[..i]);
+        self.pos += i + dropped;
+        self.emitted += i as u64;
+        i
+    }
+}
+
+impl Machine {
+    /// How many of `bytes` cannot change the state (within the record limit
+    /// while passing): the fast path.
+    fn run(&mut self, bytes: &[u8]) -> usize {
+        let room = if self.dropping { bytes.len() } else { bytes.len().min(self.record_limit - self.record_bytes) };
+        let bytes = &bytes[..room];
+        let k = match self.state {
+            State::Unquoted => bytes.iter().position(|&b| matches!(b, b',' | b'\r' | b'\n')),
+            State::Quoted => bytes.iter().position(|&b| matches!(b, b'"' | b'\n')),
+            _ => Some(0),
+        }
+        .unwrap_or(room);
+        if !self.dropping {
+            self.record_bytes += k;
+        }
+        k
     }
 
-    /// One byte through the machine; true when it passes to csv.
-    fn step(&mut self, b: u8) -> bool {
+    /// One byte through the machine (`offset`: where it goes in csv's
+    /// input); true when it passes to csv.
+    fn step(&mut self, b: u8, offset: u64) -> bool {
         use State::*;
         if self.state == RecordStart {
             if b == b'\n' {
@@ -447,7 +472,7 @@ impl<R: Read> Guard<R> {
                 return true;
             }
             self.records += 1;
-            self.starts.push_back(Start { offset: self.emitted, line: self.line, too_long: false });
+            self.starts.push_back(Start { offset, line: self.line, too_long: false });
             self.record_bytes = 0;
             self.state = FieldStart;
         }
@@ -512,17 +537,17 @@ impl<R: Read> Read for Guard<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let mut n = 0;
         while n < out.len() {
-            if self.failure.is_some() {
+            if self.m.failure.is_some() {
                 if n > 0 {
                     break;
                 }
                 // The reader asks `fail` for the message.
                 return Err(io::Error::other("input refused"));
             }
-            if !self.inject.is_empty() {
-                let k = self.inject.len().min(out.len() - n);
-                out[n..n + k].copy_from_slice(&self.inject[..k]);
-                self.inject = &self.inject[k..];
+            if !self.m.inject.is_empty() {
+                let k = self.m.inject.len().min(out.len() - n);
+                out[n..n + k].copy_from_slice(&self.m.inject[..k]);
+                self.m.inject = &self.m.inject[k..];
                 self.emitted += k as u64;
                 n += k;
                 continue;
@@ -532,12 +557,12 @@ impl<R: Read> Read for Guard<R> {
                     break; // hand over what there is before waiting for more
                 }
                 if self.eof {
-                    if self.state == State::Quoted {
-                        self.failure = Some(Failure::Unterminated { line: self.quote_line });
+                    if self.m.state == State::Quoted {
+                        self.m.failure = Some(Failure::Unterminated { line: self.m.quote_line });
                         continue;
                     }
-                    if std::mem::take(&mut self.dropping) {
-                        self.inject = self.ending; // a cut last record without a line ending
+                    if std::mem::take(&mut self.m.dropping) {
+                        self.m.inject = self.m.ending; // a cut last record without a line ending
                         continue;
                     }
                     return Ok(0);
@@ -692,7 +717,7 @@ mod tests {
         let mut g = Guard::new(io::repeat(b'\n'), 10, Some(1000), false);
         let mut sink = Vec::new();
         assert!(g.by_ref().read_to_end(&mut sink).is_err());
-        assert_eq!((g.read, g.failure), (1001, Some(Failure::TooLarge)));
+        assert_eq!((g.read, g.m.failure), (1001, Some(Failure::TooLarge)));
         let opts =
             Options { record_bytes: 10, file_bytes: Some((1 << 20, "request logs")), keep_going: false, log: true };
         let mut c = CsvInput::new(io::repeat(b'\n'), "log.csv", opts);
@@ -741,38 +766,92 @@ mod tests {
 
     use proptest::prelude::*;
 
+    /// A source that hands out `.1` bytes per read.
+    struct Chunks<'a>(&'a [u8], usize);
+
+    impl Read for Chunks<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let k = self.0.len().min(self.1).min(out.len());
+            out[..k].copy_from_slice(&self.0[..k]);
+            self.0 = &self.0[k..];
+            Ok(k)
+        }
+    }
+
+    /// Records read as (line, problem, bytes), and the error that stopped
+    /// the reading, if any.
+    type Outcome = (Vec<(u64, Option<Problem>, csv::ByteRecord)>, Option<String>);
+
+    fn outcome<R: Read>(mut c: CsvInput<R>) -> Outcome {
+        let mut got = Vec::new();
+        match c.header() {
+            Ok(h) if !h.is_empty() => got.push((c.header_line, None, h.into_byte_record())),
+            Ok(_) => {}
+            Err(e) => return (got, Some(e.to_string())),
+        }
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match c.read(&mut rec) {
+                Ok(Some(r)) => got.push((r.line, r.problem, rec.as_byte_record().clone())),
+                Ok(None) => return (got, None),
+                Err(e) => return (got, Some(e.to_string())),
+            }
+        }
+    }
+
+    /// The same outcome whatever sizes the source reads in.
+    fn read_every_way(bytes: &[u8], limit: usize) -> std::result::Result<Outcome, TestCaseError> {
+        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false };
+        let whole = outcome(CsvInput::new(bytes, "", opts));
+        for k in [1, 2, 3, 7] {
+            let o = outcome(CsvInput::new(Chunks(bytes, k), "", opts));
+            prop_assert_eq!(&o, &whole, "reading {} bytes at a time", k);
+        }
+        Ok(whole)
+    }
+
+    /// The physical line of the record csv read at `p`: one more than the
+    /// newlines before its first byte.
+    fn line_of(bytes: &[u8], p: &csv::ByteRecord) -> u64 {
+        let at = skip_endings(bytes, usize::try_from(p.position().unwrap().byte()).unwrap());
+        1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
+    }
+
+    fn skip_endings(bytes: &[u8], mut at: usize) -> usize {
+        while matches!(bytes.get(at), Some(b'\n' | b'\r')) {
+            at += 1;
+        }
+        at
+    }
+
+    fn plain(bytes: &[u8]) -> Vec<csv::ByteRecord> {
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(bytes)
+            .byte_records()
+            .map(Result::unwrap)
+            .collect()
+    }
+
     proptest! {
         /// On any input within the limits the guard changes nothing: the same
         /// records as csv alone, each at the line its first byte is on.
         #[test]
         fn the_guard_changes_nothing_within_the_limits(bytes in proptest::collection::vec(
             prop_oneof![Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'), Just(0xc3)], 0..60)) {
-            let plain: Vec<csv::ByteRecord> = csv::ReaderBuilder::new().flexible(true).has_headers(false)
-                .from_reader(&bytes[..]).byte_records().map(Result::unwrap).collect();
-            let mut c = CsvInput::batch(Trickle(&bytes));
-            let mut got = Vec::new();
-            let mut rec = csv::StringRecord::new();
-            let outcome = c.header().map(|h| if !h.is_empty() { got.push((c.header_line, h.as_byte_record().clone())) })
-                .and_then(|()| {
-                    while let Some(r) = c.read(&mut rec)? {
-                        got.push((r.line, rec.as_byte_record().clone()));
-                    }
-                    Ok(())
-                });
-            // The last quote left open (even count of quotes outside fields aside) is the only refusal.
-            match outcome {
-                Err(e) => prop_assert!(e.to_string().contains("never closed") || e.to_string().contains("UTF-8"), "{e}"),
-                Ok(()) => {
+            let plain = plain(&bytes);
+            let (got, err) = read_every_way(&bytes, 1 << 16)?;
+            match err {
+                Some(e) => prop_assert!(e.contains("never closed") || e.contains("header row is not valid UTF-8"), "{}", e),
+                None => {
                     prop_assert_eq!(got.len(), plain.len());
-                    for ((line, r), p) in got.iter().zip(&plain) {
-                        if !r.is_empty() || p.iter().all(|f| std::str::from_utf8(f).is_ok()) {
-                            prop_assert_eq!(r, p);
+                    for ((line, problem, r), p) in got.iter().zip(&plain) {
+                        match problem {
+                            None => prop_assert_eq!(r, p),
+                            Some(pr) => prop_assert!(*pr == Problem::NotUtf8 && std::str::from_utf8(p.as_slice()).is_err()),
                         }
-                        // Reference: the newlines before the record's first byte.
-                        let mut at = usize::try_from(p.position().unwrap().byte()).unwrap();
-                        while matches!(bytes.get(at), Some(b'\n' | b'\r')) { at += 1; }
-                        let want = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-                        prop_assert_eq!(*line, want);
+                        prop_assert_eq!(*line, line_of(&bytes, p));
                     }
                 }
             }
@@ -783,47 +862,26 @@ mod tests {
         #[test]
         fn cutting_keeps_records_apart(limit in 1usize..12, bytes in proptest::collection::vec(
             prop_oneof![Just(b'a'), Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r')], 0..80)) {
-            let plain: Vec<csv::ByteRecord> = csv::ReaderBuilder::new().flexible(true).has_headers(false)
-                .from_reader(&bytes[..]).byte_records().map(Result::unwrap).collect();
-            let want_line = |p: &csv::ByteRecord| {
-                let mut at = usize::try_from(p.position().unwrap().byte()).unwrap();
-                while matches!(bytes.get(at), Some(b'\n' | b'\r')) { at += 1; }
-                1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
-            };
-            let mut c = small_trickle(&bytes, limit);
-            let header = match c.header() {
-                Ok(h) => h,
-                Err(e) => {
-                    let e = e.to_string();
-                    prop_assert!(e.contains("never closed") || e.contains("header row is longer"), "{}", e);
-                    return Ok(());
-                }
-            };
-            let mut got = Vec::new();
-            if !header.is_empty() {
-                got.push((c.header_line, None, header.into_byte_record()));
-            }
-            let mut rec = csv::StringRecord::new();
-            loop {
-                match c.read(&mut rec) {
-                    Ok(Some(r)) => got.push((r.line, r.problem, rec.as_byte_record().clone())),
-                    Ok(None) => break,
-                    Err(e) => {
-                        prop_assert!(e.to_string().contains("never closed"), "{}", e);
-                        return Ok(());
-                    }
-                }
+            let plain = plain(&bytes);
+            let (got, err) = read_every_way(&bytes, limit)?;
+            if let Some(e) = err {
+                prop_assert!(e.contains("never closed") || e.contains("header row is longer"), "{}", e);
+                return Ok(());
             }
             prop_assert_eq!(got.len(), plain.len());
             for (i, ((line, problem, r), p)) in got.iter().zip(&plain).enumerate() {
-                prop_assert_eq!(*line, want_line(p));
+                prop_assert_eq!(*line, line_of(&bytes, p));
                 // The record's own bytes: from its first byte to its line ending.
-                let skip = |mut at: usize| { while matches!(bytes.get(at), Some(b'\n' | b'\r')) { at += 1; } at };
-                let start = skip(usize::try_from(p.position().unwrap().byte()).unwrap());
+                let start = skip_endings(&bytes, usize::try_from(p.position().unwrap().byte()).unwrap());
                 let mut end = plain.get(i + 1).map_or(bytes.len(), |n| usize::try_from(n.position().unwrap().byte()).unwrap());
-                while end > start && matches!(bytes[end - 1], b'\n' | b'\r') { end -= 1; }
+                while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+                    end -= 1;
+                }
                 match problem {
-                    None => { prop_assert!(end - start <= limit); prop_assert_eq!(r, p) }
+                    None => {
+                        prop_assert!(end - start <= limit);
+                        prop_assert_eq!(r, p);
+                    }
                     Some(_) => prop_assert!(r.as_slice().len() <= limit && end - start > limit),
                 }
             }
