@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 
 use crate::engine::{Calendar, HolidayCache};
+use crate::input::{CsvInput, Problem, Row};
 use crate::instant::{Display, parse_instant, write_instant, write_with_offset};
 use crate::loader::PlanSet;
 use crate::sla::{self, Resolved, State};
@@ -183,8 +184,9 @@ pub fn run(
     opts: &Options,
     mut progress: impl FnMut(u64),
 ) -> Result<Summary> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
-    let header = Header::read(reader.headers().map_err(|e| read_error(&e))?)?;
+    // Bounded records, unclosed quotes refused, one line count (crate::input).
+    let mut reader = CsvInput::batch(input);
+    let header = Header::read(&reader.header()?)?;
     let json = opts.format == Format::JsonLines;
     let mut writer = Sink {
         out,
@@ -203,30 +205,23 @@ pub fn run(
     let mut summary = Summary { replaced_columns: header.replaced.clone(), ..Summary::default() };
     let mut record = csv::StringRecord::new();
     let mut line_buf: Vec<u8> = Vec::with_capacity(256);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                if let csv::ErrorKind::Utf8 { .. } = e.kind() {
-                    // A row that is not UTF-8 still gets its output row.
-                    out.clear();
-                    out.error = Some("row is not valid UTF-8".into());
-                    summary.rows += 1;
-                    summary.errors += 1;
-                    if opts.strict {
-                        return Err(Error::Input(format!("{}: row is not valid UTF-8", line_of(&e))));
-                    }
-                    emit(&mut writer, &mut line_buf, &csv::StringRecord::new(), &out, &header)?;
-                    continue;
-                }
-                return Err(read_error(&e));
+    while let Some(Row { line, problem }) = reader.read(&mut record)? {
+        if problem == Some(Problem::NotUtf8) {
+            // A row that is not UTF-8 still gets its output row.
+            out.clear();
+            out.error = Some("row is not valid UTF-8".into());
+            summary.rows += 1;
+            summary.errors += 1;
+            if opts.strict {
+                return Err(Error::Input(format!("line {line}: row is not valid UTF-8")));
             }
+            emit(&mut writer, &mut line_buf, &csv::StringRecord::new(), &out, &header)?;
+            continue;
         }
         summary.rows += 1;
         out.clear();
-        let line = record.position().map_or(0, csv::Position::line);
-        if record.as_slice().len() > MAX_RECORD_BYTES {
+        // A row over the limit was cut while reading: only its start is here.
+        if problem == Some(Problem::TooLong) {
             out.error = Some(format!("row is longer than {MAX_RECORD_BYTES} bytes"));
             // Its fields are not copied out: keep only a short id, so one
             // huge row does not make a huge output row.
@@ -258,14 +253,6 @@ pub fn run(
     }
     writer.commit(true)?;
     Ok(summary)
-}
-
-fn line_of(e: &csv::Error) -> String {
-    e.position().map_or_else(|| "input".to_string(), |p| format!("line {}", p.line()))
-}
-
-fn read_error(e: &csv::Error) -> Error {
-    Error::Input(format!("cannot read batch input: {e}"))
 }
 
 fn write_error(e: csv::Error) -> Error {

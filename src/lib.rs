@@ -2,14 +2,15 @@
 //!
 //! The library holds everything but the command line: the working-hours
 //! [`engine`], the [`plan`] model and its validation, the [`loader`] that
-//! finds plan files, and the [`sla`] questions (deadline, status, …) that
-//! every command and `batch` share.
+//! finds plan files, the [`sla`] questions (deadline, status, …) that every
+//! command and `batch` share, and the bounded [`input`] readers.
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod batch;
 pub mod engine;
 pub mod error;
+pub mod input;
 pub mod instant;
 pub mod loader;
 pub mod plan;

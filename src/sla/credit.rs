@@ -7,15 +7,17 @@
 //! of a percent, credits in basis points, money in cents), so "below 99.5 %"
 //! is decided without rounding. Money is rounded once, half up, to the cent.
 
+use std::io::Read;
+
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::money::{Money, format_cents, mul_div_round};
 use super::period::{self, PeriodSpan, fee_fraction};
-use super::quota::{Lines, line_of};
 use crate::engine::segment::normalize;
 use crate::engine::{Calendar, Segment, format_duration};
 use crate::error::{Error, Result};
+use crate::input::{CsvInput, Row, column};
 use crate::plan::{BelowThreshold, Credit, CreditRule, OutageRate, Period, Plan, Tier};
 
 /// 100 % in millionths of a percent.
@@ -141,19 +143,20 @@ pub fn outage(start: i64, end: i64, what: &str) -> Result<Segment> {
 }
 
 /// Reads outages from CSV with a header row naming `start` and `end` (other
-/// columns ignored). Local times are read in `zone`; `now` is what `now` means.
+/// columns ignored). Local times are read in `zone`; `now` is what `now`
+/// means. The file is read through [`CsvInput::log`] (at most
+/// [`crate::input::MAX_LOG_BYTES`], bounded records), `name` naming it in
+/// messages.
 ///
 /// # Errors
-/// [`Error::Input`] naming the line and the bad value.
-pub fn parse_outages(text: &str, name: &str, zone: Tz, now: i64) -> Result<Vec<Segment>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| {
-        let at = e.position().map_or(String::new(), |p| format!(" line {}", line_of(text, p)));
-        Error::Input(format!("{name}{at}: cannot read CSV: {e}"))
-    };
-    let headers = rdr.headers().map_err(csv_err)?.clone();
+/// [`Error::Input`] naming the line and the bad value (or the unclosed
+/// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
+/// be read.
+pub fn parse_outages(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<Segment>> {
+    let mut rdr = CsvInput::log(input, name, "outage files");
+    let headers = rdr.header()?;
     let col = |n: &str| {
-        headers.iter().position(|h| h.eq_ignore_ascii_case(n)).ok_or_else(|| {
+        column(&headers, n).ok_or_else(|| {
             Error::Input(format!(
                 "{name}: the header row has no \"{n}\" column (expected start,end; found: {})",
                 headers.iter().collect::<Vec<_>>().join(",")
@@ -162,13 +165,8 @@ pub fn parse_outages(text: &str, name: &str, zone: Tz, now: i64) -> Result<Vec<S
     };
     let (sc, ec) = (col("start")?, col("end")?);
     let mut out = Vec::new();
-    let mut lines = Lines::new(text);
-    for rec in rdr.records() {
-        let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map_or(0, |p| lines.at(p));
-        if rec.iter().all(str::is_empty) {
-            continue;
-        }
+    let mut rec = csv::StringRecord::new();
+    while let Some(Row { line, .. }) = rdr.read(&mut rec)? {
         let at = |c: usize, what: &str| {
             let v = rec.get(c).unwrap_or("");
             crate::instant::parse_instant(v, zone, now)
@@ -493,14 +491,15 @@ mod tests {
     #[test]
     fn outage_csv() {
         let text = "start,end\n2026-03-01T00:00:00Z,2026-03-02T00:00:01Z\n2026-03-05 10:00,2026-03-05 11:00\n";
-        let v = parse_outages(text, "o.csv", chrono_tz::UTC, 0).unwrap();
+        let v = parse_outages(text.as_bytes(), "o.csv", chrono_tz::UTC, 0).unwrap();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].duration(), 86_401);
-        let e = parse_outages("start,end\n2026-03-02T00:00:00Z,2026-03-01T00:00:00Z\n", "o.csv", chrono_tz::UTC, 0)
-            .unwrap_err()
-            .to_string();
+        let e =
+            parse_outages(&b"start,end\n2026-03-02T00:00:00Z,2026-03-01T00:00:00Z\n"[..], "o.csv", chrono_tz::UTC, 0)
+                .unwrap_err()
+                .to_string();
         assert!(e.contains("o.csv line 2") && e.contains("ends before it starts"), "{e}");
-        assert!(parse_outages("from,to\n", "o.csv", chrono_tz::UTC, 0).is_err());
+        assert!(parse_outages(&b"from,to\n"[..], "o.csv", chrono_tz::UTC, 0).is_err());
     }
 
     /// A made-up plan with the yearly 99.5 % rule and the per-outage daily credit.

@@ -6,6 +6,8 @@
 //! are all exact). Periods are cut at local midnight in the plan calendar's
 //! zone ([`super::period`]).
 
+use std::io::Read;
+
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -13,6 +15,7 @@ use super::money::{Money, format_amount, format_cents};
 use super::period::{self, PeriodSpan};
 use crate::engine::parse_duration;
 use crate::error::{Error, Result};
+use crate::input::{CsvInput, Row, column};
 use crate::plan::validate::parse_decimal;
 use crate::plan::{Allowance, Period, Plan, Provenance, Quota, QuotaUnit};
 
@@ -134,44 +137,6 @@ fn parse_hours(t: &str) -> Option<i64> {
     parse_duration(t).ok().map(|secs| secs * 1_000)
 }
 
-/// The 1-based line of a CSV record, counted from the text itself (the csv
-/// crate's own count skips blank lines).
-pub(crate) fn line_of(text: &str, p: &csv::Position) -> u64 {
-    Lines::new(text).at(p)
-}
-
-/// Counts lines of `text` for records read in order: each call scans only
-/// the bytes since the previous one, so a file of n rows costs O(size), not
-/// O(n × size).
-pub(crate) struct Lines<'a> {
-    bytes: &'a [u8],
-    /// Bytes before `byte` hold `line - 1` newlines.
-    byte: usize,
-    line: u64,
-}
-
-impl<'a> Lines<'a> {
-    pub(crate) fn new(text: &'a str) -> Lines<'a> {
-        Lines { bytes: text.as_bytes(), byte: 0, line: 1 }
-    }
-
-    /// The line of the record at `p`.
-    pub(crate) fn at(&mut self, p: &csv::Position) -> u64 {
-        let bytes = self.bytes;
-        let mut end = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
-        // A record's position is taken before the blank lines the reader skips.
-        while matches!(bytes.get(end), Some(b'\n' | b'\r')) {
-            end += 1;
-        }
-        if end < self.byte {
-            (self.byte, self.line) = (0, 1);
-        }
-        self.line += bytes[self.byte..end].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.byte = end;
-        self.line
-    }
-}
-
 /// One row of a request log (`opened,hours,kind`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRow {
@@ -189,18 +154,18 @@ pub struct LogRow {
 /// optionally `hours` (a plain number of hours or a duration such as `1h30m`)
 /// and `kind` (`account`, `bug`, `global`, …). Column names are
 /// case-insensitive and other columns are ignored. Local times in `opened` are
-/// read in `zone`; `now` is what `now` means.
+/// read in `zone`; `now` is what `now` means. The log is read through
+/// [`CsvInput::log`] (at most [`crate::input::MAX_LOG_BYTES`], bounded
+/// records), `name` naming it in messages.
 ///
 /// # Errors
-/// [`Error::Input`] naming the line and the bad value.
-pub fn parse_log(text: &str, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let csv_err = |e: csv::Error| {
-        let at = e.position().map_or(String::new(), |p| format!(" line {}", line_of(text, p)));
-        Error::Input(format!("{name}{at}: cannot read CSV: {e}"))
-    };
-    let headers = rdr.headers().map_err(csv_err)?.clone();
-    let col = |n: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n));
+/// [`Error::Input`] naming the line and the bad value (or the unclosed
+/// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
+/// be read.
+pub fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
+    let mut rdr = CsvInput::log(input, name, "request logs");
+    let headers = rdr.header()?;
+    let col = |n: &str| column(&headers, n);
     let opened_col = col("opened").ok_or_else(|| {
         Error::Input(format!(
             "{name}: the header row has no \"opened\" column (expected a header such as opened,hours,kind; found: {})",
@@ -209,13 +174,8 @@ pub fn parse_log(text: &str, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRo
     })?;
     let (hours_col, kind_col) = (col("hours"), col("kind"));
     let mut rows = Vec::new();
-    let mut lines = Lines::new(text);
-    for rec in rdr.records() {
-        let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map_or(0, |p| lines.at(p));
-        if rec.iter().all(str::is_empty) {
-            continue;
-        }
+    let mut rec = csv::StringRecord::new();
+    while let Some(Row { line, .. }) = rdr.read(&mut rec)? {
         let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
         let opened_s = field(Some(opened_col));
         let opened = crate::instant::parse_instant(opened_s, zone, now)
@@ -575,21 +535,6 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_counted_in_one_pass() {
-        let text = "opened\n\n2026-01-01\r\n\r\n2026-01-02\n2026-01-03\n";
-        let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let mut lines = Lines::new(text);
-        let got: Vec<u64> = rdr.records().map(|r| lines.at(r.unwrap().position().unwrap())).collect();
-        assert_eq!(got, [3, 5, 6]);
-        let again: Vec<u64> = csv::ReaderBuilder::new()
-            .from_reader(text.as_bytes())
-            .records()
-            .map(|r| line_of(text, r.unwrap().position().unwrap()))
-            .collect();
-        assert_eq!(got, again);
-    }
-
-    #[test]
     fn quantities() {
         let h = QuotaUnit::Hours;
         assert_eq!(parse_quantity("4.5h", h, "--used").unwrap(), 16_200_000);
@@ -628,16 +573,16 @@ mod tests {
     #[test]
     fn log_reading() {
         let text = "opened,hours,kind\n2026-03-02T10:00:00Z,1.5,account\n\n2026-03-03 10:00,1h30m,BUG\n2026-03-04T10:00:00Z,,\n";
-        let rows = parse_log(text, "log.csv", chrono_tz::Europe::Zurich, 0).unwrap();
+        let rows = parse_log(text.as_bytes(), "log.csv", chrono_tz::Europe::Zurich, 0).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].hours_ms, Some(5_400_000));
         assert_eq!((rows[1].line, rows[1].kind.as_str(), rows[1].hours_ms), (4, "bug", Some(5_400_000)));
         assert_eq!(rows[2].hours_ms, None);
-        let e = parse_log("opened\nyesterday\n", "log.csv", chrono_tz::UTC, 0).unwrap_err().to_string();
+        let e = parse_log(&b"opened\nyesterday\n"[..], "log.csv", chrono_tz::UTC, 0).unwrap_err().to_string();
         assert!(e.contains("log.csv line 2") && e.contains("yesterday"), "{e}");
-        let e = parse_log("opened,hours\n2026-03-02T10:00:00Z,-2\n", "l", chrono_tz::UTC, 0).unwrap_err();
+        let e = parse_log(&b"opened,hours\n2026-03-02T10:00:00Z,-2\n"[..], "l", chrono_tz::UTC, 0).unwrap_err();
         assert!(e.to_string().contains("line 2") && e.to_string().contains("\"-2\""), "{e}");
-        assert!(parse_log("when,hours\n", "l", chrono_tz::UTC, 0).is_err());
+        assert!(parse_log(&b"when,hours\n"[..], "l", chrono_tz::UTC, 0).is_err());
     }
 
     const PLANS: &str = r#"

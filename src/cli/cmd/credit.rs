@@ -9,7 +9,7 @@ use slacalc::sla::credit::{self, BelowCredit, CreditAnswer, CreditInput, UptimeA
 use slacalc::sla::money::format_cents;
 use slacalc::sla::{Money, period::PeriodSpan};
 
-use super::quota::{number, read_text};
+use super::quota::{number, read_csv};
 use crate::cli::args::{CreditArgs, Format};
 use crate::cli::{Ctx, Output, render};
 
@@ -36,8 +36,8 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
         outages.push(credit::outage(from, to, &format!("invalid --outage \"{o}\""))?);
     }
     if let Some(path) = &a.outages {
-        let (text, name) = read_text(path, "--outages")?;
-        outages = credit::parse_outages(&text, &name, ctx.input_zone(zone), now)?;
+        outages =
+            read_csv(path, "--outages", |input, name| credit::parse_outages(input, name, ctx.input_zone(zone), now))?;
     }
     let input = CreditInput { now, period_start, subscription, outages };
     let ans = credit::credit(plan, &input)?;

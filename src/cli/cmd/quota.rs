@@ -13,24 +13,19 @@ use slacalc::sla::{Money, period::PeriodSpan};
 use crate::cli::args::{Format, QuotaArgs};
 use crate::cli::{Ctx, Output, render};
 
-/// Reads an input file named by `flag` (`-` reads stdin); returns its text
-/// and the name to use in errors.
-pub fn read_text(path: &Path, flag: &str) -> Result<(String, String)> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| slacalc::Error::Io { path: "<stdin>".into(), reason: e.to_string() })
-            .with_context(|| format!("invalid {flag}"))?;
-        return Ok((s, "<stdin>".into()));
-    }
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| slacalc::Error::Io { path: name.clone(), reason: e.to_string() })
-        .with_context(|| format!("invalid {flag}"))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| slacalc::Error::Io { path: name.clone(), reason: "not valid UTF-8 text".into() })
-        .with_context(|| format!("invalid {flag}"))?;
-    Ok((text, name))
+/// Reads the CSV file named by `flag` (`-` reads stdin) with `parse`, which
+/// streams it through the bounded reader ([`slacalc::input`]); an error
+/// opening or reading the file names the flag.
+pub fn read_csv<T>(
+    path: &Path,
+    flag: &str,
+    parse: impl FnOnce(Box<dyn std::io::Read>, &str) -> slacalc::Result<T>,
+) -> Result<T> {
+    let (input, name) = slacalc::input::open(path).with_context(|| format!("invalid {flag}"))?;
+    parse(input, &name).map_err(|e| match e {
+        e @ slacalc::Error::Io { .. } => anyhow::Error::from(e).context(format!("invalid {flag}")),
+        e => e.into(),
+    })
 }
 
 /// A decimal string as a JSON number: `12` stays an integer, `4.5` a float.
@@ -71,8 +66,7 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     let usage = match (&a.used, &a.log) {
         (Some(u), _) => Usage::Used(quota::parse_quantity(u, unit, "--used")?),
         (None, Some(path)) => {
-            let (text, name) = read_text(path, "--log")?;
-            Usage::Log(quota::parse_log(&text, &name, ctx.input_zone(zone), now)?)
+            Usage::Log(read_csv(path, "--log", |input, name| quota::parse_log(input, name, ctx.input_zone(zone), now))?)
         }
         (None, None) => Usage::None,
     };
