@@ -3,6 +3,7 @@
 //! input). Plans and priorities are resolved once per distinct (plan,
 //! priority) pair; a bad row gets its message in `error` and the rest go on.
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
@@ -533,8 +534,13 @@ fn emit<W: Write>(
         remaining,
         r.error.as_deref().unwrap_or(""),
     ];
-    for f in fields.iter().copied().chain(h.extras.iter().map(|(i, _)| rec.get(*i).unwrap_or(""))) {
-        w.write_field(escape_controls(f).as_bytes()).map_err(write_error)?;
+    // Fields from the input (and messages quoting it) are escaped; the ones
+    // slacalc printed itself (instants, state, numbers) cannot hold a
+    // control character.
+    const PRINTED: [bool; 10] = [false, false, false, false, true, false, true, true, true, false];
+    for (i, f) in fields.iter().copied().chain(h.extras.iter().map(|(i, _)| rec.get(*i).unwrap_or(""))).enumerate() {
+        let f = if PRINTED.get(i) == Some(&true) { Cow::Borrowed(f) } else { escape_controls(f) };
+        w.write_field(f.as_bytes()).map_err(write_error)?;
     }
     w.write_record(None::<&[u8]>).map_err(write_error)?;
     sink.commit(false)

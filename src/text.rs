@@ -8,6 +8,13 @@ use std::fmt::Write as _;
 /// or an input field cannot set a window title or clear the screen. Tabs and
 /// line breaks are kept: tables and messages lay them out.
 pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    // batch escapes most fields of every row: a byte scan answers for almost
+    // all of them.
+    // Printable ASCII needs nothing: checked without early exit, which the
+    // compiler vectorizes.
+    if s.as_bytes().iter().fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f)) {
+        return Cow::Borrowed(s);
+    }
     if !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
