@@ -50,7 +50,9 @@ fn main() -> std::io::Result<()> {
     for id in 1..=rows {
         let (plan, prios) = PLANS[rng.below(PLANS.len() as u64) as usize];
         let prio = prios[rng.below(prios.len() as u64) as usize];
-        let opened = year_start + rng.below(364 * 86_400) as i64;
+        // Opened by 27 December and answered within 4 days: every ticket is
+        // in the past for the README's `--now 2026-12-31T00:00:00Z`.
+        let opened = year_start + rng.below(360 * 86_400) as i64;
         let responded = match rng.below(3) {
             0 => String::new(),
             _ => rfc3339(opened + rng.below(4 * 86_400) as i64),
