@@ -13,6 +13,7 @@ pub mod error;
 pub mod instant;
 pub mod loader;
 pub mod plan;
+pub mod replay;
 pub mod sla;
 pub mod text;
 

@@ -10,5 +10,6 @@ pub mod entitlements;
 pub mod man;
 pub mod plans;
 pub mod quota;
+pub mod replay;
 pub mod status;
 mod ticket;
