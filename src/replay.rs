@@ -816,7 +816,7 @@ enum Quote {
     Unquoted,
     Quoted,
     /// A `"` inside a quoted field: the end of the quote, or the first of `""`.
-    ClosingQuote,
+    AfterQuote,
 }
 
 impl<R: Read> Guard<R> {
@@ -840,9 +840,9 @@ impl<R: Read> Read for Guard<R> {
         for (i, &b) in buf[..n].iter().enumerate() {
             self.len += 1;
             self.state = match (self.state, b) {
-                (Quote::Quoted, b'"') => Quote::ClosingQuote,
+                (Quote::Quoted, b'"') => Quote::AfterQuote,
                 (Quote::Quoted, _) => Quote::Quoted,
-                (Quote::ClosingQuote, b'"') => Quote::Quoted,
+                (Quote::AfterQuote, b'"') => Quote::Quoted,
                 (Quote::FieldStart, b'"') => {
                     self.quote_line = self.line;
                     Quote::Quoted
