@@ -797,7 +797,7 @@ fn priority_index(plan: &Plan, name: &str) -> std::result::Result<Option<usize>,
 /// never closed, naming the line where it opened.
 struct Guard<R: Read> {
     inner: R,
-    state: Quote,
+    state: Scan,
     /// Bytes of the current record so far.
     len: usize,
     /// Physical line (1-based) of the byte being read.
@@ -811,7 +811,7 @@ struct Guard<R: Read> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Quote {
+enum Scan {
     FieldStart,
     Unquoted,
     Quoted,
@@ -821,7 +821,7 @@ enum Quote {
 
 impl<R: Read> Guard<R> {
     fn new(inner: R) -> Guard<R> {
-        Guard { inner, state: Quote::FieldStart, len: 0, line: 1, record_line: 1, quote_line: 0, pending: None }
+        Guard { inner, state: Scan::FieldStart, len: 0, line: 1, record_line: 1, quote_line: 0, pending: None }
     }
 }
 
@@ -831,7 +831,7 @@ impl<R: Read> Read for Guard<R> {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e));
         }
         let n = self.inner.read(buf)?;
-        if n == 0 && self.state == Quote::Quoted {
+        if n == 0 && self.state == Scan::Quoted {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("line {}: a quote opened here is never closed", self.quote_line),
@@ -840,20 +840,20 @@ impl<R: Read> Read for Guard<R> {
         for (i, &b) in buf[..n].iter().enumerate() {
             self.len += 1;
             self.state = match (self.state, b) {
-                (Quote::Quoted, b'"') => Quote::AfterQuote,
-                (Quote::Quoted, _) => Quote::Quoted,
-                (Quote::AfterQuote, b'"') => Quote::Quoted,
-                (Quote::FieldStart, b'"') => {
+                (Scan::Quoted, b'"') => Scan::AfterQuote,
+                (Scan::Quoted, _) => Scan::Quoted,
+                (Scan::AfterQuote, b'"') => Scan::Quoted,
+                (Scan::FieldStart, b'"') => {
                     self.quote_line = self.line;
-                    Quote::Quoted
+                    Scan::Quoted
                 }
-                (_, b',') => Quote::FieldStart,
+                (_, b',') => Scan::FieldStart,
                 (_, b'\n') => {
                     self.len = 0;
                     self.record_line = self.line + 1;
-                    Quote::FieldStart
+                    Scan::FieldStart
                 }
-                _ => Quote::Unquoted,
+                _ => Scan::Unquoted,
             };
             if b == b'\n' {
                 self.line += 1;
