@@ -546,6 +546,12 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         if let Some(e) = plan_err {
             return Err(e);
         }
+        if t.plan.is_none() {
+            return Err(format!(
+                "{} event before the ticket's created event (expected created first)",
+                cut(&rec.event, 40)
+            ));
+        }
         let plan_of = |t: &Ticket<'p>| {
             t.plan.ok_or_else(|| {
                 format!("{} event before the ticket's created event (expected created first)", cut(&rec.event, 40))
