@@ -294,6 +294,9 @@ pub struct DeadlineArgs {
     /// When the ticket was opened: RFC 3339, local time or `now`.
     #[arg(long, value_name = "TIME", default_value = "now")]
     pub opened: String,
+    /// Which clock: first_response (default), next_response or resolution.
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
 }
 
 /// `status`
@@ -308,6 +311,13 @@ pub struct StatusArgs {
     /// When the first response was sent, if it was (the state becomes met or missed).
     #[arg(long, value_name = "TIME")]
     pub responded: Option<String>,
+    /// Which clock: first_response (default), next_response (--opened is then
+    /// the customer's reply, --responded the agent's answer) or resolution.
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+    /// With --metric resolution: when the ticket was solved (met or missed).
+    #[arg(long, value_name = "TIME", conflicts_with = "responded")]
+    pub resolved: Option<String>,
     /// Exit 1 when the ticket is breached or the response missed the deadline.
     #[arg(long)]
     pub check: bool,

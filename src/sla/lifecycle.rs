@@ -204,6 +204,57 @@ pub fn target_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Option<Target
     }
 }
 
+/// Resolves a priority like [`crate::sla::resolve`], for one metric: the
+/// priority's `next_response` or `resolution` target instead of its first
+/// response target (same clock, same calendar), with that target's provenance.
+///
+/// # Errors
+/// As [`crate::sla::resolve`], or [`crate::Error::Input`] when the priority
+/// gives no target for the metric.
+pub fn resolve_metric(plan: &Plan, priority: Option<&str>, metric: Metric) -> Result<crate::sla::Resolved> {
+    use crate::sla::Commitment;
+    let mut r = crate::sla::resolve(plan, priority)?;
+    if metric == Metric::FirstResponse {
+        return Ok(r);
+    }
+    let level = match &r.priority {
+        Some(name) => plan.priority(name),
+        None => plan.priorities.first(),
+    };
+    let mt = level.and_then(|l| match metric {
+        Metric::NextResponse => l.next_response.as_ref(),
+        _ => l.resolution.as_ref(),
+    });
+    let Some(mt) = mt else {
+        return Err(crate::Error::Input(format!(
+            "plan {}{} gives no {} target (add {} = \"…\" to the priority in the plan file)",
+            plan.id,
+            level.map_or(String::new(), |l| format!(" priority {}", l.name)),
+            metric.as_str(),
+            metric.as_str()
+        )));
+    };
+    let first_target = r.target;
+    r.target = mt.target;
+    r.target_seconds = mt.target.seconds(r.calendar.business_day());
+    r.commitment = match mt.target {
+        Target::None => Commitment::None,
+        Target::BestEffort => Commitment::BestEffort,
+        _ => Commitment::Committed,
+    };
+    r.assumed = mt.provenance.is_assumed();
+    // The first-response target's own assumption is not this answer's.
+    let first = match &r.priority {
+        Some(name) => format!("{name} target {first_target}: "),
+        None => format!("target {first_target}: "),
+    };
+    r.assumptions.retain(|a| !a.starts_with(&first));
+    if mt.provenance.is_assumed() {
+        r.assumptions.insert(0, format!("{} {}: {}", metric.as_str(), mt.target, mt.provenance.text()));
+    }
+    Ok(r)
+}
+
 fn clock_of(plan: &Plan, p: Option<usize>) -> Clock {
     p.and_then(|i| plan.priorities.get(i)).map_or(Clock::Business, |l| l.clock)
 }

@@ -435,3 +435,99 @@ fn csv_output_has_the_contract_header_and_bad_files_exit_2() {
     bad(format!("{{\"id\":\"T\",\"value\":\"{}\"}}\n", "x".repeat(70_000)), &["line 1", "65536 bytes"]);
     slacalc(&["replay", "--input", "-", "--plan", "nope"]).stdin(HEADER).run().bad(&["unknown plan \"nope\""]);
 }
+
+#[test]
+fn status_and_deadline_answer_for_one_metric() {
+    let status = |extra: &[&str]| {
+        let mut a = vec!["--plans", PLAN, "status", "--plan", "nimbus", "--priority", "normal", "--format", "json"];
+        a.extend_from_slice(extra);
+        slacalc(&a).run()
+    };
+    // Resolution 5bd = 40 h from Mon 09:00 → Fri 17:00; solved Tue 10:00 =
+    // Mon 8 h + Tue 1 h = 9 h: met, 31 h left.
+    let r = status(&[
+        "--opened",
+        "2026-11-16 09:00",
+        "--metric",
+        "resolution",
+        "--resolved",
+        "2026-11-17 10:00",
+        "--now",
+        "2026-11-18T12:00:00+01:00",
+    ]);
+    let v = r.json();
+    assert_eq!(v["metric"], "resolution");
+    assert_eq!(v["target"], "5bd");
+    assert_eq!(v["deadline"], "2026-11-20T17:00:00+01:00");
+    assert_eq!(v["resolved"], "2026-11-17T10:00:00+01:00");
+    assert_eq!(v["elapsed_seconds"], 32_400);
+    assert_eq!(v["state"], "met");
+    // Inside a --pause, target not reached: paused. The pause's end is
+    // known here, so the deadline is too: Fri 09–15 (6 h), Mon 11:00 on →
+    // Fri 27 13:00 (as replay computes once the ticket is open again).
+    let r = status(&[
+        "--opened",
+        "2026-11-20 09:00",
+        "--metric",
+        "resolution",
+        "--pause",
+        "2026-11-20 15:00/2026-11-23 11:00",
+        "--now",
+        "2026-11-21T12:00:00+01:00",
+    ]);
+    let v = r.json();
+    assert_eq!(v["state"], "paused");
+    assert_eq!(v["deadline"], "2026-11-27T13:00:00+01:00");
+    assert_eq!(v["remaining_seconds"], 122_400);
+    // Next response 1bd from a customer reply Mon 12:00 → Tue 12:00.
+    let r = status(&[
+        "--opened",
+        "2026-11-16 12:00",
+        "--metric",
+        "next-response",
+        "--responded",
+        "2026-11-16 13:30",
+        "--now",
+        "2026-11-18T12:00:00+01:00",
+    ]);
+    assert_eq!(r.json()["deadline"], "2026-11-17T12:00:00+01:00");
+    // Wrong stop flag for the metric, an unknown metric, a metric the priority has no target for.
+    status(&["--opened", "2026-11-16 09:00", "--metric", "resolution", "--responded", "2026-11-16 10:00"])
+        .bad(&["--resolved"]);
+    status(&["--opened", "2026-11-16 09:00", "--resolved", "2026-11-16 10:00", "--now", "2026-11-18T12:00:00+01:00"])
+        .bad(&["--metric resolution"]);
+    status(&["--opened", "2026-11-16 09:00", "--metric", "uptime"]).bad(&["unknown --metric \"uptime\""]);
+    slacalc(&[
+        "--plans",
+        PLAN,
+        "deadline",
+        "--plan",
+        "nimbus",
+        "--priority",
+        "low",
+        "--metric",
+        "resolution",
+        "--opened",
+        "2026-11-16 09:00",
+    ])
+    .run()
+    .bad(&["no resolution target"]);
+    // deadline --metric resolution: urgent 4 h on 24x7.
+    let r = slacalc(&[
+        "--plans",
+        PLAN,
+        "deadline",
+        "--plan",
+        "nimbus",
+        "--priority",
+        "urgent",
+        "--metric",
+        "resolution",
+        "--opened",
+        "2026-11-21 10:00",
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(r.json()["deadline"], "2026-11-21T14:00:00+01:00");
+}

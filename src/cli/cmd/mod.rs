@@ -8,6 +8,7 @@ pub mod credit;
 pub mod deadline;
 pub mod entitlements;
 pub mod man;
+mod metric;
 pub mod plans;
 pub mod quota;
 pub mod replay;
