@@ -15,7 +15,11 @@ use std::io::{BufWriter, Write};
 
 const PLANS: [&str; 2] = ["nimbus-pro", "nimbus-fixed"];
 const PRIORITIES: [&[&str]; 2] = [&["urgent", "high", "normal", "low"], &["urgent", "normal"]];
-const STATUSES: [&str; 6] = ["pending", "open", "with-vendor", "awaiting-customer", "open", "solved"];
+/// Status names per plan: nimbus-pro's own names and the default ones.
+const STATUSES: [[&str; 6]; 2] = [
+    ["pending", "open", "with-vendor", "awaiting-customer", "open", "solved"],
+    ["pending", "open", "hold", "waiting", "open", "resolved"],
+];
 
 /// xorshift64*: small, fast, good enough for test data.
 struct Rng(u64);
@@ -60,7 +64,7 @@ fn main() -> std::io::Result<()> {
             match rng.below(10) {
                 0..=2 => writeln!(w, "T{id},{at},reply,agent")?,
                 3..=5 => writeln!(w, "T{id},{at},reply,customer")?,
-                6..=8 => writeln!(w, "T{id},{at},status,{}", STATUSES[rng.below(STATUSES.len() as u64) as usize])?,
+                6..=8 => writeln!(w, "T{id},{at},status,{}", STATUSES[p][rng.below(6) as usize])?,
                 _ => writeln!(w, "T{id},{at},priority,{}", prios[rng.below(prios.len() as u64) as usize])?,
             }
         }

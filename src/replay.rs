@@ -298,8 +298,14 @@ impl Columns {
         put(Some(self.at), &mut rec.at, "at")?;
         put(Some(self.event), &mut rec.event, "event")?;
         put(self.value, &mut rec.value, "value")?;
-        put(self.plan, &mut rec.plan, "plan")?;
-        put(self.priority, &mut rec.priority, "priority")?;
+        // Only a created event reads its plan and priority.
+        if rec.event.eq_ignore_ascii_case("created") {
+            put(self.plan, &mut rec.plan, "plan")?;
+            put(self.priority, &mut rec.priority, "priority")?;
+        } else {
+            rec.plan.clear();
+            rec.priority.clear();
+        }
         Ok(())
     }
 }
@@ -395,10 +401,21 @@ impl<W: Write> Sink<W> {
         Ok(())
     }
 
+    /// A computed field (a number, an instant, a name slacalc spells): no
+    /// quoting or escaping needed.
+    fn raw(&mut self, s: &str) {
+        self.buf.push(b',');
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
     /// One CSV field (quoted when it must be), control characters escaped.
     fn field(&mut self, s: &str, first: bool) {
         if !first {
             self.buf.push(b',');
+        }
+        if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',' && b != b'"') {
+            self.buf.extend_from_slice(s.as_bytes());
+            return;
         }
         let s = escape_controls(s);
         if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
@@ -440,6 +457,7 @@ struct JsonRow<'a> {
 /// Reused buffers for a row's instants.
 #[derive(Default)]
 struct RowText {
+    num: String,
     start: String,
     stop: String,
     deadline: String,
@@ -502,7 +520,11 @@ impl<'p, W: Write> Replay<'p, '_, W> {
     /// Reads one record into the current ticket's events.
     fn take(&mut self, rec: &Rec) -> std::result::Result<(), String> {
         let (opts, plans) = (self.opts, self.plans);
-        let kind = rec.event.to_ascii_lowercase();
+        // The event kind, matched without allocating: it is read a million times.
+        let kind = ["created", "reply", "status", "priority"]
+            .into_iter()
+            .find(|k| rec.event.eq_ignore_ascii_case(k))
+            .unwrap_or("");
         let t = &mut self.ticket;
         let mut plan_err = None;
         if kind == "created" && t.plan.is_none() {
@@ -557,7 +579,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 format!("{} event before the ticket's created event (expected created first)", cut(&rec.event, 40))
             })
         };
-        let kind = match kind.as_str() {
+        let kind = match kind {
             "created" => {
                 let plan = plan_of(t)?;
                 if t.events.is_empty() {
@@ -571,9 +593,9 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     EventKind::Created(None)
                 }
             }
-            "reply" => EventKind::Reply(match rec.value.to_ascii_lowercase().as_str() {
-                "agent" => Author::Agent,
-                "customer" => Author::Customer,
+            "reply" => EventKind::Reply(match rec.value.as_str() {
+                v if v.eq_ignore_ascii_case("agent") => Author::Agent,
+                v if v.eq_ignore_ascii_case("customer") => Author::Customer,
                 _ => {
                     return Err(format!(
                         "unknown reply author \"{}\" (expected agent or customer)",
@@ -682,6 +704,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
     }
 
     fn rows(&mut self, t: &Ticket<'_>, plan: &Plan, a: &TicketAnswer) -> Result<()> {
+        use std::fmt::Write as _;
         let disp = self.opts.display.unwrap_or(Display::Zone(plan.calendar.calendar.tz()));
         let priority = a.priority.and_then(|i| plan.priorities.get(i)).map_or("", |p| p.name.as_str());
         for r in &a.rows {
@@ -716,31 +739,30 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             if self.sink.json {
                 self.json(&row);
             } else {
-                let num = |n: Option<i64>| n.map_or(String::new(), |n| n.to_string());
-                let cycle = r.cycle.to_string();
-                let (ts, el, pa, re) =
-                    (num(r.target_seconds), num(Some(r.elapsed)), num(Some(r.paused)), num(r.remaining));
-                let fields: [&str; 16] = [
-                    row.id,
-                    row.plan,
-                    priority,
-                    r.metric.as_str(),
-                    &cycle,
-                    &text.start,
-                    &text.stop,
-                    &text.target,
-                    &ts,
-                    r.clock.as_str(),
-                    &text.deadline,
-                    &el,
-                    &pa,
-                    &re,
-                    r.state.as_str(),
-                    "",
-                ];
-                for (i, f) in fields.iter().enumerate() {
-                    self.sink.field(f, i == 0);
-                }
+                self.sink.field(row.id, true);
+                self.sink.raw(row.plan);
+                self.sink.field(priority, false);
+                self.sink.raw(r.metric.as_str());
+                let n = &mut text.num;
+                let mut num = |sink: &mut Sink<W>, v: Option<i64>| {
+                    n.clear();
+                    if let Some(v) = v {
+                        let _ = write!(n, "{v}");
+                    }
+                    sink.raw(n);
+                };
+                num(&mut self.sink, Some(i64::from(r.cycle)));
+                self.sink.raw(&text.start);
+                self.sink.raw(&text.stop);
+                self.sink.raw(&text.target);
+                num(&mut self.sink, r.target_seconds);
+                self.sink.raw(r.clock.as_str());
+                self.sink.raw(&text.deadline);
+                num(&mut self.sink, Some(r.elapsed));
+                num(&mut self.sink, Some(r.paused));
+                num(&mut self.sink, r.remaining);
+                self.sink.raw(r.state.as_str());
+                self.sink.raw("");
                 self.sink.buf.push(b'\n');
             }
             self.text = text;
@@ -831,6 +853,18 @@ impl<R: Read> Guard<R> {
     }
 }
 
+impl<R: Read> Guard<R> {
+    fn too_long(&self) -> std::io::Error {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "line {}: record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)",
+                self.record_line
+            ),
+        )
+    }
+}
+
 impl<R: Read> Read for Guard<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if let Some(e) = self.pending.take() {
@@ -843,7 +877,40 @@ impl<R: Read> Read for Guard<R> {
                 format!("line {}: a quote opened here is never closed", self.quote_line),
             ));
         }
-        for (i, &b) in buf[..n].iter().enumerate() {
+        let chunk = &buf[..n];
+        // Fast path, almost every chunk: no quote in it and none open. Then
+        // records end at each newline; a chunk is far shorter than the
+        // limit, so only the bytes after the last newline carry over.
+        if n <= MAX_RECORD_BYTES
+            && self.state != Scan::Quoted
+            && self.state != Scan::AfterQuote
+            && !chunk.contains(&b'"')
+        {
+            match chunk.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    // The record that was open ends at the first newline.
+                    let first = chunk.iter().position(|&b| b == b'\n').unwrap_or(last);
+                    if self.len + first > MAX_RECORD_BYTES {
+                        self.len += first + 1;
+                        return Err(self.too_long());
+                    }
+                    self.line += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.record_line = self.line;
+                    self.len = n - last - 1;
+                }
+                None => self.len += n,
+            }
+            self.state = match chunk.last() {
+                Some(b',' | b'\n') => Scan::FieldStart,
+                Some(_) => Scan::Unquoted,
+                None => self.state,
+            };
+            if self.len <= MAX_RECORD_BYTES {
+                return Ok(n);
+            }
+            return Err(self.too_long());
+        }
+        for (i, &b) in chunk.iter().enumerate() {
             self.len += 1;
             self.state = match (self.state, b) {
                 (Scan::Quoted, b'"') => Scan::AfterQuote,
