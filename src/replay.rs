@@ -946,3 +946,44 @@ impl<R: Read> Read for Guard<R> {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Gives at most `step` bytes per read, as a pipe may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn through(data: &[u8], step: usize) -> std::result::Result<usize, String> {
+        let mut g = Guard::new(Trickle(data, step));
+        let mut out = Vec::new();
+        g.read_to_end(&mut out).map_err(|e| e.to_string())?;
+        Ok(out.len())
+    }
+
+    #[test]
+    fn the_guard_measures_records_across_reads() {
+        for step in [1, 7, 1000, 8192, 100_000] {
+            let ok = format!("a,b\nx,{}\ny,\"q\nq\"\n", "v".repeat(MAX_RECORD_BYTES - 3));
+            assert_eq!(through(ok.as_bytes(), step), Ok(ok.len()), "step {step}");
+            let long = format!("a,b\nx,{}\ny,z\n", "v".repeat(MAX_RECORD_BYTES));
+            let e = through(long.as_bytes(), step).unwrap_err();
+            assert!(e.contains("line 2") && e.contains("longer than"), "step {step}: {e}");
+            let quoted = format!("a,b\nx,\"{}\"\n", "v\n".repeat(MAX_RECORD_BYTES / 2));
+            let e = through(quoted.as_bytes(), step).unwrap_err();
+            assert!(e.contains("line 2") && e.contains("longer than"), "step {step}: {e}");
+            let open = "a,b\nx,y\nz,\"never\nclosed\n";
+            let e = through(open.as_bytes(), step).unwrap_err();
+            assert!(e.contains("line 3") && e.contains("never closed"), "step {step}: {e}");
+        }
+    }
+}
