@@ -14,6 +14,7 @@ pub mod input;
 pub mod instant;
 pub mod loader;
 pub mod plan;
+pub mod replay;
 pub mod sla;
 pub mod text;
 

@@ -187,6 +187,27 @@ Examples:
   cat tickets.csv | slacalc batch --input - --format json > due.jsonl
   slacalc batch --input tickets.csv --strict || echo 'fix the export first'")]
     Batch(BatchArgs),
+    /// Replay ticket event histories: every SLA clock of every ticket
+    /// (first response, next responses, resolution), one row per cycle.
+    #[command(after_help = "\
+Input: CSV with a header row id,at,event,value[,plan,priority], or JSON Lines
+with those fields. Events: created (plan and priority from their columns, or
+--plan / --priority), reply (value agent or customer), status (value a status
+name: new, open, pending, waiting, hold, on-hold, solved, resolved, closed, or
+the plan's own), priority (value a priority of the ticket's plan). A ticket's
+events are contiguous and in time order. Events after --now are ignored. Local
+times in the file are read in --input-tz, else the ticket plan's zone; a local
+--now needs --tz. Output: CSV (default) or JSON Lines (--format json), one row
+per ticket, metric and cycle: id,plan,priority,metric,cycle,start,stop,target,
+target_seconds,clock,deadline,elapsed_seconds,paused_seconds,remaining_seconds,
+state,error. A ticket that cannot be replayed gets one row with its error.
+
+Examples:
+  slacalc --plans examples/lifecycle-vendor.toml replay \\
+    --input examples/ticket-events.csv --now 2026-11-27T18:00:00+01:00
+  slacalc replay --input events.jsonl --plan gold --format json > cycles.jsonl
+  slacalc replay --input events.csv --strict || echo 'fix the export first'")]
+    Replay(ReplayArgs),
     /// Validate plan files (all loaded plans when no file is given).
     #[command(after_help = "\
 Examples:
@@ -273,6 +294,9 @@ pub struct DeadlineArgs {
     /// When the ticket was opened: RFC 3339, local time or `now`.
     #[arg(long, value_name = "TIME", default_value = "now")]
     pub opened: String,
+    /// Which clock: first_response (default), next_response or resolution.
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
 }
 
 /// `status`
@@ -287,6 +311,13 @@ pub struct StatusArgs {
     /// When the first response was sent, if it was (the state becomes met or missed).
     #[arg(long, value_name = "TIME")]
     pub responded: Option<String>,
+    /// Which clock: first_response (default), next_response (--opened is then
+    /// the customer's reply, --responded the agent's answer) or resolution.
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+    /// With --metric resolution: when the ticket was solved (met or missed).
+    #[arg(long, value_name = "TIME", conflicts_with = "responded")]
+    pub resolved: Option<String>,
     /// Exit 1 when the ticket is breached or the response missed the deadline.
     #[arg(long)]
     pub check: bool,
@@ -339,6 +370,40 @@ pub struct BatchArgs {
     /// each row's plan zone). --tz and --utc only change how times are printed.
     #[arg(long, value_name = "ZONE")]
     pub input_tz: Option<String>,
+}
+
+/// `replay`
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The event export to read, or - for standard input.
+    #[arg(long, value_name = "FILE|-")]
+    pub input: PathBuf,
+    /// Plan of tickets whose created event names none.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+    /// Priority of tickets whose created event names none.
+    #[arg(long, value_name = "NAME")]
+    pub priority: Option<String>,
+    /// Stop at the first ticket that cannot be replayed (exit 2, naming its line).
+    #[arg(long)]
+    pub strict: bool,
+    /// Read the file's local times (no offset) in this IANA zone (default:
+    /// each ticket's plan zone). --tz and --utc only change how times are printed.
+    #[arg(long, value_name = "ZONE")]
+    pub input_tz: Option<String>,
+    /// Input format (default: .jsonl / .ndjson files are JSON Lines, else a
+    /// first non-blank byte `{`, else CSV).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+}
+
+/// Input formats of `replay`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
 }
 
 /// `check`

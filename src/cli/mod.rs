@@ -176,6 +176,7 @@ pub fn run(cli: Cli) -> Result<Output> {
         Command::Deadline(a) => cmd::deadline::run(&ctx, &a),
         Command::Status(a) => cmd::status::run(&ctx, &a),
         Command::Batch(a) => cmd::batch::run(&ctx, &a),
+        Command::Replay(a) => cmd::replay::run(&ctx, &a),
         Command::Quota(a) => cmd::quota::run(&ctx, &a),
         Command::Credit(a) => cmd::credit::run(&ctx, &a),
         Command::Entitlements(a) => cmd::entitlements::run(&ctx, &a),

@@ -91,6 +91,10 @@ pub struct Priority {
     pub clock_provenance: Option<Provenance>,
     /// What the level means, from the source.
     pub description: Option<String>,
+    /// Next-response target, if the plan gives one.
+    pub next_response: Option<super::lifecycle::MetricTarget>,
+    /// Resolution target, if the plan gives one.
+    pub resolution: Option<super::lifecycle::MetricTarget>,
 }
 
 /// What a quota counts.
@@ -322,6 +326,8 @@ pub struct Plan {
     pub entitlements: Vec<Entitlement>,
     /// Free-form notes.
     pub notes: Vec<String>,
+    /// Ticket-lifecycle settings (statuses, pauses, priority changes, at risk).
+    pub lifecycle: super::lifecycle::Lifecycle,
 }
 
 impl Plan {

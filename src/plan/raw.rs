@@ -136,6 +136,28 @@ pub struct RawPlan {
     /// Free-form notes shown by `plans show` (e.g. upgrade rules).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Status class (`open`, `waiting`, …) → status names the plan adds.
+    #[serde(default)]
+    pub statuses: BTreeMap<SStr, Vec<SStr>>,
+    /// Metric name → its settings (`pause_on`).
+    #[serde(default)]
+    pub metrics: BTreeMap<SStr, Spanned<RawMetric>>,
+    /// `retarget` (default) or `keep`.
+    pub on_priority_change: Option<SStr>,
+    /// Share of a target used from which a cycle is at risk (default 75).
+    pub at_risk_percent: Option<Spanned<toml::Value>>,
+}
+
+/// `[plans.metrics.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetric {
+    /// Status classes during which the metric's clock stops.
+    pub pause_on: Option<Vec<SStr>>,
+    /// Provenance of `pause_on` (optional).
+    pub source: Option<String>,
+    /// Why `pause_on` is assumed (optional).
+    pub assumed: Option<String>,
 }
 
 /// `[[plans.priorities]]`
@@ -162,6 +184,18 @@ pub struct RawPriority {
     pub clock_source: Option<String>,
     /// Why the clock is assumed.
     pub clock_assumed: Option<String>,
+    /// Next-response target (same values as `target`).
+    pub next_response: Option<SStr>,
+    /// Provenance of `next_response`.
+    pub next_response_source: Option<String>,
+    /// Why `next_response` is assumed.
+    pub next_response_assumed: Option<String>,
+    /// Resolution target (same values as `target`).
+    pub resolution: Option<SStr>,
+    /// Provenance of `resolution`.
+    pub resolution_source: Option<String>,
+    /// Why `resolution` is assumed.
+    pub resolution_assumed: Option<String>,
 }
 
 /// `[plans.quota]`

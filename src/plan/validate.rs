@@ -399,6 +399,7 @@ impl<'a> Cx<'a> {
                 provenance,
             });
         }
+        let lifecycle = super::lifecycle::lifecycle(raw, &|span, m| self.err(fi, span, m), errs);
         let calendar = calendar?;
         if errs.len() > before {
             return None;
@@ -417,6 +418,7 @@ impl<'a> Cx<'a> {
             credit,
             entitlements,
             notes: raw.notes.clone(),
+            lifecycle,
         })
     }
 
@@ -455,6 +457,11 @@ impl<'a> Cx<'a> {
                     .ok_or_else(|| self.err(fi, rp.span(), format!("clock of priority {shown} {NO_PROV}")))?,
             ),
         };
+        let err = |span, m| self.err(fi, span, m);
+        let table = (&r.source, &r.assumed);
+        let own_nr = (&r.next_response_source, &r.next_response_assumed);
+        let own_res = (&r.resolution_source, &r.resolution_assumed);
+        let metric = super::lifecycle::metric_target;
         Ok(Priority {
             name,
             aliases: r.aliases.iter().map(|a| a.get_ref().trim().to_lowercase()).collect(),
@@ -463,6 +470,8 @@ impl<'a> Cx<'a> {
             target_provenance,
             clock_provenance,
             description: r.description.clone(),
+            next_response: metric(r.next_response.as_ref(), own_nr, table, "next_response", &err)?,
+            resolution: metric(r.resolution.as_ref(), own_res, table, "resolution", &err)?,
         })
     }
 

@@ -51,6 +51,9 @@ pub struct Resolved {
     pub assumed: bool,
     /// Every assumed figure the answer rests on.
     pub assumptions: Vec<String>,
+    /// Share used from which the ticket is at risk, in hundredths of a
+    /// percent (the plan's `at_risk_percent`, default 75 %).
+    pub at_risk_basis_points: i64,
 }
 
 /// Resolves `--priority` (or its absence) against a plan.
@@ -113,6 +116,7 @@ pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
         commitment,
         assumed: tprov.is_assumed() || clock_assumed,
         assumptions,
+        at_risk_basis_points: plan.lifecycle.at_risk_basis_points,
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod credit;
 pub mod deadline;
 pub mod entitlements;
+pub mod lifecycle;
 pub mod money;
 pub mod pause;
 pub mod period;

@@ -5,7 +5,8 @@ use crate::engine::{self, Segment, Step};
 use crate::error::Result;
 use crate::instant::{Display, format_instant};
 
-/// Share used from which a running ticket is `at-risk`, in percent.
+/// Share used from which a running ticket is `at-risk`, in percent, unless
+/// the plan sets `at_risk_percent`.
 pub const AT_RISK_PERCENT: i64 = 75;
 
 /// The state of a ticket's SLA clock.
@@ -13,8 +14,11 @@ pub const AT_RISK_PERCENT: i64 = 75;
 pub enum State {
     /// Under 75 % used.
     Running,
-    /// At least 75 % used, deadline not passed (the deadline instant included).
+    /// At least 75 % used (or the plan's `at_risk_percent`), deadline not
+    /// passed (the deadline instant included).
     AtRisk,
+    /// In a pause now, target not yet reached.
+    Paused,
     /// Now is after the deadline, no response.
     Breached,
     /// Responded by the deadline.
@@ -31,6 +35,7 @@ impl State {
         match self {
             State::Running => "running",
             State::AtRisk => "at-risk",
+            State::Paused => "paused",
             State::Breached => "breached",
             State::Met => "met",
             State::Missed => "missed",
@@ -102,7 +107,8 @@ pub fn status(
                 Some(t) if t <= due => State::Met,
                 Some(_) => State::Missed,
                 None if now > due => State::Breached,
-                None if elapsed * 100 >= target * AT_RISK_PERCENT => State::AtRisk,
+                None if elapsed < target && pauses.iter().any(|p| p.start <= now && now < p.end) => State::Paused,
+                None if elapsed * 10_000 >= target * r.at_risk_basis_points => State::AtRisk,
                 None => State::Running,
             };
             (Some(target - elapsed), Some(used), state)

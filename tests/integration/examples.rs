@@ -397,3 +397,68 @@ fn cron_script_takes_tomorrow_from_slacalc_now() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.ends_with("3 ticket(s) due on 2026-11-24 (Europe/Paris).\n"), "{}", r.stdout);
 }
+
+#[test]
+fn replay_script_lists_what_needs_attention_in_the_sample_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = script("replay-events.sh", &[], &[], dir.path());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // As of Mon 23 12:00 (+01:00). E04 was raised to urgent (1 h) at 14:00
+    // after 5 h of normal's business clock: its first response was due at
+    // 10:00, answered 14:30: missed. E10: high (2 h) from 09:00, due 11:00.
+    // E12: customer wrote Thu 10:00, 1bd → Fri 10:00. E17: urgent 24x7 from
+    // Sun 20:00: next response 21:00 + 1 h, resolution 20:00 + 4 h. E19 waits
+    // on the customer since Fri 16:05. E06 has no created event.
+    let want = "\
+E02  high     first_response     missed   due 2026-11-16T12:00:00+01:00
+E04  urgent   first_response     missed   due 2026-11-18T10:00:00+01:00
+E04  urgent   resolution         missed   due 2026-11-18T13:00:00+01:00
+E06  cannot be replayed: line 26: reply event before the ticket's created event: no plan yet to read the local time \"2026-11-16 11:00\" in (give --input-tz, or put the created event first)
+E08  low      first_response     missed   due 2026-11-20T16:00:00+01:00
+E10  high     first_response     breached due 2026-11-23T11:00:00+01:00
+E12  normal   next_response #1   breached due 2026-11-20T10:00:00+01:00
+E15  cannot be replayed: line 52: unknown status \"archived\" for plan nimbus-pro (expected one of: new, open, pending, waiting, hold, on-hold, solved, resolved, closed, with-vendor, fixed, awaiting-customer; add names under [plans.statuses])
+E17  urgent   next_response #1   breached due 2026-11-22T22:00:00+01:00
+E17  urgent   resolution         breached due 2026-11-23T00:00:00+01:00
+E19  normal   resolution         paused   no deadline while paused
+42 rows: 4 breached, 4 missed, 1 paused; 2 ticket(s) could not be replayed.
+";
+    assert_eq!(r.stdout, want);
+    assert!(r.stderr.contains("69 events, 20 tickets, 42 rows"), "{}", r.stderr);
+}
+
+#[test]
+fn sample_events_cover_a_reopen_and_a_weekend_pause() {
+    let out = slacalc(&[
+        "--plans",
+        "examples/lifecycle-vendor.toml",
+        "replay",
+        "--input",
+        "examples/ticket-events.csv",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ])
+    .dir(&root())
+    .run();
+    let rows: Vec<Value> = out.ok().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let find = |id: &str, metric: &str| rows.iter().find(|r| r["id"] == id && r["metric"] == metric).unwrap();
+    // E03, reopened by the customer Wed 10:00: resolution counts Tue 09–12
+    // (3 h) and Wed 10–16 (6 h), stops at the last solve (Wed 16:00); the
+    // close on Friday does not move it.
+    let e03 = find("E03", "resolution");
+    assert_eq!(e03["stop"], "2026-11-18T16:00:00+01:00");
+    assert_eq!(e03["elapsed_seconds"], 32_400);
+    assert_eq!(find("E03", "next_response")["start"], "2026-11-18T10:00:00+01:00");
+    // E05, waiting from Fri 14:00 to Mon 10:00: Fri 14–17 + Mon 09–10 = 4 h
+    // paused; Fri 10–14 + Mon 10–12 = 6 h counted.
+    let e05 = find("E05", "resolution");
+    assert_eq!(e05["paused_seconds"], 14_400);
+    assert_eq!(e05["elapsed_seconds"], 21_600);
+    assert_eq!(e05["state"], "running");
+    // E16 is created after now: no row; E20 was lowered to low, which has
+    // no resolution target: first response only.
+    assert!(!rows.iter().any(|r| r["id"] == "E16"));
+    assert_eq!(rows.iter().filter(|r| r["id"] == "E20").count(), 1);
+}

@@ -18,6 +18,7 @@ mod properties;
 mod quota;
 mod regressions;
 mod reliability;
+mod replay;
 mod snapshots;
 mod status;
 mod trust;

@@ -11,6 +11,8 @@ use crate::cli::{Ctx, Output, render};
 pub fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, r) = ticket::resolve(&plans, &a.ticket)?;
+    let metric = super::metric::parse(a.metric.as_deref())?;
+    let r = super::metric::resolve(plan, &a.ticket, metric, r)?;
     let zone = plan.calendar.calendar.tz();
     let opened = ctx.instant("--opened", &a.opened, zone)?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;

@@ -4,6 +4,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 use slacalc::engine::format_duration;
 use slacalc::instant::format_instant;
+use slacalc::plan::lifecycle::Metric;
 
 use super::ticket;
 use crate::cli::args::{Format, StatusArgs};
@@ -13,14 +14,17 @@ use crate::cli::{Ctx, Output, render};
 pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, r) = ticket::resolve(&plans, &a.ticket)?;
+    let metric = super::metric::parse(a.metric.as_deref())?;
+    let r = super::metric::resolve(plan, &a.ticket, metric, r)?;
+    let (stop_flag, stop_arg) = super::metric::stop(metric, a.responded.as_deref(), a.resolved.as_deref())?;
     let zone = plan.calendar.calendar.tz();
     let opened = ctx.instant("--opened", &a.opened, zone)?;
-    let responded = a.responded.as_deref().map(|s| ctx.instant("--responded", s, zone)).transpose()?;
+    let responded = stop_arg.map(|s| ctx.instant(stop_flag, s, zone)).transpose()?;
     if let Some(t) = responded {
         if t < opened {
             bail!(slacalc::Error::Input(format!(
-                "--responded {} is before --opened {}",
-                a.responded.as_deref().unwrap_or_default(),
+                "{stop_flag} {} is before --opened {}",
+                stop_arg.unwrap_or_default(),
                 a.opened
             )));
         }
@@ -28,13 +32,17 @@ pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let now = ctx.now(zone)?;
     slacalc::sla::not_after_now("--opened", opened, now, ctx.display(zone))?;
     if let Some(t) = responded {
-        slacalc::sla::not_after_now("--responded", t, now, ctx.display(zone))?;
+        slacalc::sla::not_after_now(stop_flag, t, now, ctx.display(zone))?;
     }
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let s = slacalc::sla::status(&r, opened, responded, now, &pauses, a.ticket.explain)?;
     let disp = ctx.display(zone);
     let mut m = ticket::deadline_fields(plan, &r, &s.deadline, disp);
-    m.insert("responded".into(), json!(responded.map(|t| format_instant(t, disp))));
+    if a.metric.is_some() {
+        m.insert("metric".into(), json!(metric.as_str()));
+    }
+    let stop_key = if metric == Metric::Resolution { "resolved" } else { "responded" };
+    m.insert(stop_key.into(), json!(responded.map(|t| format_instant(t, disp))));
     m.insert("now".into(), json!(format_instant(now, disp)));
     m.insert("elapsed_seconds".into(), json!(s.elapsed));
     m.insert("elapsed".into(), json!(format_duration(s.elapsed)));

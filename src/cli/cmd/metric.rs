@@ -1,0 +1,52 @@
+//! `--metric NAME` and `--resolved T` of `deadline` and `status`: which of a
+//! ticket's clocks (SPEC §5) the single-ticket commands answer for.
+
+use anyhow::{Result, bail};
+use slacalc::plan::Plan;
+use slacalc::plan::lifecycle::Metric;
+use slacalc::sla::Resolved;
+
+use crate::cli::args::TicketArgs;
+
+/// Parses `--metric` (default `first_response`).
+pub fn parse(name: Option<&str>) -> Result<Metric> {
+    match name {
+        None => Ok(Metric::FirstResponse),
+        Some(n) => Metric::parse(n).ok_or_else(|| {
+            anyhow::anyhow!(slacalc::Error::Input(format!(
+                "unknown --metric \"{}\" (expected first_response, next_response or resolution)",
+                slacalc::text::cut(n, 40)
+            )))
+        }),
+    }
+}
+
+/// The target of `metric` for the ticket's priority; `r` (first response) as is.
+pub fn resolve(plan: &Plan, t: &TicketArgs, metric: Metric, r: Resolved) -> Result<Resolved> {
+    if metric == Metric::FirstResponse {
+        return Ok(r);
+    }
+    Ok(slacalc::sla::lifecycle::resolve_metric(plan, t.priority.as_deref(), metric)?)
+}
+
+/// Which flag stops the clock of `metric`: `--responded` for the response
+/// metrics, `--resolved` for resolution; the other one is refused.
+pub fn stop<'a>(
+    metric: Metric,
+    responded: Option<&'a str>,
+    resolved: Option<&'a str>,
+) -> Result<(&'static str, Option<&'a str>)> {
+    match (metric, responded, resolved) {
+        (Metric::Resolution, Some(_), _) => {
+            bail!(slacalc::Error::Input(
+                "--responded stops a response clock; with --metric resolution give --resolved T".into()
+            ))
+        }
+        (Metric::Resolution, None, r) => Ok(("--resolved", r)),
+        (m, _, Some(_)) => bail!(slacalc::Error::Input(format!(
+            "--resolved stops the resolution clock; with --metric {} give --responded T (or --metric resolution)",
+            m.as_str()
+        ))),
+        (_, r, None) => Ok(("--responded", r)),
+    }
+}
