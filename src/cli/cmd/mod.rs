@@ -13,4 +13,5 @@ pub mod plans;
 pub mod quota;
 pub mod replay;
 pub mod status;
+mod stream;
 mod ticket;

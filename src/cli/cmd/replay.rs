@@ -1,24 +1,18 @@
 //! `slacalc replay`: ticket event histories through the lifecycle clocks.
 
-use std::io::{IsTerminal, Write as _};
+use std::io::Write as _;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result, bail};
-use slacalc::instant::Display;
+use anyhow::Result;
 use slacalc::replay::{self, InputFormat, Options};
 
-use crate::cli::args::{self, Format, ReplayArgs};
+use super::stream;
+use crate::cli::args::{self, ReplayArgs};
 use crate::cli::{Ctx, Output};
 
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
-    let format = match ctx.format_given {
-        Some(Format::Json) => slacalc::batch::Format::JsonLines,
-        Some(Format::Csv) | None => slacalc::batch::Format::Csv,
-        Some(Format::Table) => bail!(slacalc::Error::Input(
-            "replay writes csv (the default) or json (JSON Lines), not a table: one row per ticket and cycle is meant for a file or a pipe".into()
-        )),
-    };
+    let format = stream::row_format(ctx, "replay")?;
     let input_zone = a.input_tz.as_deref().map(crate::cli::parse_tz).transpose()?;
     let plans = ctx.plans()?;
     let now = ctx.now_for_rows()?;
@@ -31,55 +25,21 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     let opts = Options {
         now,
         input_zone,
-        display: if ctx.utc { Some(Display::Utc) } else { ctx.tz.map(Display::Zone) },
+        display: stream::display(ctx),
         format,
         input_format,
         strict: a.strict,
         plan: a.plan.clone(),
         priority: a.priority.clone(),
     };
-    let input: Box<dyn std::io::Read> = if a.input.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        if a.input.is_dir() {
-            bail!(slacalc::Error::Input(format!("--input {} is a directory, not an event file", a.input.display())));
-        }
-        Box::new(std::fs::File::open(&a.input).with_context(|| format!("cannot open --input {}", a.input.display()))?)
-    };
-    let located = |e: slacalc::Error| -> anyhow::Error {
-        match e {
-            e @ (slacalc::Error::Write(_) | slacalc::Error::UnknownPlan { .. }) => anyhow::Error::from(e),
-            e => anyhow::Error::from(e).context(format!("--input {}", a.input.display())),
-        }
-    };
+    let input = stream::open_input(&a.input, "an event file")?;
     let started = Instant::now();
-    let show_progress = std::io::stderr().is_terminal();
-    let progress = |n: u64| {
-        if show_progress && started.elapsed().as_secs() >= 1 {
-            let _ = write!(std::io::stderr(), "\r{n} events…");
-        }
+    let Some(summary) = stream::run(&a.input, input, a.strict, "events", |input, out, progress| {
+        replay::run(&plans, input, out, &opts, progress)
+    })?
+    else {
+        return Ok(Output::quiet());
     };
-    // --strict promises nothing on stdout when it fails, so it buffers.
-    let summary = if a.strict {
-        let mut buf = Vec::new();
-        let s = replay::run(&plans, input, &mut buf, &opts, progress).map_err(located)?;
-        let mut stdout = std::io::stdout().lock();
-        match stdout.write_all(&buf).and_then(|()| stdout.flush()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Output::quiet()),
-            r => r.map_err(slacalc::Error::Write)?,
-        }
-        s
-    } else {
-        let stdout = std::io::stdout();
-        match replay::run(&plans, input, stdout.lock(), &opts, progress) {
-            Ok(s) => s,
-            Err(slacalc::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Output::quiet()),
-            Err(e) => return Err(located(e)),
-        }
-    };
-    if show_progress && started.elapsed().as_secs() >= 1 {
-        let _ = write!(std::io::stderr(), "\r");
-    }
     let _ = writeln!(
         std::io::stderr(),
         "{} events, {} tickets, {} rows: {} breached, {} at risk, {} paused, {} missed, {} tickets with errors ({:.2} s)",

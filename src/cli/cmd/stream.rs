@@ -1,0 +1,89 @@
+//! What `batch` and `replay` share: a row format (csv or JSON Lines, never a
+//! table), an input file or stdin, and a run that streams to stdout, or
+//! buffers with `--strict` (which promises nothing on stdout when it fails).
+
+use std::io::{IsTerminal, Read, Write as _};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use slacalc::batch::Format as RowFormat;
+use slacalc::instant::Display;
+
+use crate::cli::Ctx;
+use crate::cli::args::Format;
+
+/// The row format from `--format`: csv unless json is asked; a table is
+/// refused (one row per record is meant for a file or a pipe).
+pub fn row_format(ctx: &Ctx, command: &str) -> Result<RowFormat> {
+    match ctx.format_given {
+        Some(Format::Json) => Ok(RowFormat::JsonLines),
+        Some(Format::Csv) | None => Ok(RowFormat::Csv),
+        Some(Format::Table) => bail!(slacalc::Error::Input(format!(
+            "{command} writes csv (the default) or json (JSON Lines), not a table: its rows are meant for a file or a pipe"
+        ))),
+    }
+}
+
+/// How instants are printed: `--utc`, `--tz`, else each row's plan zone.
+pub fn display(ctx: &Ctx) -> Option<Display> {
+    if ctx.utc { Some(Display::Utc) } else { ctx.tz.map(Display::Zone) }
+}
+
+/// `--input FILE|-`, opened.
+pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    if path.is_dir() {
+        bail!(slacalc::Error::Input(format!("--input {} is a directory, not {what}", path.display())));
+    }
+    Ok(Box::new(std::fs::File::open(path).with_context(|| format!("cannot open --input {}", path.display()))?))
+}
+
+/// Runs `run(input, output, progress)` over `--input`, streaming to stdout, or
+/// buffered with `strict`. `None` when stdout was closed (`| head`): the run
+/// ends quietly. Errors name the input (`--input tickets.csv: line 3: …`),
+/// but a failed write, which is about the output.
+pub fn run<S>(
+    input_path: &Path,
+    input: Box<dyn Read>,
+    strict: bool,
+    unit: &str,
+    run: impl FnOnce(Box<dyn Read>, &mut dyn std::io::Write, &dyn Fn(u64)) -> slacalc::Result<S>,
+) -> Result<Option<S>> {
+    let located = |e: slacalc::Error| -> anyhow::Error {
+        match e {
+            e @ (slacalc::Error::Write(_) | slacalc::Error::UnknownPlan { .. }) => anyhow::Error::from(e),
+            e => anyhow::Error::from(e).context(format!("--input {}", input_path.display())),
+        }
+    };
+    let started = Instant::now();
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = |n: u64| {
+        if show_progress && started.elapsed().as_secs() >= 1 {
+            let _ = write!(std::io::stderr(), "\r{n} {unit}…");
+        }
+    };
+    let summary = if strict {
+        let mut buf = Vec::new();
+        let s = run(input, &mut buf, &progress).map_err(located)?;
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(None),
+            r => r.map_err(slacalc::Error::Write)?,
+        }
+        s
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        match run(input, &mut stdout, &progress) {
+            Ok(s) => s,
+            Err(slacalc::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(None),
+            Err(e) => return Err(located(e)),
+        }
+    };
+    if show_progress && started.elapsed().as_secs() >= 1 {
+        let _ = write!(std::io::stderr(), "\r");
+    }
+    Ok(Some(summary))
+}
