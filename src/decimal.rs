@@ -169,7 +169,7 @@ impl<U: Unit> Fixed<U> {
             return Err(ParseError::Malformed);
         }
         let digits: usize = groups.iter().map(|g| g.len()).sum();
-        if digits == 0 && !(syntax.bare_int && !frac.is_empty()) {
+        if digits == 0 && (frac.is_empty() || !syntax.bare_int) {
             return Err(ParseError::Malformed);
         }
         if digits > syntax.max_digits {
