@@ -198,7 +198,11 @@ impl<U: Unit> Fixed<U> {
     /// The value as a JSON number: an integer when whole (`80`), else the
     /// nearest `f64` (`12.5`), as serde_json prints floats.
     pub fn to_json(self) -> serde_json::Value {
-        if self.is_whole() { serde_json::Value::from(self.raw / Self::ONE) } else { serde_json::Value::from(self.to_f64()) }
+        if self.is_whole() {
+            serde_json::Value::from(self.raw / Self::ONE)
+        } else {
+            serde_json::Value::from(self.to_f64())
+        }
     }
 }
 
@@ -227,15 +231,17 @@ pub fn mul_div_round(a: i64, b: i64, d: i64) -> Option<i64> {
     i64::try_from(q).ok()
 }
 
-/// Prints at least `U::MIN_PRINTED` decimals and no trailing zeros beyond:
-/// `99.5` (percent), `12.50` (cents), `4` (quantity). The alternate form
-/// (`{:#}`) prints a whole value without decimals in every unit (`1000`).
+/// Prints at least `U::MIN_PRINTED` decimals (or the precision given,
+/// `{:.2}`) and no trailing zeros beyond: `99.5` (percent), `12.50` (cents),
+/// `4` (quantity). The alternate form (`{:#}`) prints a whole value without
+/// decimals (`1000`, where `{:#.2}` prints `12.50` and `10`).
 impl<U: Unit> fmt::Display for Fixed<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.raw < 0 { "-" } else { "" };
         let one = Self::ONE.unsigned_abs();
         let (int, frac) = (self.raw.unsigned_abs() / one, self.raw.unsigned_abs() % one);
-        let min = if f.alternate() && frac == 0 { 0 } else { U::MIN_PRINTED as usize };
+        let min = if f.alternate() && frac == 0 { 0 } else { f.precision().unwrap_or(U::MIN_PRINTED as usize) };
+        let min = min.min(U::DECIMALS as usize);
         let digits = format!("{frac:0width$}", width = U::DECIMALS as usize);
         let kept = digits.trim_end_matches('0').len().max(min);
         if kept == 0 { write!(f, "{sign}{int}") } else { write!(f, "{sign}{int}.{}", &digits[..kept]) }
@@ -358,6 +364,9 @@ mod tests {
         assert_eq!(Cents::from_raw(1_250).to_string(), "12.50");
         assert_eq!(format!("{:#}", Cents::from_raw(100_000)), "1000");
         assert_eq!(format!("{:#}", Cents::from_raw(1_250)), "12.50");
+        assert_eq!(format!("{:#.2}", BasisPoints::from_raw(1_250)), "12.50");
+        assert_eq!(format!("{:#.2}", BasisPoints::from_int(10)), "10");
+        assert_eq!(BasisPoints::from_int(10).to_string(), "10");
         assert_eq!(Cents::from_raw(i64::MIN).to_string(), "-92233720368547758.08");
     }
 
