@@ -134,6 +134,12 @@ impl<U: Unit> Fixed<U> {
         mul_div_round(self.raw, num, den).map(Self::from_raw)
     }
 
+    /// `self × n` as a whole number, truncated toward zero (`4.5` × 3600 =
+    /// 16200, `0.0001` × 60 = 0); `None` when it leaves `i64`.
+    pub fn mul_trunc(self, n: i64) -> Option<i64> {
+        i64::try_from(i128::from(self.raw) * i128::from(n) / i128::from(Self::ONE)).ok()
+    }
+
     /// `part / whole` of this unit rounded half up: `ratio(1, 3)` in
     /// [`BasisPoints`] is 33.33 %. `None` when `whole` is 0 or it overflows.
     pub fn ratio(part: i64, whole: i64) -> Option<Self> {
@@ -349,6 +355,9 @@ mod tests {
         assert_eq!(Cents::from_raw(i64::MIN).checked_sub(Cents::from_raw(1)), None);
         assert_eq!(Cents::from_raw(i64::MAX).mul_div_round(2, 1), None);
         assert_eq!(Cents::from_raw(5).mul_div_round(1, 0), None);
+        assert_eq!(Micro::from_raw(4_500_000).mul_trunc(3_600), Some(16_200));
+        assert_eq!(Micro::from_raw(333_333).mul_trunc(3_600), Some(1_199));
+        assert_eq!(Micro::from_raw(i64::MAX).mul_trunc(i64::MAX), None);
     }
 
     #[test]
