@@ -5,10 +5,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use slacalc::engine::{Target, Window, format_duration, parse_duration};
+use slacalc::decimal::{BasisPoints, Cents, Micro, MicroPercent, Milli, Syntax};
 use slacalc::plan::QuotaUnit;
-use slacalc::plan::validate::parse_decimal;
 use slacalc::sla::money::{Money, format_cents};
-use slacalc::sla::quota::{format_milli, parse_quantity, to_milli};
+use slacalc::sla::quota::{parse_quantity, to_milli};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
@@ -28,12 +28,20 @@ fuzz_target!(|data: &[u8]| {
     for unit in [QuotaUnit::Requests, QuotaUnit::Hours] {
         if let Ok(ticks) = parse_quantity(s, unit, "--used") {
             assert!(ticks >= 0);
-            let _ = format_milli(to_milli(ticks, unit));
+            let _ = to_milli(ticks, unit).to_string();
         }
     }
-    for digits in 0..=6 {
-        let _ = parse_decimal(s, digits);
+    let any = Syntax { negative: true, grouped: true, bare_int: true, bare_frac: true, max_digits: 15 };
+    if let Ok(d) = Cents::parse(s, any) {
+        assert_eq!(Cents::parse(&d.to_string(), any), Ok(d), "{s:?}");
     }
+    if let Ok(d) = BasisPoints::parse(s, any) {
+        assert_eq!(BasisPoints::parse(&d.to_string(), any), Ok(d), "{s:?}");
+    }
+    if let Ok(d) = MicroPercent::parse(s, any) {
+        assert_eq!(MicroPercent::parse(&d.to_string(), any), Ok(d), "{s:?}");
+    }
+    let _ = (Milli::parse(s, any), Micro::parse(s, any));
     if let Ok(w) = Window::parse(s) {
         assert_eq!(Window::parse(&w.to_string()), Ok(w), "{s:?}");
     }

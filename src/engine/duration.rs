@@ -3,9 +3,14 @@
 
 use std::fmt;
 
+use crate::decimal::{Micro, Syntax};
+
 /// Longest duration slacalc accepts anywhere: 10,000 years of seconds. Keeps
 /// every later sum far from `i64` overflow.
 pub const MAX_SECONDS: i64 = 10_000 * 366 * 86_400;
+
+/// How the number before a unit is written: `4`, `4.5` or `.5`.
+const AMOUNT: Syntax = Syntax { bare_int: true, ..Syntax::PLAIN };
 
 /// A response target read from a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,18 +102,8 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
             return Err(bad());
         }
         last_unit = rank;
-        let secs = if num.contains('.') {
-            let (int, frac) = num.split_once('.').ok_or_else(bad)?;
-            if frac.is_empty() || frac.len() > 6 || frac.contains('.') {
-                return Err(bad());
-            }
-            let int: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
-            let scale = 10i64.pow(frac.len() as u32);
-            let frac: i64 = frac.parse().map_err(|_| bad())?;
-            int.checked_mul(unit).and_then(|a| a.checked_add(frac * unit / scale)).ok_or_else(bad)?
-        } else {
-            num.parse::<i64>().ok().and_then(|n| n.checked_mul(unit)).ok_or_else(bad)?
-        };
+        // `4.5h`, `.5h`: at most six decimals; a fraction of a second is dropped.
+        let secs = Micro::parse(&num, AMOUNT).ok().and_then(|n| n.mul_trunc(unit)).ok_or_else(bad)?;
         total = total.checked_add(secs).ok_or_else(bad)?;
         num.clear();
     }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::decimal::{BasisPoints, Cents, MicroPercent, Milli};
 use crate::engine::{Calendar, Target};
 
 /// Where a figure comes from.
@@ -167,14 +168,14 @@ pub enum Allowance {
     Unlimited,
     /// Included but the amount is not published: `--allowance` must say it.
     PerContract,
-    /// A fixed amount, in thousandths of the unit (hours or requests).
-    Fixed(i64),
-    /// `amount` thousandths of a unit per **full** `per` (in cents) of annual subscription.
+    /// A fixed amount of the unit (hours or requests).
+    Fixed(Milli),
+    /// `amount` of the unit per **full** `per` of annual subscription.
     Rate {
-        /// Thousandths of the unit granted per step.
-        amount_milli: i64,
-        /// Subscription per step, in cents.
-        per_cents: i64,
+        /// The unit granted per step.
+        amount: Milli,
+        /// Subscription per step.
+        per: Cents,
         /// ISO code.
         currency: String,
     },
@@ -189,8 +190,8 @@ pub struct Quota {
     pub period: Period,
     /// How much.
     pub allowance: Allowance,
-    /// Warn at this share used, in hundredths of a percent (8000 = 80 %).
-    pub warn_basis_points: i64,
+    /// Warn at this share used (80 % by default).
+    pub warn_basis_points: BasisPoints,
     /// Request kinds that do not count.
     pub excluded_kinds: Vec<String>,
     /// Where the allowance comes from.
@@ -204,17 +205,17 @@ pub struct Quota {
 }
 
 /// A credit tier: `credit_basis_points` of the period fee when the uptime is
-/// in the tier's range. Bounds in millionths of a percent.
+/// in the tier's range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tier {
     /// Upper bound (uptime must be below it, or at most it if inclusive).
-    pub below: i64,
+    pub below: MicroPercent,
     /// Whether `below` itself is in the tier.
     pub below_inclusive: bool,
     /// Lower bound, inclusive.
-    pub at_least: i64,
-    /// Credit, hundredths of a percent of the period fee.
-    pub credit_basis_points: i64,
+    pub at_least: MicroPercent,
+    /// Credit, percent of the period fee.
+    pub credit_basis_points: BasisPoints,
 }
 
 /// What is owed below the uptime threshold.
@@ -222,8 +223,8 @@ pub struct Tier {
 pub enum BelowThreshold {
     /// Amount not published: "due, amount per contract".
     PerContract,
-    /// Percent of the period's fee, in hundredths of a percent.
-    Percent(i64),
+    /// Percent of the period's fee.
+    Percent(BasisPoints),
 }
 
 /// How each long outage is paid.
@@ -231,8 +232,8 @@ pub enum BelowThreshold {
 pub enum OutageRate {
     /// Annual subscription / 365 per unit.
     Daily,
-    /// Hundredths of a percent of the annual subscription per unit.
-    Percent(i64),
+    /// Percent of the annual subscription per unit.
+    Percent(BasisPoints),
 }
 
 /// Credit per long outage.
@@ -257,14 +258,14 @@ pub struct Credit {
     pub zone: chrono_tz::Tz,
     /// ISO currency code.
     pub currency: String,
-    /// Below this uptime (millionths of a percent) a credit is due.
-    pub threshold: Option<i64>,
+    /// Below this uptime a credit is due.
+    pub threshold: Option<MicroPercent>,
     /// What is owed below the threshold.
     pub below_threshold: Option<BelowThreshold>,
     /// Tiers, as cloud SLAs write them.
     pub tiers: Vec<Tier>,
-    /// Cap, hundredths of a percent of the period fee.
-    pub cap_basis_points: Option<i64>,
+    /// Cap, percent of the period fee.
+    pub cap_basis_points: Option<BasisPoints>,
     /// Credit per long outage.
     pub outage: Option<OutageCredit>,
     /// Where the commitment comes from.

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::model::*;
 use super::raw::*;
+use crate::decimal::{BasisPoints, Cents, Fixed, Milli, Syntax, Unit};
 use crate::engine::holiday::dates_in;
 use crate::engine::{Calendar, Holiday, HolidayRule, Target, Window, calendar::WEEKDAYS, parse_duration};
 use crate::error::{PlanError, suggest};
@@ -40,10 +41,10 @@ pub const MAX_FILE_BYTES: usize = 1 << 20;
 /// Most intervals, holidays or overrides in one calendar (and rules in one
 /// holiday set).
 pub const MAX_ITEMS: usize = 1000;
-/// Largest quota figure (allowance, rate amount), in thousandths: 10^12 units.
-pub const MAX_QUANTITY_MILLI: i64 = 1_000_000_000_000_000;
-/// Largest amount of money in a plan, in cents: 10^13 currency units.
-pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000_000;
+/// Largest quota figure (allowance, rate amount): 10^12 units.
+pub const MAX_QUANTITY: Milli = Milli::from_int(1_000_000_000_000);
+/// Largest amount of money in a plan: 10^13 currency units.
+pub const MAX_AMOUNT: Cents = Cents::from_int(10_000_000_000_000);
 
 type R<T> = Result<T, PlanError>;
 
@@ -768,27 +769,24 @@ impl<'a> Cx<'a> {
             (Some(a), None) => match a.get_ref() {
                 toml::Value::String(s) if s == "unlimited" => Allowance::Unlimited,
                 toml::Value::String(s) if s == "per-contract" => Allowance::PerContract,
-                v => Allowance::Fixed(decimal(v, 3).filter(|n| (0..=MAX_QUANTITY_MILLI).contains(n)).ok_or_else(
-                    || {
-                        self.err(
-                            fi,
-                            a.span(),
-                            "invalid allowance (expected a number from 0 to 10^12, \"unlimited\" or \"per-contract\")",
-                        )
-                    },
-                )?),
+                v => Allowance::Fixed(decimal(v).filter(|n| n.within(Milli::ZERO, MAX_QUANTITY)).ok_or_else(|| {
+                    self.err(
+                        fi,
+                        a.span(),
+                        "invalid allowance (expected a number from 0 to 10^12, \"unlimited\" or \"per-contract\")",
+                    )
+                })?),
             },
             (None, Some(rate)) => {
                 let rr = rate.get_ref();
-                let amount_milli =
-                    decimal(rr.amount.get_ref(), 3).filter(|n| (1..=MAX_QUANTITY_MILLI).contains(n)).ok_or_else(
+                let amount =
+                    decimal(rr.amount.get_ref()).filter(|n| n.within(Milli::from_raw(1), MAX_QUANTITY)).ok_or_else(
                         || self.err(fi, rr.amount.span(), "invalid rate amount (expected a number > 0, at most 10^12)"),
                     )?;
-                let per_cents =
-                    decimal(rr.per.get_ref(), 2).filter(|n| (1..=MAX_AMOUNT_CENTS).contains(n)).ok_or_else(|| {
-                        self.err(fi, rr.per.span(), "invalid rate per (expected an amount > 0, at most 10^13)")
-                    })?;
-                Allowance::Rate { amount_milli, per_cents, currency: self.currency(fi, &rr.currency)? }
+                let per = decimal(rr.per.get_ref()).filter(|n| n.within(Cents::from_raw(1), MAX_AMOUNT)).ok_or_else(
+                    || self.err(fi, rr.per.span(), "invalid rate per (expected an amount > 0, at most 10^13)"),
+                )?;
+                Allowance::Rate { amount, per, currency: self.currency(fi, &rr.currency)? }
             }
             _ => {
                 return Err(self.err(
@@ -799,10 +797,10 @@ impl<'a> Cx<'a> {
             }
         };
         let warn_basis_points = match &r.warn_percent {
-            Some(w) => decimal(w.get_ref(), 2)
-                .filter(|n| (0..=10_000).contains(n))
+            Some(w) => decimal(w.get_ref())
+                .filter(|n| n.within(BasisPoints::ZERO, BasisPoints::from_int(100)))
                 .ok_or_else(|| self.err(fi, w.span(), "invalid warn_percent (expected a number from 0 to 100)"))?,
-            None => 8000,
+            None => BasisPoints::from_int(80),
         };
         let need = |own: (&Option<String>, &Option<String>), what: &str| {
             prov(own, table).ok_or_else(|| self.err(fi, q.span(), format!("quota {what} {NO_PROV}")))
@@ -826,6 +824,14 @@ impl<'a> Cx<'a> {
                 Some(need((&r.excluded_kinds_source, &r.excluded_kinds_assumed), "excluded_kinds")?)
             },
         })
+    }
+
+    /// A percentage from 0 to 100 in the unit asked for (`U` says how many
+    /// decimals the plan may write).
+    fn percent<U: Unit>(&self, fi: usize, v: &Spanned<toml::Value>, what: &str) -> R<Fixed<U>> {
+        decimal(v.get_ref())
+            .filter(|n| n.within(Fixed::ZERO, Fixed::from_int(100)))
+            .ok_or_else(|| self.err(fi, v.span(), format!("invalid {what} (expected a percentage from 0 to 100)")))
     }
 
     fn currency(&self, fi: usize, c: &Spanned<String>) -> R<String> {
@@ -882,27 +888,27 @@ impl<'a> Cx<'a> {
             None => cal.calendar.tz(),
         };
         let currency = self.currency(fi, r.currency.as_ref().ok_or_else(|| missing("currency = \"XXX\""))?)?;
-        let pct = |v: &Spanned<toml::Value>, digits: u32, what: &str| {
-            decimal(v.get_ref(), digits)
-                .filter(|n| *n >= 0 && *n <= 100 * 10i64.pow(digits))
-                .ok_or_else(|| self.err(fi, v.span(), format!("invalid {what} (expected a percentage from 0 to 100)")))
-        };
-        let threshold = r.threshold_percent.as_ref().map(|t| pct(t, 6, "threshold_percent")).transpose()?;
+        let threshold = r.threshold_percent.as_ref().map(|t| self.percent(fi, t, "threshold_percent")).transpose()?;
         let below_threshold = match &r.below_threshold {
             None => None,
             Some(b) => Some(match b.get_ref() {
                 toml::Value::String(s) if s == "per-contract" => BelowThreshold::PerContract,
-                _ => BelowThreshold::Percent(pct(b, 2, "below_threshold")?),
+                _ => BelowThreshold::Percent(self.percent(fi, b, "below_threshold")?),
             }),
         };
         let mut tiers = Vec::new();
         for t in &r.tiers {
             let tr = t.get_ref();
             let tier = Tier {
-                below: pct(&tr.below, 6, "tier below")?,
+                below: self.percent(fi, &tr.below, "tier below")?,
                 below_inclusive: tr.below_inclusive,
-                at_least: tr.at_least.as_ref().map(|a| pct(a, 6, "tier at_least")).transpose()?.unwrap_or(0),
-                credit_basis_points: pct(&tr.credit_percent, 2, "credit_percent")?,
+                at_least: tr
+                    .at_least
+                    .as_ref()
+                    .map(|a| self.percent(fi, a, "tier at_least"))
+                    .transpose()?
+                    .unwrap_or_default(),
+                credit_basis_points: self.percent(fi, &tr.credit_percent, "credit_percent")?,
             };
             if tier.at_least > tier.below {
                 return Err(self.err(fi, t.span(), "tier at_least is above below"));
@@ -923,7 +929,7 @@ impl<'a> Cx<'a> {
                 }
                 let rate = match or.rate.get_ref() {
                     toml::Value::String(s) if s == "daily" => OutageRate::Daily,
-                    _ => OutageRate::Percent(pct(&or.rate, 2, "outage rate")?),
+                    _ => OutageRate::Percent(self.percent(fi, &or.rate, "outage rate")?),
                 };
                 Some(OutageCredit {
                     longer_than: dur(&or.longer_than)?,
@@ -941,7 +947,7 @@ impl<'a> Cx<'a> {
             threshold,
             below_threshold,
             tiers,
-            cap_basis_points: r.cap_percent.as_ref().map(|c| pct(c, 2, "cap_percent")).transpose()?,
+            cap_basis_points: r.cap_percent.as_ref().map(|c| self.percent(fi, c, "cap_percent")).transpose()?,
             outage,
             period_provenance: prov((&r.period_source, &r.period_assumed), table).unwrap_or_else(|| provenance.clone()),
             threshold_provenance: prov((&r.threshold_source, &r.threshold_assumed), table)
@@ -1052,52 +1058,38 @@ fn weekday_range(s: &str) -> Option<Vec<usize>> {
     }
 }
 
-/// A TOML number (or numeric string) as an integer scaled by 10^`digits`,
-/// exactly: `99.5` with 6 digits → 99_500_000. `None` if it has more digits
-/// than that or is not a number.
-pub fn decimal(v: &toml::Value, digits: u32) -> Option<i64> {
+/// How plans write numbers: an optional `-`, `.5` and `5.` allowed, at most
+/// 15 digits before the point, at most as many decimals as the unit holds.
+const PLAN_NUMBER: Syntax = Syntax { negative: true, grouped: false, bare_int: true, bare_frac: true, max_digits: 15 };
+
+/// A TOML number (or numeric string) as a decimal of unit `U`, exactly:
+/// `99.5` → 99.5 %. `None` if it has more decimals than `U` holds or is not a
+/// number. A TOML float is read from its shortest printed form (`99.95`),
+/// which is the literal the plan wrote.
+fn decimal<U: Unit>(v: &toml::Value) -> Option<Fixed<U>> {
     let text = match v {
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::Float(f) if f.is_finite() => format!("{f}"),
         toml::Value::String(s) => s.trim().to_string(),
         _ => return None,
     };
-    parse_decimal(&text, digits)
-}
-
-/// Parses `12.5` as an integer scaled by 10^`digits`; rejects more fractional
-/// digits than `digits`, signs other than a leading `-`, and exponents.
-pub fn parse_decimal(text: &str, digits: u32) -> Option<i64> {
-    let (neg, t) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    if int.is_empty() && frac.is_empty() {
-        return None;
-    }
-    if !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) || frac.len() > digits as usize || int.len() > 15 {
-        return None;
-    }
-    let scale = 10i64.checked_pow(digits)?;
-    let i: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let f: i64 = if frac.is_empty() { 0 } else { frac.parse::<i64>().ok()? * 10i64.pow(digits - frac.len() as u32) };
-    let n = i.checked_mul(scale)?.checked_add(f)?;
-    Some(if neg { -n } else { n })
+    Fixed::parse(&text, PLAN_NUMBER).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decimal::{Cent, MicroPercent};
 
     #[test]
     fn decimals_are_exact() {
-        assert_eq!(parse_decimal("99.5", 6), Some(99_500_000));
-        assert_eq!(parse_decimal("12500", 2), Some(1_250_000));
-        assert_eq!(parse_decimal("0.001", 2), None);
-        assert_eq!(parse_decimal("-3", 0), Some(-3));
-        assert_eq!(parse_decimal("1e5", 2), None);
-        assert_eq!(decimal(&toml::Value::Float(99.95), 6), Some(99_950_000));
+        let s = |t: &str| toml::Value::String(t.into());
+        assert_eq!(decimal(&s("99.5")), Some(MicroPercent::from_raw(99_500_000)));
+        assert_eq!(decimal(&s("12500")), Some(Cents::from_raw(1_250_000)));
+        assert_eq!(decimal::<Cent>(&s("0.001")), None);
+        assert_eq!(decimal(&toml::Value::Integer(-3)), Some(Milli::from_raw(-3_000)));
+        assert_eq!(decimal::<Cent>(&s("1e5")), None);
+        assert_eq!(decimal(&toml::Value::Float(99.95)), Some(MicroPercent::from_raw(99_950_000)));
     }
 
     #[test]

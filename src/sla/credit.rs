@@ -3,8 +3,8 @@
 //! Downtime is measured on a 24x7 clock: the outages are clipped to the
 //! measurement period, then the overlapping or touching ones merged
 //! ([`normalize`]); uptime = (period − downtime) / period. Every comparison
-//! is exact integer arithmetic on seconds (percentages are held in millionths
-//! of a percent, credits in basis points, money in cents), so "below 99.5 %"
+//! is exact integer arithmetic on seconds (percentages are [`MicroPercent`]
+//! and [`BasisPoints`], money [`Cents`]: [`crate::decimal`]), so "below 99.5 %"
 //! is decided without rounding. Money is rounded once, half up, to the cent.
 
 use std::io::Read;
@@ -12,16 +12,17 @@ use std::io::Read;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::money::{Money, format_cents, mul_div_round};
+use super::money::Money;
 use super::period::{self, PeriodSpan, fee_fraction};
+use crate::decimal::{self, BasisPoints, Cents, MicroPercent};
 use crate::engine::segment::normalize;
 use crate::engine::{Calendar, Segment, format_duration};
 use crate::error::{Error, Result};
 use crate::input::{CsvInput, Row, column};
 use crate::plan::{BelowThreshold, Credit, CreditRule, OutageRate, Period, Plan, Tier};
 
-/// 100 % in millionths of a percent.
-const HUNDRED_PERCENT: i64 = 100_000_000;
+/// 100 %.
+const HUNDRED_PERCENT: MicroPercent = MicroPercent::from_int(100);
 
 /// A credit question.
 #[derive(Debug, Clone)]
@@ -44,8 +45,8 @@ pub struct OutageLine {
     /// Credited units (`ceil(duration / unit)` when longer than the minimum,
     /// else 0); `None` when the plan has no per-outage rule.
     pub units: Option<i64>,
-    /// Credit in cents; `None` when the plan has no per-outage rule.
-    pub credit: Option<i64>,
+    /// Credit; `None` when the plan has no per-outage rule.
+    pub credit: Option<Cents>,
 }
 
 /// What is owed below the threshold.
@@ -53,8 +54,8 @@ pub struct OutageLine {
 pub enum BelowCredit {
     /// Due, but the amount is not published.
     PerContract,
-    /// This many cents.
-    Amount(i64),
+    /// This amount.
+    Amount(Cents),
 }
 
 /// The answer for a plan with an uptime commitment.
@@ -68,30 +69,30 @@ pub struct UptimeAnswer {
     pub zone: Tz,
     /// ISO currency.
     pub currency: String,
-    /// Annual subscription in cents, when given.
-    pub subscription: Option<i64>,
+    /// Annual subscription, when given.
+    pub subscription: Option<Cents>,
     /// The fee of one period (subscription × period share), when known.
-    pub period_fee: Option<i64>,
+    pub period_fee: Option<Cents>,
     /// Seconds of downtime in the period (merged, clipped).
     pub downtime: i64,
-    /// Uptime in millionths of a percent, truncated (never rounds up to a threshold).
-    pub uptime_micro: i64,
-    /// Threshold in millionths of a percent.
-    pub threshold: Option<i64>,
+    /// Uptime, truncated to millionths of a percent (never rounds up to a threshold).
+    pub uptime_micro: MicroPercent,
+    /// Threshold.
+    pub threshold: Option<MicroPercent>,
     /// Uptime strictly below the threshold (or, without one, inside a credit tier).
     pub below_threshold: bool,
     /// What is owed for being below the threshold.
     pub below_threshold_credit: Option<BelowCredit>,
     /// The tier the uptime falls in.
     pub tier: Option<Tier>,
-    /// The tier's credit in cents.
-    pub tier_credit: Option<i64>,
+    /// The tier's credit.
+    pub tier_credit: Option<Cents>,
     /// The merged outages in the period.
     pub outages: Vec<OutageLine>,
-    /// Sum of the per-outage credits in cents (`None` without a per-outage rule).
-    pub outage_credit_total: Option<i64>,
-    /// Every computed credit, after the cap, in cents.
-    pub credit_total: i64,
+    /// Sum of the per-outage credits (`None` without a per-outage rule).
+    pub outage_credit_total: Option<Cents>,
+    /// Every computed credit, after the cap.
+    pub credit_total: Cents,
     /// True when the cap cut the total.
     pub capped: bool,
     /// True when any credit is due (`--check` fails).
@@ -254,10 +255,10 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         notes.push(format!("{} of zero length {} ignored", plural(empty, "outage"), were(empty)));
     }
 
-    let up = i128::from(period_secs - downtime) * i128::from(HUNDRED_PERCENT);
-    let scaled = |pct_micro: i64| i128::from(pct_micro) * i128::from(period_secs);
-    let uptime_micro = i64::try_from(up / i128::from(period_secs.max(1))).unwrap_or(0);
-    let shown = format!("{} %", percent(uptime_micro, 6));
+    let up = i128::from(period_secs - downtime) * i128::from(HUNDRED_PERCENT.raw());
+    let scaled = |pct: MicroPercent| i128::from(pct.raw()) * i128::from(period_secs);
+    let uptime_micro = MicroPercent::from_raw(i64::try_from(up / i128::from(period_secs.max(1))).unwrap_or(0));
+    let shown = format!("{uptime_micro} %");
 
     // The tier the uptime falls in (the largest credit if tiers overlap).
     let tier = c
@@ -275,16 +276,16 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
             plan.id
         ))
     };
-    let share = |bp: i64| -> Result<Option<i64>> {
+    let share = |bp: BasisPoints| -> Result<Option<Cents>> {
         subscription
-            .map(|s| num.checked_mul(bp).and_then(|n| mul_div_round(s, n, den * 10_000)).ok_or_else(too_large))
+            .map(|s| num.checked_mul(bp.raw()).and_then(|n| s.mul_div_round(n, den * 10_000)).ok_or_else(too_large))
             .transpose()
     };
-    let period_fee = subscription.map(|s| mul_div_round(s, num, den).ok_or_else(too_large)).transpose()?;
+    let period_fee = subscription.map(|s| s.mul_div_round(num, den).ok_or_else(too_large)).transpose()?;
 
     let below_threshold = match c.threshold {
         Some(t) => up < scaled(t),
-        None => tier.as_ref().is_some_and(|t| t.credit_basis_points > 0),
+        None => tier.as_ref().is_some_and(|t| t.credit_basis_points > BasisPoints::ZERO),
     };
     let below_threshold_credit = match (below_threshold && c.threshold.is_some(), &c.below_threshold) {
         (false, _) => None,
@@ -298,10 +299,10 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         let then = match below_threshold_credit {
             _ if !below_threshold => "no uptime credit".to_string(),
             Some(BelowCredit::PerContract) => "a credit is due, amount per contract (not published)".to_string(),
-            Some(BelowCredit::Amount(a)) => format!("a credit of {} {} is due", c.currency, format_cents(a)),
+            Some(BelowCredit::Amount(a)) => format!("a credit of {} {a} is due", c.currency),
             None => "the tiers say what is owed".to_string(),
         };
-        notes.push(format!("uptime {shown} {what} the {} % threshold: {then}", percent(t, 6)));
+        notes.push(format!("uptime {shown} {what} the {t} % threshold: {then}"));
     }
     let tier_credit = match &tier {
         Some(t) => share(t.credit_basis_points)?,
@@ -309,11 +310,10 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
     };
     if let (Some(t), Some(amount)) = (&tier, tier_credit) {
         notes.push(format!(
-            "uptime {shown} is in the tier {}: {} % of the period's fee = {} {}",
+            "uptime {shown} is in the tier {}: {} % of the period's fee = {} {amount}",
             tier_text(t),
-            percent(t.credit_basis_points, 2),
-            c.currency,
-            format_cents(amount)
+            t.credit_basis_points,
+            c.currency
         ));
     } else if !c.tiers.is_empty() {
         notes.push(format!("uptime {shown} is in no credit tier"));
@@ -327,8 +327,13 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
                 let d = m.duration();
                 let units = if d > rule.longer_than { (d + rule.unit - 1) / rule.unit } else { 0 };
                 let credit = match rule.rate {
-                    OutageRate::Daily => mul_div_round(units, sub, 365),
-                    OutageRate::Percent(bp) => sub.checked_mul(bp).and_then(|n| mul_div_round(units, n, 10_000)),
+                    OutageRate::Daily => sub.mul_div_round(units, 365),
+                    // units × (subscription × rate) / 10,000: rounded once, at the end.
+                    OutageRate::Percent(bp) => sub
+                        .raw()
+                        .checked_mul(bp.raw())
+                        .and_then(|n| decimal::mul_div_round(units, n, 10_000))
+                        .map(Cents::from_raw),
                 };
                 Ok(OutageLine { span: m, units: Some(units), credit: Some(credit.ok_or_else(too_large)?) })
             }
@@ -336,9 +341,9 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
         })
         .collect::<Result<_>>()?;
     let outage_credit_total = match (&c.outage, subscription) {
-        (Some(_), Some(_)) => {
-            Some(outages.iter().filter_map(|o| o.credit).try_fold(0i64, i64::checked_add).ok_or_else(too_large)?)
-        }
+        (Some(_), Some(_)) => Some(
+            outages.iter().filter_map(|o| o.credit).try_fold(Cents::ZERO, Cents::checked_add).ok_or_else(too_large)?,
+        ),
         _ => None,
     };
     if let Some(rule) = &c.outage {
@@ -346,7 +351,7 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
             OutageRate::Daily => {
                 format!("annual subscription / 365 ({} {} a day)", c.currency, fmt_opt(share_daily(subscription)))
             }
-            OutageRate::Percent(bp) => format!("{} % of the annual subscription", percent(bp, 2)),
+            OutageRate::Percent(bp) => format!("{bp} % of the annual subscription"),
         };
         notes.push(format!(
             "each outage longer than {} is credited ceil(duration / {}) × {rate}",
@@ -356,27 +361,23 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
     }
 
     let mut credit_total =
-        outage_credit_total.unwrap_or(0).checked_add(tier_credit.unwrap_or(0)).ok_or_else(too_large)?;
+        outage_credit_total.unwrap_or_default().checked_add(tier_credit.unwrap_or_default()).ok_or_else(too_large)?;
     if let Some(BelowCredit::Amount(a)) = below_threshold_credit {
         credit_total = credit_total.checked_add(a).ok_or_else(too_large)?;
     }
     let mut capped = false;
     if let (Some(cap), Some(_)) = (c.cap_basis_points, subscription) {
-        let limit = share(cap)?.unwrap_or(0);
+        let limit = share(cap)?.unwrap_or_default();
         if credit_total > limit {
             notes.push(format!(
-                "the credits ({} {}) are capped at {} % of the period's fee: {} {}",
-                c.currency,
-                format_cents(credit_total),
-                percent(cap, 2),
-                c.currency,
-                format_cents(limit)
+                "the credits ({} {credit_total}) are capped at {cap} % of the period's fee: {} {limit}",
+                c.currency, c.currency
             ));
             credit_total = limit;
             capped = true;
         }
     }
-    let credit_due = below_threshold || credit_total > 0;
+    let credit_due = below_threshold || credit_total > Cents::ZERO;
 
     let mut assumptions = Vec::new();
     for (what, p) in [
@@ -419,7 +420,7 @@ fn uptime(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<UptimeAnswer> 
 }
 
 /// The annual subscription in cents, required when any credit is money.
-fn subscription(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<Option<i64>> {
+fn subscription(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<Option<Cents>> {
     let needs =
         !c.tiers.is_empty() || c.outage.is_some() || matches!(c.below_threshold, Some(BelowThreshold::Percent(_)));
     match &input.subscription {
@@ -432,33 +433,18 @@ fn subscription(plan: &Plan, c: &Credit, input: &CreditInput) -> Result<Option<i
     }
 }
 
-fn share_daily(sub: Option<i64>) -> Option<i64> {
-    sub.and_then(|s| mul_div_round(1, s, 365))
+fn share_daily(sub: Option<Cents>) -> Option<Cents> {
+    sub.and_then(|s| s.mul_div_round(1, 365))
 }
 
-fn fmt_opt(cents: Option<i64>) -> String {
-    cents.map_or_else(|| "?".into(), format_cents)
+fn fmt_opt(cents: Option<Cents>) -> String {
+    cents.map_or_else(|| "?".into(), |c| c.to_string())
 }
 
 /// `[99 %, 99.9 %)`, with a `]` when the upper bound is inclusive.
 pub fn tier_text(t: &Tier) -> String {
     let close = if t.below_inclusive { ']' } else { ')' };
-    format!("[{} %, {} %{close}", percent(t.at_least, 6), percent(t.below, 6))
-}
-
-/// A scaled integer (`digits` decimals) as a decimal without trailing zeros:
-/// `percent(99_500_000, 6)` = `99.5`.
-pub fn percent(n: i64, digits: u32) -> String {
-    let scale = 10i64.pow(digits);
-    let sign = if n < 0 { "-" } else { "" };
-    let a = n.unsigned_abs();
-    let (int, frac) = (a / scale.unsigned_abs(), a % scale.unsigned_abs());
-    if frac == 0 {
-        format!("{sign}{int}")
-    } else {
-        let f = format!("{frac:0width$}", width = digits as usize);
-        format!("{sign}{int}.{}", f.trim_end_matches('0'))
-    }
+    format!("[{} %, {} %{close}", t.at_least, t.below)
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -472,15 +458,6 @@ fn were(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percent_prints_exactly() {
-        assert_eq!(percent(99_500_000, 6), "99.5");
-        assert_eq!(percent(99_499_996, 6), "99.499996");
-        assert_eq!(percent(100_000_000, 6), "100");
-        assert_eq!(percent(1_000, 2), "10");
-        assert_eq!(percent(1_250, 2), "12.5");
-    }
 
     #[test]
     fn outage_order_is_checked() {
@@ -550,12 +527,12 @@ rate = "daily"
     #[test]
     fn exactly_24h_earns_nothing_and_one_second_more_two_days() {
         let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z")], "CHF 12500");
-        assert_eq!((u.outages[0].units, u.outages[0].credit), (Some(0), Some(0)));
+        assert_eq!((u.outages[0].units, u.outages[0].credit), (Some(0), Some(Cents::from_raw(0))));
         assert!(!u.credit_due);
         let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T00:00:01Z")], "CHF 12500");
         // 2 × 12,500 / 365 = 68.493… → 68.49
-        assert_eq!((u.outages[0].units, u.outages[0].credit), (Some(2), Some(6_849)));
-        assert_eq!(u.outage_credit_total, Some(6_849));
+        assert_eq!((u.outages[0].units, u.outages[0].credit), (Some(2), Some(Cents::from_raw(6_849))));
+        assert_eq!(u.outage_credit_total, Some(Cents::from_raw(6_849)));
         assert!(u.credit_due && !u.below_threshold);
     }
 
@@ -564,10 +541,10 @@ rate = "daily"
         // 0.5 % of 365 days = 157,680 s = 43h48m.
         let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T19:48:00Z")], "12500");
         assert_eq!(u.downtime, 157_680);
-        assert_eq!(u.uptime_micro, 99_500_000);
+        assert_eq!(u.uptime_micro.raw(), 99_500_000);
         assert!(!u.below_threshold);
         let u = yearly(&[("2026-03-01T00:00:00Z", "2026-03-02T19:48:01Z")], "12500");
-        assert!(u.below_threshold && u.uptime_micro < 99_500_000);
+        assert!(u.below_threshold && u.uptime_micro.raw() < 99_500_000);
         assert_eq!(u.below_threshold_credit, Some(BelowCredit::PerContract));
     }
 
@@ -592,7 +569,12 @@ rate = "daily"
 
     #[test]
     fn tier_text_shows_bounds() {
-        let t = Tier { below: 99_900_000, below_inclusive: false, at_least: 99_000_000, credit_basis_points: 1000 };
+        let t = Tier {
+            below: MicroPercent::from_raw(99_900_000),
+            below_inclusive: false,
+            at_least: MicroPercent::from_raw(99_000_000),
+            credit_basis_points: BasisPoints::from_raw(1000),
+        };
         assert_eq!(tier_text(&t), "[99 %, 99.9 %)");
     }
 }

@@ -11,12 +11,12 @@ use std::io::Read;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::money::{Money, format_amount, format_cents};
+use super::money::Money;
 use super::period::{self, PeriodSpan};
+use crate::decimal::{BasisPoints, Milli, ParseError, Permille, Syntax};
 use crate::engine::parse_duration;
 use crate::error::{Error, Result};
 use crate::input::{CsvInput, Row, column};
-use crate::plan::validate::parse_decimal;
 use crate::plan::{Allowance, Period, Plan, Provenance, Quota, QuotaUnit};
 
 /// Ticks in one unit of `unit`: 1,000 per request, 3,600,000 (ms) per hour.
@@ -32,37 +32,25 @@ pub fn ticks_per_unit(unit: QuotaUnit) -> i64 {
 /// such quantities (remaining, one more request, rounding) stays inside `i64`.
 pub const MAX_TICKS: i64 = 4_000_000_000_000_000_000;
 
-/// Ticks of a plan figure given in thousandths of a unit.
-fn from_milli(milli: i64, unit: QuotaUnit) -> i64 {
-    milli.saturating_mul(ticks_per_unit(unit) / 1_000)
+/// Ticks of a plan figure; `None` if they leave `i64` (a plan's figures are
+/// at most 10^12 units, so they never do).
+fn from_milli(milli: Milli, unit: QuotaUnit) -> Option<i64> {
+    milli.raw().checked_mul(ticks_per_unit(unit) / 1_000)
 }
 
 /// Ticks as thousandths of a unit, rounded half away from zero (hours are
 /// printed to three decimals).
-pub fn to_milli(ticks: i64, unit: QuotaUnit) -> i64 {
+pub fn to_milli(ticks: i64, unit: QuotaUnit) -> Milli {
     let per = ticks_per_unit(unit) / 1_000;
     let q = ticks.abs() / per;
     let r = ticks.abs() % per;
     let m = if r * 2 >= per { q + 1 } else { q };
-    if ticks < 0 { -m } else { m }
+    Milli::from_raw(if ticks < 0 { -m } else { m })
 }
 
-/// Thousandths as a decimal string without trailing zeros: `12`, `4.5`, `-0.25`.
-pub fn format_milli(milli: i64) -> String {
-    let sign = if milli < 0 { "-" } else { "" };
-    let a = milli.unsigned_abs();
-    let (int, frac) = (a / 1_000, a % 1_000);
-    if frac == 0 {
-        format!("{sign}{int}")
-    } else {
-        let f = format!("{frac:03}");
-        format!("{sign}{int}.{}", f.trim_end_matches('0'))
-    }
-}
-
-/// `hour` / `hours`, `request` / `requests` for `milli` thousandths.
-fn unit_name(unit: QuotaUnit, milli: i64) -> &'static str {
-    match (unit, milli == 1_000) {
+/// `hour` / `hours`, `request` / `requests` for `n` of the unit.
+fn unit_name(unit: QuotaUnit, n: Milli) -> &'static str {
+    match (unit, n == Milli::from_int(1)) {
         (QuotaUnit::Hours, true) => "hour",
         (QuotaUnit::Requests, true) => "request",
         (u, false) => u.as_str(),
@@ -92,12 +80,9 @@ pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
                 "invalid {flag} \"{s}\" (expected a whole number of requests >= 0, e.g. 3: this quota counts requests)"
             ))),
         },
-        QuotaUnit::Hours => parse_hours(t).ok_or_else(|| {
-            if hours_too_large(t) {
-                Error::Input(format!(
-                    "invalid {flag} \"{s}\": too large (expected hours from 0 to {})",
-                    MAX_HOURS_MILLI / 1_000
-                ))
+        QuotaUnit::Hours => parse_hours(t).map_err(|e| {
+            if e == ParseError::TooLarge {
+                Error::Input(format!("invalid {flag} \"{s}\": too large (expected hours from 0 to {MAX_HOURS})"))
             } else {
                 Error::Input(format!(
                     "invalid {flag} \"{s}\" (expected hours >= 0 as 4.5h, 4h30m, 90m or a plain number of hours such as 4.5: this quota counts hours)"
@@ -109,32 +94,22 @@ pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
 
 /// Most requests `--used` / `--allowance` accept.
 const MAX_REQUESTS: u64 = 1_000_000_000;
-/// Most hours a plain number of hours may give, in thousandths (10^8 h).
-const MAX_HOURS_MILLI: i64 = 100_000_000_000;
+/// Most hours a plain number of hours may give (10^8 h).
+const MAX_HOURS: Milli = Milli::from_int(100_000_000);
 
-/// True when `t` is a well-formed plain number of hours above the limit.
-fn hours_too_large(t: &str) -> bool {
-    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !digits(int) || !digits(frac) || frac.len() > 3 {
-        return false;
-    }
-    let int = int.trim_start_matches('0');
-    if int.len() > 15 {
-        return true;
-    }
-    let whole: i64 = int.parse().unwrap_or(0);
-    let milli: i64 = format!("{frac:0<3}").parse().unwrap_or(0);
-    whole * 1_000 + milli > MAX_HOURS_MILLI
-}
+/// How a plain number of hours is written: `4.5`, `.5` or `5.`, at most
+/// three decimals and 15 digits before the point.
+const HOURS: Syntax = Syntax { negative: false, grouped: false, bare_int: true, bare_frac: true, max_digits: 15 };
 
 /// Hours in milliseconds, from `4.5` (hours) or a duration (`4h30m`).
-fn parse_hours(t: &str) -> Option<i64> {
+/// [`ParseError::TooLarge`] only for a well-formed plain number over
+/// [`MAX_HOURS`].
+fn parse_hours(t: &str) -> std::result::Result<i64, ParseError> {
     if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let milli = parse_decimal(t, 3)?;
-        return (0..=MAX_HOURS_MILLI).contains(&milli).then(|| milli * 3_600);
+        let hours = Milli::parse(t, HOURS)?;
+        return if hours > MAX_HOURS { Err(ParseError::TooLarge) } else { Ok(hours.raw() * 3_600) };
     }
-    parse_duration(t).ok().map(|secs| secs * 1_000)
+    parse_duration(t).map(|secs| secs * 1_000).map_err(|_| ParseError::Malformed)
 }
 
 /// One row of a request log (`opened,hours,kind`).
@@ -184,7 +159,7 @@ pub fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec
         let hours_ms = if hours_s.is_empty() {
             None
         } else {
-            Some(parse_hours(hours_s).ok_or_else(|| {
+            Some(parse_hours(hours_s).map_err(|_| {
                 Error::Input(format!(
                     "{name} line {line}: invalid hours \"{hours_s}\" (expected hours >= 0 such as 1.5, 1h30m or 90m)"
                 ))
@@ -276,11 +251,11 @@ pub struct QuotaAnswer {
     pub remaining: Option<i64>,
     /// The state.
     pub state: QuotaState,
-    /// Used / allowance in tenths of a percent (floor); `None` when unlimited
+    /// Used / allowance in percent, floored to a tenth; `None` when unlimited
     /// or the allowance is 0.
-    pub used_permille: Option<i64>,
-    /// Warning threshold, hundredths of a percent.
-    pub warn_basis_points: i64,
+    pub used_permille: Option<Permille>,
+    /// Warning threshold.
+    pub warn_basis_points: BasisPoints,
     /// Kinds that do not count.
     pub excluded_kinds: Vec<String>,
     /// Log counts when the usage came from a log.
@@ -324,12 +299,12 @@ pub fn quota(plan: &Plan, input: &QuotaInput) -> Result<QuotaAnswer> {
         Some(a) => {
             let state = if used >= a {
                 QuotaState::Exhausted
-            } else if i128::from(used) * 10_000 >= i128::from(q.warn_basis_points) * i128::from(a) {
+            } else if i128::from(used) * 10_000 >= i128::from(q.warn_basis_points.raw()) * i128::from(a) {
                 QuotaState::Warning
             } else {
                 QuotaState::Ok
             };
-            let permille = (a > 0).then(|| mul_div_floor(used, 1_000, a));
+            let permille = (a > 0).then(|| Permille::from_raw(mul_div_floor(used, 1_000, a)));
             let next_over = unit == QuotaUnit::Requests && used.saturating_add(ticks_per_unit(unit)) > a;
             (Some(a - used), state, permille, state == QuotaState::Exhausted || next_over)
         }
@@ -383,17 +358,17 @@ fn allowance(plan: &Plan, q: &Quota, input: &QuotaInput, notes: &mut Vec<String>
         notes.push("--subscription is ignored: this allowance does not depend on the subscription".into());
     }
     if let Some(a) = input.allowance {
-        notes.push(format!(
-            "allowance {} {} from --allowance (overrides the plan)",
-            format_milli(to_milli(a, unit)),
-            unit.as_str()
-        ));
+        notes.push(format!("allowance {} {} from --allowance (overrides the plan)", to_milli(a, unit), unit.as_str()));
         return Ok((Some(a), false));
     }
     let assumed = q.allowance_provenance.is_assumed();
     match &q.allowance {
         Allowance::Unlimited => Ok((None, assumed)),
-        Allowance::Fixed(milli) => Ok((Some(from_milli(*milli, unit)), assumed)),
+        Allowance::Fixed(n) => {
+            let ticks = from_milli(*n, unit)
+                .ok_or_else(|| Error::Input(format!("plan {}'s quota allowance {n} is too large to count", plan.id)))?;
+            Ok((Some(ticks), assumed))
+        }
         Allowance::PerContract => Err(Error::Input(format!(
             "plan {} includes a quota of {} but does not publish its amount: pass --allowance N (the {} per {} in your contract)",
             plan.id,
@@ -401,9 +376,9 @@ fn allowance(plan: &Plan, q: &Quota, input: &QuotaInput, notes: &mut Vec<String>
             unit.as_str(),
             q.period.as_str()
         ))),
-        Allowance::Rate { amount_milli, per_cents, currency } => {
-            let per = format!("{currency} {}", format_amount(*per_cents));
-            let grant = format!("{} {}", format_milli(*amount_milli), unit_name(unit, *amount_milli));
+        Allowance::Rate { amount, per: per_amount, currency } => {
+            let per = format!("{currency} {per_amount:#}");
+            let grant = format!("{amount} {}", unit_name(unit, *amount));
             let sub = input.subscription.as_ref().ok_or_else(|| {
                 Error::Input(format!(
                     "plan {}'s quota is {grant} per full {per} of annual subscription: pass --subscription AMOUNT (e.g. --subscription \"{currency} 12500\")",
@@ -411,21 +386,18 @@ fn allowance(plan: &Plan, q: &Quota, input: &QuotaInput, notes: &mut Vec<String>
                 ))
             })?;
             let cents = sub.cents_in(currency, "--subscription", &format!("plan {}'s quota", plan.id))?;
-            let steps = cents / (*per_cents).max(1);
+            let steps = cents.raw() / per_amount.raw().max(1);
             let per_milli = ticks_per_unit(unit) / 1_000;
-            let ticks = i128::from(steps) * i128::from(*amount_milli) * i128::from(per_milli);
+            let ticks = i128::from(steps) * i128::from(amount.raw()) * i128::from(per_milli);
             let ticks = i64::try_from(ticks).ok().filter(|t| *t <= MAX_TICKS).ok_or_else(|| {
                 Error::Input(format!(
-                    "--subscription \"{currency} {}\" gives plan {}'s quota ({grant} per full {per}) an allowance too large to count",
-                    format_cents(cents),
+                    "--subscription \"{currency} {cents}\" gives plan {}'s quota ({grant} per full {per}) an allowance too large to count",
                     plan.id
                 ))
             })?;
-            let total = ticks / per_milli;
+            let total = Milli::from_raw(ticks / per_milli);
             notes.push(format!(
-                "allowance: {grant} per full {per}; {currency} {} holds {steps} → {} {}",
-                format_cents(cents),
-                format_milli(total),
+                "allowance: {grant} per full {per}; {currency} {cents} holds {steps} → {total} {}",
                 unit_name(unit, total)
             ));
             Ok((Some(ticks), assumed))
@@ -440,9 +412,9 @@ fn usage(plan: &Plan, q: &Quota, span: &PeriodSpan, usage: &Usage) -> Result<(i6
         Usage::Used(n) if (0..=MAX_TICKS).contains(n) => Ok((*n, None)),
         Usage::Used(n) => Err(Error::Input(format!(
             "usage of {} {} is out of range (0 to {})",
-            format_milli(to_milli(*n, q.unit)),
+            to_milli(*n, q.unit),
             q.unit.as_str(),
-            format_milli(to_milli(MAX_TICKS, q.unit))
+            to_milli(MAX_TICKS, q.unit)
         ))),
         Usage::Log(rows) => {
             let mut counts = LogCounts { rows: rows.len(), ..LogCounts::default() };
@@ -468,7 +440,7 @@ fn usage(plan: &Plan, q: &Quota, span: &PeriodSpan, usage: &Usage) -> Result<(i6
                             "log line {}: the {} counted so far add up to more than {} (too large to count)",
                             r.line,
                             q.unit.as_str(),
-                            format_milli(to_milli(MAX_TICKS, q.unit))
+                            to_milli(MAX_TICKS, q.unit)
                         ))
                     })?;
                 }
@@ -503,7 +475,7 @@ fn no_quota(plan: &Plan, input: &QuotaInput) -> Result<QuotaAnswer> {
         remaining: None,
         state: QuotaState::Unlimited,
         used_permille: None,
-        warn_basis_points: 8_000,
+        warn_basis_points: BasisPoints::from_int(80),
         excluded_kinds: vec![],
         log,
         check_fails: false,
@@ -531,7 +503,7 @@ mod tests {
         assert!(!parse_quantity("1.2345", h, "--used").unwrap_err().to_string().contains("too large"));
         // Every accepted quantity, and any two summed or subtracted, fit in i64.
         assert!(MAX_TICKS.checked_add(MAX_TICKS).is_some());
-        assert!(to_milli(MAX_TICKS, h) > 0 && to_milli(-MAX_TICKS, h) < 0);
+        assert!(to_milli(MAX_TICKS, h).raw() > 0 && to_milli(-MAX_TICKS, h).raw() < 0);
     }
 
     #[test]
@@ -554,14 +526,14 @@ mod tests {
 
     #[test]
     fn printing() {
-        assert_eq!(format_milli(12_000), "12");
-        assert_eq!(format_milli(4_500), "4.5");
-        assert_eq!(format_milli(-250), "-0.25");
-        assert_eq!(to_milli(16_200_000, QuotaUnit::Hours), 4_500);
-        assert_eq!(to_milli(1_800, QuotaUnit::Hours), 1); // half a millihour rounds up
-        assert_eq!(to_milli(-1_800, QuotaUnit::Hours), -1);
-        assert_eq!(to_milli(1_799, QuotaUnit::Hours), 0);
-        assert_eq!(to_milli(4_000, QuotaUnit::Requests), 4_000);
+        assert_eq!(Milli::from_raw(12_000).to_string(), "12");
+        assert_eq!(Milli::from_raw(4_500).to_string(), "4.5");
+        assert_eq!(Milli::from_raw(-250).to_string(), "-0.25");
+        assert_eq!(to_milli(16_200_000, QuotaUnit::Hours).raw(), 4_500);
+        assert_eq!(to_milli(1_800, QuotaUnit::Hours).raw(), 1); // half a millihour rounds up
+        assert_eq!(to_milli(-1_800, QuotaUnit::Hours).raw(), -1);
+        assert_eq!(to_milli(1_799, QuotaUnit::Hours).raw(), 0);
+        assert_eq!(to_milli(4_000, QuotaUnit::Requests).raw(), 4_000);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! How much of the SLA clock is used, and is it breached?
 
 use super::deadline::{Commitment, DeadlineAnswer, Resolved, deadline};
+use crate::decimal::BasisPoints;
 use crate::engine::{self, Segment, Step};
 use crate::error::Result;
 use crate::instant::{Display, format_instant};
@@ -60,8 +61,9 @@ pub struct StatusAnswer {
     pub elapsed: i64,
     /// Target minus elapsed (≤ 0 once overdue); `None` without commitment.
     pub remaining: Option<i64>,
-    /// Elapsed / target in percent, two decimals; `None` without commitment.
-    pub used_percent: Option<f64>,
+    /// Elapsed / target in percent, rounded half up to two decimals; `None`
+    /// without commitment. Serializes as the `f64` JSON has always shown.
+    pub used_percent: Option<BasisPoints>,
     /// The state.
     pub state: State,
     /// What the elapsed clock ran through (with `explain`).
@@ -102,7 +104,15 @@ pub fn status(
     let elapsed = e.seconds;
     let (remaining, used_percent, state) = match (r.commitment, r.target_seconds, d.deadline) {
         (Commitment::Committed, Some(target), Some(due)) => {
-            let used = if target > 0 { (elapsed as f64 * 10_000.0 / target as f64).round() / 100.0 } else { 100.0 };
+            let used = if target > 0 {
+                BasisPoints::ratio(elapsed, target).ok_or_else(|| {
+                    crate::Error::Input(format!(
+                        "{elapsed} s used of a {target} s target is too large a share to print"
+                    ))
+                })?
+            } else {
+                BasisPoints::from_int(100)
+            };
             let state = match responded {
                 Some(t) if t <= due => State::Met,
                 Some(_) => State::Missed,

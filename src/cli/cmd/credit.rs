@@ -2,14 +2,14 @@
 
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Map, Value, json};
+use slacalc::decimal::{Cents, MicroPercent};
 use slacalc::engine::format_duration;
 use slacalc::instant::{format_instant, parse_date};
 use slacalc::plan::CreditRule;
-use slacalc::sla::credit::{self, BelowCredit, CreditAnswer, CreditInput, UptimeAnswer, percent, tier_text};
-use slacalc::sla::money::format_cents;
+use slacalc::sla::credit::{self, BelowCredit, CreditAnswer, CreditInput, UptimeAnswer, tier_text};
 use slacalc::sla::{Money, period::PeriodSpan};
 
-use super::quota::{number, read_csv};
+use super::quota::read_csv;
 use crate::cli::args::{CreditArgs, Format};
 use crate::cli::{Ctx, Output, render};
 
@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
                     m.insert(end_h.clone(), json!(short(o.span.end)));
                     m.insert("duration".into(), json!(format_duration(o.span.duration())));
                     m.insert("days_credited".into(), json!(o.units));
-                    m.insert("credit".into(), json!(o.credit.map(format_cents)));
+                    m.insert("credit".into(), json!(o.credit.map(|c| c.to_string())));
                     Value::Object(m)
                 })
                 .collect();
@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
 
 fn outage_line(o: &credit::OutageLine, t: &dyn Fn(i64) -> String) -> String {
     let credit = match (o.units, o.credit) {
-        (Some(u), Some(c)) => format!(": {u} days credited, {}", format_cents(c)),
+        (Some(u), Some(c)) => format!(": {u} days credited, {c}"),
         _ => String::new(),
     };
     format!("{}/{} ({}){credit}", t(o.span.start), t(o.span.end), format_duration(o.span.duration()))
@@ -118,12 +118,12 @@ fn outage_line(o: &credit::OutageLine, t: &dyn Fn(i64) -> String) -> String {
 
 fn uptime_fields(m: &mut Map<String, Value>, u: &UptimeAnswer, unit: Option<String>, t: &dyn Fn(i64) -> String) {
     let span: &PeriodSpan = &u.span;
-    let money = |c: Option<i64>| json!(c.map(format_cents));
+    let money = |c: Option<Cents>| json!(c.map(|c| c.to_string()));
     m.insert("period_start".into(), json!(t(span.start)));
     m.insert("period_end".into(), json!(t(span.end)));
     m.insert("downtime_seconds".into(), json!(u.downtime));
-    m.insert("uptime_percent".into(), number(&percent(u.uptime_micro, 6)));
-    m.insert("threshold_percent".into(), u.threshold.map_or(Value::Null, |x| number(&percent(x, 6))));
+    m.insert("uptime_percent".into(), u.uptime_micro.to_json());
+    m.insert("threshold_percent".into(), u.threshold.map_or(Value::Null, MicroPercent::to_json));
     m.insert("below_threshold".into(), json!(u.below_threshold));
     let outages: Vec<Value> = u
         .outages
@@ -135,7 +135,7 @@ fn uptime_fields(m: &mut Map<String, Value>, u: &UptimeAnswer, unit: Option<Stri
                 "duration_seconds": o.span.duration(),
                 "duration": format_duration(o.span.duration()),
                 "days_credited": o.units,
-                "credit": o.credit.map(format_cents),
+                "credit": o.credit.map(|c| c.to_string()),
             })
         })
         .collect();
@@ -152,7 +152,7 @@ fn uptime_fields(m: &mut Map<String, Value>, u: &UptimeAnswer, unit: Option<Stri
         match u.below_threshold_credit {
             None => Value::Null,
             Some(BelowCredit::PerContract) => json!("due, amount per contract"),
-            Some(BelowCredit::Amount(c)) => json!(format_cents(c)),
+            Some(BelowCredit::Amount(c)) => json!(c.to_string()),
         },
     );
     m.insert(
@@ -160,16 +160,16 @@ fn uptime_fields(m: &mut Map<String, Value>, u: &UptimeAnswer, unit: Option<Stri
         u.tier.as_ref().map_or(Value::Null, |x| {
             json!({
                 "range": tier_text(x),
-                "at_least": number(&percent(x.at_least, 6)),
-                "below": number(&percent(x.below, 6)),
+                "at_least": x.at_least.to_json(),
+                "below": x.below.to_json(),
                 "below_inclusive": x.below_inclusive,
-                "credit_percent": number(&percent(x.credit_basis_points, 2)),
+                "credit_percent": x.credit_basis_points.to_json(),
             })
         }),
     );
     m.insert("tier_credit".into(), money(u.tier_credit));
     m.insert("period_fee".into(), money(u.period_fee));
-    m.insert("credit_total".into(), json!(format_cents(u.credit_total)));
+    m.insert("credit_total".into(), json!(u.credit_total.to_string()));
     m.insert("capped".into(), json!(u.capped));
     m.insert("credit_due".into(), json!(u.credit_due));
     m.insert("outages_ignored".into(), json!(u.ignored));

@@ -100,30 +100,14 @@ fn quota_text(q: &Quota) -> String {
     let amount = match &q.allowance {
         Allowance::Unlimited => format!("unlimited {unit}"),
         Allowance::PerContract => format!("{unit}: amount per contract (give --allowance)"),
-        Allowance::Fixed(m) => format!("{} {unit}", milli(*m)),
-        Allowance::Rate { amount_milli, per_cents, currency } => {
-            format!("{} {unit} per full {currency} {}", milli(*amount_milli), cents(*per_cents))
-        }
+        Allowance::Fixed(m) => format!("{m} {unit}"),
+        Allowance::Rate { amount, per, currency } => format!("{amount} {unit} per full {currency} {per:#}"),
     };
     let mut s = format!("{amount} per {}", q.period.as_str());
     if !q.excluded_kinds.is_empty() {
         s.push_str(&format!("; not counted: {}", q.excluded_kinds.join(", ")));
     }
     marked(s, &q.allowance_provenance)
-}
-
-fn milli(m: i64) -> String {
-    if m % 1000 == 0 { (m / 1000).to_string() } else { format!("{}", m as f64 / 1000.0) }
-}
-
-fn cents(c: i64) -> String {
-    if c % 100 == 0 { (c / 100).to_string() } else { format!("{}.{:02}", c / 100, c % 100) }
-}
-
-fn micro_pct(m: i64) -> String {
-    let s = format!("{}.{:06}", m / 1_000_000, m % 1_000_000);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    format!("{s} %")
 }
 
 fn credit_text(c: &Option<CreditRule>) -> String {
@@ -136,23 +120,23 @@ fn credit_text(c: &Option<CreditRule>) -> String {
                 let owed = match &c.below_threshold {
                     None if !c.tiers.is_empty() => "credit by the tiers below".to_string(),
                     Some(BelowThreshold::PerContract) | None => "credit per contract".to_string(),
-                    Some(BelowThreshold::Percent(bp)) => format!("{} % credit", cents(*bp)),
+                    Some(BelowThreshold::Percent(bp)) => format!("{bp:#.2} % credit"),
                 };
-                parts.push(format!("below {} {} uptime: {owed}", micro_pct(t), c.period.as_str()));
+                parts.push(format!("below {t} % {} uptime: {owed}", c.period.as_str()));
             }
             for t in &c.tiers {
                 parts.push(format!(
-                    "{} ≤ uptime {} {}: {} %",
-                    micro_pct(t.at_least),
+                    "{} % ≤ uptime {} {} %: {:#.2} %",
+                    t.at_least,
                     if t.below_inclusive { "≤" } else { "<" },
-                    micro_pct(t.below),
-                    cents(t.credit_basis_points)
+                    t.below,
+                    t.credit_basis_points
                 ));
             }
             if let Some(o) = &c.outage {
                 let rate = match o.rate {
                     OutageRate::Daily => "daily rate (annual / 365)".to_string(),
-                    OutageRate::Percent(bp) => format!("{} % of the annual fee", cents(bp)),
+                    OutageRate::Percent(bp) => format!("{bp:#.2} % of the annual fee"),
                 };
                 parts.push(format!(
                     "each outage > {}: ceil(duration / {}) × {rate}",

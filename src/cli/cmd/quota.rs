@@ -4,10 +4,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use serde_json::{Map, Value, json};
+use slacalc::decimal::Permille;
 use slacalc::instant::{format_instant, parse_date};
 use slacalc::plan::QuotaUnit;
-use slacalc::sla::credit::percent;
-use slacalc::sla::quota::{self, QuotaAnswer, QuotaInput, QuotaState, Usage, format_milli, to_milli};
+use slacalc::sla::quota::{self, QuotaAnswer, QuotaInput, QuotaState, Usage, to_milli};
 use slacalc::sla::{Money, period::PeriodSpan};
 
 use crate::cli::args::{Format, QuotaArgs};
@@ -28,21 +28,13 @@ pub fn read_csv<T>(
     })
 }
 
-/// A decimal string as a JSON number: `12` stays an integer, `4.5` a float.
-pub fn number(s: &str) -> Value {
-    match s.parse::<i64>() {
-        Ok(i) => json!(i),
-        Err(_) => s.parse::<f64>().map_or(Value::Null, |f| json!(f)),
-    }
-}
-
 /// A quantity of `unit` in ticks as a JSON number (hours to three decimals).
 fn qty(ticks: i64, unit: QuotaUnit) -> Value {
-    number(&format_milli(to_milli(ticks, unit)))
+    to_milli(ticks, unit).to_json()
 }
 
 fn qty_text(ticks: i64, unit: QuotaUnit) -> String {
-    format_milli(to_milli(ticks, unit))
+    to_milli(ticks, unit).to_string()
 }
 
 /// Runs `quota`.
@@ -84,9 +76,9 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     m.insert("used".into(), qty(ans.used, unit));
     m.insert("remaining".into(), ans.remaining.map_or(Value::Null, |t| qty(t, unit)));
     m.insert("state".into(), json!(ans.state.as_str()));
-    m.insert("used_percent".into(), ans.used_permille.map_or(Value::Null, |p| number(&percent(p, 1))));
+    m.insert("used_percent".into(), ans.used_permille.map_or(Value::Null, Permille::to_json));
     m.insert("period".into(), json!(ans.period.map(|p| p.as_str())));
-    m.insert("warn_percent".into(), number(&percent(ans.warn_basis_points, 2)));
+    m.insert("warn_percent".into(), ans.warn_basis_points.to_json());
     m.insert("excluded_kinds".into(), json!(ans.excluded_kinds));
     if let Some(c) = ans.log {
         m.insert("log_rows".into(), json!(c.rows));
@@ -127,7 +119,7 @@ fn bar(ans: &QuotaAnswer) -> String {
     let Some(allowance) = ans.allowance else {
         return format!("{} {} used, unlimited", qty_text(ans.used, unit), unit.as_str());
     };
-    let permille = ans.used_permille.unwrap_or(1_000);
+    let permille = ans.used_permille.map_or(1_000, Permille::raw);
     let filled = usize::try_from(permille.clamp(0, 1_000) * WIDTH / 1_000).unwrap_or(0);
     let mut pct = permille.saturating_add(5) / 10;
     if ans.state != QuotaState::Exhausted {
