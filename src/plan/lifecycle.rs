@@ -307,7 +307,10 @@ pub fn lifecycle(
         }
     }
     if let Some(p) = &raw.at_risk_percent {
-        match super::validate::decimal(p.get_ref(), 2).filter(|n| *n > 0 && *n <= 10_000) {
+        match super::validate::decimal::<crate::decimal::BasisPoint>(p.get_ref())
+            .map(crate::decimal::Fixed::raw)
+            .filter(|n| *n > 0 && *n <= 10_000)
+        {
             Some(bp) => l.at_risk_basis_points = bp,
             None => errs.push(err(
                 p.span(),

@@ -1066,7 +1066,7 @@ const PLAN_NUMBER: Syntax = Syntax { negative: true, grouped: false, bare_int: t
 /// `99.5` → 99.5 %. `None` if it has more decimals than `U` holds or is not a
 /// number. A TOML float is read from its shortest printed form (`99.95`),
 /// which is the literal the plan wrote.
-fn decimal<U: Unit>(v: &toml::Value) -> Option<Fixed<U>> {
+pub(crate) fn decimal<U: Unit>(v: &toml::Value) -> Option<Fixed<U>> {
     let text = match v {
         toml::Value::Integer(i) => i.to_string(),
         toml::Value::Float(f) if f.is_finite() => format!("{f}"),
