@@ -144,7 +144,7 @@ fn gap_end(tz: Tz, local: i64) -> i64 {
 /// UTC instant of the change with the offset from then on. Offsets are
 /// sampled every 4 days (no zone changes twice within that), and each change
 /// is pinned to the second by bisection.
-pub fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
+pub(crate) fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
     let base = offset_at(tz, from);
     let mut out = Vec::new();
     let (mut t, mut o) = (from, base);
