@@ -375,7 +375,7 @@ impl Calendar {
 
     /// Working time of local `day` when no offset change touches it:
     /// arithmetic only. For the year tables.
-    pub(super) fn plain_day_work(&self, day: Day, year: &YearInfo) -> WorkSpan {
+    pub(super) fn steady_day_work(&self, day: Day, year: &YearInfo) -> WorkSpan {
         self.day_windows(day, year).iter().map(|w| WorkSpan::new(w.len())).sum()
     }
 
@@ -383,7 +383,7 @@ impl Calendar {
     /// year tables.
     pub(super) fn day_work(&self, day: Day, year: &YearInfo) -> WorkSpan {
         if year.offset_over(day, 1).is_some() {
-            return self.plain_day_work(day, year);
+            return self.steady_day_work(day, year);
         }
         let mut segs = Vec::with_capacity(4);
         self.dst_day_segments(day, self.day_windows(day, year), &mut segs);

@@ -52,7 +52,7 @@ pub enum Step {
         /// Working seconds counted so far, this piece included.
         total: i64,
     },
-    /// Whole plain weeks counted at once, Mondays `from` (inclusive) to `to` (exclusive).
+    /// Whole weeks counted at once, Mondays `from` (inclusive) to `to` (exclusive).
     Weeks {
         /// First Monday.
         from: NaiveDate,
@@ -320,6 +320,7 @@ pub fn deadline(
     let at = v.end.ok_or(WalkError::OutOfRange)?;
     // Without pauses the first piece counted starts at the clock start.
     let clock_start = if pauses.is_empty() { v.first } else { None };
+    // No steps unless asked for (`explain`).
     Ok(Deadline { at, clock_start, steps: v.steps.unwrap_or_default() })
 }
 
@@ -393,6 +394,7 @@ pub fn elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment], explain: 
     }
     let mut v = Measure { to, total: WorkSpan::ZERO, steps: explain.then(Vec::new) };
     walk(cal, from, pauses, &mut v)?;
+    // No steps unless asked for (`explain`).
     Ok(Elapsed { seconds: v.total.secs(), steps: v.steps.unwrap_or_default() })
 }
 

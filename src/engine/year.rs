@@ -85,7 +85,7 @@ impl YearInfo {
             let days = (0..7).map(|i| monday + i);
             let (work, span) = match info.offset_over(monday, 7) {
                 Some(off) => (
-                    days.map(|d| cal.plain_day_work(d, &info)).sum(),
+                    days.map(|d| cal.steady_day_work(d, &info)).sum(),
                     Segment::new(monday.start() - off, (monday + 7).start() - off),
                 ),
                 // A DST week: exact, day by day, once per year.

@@ -186,6 +186,8 @@ fn from_table(tz: Tz, naive: &NaiveDateTime, local: i64) -> Local {
 fn table_offset(tz: Tz, t: i64) -> i64 {
     match chrono::DateTime::from_timestamp(t, 0) {
         Some(dt) => i64::from(tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc()),
+        // Beyond chrono's ±262,000 years, far past the 1583..=9999 that input
+        // parsing and the walks allow: UTC, as chrono-tz has no rule there.
         None => 0,
     }
 }
