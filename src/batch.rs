@@ -14,7 +14,7 @@ use serde::ser::SerializeMap;
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 
-use crate::engine::{Calendar, HolidayCache};
+use crate::engine::{Calendar, YearCursor};
 use crate::input::{CsvInput, Problem, Row};
 use crate::instant::{Display, parse_instant, write_instant, write_with_offset};
 use crate::loader::PlanSet;
@@ -268,7 +268,7 @@ fn write_error(e: csv::Error) -> Error {
 #[derive(Default)]
 struct OffsetMemo {
     /// (calendar, offset, valid from, valid until, its year cursor)
-    zones: Vec<(Arc<Calendar>, i64, i64, i64, HolidayCache)>,
+    zones: Vec<(Arc<Calendar>, i64, i64, i64, YearCursor)>,
 }
 
 impl OffsetMemo {
@@ -276,7 +276,7 @@ impl OffsetMemo {
         let i = match self.zones.iter().position(|z| Arc::ptr_eq(&z.0, cal)) {
             Some(i) => i,
             None => {
-                self.zones.push((Arc::clone(cal), 0, 1, 0, HolidayCache::new()));
+                self.zones.push((Arc::clone(cal), 0, 1, 0, YearCursor::new()));
                 self.zones.len() - 1
             }
         };

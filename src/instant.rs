@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
 use chrono_tz::Tz;
 
-use crate::engine::zone::{self, Local};
+use crate::engine::zone::{self, Disambiguation, Local};
 use crate::error::{Error, Result};
 
 /// Parses `s` as an instant: `now`, RFC 3339 (`2026-11-20T17:30:00+01:00`,
@@ -76,9 +76,10 @@ fn parse_local(t: &str) -> Option<NaiveDateTime> {
 /// [`Error::Input`] naming both possible offsets.
 pub fn resolve_local(naive: NaiveDateTime, tz: Tz, shown: &str) -> Result<i64> {
     let local = naive.and_utc().timestamp();
-    match zone::from_local(tz, local) {
-        Local::Single(t) => Ok(t),
-        Local::Ambiguous(a, b) => {
+    match zone::resolve(tz, local, Disambiguation::Reject) {
+        // `Reject` answers a time that happens once and returns the others.
+        Ok(t) | Err(Local::Single(t)) => Ok(t),
+        Err(Local::Ambiguous(a, b)) => {
             let (oa, ob) = (fixed(local - a), fixed(local - b));
             Err(Error::Input(format!(
                 "local time \"{shown}\" is ambiguous in {tz}: it happens twice as the clocks go back, at {oa} and at {ob}; write the offset, e.g. {} or {}",
@@ -86,7 +87,7 @@ pub fn resolve_local(naive: NaiveDateTime, tz: Tz, shown: &str) -> Result<i64> {
                 fmt_with(naive, ob),
             )))
         }
-        Local::Gap { before, after } => {
+        Err(Local::Gap { before, after }) => {
             let (before, after) = (fixed(before), fixed(after));
             Err(Error::Input(format!(
                 "local time \"{shown}\" does not exist in {tz}: the clocks jump from {before} to {after} (a DST gap); write the offset, e.g. {} or {}",

@@ -4,6 +4,8 @@
 //! [`engine`], the [`plan`] model and its validation, the [`loader`] that
 //! finds plan files, the [`sla`] questions (deadline, status, …) that every
 //! command and `batch` share, and the bounded [`input`] readers.
+// Here, not in Cargo.toml `[lints]`: those reach every target (benches,
+// tests) and cannot spare `cfg(test)` code its `unwrap`s.
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 

@@ -1,19 +1,32 @@
 //! The working-hours engine every command shares: calendars (zone, weekly
 //! windows, holidays, overrides), durations and targets, and the two walks
 //! (deadline and elapsed) over working time.
+//!
+//! Modules, bottom up: [`day`] (the [`Day`] and [`WorkSpan`] quantities),
+//! [`zone`] (offsets and wall-clock resolution), [`window`], [`holiday`],
+//! the year tables (private) and their [`cursor`], [`calendar`], and
+//! [`timeline`] (the walks).
 
 pub mod calendar;
+pub mod cursor;
+pub mod day;
 pub mod duration;
 pub mod holiday;
 pub mod segment;
 pub mod timeline;
+pub mod window;
+mod year;
 pub mod zone;
 
-pub use calendar::{Calendar, CalendarError, DayKind, HolidayCache, Window};
+pub use calendar::{Calendar, CalendarError, DayKind, WEEKDAYS};
+pub use cursor::YearCursor;
+pub use day::{Day, WorkSpan};
 pub use duration::{Target, format_duration, parse_duration};
 pub use holiday::{Holiday, HolidayRule};
 pub use segment::Segment;
 pub use timeline::{Step, WalkError, clock_start, deadline, elapsed};
+pub use window::Window;
+pub use zone::Disambiguation;
 
 #[cfg(test)]
 mod tests;

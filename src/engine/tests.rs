@@ -4,15 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate, TimeZone};
 use chrono_tz::Europe::{Paris, Zurich};
 use chrono_tz::Tz;
 use proptest::prelude::*;
 
-use super::calendar::{Calendar, HolidayCache, Window};
+use super::calendar::Calendar;
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::{Segment, normalize, subtract_each};
 use super::timeline::{clock_start, deadline, elapsed};
+use super::window::Window;
 use super::zone;
 
 const H: i64 = 3600;
@@ -287,7 +288,6 @@ fn explain_lists_windows_and_holidays() {
 #[test]
 fn explain_over_whole_weeks_lists_their_holidays_in_order() {
     use super::timeline::Step;
-    use chrono::Datelike;
     // 15 bd (105 h) opened Sun 2026-12-13: weeks of 14 and 21 December
     // taken whole (35 h + 28 h: Christmas, Fri 25th, is a holiday), then day
     // by day to Tue 2027-01-05 18:00 past New Year's Day.
@@ -336,29 +336,65 @@ fn explain_over_whole_weeks_lists_their_holidays_in_order() {
     assert!(keys.windows(2).all(|p| p[0] <= p[1]), "steps out of order");
 }
 
-/// The obvious algorithm: every local day, every window, no week jumps.
-/// The working spans of `date` by the DST policy, worked out afresh from the
-/// zone (no year tables, no day offsets): each window boundary read as a
-/// wall-clock time, a time in a gap moved to the first wall-clock time after
-/// it, a time in a fold taken at its first occurrence, and everything between
-/// the two boundaries worked (the fold's repeated hour included).
-fn naive_segments(cal: &Calendar, date: NaiveDate, cache: &mut HolidayCache) -> Vec<Segment> {
-    let tz = cal.tz();
-    let instant = |secs: u32| -> i64 {
-        let mut local = (date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()) + i64::from(secs);
-        loop {
-            match zone::from_local(tz, local) {
-                zone::Local::Single(t) => return t,
-                zone::Local::Ambiguous(first, _) => return first,
-                zone::Local::Gap { .. } => local += 60,
-            }
+/// The obvious algorithm: every local day, every window, no week jumps, and
+/// none of the engine's calendar code (no year tables, no day offsets, no
+/// segments): each date's windows come from the plan's own data (an override,
+/// else a holiday rule's date, else the weekday's windows), and each window
+/// boundary is read afresh from the zone.
+struct Reference<'a> {
+    cal: &'a Calendar,
+    /// Holiday dates of each year met so far, from the rules themselves.
+    holidays: BTreeMap<i32, Vec<NaiveDate>>,
+}
+
+impl<'a> Reference<'a> {
+    fn new(cal: &'a Calendar) -> Reference<'a> {
+        Reference { cal, holidays: BTreeMap::new() }
+    }
+
+    /// The local date of instant `t`, from the zone's offset.
+    fn date_of(&self, t: i64) -> NaiveDate {
+        zone::wall_clock(self.cal.tz(), t).expect("instant in range").date()
+    }
+
+    /// The windows that apply on `date`.
+    fn windows(&mut self, date: NaiveDate) -> Vec<Window> {
+        if let Some(w) = self.cal.overrides().get(&date) {
+            return w.clone();
         }
-    };
-    cal.windows_on(date, cache)
-        .iter()
-        .map(|w| Segment::new(instant(w.start), instant(w.end)))
-        .filter(|s| !s.is_empty())
-        .collect()
+        let rules = self.cal.holidays();
+        let holidays = self.holidays.entry(date.year()).or_insert_with(|| {
+            rules.iter().flat_map(|h| (date.year() - 1..=date.year() + 1).filter_map(|y| h.rule.date_in(y))).collect()
+        });
+        if holidays.contains(&date) {
+            return vec![];
+        }
+        self.cal.week()[date.weekday().num_days_from_monday() as usize].clone()
+    }
+
+    /// The working spans of `date` by the DST policy: each window boundary
+    /// read as a wall-clock time, a time in a gap moved minute by minute to
+    /// the first wall-clock time after it, a time in a fold taken at its
+    /// first occurrence, and everything between the two boundaries worked
+    /// (the fold's repeated hour included).
+    fn segments(&mut self, date: NaiveDate) -> Vec<Segment> {
+        let tz = self.cal.tz();
+        let instant = |secs: u32| -> i64 {
+            let mut local = (date.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()) + i64::from(secs);
+            loop {
+                match zone::from_local(tz, local) {
+                    zone::Local::Single(t) => return t,
+                    zone::Local::Ambiguous(first, _) => return first,
+                    zone::Local::Gap { .. } => local += 60,
+                }
+            }
+        };
+        self.windows(date)
+            .iter()
+            .map(|w| Segment::new(instant(w.start), instant(w.end)))
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
 }
 
 fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) -> i64 {
@@ -366,10 +402,10 @@ fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) ->
         return opened;
     }
     let mut remaining = work;
-    let mut date = cal.local_date(opened).expect("date");
-    let mut cache = HolidayCache::new();
+    let mut reference = Reference::new(cal);
+    let mut date = reference.date_of(opened);
     loop {
-        for s in naive_segments(cal, date, &mut cache) {
+        for s in reference.segments(date) {
             if s.end <= opened {
                 continue;
             }
@@ -393,11 +429,11 @@ fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) ->
 
 fn naive_elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment]) -> i64 {
     let mut total = 0;
-    let mut date = cal.local_date(from).expect("date");
-    let last = cal.local_date(to).expect("date");
-    let mut cache = HolidayCache::new();
+    let mut reference = Reference::new(cal);
+    let mut date = reference.date_of(from);
+    let last = reference.date_of(to);
     while date <= last {
-        for s in naive_segments(cal, date, &mut cache) {
+        for s in reference.segments(date) {
             if let Some(s) = s.intersect(&Segment::new(from, to)) {
                 subtract_each(s, pauses, |p| {
                     total += p.duration();

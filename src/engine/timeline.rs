@@ -3,15 +3,19 @@
 //! [`clock_start`]. Both are one algorithm, [`walk`], with a small visitor each,
 //! as zendesk/biz writes its timeline once.
 //!
-//! The walk goes day by day through local dates, but jumps a whole week at a
-//! time when the week is plain (no holiday, override, DST change or pause) and
-//! the visitor can swallow it, so a 10,000-business-day target costs about
-//! 2,000 cheap steps, not 14,000 days of time-zone work.
+//! The walk goes day by day through local days, but jumps whole weeks from the
+//! year tables (holidays, overrides and DST changes are in their sums; only a
+//! pause stops a run) when the visitor can swallow them, so a
+//! 10,000-business-day target costs about 2,000 cheap steps, not 14,000 days
+//! of time-zone work.
 
 use chrono::NaiveDate;
 
-use super::calendar::{Calendar, DayKind, HolidayCache, PlainWeek, date_of, weekday_of};
+use super::calendar::{Calendar, DayKind};
+use super::cursor::YearCursor;
+use super::day::{Day, WorkSpan};
 use super::segment::Segment;
+use super::year::Week;
 
 /// A walk that finds no working time for this many days gives up.
 pub const HORIZON_DAYS: i64 = 3653;
@@ -48,7 +52,7 @@ pub enum Step {
         /// Working seconds counted so far, this piece included.
         total: i64,
     },
-    /// Whole plain weeks counted at once, Mondays `from` (inclusive) to `to` (exclusive).
+    /// Whole weeks counted at once, Mondays `from` (inclusive) to `to` (exclusive).
     Weeks {
         /// First Monday.
         from: NaiveDate,
@@ -73,16 +77,23 @@ pub enum Step {
     },
 }
 
+/// The date of a day the walk reached. The walk stays within 1583..=9999,
+/// where every day has a date; past chrono's range this is an error, not a
+/// made-up date.
+fn date(day: Day) -> Result<NaiveDate, WalkError> {
+    day.date().ok_or(WalkError::OutOfRange)
+}
+
 /// What a walk asks of its caller at each step.
-pub trait Visitor {
-    /// Cheap pre-check: could a week of `week_len` working seconds be taken whole?
-    fn could_take_week(&self, week_len: i64) -> bool;
-    /// Offered a run of consecutive plain weeks (no DST change, no pause),
-    /// returns how many of them, from the first, it counts whole.
-    fn take_weeks(&mut self, weeks: &[PlainWeek]) -> usize;
-    /// A piece of working time on local day number `day`, in order. Return
-    /// false to stop the walk.
-    fn piece(&mut self, day: i64, piece: Segment) -> bool;
+pub(crate) trait Visitor {
+    /// Cheap pre-check: could a week of `week_len` working time be taken whole?
+    fn could_take_week(&self, week_len: WorkSpan) -> bool;
+    /// Offered a run of consecutive weeks of the year's table (no pause in
+    /// them), returns how many of them, from the first, it counts whole.
+    fn take_weeks(&mut self, weeks: &[Week]) -> Result<usize, WalkError>;
+    /// A piece of working time on local `day`, in order. Return false to stop
+    /// the walk.
+    fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError>;
     /// A holiday on a normal working weekday (only called when tracing).
     fn holiday(&mut self, _date: NaiveDate, _name: &str) {}
     /// Working time a pause removed (only called when tracing).
@@ -99,11 +110,11 @@ pub trait Visitor {
 /// # Errors
 /// [`WalkError`] when no working time shows up for ten years or the walk
 /// leaves the supported years.
-pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor) -> Result<(), WalkError> {
-    // Day numbers of 1583-01-01 and 9999-12-31.
-    const FIRST_DAY: i64 = -141_349;
-    const LAST_DAY: i64 = 2_932_896;
-    let mut cache = HolidayCache::new();
+pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor) -> Result<(), WalkError> {
+    // 1583-01-01 and 9999-12-31.
+    const FIRST_DAY: Day = Day::new(-141_349);
+    const LAST_DAY: Day = Day::new(2_932_896);
+    let mut cache = YearCursor::new();
     let mut day = cal.local_day_cached(start, &mut cache);
     if day < FIRST_DAY {
         return Err(WalkError::OutOfRange);
@@ -115,10 +126,10 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
             return Err(WalkError::OutOfRange);
         }
         if day - last_work > HORIZON_DAYS {
-            return Err(WalkError::NoWorkingTime(date_of(last_work).unwrap_or_default()));
+            return Err(WalkError::NoWorkingTime(date(last_work)?));
         }
-        if weekday_of(day) == 0 && v.could_take_week(cal.week_len()) {
-            let run = cache.for_day(cal, day).plain_run(day);
+        if day.weekday() == 0 && v.could_take_week(cal.week_len()) {
+            let run = cache.for_day(cal, day).weeks_from(day);
             if run.first().is_some_and(|w| w.span.start >= start) {
                 // Stop the run at the first week a pause touches.
                 let mut len = run.len();
@@ -128,13 +139,13 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
                         len = i;
                     }
                 }
-                let taken = v.take_weeks(&run[..len]);
+                let taken = v.take_weeks(&run[..len])?;
                 if taken > 0 {
                     if v.tracing() {
                         // The weeks' holidays, right after the weeks' step:
                         // a trace lists every holiday the clock skipped.
-                        for d in day..day + 7 * taken as i64 {
-                            report_holiday(cal, d, &mut cache, v);
+                        for d in 0..7 * taken as i64 {
+                            report_holiday(cal, day + d, &mut cache, v)?;
                         }
                     }
                     day += 7 * taken as i64;
@@ -145,9 +156,9 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
         }
         segs.clear();
         if v.tracing() {
-            report_holiday(cal, day, &mut cache, v);
+            report_holiday(cal, day, &mut cache, v)?;
         }
-        cal.segments_of_day(day, &mut cache, &mut segs);
+        cal.segments_on(day, &mut cache, &mut segs);
         for seg in &segs {
             if seg.end <= start {
                 continue;
@@ -157,7 +168,7 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
             // Pieces and pauses in time order, so a trace reads chronologically.
             let mut cursor = seg.start;
             for p in pauses.iter().filter_map(|p| p.intersect(&seg)) {
-                if p.start > cursor && !v.piece(day, Segment::new(cursor, p.start)) {
+                if p.start > cursor && !v.piece(day, Segment::new(cursor, p.start))? {
                     return Ok(());
                 }
                 if v.tracing() {
@@ -165,7 +176,7 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
                 }
                 cursor = p.end;
             }
-            if cursor < seg.end && !v.piece(day, Segment::new(cursor, seg.end)) {
+            if cursor < seg.end && !v.piece(day, Segment::new(cursor, seg.end))? {
                 return Ok(());
             }
         }
@@ -175,21 +186,21 @@ pub fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor
 
 /// Tells the visitor about a holiday on day `day` when that weekday normally
 /// has working hours (a holiday on a Sunday skips nothing).
-fn report_holiday(cal: &Calendar, day: i64, cache: &mut HolidayCache, v: &mut impl Visitor) {
-    if let DayKind::Holiday(name) = cal.kind_of_day(day, cache) {
-        if !cal.week()[weekday_of(day)].is_empty() {
-            v.holiday(date_of(day).unwrap_or_default(), name);
+fn report_holiday(cal: &Calendar, day: Day, cache: &mut YearCursor, v: &mut impl Visitor) -> Result<(), WalkError> {
+    if let DayKind::Holiday(name) = cal.day_kind(day, cache) {
+        if !cal.week()[day.weekday()].is_empty() {
+            v.holiday(date(day)?, name);
         }
     }
+    Ok(())
 }
 
 /// Records whole weeks as one [`Step::Weeks`], merged with the weeks step
 /// just before (and the holidays listed after it, which lie in those weeks).
-fn record_weeks(steps: &mut Option<Vec<Step>>, weeks: &[PlainWeek], total: i64) {
-    let (Some(steps), Some(first), Some(last)) = (steps.as_mut(), weeks.first(), weeks.last()) else { return };
-    let from = date_of(first.monday).unwrap_or_default();
-    let to = date_of(last.monday + 7).unwrap_or_default();
-    let worked = last.cum - first.cum + first.work;
+fn record_weeks(steps: &mut Option<Vec<Step>>, weeks: &[Week], total: WorkSpan) -> Result<(), WalkError> {
+    let (Some(steps), Some(first), Some(last)) = (steps.as_mut(), weeks.first(), weeks.last()) else { return Ok(()) };
+    let (from, to) = (date(first.monday)?, date(last.monday + 7)?);
+    let (worked, total) = ((last.cum - first.cum + first.work).secs(), total.secs());
     match steps.iter_mut().rev().find(|s| !matches!(s, Step::Holiday { .. })) {
         Some(Step::Weeks { to: last_to, worked: w, total: t, .. }) if *last_to == from => {
             *last_to = to;
@@ -198,12 +209,13 @@ fn record_weeks(steps: &mut Option<Vec<Step>>, weeks: &[PlainWeek], total: i64) 
         }
         _ => steps.push(Step::Weeks { from, to, worked, total }),
     }
+    Ok(())
 }
 
 /// Counts working time down to zero; the instant it hits zero is the deadline.
 struct Consume {
-    remaining: i64,
-    total: i64,
+    remaining: WorkSpan,
+    total: WorkSpan,
     end: Option<i64>,
     /// Start of the first piece, when no whole week came before it.
     first: Option<i64>,
@@ -219,45 +231,44 @@ impl Consume {
 }
 
 impl Visitor for Consume {
-    fn could_take_week(&self, week_len: i64) -> bool {
+    fn could_take_week(&self, week_len: WorkSpan) -> bool {
         self.remaining > week_len
     }
-    fn take_weeks(&mut self, weeks: &[PlainWeek]) -> usize {
+    fn take_weeks(&mut self, weeks: &[Week]) -> Result<usize, WalkError> {
         // Only weeks whose running total stays strictly below the target: a
         // deadline at a week's very last second must come out of the day
         // walk, which keeps the interval end.
-        let Some(first) = weeks.first() else { return 0 };
+        let Some(first) = weeks.first() else { return Ok(0) };
         let base = first.cum - first.work;
         let n = weeks.partition_point(|w| w.cum - base < self.remaining);
         if n == 0 {
-            return 0;
+            return Ok(0);
         }
         let worked = weeks[n - 1].cum - base;
         self.remaining -= worked;
         self.total += worked;
-        record_weeks(&mut self.steps, &weeks[..n], self.total);
-        n
+        record_weeks(&mut self.steps, &weeks[..n], self.total)?;
+        Ok(n)
     }
-    fn piece(&mut self, day: i64, piece: Segment) -> bool {
-        if self.total == 0 {
+    fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
+        if self.total == WorkSpan::ZERO {
             self.first = Some(piece.start);
         }
-        let len = piece.duration();
-        let used = len.min(self.remaining);
+        let used = WorkSpan::new(piece.duration()).min(self.remaining);
         self.remaining -= used;
         self.total += used;
-        let span = Segment::new(piece.start, piece.start + used);
-        let total = self.total;
+        let span = Segment::new(piece.start, piece.start + used.secs());
         if self.steps.is_some() {
-            self.record(Step::Worked { date: date_of(day).unwrap_or_default(), span, total });
+            let step = Step::Worked { date: date(day)?, span, total: self.total.secs() };
+            self.record(step);
         }
-        if self.remaining == 0 {
+        if self.remaining == WorkSpan::ZERO {
             // End-of-interval rule: a target used up exactly at a window's
             // end stays at that end, never the next opening.
             self.end = Some(span.end);
-            return false;
+            return Ok(false);
         }
-        true
+        Ok(true)
     }
     fn holiday(&mut self, date: NaiveDate, name: &str) {
         self.record(Step::Holiday { date, name: name.to_string() });
@@ -298,46 +309,52 @@ pub fn deadline(
     if work <= 0 {
         return Ok(Deadline { at: opened, clock_start: None, steps: vec![] });
     }
-    let mut v = Consume { remaining: work, total: 0, end: None, first: None, steps: explain.then(Vec::new) };
+    let mut v = Consume {
+        remaining: WorkSpan::new(work),
+        total: WorkSpan::ZERO,
+        end: None,
+        first: None,
+        steps: explain.then(Vec::new),
+    };
     walk(cal, opened, pauses, &mut v)?;
     let at = v.end.ok_or(WalkError::OutOfRange)?;
     // Without pauses the first piece counted starts at the clock start.
     let clock_start = if pauses.is_empty() { v.first } else { None };
+    // No steps unless asked for (`explain`).
     Ok(Deadline { at, clock_start, steps: v.steps.unwrap_or_default() })
 }
 
 /// Sums working time up to an end instant.
 struct Measure {
     to: i64,
-    total: i64,
+    total: WorkSpan,
     steps: Option<Vec<Step>>,
 }
 
 impl Visitor for Measure {
-    fn could_take_week(&self, _week_len: i64) -> bool {
+    fn could_take_week(&self, _week_len: WorkSpan) -> bool {
         true
     }
-    fn take_weeks(&mut self, weeks: &[PlainWeek]) -> usize {
+    fn take_weeks(&mut self, weeks: &[Week]) -> Result<usize, WalkError> {
         let n = weeks.partition_point(|w| w.span.end <= self.to);
         if n == 0 {
-            return 0;
+            return Ok(0);
         }
         let base = weeks[0].cum - weeks[0].work;
         self.total += weeks[n - 1].cum - base;
-        record_weeks(&mut self.steps, &weeks[..n], self.total);
-        n
+        record_weeks(&mut self.steps, &weeks[..n], self.total)?;
+        Ok(n)
     }
-    fn piece(&mut self, day: i64, piece: Segment) -> bool {
+    fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
         if piece.start >= self.to {
-            return false;
+            return Ok(false);
         }
         let span = Segment::new(piece.start, piece.end.min(self.to));
-        self.total += span.duration();
-        let total = self.total;
+        self.total += WorkSpan::new(span.duration());
         if let Some(steps) = &mut self.steps {
-            steps.push(Step::Worked { date: date_of(day).unwrap_or_default(), span, total });
+            steps.push(Step::Worked { date: date(day)?, span, total: self.total.secs() });
         }
-        piece.end < self.to
+        Ok(piece.end < self.to)
     }
     fn holiday(&mut self, date: NaiveDate, name: &str) {
         if let Some(steps) = &mut self.steps {
@@ -375,24 +392,25 @@ pub fn elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment], explain: 
     if to <= from {
         return Ok(Elapsed { seconds: 0, steps: vec![] });
     }
-    let mut v = Measure { to, total: 0, steps: explain.then(Vec::new) };
+    let mut v = Measure { to, total: WorkSpan::ZERO, steps: explain.then(Vec::new) };
     walk(cal, from, pauses, &mut v)?;
-    Ok(Elapsed { seconds: v.total, steps: v.steps.unwrap_or_default() })
+    // No steps unless asked for (`explain`).
+    Ok(Elapsed { seconds: v.total.secs(), steps: v.steps.unwrap_or_default() })
 }
 
 /// Finds the first working instant.
 struct First(Option<i64>);
 
 impl Visitor for First {
-    fn could_take_week(&self, _week_len: i64) -> bool {
+    fn could_take_week(&self, _week_len: WorkSpan) -> bool {
         false
     }
-    fn take_weeks(&mut self, _weeks: &[PlainWeek]) -> usize {
-        0
+    fn take_weeks(&mut self, _weeks: &[Week]) -> Result<usize, WalkError> {
+        Ok(0)
     }
-    fn piece(&mut self, _day: i64, piece: Segment) -> bool {
+    fn piece(&mut self, _day: Day, piece: Segment) -> Result<bool, WalkError> {
         self.0 = Some(piece.start);
-        false
+        Ok(false)
     }
 }
 

@@ -21,13 +21,14 @@
 //! entries.
 //!
 //! Every offset the engine and the printing compute goes through
-//! [`offset_at`] and [`from_local`], so they agree with each other.
+//! [`offset_at`] and [`from_local`], so they agree with each other; a wall
+//! clock time becomes an instant through [`resolve`], whose
+//! [`Disambiguation`] names what happens in a gap or a fold.
 
 use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
-/// Seconds in a civil day.
-const DAY: i64 = 86_400;
+use super::day::{DAY, Day};
 
 /// 2100-01-01T00:00:00Z: the first instant after chrono-tz's tables (their
 /// last transition is 2099-11-01).
@@ -96,6 +97,79 @@ pub fn from_local(tz: Tz, local: i64) -> Local {
     }
 }
 
+/// What to do with a wall-clock time that happens twice (a fold) or never (a
+/// gap), after jiff's `Disambiguation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disambiguation {
+    /// A window boundary (SPEC §2): in a fold, the first occurrence; in a gap,
+    /// the gap's end (the first instant whose wall clock is past the time).
+    Boundary,
+    /// A time someone typed: a gap or a fold is an error, never a guess.
+    Reject,
+}
+
+/// The UTC instant of wall-clock `local` (seconds since 1970-01-01T00:00
+/// local time) in `tz`, by `how`.
+///
+/// # Errors
+/// With [`Disambiguation::Reject`], the [`Local::Ambiguous`] or [`Local::Gap`]
+/// reading, for the message to name both offsets. [`Disambiguation::Boundary`]
+/// always answers.
+pub fn resolve(tz: Tz, local: i64, how: Disambiguation) -> Result<i64, Local> {
+    match (from_local(tz, local), how) {
+        (Local::Single(t), _) => Ok(t),
+        (Local::Ambiguous(first, _), Disambiguation::Boundary) => Ok(first),
+        (Local::Gap { .. }, Disambiguation::Boundary) => Ok(gap_end(tz, local)),
+        (reading, Disambiguation::Reject) => Err(reading),
+    }
+}
+
+/// The first UTC instant whose wall clock in `tz` is at or past `local`, which
+/// lies in a gap: the gap's end. Found by bisection over ±26 h, the widest
+/// any offset reaches.
+fn gap_end(tz: Tz, local: i64) -> i64 {
+    let (mut lo, mut hi) = (local - 26 * 3600, local + 26 * 3600);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if mid + offset_at(tz, mid) >= local {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// The offset of `tz` at `from`, and every change of it in `(from, to)`: the
+/// UTC instant of the change with the offset from then on. Offsets are
+/// sampled every 4 days (no zone changes twice within that), and each change
+/// is pinned to the second by bisection.
+pub(crate) fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
+    let base = offset_at(tz, from);
+    let mut out = Vec::new();
+    let (mut t, mut o) = (from, base);
+    while t < to {
+        let next = (t + 4 * DAY).min(to);
+        if offset_at(tz, next) == o {
+            t = next;
+            continue;
+        }
+        let (mut a, mut b) = (t, next);
+        while b - a > 1 {
+            let mid = a + (b - a) / 2;
+            if offset_at(tz, mid) == o {
+                a = mid;
+            } else {
+                b = mid;
+            }
+        }
+        o = offset_at(tz, b);
+        out.push((b, o));
+        t = b;
+    }
+    (base, out)
+}
+
 /// chrono-tz's answer for a local time inside its tables.
 fn from_table(tz: Tz, naive: &NaiveDateTime, local: i64) -> Local {
     match tz.from_local_datetime(naive) {
@@ -112,6 +186,8 @@ fn from_table(tz: Tz, naive: &NaiveDateTime, local: i64) -> Local {
 fn table_offset(tz: Tz, t: i64) -> i64 {
     match chrono::DateTime::from_timestamp(t, 0) {
         Some(dt) => i64::from(tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc()),
+        // Beyond chrono's ±262,000 years, far past the 1583..=9999 that input
+        // parsing and the walks allow: UTC, as chrono-tz has no rule there.
         None => 0,
     }
 }
@@ -120,41 +196,16 @@ fn table_offset(tz: Tz, t: i64) -> i64 {
 /// UTC year: `t - shift(t)` is the same date, weekday and time of day in a
 /// year of 2072–2099.
 fn shift(t: i64) -> i64 {
-    let year = year_of_day(t.div_euclid(DAY));
-    let jan1 = days_from_civil(year, 1, 1);
-    let (weekday, leap) = ((jan1 + 3).rem_euclid(7), is_leap(year));
-    let same =
-        (2072..=2099).rev().find(|&y| is_leap(y) == leap && (days_from_civil(y, 1, 1) + 3).rem_euclid(7) == weekday);
+    let year = Day::containing(t).year();
+    let jan1 = Day::jan1(year);
+    let (weekday, leap) = (jan1.weekday(), is_leap(year));
+    let same = (2072..=2099).rev().find(|&y| is_leap(y) == leap && Day::jan1(y).weekday() == weekday);
     // Every (weekday, leap) pair occurs in 2072–2099; 2099 is a fallback never taken.
-    (jan1 - days_from_civil(same.unwrap_or(2099), 1, 1)) * DAY
+    (jan1 - Day::jan1(same.unwrap_or(2099))) * DAY
 }
 
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-/// Day number (days since 1970-01-01) of a proleptic Gregorian date
-/// (H. Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The year holding day number `day`.
-fn year_of_day(day: i64) -> i64 {
-    // A first guess from the mean year, then corrected by at most one.
-    let mut y = 1970 + (day * 400).div_euclid(146_097);
-    while days_from_civil(y, 1, 1) > day {
-        y -= 1;
-    }
-    while days_from_civil(y + 1, 1, 1) <= day {
-        y += 1;
-    }
-    y
 }
 
 #[cfg(test)]
@@ -171,15 +222,15 @@ mod tests {
 
     #[test]
     fn calendar_arithmetic() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2100, 1, 1) * DAY, TABLE_END);
-        assert_eq!(days_from_civil(2099, 1, 1) * DAY, END_WINTER);
-        assert_eq!(days_from_civil(2099, 7, 1) * DAY, END_SUMMER);
+        assert_eq!(Day::jan1(1970).get(), 0);
+        assert_eq!(Day::jan1(2100).start(), TABLE_END);
+        assert_eq!(Day::jan1(2099).start(), END_WINTER);
+        assert_eq!(Day::from_civil(2099, 7, 1).start(), END_SUMMER);
         for y in [1583, 1900, 1970, 2000, 2099, 2100, 2150, 9999] {
-            let d = days_from_civil(y, 1, 1);
-            assert_eq!(year_of_day(d), y);
-            assert_eq!(year_of_day(d - 1), y - 1);
-            assert_eq!(year_of_day(d + 364), y);
+            let d = Day::jan1(y);
+            assert_eq!(d.year(), y);
+            assert_eq!((d - 1).year(), y - 1);
+            assert_eq!((d + 364).year(), y);
         }
     }
 

@@ -7,7 +7,7 @@
 use anyhow::{Result, bail};
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::{Map, Value, json};
-use slacalc::engine::{Calendar, DayKind, HolidayCache, Segment, Window, format_duration};
+use slacalc::engine::{Calendar, DayKind, Segment, Window, YearCursor, format_duration};
 use slacalc::instant::{Display, format_instant, parse_date};
 use slacalc::plan::{Clock, Plan};
 
@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let last = from.checked_add_days(Days::new(days - 1)).filter(|d| d.year() <= 9999).ok_or_else(|| {
         anyhow::anyhow!(slacalc::Error::Input(format!("--from {from} + {} weeks goes past the year 9999", a.weeks)))
     })?;
-    let mut cache = HolidayCache::new();
+    let mut cache = YearCursor::new();
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();
     let disp = ctx.display(zone);
     let text = match ctx.format {
@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
 }
 
 /// What the engine says about `date`.
-fn day(cal: &Calendar, date: NaiveDate, cache: &mut HolidayCache) -> Day {
+fn day(cal: &Calendar, date: NaiveDate, cache: &mut YearCursor) -> Day {
     let (holiday, overridden) = match cal.day_kind(date, cache) {
         DayKind::Regular => (None, false),
         DayKind::Holiday(name) => (Some(name.to_string()), false),

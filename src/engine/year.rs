@@ -1,0 +1,169 @@
+//! What a calendar looks like in one local year: holidays by day of the
+//! year, the zone's offset changes, and a table of its whole weeks (Monday to
+//! Sunday) with running sums, so a walk crosses many weeks with one binary
+//! search. Computed once per calendar and year, shared through
+//! [`crate::engine::cursor::YearCursor`].
+
+use chrono::Datelike;
+
+use super::calendar::Calendar;
+use super::day::{Day, WorkSpan};
+use super::holiday;
+use super::segment::Segment;
+use super::zone;
+
+/// How far a local day reaches before its wall-clock midnight, in UTC: the
+/// largest offset east of Greenwich (+14 h).
+const EAST: i64 = 14 * 3600;
+/// How far it reaches after its wall-clock end: the largest offset west (-12 h).
+const WEST: i64 = 12 * 3600;
+/// Days either side of the year the offset table covers, so an instant near
+/// New Year finds its offset in its UTC day's year.
+const MARGIN_DAYS: i64 = 3;
+
+/// One Monday-to-Sunday week of a year's table, DST weeks included (their
+/// span and work are exact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Week {
+    /// Its Monday.
+    pub monday: Day,
+    /// Its UTC span, Monday 00:00 to the next Monday 00:00.
+    pub span: Segment,
+    /// Working time in it.
+    pub work: WorkSpan,
+    /// Working time of the year's weeks up to and including this one.
+    pub cum: WorkSpan,
+}
+
+/// One calendar's facts for one local year (see the module docs).
+#[derive(Debug)]
+pub(crate) struct YearInfo {
+    first_day: Day,
+    end_day: Day,
+    /// Holiday rule index + 1 for each day of the year (0: no holiday).
+    holidays: Vec<u16>,
+    /// UTC instants at which the offset changes, with the offset from then on.
+    transitions: Vec<(i64, i64)>,
+    /// Offset before the first transition.
+    base_offset: i64,
+    /// Monday of `weeks[0]`.
+    first_monday: Day,
+    /// Every whole week of the year.
+    weeks: Vec<Week>,
+}
+
+impl YearInfo {
+    /// The table of `cal` for proleptic Gregorian `year`.
+    pub(super) fn compute(cal: &Calendar, year: i64) -> YearInfo {
+        let (first_day, end_day) = (Day::jan1(year), Day::jan1(year + 1));
+        // 365 or 366 days.
+        let mut holidays = vec![0u16; (end_day - first_day) as usize];
+        // Holiday rules give dates in 1583..=9999 only, all inside `i32`.
+        if let Ok(y) = i32::try_from(year) {
+            for (date, i) in holiday::dates_in(cal.holidays(), y) {
+                // Every index fits: `Calendar::new` refuses more than `MAX_HOLIDAYS` rules.
+                if let (Some(slot), Ok(n)) = (holidays.get_mut(date.ordinal0() as usize), u16::try_from(i + 1)) {
+                    *slot = n;
+                }
+            }
+        }
+        let (lo, hi) = ((first_day - MARGIN_DAYS).start(), (end_day + MARGIN_DAYS).start());
+        let (base_offset, transitions) =
+            if cal.is_always() { (0, Vec::new()) } else { zone::transitions(cal.tz(), lo, hi) };
+        let mut info = YearInfo {
+            first_day,
+            end_day,
+            holidays,
+            transitions,
+            base_offset,
+            first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
+            weeks: Vec::new(),
+        };
+        let mut cum = WorkSpan::ZERO;
+        let mut monday = info.first_monday;
+        while monday + 7 <= end_day {
+            let days = (0..7).map(|i| monday + i);
+            let (work, span) = match info.offset_over(monday, 7) {
+                Some(off) => (
+                    days.map(|d| cal.steady_day_work(d, &info)).sum(),
+                    Segment::new(monday.start() - off, (monday + 7).start() - off),
+                ),
+                // A DST week: exact, day by day, once per year.
+                None => (
+                    days.map(|d| cal.day_work(d, &info)).sum(),
+                    Segment::new(cal.resolve(monday, 0), cal.resolve(monday + 7, 0)),
+                ),
+            };
+            cum += work;
+            info.weeks.push(Week { monday, span, work, cum });
+            monday += 7;
+        }
+        info
+    }
+
+    /// True when `day` lies in this year.
+    pub(crate) fn contains(&self, day: Day) -> bool {
+        day >= self.first_day && day < self.end_day
+    }
+
+    /// Index of the holiday rule that falls on `day`, if any.
+    pub(crate) fn holiday_at(&self, day: Day) -> Option<usize> {
+        let i = usize::try_from(day - self.first_day).ok()?;
+        match self.holidays.get(i) {
+            Some(&n) if n > 0 => Some(usize::from(n) - 1),
+            _ => None,
+        }
+    }
+
+    /// The year's weeks from Monday `monday` to the year's end (empty when
+    /// `monday` starts no week of this year's table).
+    pub(crate) fn weeks_from(&self, monday: Day) -> &[Week] {
+        let off = monday - self.first_monday;
+        if off < 0 || off % 7 != 0 {
+            return &[];
+        }
+        self.weeks.get((off / 7) as usize..).unwrap_or(&[])
+    }
+
+    /// The offset at `t`, which must lie within the year's table, and the UTC
+    /// span `[from, to)` over which the table holds it.
+    pub(crate) fn offset_span(&self, t: i64) -> (i64, i64, i64) {
+        let i = self.transitions.partition_point(|&(at, _)| at <= t);
+        let from = if i == 0 { (self.first_day - MARGIN_DAYS).start() } else { self.transitions[i - 1].0 };
+        let to = self.transitions.get(i).map_or((self.end_day + MARGIN_DAYS).start(), |&(at, _)| at);
+        let off = if i == 0 { self.base_offset } else { self.transitions[i - 1].1 };
+        (off, from, to)
+    }
+
+    /// The offset at instant `t`, which must lie within the year's table.
+    pub(crate) fn offset_at(&self, t: i64) -> i64 {
+        let i = self.transitions.partition_point(|&(at, _)| at <= t);
+        if i == 0 { self.base_offset } else { self.transitions[i - 1].1 }
+    }
+
+    /// The constant offset over the `n` local days from `first` (whatever
+    /// their offset, in UTC they lie within `[00:00 - 14 h, 24:00 + 12 h]`),
+    /// or `None` when it changes there.
+    pub(crate) fn offset_over(&self, first: Day, n: i64) -> Option<i64> {
+        let (a, b) = (first.start() - EAST, (first + n).start() + WEST);
+        let mut off = self.base_offset;
+        for &(t, o) in &self.transitions {
+            if t <= a {
+                off = o;
+            } else if t <= b {
+                return None;
+            } else {
+                break;
+            }
+        }
+        Some(off)
+    }
+}
+
+/// The constant offset of `tz` over local day `day`, from two zone look-ups
+/// (no year table), or `None` when it changes during the day.
+pub(crate) fn day_offset_uncached(tz: chrono_tz::Tz, day: Day) -> Option<i64> {
+    let a = zone::offset_at(tz, day.start() - EAST);
+    let b = zone::offset_at(tz, (day + 1).start() + WEST);
+    (a == b).then_some(a)
+}
