@@ -23,15 +23,21 @@ impl YearCursor {
     }
 
     /// The calendar's table for the local year holding `day`.
+    #[inline]
     pub(crate) fn for_day(&mut self, cal: &Calendar, day: Day) -> &YearInfo {
-        if self.current.as_ref().is_some_and(|info| !info.contains(day)) {
-            self.current = None;
+        match self.current {
+            Some(ref info) if info.contains(day) => {}
+            _ => self.current = Some(shared(cal, day.year())),
         }
+        // Set just above: the closure never runs (it spares an `unreachable!`).
         self.current.get_or_insert_with(|| shared(cal, day.year()))
     }
 }
 
-/// The calendar's table for `year`, computed on first use.
+/// The calendar's table for `year`, computed on first use. Out of line: the
+/// walks call [`YearCursor::for_day`] a few times a day, and this once a year.
+#[cold]
+#[inline(never)]
 fn shared(cal: &Calendar, year: i64) -> Arc<YearInfo> {
     let mut years = cal.years().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if years.len() > YEAR_CACHE {
