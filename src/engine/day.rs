@@ -58,17 +58,19 @@ impl Day {
         (self.0 + 3).rem_euclid(7) as usize
     }
 
-    /// The proleptic Gregorian year holding this day.
+    /// The proleptic Gregorian year holding this day (the year part of
+    /// H. Hinnant's `civil_from_days`, without a loop: every walk asks it
+    /// once when its cursor first meets a year).
     pub fn year(self) -> i64 {
-        // A first guess from the mean year, then corrected by at most one.
-        let mut y = 1970 + (self.0 * 400).div_euclid(146_097);
-        while Day::jan1(y) > self {
-            y -= 1;
-        }
-        while Day::jan1(y + 1) <= self {
-            y += 1;
-        }
-        y
+        let z = self.0 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        // Months count from March: January and February (mp 10, 11) belong
+        // to the next civil year.
+        let mp = (5 * doy + 2) / 153;
+        yoe + era * 400 + i64::from(mp >= 10)
     }
 
     /// 1 January of proleptic Gregorian `year` (H. Hinnant's `days_from_civil`).
@@ -192,5 +194,16 @@ mod tests {
         assert_eq!(Day::jan1(1970), Day::new(0));
         assert_eq!(Day::containing(-1), Day::new(-1));
         assert_eq!(Day::new(i64::MAX / DAY).date(), None);
+    }
+
+    #[test]
+    fn year_matches_chrono_on_every_day_around_each_new_year() {
+        for y in (1583..=9999).step_by(7).chain(1995..=2105) {
+            let jan1 = Day::jan1(y);
+            for d in -3..=3 {
+                let day = jan1 + d;
+                assert_eq!(Some(day.year()), day.date().map(|x| i64::from(x.year())), "{y} {d}");
+            }
+        }
     }
 }
