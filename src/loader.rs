@@ -43,13 +43,14 @@ pub fn embedded_sources() -> Vec<Source> {
 /// ignored, so `SLACALC_PLANS=`, `dir:` or `::` add nothing rather than fail.
 ///
 /// # Errors
-/// [`Error::Input`] for an empty `--plans`: most likely an unset shell
+/// [`Error::Empty`] for an empty `--plans`: most likely an unset shell
 /// variable, which must not quietly load nothing.
 pub fn plan_paths(flags: &[PathBuf], env: Option<&OsStr>) -> Result<Vec<PathBuf>> {
     if flags.iter().any(|p| p.as_os_str().is_empty()) {
-        return Err(Error::Input(
-            "--plans \"\": the path is empty (expected a plan file or a directory of them)".into(),
-        ));
+        return Err(Error::Empty {
+            what: "--plans \"\": the path".into(),
+            expected: "a plan file or a directory of them".into(),
+        });
     }
     if !flags.is_empty() {
         return Ok(flags.to_vec());

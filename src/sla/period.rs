@@ -95,7 +95,7 @@ fn step(anchor: NaiveDate, period: Period, k: i64) -> Option<NaiveDate> {
 }
 
 fn out_of_range(what: &str) -> Error {
-    Error::Input(format!("{what} is out of range (years 1583 to 9999)"))
+    Error::OutOfRange { what: what.to_string(), range: "years 1583 to 9999".into() }
 }
 
 /// Builds the span `[first, next)` on `cal`'s zone.
