@@ -333,3 +333,48 @@ pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(c, _)| Suggestion { name: c.to_string(), alias: None })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(name: &str, alias: Option<&str>) -> Suggestion {
+        Suggestion { name: name.into(), alias: alias.map(Into::into) }
+    }
+
+    #[test]
+    fn did_you_mean_is_worded_once() {
+        assert_eq!(did_you_mean(&[]).to_string(), "");
+        assert_eq!(did_you_mean(&[s("gold", None)]).to_string(), " (did you mean \"gold\"?)");
+        let two = [s("acme-gold", Some("gold")), s("silver", None)];
+        assert_eq!(did_you_mean(&two).to_string(), " (did you mean \"acme-gold\" (gold) or \"silver\"?)");
+    }
+
+    #[test]
+    fn suggestions_are_the_closest_three_one_per_key() {
+        let names = suggest("Europe/Pariss", ["Europe/Paris", "Europe/Riga", "Asia/Tokyo", "Europe/Paris"]);
+        assert_eq!(names, [s("Europe/Paris", None), s("Europe/Riga", None)]);
+        let by_plan = closest("gld", [("gold", 0), ("acme-gold", 0), ("glad", 1)]);
+        assert_eq!(by_plan.iter().filter(|(_, k)| *k == 0).count(), 1);
+    }
+
+    #[test]
+    fn unknown_plan_lists_plans_when_nothing_is_close() {
+        let e =
+            Error::UnknownPlan { name: "x".into(), suggestions: vec![], known: vec!["a".into(), "b".into()], more: 3 };
+        assert_eq!(e.to_string(), "unknown plan \"x\" (known plans: a, b, … and 3 more: slacalc plans list)");
+        let e = Error::PriorityRequired { plan: "p".into(), expected: vec![] };
+        assert_eq!(
+            e.to_string(),
+            "plan p needs --priority (expected one of: none: this plan has no priority levels, omit --priority)"
+        );
+    }
+
+    #[test]
+    fn io_errors_keep_their_kind_and_print_their_reason_once() {
+        let e = Error::io("f.csv", std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory, not a file"));
+        assert_eq!(e.to_string(), "cannot read f.csv: is a directory, not a file");
+        assert!(std::error::Error::source(&e).is_none());
+        assert!(matches!(&e, Error::Io { error, .. } if error.kind() == std::io::ErrorKind::IsADirectory));
+    }
+}
