@@ -359,7 +359,7 @@ fn row(
     let disp = opts.display.unwrap_or(Display::Zone(entry.zone));
     let answer = (|| -> Result<sla::StatusAnswer> {
         if opened_s.is_empty() {
-            return Err(Error::Input("opened is empty (expected the time the ticket was opened)".into()));
+            return Err(Error::Empty { what: "opened".into(), expected: "the time the ticket was opened".into() });
         }
         let opened = parse_instant(opened_s, input_zone, opts.now).map_err(|e| Error::Input(format!("opened: {e}")))?;
         let responded = responded_s

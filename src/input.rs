@@ -41,10 +41,10 @@ pub fn open(path: &Path) -> Result<(Box<dyn Read>, String)> {
         return Ok((Box::new(io::stdin().lock()), "<stdin>".into()));
     }
     let name = path.display().to_string();
-    let io_err = |e: io::Error| Error::Io { path: name.clone(), reason: e.to_string() };
+    let io_err = |e: io::Error| Error::io(name.clone(), e);
     let file = std::fs::File::open(path).map_err(io_err)?;
     if file.metadata().map_err(io_err)?.is_dir() {
-        return Err(Error::Io { path: name, reason: "is a directory, not a file".into() });
+        return Err(Error::io(name, io::Error::new(io::ErrorKind::IsADirectory, "is a directory, not a file")));
     }
     Ok((Box::new(file), name))
 }
@@ -56,25 +56,22 @@ pub fn open(path: &Path) -> Result<(Box<dyn Read>, String)> {
 /// # Errors
 /// [`Error::Io`] when it cannot be read; [`Error::Input`] `FILE is larger
 /// than N (limit for WHAT)` when it holds more.
-pub fn read_capped(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
     let (input, name) = open(path)?;
     let mut bytes = Vec::new();
-    input
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Io { path: name.clone(), reason: e.to_string() })?;
+    input.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(name.clone(), e))?;
     if bytes.len() as u64 > limit {
         return Err(too_large(&name, limit, what));
     }
     Ok(bytes)
 }
 
-fn too_large(name: &str, limit: u64, what: &str) -> Error {
-    Error::Input(format!("{name} is larger than {} (limit for {what})", size(limit)))
+fn too_large(name: &str, limit: u64, kind: &'static str) -> Error {
+    Error::TooLarge { name: name.to_string(), limit, kind }
 }
 
 /// `256 MiB`, `64 KiB`, `1000 bytes`.
-fn size(n: u64) -> String {
+pub(crate) fn size(n: u64) -> String {
     if n >= 1 << 20 && n % (1 << 20) == 0 {
         format!("{} MiB", n >> 20)
     } else if n >= 1 << 10 && n % (1 << 10) == 0 {
@@ -258,10 +255,10 @@ impl<R: Read> CsvInput<R> {
                 too_large(if self.name.is_empty() { "the input" } else { &self.name }, bytes, what)
             }
             None => match e.kind() {
-                csv::ErrorKind::Io(io) => Error::Io {
-                    path: if self.name.is_empty() { "input".into() } else { self.name.clone() },
-                    reason: io.to_string(),
-                },
+                csv::ErrorKind::Io(io) => Error::io(
+                    if self.name.is_empty() { "input" } else { &self.name },
+                    io::Error::new(io.kind(), io.to_string()),
+                ),
                 _ => Error::Input(format!("{}cannot read CSV: {e}", self.prefix)),
             },
         }

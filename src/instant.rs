@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 /// digits are truncated. Returns UTC seconds.
 ///
 /// # Errors
-/// [`Error::Input`] naming the value and the accepted forms, or, for a local
+/// [`Error::Invalid`] naming the value and the accepted forms,
+/// [`Error::OutOfRange`] outside the years 1583–9999, or, for a local
 /// time in a DST gap or fold, both possible offsets.
 pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
     let t = s.trim();
@@ -20,9 +21,11 @@ pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
         return Ok(now);
     }
     let bad = || {
-        Error::Input(format!(
-            "invalid time \"{s}\" (expected RFC 3339 like 2026-11-20T17:30:00+01:00, a local time like \"2026-11-20 17:30\", or now)"
-        ))
+        Error::invalid(
+            "time",
+            s,
+            "RFC 3339 like 2026-11-20T17:30:00+01:00, a local time like \"2026-11-20 17:30\", or now",
+        )
     };
     if t.is_empty() || t.len() > 64 {
         return Err(bad());
@@ -53,7 +56,7 @@ fn in_range(t: i64, s: &str) -> Result<i64> {
     if (-12_212_553_600..=253_402_300_799).contains(&t) {
         Ok(t)
     } else {
-        Err(Error::Input(format!("time \"{s}\" is out of range (years 1583 to 9999)")))
+        Err(Error::OutOfRange { what: format!("time \"{s}\""), range: "years 1583 to 9999".into() })
     }
 }
 
@@ -110,12 +113,12 @@ fn fmt_with(naive: NaiveDateTime, off: FixedOffset) -> String {
 /// Parses a date `YYYY-MM-DD`.
 ///
 /// # Errors
-/// [`Error::Input`] naming the value.
+/// [`Error::Invalid`] naming the value.
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| (1583..=9998).contains(&chrono::Datelike::year(d)))
-        .ok_or_else(|| Error::Input(format!("invalid date \"{s}\" (expected YYYY-MM-DD between 1583 and 9998)")))
+        .ok_or_else(|| Error::invalid("date", s, "YYYY-MM-DD between 1583 and 9998"))
 }
 
 /// Where printed instants are shown.

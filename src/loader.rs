@@ -6,7 +6,7 @@ use std::ffi::OsStr;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, PlanError, Result};
+use crate::error::{Error, PlanError, Result, Suggestion};
 use crate::plan::validate::{self, MAX_FILE_BYTES, SHOWN_CHARS};
 use crate::plan::{Catalogue, Plan, Source};
 use crate::text::cut;
@@ -43,13 +43,14 @@ pub fn embedded_sources() -> Vec<Source> {
 /// ignored, so `SLACALC_PLANS=`, `dir:` or `::` add nothing rather than fail.
 ///
 /// # Errors
-/// [`Error::Input`] for an empty `--plans`: most likely an unset shell
+/// [`Error::Empty`] for an empty `--plans`: most likely an unset shell
 /// variable, which must not quietly load nothing.
 pub fn plan_paths(flags: &[PathBuf], env: Option<&OsStr>) -> Result<Vec<PathBuf>> {
     if flags.iter().any(|p| p.as_os_str().is_empty()) {
-        return Err(Error::Input(
-            "--plans \"\": the path is empty (expected a plan file or a directory of them)".into(),
-        ));
+        return Err(Error::Empty {
+            what: "--plans \"\": the path".into(),
+            expected: "a plan file or a directory of them".into(),
+        });
     }
     if !flags.is_empty() {
         return Ok(flags.to_vec());
@@ -98,13 +99,13 @@ pub fn read_sources_all(paths: &[PathBuf]) -> (Vec<Source>, Vec<Error>) {
 /// name order (other entries, such as a README, are not plan files).
 fn plan_files(p: &Path) -> Result<Vec<PathBuf>> {
     // Follows symlinks: a link to a directory is read as the directory.
-    let is_dir = std::fs::metadata(p).map_err(|e| open_err(p, &e))?.is_dir();
+    let is_dir = std::fs::metadata(p).map_err(|e| open_err(p, e))?.is_dir();
     if !is_dir {
         return Ok(vec![p.to_path_buf()]);
     }
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(p).map_err(|e| io_err(p, &e))? {
-        let path = entry.map_err(|e| io_err(p, &e))?.path();
+    for entry in std::fs::read_dir(p).map_err(|e| io_err(p, e))? {
+        let path = entry.map_err(|e| io_err(p, e))?.path();
         if path.extension().is_some_and(|x| x == "toml") {
             files.push(path);
         }
@@ -113,18 +114,16 @@ fn plan_files(p: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn io_err(p: &Path, e: &std::io::Error) -> Error {
-    Error::Io { path: p.display().to_string(), reason: e.to_string() }
+fn io_err(p: &Path, e: std::io::Error) -> Error {
+    Error::io(p.display().to_string(), e)
 }
 
 /// An error opening `p`, saying so when `p` is a symlink to nothing.
-fn open_err(p: &Path, e: &std::io::Error) -> Error {
+fn open_err(p: &Path, e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::NotFound {
         if let Ok(target) = std::fs::read_link(p) {
-            return Error::Io {
-                path: p.display().to_string(),
-                reason: format!("dangling symbolic link to {}", target.display()),
-            };
+            let why = format!("dangling symbolic link to {}", target.display());
+            return io_err(p, std::io::Error::new(std::io::ErrorKind::NotFound, why));
         }
     }
     io_err(p, e)
@@ -133,25 +132,26 @@ fn open_err(p: &Path, e: &std::io::Error) -> Error {
 /// Reads one plan file, at most [`MAX_FILE_BYTES`] of it whatever it is: a
 /// device or a FIFO has no length to check first (`/dev/zero` never ends).
 fn read_one(p: &Path) -> Result<Source> {
-    let too_big = |size: String| Error::Io {
-        path: p.display().to_string(),
-        reason: format!("{size}; plan files are limited to 1 MiB ({MAX_FILE_BYTES} bytes)"),
+    let too_big = |size: String| {
+        let why = format!("{size}; plan files are limited to 1 MiB ({MAX_FILE_BYTES} bytes)");
+        io_err(p, std::io::Error::new(std::io::ErrorKind::FileTooLarge, why))
     };
-    let file = std::fs::File::open(p).map_err(|e| open_err(p, &e))?;
-    let meta = file.metadata().map_err(|e| io_err(p, &e))?;
+    let file = std::fs::File::open(p).map_err(|e| open_err(p, e))?;
+    let meta = file.metadata().map_err(|e| io_err(p, e))?;
     if meta.is_dir() {
-        return Err(Error::Io { path: p.display().to_string(), reason: "is a directory, not a plan file".into() });
+        let why = "is a directory, not a plan file";
+        return Err(io_err(p, std::io::Error::new(std::io::ErrorKind::IsADirectory, why)));
     }
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(too_big(format!("file is {} bytes", meta.len())));
     }
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_err(p, &e))?;
+    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_err(p, e))?;
     if bytes.len() > MAX_FILE_BYTES {
         return Err(too_big(format!("more than {MAX_FILE_BYTES} bytes to read")));
     }
     let text = String::from_utf8(bytes)
-        .map_err(|_| Error::Io { path: p.display().to_string(), reason: "not valid UTF-8 text".into() })?;
+        .map_err(|_| io_err(p, std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8 text")))?;
     Ok(Source { name: p.display().to_string(), text })
 }
 
@@ -217,47 +217,28 @@ impl PlanSet {
         // Suggest plan ids (with the alias that matched), closest first. A
         // name far longer than any id is no typo of one, and scoring it
         // against every name would cost its length times theirs.
-        let mut close: Vec<(f64, usize, &str)> = Vec::new();
-        if key.len() <= 2 * SHOWN_CHARS {
-            for (name, &i) in &self.by_name {
-                let score = strsim::jaro_winkler(&key, name);
-                if score > 0.75 {
-                    close.push((score, i, name));
-                }
-            }
-        }
-        close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(b.2)));
-        let mut picked: Vec<(usize, &str)> = Vec::new();
-        for (_, i, name) in close {
-            if picked.len() < 3 && !picked.iter().any(|&(j, _)| j == i) {
-                picked.push((i, name));
-            }
-        }
-        let shown: Vec<String> = picked
-            .iter()
-            .map(|&(i, name)| {
+        let close = if key.len() <= 2 * SHOWN_CHARS {
+            crate::error::closest(&key, self.by_name.iter().map(|(name, &i)| (name.as_str(), i)))
+        } else {
+            Vec::new()
+        };
+        let suggestions: Vec<Suggestion> = close
+            .into_iter()
+            .map(|(name, i)| {
                 let id = &self.catalogue.plans[i].id;
-                if *name == id.to_lowercase() {
-                    format!("\"{}\"", cut(id, SHOWN_CHARS))
-                } else {
-                    format!("\"{}\" ({})", cut(id, SHOWN_CHARS), cut(name, SHOWN_CHARS))
-                }
+                let alias = (*name != id.to_lowercase()).then(|| cut(name, SHOWN_CHARS).into_owned());
+                Suggestion { name: cut(id, SHOWN_CHARS).into_owned(), alias }
             })
             .collect();
-        let hint = if shown.is_empty() {
-            // Thousands of plans may be loaded: list the first few.
-            let plans = self.plans();
-            let ids: Vec<String> =
-                plans.iter().take(KNOWN_SHOWN).map(|p| cut(&p.id, SHOWN_CHARS).into_owned()).collect();
-            let more = match plans.len().saturating_sub(KNOWN_SHOWN) {
-                0 => String::new(),
-                n => format!(", … and {n} more: slacalc plans list"),
-            };
-            format!(" (known plans: {}{more})", ids.join(", "))
+        // Thousands of plans may be loaded: list the first few.
+        let plans = self.plans();
+        let (known, more) = if suggestions.is_empty() {
+            let ids = plans.iter().take(KNOWN_SHOWN).map(|p| cut(&p.id, SHOWN_CHARS).into_owned()).collect();
+            (ids, plans.len().saturating_sub(KNOWN_SHOWN))
         } else {
-            format!(" (did you mean {}?)", shown.join(" or "))
+            (Vec::new(), 0)
         };
-        Err(Error::UnknownPlan { name: cut(name, SHOWN_CHARS).into_owned(), hint })
+        Err(Error::UnknownPlan { name: cut(name, SHOWN_CHARS).into_owned(), suggestions, known, more })
     }
 }
 

@@ -158,8 +158,8 @@ fn example_offset(local: &str) -> String {
 /// Parses an IANA zone name, suggesting close ones.
 pub fn parse_tz(z: &str) -> Result<Tz> {
     z.parse::<Tz>().map_err(|_| {
-        let hint = slacalc::error::suggest(z, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()))
-            .map_or(String::new(), |s| format!(" (did you mean {s}?)"));
+        let close = slacalc::error::suggest(z, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()));
+        let hint = slacalc::error::did_you_mean(&close);
         anyhow!(Error::Input(format!(
             "unknown time zone \"{z}\"{hint}: expected an IANA name such as Europe/Paris or UTC"
         )))

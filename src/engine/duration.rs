@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::ParseError;
 use crate::decimal::{Micro, Syntax};
 
 /// Longest duration slacalc accepts anywhere: 10,000 years of seconds. Keeps
@@ -27,7 +28,15 @@ pub enum Target {
 
 impl Target {
     /// Parses `4h`, `30m`, `4h30m`, `1bd`, `best-effort` or `none`.
-    pub fn parse(s: &str) -> Result<Target, String> {
+    ///
+    /// # Errors
+    /// [`ParseError`] naming the value and the accepted forms.
+    pub fn parse(s: &str) -> Result<Target, ParseError> {
+        let bad = || ParseError::Invalid {
+            what: "target",
+            value: s.to_string(),
+            expected: "e.g. 4h, 30m, 4h30m, 2bd, best-effort or none",
+        };
         let t = s.trim();
         match t {
             "best-effort" => return Ok(Target::BestEffort),
@@ -35,17 +44,13 @@ impl Target {
             _ => {}
         }
         if let Some(n) = t.strip_suffix("bd") {
-            let days: i64 = n.trim().parse().map_err(|_| {
-                format!("invalid target \"{s}\" (expected e.g. 4h, 30m, 4h30m, 2bd, best-effort or none)")
-            })?;
+            let days: i64 = n.trim().parse().map_err(|_| bad())?;
             if !(0..=1_000_000).contains(&days) {
-                return Err(format!("business days out of range in \"{s}\" (0 to 1000000)"));
+                return Err(ParseError::BusinessDays { value: s.to_string() });
             }
             return Ok(Target::BusinessDays(days));
         }
-        parse_duration(t)
-            .map(Target::Seconds)
-            .map_err(|_| format!("invalid target \"{s}\" (expected e.g. 4h, 30m, 4h30m, 2bd, best-effort or none)"))
+        parse_duration(t).map(Target::Seconds).map_err(|_| bad())
     }
 
     /// Working seconds of this target on a calendar whose business day lasts
@@ -74,9 +79,10 @@ impl fmt::Display for Target {
 /// number of seconds. Negative values are rejected.
 ///
 /// # Errors
-/// A message naming the value and the accepted forms.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
-    let bad = || format!("invalid duration \"{s}\" (expected e.g. 90s, 30m, 4h, 4h30m or 4.5h)");
+/// [`ParseError`] naming the value and the accepted forms.
+pub fn parse_duration(s: &str) -> Result<i64, ParseError> {
+    let bad =
+        || ParseError::Invalid { what: "duration", value: s.to_string(), expected: "e.g. 90s, 30m, 4h, 4h30m or 4.5h" };
     let t = s.trim();
     if t.is_empty() {
         return Err(bad());

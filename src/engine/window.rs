@@ -1,5 +1,7 @@
 //! One wall-clock window of a day (`09:00-12:00`), as plan files write it.
 
+use super::ParseError;
+
 /// One wall-clock window of a day, `[start, end)` in seconds since local
 /// midnight; `end` may be 86 400 (`24:00`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,17 +16,24 @@ impl Window {
     /// Parses `HH:MM-HH:MM` (end may be `24:00`).
     ///
     /// # Errors
-    /// A message naming the value when it is malformed, out of range or empty.
-    pub fn parse(s: &str) -> Result<Window, String> {
-        let (a, b) = s
-            .split_once('-')
-            .ok_or_else(|| format!("invalid interval \"{s}\" (expected HH:MM-HH:MM, e.g. 09:00-12:00)"))?;
-        let start = parse_hhmm(a.trim(), false).map_err(|e| format!("{e} in interval \"{s}\""))?;
-        let end = parse_hhmm(b.trim(), true).map_err(|e| format!("{e} in interval \"{s}\""))?;
+    /// [`ParseError`] naming the value when it is malformed, out of range or empty.
+    pub fn parse(s: &str) -> Result<Window, ParseError> {
+        let (a, b) = s.split_once('-').ok_or_else(|| ParseError::Invalid {
+            what: "interval",
+            value: s.to_string(),
+            expected: "HH:MM-HH:MM, e.g. 09:00-12:00",
+        })?;
+        let time = |t: &str, allow_24: bool| {
+            parse_hhmm(t, allow_24).ok_or_else(|| ParseError::Time {
+                time: t.to_string(),
+                latest: if allow_24 { "24:00" } else { "23:59" },
+                interval: s.to_string(),
+            })
+        };
+        let start = time(a.trim(), false)?;
+        let end = time(b.trim(), true)?;
         if end <= start {
-            return Err(format!(
-                "interval \"{s}\" ends before it starts (end must be after start; use 24:00 for midnight)"
-            ));
+            return Err(ParseError::Backwards { interval: s.to_string() });
         }
         Ok(Window { start, end })
     }
@@ -47,18 +56,16 @@ impl std::fmt::Display for Window {
     }
 }
 
-fn parse_hhmm(s: &str, allow_24: bool) -> Result<u32, String> {
-    let bad =
-        || format!("invalid time \"{s}\" (expected HH:MM from 00:00 to {})", if allow_24 { "24:00" } else { "23:59" });
-    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+fn parse_hhmm(s: &str, allow_24: bool) -> Option<u32> {
+    let (h, m) = s.split_once(':')?;
     if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
-        return Err(bad());
+        return None;
     }
-    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
     if m > 59 || h > 24 || (h == 24 && (m != 0 || !allow_24)) {
-        return Err(bad());
+        return None;
     }
-    Ok(h * 3600 + m * 60)
+    Some(h * 3600 + m * 60)
 }
 
 /// Sorts a day's windows and reports the first overlapping pair.

@@ -15,7 +15,7 @@ use super::raw::*;
 use crate::decimal::{BasisPoints, Cents, Fixed, Milli, Syntax, Unit};
 use crate::engine::holiday::dates_in;
 use crate::engine::{Calendar, Holiday, HolidayRule, Target, Window, calendar::WEEKDAYS, parse_duration};
-use crate::error::{PlanError, suggest};
+use crate::error::{PlanError, did_you_mean, suggest};
 use crate::text::cut;
 
 /// One plan file's text and the name errors call it by.
@@ -200,7 +200,7 @@ fn hint<'c>(given: &str, candidates: impl IntoIterator<Item = &'c str>) -> Strin
     if given.len() > 2 * SHOWN_CHARS {
         return String::new();
     }
-    suggest(given, candidates).map_or(String::new(), |s| format!(" (did you mean {s}?)"))
+    did_you_mean(&suggest(given, candidates)).to_string()
 }
 
 /// Keeps `r`'s value, or records its error and gives `None`: validation goes
@@ -332,7 +332,7 @@ impl<'a> Cx<'a> {
         let default_target = match (&raw.target, raw.priorities.is_empty()) {
             (Some(t), true) => keep(
                 errs,
-                Target::parse(t.get_ref()).map_err(|m| self.err(fi, t.span(), m)).and_then(|target| {
+                Target::parse(t.get_ref()).map_err(|m| self.err(fi, t.span(), m.to_string())).and_then(|target| {
                     let p = prov((&raw.target_source, &raw.target_assumed), (&None, &None)).ok_or_else(|| {
                         self.err(
                             fi,
@@ -437,7 +437,7 @@ impl<'a> Cx<'a> {
                 format!("priority \"{shown}\" has no target: add target = \"4h\" (or 30m, 2bd, best-effort, none)"),
             ));
         };
-        let target = Target::parse(target.get_ref()).map_err(|m| self.err(fi, target.span(), m))?;
+        let target = Target::parse(target.get_ref()).map_err(|m| self.err(fi, target.span(), m.to_string()))?;
         let target_provenance = prov((&r.source, &r.assumed), (&None, &None))
             .ok_or_else(|| self.err(fi, rp.span(), format!("target of priority {shown} {NO_PROV}")))?;
         let clock = match r.clock.as_ref().map(|c| (c, c.get_ref().as_str())) {
@@ -639,7 +639,7 @@ impl<'a> Cx<'a> {
     }
 
     fn windows(&self, fi: usize, list: &[Spanned<String>]) -> R<Vec<Window>> {
-        list.iter().map(|w| Window::parse(w.get_ref()).map_err(|m| self.err(fi, w.span(), m))).collect()
+        list.iter().map(|w| Window::parse(w.get_ref()).map_err(|m| self.err(fi, w.span(), m.to_string()))).collect()
     }
 
     /// A zero-padded `YYYY-MM-DD` date. chrono alone also takes `2026-3-2`,
@@ -922,7 +922,9 @@ impl<'a> Cx<'a> {
             None => None,
             Some(o) => {
                 let or = o.get_ref();
-                let dur = |s: &Spanned<String>| parse_duration(s.get_ref()).map_err(|m| self.err(fi, s.span(), m));
+                let dur = |s: &Spanned<String>| {
+                    parse_duration(s.get_ref()).map_err(|m| self.err(fi, s.span(), m.to_string()))
+                };
                 let unit = dur(&or.unit)?;
                 if unit == 0 {
                     return Err(self.err(fi, or.unit.span(), "outage unit must be longer than 0s"));

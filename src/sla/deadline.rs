@@ -62,22 +62,14 @@ pub struct Resolved {
 /// [`Error::UnknownPriority`] listing the accepted names, or
 /// [`Error::PriorityRequired`] when the plan's levels differ.
 pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
-    let expected = || {
-        let names = plan.priority_names();
-        if names.is_empty() {
-            "none: this plan has no priority levels, omit --priority".to_string()
-        } else {
-            names.join(", ")
-        }
-    };
     let chosen = match priority {
         Some(name) => Some(plan.priority(name).ok_or_else(|| Error::UnknownPriority {
             given: name.to_string(),
             plan: plan.id.clone(),
-            expected: expected(),
+            expected: plan.priority_names(),
         })?),
         None if plan.priority_optional() => None,
-        None => return Err(Error::PriorityRequired { plan: plan.id.clone(), expected: expected() }),
+        None => return Err(Error::PriorityRequired { plan: plan.id.clone(), expected: plan.priority_names() }),
     };
     let (target, clock, tprov, cprov): (Target, Clock, &Provenance, Option<&Provenance>) =
         match (chosen, plan.priorities.first(), &plan.default_target) {

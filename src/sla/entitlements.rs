@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::{Error, Result, suggest};
+use crate::error::{Error, Result, did_you_mean, suggest};
 use crate::plan::Plan;
 
 /// One feature of one plan.
@@ -59,9 +59,10 @@ pub fn feature_id(name: &str, plans: &[Plan], features: &BTreeMap<String, String
     if known.contains(id.as_str()) {
         return Ok(id);
     }
-    let hint = suggest(&id, known.iter().copied()).map_or(String::new(), |s| format!(" (did you mean {s}?)"));
+    let hint = suggest(&id, known.iter().copied());
     Err(Error::Input(format!(
-        "unknown feature \"{name}\"{hint}; known features: {}",
+        "unknown feature \"{name}\"{}; known features: {}",
+        did_you_mean(&hint),
         known.into_iter().collect::<Vec<_>>().join(", ")
     )))
 }

@@ -30,7 +30,7 @@ impl Money {
     /// `CHF 12500`, `12500 chf`). `flag` names the option in errors.
     ///
     /// # Errors
-    /// [`Error::Input`] naming the value: negative, malformed, too many
+    /// [`Error::Invalid`] naming the value: negative, malformed, too many
     /// decimals, too large.
     ///
     /// # Example
@@ -40,14 +40,15 @@ impl Money {
     /// assert_eq!((m.cents, m.currency.as_deref()), (1_250_050, Some("CHF")));
     /// ```
     pub fn parse(s: &str, flag: &str) -> Result<Money> {
-        let bad = |why: &str| {
-            Error::Input(format!(
-                "invalid {flag} \"{s}\"{why} (expected an amount such as 12500, 12500.50, CHF12500 or \"CHF 12500\")"
-            ))
+        let bad = |why: &'static str| Error::Invalid {
+            what: flag.to_string().into(),
+            value: s.to_string(),
+            problem: (!why.is_empty()).then_some(why.into()),
+            expected: "an amount such as 12500, 12500.50, CHF12500 or \"CHF 12500\"".into(),
         };
         let t = s.trim();
         if t.contains('-') {
-            return Err(bad(": amounts must not be negative"));
+            return Err(bad("amounts must not be negative"));
         }
         let lead = t.bytes().take_while(u8::is_ascii_alphabetic).count();
         let trail = t.bytes().rev().take_while(u8::is_ascii_alphabetic).count();
@@ -55,15 +56,15 @@ impl Money {
             (0, 0) => (None, t),
             (3, 0) => (Some(&t[..3]), &t[3..]),
             (0, 3) => (Some(&t[t.len() - 3..]), &t[..t.len() - 3]),
-            _ => return Err(bad(": a currency is a three-letter code such as CHF, before or after the number")),
+            _ => return Err(bad("a currency is a three-letter code such as CHF, before or after the number")),
         };
         let cents = Cents::parse(number.trim(), AMOUNT).map_err(|e| match e {
-            ParseError::Decimals => bad(": give at most two decimals (cents)"),
+            ParseError::Decimals => bad("give at most two decimals (cents)"),
             ParseError::Malformed => bad(""),
-            ParseError::TooLarge => bad(": too large"),
+            ParseError::TooLarge => bad("too large"),
         })?;
         if cents >= Cents::from_int(MAX_UNITS + 1) {
-            return Err(bad(": too large"));
+            return Err(bad("too large"));
         }
         Ok(Money { cents: cents.raw(), currency: currency.map(str::to_ascii_uppercase) })
     }

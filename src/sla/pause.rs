@@ -13,19 +13,17 @@ use crate::text::cut;
 /// the user gave it (`--pause`, `pauses`), for the messages.
 ///
 /// # Errors
-/// [`Error::Input`] naming the value: no `/`, a bad time, or an end before
-/// the start.
+/// [`Error::Invalid`] for no `/`, [`Error::Input`] for a bad time, or
+/// [`Error::Backwards`] for an end before the start.
 pub fn parse_pause(text: &str, zone: Tz, now: i64, name: &str) -> Result<Segment> {
     let shown = cut(text, 80);
     let Some((a, b)) = text.split_once('/') else {
-        return Err(Error::Input(format!(
-            "invalid {name} \"{shown}\" (expected FROM/TO, e.g. \"2026-11-20 11:00/2026-11-23 10:00\")"
-        )));
+        return Err(Error::invalid(name.to_string(), shown, "FROM/TO, e.g. \"2026-11-20 11:00/2026-11-23 10:00\""));
     };
     let from = parse_instant(a, zone, now).map_err(|e| Error::Input(format!("invalid {name} start: {e}")))?;
     let to = parse_instant(b, zone, now).map_err(|e| Error::Input(format!("invalid {name} end: {e}")))?;
     if to < from {
-        return Err(Error::Input(format!("invalid {name} \"{shown}\": it ends before it starts")));
+        return Err(Error::Backwards { what: name.to_string().into(), value: shown.into_owned() });
     }
     Ok(Segment::new(from, to))
 }

@@ -95,7 +95,7 @@ fn step(anchor: NaiveDate, period: Period, k: i64) -> Option<NaiveDate> {
 }
 
 fn out_of_range(what: &str) -> Error {
-    Error::Input(format!("{what} is out of range (years 1583 to 9999)"))
+    Error::OutOfRange { what: what.to_string(), range: "years 1583 to 9999".into() }
 }
 
 /// Builds the span `[first, next)` on `cal`'s zone.
@@ -149,7 +149,7 @@ pub fn starting(cal: &Calendar, period: Period, first: NaiveDate) -> Result<Peri
 /// # Errors
 /// None in practice; the engine's validation error is passed on.
 pub fn zone_calendar(tz: Tz) -> Result<Calendar> {
-    let day = Window::parse("00:00-24:00").map_err(Error::Input)?;
+    let day = Window::parse("00:00-24:00")?;
     let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![day]);
     Calendar::new(tz.name(), tz, week, vec![], BTreeMap::new(), None).map_err(|e| Error::Input(e.to_string()))
 }

@@ -67,26 +67,33 @@ pub fn unit_of(plan: &Plan) -> QuotaUnit {
 /// most three decimals). `flag` names the option in errors.
 ///
 /// # Errors
-/// [`Error::Input`] naming the value and the accepted forms.
+/// [`Error::Invalid`] naming the value and the accepted forms.
 pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
     let t = s.trim();
     match unit {
         QuotaUnit::Requests => match t.parse::<u64>() {
             Ok(n) if n <= MAX_REQUESTS => Ok(n as i64 * 1_000),
-            _ if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => Err(Error::Input(format!(
-                "invalid {flag} \"{s}\": too large (expected a whole number of requests from 0 to {MAX_REQUESTS})"
-            ))),
-            _ => Err(Error::Input(format!(
-                "invalid {flag} \"{s}\" (expected a whole number of requests >= 0, e.g. 3: this quota counts requests)"
-            ))),
+            _ if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => Err(Error::invalid_because(
+                flag.to_string(),
+                s,
+                "too large",
+                format!("a whole number of requests from 0 to {MAX_REQUESTS}"),
+            )),
+            _ => Err(Error::invalid(
+                flag.to_string(),
+                s,
+                "a whole number of requests >= 0, e.g. 3: this quota counts requests",
+            )),
         },
         QuotaUnit::Hours => parse_hours(t).map_err(|e| {
             if e == ParseError::TooLarge {
-                Error::Input(format!("invalid {flag} \"{s}\": too large (expected hours from 0 to {MAX_HOURS})"))
+                Error::invalid_because(flag.to_string(), s, "too large", format!("hours from 0 to {MAX_HOURS}"))
             } else {
-                Error::Input(format!(
-                    "invalid {flag} \"{s}\" (expected hours >= 0 as 4.5h, 4h30m, 90m or a plain number of hours such as 4.5: this quota counts hours)"
-                ))
+                Error::invalid(
+                    flag.to_string(),
+                    s,
+                    "hours >= 0 as 4.5h, 4h30m, 90m or a plain number of hours such as 4.5: this quota counts hours",
+                )
             }
         }),
     }
@@ -410,12 +417,10 @@ fn usage(plan: &Plan, q: &Quota, span: &PeriodSpan, usage: &Usage) -> Result<(i6
     match usage {
         Usage::None => Ok((0, None)),
         Usage::Used(n) if (0..=MAX_TICKS).contains(n) => Ok((*n, None)),
-        Usage::Used(n) => Err(Error::Input(format!(
-            "usage of {} {} is out of range (0 to {})",
-            to_milli(*n, q.unit),
-            q.unit.as_str(),
-            to_milli(MAX_TICKS, q.unit)
-        ))),
+        Usage::Used(n) => Err(Error::OutOfRange {
+            what: format!("usage of {} {}", to_milli(*n, q.unit), q.unit.as_str()),
+            range: format!("0 to {}", to_milli(MAX_TICKS, q.unit)).into(),
+        }),
         Usage::Log(rows) => {
             let mut counts = LogCounts { rows: rows.len(), ..LogCounts::default() };
             let mut used: i64 = 0;

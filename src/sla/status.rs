@@ -74,14 +74,14 @@ pub struct StatusAnswer {
 /// `running` today, and a response sent tomorrow is not `missed` today.
 ///
 /// # Errors
-/// [`crate::Error::Input`] naming both instants, printed with `disp`.
+/// [`crate::Error::AfterNow`] naming both instants, printed with `disp`.
 pub fn not_after_now(what: &str, t: i64, now: i64, disp: Display) -> Result<()> {
     if t > now {
-        return Err(crate::Error::Input(format!(
-            "{what} {} is after now ({})",
-            format_instant(t, disp),
-            format_instant(now, disp)
-        )));
+        return Err(crate::Error::AfterNow {
+            what: what.to_string().into(),
+            at: format_instant(t, disp),
+            now: format_instant(now, disp),
+        });
     }
     Ok(())
 }

@@ -27,9 +27,11 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
     let mut outages = Vec::new();
     for o in &a.outage {
         let Some((from, to)) = o.split_once('/') else {
-            bail!(slacalc::Error::Input(format!(
-                "invalid --outage \"{o}\" (expected START/END, e.g. \"2026-03-01 08:00/2026-03-02 09:30\")"
-            )));
+            bail!(slacalc::Error::invalid(
+                "--outage",
+                o.as_str(),
+                "START/END, e.g. \"2026-03-01 08:00/2026-03-02 09:30\""
+            ));
         };
         let from = ctx.instant("--outage start", from, zone)?;
         let to = ctx.instant("--outage end", to, zone)?;
