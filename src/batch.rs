@@ -16,7 +16,8 @@ use rustc_hash::FxHashMap;
 
 use crate::engine::{Calendar, YearCursor};
 use crate::input::{CsvInput, Problem, Row};
-use crate::instant::{Display, parse_instant, write_instant, write_with_offset};
+use crate::instant::{Display, parse_instant_as, write_instant, write_with_offset};
+use crate::mapping::Mapping;
 use crate::loader::PlanSet;
 use crate::sla::{self, Resolved, State};
 use crate::text::escape_controls;
@@ -48,8 +49,11 @@ pub enum Format {
 }
 
 /// How a batch run behaves.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
+    /// Which columns hold what, value maps, time format, delimiter and the
+    /// plan/priority defaults ([`Mapping::new`]: the header names them).
+    pub mapping: Mapping,
     /// "Now", for states and elapsed time.
     pub now: i64,
     /// Zone for local input times (default: each plan's).
@@ -126,40 +130,69 @@ const INPUTS: [&str; 5] = ["id", "plan", "priority", "opened", "responded"];
 /// Column positions in the input header.
 struct Header {
     id: usize,
-    plan: usize,
-    priority: usize,
+    plan: Option<usize>,
+    priority: Option<usize>,
     opened: usize,
     responded: Option<usize>,
     pauses: Option<usize>,
     extras: Vec<(usize, String)>,
     /// Input columns named like computed output columns, left out.
     replaced: Vec<String>,
+    /// Value maps and defaults.
+    map: Mapping,
 }
 
+/// The fields a batch export may map to its own columns.
+pub const FIELDS: [&str; 6] = ["id", "plan", "priority", "opened", "responded", "pauses"];
+
 impl Header {
-    fn read(h: &csv::StringRecord) -> Result<Header> {
+    fn read(h: &csv::StringRecord, map: &Mapping) -> Result<Header> {
         let names: Vec<String> = h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
-        let find = |n: &str| names.iter().position(|c| c == n);
-        let need = |n: &str| {
-            find(n).ok_or_else(|| {
-                Error::Input(format!(
-                    "batch input has no \"{n}\" column (expected a header with id,plan,priority,opened[,responded][,pauses]; got: {})",
-                    crate::text::cut(&names.join(","), 200)
-                ))
+        let find = |field: &str| {
+            let want = map.column(field).trim().to_lowercase();
+            names.iter().position(|c| *c == want)
+        };
+        let need = |field: &str| {
+            find(field).ok_or_else(|| {
+                let got = crate::text::cut(&names.join(","), 200).into_owned();
+                // One column that holds separators of another kind: the
+                // file is not comma-separated.
+                let hint = match (names.len(), map.delimiter) {
+                    (1, b',') if names[0].contains(';') => " (the header holds ';': try --delimiter ';')",
+                    (1, b',') if names[0].contains('\t') => " (the header holds tabs: try --delimiter tab)",
+                    _ => "",
+                };
+                if map.is_mapped(field) {
+                    Error::Input(format!(
+                        "batch input has no \"{}\" column for {field} (named by --columns or --profile; got: {got}){hint}",
+                        crate::text::cut(map.column(field), 80)
+                    ))
+                } else {
+                    Error::Input(format!(
+                        "batch input has no \"{field}\" column (expected a header with id,plan,priority,opened[,responded][,pauses], or --columns/--profile to name yours; got: {got}){hint}"
+                    ))
+                }
             })
         };
+        // With a default, a column may be absent.
+        let id = need("id")?;
+        let plan = if map.plan.is_some() { find("plan") } else { Some(need("plan")?) };
+        let priority = if map.priority.is_some() { find("priority") } else { Some(need("priority")?) };
+        let opened = need("opened")?;
+        let (responded, pauses) = (find("responded"), find("pauses"));
+        let used: Vec<usize> = [Some(id), plan, priority, Some(opened), responded].into_iter().flatten().collect();
         let computed = |n: &str| COLUMNS.contains(&n) && !INPUTS.contains(&n);
         Ok(Header {
-            id: need("id")?,
-            plan: need("plan")?,
-            priority: need("priority")?,
-            opened: need("opened")?,
-            responded: find("responded"),
-            pauses: find("pauses"),
+            id,
+            plan,
+            priority,
+            opened,
+            responded,
+            pauses,
             extras: h
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| !INPUTS.contains(&names[*i].as_str()) && !computed(&names[*i]))
+                .filter(|(i, _)| !used.contains(i) && !INPUTS.contains(&names[*i].as_str()) && !computed(&names[*i]))
                 .map(|(i, n)| (i, n.to_string()))
                 .collect(),
             replaced: h
@@ -168,7 +201,29 @@ impl Header {
                 .filter(|(i, _)| computed(&names[*i]))
                 .map(|(_, n)| n.trim().to_string())
                 .collect(),
+            map: map.clone(),
         })
+    }
+
+    /// The row's plan as slacalc names it: mapped, else the default.
+    fn plan<'a>(&'a self, rec: &'a csv::StringRecord) -> &'a str {
+        self.value("plan", self.plan, self.map.plan.as_deref(), rec)
+    }
+
+    /// The row's priority as slacalc names it: mapped, else the default.
+    fn priority<'a>(&'a self, rec: &'a csv::StringRecord) -> &'a str {
+        self.value("priority", self.priority, self.map.priority.as_deref(), rec)
+    }
+
+    fn value<'a>(
+        &'a self,
+        field: &str,
+        col: Option<usize>,
+        default: Option<&'a str>,
+        rec: &'a csv::StringRecord,
+    ) -> &'a str {
+        let raw = col.and_then(|i| rec.get(i)).map_or("", str::trim);
+        if raw.is_empty() { default.unwrap_or("") } else { self.map.value(field, raw) }
     }
 }
 
@@ -186,8 +241,8 @@ pub fn run(
     mut progress: impl FnMut(u64),
 ) -> Result<Summary> {
     // Bounded records, unclosed quotes refused, one line count (crate::input).
-    let mut reader = CsvInput::batch(input);
-    let header = Header::read(&reader.header()?)?;
+    let mut reader = CsvInput::batch_with(input, opts.mapping.delimiter);
+    let header = Header::read(&reader.header()?, &opts.mapping)?;
     let json = opts.format == Format::JsonLines;
     let mut writer = Sink {
         out,
@@ -341,7 +396,7 @@ fn row(
     out: &mut RowOut,
 ) {
     let field = |i: usize| rec.get(i).map_or("", str::trim);
-    let (plan_s, prio_s, opened_s) = (field(h.plan), field(h.priority), field(h.opened));
+    let (plan_s, prio_s, opened_s) = (h.plan(rec), h.priority(rec), field(h.opened));
     let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
     let pauses_s = h.pauses.map(field).filter(|s| !s.is_empty());
     if plan_s.is_empty() {
@@ -361,9 +416,13 @@ fn row(
         if opened_s.is_empty() {
             return Err(Error::Empty { what: "opened".into(), expected: "the time the ticket was opened".into() });
         }
-        let opened = parse_instant(opened_s, input_zone, opts.now).map_err(|e| Error::Input(format!("opened: {e}")))?;
+        let format = &opts.mapping.time_format;
+        let opened =
+            parse_instant_as(opened_s, input_zone, opts.now, format).map_err(|e| Error::Input(format!("opened: {e}")))?;
         let responded = responded_s
-            .map(|s| parse_instant(s, input_zone, opts.now).map_err(|e| Error::Input(format!("responded: {e}"))))
+            .map(|s| {
+                parse_instant_as(s, input_zone, opts.now, format).map_err(|e| Error::Input(format!("responded: {e}")))
+            })
             .transpose()?;
         sla::not_after_now("opened", opened, opts.now, disp)?;
         if let Some(r) = responded {
@@ -414,11 +473,11 @@ struct JsonRow<'a> {
 
 /// Output values of a row: canonical names when resolved, else as typed
 /// (an error row keeps what the input said).
-fn shown<'a>(rec: &'a csv::StringRecord, r: &'a RowOut, h: &Header) -> [&'a str; 3] {
+fn shown<'a>(rec: &'a csv::StringRecord, r: &'a RowOut, h: &'a Header) -> [&'a str; 3] {
     let field = |i: usize| rec.get(i).map_or("", str::trim);
     let (plan, priority) = match &r.entry {
-        Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { field(h.priority) } else { e.priority.as_str() }),
-        None => (field(h.plan), field(h.priority)),
+        Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
+        None => (h.plan(rec), h.priority(rec)),
     };
     let opened = if r.opened.is_empty() { field(h.opened) } else { r.opened.as_str() };
     [plan, priority, opened]

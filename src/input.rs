@@ -118,6 +118,8 @@ struct Options {
     keep_going: bool,
     /// Trim spaces around fields, and skip rows whose fields are all empty.
     log: bool,
+    /// The field separator (`,`, `;`, tab).
+    delimiter: u8,
 }
 
 /// A CSV stream read through the guard (see the [module](self) docs): bounded
@@ -138,8 +140,18 @@ impl<R: Read> CsvInput<R> {
     /// [`Problem`] and reading goes on. Messages say `line N: …` (the caller
     /// names the input).
     pub fn batch(input: R) -> CsvInput<R> {
-        let opts =
-            Options { record_bytes: crate::batch::MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false };
+        CsvInput::batch_with(input, b',')
+    }
+
+    /// [`CsvInput::batch`] with another field separator (`;`, tab).
+    pub fn batch_with(input: R, delimiter: u8) -> CsvInput<R> {
+        let opts = Options {
+            record_bytes: crate::batch::MAX_RECORD_BYTES,
+            file_bytes: None,
+            keep_going: true,
+            log: false,
+            delimiter,
+        };
         CsvInput::new(input, "", opts)
     }
 
@@ -153,14 +165,21 @@ impl<R: Read> CsvInput<R> {
             file_bytes: Some((MAX_LOG_BYTES, what)),
             keep_going: false,
             log: true,
+            delimiter: b',',
         };
         CsvInput::new(input, name, opts)
     }
 
     fn new(input: R, name: &str, opts: Options) -> CsvInput<R> {
-        let guard = Guard::new(input, opts.record_bytes, opts.file_bytes.map(|f| f.0), opts.keep_going);
+        let mut guard = Guard::new(input, opts.record_bytes, opts.file_bytes.map(|f| f.0), opts.keep_going);
+        guard.m.delimiter = opts.delimiter;
         let trim = if opts.log { csv::Trim::All } else { csv::Trim::None };
-        let rdr = csv::ReaderBuilder::new().flexible(true).has_headers(false).trim(trim).from_reader(guard);
+        let rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .trim(trim)
+            .delimiter(opts.delimiter)
+            .from_reader(guard);
         let prefix = if name.is_empty() { String::new() } else { format!("{name} ") };
         CsvInput { rdr, prefix, name: name.to_string(), opts, header_line: 1 }
     }
@@ -327,6 +346,8 @@ struct Guard<R> {
 /// The byte machine: where the bytes are, record by record.
 struct Machine {
     state: State,
+    /// The field separator: after it a quote opens a quoted field.
+    delimiter: u8,
     /// Line of the next byte.
     line: u64,
     /// Line where the open quoted field began.
@@ -354,6 +375,7 @@ impl<R: Read> Guard<R> {
     fn new(inner: R, record_limit: usize, file_limit: Option<u64>, cut: bool) -> Guard<R> {
         let m = Machine {
             state: State::RecordStart,
+            delimiter: b',',
             line: 1,
             quote_line: 0,
             record_bytes: 0,
@@ -458,7 +480,7 @@ impl Machine {
                 Unquoted | FieldStart => {
                     let k = find(&bytes[i..room], [b'"', b'\r', b'\n']);
                     if k > 0 {
-                        state = if bytes[i + k - 1] == b',' { FieldStart } else { Unquoted };
+                        state = if bytes[i + k - 1] == self.delimiter { FieldStart } else { Unquoted };
                         i += k;
                     }
                 }
@@ -481,7 +503,7 @@ impl Machine {
                     Quoted
                 }
                 (QuoteInQuoted, b'"') => Quoted,
-                (_, b',') => FieldStart,
+                (_, b) if b == self.delimiter => FieldStart,
                 _ => Unquoted,
             };
             i += 1;
@@ -541,7 +563,7 @@ impl Machine {
             (Quoted, b'"') => QuoteInQuoted,
             (Quoted, _) => Quoted,
             (QuoteInQuoted, b'"') => Quoted,
-            (_, b',') => FieldStart,
+            (_, b) if b == self.delimiter => FieldStart,
             _ => Unquoted,
         };
         !self.dropping
@@ -666,7 +688,7 @@ mod tests {
     }
 
     fn small(text: &[u8], limit: usize) -> CsvInput<&[u8]> {
-        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false };
+        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
         CsvInput::new(text, "", opts)
     }
 
@@ -751,7 +773,7 @@ mod tests {
     }
 
     fn small_trickle(text: &[u8], limit: usize) -> CsvInput<Trickle<'_>> {
-        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false };
+        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
         CsvInput::new(Trickle(text), "", opts)
     }
 
@@ -774,7 +796,7 @@ mod tests {
         assert!(g.by_ref().read_to_end(&mut sink).is_err());
         assert_eq!((g.read, g.m.failure), (1001, Some(Failure::TooLarge)));
         let opts =
-            Options { record_bytes: 10, file_bytes: Some((1 << 20, "request logs")), keep_going: false, log: true };
+            Options { record_bytes: 10, file_bytes: Some((1 << 20, "request logs")), keep_going: false, log: true, delimiter: b',' };
         let mut c = CsvInput::new(io::repeat(b'\n'), "log.csv", opts);
         assert_eq!(c.header().unwrap_err().to_string(), "log.csv is larger than 1 MiB (limit for request logs)");
         assert_eq!(size(256 << 20), "256 MiB");
@@ -878,7 +900,7 @@ mod tests {
 
     /// The same outcome whatever sizes the source reads in.
     fn read_every_way(bytes: &[u8], limit: usize) -> std::result::Result<Outcome, TestCaseError> {
-        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false };
+        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
         let whole = outcome(CsvInput::new(bytes, "", opts));
         for k in [1, 2, 3, 7] {
             let o = outcome(CsvInput::new(Chunks(bytes, k), "", opts));

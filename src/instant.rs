@@ -37,8 +37,108 @@ pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(&t.replacen(' ', "T", 1)) {
         return in_range(dt.timestamp(), s);
     }
+    // An offset without a colon (`+0000`) or after a space (`… -0500`), as
+    // many exports write it.
+    if let Some(t) = parse_offset_forms(t) {
+        return in_range(t, s);
+    }
     let naive = parse_local(t).ok_or_else(bad)?;
     in_range(resolve_local(naive, tz, s)?, s)
+}
+
+/// How the times of an input file are written: the forms [`parse_instant`]
+/// reads, a strftime pattern (`%d/%b/%y %I:%M %p`), or Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TimeFormat {
+    /// RFC 3339, `+0000` offsets, local times ([`parse_instant`]).
+    #[default]
+    Auto,
+    /// A strftime pattern; with `%z` the text carries its offset, else it is
+    /// a local time (or a date, read as its midnight).
+    Pattern(String),
+    /// Seconds since 1970-01-01T00:00:00Z (a fraction is truncated).
+    Unix,
+}
+
+impl TimeFormat {
+    /// `--time-format VALUE`: `unix`, or a strftime pattern (checked to hold
+    /// at least one field).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a pattern with no `%` field.
+    pub fn parse(s: &str) -> Result<TimeFormat> {
+        match s.trim() {
+            "unix" => Ok(TimeFormat::Unix),
+            "" | "auto" => Ok(TimeFormat::Auto),
+            p if p.contains('%') && chrono::format::StrftimeItems::new(p).all(|i| i != chrono::format::Item::Error) => {
+                Ok(TimeFormat::Pattern(p.to_string()))
+            }
+            _ => Err(Error::invalid(
+                "--time-format",
+                s,
+                "unix, or a strftime pattern such as \"%d/%b/%y %I:%M %p\" or \"%m/%d/%Y %H:%M\"",
+            )),
+        }
+    }
+}
+
+/// Parses `s` written in `format` (see [`TimeFormat`]); local times are read
+/// in `tz`. A pattern that does not match falls back to the usual forms, so a
+/// file that mixes them still reads.
+///
+/// # Errors
+/// As [`parse_instant`]; for a pattern or `unix`, a message naming it.
+pub fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Result<i64> {
+    match format {
+        TimeFormat::Auto => parse_instant(s, tz, now),
+        TimeFormat::Unix => {
+            let t = s.trim();
+            let whole = t.split_once('.').map_or(t, |(w, f)| if f.bytes().all(|b| b.is_ascii_digit()) { w } else { t });
+            match whole.parse::<i64>() {
+                Ok(n) => in_range(n, s),
+                Err(_) if t.eq_ignore_ascii_case("now") => Ok(now),
+                Err(_) => Err(Error::invalid("time", s, "Unix seconds (--time-format unix), e.g. 1763652000")),
+            }
+        }
+        TimeFormat::Pattern(p) => {
+            let t = s.trim();
+            if p.contains("%z") || p.contains("%:z") || p.contains("%#z") {
+                if let Ok(dt) = DateTime::parse_from_str(t, p) {
+                    return in_range(dt.timestamp(), s);
+                }
+            } else if let Ok(naive) = NaiveDateTime::parse_from_str(t, p) {
+                return in_range(resolve_local(naive, tz, s)?, s);
+            } else if let Ok(date) = NaiveDate::parse_from_str(t, p) {
+                return in_range(resolve_local(date.and_time(chrono::NaiveTime::MIN), tz, s)?, s);
+            }
+            parse_instant(s, tz, now).map_err(|_| {
+                Error::invalid("time", s, format!("a time written as --time-format \"{p}\", or RFC 3339"))
+            })
+        }
+    }
+}
+
+/// `2026-11-20T15:00:00+0000`, `2026-11-20 10:00:00 -0500`, `… 10:00 -05:00`:
+/// a date-time and a numeric offset that RFC 3339 does not accept.
+fn parse_offset_forms(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    // Ends with ±HHMM or ±HH:MM: anything else is not one of these forms.
+    let tail = if b.len() > 6 && b[b.len() - 3] == b':' { 6 } else { 5 };
+    let sign = *b.get(b.len().checked_sub(tail)?)?;
+    if !matches!(sign, b'+' | b'-') || b.get(4) != Some(&b'-') {
+        return None;
+    }
+    let (head, offset) = t.split_at(t.len() - tail);
+    let head = head.trim_end().replacen('T', " ", 1);
+    let head = match head.split_once('.') {
+        Some((h, f)) if f.bytes().all(|c| c.is_ascii_digit()) => h.to_string(),
+        _ => head,
+    };
+    let text = format!("{head} {offset}");
+    ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"]
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(&text, f).ok())
+        .map(|dt| dt.timestamp())
 }
 
 /// True when `s` is a local date-time (no offset, not `now`): an instant only
@@ -227,6 +327,27 @@ mod tests {
         for bad in ["2026-13-01 10:00", "2026-02-30T10:00", "2026-01-01 25:00", "", "2026-01-01 10:00 x", "tomorrow"] {
             assert!(parse_instant(bad, Paris, 0).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn export_forms_and_time_formats() {
+        let want = 1_763_650_800; // 2025-11-20T15:00:00Z
+        assert_eq!(parse_instant("2025-11-20T15:00:00+0000", Paris, 0).unwrap(), want);
+        assert_eq!(parse_instant("2025-11-20 10:00:00 -0500", Paris, 0).unwrap(), want);
+        assert_eq!(parse_instant("2025-11-20 10:00 -05:00", Paris, 0).unwrap(), want);
+        assert_eq!(parse_instant("2025-11-20T16:00:00.123+0100", Paris, 0).unwrap(), want);
+        assert!(parse_instant("2025-11-20 10:00:00 -05", Paris, 0).is_err());
+        let jira = TimeFormat::parse("%d/%b/%y %I:%M %p").unwrap();
+        // 16:00 in Paris is 15:00Z.
+        assert_eq!(parse_instant_as("20/Nov/25 4:00 PM", Paris, 0, &jira).unwrap(), want);
+        let us = TimeFormat::parse("%m/%d/%Y %H:%M").unwrap();
+        assert_eq!(parse_instant_as("11/20/2025 16:00", Paris, 0, &us).unwrap(), want);
+        // The usual forms still read beside a pattern.
+        assert_eq!(parse_instant_as("2025-11-20T15:00:00Z", Paris, 0, &us).unwrap(), want);
+        assert!(parse_instant_as("20/11/2025", Paris, 0, &us).unwrap_err().to_string().contains("%m/%d/%Y %H:%M"));
+        assert_eq!(parse_instant_as("1763650800", Paris, 0, &TimeFormat::Unix).unwrap(), want);
+        assert_eq!(parse_instant_as("1763650800.9", Paris, 0, &TimeFormat::Unix).unwrap(), want);
+        assert!(TimeFormat::parse("dd/mm/yyyy").is_err());
     }
 
     #[test]

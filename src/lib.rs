@@ -16,6 +16,7 @@ pub mod error;
 pub mod input;
 pub mod instant;
 pub mod loader;
+pub mod mapping;
 pub mod plan;
 pub mod replay;
 pub mod sla;

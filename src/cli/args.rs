@@ -370,6 +370,37 @@ pub struct BatchArgs {
     /// each row's plan zone). --tz and --utc only change how times are printed.
     #[arg(long, value_name = "ZONE")]
     pub input_tz: Option<String>,
+    /// Plan of rows whose plan column is empty or absent.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+    /// Priority of rows whose priority column is empty or absent.
+    #[arg(long, value_name = "NAME")]
+    pub priority: Option<String>,
+    /// How the export is written.
+    #[command(flatten)]
+    pub export: ExportArgs,
+}
+
+/// How an export is written: its column names, value names, times and
+/// separator.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Name the export's columns: id="Ticket ID",opened="Created at",…
+    /// (over what --profile says).
+    #[arg(long, value_name = "FIELD=COLUMN,…")]
+    pub columns: Option<String>,
+    /// A profile file (TOML): column names, value maps (organisation → plan,
+    /// helpdesk priority → plan priority, status → class), time format,
+    /// delimiter and defaults. See examples/profiles/.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// How times are written when not RFC 3339: a strftime pattern such as
+    /// "%d/%b/%y %I:%M %p" or "%m/%d/%Y %H:%M", or unix (seconds).
+    #[arg(long, value_name = "FORMAT")]
+    pub time_format: Option<String>,
+    /// Field separator: one character such as ';', or tab (default ',').
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
 }
 
 /// `replay`

@@ -13,10 +13,15 @@ use crate::cli::{Ctx, Output};
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "batch")?;
-    let input_zone = a.input_tz.as_deref().map(crate::cli::parse_tz).transpose()?;
+    let mapping = stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS)?;
+    let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
+    if let Some(p) = &mapping.plan {
+        // A default plan that does not exist fails every row: say it once.
+        plans.get(p)?;
+    }
     let now = ctx.now_for_rows()?;
-    let opts = Options { now, input_zone, display: stream::display(ctx), format, strict: a.strict };
+    let opts = Options { mapping, now, input_zone, display: stream::display(ctx), format, strict: a.strict };
     let input = stream::open_input(&a.input, "a CSV file")?;
     let started = Instant::now();
     let Some(summary) = stream::run(&a.input, input, a.strict, "rows", |input, out, progress| {

@@ -11,7 +11,8 @@ use slacalc::batch::Format as RowFormat;
 use slacalc::instant::Display;
 
 use crate::cli::Ctx;
-use crate::cli::args::Format;
+use crate::cli::args::{ExportArgs, Format};
+use slacalc::mapping::{self, Mapping};
 
 /// The row format from `--format`: csv unless json is asked; a table is
 /// refused (one row per record is meant for a file or a pipe).
@@ -86,4 +87,39 @@ pub fn run<S>(
         let _ = write!(std::io::stderr(), "\r");
     }
     Ok(Some(summary))
+}
+
+/// The export mapping: the profile, then `--columns`, `--time-format`,
+/// `--delimiter` and the `--plan`/`--priority` defaults over it.
+pub fn mapping(
+    a: &ExportArgs,
+    plan: Option<&str>,
+    priority: Option<&str>,
+    fields: &[&str],
+) -> Result<Mapping> {
+    let mut m = match &a.profile {
+        Some(p) => Mapping::from_profile(p, fields).context("invalid --profile")?,
+        None => Mapping::new(),
+    };
+    if let Some(c) = &a.columns {
+        m.add_columns(c, fields)?;
+    }
+    if let Some(f) = &a.time_format {
+        m.time_format = slacalc::instant::TimeFormat::parse(f)?;
+    }
+    if let Some(d) = &a.delimiter {
+        m.delimiter = mapping::parse_delimiter(d)?;
+    }
+    if let Some(p) = plan {
+        m.plan = Some(p.to_string());
+    }
+    if let Some(p) = priority {
+        m.priority = Some(p.to_string());
+    }
+    Ok(m)
+}
+
+/// `--input-tz`, else the profile's zone.
+pub fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::Tz>> {
+    flag.or(m.input_tz.as_deref()).map(crate::cli::parse_tz).transpose()
 }
