@@ -251,3 +251,140 @@ pub struct EntitlementsView<'a> {
     pub assumed: bool,
     pub assumptions: Vec<String>,
 }
+
+/// `calendar` in JSON.
+#[derive(Serialize)]
+pub struct CalendarView<'a> {
+    pub plan: &'a str,
+    pub provider: &'a str,
+    pub calendar: &'a str,
+    pub zone: &'static str,
+    pub display_zone: &'static str,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub working_seconds: i64,
+    pub assumptions: Vec<String>,
+    pub days: Vec<DayView>,
+}
+
+/// One day of `calendar` (a JSON `days` entry, a CSV row).
+#[derive(Serialize)]
+pub struct DayView {
+    pub date: String,
+    pub weekday: &'static str,
+    pub windows: Windows,
+    pub holiday: Option<String>,
+    #[serde(rename = "override")]
+    pub overridden: bool,
+    pub working_seconds: i64,
+    pub dst_change: Option<String>,
+}
+
+/// A day's working windows: objects in JSON, one `from/to; from/to` field in CSV.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Windows {
+    /// As objects.
+    Spans(Vec<WindowView>),
+    /// As one field.
+    Flat(String),
+}
+
+/// One working window of a day.
+#[derive(Serialize)]
+pub struct WindowView {
+    pub from: String,
+    pub to: String,
+}
+
+/// One row of `plans list`.
+#[derive(Serialize)]
+pub struct PlanRow<'a> {
+    pub id: &'a str,
+    pub provider: &'a str,
+    pub name: &'a str,
+    pub aliases: &'a [String],
+    pub calendar: &'a str,
+    pub priorities: Vec<&'a str>,
+    pub origin: &'a str,
+}
+
+/// Where a figure of a plan comes from.
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProvenanceView<'a> {
+    /// Quoted from the vendor.
+    Source(&'a str),
+    /// Assumed, and why.
+    Assumed(&'a str),
+}
+
+/// `plans show` in JSON and CSV.
+#[derive(Serialize)]
+pub struct PlanView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub provider: &'a str,
+    pub aliases: &'a [String],
+    pub origin: &'a str,
+    pub description: &'a Option<String>,
+    pub calendar: PlanCalendarView<'a>,
+    pub target: Option<String>,
+    pub priorities: Vec<PriorityView<'a>>,
+    pub quota: Option<String>,
+    pub credit: String,
+    pub entitlements: Vec<PlanEntitlementView<'a>>,
+    pub notes: &'a [String],
+}
+
+/// The calendar of `plans show`.
+#[derive(Serialize)]
+pub struct PlanCalendarView<'a> {
+    pub id: &'a str,
+    pub zone: &'static str,
+    pub hours: String,
+    pub business_day_seconds: i64,
+    pub holidays: Vec<HolidayView<'a>>,
+    pub zone_provenance: ProvenanceView<'a>,
+    pub hours_provenance: ProvenanceView<'a>,
+    pub holidays_provenance: ProvenanceView<'a>,
+}
+
+/// A holiday of `plans show`.
+#[derive(Serialize)]
+pub struct HolidayView<'a> {
+    pub name: &'a str,
+    pub rule: String,
+}
+
+/// A priority of `plans show`.
+#[derive(Serialize)]
+pub struct PriorityView<'a> {
+    pub name: &'a str,
+    pub aliases: &'a [String],
+    pub target: String,
+    pub target_seconds: Option<i64>,
+    pub clock: &'static str,
+    pub assumed: bool,
+    pub provenance: ProvenanceView<'a>,
+    pub clock_provenance: Option<ProvenanceView<'a>>,
+    pub description: &'a Option<String>,
+}
+
+/// An entitlement of `plans show`.
+#[derive(Serialize)]
+pub struct PlanEntitlementView<'a> {
+    pub feature: &'a str,
+    pub included: bool,
+    pub detail: &'a Option<String>,
+    pub assumed: bool,
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// One file of `check`.
+#[derive(Serialize)]
+pub struct CheckRow {
+    pub file: String,
+    pub status: &'static str,
+    pub plans: usize,
+}
