@@ -464,50 +464,72 @@ fn row(
     out.entry = Some(entry);
 }
 
-/// One JSON Lines row: the contract columns, then the extra input columns.
-struct JsonRow<'a> {
+/// One output row, as JSON Lines and CSV show it: the contract columns in
+/// order ([`COLUMNS`]), then the extra input columns. Output values are
+/// canonical names when resolved, else as typed (an error row keeps what the
+/// input said).
+#[derive(Serialize)]
+struct RowView<'a> {
+    id: &'a str,
+    plan: &'a str,
+    priority: Option<&'a str>,
+    opened: &'a str,
+    deadline: Option<&'a str>,
+    responded: Option<&'a str>,
+    state: Option<&'static str>,
+    elapsed_seconds: Option<i64>,
+    remaining_seconds: Option<i64>,
+    error: Option<&'a str>,
+    #[serde(flatten)]
+    extras: Extras<'a>,
+}
+
+/// The input columns passed through, by name.
+struct Extras<'a> {
     rec: &'a csv::StringRecord,
-    r: &'a RowOut,
     header: &'a Header,
 }
 
-/// Output values of a row: canonical names when resolved, else as typed
-/// (an error row keeps what the input said).
-fn shown<'a>(rec: &'a csv::StringRecord, r: &'a RowOut, h: &'a Header) -> [&'a str; 3] {
-    let field = |i: usize| rec.get(i).map_or("", str::trim);
-    let (plan, priority) = match &r.entry {
-        Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
-        None => (h.plan(rec), h.priority(rec)),
-    };
-    let opened = if r.opened.is_empty() { field(h.opened) } else { r.opened.as_str() };
-    [plan, priority, opened]
+impl Extras<'_> {
+    fn values(&self) -> impl Iterator<Item = &str> {
+        self.header.extras.iter().map(|(i, _)| self.rec.get(*i).unwrap_or(""))
+    }
 }
 
-impl Serialize for JsonRow<'_> {
+impl Serialize for Extras<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let (r, h) = (self.r, self.header);
-        let [plan, priority, opened] = shown(self.rec, r, h);
-        let opt = |v: &str| (!v.is_empty()).then(|| v.to_string());
-        let responded = if r.responded.is_empty() {
-            h.responded.and_then(|i| self.rec.get(i)).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
-        } else {
-            Some(r.responded.clone())
-        };
-        let mut m = s.serialize_map(Some(COLUMNS.len() + h.extras.len()))?;
-        m.serialize_entry("id", self.rec.get(h.id).unwrap_or(""))?;
-        m.serialize_entry("plan", plan)?;
-        m.serialize_entry("priority", &opt(priority))?;
-        m.serialize_entry("opened", opened)?;
-        m.serialize_entry("deadline", &opt(&r.deadline))?;
-        m.serialize_entry("responded", &responded)?;
-        m.serialize_entry("state", &r.state)?;
-        m.serialize_entry("elapsed_seconds", &r.elapsed)?;
-        m.serialize_entry("remaining_seconds", &r.remaining)?;
-        m.serialize_entry("error", &r.error)?;
-        for (i, name) in &h.extras {
-            m.serialize_entry(name, self.rec.get(*i).unwrap_or(""))?;
+        let mut m = s.serialize_map(Some(self.header.extras.len()))?;
+        for ((_, name), v) in self.header.extras.iter().zip(self.values()) {
+            m.serialize_entry(name, v)?;
         }
         m.end()
+    }
+}
+
+impl<'a> RowView<'a> {
+    fn of(rec: &'a csv::StringRecord, r: &'a RowOut, h: &'a Header) -> RowView<'a> {
+        let field = |i: usize| rec.get(i).map_or("", str::trim);
+        let some = |v: &'a str| (!v.is_empty()).then_some(v);
+        let (plan, priority) = match &r.entry {
+            Some(e) => {
+                (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() })
+            }
+            None => (h.plan(rec), h.priority(rec)),
+        };
+        let responded = if r.responded.is_empty() { h.responded.map_or("", field) } else { r.responded.as_str() };
+        RowView {
+            id: rec.get(h.id).unwrap_or(""),
+            plan,
+            priority: some(priority),
+            opened: if r.opened.is_empty() { field(h.opened) } else { r.opened.as_str() },
+            deadline: some(&r.deadline),
+            responded: some(responded),
+            state: r.state,
+            elapsed_seconds: r.elapsed,
+            remaining_seconds: r.remaining,
+            error: r.error.as_deref(),
+            extras: Extras { rec, header: h },
+        }
     }
 }
 
@@ -564,40 +586,36 @@ fn emit<W: Write>(
     r: &RowOut,
     h: &Header,
 ) -> Result<()> {
+    let v = RowView::of(rec, r, h);
     if sink.json {
         line.clear();
-        serde_json::to_writer(&mut *line, &JsonRow { rec, r, header: h }).map_err(|e| Error::Write(e.into()))?;
+        serde_json::to_writer(&mut *line, &v).map_err(|e| Error::Write(e.into()))?;
         line.push(b'\n');
         sink.csv.flush().map_err(Error::Write)?;
         sink.csv.get_ref().0.borrow_mut().extend_from_slice(line);
         return sink.commit(false);
     }
+    // CSV: the same view, `null` as an empty field.
     let w = &mut sink.csv;
-    let [plan, priority, opened] = shown(rec, r, h);
-    let responded = if r.responded.is_empty() {
-        h.responded.and_then(|i| rec.get(i)).map_or("", str::trim)
-    } else {
-        r.responded.as_str()
-    };
-    let mut nums = itoa_pair(r.elapsed, r.remaining);
+    let mut nums = itoa_pair(v.elapsed_seconds, v.remaining_seconds);
     let (elapsed, remaining) = nums.split();
     let fields = [
-        rec.get(h.id).unwrap_or(""),
-        plan,
-        priority,
-        opened,
-        r.deadline.as_str(),
-        responded,
-        r.state.unwrap_or(""),
+        v.id,
+        v.plan,
+        v.priority.unwrap_or(""),
+        v.opened,
+        v.deadline.unwrap_or(""),
+        v.responded.unwrap_or(""),
+        v.state.unwrap_or(""),
         elapsed,
         remaining,
-        r.error.as_deref().unwrap_or(""),
+        v.error.unwrap_or(""),
     ];
     // Fields from the input (and messages quoting it) are escaped; the ones
     // slacalc printed itself (instants, state, numbers) cannot hold a
     // control character.
     const PRINTED: [bool; 10] = [false, false, false, false, true, false, true, true, true, false];
-    for (i, f) in fields.iter().copied().chain(h.extras.iter().map(|(i, _)| rec.get(*i).unwrap_or(""))).enumerate() {
+    for (i, f) in fields.iter().copied().chain(v.extras.values()).enumerate() {
         let f = if PRINTED.get(i) == Some(&true) { Cow::Borrowed(f) } else { escape_controls(f) };
         w.write_field(f.as_bytes()).map_err(write_error)?;
     }

@@ -4,6 +4,7 @@
 pub mod args;
 mod cmd;
 mod render;
+pub mod view;
 
 use std::process::ExitCode;
 

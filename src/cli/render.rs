@@ -1,11 +1,13 @@
-//! One renderer per `--format`. Commands build a `serde_json::Value` object
-//! (field order = the JSON contract) and these turn it into text.
+//! One renderer per `--format`. Commands build a view (a `Serialize` struct
+//! of [`super::view`], field order = the JSON contract) and these turn it
+//! into text: JSON as is, a table or CSV from the same fields.
 
 use std::io::IsTerminal as _;
 
 use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets::UTF8_FULL_CONDENSED,
 };
+use serde::Serialize;
 use serde_json::Value;
 use slacalc::text::escape_controls;
 
@@ -185,6 +187,38 @@ fn csv_field(v: &Value) -> String {
     match v {
         Value::Array(a) => a.iter().map(csv_field).collect::<Vec<_>>().join("; "),
         other => escape_controls(&cell(other)).into_owned(),
+    }
+}
+
+/// The JSON value of a view: an object whose keys keep the fields' order.
+pub fn value_of<T: Serialize + ?Sized>(view: &T) -> Value {
+    // A view holds strings, numbers, lists and nested views: nothing that
+    // can fail to serialize (no map with non-string keys).
+    serde_json::to_value(view).unwrap_or(Value::Null)
+}
+
+/// Renders one answer view: [`record`] of its fields.
+pub fn record_of<T: Serialize + ?Sized>(format: Format, view: &T, skip: &[&str]) -> String {
+    match format {
+        // Straight to text: the same bytes as through a `Value`.
+        Format::Json => {
+            let mut out = serde_json::to_string(view).unwrap_or_default();
+            out.push('\n');
+            out
+        }
+        _ => record(format, &value_of(view), skip),
+    }
+}
+
+/// Renders rows of views of one type: [`rows`] of their fields.
+pub fn rows_of<T: Serialize>(format: Format, views: &[T]) -> String {
+    match format {
+        Format::Json => {
+            let mut out = serde_json::to_string(views).unwrap_or_default();
+            out.push('\n');
+            out
+        }
+        _ => rows(format, &views.iter().map(value_of).collect::<Vec<_>>()),
     }
 }
 

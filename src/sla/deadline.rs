@@ -143,3 +143,71 @@ pub fn deadline(r: &Resolved, opened: i64, pauses: &[Segment], explain: bool) ->
     };
     Ok(DeadlineAnswer { opened, clock_start, deadline, steps })
 }
+
+/// How the clock of a committed ticket started, for `--explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockStart {
+    /// A 24x7 clock: it starts at `opened`.
+    Always,
+    /// Opened inside working hours: it starts at `opened`.
+    InsideHours,
+    /// Opened outside working hours: it starts at the next opening.
+    OutsideHours,
+}
+
+/// The facts `--explain` states about a deadline, as data: computed only
+/// when asked ([`explanation`]), worded by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explanation {
+    /// No service level: no target, no deadline.
+    NoCommitment,
+    /// Best effort: no time committed, no deadline.
+    BestEffort,
+    /// A committed target.
+    Committed {
+        /// How the clock started.
+        start: ClockStart,
+        /// For a target in business days: how many, and the working seconds
+        /// of one business day.
+        business_days: Option<(i64, i64)>,
+        /// The target in working seconds.
+        target_seconds: i64,
+        /// The deadline, if any.
+        deadline: Option<i64>,
+        /// The target is used up exactly at a window's end: due then, not
+        /// at the next opening.
+        due_at_window_end: bool,
+    },
+}
+
+/// The facts behind deadline `d` of a ticket resolved as `r`.
+pub fn explanation(r: &Resolved, d: &DeadlineAnswer) -> Explanation {
+    match r.commitment {
+        Commitment::None => return Explanation::NoCommitment,
+        Commitment::BestEffort => return Explanation::BestEffort,
+        Commitment::Committed => {}
+    }
+    let always = r.calendar.is_always();
+    let start = if always {
+        ClockStart::Always
+    } else if d.clock_start > d.opened {
+        ClockStart::OutsideHours
+    } else {
+        ClockStart::InsideHours
+    };
+    let business_days = match (r.target_seconds, r.target) {
+        (Some(_), Target::BusinessDays(n)) => Some((n, r.calendar.business_day())),
+        _ => None,
+    };
+    let due_at_window_end = match d.deadline {
+        Some(due) if !always && due > d.opened => engine::clock_start(&r.calendar, due).is_ok_and(|next| next > due),
+        _ => false,
+    };
+    Explanation::Committed {
+        start,
+        business_days,
+        target_seconds: r.target_seconds.unwrap_or_default(),
+        deadline: d.deadline,
+        due_at_window_end,
+    }
+}

@@ -12,7 +12,7 @@ pub mod quota;
 pub mod status;
 
 pub use credit::{CreditAnswer, CreditInput, UptimeAnswer, credit};
-pub use deadline::{Commitment, DeadlineAnswer, Resolved, deadline, resolve};
+pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved, deadline, explanation, resolve};
 pub use entitlements::{EntitlementRow, entitlements};
 pub use money::Money;
 pub use pause::{parse_pause, parse_pause_list};

@@ -6,7 +6,6 @@
 
 use anyhow::{Result, bail};
 use chrono::{Datelike, Days, NaiveDate};
-use serde_json::{Map, Value, json};
 use slacalc::engine::{Calendar, DayKind, Segment, Window, YearCursor, format_duration};
 use slacalc::instant::{Display, format_instant, parse_date};
 use slacalc::plan::{Clock, Plan};
@@ -14,6 +13,7 @@ use slacalc::plan::{Clock, Plan};
 use super::plans::hours_summary;
 use crate::cli::args::{CalendarArgs, Format};
 use crate::cli::render::{self, Tone, tinted};
+use crate::cli::view::{CalendarView, DayView, WindowView, Windows};
 use crate::cli::{Ctx, Output};
 
 /// Most weeks one run shows: ten years.
@@ -73,8 +73,8 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();
     let disp = ctx.display(zone);
     let text = match ctx.format {
-        Format::Json => format!("{}\n", Value::Object(json_answer(plan, &list, disp))),
-        Format::Csv => render::rows(Format::Csv, &list.iter().map(|d| day_json(d, disp, true)).collect::<Vec<_>>()),
+        Format::Json => render::record_of(Format::Json, &calendar_view(plan, &list, disp), &[]),
+        Format::Csv => render::rows_of(Format::Csv, &list.iter().map(|d| day_view(d, disp, true)).collect::<Vec<_>>()),
         Format::Table => table(plan, &list, disp, cal),
     };
     Ok(Output { text, code: 0 })
@@ -126,47 +126,47 @@ fn weekday(date: NaiveDate) -> &'static str {
     slacalc::engine::calendar::WEEKDAYS[date.weekday().num_days_from_monday() as usize]
 }
 
-/// One day as a JSON object (the `days` entries). For CSV, `flat` joins the
+/// One day as a view (the `days` entries). For CSV, `flat` joins the
 /// windows into one `from/to; from/to` field.
-fn day_json(d: &Day, disp: Display, flat: bool) -> Value {
+fn day_view(d: &Day, disp: Display, flat: bool) -> DayView {
     let t = |s: i64| format_instant(s, disp);
-    let windows: Value = if flat {
-        json!(d.segments.iter().map(|s| format!("{}/{}", t(s.start), t(s.end))).collect::<Vec<_>>().join("; "))
+    let windows = if flat {
+        Windows::Flat(d.segments.iter().map(|s| format!("{}/{}", t(s.start), t(s.end))).collect::<Vec<_>>().join("; "))
     } else {
-        json!(d.segments.iter().map(|s| json!({"from": t(s.start), "to": t(s.end)})).collect::<Vec<_>>())
+        Windows::Spans(d.segments.iter().map(|s| WindowView { from: t(s.start), to: t(s.end) }).collect())
     };
-    json!({
-        "date": d.date.to_string(),
-        "weekday": weekday(d.date),
-        "windows": windows,
-        "holiday": d.holiday,
-        "override": d.overridden,
-        "working_seconds": d.working_seconds(),
-        "dst_change": d.dst.map(dst_text),
-    })
-}
-
-fn zone_name(disp: Display) -> String {
-    match disp {
-        Display::Utc => "UTC".into(),
-        Display::Zone(z) => z.name().into(),
+    DayView {
+        date: d.date.to_string(),
+        weekday: weekday(d.date),
+        windows,
+        holiday: d.holiday.clone(),
+        overridden: d.overridden,
+        working_seconds: d.working_seconds(),
+        dst_change: d.dst.map(dst_text),
     }
 }
 
-fn json_answer(plan: &Plan, days: &[Day], disp: Display) -> Map<String, Value> {
+fn zone_name(disp: Display) -> &'static str {
+    match disp {
+        Display::Utc => "UTC",
+        Display::Zone(z) => z.name(),
+    }
+}
+
+fn calendar_view<'a>(plan: &'a Plan, days: &[Day], disp: Display) -> CalendarView<'a> {
     let cal = &plan.calendar.calendar;
-    let mut m = Map::new();
-    m.insert("plan".into(), json!(plan.id));
-    m.insert("provider".into(), json!(plan.provider));
-    m.insert("calendar".into(), json!(cal.id()));
-    m.insert("zone".into(), json!(cal.tz().name()));
-    m.insert("display_zone".into(), json!(zone_name(disp)));
-    m.insert("from".into(), json!(days.first().map(|d| d.date.to_string())));
-    m.insert("to".into(), json!(days.last().map(|d| d.date.to_string())));
-    m.insert("working_seconds".into(), json!(days.iter().map(Day::working_seconds).sum::<i64>()));
-    m.insert("assumptions".into(), json!(plan.calendar.assumptions()));
-    m.insert("days".into(), Value::Array(days.iter().map(|d| day_json(d, disp, false)).collect()));
-    m
+    CalendarView {
+        plan: &plan.id,
+        provider: &plan.provider,
+        calendar: cal.id(),
+        zone: cal.tz().name(),
+        display_zone: zone_name(disp),
+        from: days.first().map(|d| d.date.to_string()),
+        to: days.last().map(|d| d.date.to_string()),
+        working_seconds: days.iter().map(Day::working_seconds).sum(),
+        assumptions: plan.calendar.assumptions(),
+        days: days.iter().map(|d| day_view(d, disp, false)).collect(),
+    }
 }
 
 /// Wall-clock `HH:MM` of instant `t` in the display zone, with `(+1d)` /

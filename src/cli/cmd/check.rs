@@ -1,7 +1,7 @@
 //! `slacalc check`: validate plan files.
 
+use crate::cli::view::CheckRow;
 use anyhow::{Result, anyhow};
-use serde_json::json;
 use slacalc::loader::{embedded_sources, read_sources_all};
 use slacalc::{Error, PlanSet};
 
@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs) -> Result<Output> {
     if a.files.is_empty() {
         match PlanSet::from_sources_all(&base) {
             Ok(set) => {
-                rows.push(json!({"file": "(all loaded plans)", "status": "ok", "plans": set.plans().len()}));
+                rows.push(CheckRow { file: "(all loaded plans)".into(), status: "ok", plans: set.plans().len() });
             }
             Err(errs) => problems.extend(errs.into_iter().map(|e| Problem::of(&e.into()))),
         }
@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs) -> Result<Output> {
                 Ok(set) if !unreadable => {
                     let names: Vec<&str> = extra.iter().map(|s| s.name.as_str()).collect();
                     let mine = set.plans().iter().filter(|p| names.contains(&p.origin.as_str())).count();
-                    rows.push(json!({"file": f.display().to_string(), "status": "ok", "plans": mine}));
+                    rows.push(CheckRow { file: f.display().to_string(), status: "ok", plans: mine });
                 }
                 Ok(_) => {}
                 Err(errs) => problems.extend(errs.into_iter().map(|e| Problem::of(&e.into()))),
@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs) -> Result<Output> {
         }
     }
     if problems.is_empty() {
-        return Ok(Output { text: render::rows(ctx.format, &rows), code: 0 });
+        return Ok(Output { text: render::rows_of(ctx.format, &rows), code: 0 });
     }
     // A problem in --plans shows up again with every file checked on top.
     let mut seen = std::collections::HashSet::new();

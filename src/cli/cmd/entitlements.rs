@@ -2,22 +2,22 @@
 
 use anyhow::Result;
 use comfy_table::ColumnConstraint;
-use serde_json::{Value, json};
 use slacalc::sla::entitlements::{self, EntitlementRow};
 
 use crate::cli::args::{EntitlementsArgs, Format};
+use crate::cli::view::{EntitlementView, EntitlementsView};
 use crate::cli::{Ctx, Output, render};
 
-fn row_json(plan: &str, r: &EntitlementRow) -> Value {
-    json!({
-        "plan": plan,
-        "feature": r.feature,
-        "included": r.included,
-        "detail": r.detail,
-        "description": r.description,
-        "assumed": r.assumed,
-        "source": r.source,
-    })
+fn row_view<'a>(plan: &'a str, r: &'a EntitlementRow) -> EntitlementView<'a> {
+    EntitlementView {
+        plan,
+        feature: &r.feature,
+        included: r.included,
+        detail: r.detail.as_deref(),
+        description: r.description.as_deref(),
+        assumed: r.assumed,
+        source: &r.source,
+    }
 }
 
 /// Runs `entitlements`.
@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, a: &EntitlementsArgs) -> Result<Output> {
     if let Some(name) = &a.check {
         let id = entitlements::feature_id(name, plans.plans(), features)?;
         let r = entitlements::check(plan, features, &id);
-        let text = render::record(ctx.format, &row_json(&plan.id, &r), &[]);
+        let text = render::record_of(ctx.format, &row_view(&plan.id, &r), &[]);
         return Ok(Output { text, code: u8::from(!r.included) });
     }
     let rows = entitlements::entitlements(plan, features);
@@ -36,17 +36,17 @@ pub fn run(ctx: &Ctx, a: &EntitlementsArgs) -> Result<Output> {
         Format::Json => {
             let assumptions: Vec<String> =
                 rows.iter().filter(|r| r.assumed).map(|r| format!("{}: {}", r.feature, r.source)).collect();
-            let v = json!({
-                "plan": plan.id,
-                "provider": plan.provider,
-                "entitlements": rows.iter().map(|r| row_json(&plan.id, r)).collect::<Vec<_>>(),
-                "notes": plan.notes,
-                "assumed": !assumptions.is_empty(),
-                "assumptions": assumptions,
-            });
-            format!("{v}\n")
+            let v = EntitlementsView {
+                plan: &plan.id,
+                provider: &plan.provider,
+                entitlements: rows.iter().map(|r| row_view(&plan.id, r)).collect(),
+                notes: &plan.notes,
+                assumed: !assumptions.is_empty(),
+                assumptions,
+            };
+            render::record_of(Format::Json, &v, &[])
         }
-        Format::Csv => render::rows(Format::Csv, &rows.iter().map(|r| row_json(&plan.id, r)).collect::<Vec<_>>()),
+        Format::Csv => render::rows_of(Format::Csv, &rows.iter().map(|r| row_view(&plan.id, r)).collect::<Vec<_>>()),
         Format::Table => {
             let mut text = format!("{} ({})\n", plan.name, plan.id);
             if rows.is_empty() {

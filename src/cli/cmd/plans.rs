@@ -6,6 +6,9 @@ use slacalc::engine::{Calendar, HolidayRule, format_duration};
 use slacalc::plan::{Allowance, BelowThreshold, CreditRule, OutageRate, Plan, Provenance, Quota};
 
 use crate::cli::args::{Format, PlansCommand};
+use crate::cli::view::{
+    HolidayView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
+};
 use crate::cli::{Ctx, Output, render};
 
 /// Runs `plans …`.
@@ -13,18 +16,20 @@ pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
     let set = ctx.plans()?;
     let text = match c {
         PlansCommand::List => {
-            let rows: Vec<Value> = set
+            let rows: Vec<PlanRow> = set
                 .plans()
                 .iter()
-                .map(|p| {
-                    json!({
-                        "id": p.id, "provider": p.provider, "name": p.name, "aliases": p.aliases,
-                        "calendar": p.calendar.calendar.id(), "priorities": p.priorities.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
-                        "origin": p.origin,
-                    })
+                .map(|p| PlanRow {
+                    id: &p.id,
+                    provider: &p.provider,
+                    name: &p.name,
+                    aliases: &p.aliases,
+                    calendar: p.calendar.calendar.id(),
+                    priorities: p.priorities.iter().map(|x| x.name.as_str()).collect(),
+                    origin: &p.origin,
                 })
                 .collect();
-            if ctx.format == Format::Table { list_table(set.plans()) } else { render::rows(ctx.format, &rows) }
+            if ctx.format == Format::Table { list_table(set.plans()) } else { render::rows_of(ctx.format, &rows) }
         }
         PlansCommand::Show { plan } => show(ctx.format, set.get(plan)?),
         PlansCommand::Compare { plans } => {
@@ -83,10 +88,10 @@ pub fn hours_summary(cal: &Calendar) -> String {
     parts.join("; ")
 }
 
-fn prov(p: &Provenance) -> Value {
+fn prov(p: &Provenance) -> ProvenanceView<'_> {
     match p {
-        Provenance::Source(s) => json!({"source": s}),
-        Provenance::Assumed(a) => json!({"assumed": a}),
+        Provenance::Source(s) => ProvenanceView::Source(s),
+        Provenance::Assumed(a) => ProvenanceView::Assumed(a),
     }
 }
 
@@ -166,43 +171,63 @@ fn holiday_rule(r: &HolidayRule) -> String {
 
 fn show(format: Format, p: &Plan) -> String {
     let cal = &p.calendar;
-    let priorities: Vec<Value> = p
+    let priorities = p
         .priorities
         .iter()
-        .map(|x| {
-            json!({
-                "name": x.name, "aliases": x.aliases, "target": x.target.to_string(),
-                "target_seconds": x.target.seconds(p.calendar_for(x.clock).business_day()),
-                "clock": x.clock.as_str(), "assumed": x.target_provenance.is_assumed(),
-                "provenance": prov(&x.target_provenance),
-                "clock_provenance": x.clock_provenance.as_ref().map(prov),
-                "description": x.description,
-            })
+        .map(|x| PriorityView {
+            name: &x.name,
+            aliases: &x.aliases,
+            target: x.target.to_string(),
+            target_seconds: x.target.seconds(p.calendar_for(x.clock).business_day()),
+            clock: x.clock.as_str(),
+            assumed: x.target_provenance.is_assumed(),
+            provenance: prov(&x.target_provenance),
+            clock_provenance: x.clock_provenance.as_ref().map(prov),
+            description: &x.description,
         })
         .collect();
-    let ents: Vec<Value> = p
+    let entitlements = p
         .entitlements
         .iter()
-        .map(|e| json!({"feature": e.feature, "included": e.included, "detail": e.detail, "assumed": e.provenance.is_assumed(), "provenance": prov(&e.provenance)}))
+        .map(|e| PlanEntitlementView {
+            feature: &e.feature,
+            included: e.included,
+            detail: &e.detail,
+            assumed: e.provenance.is_assumed(),
+            provenance: prov(&e.provenance),
+        })
         .collect();
-    let v = json!({
-        "id": p.id, "name": p.name, "provider": p.provider, "aliases": p.aliases, "origin": p.origin,
-        "description": p.description,
-        "calendar": {
-            "id": cal.calendar.id(), "zone": cal.calendar.tz().name(), "hours": hours_summary(&cal.calendar),
-            "business_day_seconds": cal.calendar.business_day(),
-            "holidays": cal.calendar.holidays().iter().map(|h| json!({"name": h.name, "rule": holiday_rule(&h.rule)})).collect::<Vec<_>>(),
-            "zone_provenance": prov(&cal.zone), "hours_provenance": prov(&cal.hours), "holidays_provenance": prov(&cal.holidays),
+    let v = PlanView {
+        id: &p.id,
+        name: &p.name,
+        provider: &p.provider,
+        aliases: &p.aliases,
+        origin: &p.origin,
+        description: &p.description,
+        calendar: PlanCalendarView {
+            id: cal.calendar.id(),
+            zone: cal.calendar.tz().name(),
+            hours: hours_summary(&cal.calendar),
+            business_day_seconds: cal.calendar.business_day(),
+            holidays: cal
+                .calendar
+                .holidays()
+                .iter()
+                .map(|h| HolidayView { name: &h.name, rule: holiday_rule(&h.rule) })
+                .collect(),
+            zone_provenance: prov(&cal.zone),
+            hours_provenance: prov(&cal.hours),
+            holidays_provenance: prov(&cal.holidays),
         },
-        "target": p.default_target.as_ref().map(|(t, _)| t.to_string()),
-        "priorities": priorities,
-        "quota": p.quota.as_ref().map(quota_text),
-        "credit": credit_text(&p.credit),
-        "entitlements": ents,
-        "notes": p.notes,
-    });
+        target: p.default_target.as_ref().map(|(t, _)| t.to_string()),
+        priorities,
+        quota: p.quota.as_ref().map(quota_text),
+        credit: credit_text(&p.credit),
+        entitlements,
+        notes: &p.notes,
+    };
     if format != Format::Table {
-        return render::record(format, &v, &[]);
+        return render::record_of(format, &v, &[]);
     }
     let mut out = String::new();
     let mut t = render::table();

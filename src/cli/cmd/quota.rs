@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use serde_json::{Map, Value, json};
 use slacalc::decimal::Permille;
 use slacalc::instant::{format_instant, parse_date};
 use slacalc::plan::QuotaUnit;
@@ -11,6 +10,7 @@ use slacalc::sla::quota::{self, QuotaAnswer, QuotaInput, QuotaState, Usage, to_m
 use slacalc::sla::{Money, period::PeriodSpan};
 
 use crate::cli::args::{Format, QuotaArgs};
+use crate::cli::view::{LogView, QuotaSeconds, QuotaView};
 use crate::cli::{Ctx, Output, render};
 
 /// Reads the CSV file named by `flag` (`-` reads stdin) with `parse`, which
@@ -26,11 +26,6 @@ pub fn read_csv<T>(
         e @ slacalc::Error::Io { .. } => anyhow::Error::from(e).context(format!("invalid {flag}")),
         e => e.into(),
     })
-}
-
-/// A quantity of `unit` in ticks as a JSON number (hours to three decimals).
-fn qty(ticks: i64, unit: QuotaUnit) -> Value {
-    to_milli(ticks, unit).to_json()
 }
 
 fn qty_text(ticks: i64, unit: QuotaUnit) -> String {
@@ -66,49 +61,39 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     let ans = quota::quota(plan, &input)?;
     let disp = ctx.display(zone);
 
-    let mut m = Map::new();
-    let span = |f: fn(&PeriodSpan) -> i64| json!(ans.span.as_ref().map(|s| format_instant(f(s), disp)));
-    m.insert("plan".into(), json!(plan.id));
-    m.insert("unit".into(), json!(ans.unit.as_str()));
-    m.insert("period_start".into(), span(|s| s.start));
-    m.insert("period_end".into(), span(|s| s.end));
-    m.insert("allowance".into(), ans.allowance.map_or(Value::Null, |t| qty(t, unit)));
-    m.insert("used".into(), qty(ans.used, unit));
-    m.insert("remaining".into(), ans.remaining.map_or(Value::Null, |t| qty(t, unit)));
-    m.insert("state".into(), json!(ans.state.as_str()));
-    m.insert("used_percent".into(), ans.used_permille.map_or(Value::Null, Permille::to_json));
-    m.insert("period".into(), json!(ans.period.map(|p| p.as_str())));
-    m.insert("warn_percent".into(), ans.warn_basis_points.to_json());
-    m.insert("excluded_kinds".into(), json!(ans.excluded_kinds));
-    if let Some(c) = ans.log {
-        m.insert("log_rows".into(), json!(c.rows));
-        m.insert("counted".into(), json!(c.counted));
-        m.insert("excluded".into(), json!(c.excluded));
-        m.insert("outside_period".into(), json!(c.outside));
-    }
-    if unit == QuotaUnit::Hours {
-        let secs = |t: i64| t.saturating_add(if t < 0 { -500 } else { 500 }) / 1_000;
-        m.insert("allowance_seconds".into(), json!(ans.allowance.map(secs)));
-        m.insert("used_seconds".into(), json!(secs(ans.used)));
-        m.insert("remaining_seconds".into(), json!(ans.remaining.map(secs)));
-    }
-    m.insert("notes".into(), json!(ans.notes));
-    m.insert("assumed".into(), json!(ans.assumed));
-    m.insert("assumptions".into(), json!(ans.assumptions));
-
-    let text = if ctx.format == Format::Table {
-        let mut t = Map::new();
-        for (k, v) in m {
-            let after_state = k == "state";
-            t.insert(k, v);
-            if after_state {
-                t.insert("usage".into(), json!(bar(&ans)));
-            }
-        }
-        render::record(ctx.format, &Value::Object(t), &[])
-    } else {
-        render::record(ctx.format, &Value::Object(m), &[])
+    let span = |f: fn(&PeriodSpan) -> i64| ans.span.as_ref().map(|s| format_instant(f(s), disp));
+    let milli = |t: i64| to_milli(t, unit);
+    let secs = |t: i64| t.saturating_add(if t < 0 { -500 } else { 500 }) / 1_000;
+    let view = QuotaView {
+        plan: &plan.id,
+        unit: ans.unit.as_str(),
+        period_start: span(|s| s.start),
+        period_end: span(|s| s.end),
+        allowance: ans.allowance.map(milli),
+        used: milli(ans.used),
+        remaining: ans.remaining.map(milli),
+        state: ans.state.as_str(),
+        usage: (ctx.format == Format::Table).then(|| bar(&ans)),
+        used_percent: ans.used_permille,
+        period: ans.period.map(|p| p.as_str()),
+        warn_percent: ans.warn_basis_points,
+        excluded_kinds: &ans.excluded_kinds,
+        log: ans.log.as_ref().map(|c| LogView {
+            log_rows: c.rows,
+            counted: c.counted,
+            excluded: c.excluded,
+            outside_period: c.outside,
+        }),
+        seconds: (unit == QuotaUnit::Hours).then(|| QuotaSeconds {
+            allowance_seconds: ans.allowance.map(secs),
+            used_seconds: secs(ans.used),
+            remaining_seconds: ans.remaining.map(secs),
+        }),
+        notes: &ans.notes,
+        assumed: ans.assumed,
+        assumptions: &ans.assumptions,
     };
+    let text = render::record_of(ctx.format, &view, &[]);
     Ok(Output { text, code: u8::from(a.check && ans.check_fails) })
 }
 

@@ -1,14 +1,14 @@
 //! `slacalc status`: how much of the clock is used; breached?
 
 use anyhow::{Result, bail};
-use serde_json::{Value, json};
 use slacalc::engine::format_duration;
 use slacalc::instant::format_instant;
 use slacalc::plan::lifecycle::Metric;
 
 use super::ticket;
-use crate::cli::args::{Format, StatusArgs};
-use crate::cli::{Ctx, Output, render};
+use crate::cli::args::StatusArgs;
+use crate::cli::view::StatusView;
+use crate::cli::{Ctx, Output};
 
 /// Runs `status`.
 pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
@@ -37,29 +37,23 @@ pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let s = slacalc::sla::status(&r, opened, responded, now, &pauses, a.ticket.explain)?;
     let disp = ctx.display(zone);
-    let mut m = ticket::deadline_fields(plan, &r, &s.deadline, disp);
-    if a.metric.is_some() {
-        m.insert("metric".into(), json!(metric.as_str()));
-    }
-    let stop_key = if metric == Metric::Resolution { "resolved" } else { "responded" };
-    m.insert(stop_key.into(), json!(responded.map(|t| format_instant(t, disp))));
-    m.insert("now".into(), json!(format_instant(now, disp)));
-    m.insert("elapsed_seconds".into(), json!(s.elapsed));
-    m.insert("elapsed".into(), json!(format_duration(s.elapsed)));
-    m.insert("remaining_seconds".into(), json!(s.remaining));
-    m.insert("remaining".into(), json!(s.remaining.map(format_duration)));
-    m.insert("used_percent".into(), json!(s.used_percent));
-    m.insert("state".into(), json!(s.state.as_str()));
-    let rules = ticket::explain_rules(&s.deadline, &r, disp);
-    if a.ticket.explain {
-        m.insert("explain".into(), ticket::explain_json(&s.elapsed_steps, disp));
-        m.insert("rules".into(), json!(rules));
-    }
-    let v = Value::Object(m);
-    let mut text = render::record(ctx.format, &v, &["explain", "rules"]);
-    if a.ticket.explain && ctx.format == Format::Table {
-        text.push_str(&ticket::explain_table(&s.elapsed_steps, &rules, disp, &r.calendar));
-    }
+    let stop = Some(responded.map(|t| format_instant(t, disp)));
+    let resolution = metric == Metric::Resolution;
+    let view = StatusView {
+        deadline: ticket::deadline_view(plan, &r, &s.deadline, disp),
+        metric: a.metric.is_some().then_some(metric.as_str()),
+        responded: if resolution { None } else { stop.clone() },
+        resolved: if resolution { stop } else { None },
+        now: format_instant(now, disp),
+        elapsed_seconds: s.elapsed,
+        elapsed: format_duration(s.elapsed),
+        remaining_seconds: s.remaining,
+        remaining: s.remaining.map(format_duration),
+        used_percent: s.used_percent,
+        state: s.state.as_str(),
+    };
+    let v = ticket::explained(view, a.ticket.explain, &s.elapsed_steps, &r, &s.deadline, disp);
+    let text = ticket::render_explained(ctx.format, &v, &s.elapsed_steps, disp, &r.calendar);
     let code = u8::from(a.check && s.state.is_failure());
     Ok(Output { text, code })
 }

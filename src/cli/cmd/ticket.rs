@@ -2,13 +2,13 @@
 //! pauses of one ticket, and rendering the deadline fields and `--explain`.
 
 use anyhow::Result;
-use serde_json::{Map, Value, json};
 use slacalc::engine::{Calendar, Segment, Step, format_duration, segment::normalize};
 use slacalc::instant::{Display, format_instant};
 use slacalc::plan::Plan;
-use slacalc::sla::{DeadlineAnswer, Resolved};
+use slacalc::sla::{ClockStart, DeadlineAnswer, Explanation, Resolved};
 
-use crate::cli::args::TicketArgs;
+use crate::cli::args::{Format, TicketArgs};
+use crate::cli::view::{DeadlineView, EXPLAIN_FIELDS, Explained, StepView};
 use crate::cli::{Ctx, render};
 
 /// Parses `--pause FROM/TO` values into normalized spans.
@@ -28,50 +28,86 @@ pub fn resolve<'a>(plans: &'a slacalc::PlanSet, t: &TicketArgs) -> Result<(&'a P
     Ok((plan, r))
 }
 
-/// The deadline fields of the JSON contract, in order.
-pub fn deadline_fields(plan: &Plan, r: &Resolved, d: &DeadlineAnswer, disp: Display) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("plan".into(), json!(plan.id));
-    m.insert("provider".into(), json!(plan.provider));
-    m.insert("priority".into(), json!(r.priority));
-    m.insert("opened".into(), json!(format_instant(d.opened, disp)));
-    m.insert("clock_start".into(), json!(format_instant(d.clock_start, disp)));
-    m.insert("target".into(), json!(r.target.to_string()));
-    m.insert("target_seconds".into(), json!(r.target_seconds));
-    m.insert("clock".into(), json!(r.clock.as_str()));
-    m.insert("deadline".into(), json!(d.deadline.map(|t| format_instant(t, disp))));
-    m.insert("commitment".into(), json!(r.commitment.as_str()));
-    m.insert("assumed".into(), json!(r.assumed));
-    m.insert("assumptions".into(), json!(r.assumptions));
-    m
+/// The deadline fields of the JSON contract.
+pub fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, disp: Display) -> DeadlineView<'a> {
+    DeadlineView {
+        plan: &plan.id,
+        provider: &plan.provider,
+        priority: r.priority.as_deref(),
+        opened: format_instant(d.opened, disp),
+        clock_start: format_instant(d.clock_start, disp),
+        target: r.target.to_string(),
+        target_seconds: r.target_seconds,
+        clock: r.clock.as_str(),
+        deadline: d.deadline.map(|t| format_instant(t, disp)),
+        commitment: r.commitment.as_str(),
+        assumed: r.assumed,
+        assumptions: &r.assumptions,
+    }
 }
 
-/// `--explain` steps as JSON objects. A worked piece's `date` is the date
-/// its `from` shows (in the display zone); `calendar_date` is the working
-/// day of the calendar it belongs to. Holidays and whole weeks are dates of
-/// the calendar.
-pub fn explain_json(steps: &[Step], disp: Display) -> Value {
+/// `--explain` steps as views. A worked piece's `date` is the date its
+/// `from` shows (in the display zone); `calendar_date` is the working day of
+/// the calendar it belongs to. Holidays and whole weeks are dates of the
+/// calendar.
+pub fn explain_view(steps: &[Step], disp: Display) -> Vec<StepView> {
     let t = |s: i64| format_instant(s, disp);
-    Value::Array(
-        steps
-            .iter()
-            .map(|s| match s {
-                Step::Worked { date, span, total } => json!({
-                    "step": "worked", "date": shown_date(span.start, disp).unwrap_or(*date).to_string(),
-                    "calendar_date": date.to_string(), "from": t(span.start), "to": t(span.end),
-                    "seconds": span.duration(), "total_seconds": total,
-                }),
-                Step::Weeks { from, to, worked, total } => json!({
-                    "step": "weeks", "from_date": from.to_string(), "to_date": to.to_string(),
-                    "seconds": worked, "total_seconds": total,
-                }),
-                Step::Holiday { date, name } => json!({"step": "holiday", "date": date.to_string(), "name": name}),
-                Step::Paused { span } => json!({
-                    "step": "paused", "from": t(span.start), "to": t(span.end), "seconds": span.duration(),
-                }),
-            })
-            .collect(),
-    )
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Worked { date, span, total } => StepView::Worked {
+                date: shown_date(span.start, disp).unwrap_or(*date).to_string(),
+                calendar_date: date.to_string(),
+                from: t(span.start),
+                to: t(span.end),
+                seconds: span.duration(),
+                total_seconds: *total,
+            },
+            Step::Weeks { from, to, worked, total } => StepView::Weeks {
+                from_date: from.to_string(),
+                to_date: to.to_string(),
+                seconds: *worked,
+                total_seconds: *total,
+            },
+            Step::Holiday { date, name } => StepView::Holiday { date: date.to_string(), name: name.clone() },
+            Step::Paused { span } => {
+                StepView::Paused { from: t(span.start), to: t(span.end), seconds: span.duration() }
+            }
+        })
+        .collect()
+}
+
+/// Wraps an answer with its `--explain` steps and rules when asked: the
+/// rules' facts are computed only then.
+pub fn explained<T>(
+    answer: T,
+    explain: bool,
+    steps: &[Step],
+    r: &Resolved,
+    d: &DeadlineAnswer,
+    disp: Display,
+) -> Explained<T> {
+    if !explain {
+        return Explained { answer, explain: None, rules: None };
+    }
+    let rules = explain_rules(&slacalc::sla::explanation(r, d), d.opened, d.clock_start, disp);
+    Explained { answer, explain: Some(explain_view(steps, disp)), rules: Some(rules) }
+}
+
+/// Renders an [`Explained`] answer: the record, then (in a table) the
+/// `--explain` table below it.
+pub fn render_explained<T: serde::Serialize>(
+    format: Format,
+    v: &Explained<T>,
+    steps: &[Step],
+    disp: Display,
+    cal: &Calendar,
+) -> String {
+    let mut text = render::record_of(format, v, &EXPLAIN_FIELDS);
+    if let (Some(rules), Format::Table) = (&v.rules, format) {
+        text.push_str(&explain_table(steps, rules, disp, cal));
+    }
+    text
 }
 
 /// The date instant `t` shows where it is displayed.
@@ -98,10 +134,19 @@ fn local_time(t: i64, disp: Display) -> Option<chrono::NaiveDateTime> {
     }
 }
 
-/// Time of day only (`14:30`), for window rows.
+/// Time of day only (`14:30`, `14:30Z` in UTC), for window rows.
 fn hm(t: i64, disp: Display) -> String {
-    let s = wall(t, disp);
-    s.split(' ').nth(2).unwrap_or_default().to_string()
+    let Some(local) = local_time(t, disp) else { return String::new() };
+    let fmt = if t % 60 == 0 { "%H:%M" } else { "%H:%M:%S" };
+    match disp {
+        Display::Utc => format!("{}Z", local.format(fmt)),
+        Display::Zone(_) => local.format(fmt).to_string(),
+    }
+}
+
+/// Weekday and date only (`Fri 2026-11-20`), for pause rows.
+fn day_label(t: i64, disp: Display) -> String {
+    local_time(t, disp).map_or_else(String::new, |l| l.format("%a %Y-%m-%d").to_string())
 }
 
 /// The end of a worked piece that starts at `start`, as a time of day on
@@ -131,49 +176,41 @@ fn zone_label(disp: Display) -> &'static str {
     }
 }
 
-/// Sentences that explain the rules applied, for `--explain`: how the clock
-/// started, what the target means, and where the deadline falls.
-pub fn explain_rules(d: &DeadlineAnswer, r: &Resolved, disp: Display) -> Vec<String> {
-    use slacalc::engine::Target;
-    use slacalc::sla::Commitment;
+/// Sentences that word the facts of an explanation, for `--explain`: how
+/// the clock started (at `clock_start` for a ticket `opened` then), what the
+/// target means, and where the deadline falls.
+fn explain_rules(e: &Explanation, opened: i64, clock_start: i64, disp: Display) -> Vec<String> {
+    let (start, business_days, target_seconds, deadline, due_at_window_end) = match e {
+        Explanation::NoCommitment => return vec!["no service level on this plan: no target, no deadline".into()],
+        Explanation::BestEffort => {
+            return vec!["best effort: the vendor commits to no response time, so there is no deadline".into()];
+        }
+        Explanation::Committed { start, business_days, target_seconds, deadline, due_at_window_end } => {
+            (start, business_days, target_seconds, deadline, due_at_window_end)
+        }
+    };
     let mut v = Vec::new();
-    match r.commitment {
-        Commitment::None => {
-            v.push("no service level on this plan: no target, no deadline".into());
-            return v;
-        }
-        Commitment::BestEffort => {
-            v.push("best effort: the vendor commits to no response time, so there is no deadline".into());
-            return v;
-        }
-        Commitment::Committed => {}
-    }
-    if r.calendar.is_always() {
+    if *start == ClockStart::Always {
         v.push("24x7 clock: every real second counts, nights, weekends and holidays included".into());
     }
-    if r.calendar.is_always() {
-        v.push(format!("opened {}: the clock starts at once", wall(d.opened, disp)));
-    } else if d.clock_start > d.opened {
-        v.push(format!(
-            "opened outside working hours ({}): clock starts {}",
-            wall(d.opened, disp),
-            wall(d.clock_start, disp)
-        ));
-    } else {
-        v.push(format!("opened inside working hours ({}): the clock starts at once", wall(d.opened, disp)));
-    }
-    if let (Some(secs), Target::BusinessDays(n)) = (r.target_seconds, r.target) {
+    v.push(match start {
+        ClockStart::Always => format!("opened {}: the clock starts at once", wall(opened, disp)),
+        ClockStart::OutsideHours => {
+            format!("opened outside working hours ({}): clock starts {}", wall(opened, disp), wall(clock_start, disp))
+        }
+        ClockStart::InsideHours => {
+            format!("opened inside working hours ({}): the clock starts at once", wall(opened, disp))
+        }
+    });
+    if let Some((n, day)) = business_days {
         v.push(format!(
             "{n}bd = {n} × {} business day = {} of working time",
-            format_duration(r.calendar.business_day()),
-            format_duration(secs)
+            format_duration(*day),
+            format_duration(*target_seconds)
         ));
     }
-    if let Some(due) = d.deadline {
-        let at_window_end = !r.calendar.is_always()
-            && due > d.opened
-            && slacalc::engine::clock_start(&r.calendar, due).is_ok_and(|next| next > due);
-        if at_window_end {
+    if let Some(due) = *deadline {
+        if *due_at_window_end {
             v.push(format!(
                 "target used up exactly at a window's end: due {}, not at the next opening",
                 wall(due, disp)
@@ -182,7 +219,7 @@ pub fn explain_rules(d: &DeadlineAnswer, r: &Resolved, disp: Display) -> Vec<Str
         v.push(format!(
             "deadline: {} = {} of working time after the clock started",
             wall(due, disp),
-            format_duration(r.target_seconds.unwrap_or_default())
+            format_duration(*target_seconds)
         ));
     }
     v
@@ -231,7 +268,7 @@ pub fn explain_table(steps: &[Step], rules: &[String], disp: Display, cal: &Cale
                     format_duration(total),
                 ],
                 Step::Paused { span } => vec![
-                    wall(span.start, disp).rsplit_once(' ').map_or_else(String::new, |(d, _)| d.to_string()),
+                    day_label(span.start, disp),
                     format!("paused {}–{}", hm(span.start, disp), paused_end(span.start, span.end, disp)),
                     format!("skipped {}", format_duration(span.duration())),
                     format_duration(total),
@@ -249,7 +286,6 @@ pub fn explain_table(steps: &[Step], rules: &[String], disp: Display, cal: &Cale
 
 /// The end of a paused span: a time of day when it ends the same day, else a full label.
 fn paused_end(start: i64, end: i64, disp: Display) -> String {
-    let (a, b) = (wall(start, disp), wall(end, disp));
-    let day = |s: &str| s.rsplit_once(' ').map(|(d, _)| d.to_string());
-    if day(&a) == day(&b) { hm(end, disp) } else { b }
+    let day = |t: i64| local_time(t, disp).map(|l| l.date());
+    if day(start) == day(end) { hm(end, disp) } else { wall(end, disp) }
 }
