@@ -431,8 +431,8 @@ fn csv_output_has_the_contract_header_and_bad_files_exit_2() {
     };
     bad("id,when,event\n".into(), &["no \"at\" column"]);
     bad(format!("{HEADER}T,2026-11-16 09:00,created,\"never closed\n"), &["line 2", "never closed"]);
-    bad(format!("{HEADER}T,2026-11-16 09:00,created,{}\n", "x".repeat(70_000)), &["line 2", "65536 bytes"]);
-    bad(format!("{{\"id\":\"T\",\"value\":\"{}\"}}\n", "x".repeat(70_000)), &["line 1", "65536 bytes"]);
+    // An over-long header is still the whole file's error.
+    bad(format!("id,at,event,{}\n", "x".repeat(70_000)), &["line 1", "65536 bytes"]);
     slacalc(&["replay", "--input", "-", "--plan", "nope"]).stdin(HEADER).run().bad(&["unknown plan \"nope\""]);
 }
 
@@ -530,4 +530,102 @@ fn status_and_deadline_answer_for_one_metric() {
     ])
     .run();
     assert_eq!(r.json()["deadline"], "2026-11-21T14:00:00+01:00");
+}
+
+/// Replays `input` (given whole, header included) as of Mon 16 12:00 and
+/// returns (exit code, rows as (id, metric or error)).
+fn replay_raw(input: Vec<u8>, extra: &[&str]) -> (i32, Vec<(String, String)>, String) {
+    let mut a =
+        vec!["--plans", PLAN, "replay", "--input", "-", "--now", "2026-11-16T12:00:00+01:00", "--format", "json"];
+    a.extend(extra);
+    let r = slacalc(&a).stdin(input).run();
+    let rows = r
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let what = if v["error"].is_null() {
+                v["metric"].as_str().unwrap().to_string()
+            } else {
+                v["error"].as_str().unwrap().to_string()
+            };
+            (v["id"].as_str().unwrap().to_string(), what)
+        })
+        .collect();
+    (r.code, rows, r.stderr)
+}
+
+#[test]
+fn an_unreadable_record_is_an_error_row_of_its_ticket_or_of_its_line() {
+    let long = "x".repeat(70_000);
+    // A: the long record's id field is whole (the cut is in `value`): A's
+    // error. B: a non-UTF-8 value, id readable: B's error. C: the id itself
+    // is not UTF-8, but the records before and after it are C's: C's error.
+    // Then a record too long in its id between D and E: either's, so a row
+    // of its own with an empty id, between D's rows and E's. E is fine:
+    // high, created 09:00, first response due 11:00, breached at 12:00.
+    let mut input = HEADER.as_bytes().to_vec();
+    input.extend(format!("A,2026-11-16 09:00,created,,nimbus-pro,high\nA,2026-11-16 09:30,reply,{long}\n").as_bytes());
+    input.extend(b"B,2026-11-16 09:00,created,,nimbus-pro,high\nB,2026-11-16 09:30,status,\xff\n");
+    input.extend(b"C,2026-11-16 09:00,created,,nimbus-pro,high\nC\xff,2026-11-16 09:10,reply,agent\nC,2026-11-16 09:30,reply,agent\n");
+    input.extend(b"D,2026-11-16 09:00,created,,nimbus-pro,low\n");
+    input.extend(format!("{long},2026-11-16 09:00,created\n").as_bytes());
+    input.extend(b"E,2026-11-16 09:00,created,,nimbus-pro,high\n");
+    let (code, rows, _) = replay_raw(input.clone(), &[]);
+    assert_eq!(code, 0);
+    let want: Vec<(String, String)> = [
+        ("A", "line 3: record is longer than 65536 bytes (replay records are limited to 64 KiB)"),
+        ("B", "line 5: column value is not valid UTF-8"),
+        ("C", "line 7: column id is not valid UTF-8"),
+        ("D", "first_response"),
+        ("", "line 10: record is longer than 65536 bytes (replay records are limited to 64 KiB); its ticket cannot be told (the records around it are not of one ticket)"),
+        ("E", "first_response"),
+        ("E", "resolution"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(rows, want);
+    // --strict: the first one stops the run, exit 2, nothing on stdout.
+    let (code, rows, stderr) = replay_raw(input, &["--strict"]);
+    assert_eq!((code, rows.len()), (2, 0));
+    assert!(stderr.contains("ticket \"A\": line 3: record is longer than 65536 bytes"), "{stderr}");
+}
+
+#[test]
+fn an_unreadable_json_line_is_an_error_row_of_its_ticket_or_of_its_line() {
+    let ev = |id: &str, at: &str, event: &str, extra: &str| {
+        format!("{{\"id\":\"{id}\",\"at\":\"2026-11-16T{at}:00+01:00\",\"event\":\"{event}\"{extra}}}\n")
+    };
+    let created = ",\"plan\":\"nimbus-pro\",\"priority\":\"high\"";
+    let mut input = Vec::new();
+    // Line 2 is not an object, between two records of A: A's error.
+    input.extend(ev("A", "09:00", "created", created).as_bytes());
+    input.extend(b"[1,2]\n");
+    input.extend(ev("A", "09:30", "reply", ",\"value\":\"agent\"").as_bytes());
+    // Line 4: over 64 KiB, between A and B: a row of its own.
+    input.extend(format!("{{\"id\":\"B\",\"value\":\"{}\"}}\n", "x".repeat(70_000)).as_bytes());
+    // Line 5: B's created; line 6 not UTF-8 but its id reads: B's error.
+    input.extend(ev("B", "09:00", "created", created).as_bytes());
+    input.extend(b"{\"id\":\"B\",\"at\":\"2026-11-16T09:30:00+01:00\",\"event\":\"status\",\"value\":\"\xff\"}\n");
+    // Line 7: C, fine; line 8, garbage at the end of the input: its own row.
+    input.extend(ev("C", "09:00", "created", created).as_bytes());
+    input.extend(b"not json\n");
+    let (code, rows, stderr) = replay_raw(input, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let errors: Vec<(&str, &str)> =
+        rows.iter().filter(|r| r.1.starts_with("line")).map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(errors.len(), 4, "{rows:#?}");
+    assert!(errors[0].0 == "A" && errors[0].1.starts_with("line 2: not a JSON object"), "{errors:?}");
+    assert!(
+        errors[1].0.is_empty() && errors[1].1.starts_with("line 4: record is longer than 65536 bytes"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[2], ("B", "line 6: the line is not valid UTF-8"));
+    assert!(errors[3].0.is_empty() && errors[3].1.starts_with("line 8: not a JSON object"), "{errors:?}");
+    // C's rows come before the last error row; A's error row before the
+    // orphan of line 4.
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(ids, ["A", "", "B", "C", "C", ""]);
+    assert!(stderr.contains("8 events, 3 tickets, 6 rows"), "{stderr}");
 }
