@@ -178,16 +178,42 @@ R,2026-11-16 12:00,priority,urgent
 
 #[test]
 fn a_change_to_a_level_without_commitment_or_target() {
-    // Low: next response best-effort, no resolution target (not tracked).
-    let r = rows(
+    // Low: next response best-effort, no resolution target. The rule (see
+    // lifecycle::replay): a cycle is tracked when a priority in force at some
+    // point of it gives the metric a target; it is evaluated on the priority
+    // in force at its end, and when that one has no target the cycle is
+    // no-commitment (target "none"), never dropped.
+    let all = rows(
         "L,2026-11-16 09:00,created,,nimbus-pro,normal
 L,2026-11-16 09:30,reply,agent
 L,2026-11-16 10:00,reply,customer
 L,2026-11-16 10:30,priority,low
+R,2026-11-16 09:00,created,,nimbus-pro,low
+R,2026-11-16 10:00,priority,normal
+Z,2026-11-16 09:00,created,,nimbus-pro,low
+Z,2026-11-16 09:30,priority,normal
+Z,2026-11-16 10:00,priority,low
+S,2026-11-16 09:00,created,,nimbus-pro,low
 ",
         "2026-11-16T11:00:00+01:00",
     );
-    assert_eq!(r.len(), 2, "{r:#?}");
+    let r: Vec<Value> = all.iter().filter(|r| r["id"] == "L").cloned().collect();
+    assert_eq!(r.len(), 3, "{r:#?}");
+    // L's resolution, tracked under normal (5bd) from 09:00, lowered to
+    // low: no-commitment; 09:00–11:00 = 2 h elapsed, no deadline.
+    let res = find(&r, "L", "resolution", 1);
+    assert_eq!(
+        (&res["target"], &res["target_seconds"], &res["clock"]),
+        (&Value::from("none"), &Value::Null, &Value::from("business"))
+    );
+    check(res, ("", "", 7200, 0, None, "no-commitment"));
+    // R, created low, raised to normal at 10:00: resolution on normal's 5bd
+    // = 40 h from Mon 09:00: Mon 8 h + Tue–Fri 32 h → Fri 20 17:00; 2 h used.
+    check(find(&all, "R", "resolution", 1), ("", "2026-11-20 17:00", 7200, 0, Some(136_800), "running"));
+    // Z, low → normal (09:30–10:00) → low: tracked, no-commitment.
+    check(find(&all, "Z", "resolution", 1), ("", "", 7200, 0, None, "no-commitment"));
+    // S stays low: resolution is not tracked, first response only.
+    assert_eq!(all.iter().filter(|r| r["id"] == "S").count(), 1);
     // First response stopped at 09:30 under normal (4 h, due 13:00).
     check(find(&r, "L", "first_response", 1), ("2026-11-16 09:30", "2026-11-16 13:00", 1800, 0, Some(12_600), "met"));
     let nr = find(&r, "L", "next_response", 1);
