@@ -354,6 +354,8 @@ fn docs_json_examples_match_the_binary() {
         "plans list",
         "plans show",
         "plans compare",
+        "replay",
+        "--metric",
     ] {
         assert!(commands.iter().any(|c| c.contains(&format!(" {cmd} "))), "no example for {cmd}");
     }
