@@ -655,3 +655,51 @@ fn an_unreadable_json_line_is_an_error_row_of_its_ticket_or_of_its_line() {
     assert_eq!(ids, ["A", "", "B", "C", "C", ""]);
     assert!(stderr.contains("8 events, 3 tickets, 6 rows"), "{stderr}");
 }
+
+#[test]
+fn plans_show_lists_the_lifecycle_keys() {
+    let v = crate::util::json(&["--plans", PLAN, "plans", "show", "nimbus-pro"]);
+    let l = &v["lifecycle"];
+    assert_eq!(l["at_risk_percent"], 80.0);
+    assert_eq!(l["on_priority_change"], "retarget");
+    assert_eq!(l["statuses"]["waiting"], serde_json::json!(["awaiting-customer"]));
+    assert_eq!(l["pause_on"]["resolution"], serde_json::json!(["waiting", "on_hold"]));
+    assert_eq!(l["pause_on"]["next_response"], serde_json::json!([]));
+    // normal: next response 1bd = 8 h, resolution 5bd = 40 h of the
+    // nimbus calendar's 8-hour day; low: best-effort, assumed; no resolution.
+    let normal = &l["priorities"][2];
+    assert_eq!(
+        (&normal["name"], &normal["next_response"]["target_seconds"]),
+        (&Value::from("normal"), &Value::from(28_800))
+    );
+    assert_eq!(normal["resolution"]["target"], "5bd");
+    assert_eq!(normal["resolution"]["target_seconds"], 144_000);
+    let low = &l["priorities"][3];
+    assert_eq!(
+        (&low["next_response"]["target"], &low["next_response"]["assumed"]),
+        (&Value::from("best-effort"), &Value::Bool(true))
+    );
+    assert_eq!(low["resolution"], Value::Null);
+    // keep, on the fixed plan; a plan without lifecycle keys: null.
+    assert_eq!(
+        crate::util::json(&["--plans", PLAN, "plans", "show", "nimbus-fixed"])["lifecycle"]["on_priority_change"],
+        "keep"
+    );
+    assert_eq!(crate::util::json(&["plans", "show", "gold"])["lifecycle"], Value::Null);
+    // The table says the same.
+    let t = slacalc(&["--plans", PLAN, "plans", "show", "nimbus-pro"]).run();
+    let text = t.ok();
+    for needle in [
+        "at risk from",
+        "80 %",
+        "resolution pauses on",
+        "waiting, on_hold",
+        "awaiting-customer (besides the defaults)",
+        "next response 1bd; resolution 5bd",
+        "next response best-effort (assumed)",
+        "retarget",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+    }
+    assert!(!slacalc(&["plans", "show", "gold"]).run().ok().contains("at risk from"));
+}

@@ -201,6 +201,8 @@ fn show(format: Format, p: &Plan) -> String {
         "entitlements": ents,
         "notes": p.notes,
     });
+    let mut v = v;
+    v["lifecycle"] = slacalc::plan::lifecycle::describe(p).unwrap_or(Value::Null);
     if format != Format::Table {
         return render::record(format, &v, &[]);
     }
@@ -256,6 +258,15 @@ fn show(format: Format, p: &Plan) -> String {
                 x.clock.as_str().into(),
                 pv,
             ]);
+        }
+        out.push_str(&render::show(&mut t));
+    }
+    let lifecycle = slacalc::plan::lifecycle::describe_lines(p);
+    if !lifecycle.is_empty() {
+        let mut t = render::table();
+        t.set_header(vec!["lifecycle", "setting"]);
+        for (k, v) in lifecycle {
+            t.add_row(vec![k, v]);
         }
         out.push_str(&render::show(&mut t));
     }
