@@ -703,3 +703,65 @@ fn plans_show_lists_the_lifecycle_keys() {
     }
     assert!(!slacalc(&["plans", "show", "gold"]).run().ok().contains("at risk from"));
 }
+
+#[test]
+fn bad_lifecycle_keys_are_errors_at_their_file_line_and_column() {
+    // Columns are 1-based, at the first character of the bad value (or key).
+    let text = r#"[calendars.c]
+zone = "Europe/Paris"
+hours = { mon-fri = ["09:00-17:00"] }
+source = "\"Mon-Fri 9-17.\""
+
+[[plans]]
+id = "v"
+name = "V"
+provider = "V"
+calendar = "c"
+at_risk_percent = 120
+on_priority_change = "sometimes"
+
+[plans.statuses]
+parked = ["later"]
+
+[plans.metrics.uptime]
+pause_on = ["waiting"]
+
+[plans.metrics.resolution]
+pause_on = ["waiting", "solved", "lunch"]
+
+[[plans.priorities]]
+name = "high"
+target = "2h"
+resolution = "3 days"
+source = "\"High: 2 hours.\""
+
+[[plans.priorities]]
+name = "low"
+target = "1bd"
+next_response = "1bd"
+"#;
+    let (_dir, path) = temp_file("bad-lifecycle.toml", text);
+    let r = slacalc(&["check", path.to_str().unwrap()]).run();
+    r.bad(&[
+        // Line 11, `at_risk_percent = 120`: the value at column 19.
+        "bad-lifecycle.toml:11:19: invalid at_risk_percent 120 (expected a percentage above 0, at most 100",
+        // Line 12: `on_priority_change = "sometimes"`, the string at column 22.
+        "bad-lifecycle.toml:12:22: unknown on_priority_change \"sometimes\" (expected retarget or keep)",
+        // Line 15: the class is the key, column 1.
+        "bad-lifecycle.toml:15:1: unknown status class \"parked\"",
+        // Line 17: `[plans.metrics.uptime]`, "uptime" at column 16.
+        "bad-lifecycle.toml:17:16: unknown metric \"uptime\" (expected first_response, next_response or resolution)",
+        // Line 21: `pause_on = ["waiting", "solved", "lunch"]`: "solved" at 24, "lunch" at 34.
+        "bad-lifecycle.toml:21:24: pause_on \"solved\": a solved or closed ticket stops the clock, it does not pause it",
+        "bad-lifecycle.toml:21:34: unknown status class \"lunch\" in pause_on",
+        // Line 26: `resolution = "3 days"`, the string at column 14.
+        "bad-lifecycle.toml:26:14: resolution: invalid target \"3 days\"",
+        // low (line 29) gives next_response but no source or assumed: the
+        // priority's table, column 1, is the error (a metric target takes
+        // the priority's provenance when it has none of its own).
+        "bad-lifecycle.toml:29:1: target of priority low has no provenance",
+        "8 errors in 1 file",
+    ]);
+    // Loading the file for any command stops at the first one.
+    slacalc(&["--plans", path.to_str().unwrap(), "plans", "list"]).run().bad(&["bad-lifecycle.toml:11:19"]);
+}
