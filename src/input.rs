@@ -155,6 +155,14 @@ impl<R: Read> CsvInput<R> {
         CsvInput::new(input, "", opts)
     }
 
+    /// A `replay` event input: read as [`CsvInput::batch`] reads (records up
+    /// to [`crate::batch::MAX_RECORD_BYTES`], a longer one cut and flagged,
+    /// reading goes on), record by record with [`CsvInput::read_bytes`], so
+    /// that a field that is not UTF-8 spoils only itself.
+    pub fn events(input: R) -> CsvInput<R> {
+        CsvInput::batch(input)
+    }
+
     /// A request log or an outage file named `name` (`what` is its kind, for
     /// the size message: `"request logs"`): at most [`MAX_LOG_BYTES`],
     /// records up to [`MAX_LOG_RECORD_BYTES`], fields trimmed, blank rows
@@ -241,6 +249,30 @@ impl<R: Read> CsvInput<R> {
                 None if self.opts.log && rec.iter().all(str::is_empty) => continue,
                 _ => return Ok(Some(Row { line, problem })),
             }
+        }
+    }
+
+    /// Reads the next record as bytes into `rec` (no UTF-8 check: the
+    /// caller checks the fields it uses); `None` at the end of the input.
+    /// The only [`Problem`] it returns is [`Problem::TooLong`] (from
+    /// [`CsvInput::batch`] and [`CsvInput::events`]).
+    ///
+    /// # Errors
+    /// As [`CsvInput::read`].
+    pub fn read_bytes(&mut self, rec: &mut csv::ByteRecord) -> Result<Option<Row>> {
+        loop {
+            match self.rdr.read_byte_record(rec) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {}
+                Err(e) => return Err(self.fail(&e)),
+            }
+            let start = self.start(rec.position().map(csv::Position::byte));
+            // Without keep_going the guard refuses a long row itself.
+            let problem = start.too_long.then_some(Problem::TooLong);
+            if problem.is_none() && self.opts.log && rec.iter().all(<[u8]>::is_empty) {
+                continue;
+            }
+            return Ok(Some(Row { line: start.line, problem }));
         }
     }
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::batch::MAX_RECORD_BYTES;
 use crate::error::{Error, Result};
+use crate::input::{CsvInput, Problem, column};
 use crate::instant::{Display, is_local, parse_instant, write_instant};
 use crate::loader::PlanSet;
 use crate::plan::Plan;
@@ -180,6 +181,7 @@ pub fn run(
         },
         seen: FxHashMap::default(),
         ticket: Ticket::default(),
+        pending: None,
         summary: Summary::default(),
         text: RowText::default(),
     };
@@ -189,21 +191,23 @@ pub fn run(
     let mut rec = Rec::default();
     match format {
         InputFormat::Csv => {
-            let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(Guard::new(reader));
-            let mut record = csv::ByteRecord::new();
-            if !csv.read_byte_record(&mut record).map_err(csv_error)? {
+            // Bounded records, unclosed quotes refused, one line count (crate::input).
+            let mut csv = CsvInput::events(reader);
+            let header = csv.header()?;
+            if header.is_empty() {
                 return Err(Error::Input(
                     "replay input is empty (expected a header id,at,event,value[,plan,priority])".into(),
                 ));
             }
-            let cols = Columns::read(&record)?;
-            while csv.read_byte_record(&mut record).map_err(csv_error)? {
-                rec.line = record.position().map_or(0, csv::Position::line);
-                if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            let cols = Columns::read(&header)?;
+            let mut record = csv::ByteRecord::new();
+            while let Some(row) = csv.read_bytes(&mut record)? {
+                rec.line = row.line;
+                if row.problem.is_none() && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                     continue;
                 }
-                cols.fill(&record, &mut rec)?;
-                state.event(&rec)?;
+                let read = cols.fill(&record, row.problem, &mut rec);
+                state.record(&rec, read)?;
                 if state.summary.events % 65_536 == 0 {
                     progress(state.summary.events);
                 }
@@ -214,21 +218,24 @@ pub fn run(
             let mut n = 0u64;
             loop {
                 n += 1;
-                if !read_line(&mut reader, &mut line, n)? {
-                    break;
-                }
-                if line.iter().all(u8::is_ascii_whitespace) {
+                let Some(too_long) = read_line(&mut reader, &mut line)? else { break };
+                if !too_long && line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
                 rec.line = n;
-                json_fields(&line, &mut rec)?;
-                state.event(&rec)?;
+                let read = if too_long {
+                    Err(Unreadable::anonymous(too_long_message()))
+                } else {
+                    json_fields(&line, &mut rec)
+                };
+                state.record(&rec, read)?;
                 if state.summary.events % 65_536 == 0 {
                     progress(state.summary.events);
                 }
             }
         }
     }
+    state.flush_pending()?;
     state.finish_ticket()?;
     state.sink.commit(true)?;
     Ok(state.summary)
@@ -238,16 +245,60 @@ fn read_error(e: std::io::Error) -> Error {
     Error::Input(format!("cannot read replay input: {e}"))
 }
 
-fn csv_error(e: csv::Error) -> Error {
-    let line = e.position().map(csv::Position::line);
-    match e.into_kind() {
-        // The guard's own refusals already name their line.
-        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => Error::Input(io.to_string()),
-        csv::ErrorKind::Io(io) => read_error(io),
-        other => Error::Input(format!(
-            "cannot read replay input{}: {other:?}",
-            line.map_or(String::new(), |l| format!(" at line {l}"))
-        )),
+/// A record that cannot be read as an event: over [`MAX_RECORD_BYTES`]
+/// (cut while reading, SPEC §8), a field that is not UTF-8, a JSON line that
+/// is not an object or has a field that is not a string.
+///
+/// Such a record is an error of its ticket, not of the run (SPEC §5: bad
+/// events are error rows; exit 0 unless `--strict`). Its ticket is
+///
+/// - the id read from the record itself, when that field is whole and
+///   readable (a long CSV record keeps its fields before the cut; a
+///   non-UTF-8 CSV field spoils only itself; a JSON object with a bad field
+///   still names its id);
+/// - else the ticket around it, when the records before and after it are of
+///   the same ticket (its events are contiguous, so it can be no other);
+/// - else no ticket: at a boundary between two tickets (or at the end) it
+///   may belong to either, so it gets a row of its own with an empty id and
+///   the error naming its line, between the two tickets' rows.
+///
+/// Such a record is an error whatever its time: its time cannot be trusted
+/// to be after `--now`.
+#[derive(Debug)]
+struct Unreadable {
+    message: String,
+    /// The record's id was read into [`Rec::id`].
+    id_known: bool,
+}
+
+impl Unreadable {
+    fn anonymous(message: String) -> Unreadable {
+        Unreadable { message, id_known: false }
+    }
+}
+
+fn too_long_message() -> String {
+    format!("record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)")
+}
+
+/// Unreadable records whose ticket is not known yet (see [`Unreadable`]):
+/// the first one's line and message, and the last one's line.
+struct Pending {
+    line: u64,
+    message: String,
+    last_line: u64,
+}
+
+impl Pending {
+    fn text(&self) -> String {
+        if self.last_line == self.line {
+            format!("line {}: {}", self.line, self.message)
+        } else {
+            format!(
+                "line {}: {} (and every record up to line {}, unreadable too)",
+                self.line, self.message, self.last_line
+            )
+        }
     }
 }
 
@@ -262,12 +313,11 @@ struct Columns {
 }
 
 impl Columns {
-    fn read(h: &csv::ByteRecord) -> Result<Columns> {
-        let names: Vec<String> =
-            h.iter().map(|c| String::from_utf8_lossy(c).trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
-        let find = |n: &str| names.iter().position(|c| c == n);
+    fn read(h: &csv::StringRecord) -> Result<Columns> {
         let need = |n: &str| {
-            find(n).ok_or_else(|| {
+            column(h, n).ok_or_else(|| {
+                let names: Vec<String> =
+                    h.iter().map(|c| c.trim_start_matches('\u{feff}').trim().to_lowercase()).collect();
                 Error::Input(format!(
                     "replay input has no \"{n}\" column (expected a header id,at,event,value[,plan,priority]; got: {})",
                     cut(&names.join(","), 200)
@@ -278,30 +328,44 @@ impl Columns {
             id: need("id")?,
             at: need("at")?,
             event: need("event")?,
-            value: find("value"),
-            plan: find("plan"),
-            priority: find("priority"),
+            value: column(h, "value"),
+            plan: column(h, "plan"),
+            priority: column(h, "priority"),
         })
     }
 
-    fn fill(&self, r: &csv::ByteRecord, rec: &mut Rec) -> Result<()> {
-        let line = rec.line;
-        let put = |i: Option<usize>, dst: &mut String, name: &str| -> Result<()> {
+    /// The fields of record `r` into `rec`; a record cut while reading
+    /// (`problem`) or with a field that is not UTF-8 is [`Unreadable`], its
+    /// id kept when that field is whole.
+    fn fill(
+        &self,
+        r: &csv::ByteRecord,
+        problem: Option<Problem>,
+        rec: &mut Rec,
+    ) -> std::result::Result<(), Unreadable> {
+        let put = |i: Option<usize>, dst: &mut String, name: &str| -> std::result::Result<(), String> {
             dst.clear();
             let raw = i.and_then(|i| r.get(i)).unwrap_or(b"");
-            let s = std::str::from_utf8(raw)
-                .map_err(|_| Error::Input(format!("line {line}: column {name} is not valid UTF-8")))?;
+            let s = std::str::from_utf8(raw).map_err(|_| format!("column {name} is not valid UTF-8"))?;
             dst.push_str(s.trim());
             Ok(())
         };
-        put(Some(self.id), &mut rec.id, "id")?;
-        put(Some(self.at), &mut rec.at, "at")?;
-        put(Some(self.event), &mut rec.event, "event")?;
-        put(self.value, &mut rec.value, "value")?;
+        let id = put(Some(self.id), &mut rec.id, "id");
+        if problem.is_some() {
+            // Of a cut record, only the fields before the last one are whole.
+            let id_known = self.id + 1 < r.len() && id.is_ok();
+            return Err(Unreadable { message: too_long_message(), id_known });
+        }
+        let id_known = id.is_ok();
+        let fail = |message: String| Unreadable { message, id_known };
+        id.map_err(fail)?;
+        put(Some(self.at), &mut rec.at, "at").map_err(fail)?;
+        put(Some(self.event), &mut rec.event, "event").map_err(fail)?;
+        put(self.value, &mut rec.value, "value").map_err(fail)?;
         // Only a created event reads its plan and priority.
         if rec.event.eq_ignore_ascii_case("created") {
-            put(self.plan, &mut rec.plan, "plan")?;
-            put(self.priority, &mut rec.priority, "priority")?;
+            put(self.plan, &mut rec.plan, "plan").map_err(fail)?;
+            put(self.priority, &mut rec.priority, "priority").map_err(fail)?;
         } else {
             rec.plan.clear();
             rec.priority.clear();
@@ -311,14 +375,17 @@ impl Columns {
 }
 
 /// Reads one line (without its `\n`) into `buf`, never more than
-/// [`MAX_RECORD_BYTES`] of it. False at the end of the input.
-fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, line: u64) -> Result<bool> {
+/// [`MAX_RECORD_BYTES`] of it (the record limit batch and CSV replay share):
+/// the rest of a longer line is skipped while reading, never buffered.
+/// `None` at the end of the input, else whether the line was too long.
+fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<bool>> {
     buf.clear();
     let mut any = false;
+    let mut too_long = false;
     loop {
         let avail = r.fill_buf().map_err(read_error)?;
         if avail.is_empty() {
-            return Ok(any);
+            return Ok(any.then_some(too_long));
         }
         any = true;
         let (take, done) = match avail.iter().position(|&b| b == b'\n') {
@@ -326,51 +393,60 @@ fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, line: u64) -> Result<bool>
             None => (avail.len(), false),
         };
         if buf.len() + take > MAX_RECORD_BYTES {
-            return Err(too_long(line));
+            too_long = true;
+            buf.clear();
         }
-        buf.extend_from_slice(&avail[..take]);
+        if !too_long {
+            buf.extend_from_slice(&avail[..take]);
+        }
         r.consume(take + usize::from(done));
         if done {
-            return Ok(true);
+            return Ok(Some(too_long));
         }
     }
 }
 
-fn too_long(line: u64) -> Error {
-    Error::Input(format!(
-        "line {line}: record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)"
-    ))
-}
-
 /// The fields of one JSON Lines event.
-fn json_fields(line: &[u8], rec: &mut Rec) -> Result<()> {
-    let n = rec.line;
-    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line).map_err(|e| {
-        Error::Input(format!(
-            "line {n}: not a JSON object ({e}); expected e.g. {{\"id\":\"T1\",\"at\":\"…\",\"event\":\"created\"}}"
-        ))
-    })?;
-    let get = |k: &str, dst: &mut String| -> Result<()> {
+fn json_fields(line: &[u8], rec: &mut Rec) -> std::result::Result<(), Unreadable> {
+    rec.id.clear();
+    let (obj, utf8) = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
+        Ok(obj) => (obj, true),
+        // Not UTF-8: read it with the bad bytes replaced, only to find its id.
+        Err(_) if std::str::from_utf8(line).is_err() => match serde_json::from_str(&String::from_utf8_lossy(line)) {
+            Ok(obj) => (obj, false),
+            Err(_) => return Err(Unreadable::anonymous("the line is not valid UTF-8".into())),
+        },
+        Err(e) => {
+            return Err(Unreadable::anonymous(format!(
+                "not a JSON object ({e}); expected e.g. {{\"id\":\"T1\",\"at\":\"…\",\"event\":\"created\"}}"
+            )));
+        }
+    };
+    let get = |k: &str, dst: &mut String| -> std::result::Result<(), String> {
         dst.clear();
         match obj.get(k) {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::String(s)) => dst.push_str(s.trim()),
             Some(serde_json::Value::Number(x)) => dst.push_str(&x.to_string()),
             Some(other) => {
-                return Err(Error::Input(format!(
-                    "line {n}: field \"{k}\" is {} (expected a string)",
-                    cut(&other.to_string(), 80)
-                )));
+                return Err(format!("field \"{k}\" is {} (expected a string)", cut(&other.to_string(), 80)));
             }
         }
         Ok(())
     };
-    get("id", &mut rec.id)?;
-    get("at", &mut rec.at)?;
-    get("event", &mut rec.event)?;
-    get("value", &mut rec.value)?;
-    get("plan", &mut rec.plan)?;
-    get("priority", &mut rec.priority)?;
+    let id = get("id", &mut rec.id);
+    // An id with a replaced byte is not the ticket's id.
+    let id_known = id.is_ok() && (utf8 || !rec.id.contains('\u{fffd}'));
+    let fail = |message: String| Unreadable { message, id_known };
+    id.map_err(fail)?;
+    if !utf8 {
+        return Err(fail("the line is not valid UTF-8".into()));
+    }
+    get("at", &mut rec.at).map_err(fail)?;
+    get("event", &mut rec.event).map_err(fail)?;
+    get("value", &mut rec.value).map_err(fail)?;
+    get("plan", &mut rec.plan).map_err(fail)?;
+    get("priority", &mut rec.priority).map_err(fail)?;
     Ok(())
 }
 
@@ -471,25 +547,79 @@ struct Replay<'p, 'o, W: Write> {
     /// Fingerprint of each finished ticket id → the last line of its events.
     seen: FxHashMap<u64, u64>,
     ticket: Ticket<'p>,
+    /// Unreadable records whose ticket is not known yet.
+    pending: Option<Pending>,
     summary: Summary,
     text: RowText,
 }
 
 impl<'p, W: Write> Replay<'p, '_, W> {
-    /// Takes one input record.
-    fn event(&mut self, rec: &Rec) -> Result<()> {
+    /// Takes one input record: its fields in `rec`, or why it could not be
+    /// read (see [`Unreadable`] for which ticket that is an error of).
+    fn record(&mut self, rec: &Rec, read: std::result::Result<(), Unreadable>) -> Result<()> {
         self.summary.events += 1;
-        if rec.id != self.ticket.id || self.ticket.first_line == 0 {
+        let bad = match read {
+            Ok(()) => None,
+            Err(u) if u.id_known => Some(u.message),
+            Err(u) => {
+                // Its ticket is known once the next record is.
+                match &mut self.pending {
+                    Some(p) => p.last_line = rec.line,
+                    None => self.pending = Some(Pending { line: rec.line, message: u.message, last_line: rec.line }),
+                }
+                return Ok(());
+            }
+        };
+        let same = self.ticket.first_line != 0 && rec.id == self.ticket.id;
+        if let Some(p) = self.pending.take() {
+            if same {
+                // Between two records of this ticket: it is this ticket's.
+                if self.ticket.error.is_none() {
+                    self.ticket.error = Some(p.text());
+                }
+            } else {
+                self.finish_ticket()?;
+                self.orphan_row(&p)?;
+            }
+        }
+        if !same {
             self.finish_ticket()?;
             self.start_ticket(rec);
         }
         if self.ticket.error.is_none() {
-            if let Err(e) = self.take(rec) {
+            let taken = match bad {
+                Some(e) => Err(e),
+                None => self.take(rec),
+            };
+            if let Err(e) = taken {
                 self.ticket.error = Some(format!("line {}: {e}", rec.line));
             }
         }
         self.ticket.last_line = rec.line;
         Ok(())
+    }
+
+    /// At the end of the input: the current ticket, then any unreadable
+    /// records after it (their ticket cannot be known).
+    fn flush_pending(&mut self) -> Result<()> {
+        if let Some(p) = self.pending.take() {
+            self.finish_ticket()?;
+            self.orphan_row(&p)?;
+        }
+        Ok(())
+    }
+
+    /// The row of unreadable records whose ticket cannot be known: an empty
+    /// id, the error naming the line.
+    fn orphan_row(&mut self, p: &Pending) -> Result<()> {
+        self.summary.errors += 1;
+        let e = format!("{}; its ticket cannot be told (the records around it are not of one ticket)", p.text());
+        if self.opts.strict {
+            return Err(Error::Input(e));
+        }
+        let t = Ticket::default();
+        self.error_row(&t, &e);
+        self.sink.commit(false)
     }
 
     fn start_ticket(&mut self, rec: &Rec) {
@@ -816,174 +946,5 @@ fn priority_index(plan: &Plan, name: &str) -> std::result::Result<Option<usize>,
             plan.id,
             expected()
         )),
-    }
-}
-
-/// A reader that bounds CSV records while reading (SPEC §8): it follows the
-/// quoting, so it knows where a record ends, and refuses a record longer
-/// than [`MAX_RECORD_BYTES`] before `csv` has buffered it whole, and a quote
-/// never closed, naming the line where it opened.
-struct Guard<R: Read> {
-    inner: R,
-    state: Scan,
-    /// Bytes of the current record so far.
-    len: usize,
-    /// Physical line (1-based) of the byte being read.
-    line: u64,
-    /// Line where the current record started.
-    record_line: u64,
-    /// Line where the open quote opened.
-    quote_line: u64,
-    /// An error to give on the next read.
-    pending: Option<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Scan {
-    FieldStart,
-    Unquoted,
-    Quoted,
-    /// A `"` inside a quoted field: the end of the quote, or the first of `""`.
-    AfterQuote,
-}
-
-impl<R: Read> Guard<R> {
-    fn new(inner: R) -> Guard<R> {
-        Guard { inner, state: Scan::FieldStart, len: 0, line: 1, record_line: 1, quote_line: 0, pending: None }
-    }
-}
-
-impl<R: Read> Guard<R> {
-    fn too_long(&self) -> std::io::Error {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "line {}: record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)",
-                self.record_line
-            ),
-        )
-    }
-}
-
-impl<R: Read> Read for Guard<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if let Some(e) = self.pending.take() {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e));
-        }
-        let n = self.inner.read(buf)?;
-        if n == 0 && self.state == Scan::Quoted {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("line {}: a quote opened here is never closed", self.quote_line),
-            ));
-        }
-        let chunk = &buf[..n];
-        // Fast path, almost every chunk: no quote in it and none open. Then
-        // records end at each newline; a chunk is far shorter than the
-        // limit, so only the bytes after the last newline carry over.
-        if n <= MAX_RECORD_BYTES
-            && self.state != Scan::Quoted
-            && self.state != Scan::AfterQuote
-            && !chunk.contains(&b'"')
-        {
-            match chunk.iter().rposition(|&b| b == b'\n') {
-                Some(last) => {
-                    // The record that was open ends at the first newline.
-                    let first = chunk.iter().position(|&b| b == b'\n').unwrap_or(last);
-                    if self.len + first > MAX_RECORD_BYTES {
-                        self.len += first + 1;
-                        return Err(self.too_long());
-                    }
-                    self.line += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
-                    self.record_line = self.line;
-                    self.len = n - last - 1;
-                }
-                None => self.len += n,
-            }
-            self.state = match chunk.last() {
-                Some(b',' | b'\n') => Scan::FieldStart,
-                Some(_) => Scan::Unquoted,
-                None => self.state,
-            };
-            if self.len <= MAX_RECORD_BYTES {
-                return Ok(n);
-            }
-            return Err(self.too_long());
-        }
-        for (i, &b) in chunk.iter().enumerate() {
-            self.len += 1;
-            self.state = match (self.state, b) {
-                (Scan::Quoted, b'"') => Scan::AfterQuote,
-                (Scan::Quoted, _) => Scan::Quoted,
-                (Scan::AfterQuote, b'"') => Scan::Quoted,
-                (Scan::FieldStart, b'"') => {
-                    self.quote_line = self.line;
-                    Scan::Quoted
-                }
-                (_, b',') => Scan::FieldStart,
-                (_, b'\n') => {
-                    self.len = 0;
-                    self.record_line = self.line + 1;
-                    Scan::FieldStart
-                }
-                _ => Scan::Unquoted,
-            };
-            if b == b'\n' {
-                self.line += 1;
-            }
-            if self.len > MAX_RECORD_BYTES {
-                self.pending = Some(format!(
-                    "line {}: record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)",
-                    self.record_line
-                ));
-                if i == 0 {
-                    let e = self.pending.take().unwrap_or_default();
-                    return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e));
-                }
-                return Ok(i);
-            }
-        }
-        Ok(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Gives at most `step` bytes per read, as a pipe may.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.0.len().min(self.1).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    fn through(data: &[u8], step: usize) -> std::result::Result<usize, String> {
-        let mut g = Guard::new(Trickle(data, step));
-        let mut out = Vec::new();
-        g.read_to_end(&mut out).map_err(|e| e.to_string())?;
-        Ok(out.len())
-    }
-
-    #[test]
-    fn the_guard_measures_records_across_reads() {
-        for step in [1, 7, 1000, 8192, 100_000] {
-            let ok = format!("a,b\nx,{}\ny,\"q\nq\"\n", "v".repeat(MAX_RECORD_BYTES - 3));
-            assert_eq!(through(ok.as_bytes(), step), Ok(ok.len()), "step {step}");
-            let long = format!("a,b\nx,{}\ny,z\n", "v".repeat(MAX_RECORD_BYTES));
-            let e = through(long.as_bytes(), step).unwrap_err();
-            assert!(e.contains("line 2") && e.contains("longer than"), "step {step}: {e}");
-            let quoted = format!("a,b\nx,\"{}\"\n", "v\n".repeat(MAX_RECORD_BYTES / 2));
-            let e = through(quoted.as_bytes(), step).unwrap_err();
-            assert!(e.contains("line 2") && e.contains("longer than"), "step {step}: {e}");
-            let open = "a,b\nx,y\nz,\"never\nclosed\n";
-            let e = through(open.as_bytes(), step).unwrap_err();
-            assert!(e.contains("line 3") && e.contains("never closed"), "step {step}: {e}");
-        }
     }
 }

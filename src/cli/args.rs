@@ -105,10 +105,22 @@ Examples:
     --responded \"2026-11-20 09:45\"
   slacalc status --plan silver --priority minor --opened \"2026-11-16 09:00\" \\
     --check || echo breached
+  slacalc --plans examples/lifecycle-vendor.toml status --plan nimbus \\
+    --priority normal --metric next_response \\
+    --opened \"2026-11-16 12:00\" --responded \"2026-11-16 13:30\"
 
-States: running; at-risk from 75 % used (and at the deadline itself); breached
-once now is past the deadline; met / missed once --responded is given;
-no-commitment for best-effort plans (--check never fails on those).")]
+--metric picks the clock; what --opened and the stop flag mean follows it:
+  first_response  --opened: ticket created     --responded: first agent reply
+  next_response   --opened: the CUSTOMER'S REPLY that started the cycle
+                  --responded: the agent's answer to it
+  resolution      --opened: ticket created     --resolved: ticket solved
+(one cycle at a time; for a ticket's whole history use replay).
+
+States: running; paused (now inside a --pause, target not reached); at-risk
+from 75 % used, or the plan's at_risk_percent (and at the deadline itself);
+breached once now is past the deadline; met / missed once --responded (or
+--resolved) is given; no-commitment for best-effort plans (--check never fails
+on those).")]
     Status(StatusArgs),
     /// How many support requests / hours are left in the period?
     #[command(after_help = "\
@@ -291,10 +303,12 @@ pub struct DeadlineArgs {
     /// The ticket.
     #[command(flatten)]
     pub ticket: TicketArgs,
-    /// When the ticket was opened: RFC 3339, local time or `now`.
+    /// When the clock started: the ticket's creation, or with --metric
+    /// next_response the customer's reply. RFC 3339, local time or `now`.
     #[arg(long, value_name = "TIME", default_value = "now")]
     pub opened: String,
-    /// Which clock: first_response (default), next_response or resolution.
+    /// Which clock: first_response (default), next_response (--opened is then
+    /// the customer's reply) or resolution.
     #[arg(long, value_name = "NAME")]
     pub metric: Option<String>,
 }
@@ -305,10 +319,13 @@ pub struct StatusArgs {
     /// The ticket.
     #[command(flatten)]
     pub ticket: TicketArgs,
-    /// When the ticket was opened: RFC 3339 or local time.
+    /// When the clock started: the ticket's creation, or with --metric
+    /// next_response the customer's reply. RFC 3339 or local time.
     #[arg(long, value_name = "TIME")]
     pub opened: String,
-    /// When the first response was sent, if it was (the state becomes met or missed).
+    /// When the first response (with --metric next_response: the agent's
+    /// answer to the customer's reply) was sent, if it was (the state becomes
+    /// met or missed).
     #[arg(long, value_name = "TIME")]
     pub responded: Option<String>,
     /// Which clock: first_response (default), next_response (--opened is then

@@ -335,6 +335,8 @@ pub struct PlanView<'a> {
     pub credit: String,
     pub entitlements: Vec<PlanEntitlementView<'a>>,
     pub notes: &'a [String],
+    /// The ticket-lifecycle settings, `null` for a plan that sets none.
+    pub lifecycle: Option<serde_json::Value>,
 }
 
 /// The calendar of `plans show`.

@@ -192,6 +192,102 @@ impl Lifecycle {
     }
 }
 
+/// What `plans show` prints of a plan's lifecycle keys (SPEC §5): the
+/// next-response and resolution targets per priority, the settings, the
+/// pauses per metric and the plan's own status names. `None` for a plan
+/// that sets none of them (it runs on the defaults, first response only).
+pub fn describe(plan: &super::Plan) -> Option<serde_json::Value> {
+    use serde_json::json;
+    let l = &plan.lifecycle;
+    let has_targets = plan.priorities.iter().any(|x| x.next_response.is_some() || x.resolution.is_some());
+    if !has_targets && *l == Lifecycle::default() {
+        return None;
+    }
+    let target = |x: &super::Priority, t: Option<&MetricTarget>| {
+        t.map(|t| {
+            json!({
+                "target": t.target.to_string(),
+                "target_seconds": t.target.seconds(plan.calendar_for(x.clock).business_day()),
+                "assumed": t.provenance.is_assumed(),
+                "provenance": if t.provenance.is_assumed() { json!({"assumed": t.provenance.text()}) } else { json!({"source": t.provenance.text()}) },
+            })
+        })
+    };
+    let priorities: Vec<serde_json::Value> = plan
+        .priorities
+        .iter()
+        .map(|x| {
+            json!({
+                "name": x.name,
+                "next_response": target(x, x.next_response.as_ref()),
+                "resolution": target(x, x.resolution.as_ref()),
+            })
+        })
+        .collect();
+    let mut statuses = serde_json::Map::new();
+    for c in StatusClass::ALL {
+        let names: Vec<&str> = l.statuses.iter().filter(|(_, k)| *k == c).map(|(n, _)| n.as_str()).collect();
+        if !names.is_empty() {
+            statuses.insert(c.as_str().into(), json!(names));
+        }
+    }
+    let pause_on: serde_json::Map<String, serde_json::Value> = Metric::ALL
+        .into_iter()
+        .map(|m| (m.as_str().to_string(), json!(l.pause_on(m).iter().map(|c| c.as_str()).collect::<Vec<_>>())))
+        .collect();
+    Some(json!({
+        "at_risk_percent": l.at_risk_basis_points as f64 / 100.0,
+        "on_priority_change": match l.on_priority_change { OnPriorityChange::Retarget => "retarget", OnPriorityChange::Keep => "keep" },
+        "statuses": statuses,
+        "pause_on": pause_on,
+        "priorities": priorities,
+    }))
+}
+
+/// [`describe`] as (label, text) lines for a table: one per setting, per
+/// metric's pauses, per class with names of the plan's own, and per
+/// priority with a next-response or resolution target (`(assumed)` marked).
+pub fn describe_lines(plan: &super::Plan) -> Vec<(String, String)> {
+    let l = &plan.lifecycle;
+    let mut out = Vec::new();
+    if describe(plan).is_none() {
+        return out;
+    }
+    out.push(("at risk from".to_string(), format!("{} %", l.at_risk_basis_points as f64 / 100.0)));
+    let change = match l.on_priority_change {
+        OnPriorityChange::Retarget => "retarget (the priority in force when a cycle is evaluated)",
+        OnPriorityChange::Keep => "keep (the creation priority's targets)",
+    };
+    out.push(("on priority change".to_string(), change.to_string()));
+    for m in Metric::ALL {
+        let p: Vec<&str> = l.pause_on(m).iter().map(|c| c.as_str()).collect();
+        out.push((format!("{} pauses on", m.as_str()), if p.is_empty() { "nothing".into() } else { p.join(", ") }));
+    }
+    for c in StatusClass::ALL {
+        let names: Vec<&str> = l.statuses.iter().filter(|(_, k)| *k == c).map(|(n, _)| n.as_str()).collect();
+        if !names.is_empty() {
+            out.push((format!("{} statuses", c.as_str()), format!("{} (besides the defaults)", names.join(", "))));
+        }
+    }
+    for x in &plan.priorities {
+        let one = |name: &str, t: Option<&MetricTarget>| {
+            t.map(|t| {
+                let mark = if t.provenance.is_assumed() { " (assumed)" } else { "" };
+                format!("{name} {}{mark}", t.target)
+            })
+        };
+        let parts: Vec<String> =
+            [one("next response", x.next_response.as_ref()), one("resolution", x.resolution.as_ref())]
+                .into_iter()
+                .flatten()
+                .collect();
+        if !parts.is_empty() {
+            out.push((format!("{} targets", x.name), parts.join("; ")));
+        }
+    }
+    out
+}
+
 type R<T> = Result<T, PlanError>;
 
 /// Reads a priority's `next_response` / `resolution` target: its own

@@ -402,7 +402,22 @@ pub fn replay(plan: &Plan, events: &[Event], now: i64) -> std::result::Result<Op
     for (metric, n, start, stop) in cycles {
         let end = stop.unwrap_or(now);
         let eval = if keep { created_priority } else { at(&h.priorities, end).0 };
-        let Some(target) = target_of(plan, eval, metric) else { continue };
+        // Which cycles get a row (SPEC §5: "a metric with no target on a
+        // priority is not tracked for it"; "a change to a level without
+        // commitment makes the cycle no-commitment"): a cycle is tracked
+        // when some priority in force during it, from its start to its stop
+        // (or now), gives the metric a target. It is evaluated on the
+        // priority in force at its end; when that one gives the metric no
+        // target at all, the cycle is `no-commitment` (target `none`), as for
+        // a `best-effort` or `none` target: a row once tracked never vanishes
+        // because the ticket was lowered. A ticket that stays on levels
+        // without the target gets no row. With `keep`, only the creation
+        // priority counts.
+        let target = match target_of(plan, eval, metric) {
+            Some(t) => t,
+            None if !keep && tracked_during(plan, &h.priorities, start, end, metric) => Target::None,
+            None => continue,
+        };
         spans.clear();
         let mut t = start;
         while t < end {
@@ -436,6 +451,15 @@ pub fn replay(plan: &Plan, events: &[Event], now: i64) -> std::result::Result<Op
         rows.push(CycleRow { metric, cycle: n, start, stop, target, clock, ..row });
     }
     Ok(Some(TicketAnswer { priority: final_priority, rows }))
+}
+
+/// Whether a priority in force at some instant of `[start, end]` gives
+/// `metric` a target.
+fn tracked_during(plan: &Plan, priorities: &[(i64, Option<usize>)], start: i64, end: i64, metric: Metric) -> bool {
+    let first = at(priorities, start).0;
+    std::iter::once(first)
+        .chain(priorities.iter().filter(|(from, _)| *from > start && *from <= end).map(|(_, p)| *p))
+        .any(|p| target_of(plan, p, metric).is_some())
 }
 
 /// The figures and state of one cycle over `spans`, which end at `end`

@@ -354,6 +354,8 @@ fn docs_json_examples_match_the_binary() {
         "plans list",
         "plans show",
         "plans compare",
+        "replay",
+        "--metric",
     ] {
         assert!(commands.iter().any(|c| c.contains(&format!(" {cmd} "))), "no example for {cmd}");
     }
@@ -421,10 +423,10 @@ E15  cannot be replayed: line 52: unknown status \"archived\" for plan nimbus-pr
 E17  urgent   next_response #1   breached due 2026-11-22T22:00:00+01:00
 E17  urgent   resolution         breached due 2026-11-23T00:00:00+01:00
 E19  normal   resolution         paused   no deadline while paused
-42 rows: 4 breached, 4 missed, 1 paused; 2 ticket(s) could not be replayed.
+43 rows: 4 breached, 4 missed, 1 paused; 2 ticket(s) could not be replayed.
 ";
     assert_eq!(r.stdout, want);
-    assert!(r.stderr.contains("69 events, 20 tickets, 42 rows"), "{}", r.stderr);
+    assert!(r.stderr.contains("69 events, 20 tickets, 43 rows"), "{}", r.stderr);
 }
 
 #[test]
@@ -457,8 +459,14 @@ fn sample_events_cover_a_reopen_and_a_weekend_pause() {
     assert_eq!(e05["paused_seconds"], 14_400);
     assert_eq!(e05["elapsed_seconds"], 21_600);
     assert_eq!(e05["state"], "running");
-    // E16 is created after now: no row; E20 was lowered to low, which has
-    // no resolution target: first response only.
+    // E16 is created after now: no row. E20, created urgent Mon 23 09:00,
+    // was lowered at 09:20 to low, which has no resolution target: its
+    // resolution cycle, tracked under urgent, is no-commitment. Elapsed:
+    // 09:00–09:20 on urgent's 24x7 clock (20 min) + 09:20–12:00 on low's
+    // business clock (2h40) = 3 h.
     assert!(!rows.iter().any(|r| r["id"] == "E16"));
-    assert_eq!(rows.iter().filter(|r| r["id"] == "E20").count(), 1);
+    let e20 = find("E20", "resolution");
+    assert_eq!(e20["state"], "no-commitment");
+    assert_eq!(e20["target"], "none");
+    assert_eq!(e20["elapsed_seconds"], 10_800);
 }

@@ -178,16 +178,42 @@ R,2026-11-16 12:00,priority,urgent
 
 #[test]
 fn a_change_to_a_level_without_commitment_or_target() {
-    // Low: next response best-effort, no resolution target (not tracked).
-    let r = rows(
+    // Low: next response best-effort, no resolution target. The rule (see
+    // lifecycle::replay): a cycle is tracked when a priority in force at some
+    // point of it gives the metric a target; it is evaluated on the priority
+    // in force at its end, and when that one has no target the cycle is
+    // no-commitment (target "none"), never dropped.
+    let all = rows(
         "L,2026-11-16 09:00,created,,nimbus-pro,normal
 L,2026-11-16 09:30,reply,agent
 L,2026-11-16 10:00,reply,customer
 L,2026-11-16 10:30,priority,low
+R,2026-11-16 09:00,created,,nimbus-pro,low
+R,2026-11-16 10:00,priority,normal
+Z,2026-11-16 09:00,created,,nimbus-pro,low
+Z,2026-11-16 09:30,priority,normal
+Z,2026-11-16 10:00,priority,low
+S,2026-11-16 09:00,created,,nimbus-pro,low
 ",
         "2026-11-16T11:00:00+01:00",
     );
-    assert_eq!(r.len(), 2, "{r:#?}");
+    let r: Vec<Value> = all.iter().filter(|r| r["id"] == "L").cloned().collect();
+    assert_eq!(r.len(), 3, "{r:#?}");
+    // L's resolution, tracked under normal (5bd) from 09:00, lowered to
+    // low: no-commitment; 09:00–11:00 = 2 h elapsed, no deadline.
+    let res = find(&r, "L", "resolution", 1);
+    assert_eq!(
+        (&res["target"], &res["target_seconds"], &res["clock"]),
+        (&Value::from("none"), &Value::Null, &Value::from("business"))
+    );
+    check(res, ("", "", 7200, 0, None, "no-commitment"));
+    // R, created low, raised to normal at 10:00: resolution on normal's 5bd
+    // = 40 h from Mon 09:00: Mon 8 h + Tue–Fri 32 h → Fri 20 17:00; 2 h used.
+    check(find(&all, "R", "resolution", 1), ("", "2026-11-20 17:00", 7200, 0, Some(136_800), "running"));
+    // Z, low → normal (09:30–10:00) → low: tracked, no-commitment.
+    check(find(&all, "Z", "resolution", 1), ("", "", 7200, 0, None, "no-commitment"));
+    // S stays low: resolution is not tracked, first response only.
+    assert_eq!(all.iter().filter(|r| r["id"] == "S").count(), 1);
     // First response stopped at 09:30 under normal (4 h, due 13:00).
     check(find(&r, "L", "first_response", 1), ("2026-11-16 09:30", "2026-11-16 13:00", 1800, 0, Some(12_600), "met"));
     let nr = find(&r, "L", "next_response", 1);
@@ -431,8 +457,8 @@ fn csv_output_has_the_contract_header_and_bad_files_exit_2() {
     };
     bad("id,when,event\n".into(), &["no \"at\" column"]);
     bad(format!("{HEADER}T,2026-11-16 09:00,created,\"never closed\n"), &["line 2", "never closed"]);
-    bad(format!("{HEADER}T,2026-11-16 09:00,created,{}\n", "x".repeat(70_000)), &["line 2", "65536 bytes"]);
-    bad(format!("{{\"id\":\"T\",\"value\":\"{}\"}}\n", "x".repeat(70_000)), &["line 1", "65536 bytes"]);
+    // An over-long header is still the whole file's error.
+    bad(format!("id,at,event,{}\n", "x".repeat(70_000)), &["line 1", "65536 bytes"]);
     slacalc(&["replay", "--input", "-", "--plan", "nope"]).stdin(HEADER).run().bad(&["unknown plan \"nope\""]);
 }
 
@@ -530,4 +556,212 @@ fn status_and_deadline_answer_for_one_metric() {
     ])
     .run();
     assert_eq!(r.json()["deadline"], "2026-11-21T14:00:00+01:00");
+}
+
+/// Replays `input` (given whole, header included) as of Mon 16 12:00 and
+/// returns (exit code, rows as (id, metric or error)).
+fn replay_raw(input: Vec<u8>, extra: &[&str]) -> (i32, Vec<(String, String)>, String) {
+    let mut a =
+        vec!["--plans", PLAN, "replay", "--input", "-", "--now", "2026-11-16T12:00:00+01:00", "--format", "json"];
+    a.extend(extra);
+    let r = slacalc(&a).stdin(input).run();
+    let rows = r
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let what = if v["error"].is_null() {
+                v["metric"].as_str().unwrap().to_string()
+            } else {
+                v["error"].as_str().unwrap().to_string()
+            };
+            (v["id"].as_str().unwrap().to_string(), what)
+        })
+        .collect();
+    (r.code, rows, r.stderr)
+}
+
+#[test]
+fn an_unreadable_record_is_an_error_row_of_its_ticket_or_of_its_line() {
+    let long = "x".repeat(70_000);
+    // A: the long record's id field is whole (the cut is in `value`): A's
+    // error. B: a non-UTF-8 value, id readable: B's error. C: the id itself
+    // is not UTF-8, but the records before and after it are C's: C's error.
+    // Then a record too long in its id between D and E: either's, so a row
+    // of its own with an empty id, between D's rows and E's. E is fine:
+    // high, created 09:00, first response due 11:00, breached at 12:00.
+    let mut input = HEADER.as_bytes().to_vec();
+    input.extend(format!("A,2026-11-16 09:00,created,,nimbus-pro,high\nA,2026-11-16 09:30,reply,{long}\n").as_bytes());
+    input.extend(b"B,2026-11-16 09:00,created,,nimbus-pro,high\nB,2026-11-16 09:30,status,\xff\n");
+    input.extend(b"C,2026-11-16 09:00,created,,nimbus-pro,high\nC\xff,2026-11-16 09:10,reply,agent\nC,2026-11-16 09:30,reply,agent\n");
+    input.extend(b"D,2026-11-16 09:00,created,,nimbus-pro,low\n");
+    input.extend(format!("{long},2026-11-16 09:00,created\n").as_bytes());
+    input.extend(b"E,2026-11-16 09:00,created,,nimbus-pro,high\n");
+    let (code, rows, _) = replay_raw(input.clone(), &[]);
+    assert_eq!(code, 0);
+    let want: Vec<(String, String)> = [
+        ("A", "line 3: record is longer than 65536 bytes (replay records are limited to 64 KiB)"),
+        ("B", "line 5: column value is not valid UTF-8"),
+        ("C", "line 7: column id is not valid UTF-8"),
+        ("D", "first_response"),
+        ("", "line 10: record is longer than 65536 bytes (replay records are limited to 64 KiB); its ticket cannot be told (the records around it are not of one ticket)"),
+        ("E", "first_response"),
+        ("E", "resolution"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(rows, want);
+    // --strict: the first one stops the run, exit 2, nothing on stdout.
+    let (code, rows, stderr) = replay_raw(input, &["--strict"]);
+    assert_eq!((code, rows.len()), (2, 0));
+    assert!(stderr.contains("ticket \"A\": line 3: record is longer than 65536 bytes"), "{stderr}");
+}
+
+#[test]
+fn an_unreadable_json_line_is_an_error_row_of_its_ticket_or_of_its_line() {
+    let ev = |id: &str, at: &str, event: &str, extra: &str| {
+        format!("{{\"id\":\"{id}\",\"at\":\"2026-11-16T{at}:00+01:00\",\"event\":\"{event}\"{extra}}}\n")
+    };
+    let created = ",\"plan\":\"nimbus-pro\",\"priority\":\"high\"";
+    let mut input = Vec::new();
+    // Line 2 is not an object, between two records of A: A's error.
+    input.extend(ev("A", "09:00", "created", created).as_bytes());
+    input.extend(b"[1,2]\n");
+    input.extend(ev("A", "09:30", "reply", ",\"value\":\"agent\"").as_bytes());
+    // Line 4: over 64 KiB, between A and B: a row of its own.
+    input.extend(format!("{{\"id\":\"B\",\"value\":\"{}\"}}\n", "x".repeat(70_000)).as_bytes());
+    // Line 5: B's created; line 6 not UTF-8 but its id reads: B's error.
+    input.extend(ev("B", "09:00", "created", created).as_bytes());
+    input.extend(b"{\"id\":\"B\",\"at\":\"2026-11-16T09:30:00+01:00\",\"event\":\"status\",\"value\":\"\xff\"}\n");
+    // Line 7: C, fine; line 8, garbage at the end of the input: its own row.
+    input.extend(ev("C", "09:00", "created", created).as_bytes());
+    input.extend(b"not json\n");
+    let (code, rows, stderr) = replay_raw(input, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let errors: Vec<(&str, &str)> =
+        rows.iter().filter(|r| r.1.starts_with("line")).map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(errors.len(), 4, "{rows:#?}");
+    assert!(errors[0].0 == "A" && errors[0].1.starts_with("line 2: not a JSON object"), "{errors:?}");
+    assert!(
+        errors[1].0.is_empty() && errors[1].1.starts_with("line 4: record is longer than 65536 bytes"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[2], ("B", "line 6: the line is not valid UTF-8"));
+    assert!(errors[3].0.is_empty() && errors[3].1.starts_with("line 8: not a JSON object"), "{errors:?}");
+    // C's rows come before the last error row; A's error row before the
+    // orphan of line 4.
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(ids, ["A", "", "B", "C", "C", ""]);
+    assert!(stderr.contains("8 events, 3 tickets, 6 rows"), "{stderr}");
+}
+
+#[test]
+fn plans_show_lists_the_lifecycle_keys() {
+    let v = crate::util::json(&["--plans", PLAN, "plans", "show", "nimbus-pro"]);
+    let l = &v["lifecycle"];
+    assert_eq!(l["at_risk_percent"], 80.0);
+    assert_eq!(l["on_priority_change"], "retarget");
+    assert_eq!(l["statuses"]["waiting"], serde_json::json!(["awaiting-customer"]));
+    assert_eq!(l["pause_on"]["resolution"], serde_json::json!(["waiting", "on_hold"]));
+    assert_eq!(l["pause_on"]["next_response"], serde_json::json!([]));
+    // normal: next response 1bd = 8 h, resolution 5bd = 40 h of the
+    // nimbus calendar's 8-hour day; low: best-effort, assumed; no resolution.
+    let normal = &l["priorities"][2];
+    assert_eq!(
+        (&normal["name"], &normal["next_response"]["target_seconds"]),
+        (&Value::from("normal"), &Value::from(28_800))
+    );
+    assert_eq!(normal["resolution"]["target"], "5bd");
+    assert_eq!(normal["resolution"]["target_seconds"], 144_000);
+    let low = &l["priorities"][3];
+    assert_eq!(
+        (&low["next_response"]["target"], &low["next_response"]["assumed"]),
+        (&Value::from("best-effort"), &Value::Bool(true))
+    );
+    assert_eq!(low["resolution"], Value::Null);
+    // keep, on the fixed plan; a plan without lifecycle keys: null.
+    assert_eq!(
+        crate::util::json(&["--plans", PLAN, "plans", "show", "nimbus-fixed"])["lifecycle"]["on_priority_change"],
+        "keep"
+    );
+    assert_eq!(crate::util::json(&["plans", "show", "gold"])["lifecycle"], Value::Null);
+    // The table says the same.
+    let t = slacalc(&["--plans", PLAN, "plans", "show", "nimbus-pro"]).run();
+    let text = t.ok();
+    for needle in [
+        "at risk from",
+        "80 %",
+        "resolution pauses on",
+        "waiting, on_hold",
+        "awaiting-customer (besides the defaults)",
+        "next response 1bd; resolution 5bd",
+        "next response best-effort (assumed)",
+        "retarget",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+    }
+    assert!(!slacalc(&["plans", "show", "gold"]).run().ok().contains("at risk from"));
+}
+
+#[test]
+fn bad_lifecycle_keys_are_errors_at_their_file_line_and_column() {
+    // Columns are 1-based, at the first character of the bad value (or key).
+    let text = r#"[calendars.c]
+zone = "Europe/Paris"
+hours = { mon-fri = ["09:00-17:00"] }
+source = "\"Mon-Fri 9-17.\""
+
+[[plans]]
+id = "v"
+name = "V"
+provider = "V"
+calendar = "c"
+at_risk_percent = 120
+on_priority_change = "sometimes"
+
+[plans.statuses]
+parked = ["later"]
+
+[plans.metrics.uptime]
+pause_on = ["waiting"]
+
+[plans.metrics.resolution]
+pause_on = ["waiting", "solved", "lunch"]
+
+[[plans.priorities]]
+name = "high"
+target = "2h"
+resolution = "3 days"
+source = "\"High: 2 hours.\""
+
+[[plans.priorities]]
+name = "low"
+target = "1bd"
+next_response = "1bd"
+"#;
+    let (_dir, path) = temp_file("bad-lifecycle.toml", text);
+    let r = slacalc(&["check", path.to_str().unwrap()]).run();
+    r.bad(&[
+        // Line 11, `at_risk_percent = 120`: the value at column 19.
+        "bad-lifecycle.toml:11:19: invalid at_risk_percent 120 (expected a percentage above 0, at most 100",
+        // Line 12: `on_priority_change = "sometimes"`, the string at column 22.
+        "bad-lifecycle.toml:12:22: unknown on_priority_change \"sometimes\" (expected retarget or keep)",
+        // Line 15: the class is the key, column 1.
+        "bad-lifecycle.toml:15:1: unknown status class \"parked\"",
+        // Line 17: `[plans.metrics.uptime]`, "uptime" at column 16.
+        "bad-lifecycle.toml:17:16: unknown metric \"uptime\" (expected first_response, next_response or resolution)",
+        // Line 21: `pause_on = ["waiting", "solved", "lunch"]`: "solved" at 24, "lunch" at 34.
+        "bad-lifecycle.toml:21:24: pause_on \"solved\": a solved or closed ticket stops the clock, it does not pause it",
+        "bad-lifecycle.toml:21:34: unknown status class \"lunch\" in pause_on",
+        // Line 26: `resolution = "3 days"`, the string at column 14.
+        "bad-lifecycle.toml:26:14: resolution: invalid target \"3 days\"",
+        // low (line 29) gives next_response but no source or assumed: the
+        // priority's table, column 1, is the error (a metric target takes
+        // the priority's provenance when it has none of its own).
+        "bad-lifecycle.toml:29:1: target of priority low has no provenance",
+        "8 errors in 1 file",
+    ]);
+    // Loading the file for any command stops at the first one.
+    slacalc(&["--plans", path.to_str().unwrap(), "plans", "list"]).run().bad(&["bad-lifecycle.toml:11:19"]);
 }

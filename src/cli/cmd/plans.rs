@@ -225,6 +225,7 @@ fn show(format: Format, p: &Plan) -> String {
         credit: credit_text(&p.credit),
         entitlements,
         notes: &p.notes,
+        lifecycle: slacalc::plan::lifecycle::describe(p),
     };
     if format != Format::Table {
         return render::record_of(format, &v, &[]);
@@ -281,6 +282,15 @@ fn show(format: Format, p: &Plan) -> String {
                 x.clock.as_str().into(),
                 pv,
             ]);
+        }
+        out.push_str(&render::show(&mut t));
+    }
+    let lifecycle = slacalc::plan::lifecycle::describe_lines(p);
+    if !lifecycle.is_empty() {
+        let mut t = render::table();
+        t.set_header(vec!["lifecycle", "setting"]);
+        for (k, v) in lifecycle {
+            t.add_row(vec![k, v]);
         }
         out.push_str(&render::show(&mut t));
     }
