@@ -18,6 +18,7 @@ pub mod instant;
 pub mod loader;
 pub mod plan;
 pub mod replay;
+pub mod report;
 pub mod sla;
 pub mod text;
 
