@@ -466,7 +466,7 @@ pub struct ReportArgs {
     pub check: bool,
     /// The lowest attainment, in percent (e.g. 95 or 99.5), that --check
     /// accepts; compared with the attainment as printed (two decimals).
-    #[arg(long, value_name = "PERCENT", requires = "check")]
+    #[arg(long, value_name = "PERCENT", requires = "check", allow_hyphen_values = true)]
     pub min_attainment: Option<String>,
 }
 

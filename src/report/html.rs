@@ -70,7 +70,7 @@ const STYLE: &str = r#"
 :root { --ink: #1d2433; --muted: #5b6475; --line: #d9dde5; --bg: #f6f7f9; --good: #1a7f4b; --bad: #b42318; --bar: #3b6fb6; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 40px; }
+main { max-width: 1280px; margin: 0 auto; padding: 24px 28px 40px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 0 0 10px; }
 .meta { color: var(--muted); margin: 0 0 18px; }
@@ -87,8 +87,8 @@ svg .min { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 6 4; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0 0; padding: 0; list-style: none; color: var(--muted); font-size: 13px; }
 .legend i { display: inline-block; width: 14px; height: 3px; margin-right: 6px; vertical-align: middle; }
 .table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
-th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+table { border-collapse: collapse; width: 100%; font-size: 12.5px; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 6px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; vertical-align: bottom; white-space: normal; }
 th.key, td.key { text-align: left; }
 tbody tr:nth-child(even) { background: #fafbfc; }
@@ -339,9 +339,15 @@ fn timeline(out: &mut String, report: &Report, opts: &Options) {
     let step = n.div_ceil(12).max(1);
     for (i, p) in periods.iter().enumerate() {
         if i % step == 0 || i == n - 1 && n <= 12 {
+            // The end labels lean inwards, so they are not cut at the edges.
+            let anchor = match i {
+                0 if n > 1 => "start",
+                i if i == n - 1 && n > 1 => "end",
+                _ => "middle",
+            };
             let _ = writeln!(
                 out,
-                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
                 x(i),
                 h - bottom + 18.0,
                 esc(&short(p, 14))
