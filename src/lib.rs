@@ -19,6 +19,7 @@ pub mod loader;
 pub mod mapping;
 pub mod plan;
 pub mod replay;
+pub mod report;
 pub mod sla;
 pub mod text;
 

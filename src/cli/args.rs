@@ -66,7 +66,34 @@ pub struct Global {
     /// Output format (JSON fields are documented in docs/json.md).
     /// (default: table; csv for batch)
     #[arg(long, value_enum, value_name = "FORMAT", global = true, help_heading = GLOBAL)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
+}
+
+/// Every `--format` value: the common ones, and those only `report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table for people; fits the terminal, colors only on a terminal without NO_COLOR.
+    Table,
+    /// One JSON object (one object per line in batch).
+    Json,
+    /// CSV with a header row (batch's default).
+    Csv,
+    /// report only: one self-contained HTML page with charts.
+    Html,
+    /// report only: OpenMetrics text for a metrics text-file collector.
+    Openmetrics,
+}
+
+impl FormatArg {
+    /// The format every command knows, `None` for html and openmetrics.
+    pub fn common(self) -> Option<Format> {
+        match self {
+            FormatArg::Table => Some(Format::Table),
+            FormatArg::Json => Some(Format::Json),
+            FormatArg::Csv => Some(Format::Csv),
+            FormatArg::Html | FormatArg::Openmetrics => None,
+        }
+    }
 }
 
 /// Output formats.
@@ -220,6 +247,10 @@ Examples:
   slacalc replay --input events.jsonl --plan gold --format json > cycles.jsonl
   slacalc replay --input events.csv --strict || echo 'fix the export first'")]
     Replay(ReplayArgs),
+    /// Sum up batch or replay output per group: counts per state, attainment,
+    /// percentiles; as a table, JSON, CSV, an HTML page or OpenMetrics.
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
     /// Validate plan files (all loaded plans when no file is given).
     #[command(after_help = "\
 Examples:
@@ -443,6 +474,48 @@ pub struct ReplayArgs {
     /// first non-blank byte `{`, else CSV).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+}
+
+/// The help after `report`'s options.
+const REPORT_HELP: &str = "\
+Input: the output of batch or replay, CSV or JSON Lines (--input-format, else
+.jsonl / .ndjson, else a first non-blank byte `{`). Per group: cycles (rows
+without an error), met, missed, breached, running, at_risk, paused,
+no_commitment, errors (a row with an error counts only there),
+attainment_percent = met / (met + missed + breached) x 100 (two decimals; none
+when that is 0), p50/p90/p95_seconds (nearest rank over the elapsed_seconds of
+met and missed cycles) and mean_seconds (rounded down). month, week (ISO,
+2026-W47) and day are the date of the cycle's start (batch: opened) as printed,
+in its own offset. A batch row's metric is first_response.
+
+Examples:
+  slacalc batch --input tickets.csv > due.csv && slacalc report --input due.csv
+  slacalc report --input cycles.csv --by plan,month --format html > report.html
+  slacalc report --input due.csv --by priority --format openmetrics > sla.prom
+  slacalc report --input due.csv --check --min-attainment 95 || echo 'below 95 %'";
+
+/// `report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The batch or replay output to read, or - for standard input.
+    #[arg(long, value_name = "FILE|-")]
+    pub input: PathBuf,
+    /// Group by these keys, comma-separated: plan, priority, metric, month,
+    /// week, day.
+    #[arg(long, value_name = "KEYS", default_value = "plan,priority,metric")]
+    pub by: String,
+    /// Input format (default: .jsonl / .ndjson files are JSON Lines, else a
+    /// first non-blank byte `{`, else CSV).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// Exit 1 when a group's attainment is below --min-attainment (the
+    /// report is still printed).
+    #[arg(long, requires = "min_attainment")]
+    pub check: bool,
+    /// The lowest attainment, in percent (e.g. 95 or 99.5), that --check
+    /// accepts; compared with the attainment as printed (two decimals).
+    #[arg(long, value_name = "PERCENT", requires = "check", allow_hyphen_values = true)]
+    pub min_attainment: Option<String>,
 }
 
 /// Input formats of `replay`.

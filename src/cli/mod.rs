@@ -50,6 +50,8 @@ pub struct Ctx {
     pub sys_now: i64,
     /// Extra plan paths.
     pub plan_paths: Vec<std::path::PathBuf>,
+    /// `--format` as given, html and openmetrics included (`report`).
+    pub format_arg: Option<args::FormatArg>,
 }
 
 impl Ctx {
@@ -59,8 +61,9 @@ impl Ctx {
             None => None,
         };
         Ok(Ctx {
-            format: g.format.unwrap_or(Format::Table),
-            format_given: g.format,
+            format: g.format.and_then(args::FormatArg::common).unwrap_or(Format::Table),
+            format_given: g.format.and_then(args::FormatArg::common),
+            format_arg: g.format,
             tz,
             utc: g.utc,
             now: Now::from(g.now.as_deref(), std::env::var_os("SLACALC_NOW"))?,
@@ -173,11 +176,20 @@ pub fn parse_tz(z: &str) -> Result<Tz> {
 /// Any bad input; the caller prints it and exits 2.
 pub fn run(cli: Cli) -> Result<Output> {
     let ctx = Ctx::from(&cli.global)?;
+    if let (Some(f), false) = (ctx.format_arg, matches!(cli.command, Command::Report(_))) {
+        if f.common().is_none() {
+            return Err(anyhow!(Error::Input(format!(
+                "--format {} is written by report only (expected table, json or csv)",
+                clap::ValueEnum::to_possible_value(&f).map_or_else(String::new, |v| v.get_name().to_string())
+            ))));
+        }
+    }
     match cli.command {
         Command::Deadline(a) => cmd::deadline::run(&ctx, &a),
         Command::Status(a) => cmd::status::run(&ctx, &a),
         Command::Batch(a) => cmd::batch::run(&ctx, &a),
         Command::Replay(a) => cmd::replay::run(&ctx, &a),
+        Command::Report(a) => cmd::report::run(&ctx, &a),
         Command::Quota(a) => cmd::quota::run(&ctx, &a),
         Command::Credit(a) => cmd::credit::run(&ctx, &a),
         Command::Entitlements(a) => cmd::entitlements::run(&ctx, &a),

@@ -19,6 +19,7 @@ mod quota;
 mod regressions;
 mod reliability;
 mod replay;
+mod report;
 mod snapshots;
 mod status;
 mod trust;

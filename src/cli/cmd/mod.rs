@@ -12,6 +12,7 @@ mod metric;
 pub mod plans;
 pub mod quota;
 pub mod replay;
+pub mod report;
 pub mod status;
 mod stream;
 mod ticket;

@@ -1,0 +1,97 @@
+//! `report --format openmetrics`: the groups as gauges in the OpenMetrics
+//! text format, for a metrics scraper's text-file collector.
+//!
+//! Two families and a third for errors, each with `# TYPE` and `# HELP`,
+//! labelled by the group's keys; `# EOF` ends the exposition:
+//!
+//! - `slacalc_attainment_ratio` (gauge, 0..1): met / (met + missed +
+//!   breached), the report's attainment (rounded to 0.0001) over 100; a group
+//!   without a denominator has no sample.
+//! - `slacalc_cycles` (gauge, `state` label): cycles per state.
+//! - `slacalc_error_rows` (gauge): rows with an error.
+//!
+//! They are gauges, not counters: a report counts what is in one input, and
+//! the next run over another window may count fewer (a counter must never
+//! go down, and would need a `_total` sample name that a Prometheus 0.0.4
+//! text-file reader takes for another family).
+
+use std::fmt::Write as _;
+
+use super::{Group, Report};
+
+/// Escapes a label value: `\` → `\\`, `"` → `\"`, a line feed → `\n`
+/// (the OpenMetrics ABNF's escapes); everything else is passed as UTF-8.
+pub fn escape_label(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `{plan="…",priority="…"` (no closing brace, so a caller may add labels).
+fn labels(report: &Report, g: &Group) -> String {
+    let mut out = String::from("{");
+    for (i, (k, v)) in report.by.iter().zip(&g.keys).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{}=\"{}\"", k.name(), escape_label(v.as_deref().unwrap_or("")));
+    }
+    out
+}
+
+/// Basis points of a percent as a ratio, exactly: 6667 → `0.6667`,
+/// 10000 → `1`, 0 → `0`.
+fn ratio(raw: i64) -> String {
+    let (int, frac) = (raw.div_euclid(10_000), raw.rem_euclid(10_000));
+    if frac == 0 { int.to_string() } else { format!("{int}.{}", format!("{frac:04}").trim_end_matches('0')) }
+}
+
+/// The whole exposition, ending with `# EOF`.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let sep = |l: &str| if l.len() > 1 { "," } else { "" };
+    out.push_str("# TYPE slacalc_attainment_ratio gauge\n");
+    out.push_str("# HELP slacalc_attainment_ratio Cycles met over cycles met, missed or breached (0..1), per group.\n");
+    for g in &report.groups {
+        if let Some(a) = g.attainment_percent {
+            let value = ratio(a.raw());
+            let _ = writeln!(out, "slacalc_attainment_ratio{}}} {value}", labels(report, g));
+        }
+    }
+    out.push_str("# TYPE slacalc_cycles gauge\n");
+    out.push_str("# HELP slacalc_cycles Cycles (rows without an error) per group and state.\n");
+    for g in &report.groups {
+        let l = labels(report, g);
+        for (state, n) in g.counts.states() {
+            let _ = writeln!(out, "slacalc_cycles{l}{}state=\"{state}\"}} {n}", sep(&l));
+        }
+    }
+    out.push_str("# TYPE slacalc_error_rows gauge\n");
+    out.push_str("# HELP slacalc_error_rows Input rows with an error, per group.\n");
+    for g in &report.groups {
+        let _ = writeln!(out, "slacalc_error_rows{}}} {}", labels(report, g), g.counts.errors);
+    }
+    out.push_str("# EOF\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_label_values() {
+        assert_eq!(escape_label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+        assert_eq!(
+            (ratio(6667), ratio(10_000), ratio(0), ratio(500)),
+            ("0.6667".into(), "1".into(), "0".into(), "0.05".into())
+        );
+    }
+}

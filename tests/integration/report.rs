@@ -1,0 +1,482 @@
+//! `slacalc report` (SPEC §6): every rule through the binary.
+
+use serde_json::{Value, json};
+
+use crate::util::{slacalc, temp_file};
+
+const BATCH_HEADER: &str = "id,plan,priority,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error\n";
+
+/// A batch output row.
+fn brow(plan: &str, prio: &str, opened: &str, state: &str, elapsed: &str, error: &str) -> String {
+    format!("x,{plan},{prio},{opened},,,{state},{elapsed},,{error}\n")
+}
+
+/// Runs report over `input` (stdin) with `args`, `--format json`, exit 0.
+fn report_json(input: &str, args: &[&str]) -> Value {
+    let mut a = vec!["report", "--input", "-", "--format", "json"];
+    a.extend(args);
+    let r = slacalc(&a).stdin(input).run();
+    r.ok();
+    r.json()
+}
+
+fn group<'a>(v: &'a Value, keys: &[(&str, Value)]) -> &'a Value {
+    v["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| keys.iter().all(|(k, want)| &g[*k] == want))
+        .unwrap_or_else(|| panic!("no group {keys:?} in {v:#}"))
+}
+
+#[test]
+fn counts_every_state_and_errors_only_in_errors() {
+    let t = "2026-11-20T10:00:00+01:00";
+    let mut input = BATCH_HEADER.to_string();
+    for (state, elapsed) in [
+        ("met", "100"),
+        ("missed", "300"),
+        ("breached", "999"),
+        ("running", "5"),
+        ("at-risk", "6"),
+        ("paused", "7"),
+        ("no-commitment", ""),
+    ] {
+        input.push_str(&brow("apizee-gold", "major", t, state, elapsed, ""));
+    }
+    // An error row: as batch prints it (its input time as typed, no state).
+    input.push_str(&brow("apizee-gold", "major", "2026-11-23 09:00", "", "", "\"unknown priority \"\"x\"\"\""));
+    input.push_str(&brow("", "", "", "", "", "row is not valid UTF-8"));
+    let v = report_json(&input, &[]);
+    let g = group(&v, &[("plan", json!("apizee-gold"))]);
+    let want = json!({
+        "plan": "apizee-gold", "priority": "major", "metric": "first_response",
+        "cycles": 7, "met": 1, "missed": 1, "breached": 1, "running": 1, "at_risk": 1, "paused": 1,
+        "no_commitment": 1, "errors": 1, "attainment_percent": 33.33,
+        "p50_seconds": 100, "p90_seconds": 300, "p95_seconds": 300, "mean_seconds": 200
+    });
+    assert_eq!(g, &want);
+    // The field order is the contract's.
+    let keys: Vec<&String> = g.as_object().expect("object").keys().collect();
+    let want_keys: Vec<&String> = want.as_object().expect("object").keys().collect();
+    assert_eq!(keys, want_keys);
+    // The error row without a plan is in its own group, counted only in errors.
+    let e = group(&v, &[("plan", Value::Null)]);
+    assert_eq!(
+        (e["cycles"].clone(), e["errors"].clone(), e["metric"].clone()),
+        (json!(0), json!(1), json!("first_response"))
+    );
+    assert_eq!(e["attainment_percent"], Value::Null);
+    assert_eq!(e["p50_seconds"], Value::Null);
+    assert_eq!(e["mean_seconds"], Value::Null);
+}
+
+#[test]
+fn an_error_row_counts_in_the_group_of_its_printed_time() {
+    let mut input = BATCH_HEADER.to_string();
+    input.push_str(&brow("gold", "major", "2026-11-20T10:00:00+01:00", "met", "60", ""));
+    input.push_str(&brow("gold", "major", "2026-11-21 09:00", "", "", "opened after now"));
+    input.push_str(&brow("gold", "major", "garbage", "", "", "bad time"));
+    let v = report_json(&input, &["--by", "day"]);
+    let days: Vec<(Value, Value, Value)> = v["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| (g["day"].clone(), g["cycles"].clone(), g["errors"].clone()))
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            (Value::Null, json!(0), json!(1)),
+            (json!("2026-11-20"), json!(1), json!(0)),
+            (json!("2026-11-21"), json!(0), json!(1)),
+        ]
+    );
+}
+
+#[test]
+fn attainment_rounds_half_up_to_two_decimals() {
+    let t = "2026-11-20T10:00:00Z";
+    let case = |met: usize, missed: usize| -> (Value, String) {
+        let mut input = BATCH_HEADER.to_string();
+        for _ in 0..met {
+            input.push_str(&brow("p", "x", t, "met", "1", ""));
+        }
+        for _ in 0..missed {
+            input.push_str(&brow("p", "x", t, "missed", "1", ""));
+        }
+        let v = report_json(&input, &["--by", "plan"]);
+        let csv = slacalc(&["report", "--input", "-", "--by", "plan", "--format", "csv"]).stdin(input).run();
+        let line = csv.ok().lines().nth(1).expect("a row").to_string();
+        (v["groups"][0]["attainment_percent"].clone(), line.split(',').nth(10).expect("attainment").to_string())
+    };
+    // 1 of 32 = 3.125 %: half up gives 3.13 (not the banker's 3.12).
+    assert_eq!(case(1, 31), (json!(3.13), "3.13".to_string()));
+    // 2 of 3 = 66.666… %.
+    assert_eq!(case(2, 1), (json!(66.67), "66.67".to_string()));
+    assert_eq!(case(1, 7), (json!(12.5), "12.50".to_string()));
+    assert_eq!(case(3, 0), (json!(100.0), "100.00".to_string()));
+    assert_eq!(case(0, 2), (json!(0.0), "0.00".to_string()));
+    // Breached counts in the denominator; running does not.
+    let mut input = BATCH_HEADER.to_string();
+    input.push_str(&brow("p", "x", t, "met", "1", ""));
+    input.push_str(&brow("p", "x", t, "breached", "9", ""));
+    input.push_str(&brow("p", "x", t, "running", "1", ""));
+    input.push_str(&brow("p", "x", t, "at-risk", "1", ""));
+    assert_eq!(report_json(&input, &["--by", "plan"])["groups"][0]["attainment_percent"], json!(50.0));
+    // No met, missed or breached: null.
+    let mut input = BATCH_HEADER.to_string();
+    input.push_str(&brow("p", "x", t, "running", "1", ""));
+    assert_eq!(report_json(&input, &["--by", "plan"])["groups"][0]["attainment_percent"], Value::Null);
+}
+
+#[test]
+fn percentiles_are_nearest_rank_over_stopped_cycles() {
+    let t = "2026-11-20T10:00:00Z";
+    let mut input = BATCH_HEADER.to_string();
+    for v in [60, 5, 5, 10, 5] {
+        input.push_str(&brow("p", "x", t, if v == 60 { "missed" } else { "met" }, &v.to_string(), ""));
+    }
+    // Breached, running: not stopped, their elapsed times do not count.
+    input.push_str(&brow("p", "x", t, "breached", "100000", ""));
+    input.push_str(&brow("p", "x", t, "running", "1", ""));
+    let g = &report_json(&input, &["--by", "plan"])["groups"][0];
+    // Sorted 5 5 5 10 60: p50 rank ceil(2.5) = 3 → 5; p90 rank ceil(4.5) = 5 →
+    // 60; p95 rank 5 → 60; mean 85 / 5 = 17.
+    assert_eq!(
+        (&g["p50_seconds"], &g["p90_seconds"], &g["p95_seconds"], &g["mean_seconds"]),
+        (&json!(5), &json!(60), &json!(60), &json!(17))
+    );
+    let mut input = BATCH_HEADER.to_string();
+    for v in 1..=20 {
+        input.push_str(&brow("p", "x", t, "met", &v.to_string(), ""));
+    }
+    let g = &report_json(&input, &["--by", "plan"])["groups"][0];
+    // 1..20: p50 rank 10, p90 rank 18, p95 rank 19; mean 10.5 rounded down.
+    assert_eq!(
+        (&g["p50_seconds"], &g["p90_seconds"], &g["p95_seconds"], &g["mean_seconds"]),
+        (&json!(10), &json!(18), &json!(19), &json!(10))
+    );
+}
+
+#[test]
+fn month_week_and_day_are_the_printed_local_date() {
+    let mut input = BATCH_HEADER.to_string();
+    for opened in [
+        // In its own offset: 04:30 UTC on 1 December, still 30 November here.
+        "2026-11-30T23:30:00-05:00",
+        // ISO weeks across the year boundary: 2026 has 53 weeks.
+        "2026-12-31T10:00:00+01:00",
+        "2027-01-03T10:00:00+01:00",
+        "2027-01-04T10:00:00+01:00",
+        "2025-12-29T10:00:00Z",
+    ] {
+        input.push_str(&brow("p", "x", opened, "met", "1", ""));
+    }
+    let v = report_json(&input, &["--by", "month,week,day"]);
+    let keys: Vec<(String, String, String)> = v["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            let s = |k: &str| g[k].as_str().expect("key").to_string();
+            (s("month"), s("week"), s("day"))
+        })
+        .collect();
+    let want = [
+        ("2025-12", "2026-W01", "2025-12-29"),
+        ("2026-11", "2026-W49", "2026-11-30"),
+        ("2026-12", "2026-W53", "2026-12-31"),
+        ("2027-01", "2026-W53", "2027-01-03"),
+        ("2027-01", "2027-W01", "2027-01-04"),
+    ];
+    let want: Vec<(String, String, String)> =
+        want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+    assert_eq!(keys, want);
+    assert_eq!(v["by"], json!(["month", "week", "day"]));
+}
+
+#[test]
+fn by_is_validated() {
+    let input = format!("{BATCH_HEADER}{}", brow("p", "x", "2026-11-20T10:00:00Z", "met", "1", ""));
+    for (by, needle) in
+        [("plann", "unknown key \"plann\""), ("plan,plan", "given twice"), ("plan,", "empty key"), ("", "empty key")]
+    {
+        let r = slacalc(&["report", "--input", "-", "--by", by]).stdin(input.clone()).run();
+        r.bad(&[needle]);
+    }
+    let r = slacalc(&["report", "--input", "-", "--by", "plann"]).stdin(input.clone()).run();
+    r.bad(&["plan, priority, metric, month, week, day"]);
+    // Case-insensitive; the order given is the order of the keys.
+    let v = report_json(&input, &["--by", "Metric,PLAN"]);
+    assert_eq!(v["by"], json!(["metric", "plan"]));
+    let keys: Vec<&String> = v["groups"][0].as_object().expect("object").keys().take(3).collect();
+    assert_eq!(keys, ["metric", "plan", "cycles"]);
+}
+
+#[test]
+fn json_groups_are_sorted_by_their_keys() {
+    let t = "2026-11-20T10:00:00Z";
+    let mut input = BATCH_HEADER.to_string();
+    for (plan, prio) in [("b", "y"), ("a", "z"), ("b", "x"), ("a", "z"), ("", "")] {
+        input.push_str(&brow(plan, prio, t, "met", "1", ""));
+    }
+    let v = report_json(&input, &["--by", "plan,priority"]);
+    let keys: Vec<(Value, Value)> =
+        v["groups"].as_array().expect("groups").iter().map(|g| (g["plan"].clone(), g["priority"].clone())).collect();
+    assert_eq!(
+        keys,
+        vec![(Value::Null, Value::Null), (json!("a"), json!("z")), (json!("b"), json!("x")), (json!("b"), json!("y"))]
+    );
+    assert_eq!(v.as_object().expect("object").keys().collect::<Vec<_>>(), ["by", "groups"]);
+    assert_eq!(group(&v, &[("plan", json!("a"))])["cycles"], json!(2));
+}
+
+#[test]
+fn default_by_and_csv_and_table() {
+    let input = format!("{BATCH_HEADER}{}", brow("gold", "major", "2026-11-20T10:00:00Z", "met", "5400", ""));
+    let r = slacalc(&["report", "--input", "-", "--format", "csv"]).stdin(input.clone()).run();
+    assert_eq!(
+        r.ok(),
+        "plan,priority,metric,cycles,met,missed,breached,running,at_risk,paused,no_commitment,errors,attainment_percent,p50_seconds,p90_seconds,p95_seconds,mean_seconds\n\
+         gold,major,first_response,1,1,0,0,0,0,0,0,0,100.00,5400,5400,5400,5400\n"
+    );
+    let r = slacalc(&["report", "--input", "-"]).stdin(input).run();
+    let table = r.ok();
+    assert!(table.contains("gold") && table.contains("100.00") && table.contains("1h30m"), "{table}");
+    assert!(table.contains("1 rows, 1 groups"), "{table}");
+}
+
+#[test]
+fn reads_json_lines_by_first_byte_extension_or_flag() {
+    let lines = concat!(
+        r#"{"id":"1","plan":"gold","priority":"major","opened":"2026-11-20T10:00:00+01:00","deadline":null,"responded":null,"state":"met","elapsed_seconds":60,"remaining_seconds":0,"error":null}"#,
+        "\n\n",
+        r#"{"id":"2","plan":"gold","priority":"major","opened":"2026-11-20 10:00","deadline":null,"responded":null,"state":null,"elapsed_seconds":null,"remaining_seconds":null,"error":"bad"}"#,
+        "\n",
+        r#"{"id":"E1","plan":"nimbus","priority":"high","metric":"resolution","cycle":1,"start":"2026-11-21T10:00:00Z","stop":null,"state":"breached","elapsed_seconds":9000,"error":null}"#,
+        "\n"
+    );
+    let v = report_json(lines, &[]);
+    let g = group(&v, &[("plan", json!("gold"))]);
+    assert_eq!((&g["met"], &g["errors"], &g["metric"]), (&json!(1), &json!(1), &json!("first_response")));
+    let g = group(&v, &[("plan", json!("nimbus"))]);
+    assert_eq!((&g["breached"], &g["metric"]), (&json!(1), &json!("resolution")));
+    let (_d, path) = temp_file("rows.ndjson", &format!("  {lines}"));
+    let r = slacalc(&["report", "--input", path.to_str().expect("utf-8"), "--format", "json"]).run();
+    assert_eq!(r.json(), v);
+    let r = slacalc(&["report", "--input", "-", "--input-format", "jsonl", "--format", "json"]).stdin(lines).run();
+    assert_eq!(r.json(), v);
+    // Told it is CSV, the same bytes are refused.
+    let r = slacalc(&["report", "--input", "-", "--input-format", "csv"]).stdin(lines).run();
+    r.bad(&["no \"start\" column"]);
+}
+
+#[test]
+fn bad_input_is_exit_2_with_nothing_on_stdout() {
+    let t = "2026-11-20T10:00:00Z";
+    let cases: Vec<(String, &str)> = vec![
+        (String::new(), "empty"),
+        ("id,plan,priority,at,event\n1,a,b,c,d\n".into(), "no \"start\" column"),
+        (format!("{BATCH_HEADER}{}", brow("p", "x", t, "great", "1", "")), "line 2: unknown state \"great\""),
+        (format!("{BATCH_HEADER}{}", brow("p", "x", t, "met", "1.5", "")), "line 2: elapsed_seconds \"1.5\""),
+        (format!("{BATCH_HEADER}{}", brow("p", "x", t, "met", "1", "")) + "x,\"open\n", "never closed"),
+        (format!("{BATCH_HEADER}x,{}\n", "a".repeat(70_000)), "line 2: row is longer than 65536 bytes"),
+        ("{\"plan\": 1}\n".into(), "line 1: not a batch or replay JSON row"),
+        (
+            format!("{{\"opened\":\"{}\",\"state\":\"met\"}}\n", "a".repeat(70_000)),
+            "line 1: row is longer than 65536 bytes",
+        ),
+    ];
+    for (input, needle) in cases {
+        slacalc(&["report", "--input", "-"]).stdin(input).run().bad(&[needle]);
+    }
+    // Grouping by time needs a date-time in every row without an error.
+    let input = format!("{BATCH_HEADER}{}", brow("p", "x", "soon", "met", "1", ""));
+    slacalc(&["report", "--input", "-", "--by", "week"]).stdin(input.clone()).run().bad(&["line 2", "\"soon\""]);
+    slacalc(&["report", "--input", "-", "--by", "plan"]).stdin(input).run().ok();
+    slacalc(&["report", "--input", "/nonexistent/rows.csv"]).run().bad(&["/nonexistent/rows.csv"]);
+}
+
+#[test]
+fn openmetrics_has_types_help_escaped_labels_and_eof() {
+    let t = "2026-11-20T10:00:00Z";
+    let mut input = BATCH_HEADER.to_string();
+    input.push_str(&brow("\"\"\"we\\ird\"\"\"", "x", t, "met", "1", ""));
+    input.push_str(&brow("\"\"\"we\\ird\"\"\"", "x", t, "missed", "1", ""));
+    input.push_str(&brow("\"\"\"we\\ird\"\"\"", "x", t, "missed", "1", ""));
+    input.push_str(&brow("quiet", "x", t, "running", "1", ""));
+    let r = slacalc(&["report", "--input", "-", "--by", "plan", "--format", "openmetrics"]).stdin(input).run();
+    let text = r.ok();
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    for want in [
+        "# TYPE slacalc_attainment_ratio gauge\n",
+        "# HELP slacalc_attainment_ratio ",
+        "# TYPE slacalc_cycles gauge\n",
+        "# HELP slacalc_cycles ",
+        // `"we\ird"`: the quotes and the backslash escaped.
+        "slacalc_attainment_ratio{plan=\"\\\"we\\\\ird\\\"\"} 0.3333\n",
+        "slacalc_cycles{plan=\"\\\"we\\\\ird\\\"\",state=\"missed\"} 2\n",
+        "slacalc_cycles{plan=\"quiet\",state=\"running\"} 1\n",
+        "slacalc_error_rows{plan=\"quiet\"} 0\n",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    // No denominator, no attainment sample.
+    assert!(!text.contains("slacalc_attainment_ratio{plan=\"quiet\"}"), "{text}");
+    // Each family once, its samples together.
+    assert_eq!(text.matches("# TYPE").count(), 3);
+}
+
+#[test]
+fn html_is_one_self_contained_page_with_charts() {
+    let mut input = BATCH_HEADER.to_string();
+    input.push_str(&brow("<b>evil</b>&co", "x", "2026-11-20T10:00:00Z", "met", "1", ""));
+    input.push_str(&brow("plain", "x", "2026-11-27T10:00:00Z", "missed", "1", ""));
+    let r = slacalc(&["report", "--input", "-", "--format", "html"]).stdin(input.clone()).run();
+    let page = r.ok();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"), "{page}");
+    assert_eq!(page.matches("<svg").count(), 1, "bars only without a time key");
+    assert!(page.contains("&lt;b&gt;evil&lt;/b&gt;&amp;co") && !page.contains("<b>evil"), "escaped");
+    for external in ["http://", "https://", "<script", "<link", "src=", "url(", "@import"] {
+        assert!(!page.contains(external), "{external} in the page");
+    }
+    assert!(page.contains("@media print"));
+    let r = slacalc(&[
+        "report",
+        "--input",
+        "-",
+        "--by",
+        "plan,week",
+        "--format",
+        "html",
+        "--check",
+        "--min-attainment",
+        "90",
+    ])
+    .stdin(input)
+    .run();
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout.matches("<svg").count(), 2, "bars and the line over time");
+    assert!(r.stdout.contains("Attainment over time") && r.stdout.contains("2026-W48"));
+}
+
+#[test]
+fn check_exits_1_below_the_minimum_and_still_prints() {
+    let t = "2026-11-20T10:00:00Z";
+    let mut input = BATCH_HEADER.to_string();
+    for s in ["met", "met", "missed"] {
+        input.push_str(&brow("a", "x", t, s, "1", ""));
+    }
+    input.push_str(&brow("b", "x", t, "running", "1", ""));
+    let run = |min: &str| {
+        slacalc(&["report", "--input", "-", "--by", "plan", "--format", "csv", "--check", "--min-attainment", min])
+            .stdin(input.clone())
+            .run()
+    };
+    let r = run("70");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("a,3,2,1"), "printed: {}", r.stdout);
+    assert!(r.stderr.contains("1 of 2 groups below 70.00 %") && r.stderr.contains("a (66.67)"), "{}", r.stderr);
+    // Compared as printed: 66.67 is not below 66.67.
+    assert_eq!(run("66.67").code, 0);
+    assert_eq!(run("66.67%").code, 0);
+    assert_eq!(run("0").code, 0);
+    // Group b has no denominator: never below.
+    assert_eq!(run("66").code, 0);
+    for bad in ["101", "-5", "abc", "66.667"] {
+        run(bad).bad(&["--min-attainment"]);
+    }
+    let r = slacalc(&["report", "--input", "-", "--check"]).stdin(input.clone()).run();
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    let r = slacalc(&["report", "--input", "-", "--min-attainment", "5"]).stdin(input).run();
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn html_and_openmetrics_are_report_only() {
+    slacalc(&["plans", "list", "--format", "html"]).run().bad(&["report only"]);
+    slacalc(&["deadline", "--plan", "gold", "--priority", "major", "--format", "openmetrics"])
+        .run()
+        .bad(&["report only"]);
+}
+
+#[test]
+fn batch_then_report_on_the_shipped_tickets() {
+    let r = slacalc(&["batch", "--input", "examples/tickets.csv", "--now", "2026-11-23T12:00:00+01:00"]).run();
+    let rows = r.ok().to_string();
+    let v = report_json(&rows, &["--by", "plan,priority"]);
+    assert_eq!(v["groups"].as_array().expect("groups").len(), 12);
+    let g = group(&v, &[("plan", json!("apizee-gold")), ("priority", json!("urgent"))]);
+    assert_eq!((&g["cycles"], &g["errors"]), (&json!(0), &json!(1)));
+    let g = group(&v, &[("plan", json!("otter-premium"))]);
+    assert_eq!((&g["breached"], &g["attainment_percent"]), (&json!(1), &json!(0.0)));
+    let g = group(&v, &[("plan", json!("apizee-bronze"))]);
+    assert_eq!((&g["met"], &g["p50_seconds"], &g["mean_seconds"]), (&json!(1), &json!(56700), &json!(56700)));
+    let total: u64 = v["groups"].as_array().expect("groups").iter().map(|g| g["cycles"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(total, 11);
+    // JSON Lines from batch give the same report.
+    let r = slacalc(&[
+        "batch",
+        "--input",
+        "examples/tickets.csv",
+        "--now",
+        "2026-11-23T12:00:00+01:00",
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(report_json(r.ok(), &["--by", "plan,priority"]), v);
+}
+
+#[test]
+fn replay_then_report_on_the_shipped_events() {
+    let r = slacalc(&[
+        "--plans",
+        "examples/lifecycle-vendor.toml",
+        "replay",
+        "--input",
+        "examples/ticket-events.csv",
+        "--now",
+        "2026-11-27T18:00:00+01:00",
+    ])
+    .run();
+    let rows = r.ok().to_string();
+    let v = report_json(&rows, &["--by", "metric"]);
+    let figures: Vec<(Value, Value, Value, Value, Value)> = v["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            (
+                g["metric"].clone(),
+                g["cycles"].clone(),
+                g["met"].clone(),
+                g["errors"].clone(),
+                g["attainment_percent"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        vec![
+            // The two tickets that cannot be replayed: one row each, no metric.
+            (Value::Null, json!(0), json!(0), json!(2), Value::Null),
+            (json!("first_response"), json!(18), json!(10), json!(0), json!(55.56)),
+            (json!("next_response"), json!(8), json!(4), json!(0), json!(57.14)),
+            (json!("resolution"), json!(16), json!(7), json!(0), json!(50.0)),
+        ]
+    );
+    // Cycles + errors = the replay's rows.
+    let rows_out = rows.lines().count() - 1;
+    let counted: u64 = v["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["cycles"].as_u64().unwrap_or(0) + g["errors"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(counted as usize, rows_out);
+    let r = slacalc(&["report", "--input", "-", "--by", "metric,day", "--format", "html"]).stdin(rows).run();
+    assert_eq!(r.ok().matches("<svg").count(), 2);
+}
