@@ -17,8 +17,8 @@ use rustc_hash::FxHashMap;
 use crate::engine::{Calendar, YearCursor};
 use crate::input::{CsvInput, Problem, Row};
 use crate::instant::{Display, parse_instant_as, write_instant, write_with_offset};
-use crate::mapping::Mapping;
 use crate::loader::PlanSet;
+use crate::mapping::Mapping;
 use crate::sla::{self, Resolved, State};
 use crate::text::escape_controls;
 
@@ -417,8 +417,8 @@ fn row(
             return Err(Error::Empty { what: "opened".into(), expected: "the time the ticket was opened".into() });
         }
         let format = &opts.mapping.time_format;
-        let opened =
-            parse_instant_as(opened_s, input_zone, opts.now, format).map_err(|e| Error::Input(format!("opened: {e}")))?;
+        let opened = parse_instant_as(opened_s, input_zone, opts.now, format)
+            .map_err(|e| Error::Input(format!("opened: {e}")))?;
         let responded = responded_s
             .map(|s| {
                 parse_instant_as(s, input_zone, opts.now, format).map_err(|e| Error::Input(format!("responded: {e}")))
@@ -511,9 +511,7 @@ impl<'a> RowView<'a> {
         let field = |i: usize| rec.get(i).map_or("", str::trim);
         let some = |v: &'a str| (!v.is_empty()).then_some(v);
         let (plan, priority) = match &r.entry {
-            Some(e) => {
-                (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() })
-            }
+            Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
             None => (h.plan(rec), h.priority(rec)),
         };
         let responded = if r.responded.is_empty() { h.responded.map_or("", field) } else { r.responded.as_str() };

@@ -827,8 +827,13 @@ mod tests {
         let mut sink = Vec::new();
         assert!(g.by_ref().read_to_end(&mut sink).is_err());
         assert_eq!((g.read, g.m.failure), (1001, Some(Failure::TooLarge)));
-        let opts =
-            Options { record_bytes: 10, file_bytes: Some((1 << 20, "request logs")), keep_going: false, log: true, delimiter: b',' };
+        let opts = Options {
+            record_bytes: 10,
+            file_bytes: Some((1 << 20, "request logs")),
+            keep_going: false,
+            log: true,
+            delimiter: b',',
+        };
         let mut c = CsvInput::new(io::repeat(b'\n'), "log.csv", opts);
         assert_eq!(c.header().unwrap_err().to_string(), "log.csv is larger than 1 MiB (limit for request logs)");
         assert_eq!(size(256 << 20), "256 MiB");

@@ -111,9 +111,8 @@ pub fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Resul
             } else if let Ok(date) = NaiveDate::parse_from_str(t, p) {
                 return in_range(resolve_local(date.and_time(chrono::NaiveTime::MIN), tz, s)?, s);
             }
-            parse_instant(s, tz, now).map_err(|_| {
-                Error::invalid("time", s, format!("a time written as --time-format \"{p}\", or RFC 3339"))
-            })
+            parse_instant(s, tz, now)
+                .map_err(|_| Error::invalid("time", s, format!("a time written as --time-format \"{p}\", or RFC 3339")))
         }
     }
 }

@@ -168,11 +168,7 @@ fn known_field<'a>(field: &'a str, fields: &[&str]) -> Result<&'a str> {
     if fields.contains(&f) {
         Ok(f)
     } else {
-        Err(Error::Input(format!(
-            "unknown field \"{}\" (expected one of: {})",
-            cut(f, 80),
-            fields.join(", ")
-        )))
+        Err(Error::Input(format!("unknown field \"{}\" (expected one of: {})", cut(f, 80), fields.join(", "))))
     }
 }
 
@@ -238,7 +234,11 @@ mod tests {
         let p = parse_columns(r#"id="Ticket ID",opened="Created at, UTC", priority=Prio"#).unwrap();
         assert_eq!(
             p,
-            [("id".into(), "Ticket ID".into()), ("opened".into(), "Created at, UTC".into()), ("priority".into(), "Prio".into())]
+            [
+                ("id".into(), "Ticket ID".into()),
+                ("opened".into(), "Created at, UTC".into()),
+                ("priority".into(), "Prio".into())
+            ]
         );
         assert!(parse_columns("id").is_err());
         assert!(parse_columns(r#"id="Ticket"#).is_err());

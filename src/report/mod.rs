@@ -609,7 +609,7 @@ pub fn run(input: impl Read, opts: &Options) -> Result<Report> {
 }
 
 fn read_error(e: std::io::Error) -> Error {
-    Error::Io { path: "input".into(), reason: e.to_string() }
+    Error::Io { path: "input".into(), error: e }
 }
 
 const EXPECTED: &str = "batch output (id,plan,priority,opened,…,state,elapsed_seconds,remaining_seconds,error) or replay output (id,plan,priority,metric,cycle,start,…,state,error)";
