@@ -145,6 +145,9 @@ struct Header {
 /// The fields a batch export may map to its own columns.
 pub const FIELDS: [&str; 6] = ["id", "plan", "priority", "opened", "responded", "pauses"];
 
+/// The fields whose values a batch profile may map (`[values.plan]`, …).
+pub const VALUED: [&str; 2] = ["plan", "priority"];
+
 impl Header {
     fn read(h: &csv::StringRecord, map: &Mapping) -> Result<Header> {
         let names: Vec<String> = h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();

@@ -163,6 +163,11 @@ impl<R: Read> CsvInput<R> {
         CsvInput::batch(input)
     }
 
+    /// [`CsvInput::events`] with another field separator.
+    pub fn events_with(input: R, delimiter: u8) -> CsvInput<R> {
+        CsvInput::batch_with(input, delimiter)
+    }
+
     /// A request log or an outage file named `name` (`what` is its kind, for
     /// the size message: `"request logs"`): at most [`MAX_LOG_BYTES`],
     /// records up to [`MAX_LOG_RECORD_BYTES`], fields trimmed, blank rows

@@ -62,13 +62,14 @@ impl Mapping {
         Mapping { delimiter: b',', ..Mapping::default() }
     }
 
-    /// Reads a profile file; `fields` are the fields the command knows (for
-    /// `columns` and `values` keys).
+    /// Reads a profile file; `fields` are the columns the command knows
+    /// (`columns` keys), `valued` the fields it maps values of (`values`
+    /// keys).
     ///
     /// # Errors
     /// [`Error::Io`] when it cannot be read; [`Error::Input`] naming the
     /// file, line and column of a bad key or value.
-    pub fn from_profile(path: &Path, fields: &[&str]) -> Result<Mapping> {
+    pub fn from_profile(path: &Path, fields: &[&str], valued: &[&str]) -> Result<Mapping> {
         use std::io::Read as _;
         let shown = path.display().to_string();
         let io = |e: std::io::Error| Error::Io { path: shown.clone(), error: e };
@@ -95,7 +96,7 @@ impl Mapping {
             m.set_column(field, col, fields).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
         }
         for (field, table) in &raw.values {
-            known_field(field, fields).map_err(|e| Error::Input(format!("profile {shown}: values.{e}")))?;
+            known_field(field, valued).map_err(|e| Error::Input(format!("profile {shown}: values: {e}")))?;
             let map = m.values.entry(field.clone()).or_default();
             for (from, to) in table {
                 let Some(to) = to.as_str() else {

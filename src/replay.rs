@@ -16,8 +16,9 @@ use serde::Serialize;
 use crate::batch::MAX_RECORD_BYTES;
 use crate::error::{Error, Result};
 use crate::input::{CsvInput, Problem, column};
-use crate::instant::{Display, is_local, parse_instant, write_instant};
+use crate::instant::{Display, TimeFormat, is_local, parse_instant_as, write_instant};
 use crate::loader::PlanSet;
+use crate::mapping::Mapping;
 use crate::plan::Plan;
 use crate::plan::lifecycle::StatusClass;
 use crate::sla::State;
@@ -75,7 +76,16 @@ pub struct Options {
     pub plan: Option<String>,
     /// Priority of tickets whose `created` event names none.
     pub priority: Option<String>,
+    /// The export's column names, value maps, time format and delimiter.
+    pub mapping: Mapping,
 }
+
+/// The columns a replay export may map to its own (`--columns`).
+pub const FIELDS: [&str; 6] = ["id", "at", "event", "value", "plan", "priority"];
+
+/// The fields whose values a profile may map: plan and priority names, event
+/// kinds, reply authors and status names (to a class or a plan's status).
+pub const VALUED: [&str; 5] = ["plan", "priority", "event", "author", "status"];
 
 /// Counts reported at the end.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -192,14 +202,14 @@ pub fn run(
     match format {
         InputFormat::Csv => {
             // Bounded records, unclosed quotes refused, one line count (crate::input).
-            let mut csv = CsvInput::events(reader);
+            let mut csv = CsvInput::events_with(reader, opts.mapping.delimiter);
             let header = csv.header()?;
             if header.is_empty() {
                 return Err(Error::Input(
                     "replay input is empty (expected a header id,at,event,value[,plan,priority])".into(),
                 ));
             }
-            let cols = Columns::read(&header)?;
+            let cols = Columns::read(&header, &opts.mapping)?;
             let mut record = csv::ByteRecord::new();
             while let Some(row) = csv.read_bytes(&mut record)? {
                 rec.line = row.line;
@@ -226,7 +236,7 @@ pub fn run(
                 let read = if too_long {
                     Err(Unreadable::anonymous(too_long_message()))
                 } else {
-                    json_fields(&line, &mut rec)
+                    json_fields(&line, &mut rec, &opts.mapping)
                 };
                 state.record(&rec, read)?;
                 if state.summary.events % 65_536 == 0 {
@@ -313,13 +323,20 @@ struct Columns {
 }
 
 impl Columns {
-    fn read(h: &csv::StringRecord) -> Result<Columns> {
+    fn read(h: &csv::StringRecord, map: &Mapping) -> Result<Columns> {
+        let column = |h: &csv::StringRecord, n: &str| column(h, map.column(n));
         let need = |n: &str| {
             column(h, n).ok_or_else(|| {
                 let names: Vec<String> =
                     h.iter().map(|c| c.trim_start_matches('\u{feff}').trim().to_lowercase()).collect();
+                let named = if map.is_mapped(n) {
+                    format!(" (named \"{}\" by --columns or --profile)", cut(map.column(n), 80))
+                } else {
+                    String::new()
+                };
                 Error::Input(format!(
-                    "replay input has no \"{n}\" column (expected a header id,at,event,value[,plan,priority]; got: {})",
+                    "replay input has no \"{}\" column{named} (expected a header id,at,event,value[,plan,priority]; got: {})",
+                    cut(map.column(n), 80),
                     cut(&names.join(","), 200)
                 ))
             })
@@ -407,7 +424,7 @@ fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<bool>> {
 }
 
 /// The fields of one JSON Lines event.
-fn json_fields(line: &[u8], rec: &mut Rec) -> std::result::Result<(), Unreadable> {
+fn json_fields(line: &[u8], rec: &mut Rec, map: &Mapping) -> std::result::Result<(), Unreadable> {
     rec.id.clear();
     let (obj, utf8) = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
         Ok(obj) => (obj, true),
@@ -424,7 +441,7 @@ fn json_fields(line: &[u8], rec: &mut Rec) -> std::result::Result<(), Unreadable
     };
     let get = |k: &str, dst: &mut String| -> std::result::Result<(), String> {
         dst.clear();
-        match obj.get(k) {
+        match obj.get(map.column(k)) {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::String(s)) => dst.push_str(s.trim()),
             Some(serde_json::Value::Number(x)) => dst.push_str(&x.to_string()),
@@ -651,14 +668,17 @@ impl<'p, W: Write> Replay<'p, '_, W> {
     fn take(&mut self, rec: &Rec) -> std::result::Result<(), String> {
         let (opts, plans) = (self.opts, self.plans);
         // The event kind, matched without allocating: it is read a million times.
+        let map = &opts.mapping;
+        let event = map.value("event", &rec.event);
         let kind = ["created", "reply", "status", "priority"]
             .into_iter()
-            .find(|k| rec.event.eq_ignore_ascii_case(k))
+            .find(|k| event.eq_ignore_ascii_case(k))
             .unwrap_or("");
         let t = &mut self.ticket;
         let mut plan_err = None;
         if kind == "created" && t.plan.is_none() {
-            let typed = if rec.plan.is_empty() { opts.plan.as_deref().unwrap_or("") } else { rec.plan.as_str() };
+            let typed =
+                if rec.plan.is_empty() { opts.plan.as_deref().unwrap_or("") } else { map.value("plan", &rec.plan) };
             t.plan_typed.clear();
             t.plan_typed.push_str(typed);
             if typed.is_empty() {
@@ -678,8 +698,11 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Err("at is empty (expected the time of the event)".into());
         }
         let at = match zone {
-            Some(z) => parse_instant(&rec.at, z, opts.now),
-            None if !is_local(&rec.at) => parse_instant(&rec.at, chrono_tz::UTC, opts.now),
+            Some(z) => parse_instant_as(&rec.at, z, opts.now, &map.time_format),
+            // Without a zone yet, only a time that carries its offset reads.
+            None if !is_local(&rec.at) && map.time_format == TimeFormat::Auto => {
+                parse_instant_as(&rec.at, chrono_tz::UTC, opts.now, &map.time_format)
+            }
             None => {
                 return Err(plan_err.unwrap_or_else(|| {
                     format!(
@@ -713,8 +736,11 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             "created" => {
                 let plan = plan_of(t)?;
                 if t.events.is_empty() {
-                    let typed =
-                        if rec.priority.is_empty() { opts.priority.as_deref().unwrap_or("") } else { &rec.priority };
+                    let typed = if rec.priority.is_empty() {
+                        opts.priority.as_deref().unwrap_or("")
+                    } else {
+                        map.value("priority", &rec.priority)
+                    };
                     t.priority_typed.clear();
                     t.priority_typed.push_str(typed);
                     EventKind::Created(priority_index(plan, typed)?)
@@ -723,7 +749,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     EventKind::Created(None)
                 }
             }
-            "reply" => EventKind::Reply(match rec.value.as_str() {
+            "reply" => EventKind::Reply(match map.value("author", &rec.value) {
                 v if v.eq_ignore_ascii_case("agent") => Author::Agent,
                 v if v.eq_ignore_ascii_case("customer") => Author::Customer,
                 _ => {
@@ -735,7 +761,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             }),
             "status" => {
                 let plan = plan_of(t)?;
-                let class: StatusClass = plan.lifecycle.class_of(&rec.value).ok_or_else(|| {
+                let class: StatusClass = plan.lifecycle.class_of(map.value("status", &rec.value)).ok_or_else(|| {
                     format!(
                         "unknown status \"{}\" for plan {} (expected one of: {}; add names under [plans.statuses])",
                         cut(&rec.value, 80),
@@ -750,7 +776,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 if rec.value.is_empty() {
                     return Err("priority event has no value (expected a priority name of the ticket's plan)".into());
                 }
-                EventKind::Priority(priority_index(plan, &rec.value)?)
+                EventKind::Priority(priority_index(plan, map.value("priority", &rec.value))?)
             }
             _ => {
                 return Err(format!(

@@ -474,6 +474,9 @@ pub struct ReplayArgs {
     /// first non-blank byte `{`, else CSV).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+    /// How the export is written.
+    #[command(flatten)]
+    pub export: ExportArgs,
 }
 
 /// The help after `report`'s options.

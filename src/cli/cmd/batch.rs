@@ -13,7 +13,7 @@ use crate::cli::{Ctx, Output};
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "batch")?;
-    let mapping = stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS)?;
+    let mapping = stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;
     let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
     if let Some(p) = &mapping.plan {

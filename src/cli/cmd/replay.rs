@@ -13,7 +13,9 @@ use crate::cli::{Ctx, Output};
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "replay")?;
-    let input_zone = a.input_tz.as_deref().map(crate::cli::parse_tz).transpose()?;
+    let mapping =
+        stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &replay::FIELDS, &replay::VALUED)?;
+    let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
     let now = ctx.now_for_rows()?;
     let ext = a.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
@@ -29,8 +31,9 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         format,
         input_format,
         strict: a.strict,
-        plan: a.plan.clone(),
-        priority: a.priority.clone(),
+        plan: mapping.plan.clone(),
+        priority: mapping.priority.clone(),
+        mapping,
     };
     let input = stream::open_input(&a.input, "an event file")?;
     let started = Instant::now();

@@ -91,9 +91,15 @@ pub fn run<S>(
 
 /// The export mapping: the profile, then `--columns`, `--time-format`,
 /// `--delimiter` and the `--plan`/`--priority` defaults over it.
-pub fn mapping(a: &ExportArgs, plan: Option<&str>, priority: Option<&str>, fields: &[&str]) -> Result<Mapping> {
+pub fn mapping(
+    a: &ExportArgs,
+    plan: Option<&str>,
+    priority: Option<&str>,
+    fields: &[&str],
+    valued: &[&str],
+) -> Result<Mapping> {
     let mut m = match &a.profile {
-        Some(p) => Mapping::from_profile(p, fields).context("invalid --profile")?,
+        Some(p) => Mapping::from_profile(p, fields, valued).context("invalid --profile")?,
         None => Mapping::new(),
     };
     if let Some(c) = &a.columns {
