@@ -10,6 +10,7 @@ mod engine_fixes;
 mod entitlements;
 mod errors;
 mod examples;
+mod exports;
 mod help;
 mod input_limits;
 mod loading;
