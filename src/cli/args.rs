@@ -224,7 +224,11 @@ message in `error` and the rest go on; a summary goes to stderr.
 Examples:
   slacalc batch --input examples/tickets.csv --now 2026-11-23T12:00:00+01:00
   cat tickets.csv | slacalc batch --input - --format json > due.jsonl
-  slacalc batch --input tickets.csv --strict || echo 'fix the export first'")]
+  slacalc batch --input tickets.csv --strict || echo 'fix the export first'
+  slacalc batch --profile examples/profiles/zendesk-tickets.toml \\
+    --input export.csv
+  slacalc batch --input export.csv --columns 'id=\"Ticket ID\",opened=\"Created at\"' \\
+    --plan gold --priority p2 --delimiter ';' --time-format '%d/%m/%Y %H:%M'")]
     Batch(BatchArgs),
     /// Replay ticket event histories: every SLA clock of every ticket
     /// (first response, next responses, resolution), one row per cycle.

@@ -356,6 +356,7 @@ fn docs_json_examples_match_the_binary() {
         "plans compare",
         "replay",
         "--metric",
+        "report",
     ] {
         assert!(commands.iter().any(|c| c.contains(&format!(" {cmd} "))), "no example for {cmd}");
     }
