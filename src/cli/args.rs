@@ -227,8 +227,9 @@ Examples:
   slacalc batch --input tickets.csv --strict || echo 'fix the export first'
   slacalc batch --profile examples/profiles/zendesk-tickets.toml \\
     --input export.csv
-  slacalc batch --input export.csv --columns 'id=\"Ticket ID\",opened=\"Created at\"' \\
-    --plan gold --priority p2 --delimiter ';' --time-format '%d/%m/%Y %H:%M'")]
+  slacalc batch --input export.csv --plan gold --priority p2 \\
+    --columns 'id=\"Ticket ID\",opened=\"Created at\"' \\
+    --delimiter ';' --time-format '%d/%m/%Y %H:%M'")]
     Batch(BatchArgs),
     /// Replay ticket event histories: every SLA clock of every ticket
     /// (first response, next responses, resolution), one row per cycle.
