@@ -6,176 +6,20 @@
 //! are all exact). Periods are cut at local midnight in the plan calendar's
 //! zone ([`super::period`]).
 
-use std::io::Read;
-
 use chrono::NaiveDate;
-use chrono_tz::Tz;
 
 use super::money::Money;
 use super::period::{self, PeriodSpan};
-use crate::decimal::{BasisPoints, Milli, ParseError, Permille, Syntax};
-use crate::engine::parse_duration;
+use crate::decimal::{BasisPoints, Milli, Permille};
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, Row, column};
 use crate::plan::{Allowance, Period, Plan, Provenance, Quota, QuotaUnit};
 
-/// Ticks in one unit of `unit`: 1,000 per request, 3,600,000 (ms) per hour.
-pub fn ticks_per_unit(unit: QuotaUnit) -> i64 {
-    match unit {
-        QuotaUnit::Requests => 1_000,
-        QuotaUnit::Hours => 3_600_000,
-    }
-}
+mod log;
+mod ticks;
 
-/// The largest quantity (allowance or usage) slacalc counts, in ticks: 4 ×
-/// 10^18, over 10^12 hours or 10^15 requests. Any sum or difference of two
-/// such quantities (remaining, one more request, rounding) stays inside `i64`.
-pub const MAX_TICKS: i64 = 4_000_000_000_000_000_000;
-
-/// Ticks of a plan figure; `None` if they leave `i64` (a plan's figures are
-/// at most 10^12 units, so they never do).
-fn from_milli(milli: Milli, unit: QuotaUnit) -> Option<i64> {
-    milli.raw().checked_mul(ticks_per_unit(unit) / 1_000)
-}
-
-/// Ticks as thousandths of a unit, rounded half away from zero (hours are
-/// printed to three decimals).
-pub fn to_milli(ticks: i64, unit: QuotaUnit) -> Milli {
-    let per = ticks_per_unit(unit) / 1_000;
-    let q = ticks.abs() / per;
-    let r = ticks.abs() % per;
-    let m = if r * 2 >= per { q + 1 } else { q };
-    Milli::from_raw(if ticks < 0 { -m } else { m })
-}
-
-/// `hour` / `hours`, `request` / `requests` for `n` of the unit.
-fn unit_name(unit: QuotaUnit, n: Milli) -> &'static str {
-    match (unit, n == Milli::from_int(1)) {
-        (QuotaUnit::Hours, true) => "hour",
-        (QuotaUnit::Requests, true) => "request",
-        (u, false) => u.as_str(),
-    }
-}
-
-/// The unit a plan's quota counts (`requests` when it has no quota).
-pub fn unit_of(plan: &Plan) -> QuotaUnit {
-    plan.quota.as_ref().map_or(QuotaUnit::Requests, |q| q.unit)
-}
-
-/// Parses an amount of `unit` typed by the user: a whole number of requests,
-/// or hours as `4.5h`, `4h30m`, `90m` or a plain number of hours (`4.5`, at
-/// most three decimals). `flag` names the option in errors.
-///
-/// # Errors
-/// [`Error::Invalid`] naming the value and the accepted forms.
-pub fn parse_quantity(s: &str, unit: QuotaUnit, flag: &str) -> Result<i64> {
-    let t = s.trim();
-    match unit {
-        QuotaUnit::Requests => match t.parse::<u64>() {
-            Ok(n) if n <= MAX_REQUESTS => Ok(n as i64 * 1_000),
-            _ if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => Err(Error::invalid_because(
-                flag.to_string(),
-                s,
-                "too large",
-                format!("a whole number of requests from 0 to {MAX_REQUESTS}"),
-            )),
-            _ => Err(Error::invalid(
-                flag.to_string(),
-                s,
-                "a whole number of requests >= 0, e.g. 3: this quota counts requests",
-            )),
-        },
-        QuotaUnit::Hours => parse_hours(t).map_err(|e| {
-            if e == ParseError::TooLarge {
-                Error::invalid_because(flag.to_string(), s, "too large", format!("hours from 0 to {MAX_HOURS}"))
-            } else {
-                Error::invalid(
-                    flag.to_string(),
-                    s,
-                    "hours >= 0 as 4.5h, 4h30m, 90m or a plain number of hours such as 4.5: this quota counts hours",
-                )
-            }
-        }),
-    }
-}
-
-/// Most requests `--used` / `--allowance` accept.
-const MAX_REQUESTS: u64 = 1_000_000_000;
-/// Most hours a plain number of hours may give (10^8 h).
-const MAX_HOURS: Milli = Milli::from_int(100_000_000);
-
-/// How a plain number of hours is written: `4.5`, `.5` or `5.`, at most
-/// three decimals and 15 digits before the point.
-const HOURS: Syntax = Syntax { negative: false, grouped: false, bare_int: true, bare_frac: true, max_digits: 15 };
-
-/// Hours in milliseconds, from `4.5` (hours) or a duration (`4h30m`).
-/// [`ParseError::TooLarge`] only for a well-formed plain number over
-/// [`MAX_HOURS`].
-fn parse_hours(t: &str) -> std::result::Result<i64, ParseError> {
-    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let hours = Milli::parse(t, HOURS)?;
-        return if hours > MAX_HOURS { Err(ParseError::TooLarge) } else { Ok(hours.raw() * 3_600) };
-    }
-    parse_duration(t).map(|secs| secs * 1_000).map_err(|_| ParseError::Malformed)
-}
-
-/// One row of a request log (`opened,hours,kind`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogRow {
-    /// 1-based line in the file.
-    pub line: u64,
-    /// When the request was opened (UTC seconds).
-    pub opened: i64,
-    /// Time spent, in milliseconds, if given.
-    pub hours_ms: Option<i64>,
-    /// The request's kind, lowercase (empty when not given).
-    pub kind: String,
-}
-
-/// Reads a request log: CSV with a header row naming at least `opened`, and
-/// optionally `hours` (a plain number of hours or a duration such as `1h30m`)
-/// and `kind` (`account`, `bug`, `global`, …). Column names are
-/// case-insensitive and other columns are ignored. Local times in `opened` are
-/// read in `zone`; `now` is what `now` means. The log is read through
-/// [`CsvInput::log`] (at most [`crate::input::MAX_LOG_BYTES`], bounded
-/// records), `name` naming it in messages.
-///
-/// # Errors
-/// [`Error::Input`] naming the line and the bad value (or the unclosed
-/// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
-/// be read.
-pub fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
-    let mut rdr = CsvInput::log(input, name, "request logs");
-    let headers = rdr.header()?;
-    let col = |n: &str| column(&headers, n);
-    let opened_col = col("opened").ok_or_else(|| {
-        Error::Input(format!(
-            "{name}: the header row has no \"opened\" column (expected a header such as opened,hours,kind; found: {})",
-            headers.iter().collect::<Vec<_>>().join(",")
-        ))
-    })?;
-    let (hours_col, kind_col) = (col("hours"), col("kind"));
-    let mut rows = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    while let Some(Row { line, .. }) = rdr.read(&mut rec)? {
-        let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
-        let opened_s = field(Some(opened_col));
-        let opened = crate::instant::parse_instant(opened_s, zone, now)
-            .map_err(|e| Error::Input(format!("{name} line {line}: opened: {e}")))?;
-        let hours_s = field(hours_col);
-        let hours_ms = if hours_s.is_empty() {
-            None
-        } else {
-            Some(parse_hours(hours_s).map_err(|_| {
-                Error::Input(format!(
-                    "{name} line {line}: invalid hours \"{hours_s}\" (expected hours >= 0 such as 1.5, 1h30m or 90m)"
-                ))
-            })?)
-        };
-        rows.push(LogRow { line, opened, hours_ms, kind: field(kind_col).to_lowercase() });
-    }
-    Ok(rows)
-}
+pub use log::{LogRow, parse_log};
+pub use ticks::{MAX_TICKS, parse_quantity, ticks_per_unit, to_milli, unit_of};
+use ticks::{from_milli, unit_name};
 
 /// What the usage is read from.
 #[derive(Debug, Clone)]
@@ -311,7 +155,16 @@ pub fn quota(plan: &Plan, input: &QuotaInput) -> Result<QuotaAnswer> {
             } else {
                 QuotaState::Ok
             };
-            let permille = (a > 0).then(|| Permille::from_raw(mul_div_floor(used, 1_000, a)));
+            let permille = match a {
+                0 => None,
+                a => Some(Permille::from_raw(mul_div_floor(used, 1_000, a).ok_or_else(|| {
+                    Error::Input(format!(
+                        "the usage is too many times the allowance to print as a share (used {} against an allowance of {})",
+                        to_milli(used, unit),
+                        to_milli(a, unit)
+                    ))
+                })?)),
+            };
             let next_over = unit == QuotaUnit::Requests && used.saturating_add(ticks_per_unit(unit)) > a;
             (Some(a - used), state, permille, state == QuotaState::Exhausted || next_over)
         }
@@ -349,9 +202,10 @@ pub fn quota(plan: &Plan, input: &QuotaInput) -> Result<QuotaAnswer> {
     })
 }
 
-/// `a × b / d`, floored, for non-negative `a`, `b` and positive `d`.
-fn mul_div_floor(a: i64, b: i64, d: i64) -> i64 {
-    i64::try_from(i128::from(a) * i128::from(b) / i128::from(d)).unwrap_or(i64::MAX)
+/// `a × b / d`, floored, for non-negative `a`, `b` and positive `d`; `None`
+/// when it does not fit (never saturated into a false figure).
+fn mul_div_floor(a: i64, b: i64, d: i64) -> Option<i64> {
+    i64::try_from(i128::from(a) * i128::from(b) / i128::from(d)).ok()
 }
 
 /// The allowance in ticks (`None` = unlimited) and whether it is assumed.
@@ -543,8 +397,9 @@ mod tests {
 
     #[test]
     fn floors() {
-        assert_eq!(mul_div_floor(8, 1_000, 12), 666);
-        assert_eq!(mul_div_floor(3, 1_000, 4), 750);
+        assert_eq!(mul_div_floor(8, 1_000, 12), Some(666));
+        assert_eq!(mul_div_floor(i64::MAX, 1_000, 1), None);
+        assert_eq!(mul_div_floor(3, 1_000, 4), Some(750));
     }
 
     #[test]
