@@ -690,6 +690,33 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
+/// How a row file (events, batch or replay output) is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+impl InputFormat {
+    /// `given`, else told by the input's first non-blank byte (`{`: JSON
+    /// Lines), looked at without consuming it.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the input cannot be read.
+    pub fn detect(given: Option<InputFormat>, input: &mut impl std::io::BufRead) -> Result<InputFormat> {
+        if let Some(f) = given {
+            return Ok(f);
+        }
+        let head = input.fill_buf().map_err(|e| Error::Io { path: "input".into(), error: e })?;
+        Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => InputFormat::JsonLines,
+            _ => InputFormat::Csv,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

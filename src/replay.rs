@@ -48,14 +48,7 @@ pub const COLUMNS: [&str; 16] = [
     "error",
 ];
 
-/// How the input is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
-    JsonLines,
-}
+pub use crate::input::InputFormat;
 
 /// How a replay run behaves.
 #[derive(Debug, Clone)]
@@ -171,16 +164,7 @@ pub fn run(
         plans.get(p)?;
     }
     let mut reader = BufReader::with_capacity(1 << 16, input);
-    let format = match opts.input_format {
-        Some(f) => f,
-        None => {
-            let head = reader.fill_buf().map_err(read_error)?;
-            match head.iter().find(|b| !b.is_ascii_whitespace()) {
-                Some(b'{') => InputFormat::JsonLines,
-                _ => InputFormat::Csv,
-            }
-        }
-    };
+    let format = InputFormat::detect(opts.input_format, &mut reader)?;
     let mut state = Replay {
         plans,
         opts,

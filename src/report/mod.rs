@@ -105,14 +105,7 @@ pub fn parse_by(text: &str) -> Result<Vec<Key>> {
     Ok(keys)
 }
 
-/// How the input is told apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
-    JsonLines,
-}
+pub use crate::input::InputFormat;
 
 /// What to report.
 #[derive(Debug, Clone)]
@@ -589,16 +582,7 @@ fn date_of(s: &str) -> Option<NaiveDate> {
 /// UTF-8 or bad JSON; [`Error::Io`] for a read error.
 pub fn run(input: impl Read, opts: &Options) -> Result<Report> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
-    let format = match opts.input_format {
-        Some(f) => f,
-        None => {
-            let head = reader.fill_buf().map_err(read_error)?;
-            match head.iter().find(|b| !b.is_ascii_whitespace()) {
-                Some(b'{') => InputFormat::JsonLines,
-                _ => InputFormat::Csv,
-            }
-        }
-    };
+    let format = InputFormat::detect(opts.input_format, &mut reader)?;
     let mut groups =
         Groups { by: &opts.by, index: FxHashMap::default(), accs: Vec::new(), key: String::new(), rows: 0 };
     match format {

@@ -4,10 +4,10 @@ use std::io::Write as _;
 use std::time::Instant;
 
 use anyhow::Result;
-use slacalc::replay::{self, InputFormat, Options};
+use slacalc::replay::{self, Options};
 
 use super::stream;
-use crate::cli::args::{self, ReplayArgs};
+use crate::cli::args::ReplayArgs;
 use crate::cli::{Ctx, Output};
 
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
@@ -18,12 +18,7 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
     let now = ctx.now_for_rows()?;
-    let ext = a.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let input_format = match (a.input_format, ext.as_deref()) {
-        (Some(args::InputFormat::Csv), _) => Some(InputFormat::Csv),
-        (Some(args::InputFormat::Jsonl), _) | (None, Some("jsonl" | "ndjson")) => Some(InputFormat::JsonLines),
-        (None, _) => None,
-    };
+    let input_format = stream::input_format(a.input_format, &a.input);
     let opts = Options {
         now,
         input_zone,

@@ -7,10 +7,10 @@ use comfy_table::Cell;
 use slacalc::Error;
 use slacalc::decimal::{BasisPoints, Syntax};
 use slacalc::engine::duration::format_duration;
-use slacalc::report::{self, Group, InputFormat, Options, Report};
+use slacalc::report::{self, Group, Options, Report};
 
 use super::stream;
-use crate::cli::args::{self, FormatArg, ReportArgs};
+use crate::cli::args::{FormatArg, ReportArgs};
 use crate::cli::render::{self, Tone};
 use crate::cli::{Ctx, Output};
 
@@ -18,12 +18,7 @@ use crate::cli::{Ctx, Output};
 pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
     let by = report::parse_by(&a.by)?;
     let min = a.min_attainment.as_deref().map(parse_min).transpose()?;
-    let ext = a.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let input_format = match (a.input_format, ext.as_deref()) {
-        (Some(args::InputFormat::Csv), _) => Some(InputFormat::Csv),
-        (Some(args::InputFormat::Jsonl), _) | (None, Some("jsonl" | "ndjson")) => Some(InputFormat::JsonLines),
-        (None, _) => None,
-    };
+    let input_format = stream::input_format(a.input_format, &a.input);
     let input = stream::open_input(&a.input, "a batch or replay output file")?;
     let rep = report::run(input, &Options { by, input_format })
         .map_err(|e| anyhow!(e).context(format!("--input {}", a.input.display())))?;

@@ -124,3 +124,16 @@ pub fn mapping(
 pub fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::Tz>> {
     flag.or(m.input_tz.as_deref()).map(crate::cli::parse_tz).transpose()
 }
+
+/// `--input-format`, else the extension (`.jsonl`, `.ndjson`); `None`: the
+/// library looks at the first byte.
+pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::input::InputFormat> {
+    use crate::cli::args::InputFormat as Arg;
+    use slacalc::input::InputFormat as F;
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match (given, ext.as_deref()) {
+        (Some(Arg::Csv), _) => Some(F::Csv),
+        (Some(Arg::Jsonl), _) | (None, Some("jsonl" | "ndjson")) => Some(F::JsonLines),
+        (None, _) => None,
+    }
+}
