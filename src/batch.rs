@@ -140,6 +140,8 @@ struct Header {
     replaced: Vec<String>,
     /// Value maps and defaults.
     map: Mapping,
+    /// Whether any value is mapped (else rows skip the look-up).
+    mapped_values: bool,
 }
 
 /// The fields a batch export may map to its own columns.
@@ -205,6 +207,7 @@ impl Header {
                 .map(|(_, n)| n.trim().to_string())
                 .collect(),
             map: map.clone(),
+            mapped_values: VALUED.iter().any(|f| map.maps_values(f)),
         })
     }
 
@@ -226,7 +229,14 @@ impl Header {
         rec: &'a csv::StringRecord,
     ) -> &'a str {
         let raw = col.and_then(|i| rec.get(i)).map_or("", str::trim);
-        if raw.is_empty() { default.unwrap_or("") } else { self.map.value(field, raw) }
+        if raw.is_empty() {
+            default.unwrap_or("")
+        } else if self.mapped_values {
+            self.map.value(field, raw)
+        } else {
+            // No value map (the usual case): no look-up per row.
+            raw
+        }
     }
 }
 
