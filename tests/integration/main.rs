@@ -11,6 +11,7 @@ mod entitlements;
 mod errors;
 mod examples;
 mod help;
+mod holidays;
 mod input_limits;
 mod loading;
 mod plans;
