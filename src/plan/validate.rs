@@ -825,7 +825,10 @@ impl<'a> Cx<'a> {
                     o.span(),
                     format!(
                         "holiday \"{name}\": offset = {days} moves the date into another year ({rule} gives {from}, \
-                         and {days:+} days is {to}); an offset must keep the date in the year of the date it moves"
+                         and {} day{} {} is {to}); an offset must keep the date in the year of the date it moves",
+                        days.abs(),
+                        if days.abs() == 1 { "" } else { "s" },
+                        if days < 0 { "earlier" } else { "later" }
                     ),
                 ));
             }

@@ -11,7 +11,6 @@ use slacalc::engine::holiday::dates_in;
 use slacalc::loader::embedded_sources;
 use slacalc::plan::{Source, validate};
 
-#[allow(unused_imports)]
 use crate::util::{json, slacalc, temp_file};
 
 /// The shipped set ids, as the fixture names them.
@@ -110,4 +109,126 @@ fn set_ids_are_case_insensitive_and_france_still_works() {
     let rules = gold.calendar.calendar.holidays();
     let theirs: BTreeSet<NaiveDate> = (2000..=2050).flat_map(|y| dates_in(rules, y)).map(|(d, _)| d).collect();
     assert_eq!(theirs, ours["fr"].keys().copied().collect::<BTreeSet<_>>(), "fr and france agree");
+}
+
+fn us_vendor() -> String {
+    format!("{}/examples/us-vendor.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn deadline(priority: &str, opened: &str) -> Value {
+    let plans = us_vendor();
+    json(&["--plans", &plans, "deadline", "--plan", "prairie", "--priority", priority, "--opened", opened])
+}
+
+/// Hand-checked on a wall calendar: Prairie is Mon–Fri 08:00–17:00 Central,
+/// US federal holidays as observed, plus the day after Thanksgiving and
+/// Founders' Day (10 August, nearest weekday).
+#[test]
+fn us_vendor_deadlines_skip_observed_and_offset_holidays() {
+    // 4 July 2026 is a Saturday: observed Friday 3 July. Opened then, the
+    // clock starts Monday 6 July 08:00 and 1 bd (9 h) ends Monday 17:00.
+    let d = deadline("normal", "2026-07-03T10:00:00-05:00");
+    assert_eq!(d["clock_start"], "2026-07-06T08:00:00-05:00");
+    assert_eq!(d["deadline"], "2026-07-06T17:00:00-05:00");
+    // Thanksgiving is Thursday 26 November 2026, the day after Friday 27:
+    // 1 h on Wednesday, then 3 h from Monday 30 November 08:00.
+    assert_eq!(deadline("urgent", "2026-11-25T16:00:00-06:00")["deadline"], "2026-11-30T11:00:00-06:00");
+    // 1 January 2028 is a Saturday: observed Friday 31 December 2027 (the
+    // year before). 2 h on Thursday 30, then 2 h from Monday 3 January.
+    assert_eq!(deadline("urgent", "2027-12-30T15:00:00-06:00")["deadline"], "2028-01-03T10:00:00-06:00");
+    // Founders' Day 10 August 2025 is a Sunday: observed Monday 11 August.
+    assert_eq!(deadline("urgent", "2025-08-08T15:00:00-05:00")["deadline"], "2025-08-12T10:00:00-05:00");
+}
+
+#[test]
+fn us_vendor_calendar_names_observed_holidays() {
+    let plans = us_vendor();
+    let v = json(&["--plans", &plans, "calendar", "--plan", "prairie", "--from", "2026-06-29", "--weeks", "1"]);
+    let day = |date: &str| v["days"].as_array().expect("days").iter().find(|d| d["date"] == date).cloned();
+    assert_eq!(day("2026-07-03").expect("3 July")["holiday"], "Independence Day (observed)");
+    assert_eq!(day("2026-07-04").expect("4 July")["holiday"], "Independence Day");
+    assert_eq!(day("2026-07-02").expect("2 July")["holiday"], Value::Null);
+    let table = slacalc(&["--plans", &plans, "calendar", "--plan", "prairie", "--from", "2026-11-23", "--weeks", "1"])
+        .env("COLUMNS", "200")
+        .run();
+    let out = table.ok();
+    assert!(out.contains("Thanksgiving Day") && out.contains("Day after Thanksgiving"), "{out}");
+}
+
+/// `check` on a file of holiday rules: exit 2, `file:line:column`, and what is wrong.
+fn refused(rule: &str, line_col: &str, needles: &[&str]) {
+    let text = format!("[holiday_sets.h]\nassumed = \"test\"\nrules = [\n  {rule},\n]\n");
+    let (_dir, path) = temp_file("h.toml", &text);
+    let r = slacalc(&["check", path.to_str().expect("path")]).run();
+    let mut all = vec![line_col];
+    all.extend_from_slice(needles);
+    let err = r.bad(&all).to_string();
+    assert!(err.contains(&format!("h.toml:{line_col}")), "{err}");
+}
+
+#[test]
+fn bad_rules_are_refused_with_where_and_what() {
+    refused(
+        r#"{ name = "New Year's Eve + 1", date = "12-31", offset = 1 }"#,
+        "4:59",
+        &["offset = 1 moves the date into another year", "2000-12-31", "1 day later is 2001-01-01"],
+    );
+    refused(
+        r#"{ name = "Early", date = "01-01", offset = -1 }"#,
+        "4:46",
+        &["another year", "1 day earlier is 1999-12-31"],
+    );
+    refused(
+        r#"{ name = "X", date = "07-04", since = 2030, until = 2020 }"#,
+        "4:41",
+        &["since = 2030 is after until = 2020"],
+    );
+    refused(
+        r#"{ name = "Memorial Day", nth = -1, weekday = "mon", month = 5, observed = "next-monday" }"#,
+        "4:77",
+        &["would never apply", "never falls on a Saturday or a Sunday"],
+    );
+    refused(r#"{ name = "X", date = "07-04", observed = "friday" }"#, "4:44", &["unknown observed rule \"friday\""]);
+    refused(r#"{ name = "X", dates = ["2026-02-30"] }"#, "4:26", &["no such date"]);
+    refused(r#"{ name = "X", dates = [] }"#, "4:25", &["lists no date"]);
+    refused(r#"{ name = "X", dates = ["2026-01-01", "2026-01-01"] }"#, "4:40", &["lists 2026-01-01 twice"]);
+    refused(r#"{ name = "X", easter = 1, orthodox_easter = 1 }"#, "4:3", &["needs exactly one of"]);
+    refused(r#"{ name = "X", date = "07-04", since = 1200 }"#, "4:41", &["since = 1200 out of range"]);
+}
+
+#[test]
+fn new_rule_kinds_load_and_answer() {
+    // Orthodox Good Friday 2026 is 10 April (Orthodox Easter 12 April).
+    let text = r#"
+[holiday_sets.h]
+assumed = "test"
+rules = [
+  { name = "Orthodox Good Friday", orthodox_easter = -2 },
+  { name = "Lunar New Year", dates = ["2026-02-17", "2027-02-06"] },
+  { name = "Old holiday", date = "03-02", until = 2025 },
+]
+
+[calendars.c]
+zone = "UTC"
+hours = { mon-fri = ["09:00-17:00"] }
+holidays = ["H"]
+assumed = "test"
+
+[[plans]]
+id = "x"
+provider = "X"
+calendar = "c"
+target = "1h"
+target_assumed = "test"
+"#;
+    let (_dir, path) = temp_file("k.toml", text);
+    let p = path.to_str().expect("path");
+    let v = json(&["--plans", p, "calendar", "--plan", "x", "--from", "2026-04-06", "--weeks", "1"]);
+    let fri = v["days"].as_array().expect("days").iter().find(|d| d["date"] == "2026-04-10").cloned();
+    assert_eq!(fri.expect("10 April")["holiday"], "Orthodox Good Friday");
+    let v = json(&["--plans", p, "calendar", "--plan", "x", "--from", "2026-02-16", "--weeks", "1"]);
+    let tue = v["days"].as_array().expect("days").iter().find(|d| d["date"] == "2026-02-17").cloned();
+    assert_eq!(tue.expect("17 February")["holiday"], "Lunar New Year");
+    let v = json(&["--plans", p, "calendar", "--plan", "x", "--from", "2026-03-02", "--weeks", "1"]);
+    assert_eq!(v["days"][0]["holiday"], Value::Null, "until = 2025");
 }
