@@ -583,4 +583,121 @@ mod tests {
         let fifth_mon_feb = HolidayRule::NthWeekday { month: 2, weekday: Weekday::Mon, nth: 5 };
         assert_eq!(fifth_mon_feb.date_in(2026), None);
     }
+
+    /// Orthodox Easter Sundays (Gregorian dates), from published tables.
+    #[test]
+    fn orthodox_easter_matches_published_dates() {
+        for (y, m, day) in
+            [(2000, 4, 30), (2010, 4, 4), (2020, 4, 19), (2024, 5, 5), (2025, 4, 20), (2026, 4, 12), (2027, 5, 2)]
+        {
+            assert_eq!(orthodox_easter(y), Some(d(y, m, day)), "{y}");
+        }
+        for y in YEARS {
+            assert_eq!(orthodox_easter(y).unwrap().weekday(), Weekday::Sun, "{y}");
+        }
+        assert_eq!(orthodox_easter(1582), None);
+        // Orthodox Easter 9999 is in late May/June: an offset of -200 still finds its dates.
+        let rule = HolidayRule::OrthodoxEaster(-200);
+        for y in [1583, 2026, 9998] {
+            for date in rule.dates_from(y) {
+                assert!(rule.dates_in(date.year()).contains(&date), "{y}: {date}");
+            }
+        }
+    }
+
+    fn us_like(how: Observance) -> Vec<Holiday> {
+        let rules = vec![
+            (HolidayRule::Fixed { month: 1, day: 1 }, Some(how)),
+            (HolidayRule::Fixed { month: 12, day: 25 }, Some(how)),
+            (HolidayRule::Fixed { month: 12, day: 26 }, Some(how)),
+        ];
+        let set = Arc::new(ObservedSet { rules: rules.clone() });
+        let mut v: Vec<Holiday> = rules.iter().map(|(r, _)| Holiday { name: "x".into(), rule: r.clone() }).collect();
+        v.extend((0..3).map(|index| Holiday {
+            name: "x (observed)".into(),
+            rule: HolidayRule::Observed { set: Arc::clone(&set), index },
+        }));
+        v
+    }
+
+    #[test]
+    fn observed_days_move_on_past_holidays_and_across_years() {
+        let dates = |hs: &[Holiday], y| dates_in(hs, y).into_iter().map(|(d, _)| d).collect::<Vec<_>>();
+        // England-like: 2021 Christmas Sat → Mon 27, Boxing Day Sun → Tue 28.
+        let eng = us_like(Observance::NextMonday);
+        assert_eq!(eng[3].rule.dates_from(2021), vec![]);
+        assert_eq!(eng[4].rule.dates_from(2021), vec![d(2021, 12, 27)]);
+        assert_eq!(eng[5].rule.dates_from(2021), vec![d(2021, 12, 28)]);
+        // 2022: Christmas Sun → Mon 26 is Boxing Day → Tue 27; Boxing Day (Mon) stays.
+        assert_eq!(eng[4].rule.dates_from(2022), vec![d(2022, 12, 27)]);
+        assert_eq!(eng[5].rule.dates_from(2022), vec![]);
+        // New Year 2022 on a Saturday: Monday 3 January.
+        assert_eq!(eng[3].rule.dates_from(2022), vec![d(2022, 1, 3)]);
+        // Nearest weekday: Saturday 1 January 2022 → Friday 31 December 2021,
+        // a date of 2021 (and not of 2022).
+        let us = us_like(Observance::NearestWeekday);
+        assert_eq!(us[3].rule.dates_from(2022), vec![d(2021, 12, 31)]);
+        assert!(dates(&us, 2021).contains(&d(2021, 12, 31)));
+        assert!(!dates(&us, 2022).contains(&d(2021, 12, 31)));
+        // 2021: Christmas Sat → Fri 24; Boxing Day Sun → Mon 27.
+        assert_eq!(us[4].rule.dates_from(2021), vec![d(2021, 12, 24)]);
+        assert_eq!(us[5].rule.dates_from(2021), vec![d(2021, 12, 27)]);
+        // 2027: Christmas Sat → Fri 24, Boxing Sun → Mon 27; 2028-01-01 Sat → Fri 31 Dec 2027.
+        assert_eq!(
+            dates(&us, 2027).into_iter().filter(|x| x.month() == 12).collect::<Vec<_>>(),
+            vec![d(2027, 12, 24), d(2027, 12, 25), d(2027, 12, 26), d(2027, 12, 27), d(2027, 12, 31)]
+        );
+    }
+
+    #[test]
+    fn offsets_and_years_and_lists() {
+        let after_thanksgiving = HolidayRule::Offset {
+            rule: Box::new(HolidayRule::NthWeekday { month: 11, weekday: Weekday::Thu, nth: 4 }),
+            days: 1,
+        };
+        assert_eq!(after_thanksgiving.dates_in(2024), vec![d(2024, 11, 29)]);
+        assert_eq!(after_thanksgiving.dates_in(2030), vec![d(2030, 11, 29)]);
+        assert_eq!(after_thanksgiving.offset_leaves_year(1), None);
+        let nye = HolidayRule::Fixed { month: 12, day: 31 };
+        assert_eq!(nye.offset_leaves_year(1), Some((d(2000, 12, 31), d(2001, 1, 1))));
+        // An offset the validator would refuse still lands in the right year.
+        let moved = HolidayRule::Offset { rule: Box::new(nye), days: 1 };
+        assert_eq!(moved.dates_in(2027), vec![d(2027, 1, 1)]);
+        let limited =
+            HolidayRule::Years { rule: Box::new(HolidayRule::Fixed { month: 6, day: 19 }), since: 2021, until: 2022 };
+        assert_eq!(limited.dates_in(2020), vec![]);
+        assert_eq!(limited.dates_in(2022), vec![d(2022, 6, 19)]);
+        assert_eq!(limited.dates_in(2023), vec![]);
+        let list = HolidayRule::Dates(vec![d(2033, 1, 2), d(2033, 12, 22), d(2034, 12, 11)].into());
+        assert_eq!(list.dates_in(2033), vec![d(2033, 1, 2), d(2033, 12, 22)]);
+        assert_eq!(list.date_in(2034), Some(d(2034, 12, 11)));
+        // Weekends: an n-th Monday never, Easter + 6 always, a fixed day sometimes.
+        assert!(!HolidayRule::NthWeekday { month: 5, weekday: Weekday::Mon, nth: -1 }.can_fall_on_weekend());
+        assert!(!HolidayRule::Easter(1).can_fall_on_weekend());
+        assert!(HolidayRule::Easter(6).can_fall_on_weekend());
+        assert!(HolidayRule::Fixed { month: 7, day: 4 }.can_fall_on_weekend());
+        assert!(!after_thanksgiving.can_fall_on_weekend());
+        assert_eq!(after_thanksgiving.to_string(), "4. Thu of month 11 +1 days");
+        assert_eq!(limited.to_string(), "every 06-19, 2021–2022");
+    }
+
+    #[test]
+    fn dates_in_finds_every_date_each_rule_year_gives() {
+        let rules = [
+            HolidayRule::Easter(-100),
+            HolidayRule::OrthodoxEaster(150),
+            HolidayRule::Offset { rule: Box::new(HolidayRule::Fixed { month: 12, day: 20 }), days: 20 },
+            HolidayRule::Offset { rule: Box::new(HolidayRule::Easter(-90)), days: -10 },
+        ];
+        for rule in &rules {
+            for y in 2000..2040 {
+                for date in rule.dates_from(y) {
+                    assert!(rule.dates_in(date.year()).contains(&date), "{rule}: {y} gives {date}");
+                }
+                for date in rule.dates_in(y) {
+                    assert!((y - 2..=y + 2).any(|r| rule.dates_from(r).contains(&date)), "{rule}: {date}");
+                }
+            }
+        }
+    }
 }
