@@ -268,7 +268,7 @@ impl HolidayRule {
                     let inner = rule.rule_years(year);
                     inner.start() - 1..=inner.end() + 1
                 }
-                None => 1..=0,
+                None => y..=y,
             },
         }
     }
