@@ -1,13 +1,33 @@
-//! Holiday rules as data: a fixed month-day, an offset from Easter, an explicit
-//! date, or the n-th (or last) weekday of a month, for any year from 1583 (the
-//! first full Gregorian year) to 9999. Each rule gives one date per year at
-//! most, counted from that year; an Easter offset beyond the year's end (or
-//! before its start) lands in the next (or previous) one.
+//! Holiday rules as data: a fixed month-day, an offset from (Western or
+//! Orthodox) Easter, an explicit date or list of dates, or the n-th (or last)
+//! weekday of a month, for any year from 1583 (the first full Gregorian year)
+//! to 9999; any of them moved by an `offset` in days, limited to a span of
+//! years (`since` / `until`), and given an observed day when it falls on a
+//! weekend (see [`Observance`]).
+//!
+//! Two questions are asked of a rule: which dates a *rule year* produces
+//! ([`HolidayRule::dates_from`]: Easter 2027 − 100 days is 2026-12-18, New
+//! Year's Day 2022 observed is Friday 2021-12-31) and which dates fall *in* a
+//! year, whatever rule year produced them ([`HolidayRule::dates_in`], what the
+//! engine's year tables use).
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// First and last years the engine computes holidays for.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1583..=9999;
+
+/// A named holiday rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holiday {
+    /// Shown in `--explain` and `calendar`.
+    pub name: String,
+    /// When it falls.
+    pub rule: HolidayRule,
+}
 
 /// How a holiday's date is found each year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,63 +52,354 @@ pub enum HolidayRule {
         /// 1..=5, or -1 for the last.
         nth: i8,
     },
+    /// Days after (or before) Orthodox Easter Sunday (computed in the Julian
+    /// calendar, given as a Gregorian date).
+    OrthodoxEaster(i32),
+    /// Explicit dates (lunar holidays, one-offs), each produced by its own year.
+    Dates(Arc<[NaiveDate]>),
+    /// Another rule's date moved by `days` (the day after Thanksgiving is the
+    /// 4th Thursday of November + 1). Plan files keep it in the year of the
+    /// date it moves.
+    Offset {
+        /// The rule moved.
+        rule: Box<HolidayRule>,
+        /// Days later (earlier if negative).
+        days: i32,
+    },
+    /// Another rule, only in the rule years `since..=until`.
+    Years {
+        /// The rule limited.
+        rule: Box<HolidayRule>,
+        /// First rule year it applies in.
+        since: i32,
+        /// Last rule year it applies in.
+        until: i32,
+    },
+    /// The observed day of rule `index` of `set` when that rule's date falls
+    /// on a Saturday or Sunday (none when it falls on a weekday).
+    Observed {
+        /// The rules of the holiday set, which an observed day must not land on.
+        set: Arc<ObservedSet>,
+        /// Which of them this is the observed day of.
+        index: usize,
+    },
 }
 
-/// A named holiday rule.
+/// Where a holiday falling on a weekend is observed. When that day is
+/// already a holiday of the set (its own date, or the observed day of an
+/// earlier one), it moves on to the next working day (Monday to Friday, not a
+/// holiday of the set): Christmas on a Saturday is observed Monday the 27th
+/// and Boxing Day on the Sunday Tuesday the 28th, as in England.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observance {
+    /// Saturday → the Friday before, Sunday → the Monday after (US federal).
+    NearestWeekday,
+    /// Saturday or Sunday → the Monday after (UK substitute days).
+    NextMonday,
+}
+
+impl Observance {
+    /// Parses the plan-file spelling (`nearest-weekday`, `next-monday`).
+    pub fn parse(s: &str) -> Option<Observance> {
+        match s {
+            "nearest-weekday" => Some(Observance::NearestWeekday),
+            "next-monday" => Some(Observance::NextMonday),
+            _ => None,
+        }
+    }
+
+    /// The plan-file spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Observance::NearestWeekday => "nearest-weekday",
+            Observance::NextMonday => "next-monday",
+        }
+    }
+
+    /// The first day tried for a holiday on weekend day `d`.
+    fn first_try(self, d: NaiveDate) -> Option<NaiveDate> {
+        let days = match (self, d.weekday()) {
+            (Observance::NearestWeekday, Weekday::Sat) => -1,
+            (_, Weekday::Sat) => 2,
+            _ => 1,
+        };
+        d.checked_add_signed(chrono::Duration::days(days))
+    }
+}
+
+/// The rules of one holiday set, each with its observance if it has one: what
+/// an observed day is found from (it must not land on another of them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holiday {
-    /// Shown in `--explain` and `calendar`.
-    pub name: String,
-    /// When it falls.
-    pub rule: HolidayRule,
+pub struct ObservedSet {
+    /// The set's rules in plan order (none of them [`HolidayRule::Observed`]).
+    pub rules: Vec<(HolidayRule, Option<Observance>)>,
+}
+
+/// True on Saturday and Sunday.
+fn weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    d.checked_add_signed(chrono::Duration::days(n))
+}
+
+impl ObservedSet {
+    /// The observed days rule `index` gets from `rule_year`: one for each of
+    /// its dates that falls on a weekend.
+    fn observed_from(&self, index: usize, rule_year: i32) -> Vec<NaiveDate> {
+        let Some((rule, Some(_))) = self.rules.get(index) else { return Vec::new() };
+        rule.dates_from(rule_year).into_iter().filter(|&d| weekend(d)).filter_map(|d| self.resolve(d, index)).collect()
+    }
+
+    /// Where rule `index`'s weekend date `d` is observed: the set's holidays
+    /// around it are taken in date order (then plan order), each weekend one
+    /// with an observance moved to its first free working day.
+    fn resolve(&self, d: NaiveDate, index: usize) -> Option<NaiveDate> {
+        let (lo, hi) = (add_days(d, -31)?, add_days(d, 31)?);
+        let mut around: Vec<(NaiveDate, usize)> = Vec::new();
+        for (j, (rule, _)) in self.rules.iter().enumerate() {
+            for y in lo.year()..=hi.year() {
+                around.extend(rule.dates_in(y).into_iter().filter(|x| (lo..=hi).contains(x)).map(|x| (x, j)));
+            }
+        }
+        around.sort_unstable();
+        around.dedup();
+        let mut taken: BTreeSet<NaiveDate> = around.iter().map(|&(x, _)| x).collect();
+        for &(x, j) in &around {
+            let Some(how) = self.rules[j].1 else { continue };
+            if !weekend(x) {
+                continue;
+            }
+            let mut to = how.first_try(x)?;
+            while weekend(to) || taken.contains(&to) {
+                to = add_days(to, 1)?;
+            }
+            taken.insert(to);
+            if (x, j) == (d, index) {
+                return Some(to);
+            }
+        }
+        None
+    }
+}
+
+/// Which years a check over a rule must look at to see every case.
+enum Sample {
+    /// The rule repeats every 400 years (a Gregorian cycle, weekdays included).
+    Cycle,
+    /// The rule depends on Easter: every supported year.
+    All,
+    /// The rule only gives dates in these years.
+    Only(Vec<i32>),
 }
 
 impl HolidayRule {
-    /// The date this rule gives for `year`, if any. For an Easter offset it
-    /// is counted from that year's Easter, so a large offset may land in
-    /// another year (`easter = -100` of 2027 is 2026-12-18): to ask which
-    /// dates fall *in* a year, use [`HolidayRule::dates_in`].
+    /// The date this rule gives for `year`, if any: the first of
+    /// [`HolidayRule::dates_from`]. For an Easter offset it is counted from
+    /// that year's Easter, so a large offset may land in another year
+    /// (`easter = -100` of 2027 is 2026-12-18): to ask which dates fall *in*
+    /// a year, use [`HolidayRule::dates_in`].
     pub fn date_in(&self, year: i32) -> Option<NaiveDate> {
-        match *self {
-            HolidayRule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
+        self.dates_from(year).into_iter().next()
+    }
+
+    /// The dates rule year `year` produces, in order: at most one, except for
+    /// a list of dates. They may lie in another year (an Easter offset, a
+    /// holiday on 1 January observed on 31 December).
+    pub fn dates_from(&self, year: i32) -> Vec<NaiveDate> {
+        match self {
+            HolidayRule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, *month, *day).into_iter().collect(),
             HolidayRule::Easter(offset) => {
-                easter(year).and_then(|e| e.checked_add_signed(chrono::Duration::days(i64::from(offset))))
+                easter(year).and_then(|e| add_days(e, i64::from(*offset))).into_iter().collect()
             }
-            HolidayRule::Date(d) => (d.year() == year).then_some(d),
+            HolidayRule::OrthodoxEaster(offset) => {
+                orthodox_easter(year).and_then(|e| add_days(e, i64::from(*offset))).into_iter().collect()
+            }
+            HolidayRule::Date(d) => (d.year() == year).then_some(*d).into_iter().collect(),
+            HolidayRule::Dates(ds) => ds.iter().copied().filter(|d| d.year() == year).collect(),
             HolidayRule::NthWeekday { month, weekday, nth } => {
-                if nth > 0 {
-                    NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth as u8)
+                nth_weekday(year, *month, *weekday, *nth).into_iter().collect()
+            }
+            HolidayRule::Offset { rule, days } => {
+                rule.dates_from(year).into_iter().filter_map(|d| add_days(d, i64::from(*days))).collect()
+            }
+            HolidayRule::Years { rule, since, until } => {
+                if (*since..=*until).contains(&year) {
+                    rule.dates_from(year)
                 } else {
-                    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
-                    let last = NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()?;
-                    let back = (last.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday()) % 7;
-                    last.checked_sub_signed(chrono::Duration::days(i64::from(back)))
+                    Vec::new()
+                }
+            }
+            HolidayRule::Observed { set, index } => set.observed_from(*index, year),
+        }
+    }
+
+    /// The rule years whose dates may fall in `year`.
+    fn rule_years(&self, year: i32) -> std::ops::RangeInclusive<i64> {
+        let y = i64::from(year);
+        match self {
+            HolidayRule::Fixed { .. }
+            | HolidayRule::Date(_)
+            | HolidayRule::Dates(_)
+            | HolidayRule::NthWeekday { .. } => y..=y,
+            // Easter falls 80 to 115 days after 1 January (22 March to 25
+            // April; Orthodox Easter, as a Gregorian date, up to about 75 days
+            // later by 9999), so the date lies about (80 + offset) / 365.2425
+            // years after its Easter's year, give or take one: try the Easter
+            // years around that.
+            HolidayRule::Easter(offset) | HolidayRule::OrthodoxEaster(offset) => {
+                let reach = ((80 + i64::from(*offset)) * 400).div_euclid(146_097);
+                let first = y - reach - 2;
+                let last = if matches!(self, HolidayRule::Easter(_)) { first + 3 } else { first + 4 };
+                first - i64::from(matches!(self, HolidayRule::OrthodoxEaster(_)))..=last
+            }
+            HolidayRule::Offset { rule, days } => {
+                let inner = rule.rule_years(year);
+                let reach = i64::from(*days).abs() / 365 + 1;
+                inner.start() - reach..=inner.end() + reach
+            }
+            HolidayRule::Years { rule, since, until } => {
+                let inner = rule.rule_years(year);
+                (*inner.start()).max(i64::from(*since))..=(*inner.end()).min(i64::from(*until))
+            }
+            HolidayRule::Observed { set, index } => match set.rules.get(*index) {
+                Some((rule, _)) => {
+                    let inner = rule.rule_years(year);
+                    inner.start() - 1..=inner.end() + 1
+                }
+                None => y..=y,
+            },
+        }
+    }
+
+    /// The dates of this rule that fall in `year`, in order, whatever rule
+    /// year produced them. `easter = -90` gives both 2026-01-05 (from Easter
+    /// 2026, 5 April) and 2026-12-28 (from Easter 2027, 28 March); New Year's
+    /// Day observed on the nearest weekday gives 2021-12-31 in 2021 (1
+    /// January 2022 is a Saturday).
+    pub fn dates_in(&self, year: i32) -> Vec<NaiveDate> {
+        let mut v: Vec<NaiveDate> = self
+            .rule_years(year)
+            .filter_map(|e| i32::try_from(e).ok())
+            .flat_map(|e| self.dates_from(e))
+            .filter(|d| d.year() == year)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn sample(&self) -> Sample {
+        match self {
+            HolidayRule::Fixed { .. } | HolidayRule::NthWeekday { .. } => Sample::Cycle,
+            HolidayRule::Easter(_) | HolidayRule::OrthodoxEaster(_) => Sample::All,
+            HolidayRule::Date(d) => Sample::Only(vec![d.year()]),
+            HolidayRule::Dates(ds) => {
+                let mut v: Vec<i32> = ds.iter().map(Datelike::year).collect();
+                v.dedup();
+                Sample::Only(v)
+            }
+            HolidayRule::Offset { rule, .. } => rule.sample(),
+            HolidayRule::Observed { set, index } => {
+                set.rules.get(*index).map_or(Sample::Only(Vec::new()), |(r, _)| r.sample())
+            }
+            HolidayRule::Years { rule, since, until } => match rule.sample() {
+                Sample::Cycle => Sample::Only((*since..=(*until).min(since.saturating_add(399))).collect()),
+                Sample::All => Sample::Only((*since..=*until).collect()),
+                Sample::Only(v) => Sample::Only(v.into_iter().filter(|y| (*since..=*until).contains(y)).collect()),
+            },
+        }
+    }
+
+    /// Every (rule year, date) this rule produces, over enough years to see
+    /// each case it has: a 400-year Gregorian cycle, every supported year
+    /// when it depends on Easter, or the years of its explicit dates.
+    fn each_case(&self, mut f: impl FnMut(i32, NaiveDate) -> bool) {
+        let years: Box<dyn Iterator<Item = i32>> = match self.sample() {
+            Sample::Cycle => Box::new(2000..=2399),
+            Sample::All => Box::new(YEARS),
+            Sample::Only(v) => Box::new(v.into_iter()),
+        };
+        for y in years {
+            for d in self.dates_from(y) {
+                if !f(y, d) {
+                    return;
                 }
             }
         }
     }
+
+    /// True when the rule can give a Saturday or a Sunday (an observance on
+    /// one that cannot would never apply).
+    pub fn can_fall_on_weekend(&self) -> bool {
+        let mut found = false;
+        self.each_case(|_, d| {
+            found = weekend(d);
+            !found
+        });
+        found
+    }
+
+    /// A date of this rule that `days` more would move into another year,
+    /// with where it would land, if there is one.
+    pub fn offset_leaves_year(&self, days: i32) -> Option<(NaiveDate, NaiveDate)> {
+        let mut hit = None;
+        self.each_case(|_, d| {
+            hit = match add_days(d, i64::from(days)) {
+                Some(to) if to.year() == d.year() => None,
+                to => Some((d, to.unwrap_or(d))),
+            };
+            hit.is_none()
+        });
+        hit
+    }
 }
 
-impl HolidayRule {
-    /// The dates of this rule that fall in `year`, in order: at most one,
-    /// except for an Easter offset, which may be counted from the Easter of
-    /// an earlier or later year. `easter = -90` gives both 2026-01-05 (from
-    /// Easter 2026, 5 April) and 2026-12-28 (from Easter 2027, 28 March).
-    pub fn dates_in(&self, year: i32) -> Vec<NaiveDate> {
-        let HolidayRule::Easter(offset) = *self else {
-            return self.date_in(year).into_iter().collect();
-        };
-        // Easter falls 80 to 115 days after 1 January (22 March to 25
-        // April), so the date lies about (80 + offset) / 365.2425 years after
-        // its Easter's year, give or take one: try the four Easter years
-        // around that.
-        let reach = ((80 + i64::from(offset)) * 400).div_euclid(146_097);
-        let first = i64::from(year) - reach - 2;
-        (first..=first + 3)
-            .filter_map(|e| i32::try_from(e).ok())
-            .filter_map(|e| easter(e)?.checked_add_signed(chrono::Duration::days(i64::from(offset))))
-            .filter(|d| d.year() == year)
-            .collect()
+/// The `nth` `weekday` of `month` in `year` (`nth = -1`: the last).
+fn nth_weekday(year: i32, month: u32, weekday: Weekday, nth: i8) -> Option<NaiveDate> {
+    if nth > 0 {
+        NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth as u8)
+    } else {
+        let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+        let last = NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()?;
+        let back = (last.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday()) % 7;
+        last.checked_sub_signed(chrono::Duration::days(i64::from(back)))
+    }
+}
+
+impl fmt::Display for HolidayRule {
+    /// How `plans show` describes the rule.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HolidayRule::Fixed { month, day } => write!(f, "every {month:02}-{day:02}"),
+            HolidayRule::Easter(n) => write!(f, "Easter {n:+} days"),
+            HolidayRule::OrthodoxEaster(n) => write!(f, "Orthodox Easter {n:+} days"),
+            HolidayRule::Date(d) => write!(f, "{d}"),
+            HolidayRule::Dates(ds) => {
+                let shown: Vec<String> = ds.iter().take(3).map(NaiveDate::to_string).collect();
+                let more = if ds.len() > 3 { format!(", … ({} dates)", ds.len()) } else { String::new() };
+                write!(f, "{}{more}", shown.join(", "))
+            }
+            HolidayRule::NthWeekday { month, weekday, nth } => {
+                if *nth < 0 {
+                    write!(f, "last {weekday} of month {month}")
+                } else {
+                    write!(f, "{nth}. {weekday} of month {month}")
+                }
+            }
+            HolidayRule::Offset { rule, days } => write!(f, "{rule} {days:+} days"),
+            HolidayRule::Years { rule, since, until } => match (*since == *YEARS.start(), *until == *YEARS.end()) {
+                (true, true) => write!(f, "{rule}"),
+                (false, true) => write!(f, "{rule}, since {since}"),
+                (true, false) => write!(f, "{rule}, until {until}"),
+                (false, false) => write!(f, "{rule}, {since}–{until}"),
+            },
+            HolidayRule::Observed { set, index } => match set.rules.get(*index) {
+                Some((rule, Some(how))) => write!(f, "observed ({}) of {rule}", how.as_str()),
+                _ => write!(f, "observed"),
+            },
+        }
     }
 }
 
@@ -114,6 +425,23 @@ pub fn easter(year: i32) -> Option<NaiveDate> {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     NaiveDate::from_ymd_opt(y, month as u32, day as u32)
+}
+
+/// Orthodox Easter Sunday of `year` as a Gregorian date: Easter computed in
+/// the Julian calendar (Meeus's Julian algorithm), then moved by the
+/// Julian–Gregorian difference of that year. `None` outside 1583..=9999.
+pub fn orthodox_easter(year: i32) -> Option<NaiveDate> {
+    if !YEARS.contains(&year) {
+        return None;
+    }
+    let (a, b, c) = (year % 4, year % 7, year % 19);
+    let d = (19 * c + 15) % 30;
+    let e = (2 * a + 4 * b - d + 34) % 7;
+    let month = (d + e + 114) / 31;
+    let day = (d + e + 114) % 31 + 1;
+    // March and April of `year`: the difference of its century.
+    let diff = year / 100 - year / 400 - 2;
+    add_days(NaiveDate::from_ymd_opt(year, month as u32, day as u32)?, i64::from(diff))
 }
 
 /// All holiday dates that fall in `year`, sorted, each with the index of its rule.
@@ -254,5 +582,122 @@ mod tests {
         assert_eq!(dec_last_thu.date_in(2026), Some(d(2026, 12, 31)));
         let fifth_mon_feb = HolidayRule::NthWeekday { month: 2, weekday: Weekday::Mon, nth: 5 };
         assert_eq!(fifth_mon_feb.date_in(2026), None);
+    }
+
+    /// Orthodox Easter Sundays (Gregorian dates), from published tables.
+    #[test]
+    fn orthodox_easter_matches_published_dates() {
+        for (y, m, day) in
+            [(2000, 4, 30), (2010, 4, 4), (2020, 4, 19), (2024, 5, 5), (2025, 4, 20), (2026, 4, 12), (2027, 5, 2)]
+        {
+            assert_eq!(orthodox_easter(y), Some(d(y, m, day)), "{y}");
+        }
+        for y in YEARS {
+            assert_eq!(orthodox_easter(y).unwrap().weekday(), Weekday::Sun, "{y}");
+        }
+        assert_eq!(orthodox_easter(1582), None);
+        // Orthodox Easter 9999 is in late May/June: an offset of -200 still finds its dates.
+        let rule = HolidayRule::OrthodoxEaster(-200);
+        for y in [1583, 2026, 9998] {
+            for date in rule.dates_from(y) {
+                assert!(rule.dates_in(date.year()).contains(&date), "{y}: {date}");
+            }
+        }
+    }
+
+    fn us_like(how: Observance) -> Vec<Holiday> {
+        let rules = vec![
+            (HolidayRule::Fixed { month: 1, day: 1 }, Some(how)),
+            (HolidayRule::Fixed { month: 12, day: 25 }, Some(how)),
+            (HolidayRule::Fixed { month: 12, day: 26 }, Some(how)),
+        ];
+        let set = Arc::new(ObservedSet { rules: rules.clone() });
+        let mut v: Vec<Holiday> = rules.iter().map(|(r, _)| Holiday { name: "x".into(), rule: r.clone() }).collect();
+        v.extend((0..3).map(|index| Holiday {
+            name: "x (observed)".into(),
+            rule: HolidayRule::Observed { set: Arc::clone(&set), index },
+        }));
+        v
+    }
+
+    #[test]
+    fn observed_days_move_on_past_holidays_and_across_years() {
+        let dates = |hs: &[Holiday], y| dates_in(hs, y).into_iter().map(|(d, _)| d).collect::<Vec<_>>();
+        // England-like: 2021 Christmas Sat → Mon 27, Boxing Day Sun → Tue 28.
+        let eng = us_like(Observance::NextMonday);
+        assert_eq!(eng[3].rule.dates_from(2021), vec![]);
+        assert_eq!(eng[4].rule.dates_from(2021), vec![d(2021, 12, 27)]);
+        assert_eq!(eng[5].rule.dates_from(2021), vec![d(2021, 12, 28)]);
+        // 2022: Christmas Sun → Mon 26 is Boxing Day → Tue 27; Boxing Day (Mon) stays.
+        assert_eq!(eng[4].rule.dates_from(2022), vec![d(2022, 12, 27)]);
+        assert_eq!(eng[5].rule.dates_from(2022), vec![]);
+        // New Year 2022 on a Saturday: Monday 3 January.
+        assert_eq!(eng[3].rule.dates_from(2022), vec![d(2022, 1, 3)]);
+        // Nearest weekday: Saturday 1 January 2022 → Friday 31 December 2021,
+        // a date of 2021 (and not of 2022).
+        let us = us_like(Observance::NearestWeekday);
+        assert_eq!(us[3].rule.dates_from(2022), vec![d(2021, 12, 31)]);
+        assert!(dates(&us, 2021).contains(&d(2021, 12, 31)));
+        assert!(!dates(&us, 2022).contains(&d(2021, 12, 31)));
+        // 2021: Christmas Sat → Fri 24; Boxing Day Sun → Mon 27.
+        assert_eq!(us[4].rule.dates_from(2021), vec![d(2021, 12, 24)]);
+        assert_eq!(us[5].rule.dates_from(2021), vec![d(2021, 12, 27)]);
+        // 2027: Christmas Sat → Fri 24, Boxing Sun → Mon 27; 2028-01-01 Sat → Fri 31 Dec 2027.
+        assert_eq!(
+            dates(&us, 2027).into_iter().filter(|x| x.month() == 12).collect::<Vec<_>>(),
+            vec![d(2027, 12, 24), d(2027, 12, 25), d(2027, 12, 26), d(2027, 12, 27), d(2027, 12, 31)]
+        );
+    }
+
+    #[test]
+    fn offsets_and_years_and_lists() {
+        let after_thanksgiving = HolidayRule::Offset {
+            rule: Box::new(HolidayRule::NthWeekday { month: 11, weekday: Weekday::Thu, nth: 4 }),
+            days: 1,
+        };
+        assert_eq!(after_thanksgiving.dates_in(2024), vec![d(2024, 11, 29)]);
+        assert_eq!(after_thanksgiving.dates_in(2030), vec![d(2030, 11, 29)]);
+        assert_eq!(after_thanksgiving.offset_leaves_year(1), None);
+        let nye = HolidayRule::Fixed { month: 12, day: 31 };
+        assert_eq!(nye.offset_leaves_year(1), Some((d(2000, 12, 31), d(2001, 1, 1))));
+        // An offset the validator would refuse still lands in the right year.
+        let moved = HolidayRule::Offset { rule: Box::new(nye), days: 1 };
+        assert_eq!(moved.dates_in(2027), vec![d(2027, 1, 1)]);
+        let limited =
+            HolidayRule::Years { rule: Box::new(HolidayRule::Fixed { month: 6, day: 19 }), since: 2021, until: 2022 };
+        assert_eq!(limited.dates_in(2020), vec![]);
+        assert_eq!(limited.dates_in(2022), vec![d(2022, 6, 19)]);
+        assert_eq!(limited.dates_in(2023), vec![]);
+        let list = HolidayRule::Dates(vec![d(2033, 1, 2), d(2033, 12, 22), d(2034, 12, 11)].into());
+        assert_eq!(list.dates_in(2033), vec![d(2033, 1, 2), d(2033, 12, 22)]);
+        assert_eq!(list.date_in(2034), Some(d(2034, 12, 11)));
+        // Weekends: an n-th Monday never, Easter + 6 always, a fixed day sometimes.
+        assert!(!HolidayRule::NthWeekday { month: 5, weekday: Weekday::Mon, nth: -1 }.can_fall_on_weekend());
+        assert!(!HolidayRule::Easter(1).can_fall_on_weekend());
+        assert!(HolidayRule::Easter(6).can_fall_on_weekend());
+        assert!(HolidayRule::Fixed { month: 7, day: 4 }.can_fall_on_weekend());
+        assert!(!after_thanksgiving.can_fall_on_weekend());
+        assert_eq!(after_thanksgiving.to_string(), "4. Thu of month 11 +1 days");
+        assert_eq!(limited.to_string(), "every 06-19, 2021–2022");
+    }
+
+    #[test]
+    fn dates_in_finds_every_date_each_rule_year_gives() {
+        let rules = [
+            HolidayRule::Easter(-100),
+            HolidayRule::OrthodoxEaster(150),
+            HolidayRule::Offset { rule: Box::new(HolidayRule::Fixed { month: 12, day: 20 }), days: 20 },
+            HolidayRule::Offset { rule: Box::new(HolidayRule::Easter(-90)), days: -10 },
+        ];
+        for rule in &rules {
+            for y in 2000..2040 {
+                for date in rule.dates_from(y) {
+                    assert!(rule.dates_in(date.year()).contains(&date), "{rule}: {y} gives {date}");
+                }
+                for date in rule.dates_in(y) {
+                    assert!((y - 2..=y + 2).any(|r| rule.dates_from(r).contains(&date)), "{rule}: {date}");
+                }
+            }
+        }
     }
 }

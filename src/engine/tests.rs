@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
 use chrono_tz::Europe::{Paris, Zurich};
 use chrono_tz::Tz;
 use proptest::prelude::*;
 
 use super::calendar::Calendar;
-use super::holiday::{Holiday, HolidayRule};
+use super::holiday::{Holiday, HolidayRule, Observance, ObservedSet};
 use super::segment::{Segment, normalize, subtract_each};
 use super::timeline::{clock_start, deadline, elapsed};
 use super::window::Window;
@@ -364,7 +364,9 @@ impl<'a> Reference<'a> {
         }
         let rules = self.cal.holidays();
         let holidays = self.holidays.entry(date.year()).or_insert_with(|| {
-            rules.iter().flat_map(|h| (date.year() - 1..=date.year() + 1).filter_map(|y| h.rule.date_in(y))).collect()
+            // Each rule year near the date, as the rule produces it (an
+            // observed day or an offset may land in the year before or after).
+            rules.iter().flat_map(|h| (date.year() - 1..=date.year() + 1).flat_map(|y| h.rule.dates_from(y))).collect()
         });
         if holidays.contains(&date) {
             return vec![];
@@ -455,6 +457,52 @@ const ZONES: [Tz; 6] = [
     chrono_tz::America::Santiago,
 ];
 
+/// A random holiday rule of any kind (nested offsets and year spans
+/// included), with an observance or not.
+fn any_rule() -> impl Strategy<Value = (HolidayRule, Option<Observance>)> {
+    let weekday = (0u8..7).prop_map(|w| Weekday::try_from(w).expect("weekday"));
+    let base = prop_oneof![
+        (1u32..13, 1u32..29).prop_map(|(month, day)| HolidayRule::Fixed { month, day }),
+        (-3i32..60).prop_map(HolidayRule::Easter),
+        (-60i32..60).prop_map(HolidayRule::OrthodoxEaster),
+        (1u32..13, weekday, prop_oneof![1i8..6, Just(-1i8)])
+            .prop_map(|(month, weekday, nth)| HolidayRule::NthWeekday { month, weekday, nth }),
+        proptest::collection::vec(0u64..3650, 1..6).prop_map(|days| {
+            let base = NaiveDate::from_ymd_opt(2023, 1, 1).expect("date");
+            let mut v: Vec<NaiveDate> = days.into_iter().map(|d| base + chrono::Days::new(d)).collect();
+            v.sort_unstable();
+            v.dedup();
+            HolidayRule::Dates(v.into())
+        }),
+    ];
+    let shaped = (base, proptest::option::of(-40i32..40), proptest::option::of((2020i32..2034, 0i32..8))).prop_map(
+        |(rule, offset, years)| {
+            let rule = match offset {
+                Some(days) => HolidayRule::Offset { rule: Box::new(rule), days },
+                None => rule,
+            };
+            match years {
+                Some((since, len)) => HolidayRule::Years { rule: Box::new(rule), since, until: since + len },
+                None => rule,
+            }
+        },
+    );
+    let how = proptest::option::of(prop_oneof![Just(Observance::NearestWeekday), Just(Observance::NextMonday)]);
+    (shaped, how)
+}
+
+/// A holiday set of `rules` with the observed days after them, as plan
+/// files build it.
+fn with_observed(rules: Vec<(HolidayRule, Option<Observance>)>) -> Vec<Holiday> {
+    let set = std::sync::Arc::new(ObservedSet { rules: rules.clone() });
+    let mut out: Vec<Holiday> = rules.iter().map(|(r, _)| Holiday { name: "r".into(), rule: r.clone() }).collect();
+    out.extend(rules.iter().enumerate().filter(|(_, (_, o))| o.is_some()).map(|(index, _)| Holiday {
+        name: "r (observed)".into(),
+        rule: HolidayRule::Observed { set: std::sync::Arc::clone(&set), index },
+    }));
+    out
+}
+
 prop_compose! {
     /// A random calendar: 0–3 windows a day on a 30-minute grid (some
     /// crossing the small-hours DST changes), a few holidays and overrides.
@@ -464,6 +512,7 @@ prop_compose! {
         fixed in proptest::collection::vec((1u32..13, 1u32..29), 0..4),
         easter in proptest::collection::vec(prop_oneof![-3i32..60, -400i32..400], 0..3),
         overrides in proptest::collection::vec((0i64..3000, 0u32..48, 1u32..10), 0..3),
+        rules in proptest::collection::vec(any_rule(), 0..5),
         always in proptest::bool::weighted(0.1),
     ) -> Calendar {
         if always {
@@ -489,6 +538,7 @@ prop_compose! {
         }
         let mut holidays: Vec<Holiday> = fixed.iter().map(|&(month, day)| Holiday { name: "f".into(), rule: HolidayRule::Fixed { month, day } }).collect();
         holidays.extend(easter.iter().map(|&n| Holiday { name: "e".into(), rule: HolidayRule::Easter(n) }));
+        holidays.extend(with_observed(rules));
         let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
         let ov: BTreeMap<NaiveDate, Vec<Window>> = overrides.iter().map(|&(d, s, l)| {
             let start = s * 1800;

@@ -47,7 +47,9 @@ pub struct RawHolidaySet {
     pub rules: Vec<Spanned<RawHoliday>>,
 }
 
-/// One holiday rule; exactly one of `date`, `easter`, `nth` forms.
+/// One holiday rule; exactly one of the `date`, `dates`, `easter`,
+/// `orthodox_easter`, `nth` forms, and any of `offset`, `since`, `until`,
+/// `observed`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHoliday {
@@ -55,8 +57,21 @@ pub struct RawHoliday {
     pub name: String,
     /// `MM-DD` (every year) or `YYYY-MM-DD` (once).
     pub date: Option<SStr>,
+    /// A list of `YYYY-MM-DD` dates.
+    pub dates: Option<Spanned<Vec<SStr>>>,
     /// Days after Easter Sunday.
     pub easter: Option<Spanned<i64>>,
+    /// Days after Orthodox Easter Sunday.
+    pub orthodox_easter: Option<Spanned<i64>>,
+    /// Days added to the date the form gives (same year).
+    pub offset: Option<Spanned<i64>>,
+    /// First year the rule applies in.
+    pub since: Option<Spanned<i64>>,
+    /// Last year the rule applies in.
+    pub until: Option<Spanned<i64>>,
+    /// `nearest-weekday` or `next-monday`: the day observed when the holiday
+    /// falls on a weekend.
+    pub observed: Option<SStr>,
     /// n-th weekday: 1..=5 or -1 (last); with `weekday` and `month`.
     pub nth: Option<Spanned<i64>>,
     /// `mon`..`sun`.

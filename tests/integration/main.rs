@@ -12,6 +12,7 @@ mod errors;
 mod examples;
 mod exports;
 mod help;
+mod holidays;
 mod input_limits;
 mod loading;
 mod plans;

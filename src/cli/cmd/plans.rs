@@ -155,18 +155,7 @@ fn credit_text(c: &Option<CreditRule>) -> String {
 }
 
 fn holiday_rule(r: &HolidayRule) -> String {
-    match r {
-        HolidayRule::Fixed { month, day } => format!("every {month:02}-{day:02}"),
-        HolidayRule::Easter(n) => format!("Easter {n:+} days"),
-        HolidayRule::Date(d) => d.to_string(),
-        HolidayRule::NthWeekday { month, weekday, nth } => {
-            if *nth < 0 {
-                format!("last {weekday} of month {month}")
-            } else {
-                format!("{nth}. {weekday} of month {month}")
-            }
-        }
-    }
+    r.to_string()
 }
 
 fn show(format: Format, p: &Plan) -> String {
