@@ -3,7 +3,7 @@
 //! reuses the calendar's year cache, as `batch` and repeated calls do; "cold"
 //! starts from an empty cache, as a single CLI call does.
 //!
-//! Run: `cargo bench --bench engine`
+//! Run: `cargo bench --bench engine` (figures: benches/README.md)
 
 use std::hint::black_box;
 
@@ -32,7 +32,30 @@ fn bench(c: &mut Criterion) {
             )
         });
     }
-    c.bench_function("load embedded plans", |b| b.iter(|| PlanSet::load(&[])));
+    // Span: a target of 1,000,000 business days, and an elapsed over the
+    // whole supported range of years (issue 14: under 100 µs cold, not yet).
+    let huge = 1_000_000 * bd;
+    c.bench_function("deadline 1000000bd cold", |b| {
+        b.iter_batched(
+            || (*cal).clone(),
+            |fresh| deadline(&fresh, black_box(opened), black_box(huge), &[], false),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    let (from, to) = (-12_212_553_600, 253_402_214_400); // 1583-01-01, 9999-12-31T00:00Z
+    c.bench_function("elapsed 1583-9999 cold", |b| {
+        b.iter_batched(
+            || (*cal).clone(),
+            |fresh| elapsed(&fresh, black_box(from), black_box(to), &[], false),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    // What `deadline --plan gold` loads (lazily: the files gold needs), and
+    // every embedded file (as `plans list` or a `--plans` run does).
+    c.bench_function("load plans for gold", |b| {
+        b.iter(|| PlanSet::load(&[]).and_then(|p| p.get("gold").map(|g| g.id.len())))
+    });
+    c.bench_function("load embedded plans", |b| b.iter(|| PlanSet::from_sources(&slacalc::loader::embedded_sources())));
 }
 
 criterion_group!(benches, bench);

@@ -251,30 +251,193 @@ pub fn run(
     input: impl Read,
     out: impl Write,
     opts: &Options,
+    progress: impl FnMut(u64),
+) -> Result<Summary> {
+    run_jobs(plans, input, out, opts, 1, progress)
+}
+
+/// Rows handed to a worker at a time by [`run_jobs`].
+const CHUNK_ROWS: usize = 4096;
+
+/// [`run`] on `jobs` threads: this one reads the input and writes the
+/// output; `jobs` workers answer chunks of [`CHUNK_ROWS`] rows, and the
+/// chunks are written in input order, so the output is byte for byte that of
+/// one job. At most two chunks per worker are in flight (memory stays
+/// bounded). `jobs` of 0 or 1 answers every row on this thread.
+///
+/// # Errors
+/// As [`run`]; with `strict`, the first bad row in input order.
+pub fn run_jobs(
+    plans: &PlanSet,
+    input: impl Read,
+    mut out: impl Write,
+    opts: &Options,
+    jobs: usize,
     mut progress: impl FnMut(u64),
 ) -> Result<Summary> {
     // Bounded records, unclosed quotes refused, one line count (crate::input).
     let mut reader = CsvInput::batch_with(input, opts.mapping.delimiter);
     let header = Header::read(&reader.header()?, &opts.mapping)?;
-    let json = opts.format == Format::JsonLines;
-    let mut writer = Sink {
-        out,
-        csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())),
-        json,
-    };
-    if !json {
+    let mut summary = Summary { replaced_columns: header.replaced.clone(), ..Summary::default() };
+    let mut first = Worker::new(opts);
+    if !first.sink.json {
         let mut cols: Vec<&str> = COLUMNS.to_vec();
         cols.extend(header.extras.iter().map(|(_, n)| n.as_str()));
-        writer.csv.write_record(&cols).map_err(write_error)?;
-        writer.commit(false)?;
+        first.sink.csv.write_record(&cols).map_err(write_error)?;
     }
-    let mut cache = PairCache::default();
-    let mut out = RowOut::default();
-    let mut offsets = OffsetMemo::default();
-    let mut summary = Summary { replaced_columns: header.replaced.clone(), ..Summary::default() };
-    let mut record = csv::StringRecord::new();
-    let mut line_buf: Vec<u8> = Vec::with_capacity(256);
-    while let Some(Row { line, problem }) = reader.read(&mut record)? {
+    if jobs <= 1 {
+        let mut record = csv::StringRecord::new();
+        while let Some(r) = reader.read(&mut record)? {
+            first.row(plans, &mut record, r, &header, opts, &mut summary)?;
+            first.spill(&mut out, false)?;
+            if summary.rows % 65_536 == 0 {
+                progress(summary.rows);
+            }
+        }
+        first.spill(&mut out, true)?;
+        return Ok(summary);
+    }
+    first.spill(&mut out, true)?;
+    let header = &header;
+    std::thread::scope(|scope| -> Result<Summary> {
+        let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Chunk)>(jobs);
+        let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, Result<(Vec<u8>, Summary)>)>();
+        for _ in 0..jobs {
+            let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
+            scope.spawn(move || {
+                let mut w = Worker::new(opts);
+                loop {
+                    // A poisoned lock or a closed channel: no more work.
+                    let next = work_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop));
+                    let Ok((seq, mut chunk)) = next else { return };
+                    let answer = w.chunk(plans, &mut chunk, header, opts);
+                    if done_tx.send((seq, chunk, answer)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut spare: Vec<Chunk> = Vec::new();
+        let mut pending: std::collections::BTreeMap<u64, Result<(Vec<u8>, Summary)>> = Default::default();
+        let (mut sent, mut written, mut eof) = (0u64, 0u64, false);
+        loop {
+            // Keep every worker busy, two chunks ahead at most.
+            while !eof && sent - written < 2 * jobs as u64 {
+                let mut chunk = spare.pop().unwrap_or_default();
+                chunk.len = 0;
+                while chunk.len < CHUNK_ROWS {
+                    if chunk.records.len() == chunk.len {
+                        chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
+                    }
+                    let (rec, row) = &mut chunk.records[chunk.len];
+                    match reader.read(rec)? {
+                        Some(r) => *row = r,
+                        None => {
+                            eof = true;
+                            break;
+                        }
+                    }
+                    chunk.len += 1;
+                }
+                if chunk.len == 0 {
+                    break;
+                }
+                if work_tx.send((sent, chunk)).is_err() {
+                    return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
+                }
+                sent += 1;
+            }
+            if written == sent {
+                break;
+            }
+            let Ok((seq, chunk, answer)) = done_rx.recv() else {
+                return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
+            };
+            spare.push(chunk);
+            pending.insert(seq, answer);
+            while let Some(answer) = pending.remove(&written) {
+                let (bytes, part) = answer?;
+                out.write_all(&bytes).map_err(Error::Write)?;
+                let before = summary.rows;
+                summary.add(&part);
+                if before / 65_536 != summary.rows / 65_536 {
+                    progress(summary.rows);
+                }
+                written += 1;
+            }
+        }
+        drop(work_tx);
+        out.flush().map_err(Error::Write)?;
+        Ok(summary)
+    })
+}
+
+/// Records read for a worker, reused from chunk to chunk: the first `len`
+/// are this chunk's.
+#[derive(Default)]
+struct Chunk {
+    records: Vec<(csv::StringRecord, Row)>,
+    len: usize,
+}
+
+impl Summary {
+    fn add(&mut self, o: &Summary) {
+        self.rows += o.rows;
+        self.breached += o.breached;
+        self.at_risk += o.at_risk;
+        self.missed += o.missed;
+        self.errors += o.errors;
+    }
+}
+
+/// What answering rows needs: the pair cache, the offset memo, and the
+/// buffer the output rows are written into.
+struct Worker {
+    cache: PairCache,
+    offsets: OffsetMemo,
+    out: RowOut,
+    sink: Sink,
+    line_buf: Vec<u8>,
+}
+
+impl Worker {
+    fn new(opts: &Options) -> Worker {
+        Worker {
+            cache: PairCache::default(),
+            offsets: OffsetMemo::default(),
+            out: RowOut::default(),
+            sink: Sink {
+                csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())),
+                json: opts.format == Format::JsonLines,
+            },
+            line_buf: Vec::with_capacity(256),
+        }
+    }
+
+    /// Answers a chunk: its output bytes and counts.
+    fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &Options) -> Result<(Vec<u8>, Summary)> {
+        let mut part = Summary::default();
+        for (rec, r) in &mut chunk.records[..chunk.len] {
+            self.row(plans, rec, *r, h, opts, &mut part)?;
+        }
+        let mut bytes = Vec::new();
+        self.spill(&mut bytes, true)?;
+        Ok((bytes, part))
+    }
+
+    /// Answers one record and writes its output row into the buffer.
+    fn row(
+        &mut self,
+        plans: &PlanSet,
+        record: &mut csv::StringRecord,
+        Row { line, problem }: Row,
+        header: &Header,
+        opts: &Options,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let out = &mut self.out;
         if problem == Some(Problem::NotUtf8) {
             // A row that is not UTF-8 still gets its output row.
             out.clear();
@@ -284,8 +447,7 @@ pub fn run(
             if opts.strict {
                 return Err(Error::Input(format!("line {line}: row is not valid UTF-8")));
             }
-            emit(&mut writer, &mut line_buf, &csv::StringRecord::new(), &out, &header)?;
-            continue;
+            return emit(&mut self.sink, &mut self.line_buf, &csv::StringRecord::new(), out, header);
         }
         summary.rows += 1;
         out.clear();
@@ -299,9 +461,9 @@ pub fn run(
             for i in 0..=header.id {
                 short.push_field(if i == header.id { &id } else { "" });
             }
-            record = short;
+            *record = short;
         } else {
-            row(plans, &record, &header, opts, &mut cache, &mut offsets, &mut out);
+            row(plans, record, header, opts, &mut self.cache, &mut self.offsets, out);
         }
         match out.state {
             Some("breached") => summary.breached += 1,
@@ -315,13 +477,25 @@ pub fn run(
                 return Err(Error::Input(format!("line {line}: {e}")));
             }
         }
-        emit(&mut writer, &mut line_buf, &record, &out, &header)?;
-        if summary.rows % 65_536 == 0 {
-            progress(summary.rows);
-        }
+        emit(&mut self.sink, &mut self.line_buf, record, out, header)
     }
-    writer.commit(true)?;
-    Ok(summary)
+
+    /// Writes the finished records to `out` when they fill the buffer (or
+    /// at the end, with `last`, then flushes `out`).
+    fn spill(&mut self, out: &mut impl Write, last: bool) -> Result<()> {
+        let io = Error::Write;
+        self.sink.csv.flush().map_err(io)?;
+        let mut buf = self.sink.csv.get_ref().0.borrow_mut();
+        if buf.len() >= SINK_BYTES || last {
+            out.write_all(&buf).map_err(io)?;
+            buf.clear();
+        }
+        drop(buf);
+        if last {
+            out.flush().map_err(io)?;
+        }
+        Ok(())
+    }
 }
 
 fn write_error(e: csv::Error) -> Error {
@@ -549,9 +723,9 @@ impl<'a> RowView<'a> {
 const SINK_BYTES: usize = 1 << 16;
 
 /// Where rows go: whole records gathered in `csv`'s buffer (JSON lines are
-/// appended to the same buffer), written out in one piece when it is full.
-struct Sink<W: Write> {
-    out: W,
+/// appended to the same buffer), written out in whole records by
+/// [`Worker::spill`].
+struct Sink {
     csv: csv::Writer<Records>,
     json: bool,
 }
@@ -571,32 +745,7 @@ impl Write for Records {
     }
 }
 
-impl<W: Write> Sink<W> {
-    /// Moves the finished records to the buffer, and writes the buffer out
-    /// when it is full (or at the end, with `last`).
-    fn commit(&mut self, last: bool) -> Result<()> {
-        let io = Error::Write;
-        self.csv.flush().map_err(io)?;
-        let mut buf = self.csv.get_ref().0.borrow_mut();
-        if buf.len() >= SINK_BYTES || last {
-            self.out.write_all(&buf).map_err(io)?;
-            buf.clear();
-        }
-        drop(buf);
-        if last {
-            self.out.flush().map_err(io)?;
-        }
-        Ok(())
-    }
-}
-
-fn emit<W: Write>(
-    sink: &mut Sink<W>,
-    line: &mut Vec<u8>,
-    rec: &csv::StringRecord,
-    r: &RowOut,
-    h: &Header,
-) -> Result<()> {
+fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut, h: &Header) -> Result<()> {
     let v = RowView::of(rec, r, h);
     if sink.json {
         line.clear();
@@ -604,7 +753,7 @@ fn emit<W: Write>(
         line.push(b'\n');
         sink.csv.flush().map_err(Error::Write)?;
         sink.csv.get_ref().0.borrow_mut().extend_from_slice(line);
-        return sink.commit(false);
+        return Ok(());
     }
     // CSV: the same view, `null` as an empty field.
     let w = &mut sink.csv;
@@ -630,8 +779,7 @@ fn emit<W: Write>(
         let f = if PRINTED.get(i) == Some(&true) { Cow::Borrowed(f) } else { escape_controls(f) };
         w.write_field(f.as_bytes()).map_err(write_error)?;
     }
-    w.write_record(None::<&[u8]>).map_err(write_error)?;
-    sink.commit(false)
+    w.write_record(None::<&[u8]>).map_err(write_error)
 }
 
 /// Two optional integers printed into one small buffer.
@@ -657,4 +805,61 @@ fn itoa_pair(a: Option<i64>, b: Option<i64>) -> Nums {
         let _ = write!(buf, "{b}");
     }
     Nums { buf, split }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(format: Format, strict: bool) -> Options {
+        let now = crate::instant::parse_instant("2026-12-31T00:00:00Z", chrono_tz::UTC, 0).unwrap();
+        Options { mapping: Mapping::new(), now, input_zone: None, display: None, format, strict }
+    }
+
+    /// Rows of every kind: good, unknown plan, bad time, not UTF-8, quoted.
+    fn input(rows: usize) -> Vec<u8> {
+        let mut s = b"id,plan,priority,opened,responded,note\n".to_vec();
+        let plans = ["gold", "silver", "cloud", "free", "nope", "premium", ""];
+        for i in 0..rows {
+            let p = plans[i % plans.len()];
+            let line = match i % 11 {
+                3 => format!("T{i},{p},,yesterday,,x\n"),
+                5 => format!("T{i},{p},,2026-03-0{}T09:00:00Z,,\"a,\"\"b\"\n", 1 + i % 9),
+                _ => format!("T{i},{p},,2026-{:02}-1{}T0{}:30:00Z,,n{i}\n", 1 + i % 12, i % 10, i % 10),
+            };
+            s.extend_from_slice(line.as_bytes());
+            if i % 997 == 0 {
+                s.extend_from_slice(b"X,gold,,\xff\xfe,,\n");
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn jobs_give_the_bytes_of_one_job_in_order() {
+        let plans = PlanSet::load(&[]).unwrap();
+        let text = input(3 * CHUNK_ROWS + 17);
+        for format in [Format::Csv, Format::JsonLines] {
+            let o = opts(format, false);
+            let mut one = Vec::new();
+            let s1 = run(&plans, &text[..], &mut one, &o, |_| {}).unwrap();
+            for jobs in [2, 3, 8] {
+                let mut many = Vec::new();
+                let s = run_jobs(&plans, &text[..], &mut many, &o, jobs, |_| {}).unwrap();
+                assert!(one == many, "{format:?} with {jobs} jobs");
+                assert_eq!(s, s1);
+            }
+            assert!(s1.errors > 0 && s1.rows > 3 * CHUNK_ROWS as u64);
+        }
+    }
+
+    #[test]
+    fn strict_jobs_stop_at_the_first_bad_row() {
+        let plans = PlanSet::load(&[]).unwrap();
+        let text = input(2 * CHUNK_ROWS);
+        let o = opts(Format::Csv, true);
+        let one = run(&plans, &text[..], Vec::new(), &o, |_| {}).unwrap_err().to_string();
+        let many = run_jobs(&plans, &text[..], Vec::new(), &o, 4, |_| {}).unwrap_err().to_string();
+        assert_eq!(one, many);
+    }
 }

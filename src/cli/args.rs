@@ -429,6 +429,9 @@ pub struct BatchArgs {
     /// Priority of rows whose priority column is empty or absent.
     #[arg(long, value_name = "NAME")]
     pub priority: Option<String>,
+    /// Answer rows on N threads (0: one per core); the output is the same, in the same order.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,

@@ -23,9 +23,13 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let now = ctx.now_for_rows()?;
     let opts = Options { mapping, now, input_zone, display: stream::display(ctx), format, strict: a.strict };
     let input = stream::open_input(&a.input, "a CSV file")?;
+    let jobs = match a.jobs {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
     let started = Instant::now();
     let Some(summary) = stream::run(&a.input, input, a.strict, "rows", |input, out, progress| {
-        batch::run(&plans, input, out, &opts, progress)
+        batch::run_jobs(&plans, input, out, &opts, jobs, progress)
     })?
     else {
         return Ok(Output::quiet());
