@@ -27,10 +27,10 @@ impl YearCursor {
     pub(crate) fn for_day(&mut self, cal: &Calendar, day: Day) -> &YearInfo {
         match self.current {
             Some(ref info) if info.contains(day) => {}
-            _ => self.current = Some(shared(cal, day.year())),
+            _ => self.current = Some(shared(cal, day)),
         }
         // Set just above: the closure never runs (it spares an `unreachable!`).
-        self.current.get_or_insert_with(|| shared(cal, day.year()))
+        self.current.get_or_insert_with(|| shared(cal, day))
     }
 }
 
@@ -38,10 +38,18 @@ impl YearCursor {
 /// walks call [`YearCursor::for_day`] a few times a day, and this once a year.
 #[cold]
 #[inline(never)]
-fn shared(cal: &Calendar, year: i64) -> Arc<YearInfo> {
+fn shared(cal: &Calendar, day: Day) -> Arc<YearInfo> {
     let mut years = cal.years().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Every batch row starts a fresh cursor, and a calendar holds a few
+    // years: looking through them beats working out the year and hashing it.
+    if years.len() <= 8 {
+        if let Some(info) = years.values().find(|y| y.contains(day)) {
+            return Arc::clone(info);
+        }
+    }
     if years.len() > YEAR_CACHE {
         years.clear();
     }
+    let year = day.year();
     Arc::clone(years.entry(year).or_insert_with(|| Arc::new(YearInfo::compute(cal, year))))
 }
