@@ -568,14 +568,43 @@ impl<'a> Cx<'a> {
             holidays.extend(self.holiday_set(sfi, set, errs).unwrap_or_default());
         }
         let mut overrides = BTreeMap::new();
+        let mut recurring = Vec::new();
         for (date, list) in &r.overrides {
-            let Some(d) = keep(errs, self.date(fi, date, "override date", "YYYY-MM-DD")) else { continue };
+            // `MM-DD`: every year; else an exact `YYYY-MM-DD` date.
+            let md_key = match md(date.get_ref()) {
+                Some((m, d)) if NaiveDate::from_ymd_opt(2000, m, d).is_some() => Some((m, d)),
+                Some((m, d)) => {
+                    errs.push(self.err(
+                        fi,
+                        date.span(),
+                        format!(
+                            "no such day \"{}\" in any year (month {m} has no day {d})",
+                            cut(date.get_ref(), SHOWN_CHARS)
+                        ),
+                    ));
+                    continue;
+                }
+                None => None,
+            };
+            let exact = match md_key {
+                Some(_) => None,
+                None => match keep(errs, self.date(fi, date, "override date", "YYYY-MM-DD or MM-DD")) {
+                    Some(d) => Some(d),
+                    None => continue,
+                },
+            };
             let Some(windows) = keep(errs, self.windows(fi, list)) else { continue };
             // A closed day (`[]`) is an item too: one entry of the list.
             count += windows.len().max(1);
-            // Keys are spelled one way per date (see `date`) and TOML refuses a
-            // key given twice, so no date can be overridden twice here.
-            overrides.insert(d, windows);
+            // Keys are spelled one way per date (see `date`, `md`) and TOML
+            // refuses a key given twice, so no date can be overridden twice here.
+            match (exact, md_key) {
+                (Some(d), _) => {
+                    overrides.insert(d, windows);
+                }
+                (None, Some(key)) => recurring.push((key, windows)),
+                (None, None) => {}
+            }
         }
         count += holidays.len();
         if count > MAX_ITEMS {
@@ -610,8 +639,20 @@ impl<'a> Cx<'a> {
         if errs.len() > before {
             return None;
         }
-        let closed = closed_year(&week, &holidays, &overrides);
-        let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day) {
+        // Recurring overrides count in the years checked, as exact dates
+        // would (an exact date beats a recurring one).
+        let mut effective = overrides.clone();
+        for year in CHECKED_YEARS {
+            for ((m, d), w) in &recurring {
+                if let Some(date) = NaiveDate::from_ymd_opt(year, *m, *d) {
+                    effective.entry(date).or_insert_with(|| w.clone());
+                }
+            }
+        }
+        let closed = closed_year(&week, &holidays, &effective);
+        let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day)
+            .and_then(|c| c.with_recurring(recurring))
+        {
             Ok(c) => c,
             Err(e) => {
                 errs.push(self.err(fi, r.hours.span(), format!("calendar {cal_id}: {e}")));

@@ -230,6 +230,11 @@ fn notes(cal: &Calendar, d: &Day, disp: Display) -> (Vec<String>, Tone) {
             v.push(format!("break {}-{}", clock(from, d.date, disp, false), clock(to, d.date, disp, true)));
         }
     }
+    // An overnight window belongs to this date and ends on the next one.
+    if let (Some(w), Some(next)) = (d.windows.iter().find(|w| w.is_overnight()), d.date.succ_opt()) {
+        let end = cal.resolve(next, w.tail());
+        v.push(format!("overnight: until {} {}", next.format("%a"), clock(end, next, disp, true)));
+    }
     if let Some(c) = d.dst {
         v.push(dst_sentence(c));
         if tone == Tone::Plain {
