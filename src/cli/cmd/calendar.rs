@@ -271,6 +271,19 @@ fn table(plan: &Plan, days: &[Day], disp: Display, cal: &Calendar) -> String {
         let verb = if always.len() == 1 { "runs" } else { "run" };
         head.push(format!("{} {verb} on a 24x7 clock, not on this calendar", always.join(", ")));
     }
+    for (i, other) in plan.calendars.iter().enumerate() {
+        let on: Vec<&str> =
+            plan.priorities.iter().filter(|p| p.clock == Clock::Named(i)).map(|p| p.name.as_str()).collect();
+        if !on.is_empty() {
+            let verb = if on.len() == 1 { "runs" } else { "run" };
+            head.push(format!(
+                "{} {verb} on calendar {} ({}), not on this one",
+                on.join(", "),
+                other.calendar.id(),
+                hours_summary(&other.calendar)
+            ));
+        }
+    }
     let mut out: String = head.iter().map(|l| render::wrap(l, 2)).collect();
     for week in days.chunks(7) {
         let (Some(first), Some(last)) = (week.first(), week.last()) else { continue };
