@@ -72,12 +72,52 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let mut cache = YearCursor::new();
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();
     let disp = ctx.display(zone);
+    if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
+        return Ok(Output { text: ics(plan, &list, ctx.now(zone)?)?, code: 0 });
+    }
     let text = match ctx.format {
         Format::Json => render::record_of(Format::Json, &calendar_view(plan, &list, disp), &[]),
         Format::Csv => render::rows_of(Format::Csv, &list.iter().map(|d| day_view(d, disp, true)).collect::<Vec<_>>()),
         Format::Table => table(plan, &list, disp, cal),
     };
     Ok(Output { text, code: 0 })
+}
+
+/// `--format ics`: each holiday as a named all-day event, each working
+/// window as a timed event (UTC), on the date it starts (an overnight window
+/// ends the next morning).
+fn ics(plan: &Plan, days: &[Day], now: i64) -> Result<String> {
+    use slacalc::ics::IcsEvent;
+    let cal = &plan.calendar.calendar;
+    let id = cal.id();
+    let mut events = Vec::new();
+    for d in days {
+        if let Some(name) = &d.holiday {
+            events.push(IcsEvent::AllDay {
+                uid: format!("{}-holiday-{id}@slacalc", d.date),
+                date: d.date,
+                summary: name.clone(),
+                description: Some(format!("holiday on calendar {id} of plan {}: closed", plan.id)),
+            });
+        }
+        for (i, (s, w)) in d.segments.iter().zip(&d.windows).enumerate() {
+            events.push(IcsEvent::Timed {
+                uid: format!("{}-{i}-open-{id}@slacalc", d.date),
+                start: s.start,
+                end: s.end,
+                summary: format!("{} open", plan.provider),
+                description: Some(format!(
+                    "working hours {w} ({}) on {} {}, calendar {id} of plan {}",
+                    cal.tz().name(),
+                    weekday(d.date),
+                    d.date,
+                    plan.id
+                )),
+            });
+        }
+    }
+    let name = format!("{} · calendar {id}", plan.id);
+    Ok(slacalc::ics::write(&name, &events, now)?)
 }
 
 /// What the engine says about `date`.
