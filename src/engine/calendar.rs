@@ -508,8 +508,10 @@ impl Calendar {
         if let Some(w) = self.overrides_by_day.get(&day) {
             return w;
         }
-        if let Some(i) = year.recurring_at(day) {
-            return &self.recurring[i].1;
+        if !self.recurring.is_empty() {
+            if let Some(i) = year.recurring_at(day) {
+                return &self.recurring[i].1;
+            }
         }
         if year.holiday_at(day).is_some() {
             return &[];

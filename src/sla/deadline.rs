@@ -107,8 +107,8 @@ pub(crate) fn resolve_with(plan: &Plan, priority: Option<&str>, metric_clock: Op
     // figures are listed below).
     if let Some(c) = cprov.filter(|c| c.is_assumed()) {
         match clock {
-            Clock::Named(_) => assumptions.push(format!("{label} runs on calendar {}: {}", calendar.id(), c.text())),
-            _ => assumptions.push(format!("{label} runs on a 24x7 clock: {}", c.text())),
+            Clock::Always => assumptions.push(format!("{label} runs on a 24x7 clock: {}", c.text())),
+            _ => assumptions.push(format!("{label} runs on calendar {}: {}", calendar.id(), c.text())),
         }
     }
     if let (Some(info), Commitment::Committed) = (plan.calendar_info_for(clock), commitment) {
