@@ -82,16 +82,18 @@ pub enum FormatArg {
     Html,
     /// report only: OpenMetrics text for a metrics text-file collector.
     Openmetrics,
+    /// calendar, deadline and status only: an iCalendar (.ics) file.
+    Ics,
 }
 
 impl FormatArg {
-    /// The format every command knows, `None` for html and openmetrics.
+    /// The format every command knows, `None` for html, openmetrics and ics.
     pub fn common(self) -> Option<Format> {
         match self {
             FormatArg::Table => Some(Format::Table),
             FormatArg::Json => Some(Format::Json),
             FormatArg::Csv => Some(Format::Csv),
-            FormatArg::Html | FormatArg::Openmetrics => None,
+            FormatArg::Html | FormatArg::Openmetrics | FormatArg::Ics => None,
         }
     }
 }

@@ -8,18 +8,22 @@
 //! worked in full. So a 01:00–04:00 window lasts 2 h on the spring-forward
 //! day and 4 h on the fall-back day (02:00–03:00 happens twice and is worked
 //! twice), and `00:00-24:00` lasts 25 h that day.
+//!
+//! Overnight windows (`22:00-06:00`) belong to the day they start on: that
+//! day's holiday or override decides whether the whole shift runs, and its
+//! end is resolved on the next day's wall clock by the same policy.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 use super::cursor::YearCursor;
 use super::day::{DAY, Day, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
-use super::window::{Window, check_windows};
+use super::window::{Window, check_windows, head_of, tail_of};
 use super::year::{self, YearInfo};
 use super::zone::{self, Disambiguation};
 
@@ -34,9 +38,12 @@ pub enum DayKind<'a> {
     Regular,
     /// A holiday: no working time. Carries the holiday's name.
     Holiday(&'a str),
-    /// A date override replaces the weekday's windows.
+    /// A date override (exact or recurring) replaces the weekday's windows.
     Override(&'a [Window]),
 }
+
+/// A recurring override: month, day, and the windows of that date every year.
+pub type Recurring = ((u32, u32), Vec<Window>);
 
 /// A working calendar. Build one with [`Calendar::new`] or [`Calendar::always`];
 /// both validate, so the walks never meet a calendar without working time.
@@ -51,6 +58,11 @@ pub struct Calendar {
     holidays: Vec<Holiday>,
     overrides: BTreeMap<NaiveDate, Vec<Window>>,
     overrides_by_day: BTreeMap<Day, Vec<Window>>,
+    /// Recurring (`MM-DD`) overrides, sorted by month and day.
+    recurring: Vec<Recurring>,
+    /// How far any window reaches into the next day, in wall-clock seconds
+    /// (0: no overnight window).
+    max_tail: u32,
     business_day: i64,
     week_len: WorkSpan,
     always: bool,
@@ -68,6 +80,8 @@ impl Clone for Calendar {
             holidays: self.holidays.clone(),
             overrides: self.overrides.clone(),
             overrides_by_day: self.overrides_by_day.clone(),
+            recurring: self.recurring.clone(),
+            max_tail: self.max_tail,
             business_day: self.business_day,
             week_len: self.week_len,
             always: self.always,
@@ -79,8 +93,11 @@ impl Clone for Calendar {
 /// Why a calendar cannot be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarError {
-    /// Two windows of one day overlap.
+    /// Two windows of one day overlap, or an overnight window overlaps the
+    /// next day's.
     Overlap(String),
+    /// A recurring override names a month-day that no year has.
+    BadRecurring(u32, u32),
     /// No working time in a normal week.
     NoWorkingTime,
     /// Working days differ in length and no `business_day` was given.
@@ -101,6 +118,7 @@ impl std::fmt::Display for CalendarError {
                 "working days differ in length ({s}): declare business_day = \"…\" (e.g. \"8h\") so \"bd\" targets have a meaning"
             ),
             CalendarError::TooManyHolidays(n) => write!(f, "{n} holiday rules: at most {MAX_HOLIDAYS}"),
+            CalendarError::BadRecurring(m, d) => write!(f, "no such day {m:02}-{d:02} in any year"),
         }
     }
 }
@@ -154,18 +172,132 @@ impl Calendar {
             }
         };
         let overrides_by_day = overrides.iter().map(|(d, w)| (Day::from(*d), w.clone())).collect();
-        Ok(Calendar {
+        let max_tail = week.iter().chain(overrides.values()).map(|d| tail_of(d)).max().unwrap_or(0);
+        let cal = Calendar {
             id: id.into(),
             tz,
             week,
             holidays,
             overrides,
             overrides_by_day,
+            recurring: Vec::new(),
+            max_tail,
             business_day,
             week_len: WorkSpan::new(week_len),
             always: false,
             years: Mutex::new(HashMap::new()),
-        })
+        };
+        cal.check_nights()?;
+        Ok(cal)
+    }
+
+    /// Adds recurring overrides: `(month, day)` → the hours of that date in
+    /// every year (`02-29` in leap years only). An exact-date override beats
+    /// a recurring one; both beat a holiday.
+    ///
+    /// # Errors
+    /// [`CalendarError`] for overlapping windows (within the date, or with an
+    /// overnight window of the day before or after it on any weekday) or a
+    /// month-day no year has.
+    pub fn with_recurring(mut self, mut recurring: Vec<Recurring>) -> Result<Calendar, CalendarError> {
+        for ((m, d), day) in &mut recurring {
+            if NaiveDate::from_ymd_opt(2000, *m, *d).is_none() {
+                return Err(CalendarError::BadRecurring(*m, *d));
+            }
+            check_windows(day).map_err(|(a, b)| CalendarError::Overlap(format!("{m:02}-{d:02} {a} and {b}")))?;
+        }
+        recurring.sort_by_key(|(md, _)| *md);
+        recurring.dedup_by_key(|(md, _)| *md);
+        self.max_tail = self.max_tail.max(recurring.iter().map(|(_, w)| tail_of(w)).max().unwrap_or(0));
+        self.recurring = recurring;
+        self.years = Mutex::new(HashMap::new());
+        self.check_nights()?;
+        Ok(self)
+    }
+
+    /// Overlaps across midnight: an overnight window must end by the time
+    /// the next day's first window starts. Checked for every pair of
+    /// weekdays, each exact-date override with the days either side of it,
+    /// and each recurring override against every weekday (its weekday
+    /// changes with the year) and the recurring dates either side.
+    fn check_nights(&self) -> Result<(), CalendarError> {
+        let clash = |a_name: String, a: &[Window], b_name: String, b: &[Window]| -> Result<(), CalendarError> {
+            let tail = tail_of(a);
+            if tail > head_of(b) {
+                let night = a.iter().find(|w| w.tail() == tail).copied();
+                let morning = b.iter().min().copied();
+                if let (Some(n), Some(m)) = (night, morning) {
+                    return Err(CalendarError::Overlap(format!(
+                        "overnight {a_name} {n} runs into {b_name} {m} (an overnight window ends before the next day's first one starts)"
+                    )));
+                }
+            }
+            Ok(())
+        };
+        if self.max_tail == 0 {
+            return Ok(());
+        }
+        for (d, (name, day)) in WEEKDAYS.iter().zip(&self.week).enumerate() {
+            let n = (d + 1) % 7;
+            clash((*name).into(), day, WEEKDAYS[n].into(), &self.week[n])?;
+        }
+        let nominal = |date: NaiveDate| -> (String, &[Window]) {
+            if let Some(w) = self.overrides.get(&date) {
+                return (date.to_string(), w);
+            }
+            if let Some(w) = self.recurring_on(date) {
+                return (date.format("%m-%d").to_string(), w);
+            }
+            let wd = date.weekday().num_days_from_monday() as usize;
+            (format!("{date} ({})", WEEKDAYS[wd]), &self.week[wd])
+        };
+        for (date, w) in &self.overrides {
+            if let Some(prev) = date.pred_opt() {
+                let (name, p) = nominal(prev);
+                clash(name, p, date.to_string(), w)?;
+            }
+            if let Some(next) = date.succ_opt() {
+                let (name, n) = nominal(next);
+                clash(date.to_string(), w, name, n)?;
+            }
+        }
+        for ((m, d), w) in &self.recurring {
+            let name = format!("{m:02}-{d:02}");
+            for (wd, day) in WEEKDAYS.iter().zip(&self.week) {
+                clash((*wd).into(), day, name.clone(), w)?;
+                clash(name.clone(), w, (*wd).into(), day)?;
+            }
+            // The recurring dates either side, in a leap year and in a common one.
+            for year in [2000, 2001] {
+                let Some(date) = NaiveDate::from_ymd_opt(year, *m, *d) else { continue };
+                if let Some(next) = date.succ_opt().and_then(|n| self.recurring_on(n).map(|w| (n, w))) {
+                    clash(name.clone(), w, next.0.format("%m-%d").to_string(), next.1)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The recurring override of `date`'s month and day, if any.
+    fn recurring_on(&self, date: NaiveDate) -> Option<&[Window]> {
+        let key = (date.month(), date.day());
+        self.recurring.binary_search_by_key(&key, |(md, _)| *md).ok().map(|i| self.recurring[i].1.as_slice())
+    }
+
+    /// The recurring overrides, sorted by month and day.
+    pub fn recurring(&self) -> &[Recurring] {
+        &self.recurring
+    }
+
+    /// How far the calendar's windows reach into the next day, in
+    /// wall-clock seconds (0: no overnight window).
+    pub fn max_tail(&self) -> u32 {
+        self.max_tail
+    }
+
+    /// Local days a day's windows touch: 2 with overnight windows, else 1.
+    pub(crate) fn reach_days(&self) -> i64 {
+        if self.max_tail > 0 { 2 } else { 1 }
     }
 
     /// The 24x7 calendar: every instant is working time (real seconds, no
@@ -179,6 +311,8 @@ impl Calendar {
             holidays: vec![],
             overrides: BTreeMap::new(),
             overrides_by_day: BTreeMap::new(),
+            recurring: Vec::new(),
+            max_tail: 0,
             business_day: DAY,
             week_len: WorkSpan::new(7 * DAY),
             always: true,
@@ -271,13 +405,14 @@ impl Calendar {
         self.resolve(day, 0)
     }
 
-    /// The constant UTC offset over local `day`, or `None` when the zone
-    /// changes offset during it (a DST day).
+    /// The constant UTC offset over local `day` (and the next one when the
+    /// calendar has overnight windows), or `None` when the zone changes
+    /// offset there (a DST day).
     fn day_offset(&self, day: Day, cursor: &mut YearCursor) -> Option<i64> {
         if self.always {
             return Some(0);
         }
-        cursor.for_day(self, day).offset_over(day, 1)
+        cursor.for_day(self, day).offset_over(day, self.reach_days())
     }
 
     /// UTC instant of wall-clock `secs` after midnight on `day`, by the DST
@@ -304,6 +439,11 @@ impl Calendar {
         if !self.overrides_by_day.is_empty() {
             if let Some(w) = self.overrides_by_day.get(&day) {
                 return DayKind::Override(w);
+            }
+        }
+        if !self.recurring.is_empty() {
+            if let Some(i) = cursor.for_day(self, day).recurring_at(day) {
+                return DayKind::Override(&self.recurring[i].1);
             }
         }
         if !self.holidays.is_empty() {
@@ -356,9 +496,10 @@ impl Calendar {
         }
     }
 
-    /// Like [`Calendar::resolve`] but `24:00` is the next day's midnight.
-    fn resolve_boundary(&self, day: Day, secs: u32) -> i64 {
-        if i64::from(secs) == DAY { self.resolve(day + 1, 0) } else { self.resolve(day, secs) }
+    /// Like [`Calendar::resolve`] but `24:00` is the next day's midnight and
+    /// an overnight end is read on the next day's wall clock.
+    pub(super) fn resolve_boundary(&self, day: Day, secs: u32) -> i64 {
+        if i64::from(secs) >= DAY { self.resolve(day + 1, secs - DAY as u32) } else { self.resolve(day, secs) }
     }
 
     /// The windows of `day`, with holidays from `year` (no cursor: used while
@@ -366,6 +507,11 @@ impl Calendar {
     fn day_windows<'a>(&'a self, day: Day, year: &YearInfo) -> &'a [Window] {
         if let Some(w) = self.overrides_by_day.get(&day) {
             return w;
+        }
+        if !self.recurring.is_empty() {
+            if let Some(i) = year.recurring_at(day) {
+                return &self.recurring[i].1;
+            }
         }
         if year.holiday_at(day).is_some() {
             return &[];
@@ -382,7 +528,7 @@ impl Calendar {
     /// Exact working time of local `day`, an offset change or not. For the
     /// year tables.
     pub(super) fn day_work(&self, day: Day, year: &YearInfo) -> WorkSpan {
-        if year.offset_over(day, 1).is_some() {
+        if year.offset_over(day, self.reach_days()).is_some() {
             return self.steady_day_work(day, year);
         }
         let mut segs = Vec::with_capacity(4);

@@ -24,8 +24,9 @@ pub enum ParseError {
         /// The window it is in.
         interval: String,
     },
-    /// A window whose end is not after its start.
-    Backwards {
+    /// A window whose end is its start (an end before the start is an
+    /// overnight window, not an error).
+    Empty {
         /// The window as written.
         interval: String,
     },
@@ -45,9 +46,9 @@ impl fmt::Display for ParseError {
             ParseError::Time { time, latest, interval } => {
                 write!(f, "invalid time \"{time}\" (expected HH:MM from 00:00 to {latest}) in interval \"{interval}\"")
             }
-            ParseError::Backwards { interval } => write!(
+            ParseError::Empty { interval } => write!(
                 f,
-                "interval \"{interval}\" ends before it starts (end must be after start; use 24:00 for midnight)"
+                "interval \"{interval}\" is empty (it ends when it starts; an end before the start, as in 22:00-06:00, is an overnight window ending the next day)"
             ),
             ParseError::BusinessDays { value } => write!(f, "business days out of range in \"{value}\" (0 to 1000000)"),
         }

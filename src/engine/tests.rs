@@ -362,6 +362,9 @@ impl<'a> Reference<'a> {
         if let Some(w) = self.cal.overrides().get(&date) {
             return w.clone();
         }
+        if let Some((_, w)) = self.cal.recurring().iter().find(|(md, _)| *md == (date.month(), date.day())) {
+            return w.clone();
+        }
         let rules = self.cal.holidays();
         let holidays = self.holidays.entry(date.year()).or_insert_with(|| {
             // Each rule year near the date, as the rule produces it (an
@@ -375,7 +378,8 @@ impl<'a> Reference<'a> {
     }
 
     /// The working spans of `date` by the DST policy: each window boundary
-    /// read as a wall-clock time, a time in a gap moved minute by minute to
+    /// read as a wall-clock time (an overnight end past 24:00 on the next
+    /// day's wall clock, simply as more seconds after this midnight), a time in a gap moved minute by minute to
     /// the first wall-clock time after it, a time in a fold taken at its
     /// first occurrence, and everything between the two boundaries worked
     /// (the fold's repeated hour included).
@@ -405,7 +409,8 @@ fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) ->
     }
     let mut remaining = work;
     let mut reference = Reference::new(cal);
-    let mut date = reference.date_of(opened);
+    // The day before: its overnight window may still run at `opened`.
+    let mut date = reference.date_of(opened).pred_opt().expect("date");
     loop {
         for s in reference.segments(date) {
             if s.end <= opened {
@@ -432,7 +437,7 @@ fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) ->
 fn naive_elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment]) -> i64 {
     let mut total = 0;
     let mut reference = Reference::new(cal);
-    let mut date = reference.date_of(from);
+    let mut date = reference.date_of(from).pred_opt().expect("date");
     let last = reference.date_of(to);
     while date <= last {
         for s in reference.segments(date) {
@@ -505,13 +510,18 @@ fn with_observed(rules: Vec<(HolidayRule, Option<Observance>)>) -> Vec<Holiday> 
 
 prop_compose! {
     /// A random calendar: 0–3 windows a day on a 30-minute grid (some
-    /// crossing the small-hours DST changes), a few holidays and overrides.
+    /// crossing the small-hours DST changes), on some days an overnight
+    /// window after them (ending the next day by its first window, often
+    /// across a DST change), a few holidays, exact overrides (some
+    /// overnight) and recurring ones.
     fn any_calendar()(
         zone in 0..ZONES.len(),
         days in proptest::collection::vec(proptest::collection::vec((0u32..48, 1u32..20), 0..4), 7),
+        nights in proptest::collection::vec(proptest::option::weighted(0.4, (0u32..8, 1u32..20)), 7),
         fixed in proptest::collection::vec((1u32..13, 1u32..29), 0..4),
         easter in proptest::collection::vec(prop_oneof![-3i32..60, -400i32..400], 0..3),
-        overrides in proptest::collection::vec((0i64..3000, 0u32..48, 1u32..10), 0..3),
+        overrides in proptest::collection::vec((0i64..3000, 0u32..48, 1u32..40), 0..3),
+        recurring in proptest::collection::vec((1u32..13, 1u32..30, 0u32..48, 1u32..40), 0..3),
         rules in proptest::collection::vec(any_rule(), 0..5),
         always in proptest::bool::weighted(0.1),
     ) -> Calendar {
@@ -536,15 +546,45 @@ prop_compose! {
         if week.iter().all(Vec::is_empty) {
             week[2] = vec![Window { start: 9 * 3600, end: 17 * 3600 }];
         }
+        // Overnight windows: from after the day's last window (by `gap`
+        // half hours, from 22:00 at the latest) for `len` half hours,
+        // ending by the next day's first window.
+        let heads: Vec<u32> = week.iter().map(|d| d.iter().map(|w| w.start).min().unwrap_or(86_400)).collect();
+        for (i, night) in nights.iter().enumerate() {
+            let Some((gap, len)) = *night else { continue };
+            let last = week[i].iter().map(|w| w.end).max().unwrap_or(0);
+            let start = (last + gap * 1800).max(79_200);
+            if start >= 86_400 { continue; }
+            let end = (start + len * 1800).min(86_400 + heads[(i + 1) % 7]);
+            if end > start && end > 86_400 {
+                week[i].push(Window { start, end });
+            }
+        }
         let mut holidays: Vec<Holiday> = fixed.iter().map(|&(month, day)| Holiday { name: "f".into(), rule: HolidayRule::Fixed { month, day } }).collect();
         holidays.extend(easter.iter().map(|&n| Holiday { name: "e".into(), rule: HolidayRule::Easter(n) }));
         holidays.extend(with_observed(rules));
         let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
-        let ov: BTreeMap<NaiveDate, Vec<Window>> = overrides.iter().map(|&(d, s, l)| {
+        // Override windows up to 20 h long: the ones past midnight are
+        // overnight; an override that overlaps a neighbour is cut back to
+        // end at midnight, then dropped, until the calendar is valid.
+        let window = |s: u32, l: u32, night: bool| {
             let start = s * 1800;
-            (base + chrono::Days::new(d as u64), vec![Window { start, end: (start + l * 1800).min(86_400) }])
-        }).collect();
-        Calendar::new("random", ZONES[zone], week, holidays, ov, Some(8 * 3600)).expect("random calendar is valid")
+            Window { start, end: if night { start + l * 1800 } else { (start + l * 1800).min(86_400) } }
+        };
+        let ov = |night: bool| -> BTreeMap<NaiveDate, Vec<Window>> {
+            overrides.iter().map(|&(d, s, l)| (base + chrono::Days::new(d as u64), vec![window(s, l, night)])).collect()
+        };
+        let rec = |night: bool| -> Vec<super::calendar::Recurring> {
+            recurring.iter().map(|&(m, d, s, l)| ((m, d), vec![window(s, l, night)])).collect()
+        };
+        for (night, with_rec) in [(true, true), (false, true), (false, false)] {
+            let cal = Calendar::new("random", ZONES[zone], week.clone(), holidays.clone(), ov(night), Some(8 * 3600))
+                .and_then(|c| c.with_recurring(if with_rec { rec(night) } else { vec![] }));
+            if let Ok(cal) = cal {
+                return cal;
+            }
+        }
+        Calendar::new("random", ZONES[zone], week, holidays, BTreeMap::new(), Some(8 * 3600)).expect("random calendar is valid")
     }
 }
 
@@ -613,4 +653,89 @@ proptest! {
         prop_assert_eq!(e(t0, t2), e(t0, t1) + e(t1, t2));
         prop_assert_eq!(e(t0, t2), naive_elapsed(&cal, t0, t2, &[]));
     }
+}
+
+#[test]
+fn overnight_shifts_belong_to_the_day_they_start() {
+    // Mon–Fri 22:00–06:00 in Paris; Christmas (Fri 2026-12-25) a holiday.
+    let christmas = vec![Holiday { name: "Christmas".into(), rule: HolidayRule::Fixed { month: 12, day: 25 } }];
+    let cal =
+        Calendar::new("night", Paris, weekdays(&["22:00-06:00"]), christmas, BTreeMap::new(), None).expect("calendar");
+    assert_eq!(cal.business_day(), 8 * H);
+    // Thursday's shift runs into Christmas morning: the holiday closes only
+    // the shift that starts on it.
+    assert_eq!(due(&cal, at(Paris, 2026, 12, 24, 23, 0), 2 * H), at(Paris, 2026, 12, 25, 1, 0));
+    assert_eq!(due(&cal, at(Paris, 2026, 12, 24, 23, 0), 7 * H), at(Paris, 2026, 12, 25, 6, 0));
+    // Opened on Christmas evening: no shift that night nor at the weekend.
+    assert_eq!(clock_start(&cal, at(Paris, 2026, 12, 25, 21, 0)), Ok(at(Paris, 2026, 12, 28, 22, 0)));
+    // Opened at 03:00 on a Tuesday: inside Monday's shift.
+    assert_eq!(clock_start(&cal, at(Paris, 2026, 11, 24, 3, 0)), Ok(at(Paris, 2026, 11, 24, 3, 0)));
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 24, 3, 0), 4 * H), at(Paris, 2026, 11, 24, 23, 0));
+    // Friday's shift ends Saturday 06:00; the deadline at its end stays there.
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 27, 22, 0), 8 * H), at(Paris, 2026, 11, 28, 6, 0));
+    assert_eq!(due(&cal, at(Paris, 2026, 11, 27, 22, 0), 8 * H + 1), at(Paris, 2026, 11, 30, 22, 0) + 1);
+    // Whole weeks: 40 h a week, Sunday start, the fast path agrees.
+    let sunday = at(Paris, 2026, 11, 22, 12, 0);
+    assert_eq!(due(&cal, sunday, 80 * H), at(Paris, 2026, 12, 5, 6, 0));
+    assert_eq!(due(&cal, sunday, 80 * H), naive_deadline(&cal, sunday, 80 * H, &[]));
+}
+
+#[test]
+fn overnight_shift_across_dst_changes_is_seven_or_nine_hours() {
+    // Every night 22:00–06:00; the changes happen at 02:00/03:00 on Sundays.
+    let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![w("22:00-06:00")]);
+    let cal = Calendar::new("night", Paris, week, vec![], BTreeMap::new(), None).expect("calendar");
+    let shift = |y, m, d| {
+        let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let start = cal.resolve(date, 22 * 3600);
+        let end = cal.resolve(date.succ_opt().expect("date"), 6 * 3600);
+        assert_eq!(due(&cal, start, end - start), end);
+        elapsed(&cal, start, end + 3600, &[], false).expect("elapsed").seconds
+    };
+    assert_eq!(shift(2026, 3, 28), 7 * H);
+    assert_eq!(shift(2026, 10, 24), 9 * H);
+    assert_eq!(shift(2026, 11, 24), 8 * H);
+}
+
+#[test]
+fn overnight_windows_may_not_run_into_the_next_morning() {
+    use super::calendar::CalendarError;
+    let mut week = weekdays(&["09:00-17:00"]);
+    week[0].push(w("22:00-10:00"));
+    let err = Calendar::new("x", Paris, week, vec![], BTreeMap::new(), Some(8 * H)).unwrap_err();
+    assert!(
+        matches!(&err, CalendarError::Overlap(m) if m.contains("mon 22:00-10:00") && m.contains("tue 09:00-17:00")),
+        "{err}"
+    );
+    // Sunday night into Monday morning wraps round the week.
+    let mut week = weekdays(&["05:00-12:00"]);
+    week[6] = vec![w("20:00-06:00")];
+    let err = Calendar::new("x", Paris, week, vec![], BTreeMap::new(), Some(8 * H)).unwrap_err();
+    assert!(matches!(&err, CalendarError::Overlap(m) if m.contains("sun 20:00-06:00")), "{err}");
+    // An exact override next to an overnight weekday.
+    let mut ov = BTreeMap::new();
+    ov.insert(NaiveDate::from_ymd_opt(2026, 12, 22).expect("date"), vec![w("04:00-08:00")]);
+    let err = Calendar::new("x", Paris, weekdays(&["22:00-06:00"]), vec![], ov, None).unwrap_err();
+    assert!(matches!(&err, CalendarError::Overlap(m) if m.contains("2026-12-22 04:00-08:00")), "{err}");
+    // A recurring override against every weekday.
+    let cal = Calendar::new("x", Paris, weekdays(&["22:00-06:00"]), vec![], BTreeMap::new(), None).expect("calendar");
+    assert!(cal.clone().with_recurring(vec![((12, 24), vec![w("05:00-08:00")])]).is_err());
+    assert!(cal.with_recurring(vec![((12, 24), vec![w("06:00-08:00")])]).is_ok());
+}
+
+#[test]
+fn recurring_overrides_apply_every_year_and_exact_dates_win() {
+    let mut ov = BTreeMap::new();
+    ov.insert(NaiveDate::from_ymd_opt(2027, 12, 24).expect("date"), vec![w("09:00-10:00")]);
+    let cal = Calendar::new("x", Paris, weekdays(&["09:00-18:00"]), french_holidays(), ov, None)
+        .and_then(|c| c.with_recurring(vec![((12, 24), vec![w("09:00-12:00")])]))
+        .expect("calendar");
+    // Thu 2026-12-24 11:00 + 2 h: 1 h on the short day, Christmas, weekend, Mon 28 10:00.
+    assert_eq!(due(&cal, at(Paris, 2026, 12, 24, 11, 0), 2 * H), at(Paris, 2026, 12, 28, 10, 0));
+    // Wed 2031-12-24 too.
+    assert_eq!(due(&cal, at(Paris, 2031, 12, 24, 11, 0), 2 * H), at(Paris, 2031, 12, 26, 10, 0));
+    // Fri 2027-12-24: the exact date (09:00–10:00) beats the recurring one.
+    assert_eq!(due(&cal, at(Paris, 2027, 12, 24, 9, 30), H), at(Paris, 2027, 12, 27, 9, 30));
+    let sunday = at(Paris, 2026, 11, 1, 12, 0);
+    assert_eq!(due(&cal, sunday, 2000 * H), naive_deadline(&cal, sunday, 2000 * H, &[]));
 }

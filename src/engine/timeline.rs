@@ -115,7 +115,9 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     const FIRST_DAY: Day = Day::new(-141_349);
     const LAST_DAY: Day = Day::new(2_932_896);
     let mut cache = YearCursor::new();
-    let mut day = cal.local_day_cached(start, &mut cache);
+    // An overnight window of the day before may still run at `start`.
+    let start_day = cal.local_day_cached(start, &mut cache);
+    let mut day = start_day - (cal.reach_days() - 1);
     if day < FIRST_DAY {
         return Err(WalkError::OutOfRange);
     }
@@ -155,7 +157,8 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
             }
         }
         segs.clear();
-        if v.tracing() {
+        // A trace names the holidays from the start's own day on.
+        if v.tracing() && day >= start_day {
             report_holiday(cal, day, &mut cache, v)?;
         }
         cal.segments_on(day, &mut cache, &mut segs);

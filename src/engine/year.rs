@@ -20,6 +20,8 @@ const WEST: i64 = 12 * 3600;
 /// Days either side of the year the offset table covers, so an instant near
 /// New Year finds its offset in its UTC day's year.
 const MARGIN_DAYS: i64 = 3;
+/// Seconds in a day, as windows count them.
+const DAY_SECS: u32 = 86_400;
 
 /// One Monday-to-Sunday week of a year's table, DST weeks included (their
 /// span and work are exact).
@@ -42,6 +44,9 @@ pub(crate) struct YearInfo {
     end_day: Day,
     /// Holiday rule index + 1 for each day of the year (0: no holiday).
     holidays: Vec<u16>,
+    /// Recurring override index + 1 for each day of the year (0: none);
+    /// empty when the calendar has no recurring override.
+    recurring: Vec<u16>,
     /// UTC instants at which the offset changes, with the offset from then on.
     transitions: Vec<(i64, i64)>,
     /// Offset before the first transition.
@@ -67,6 +72,19 @@ impl YearInfo {
                 }
             }
         }
+        let mut recurring = Vec::new();
+        if !cal.recurring().is_empty() {
+            recurring = vec![0u16; holidays.len()];
+            for (i, ((m, d), _)) in cal.recurring().iter().enumerate() {
+                let Ok(y) = i32::try_from(year) else { break };
+                // `02-29` only in leap years; at most 366 entries, so every index fits.
+                if let (Some(date), Ok(n)) = (chrono::NaiveDate::from_ymd_opt(y, *m, *d), u16::try_from(i + 1)) {
+                    if let Some(slot) = recurring.get_mut(date.ordinal0() as usize) {
+                        *slot = n;
+                    }
+                }
+            }
+        }
         let (lo, hi) = ((first_day - MARGIN_DAYS).start(), (end_day + MARGIN_DAYS).start());
         let (base_offset, transitions) =
             if cal.is_always() { (0, Vec::new()) } else { zone::transitions(cal.tz(), lo, hi) };
@@ -74,6 +92,7 @@ impl YearInfo {
             first_day,
             end_day,
             holidays,
+            recurring,
             transitions,
             base_offset,
             first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
@@ -81,17 +100,23 @@ impl YearInfo {
         };
         let mut cum = WorkSpan::ZERO;
         let mut monday = info.first_monday;
+        // A week's work is that of the windows starting in it: the Sunday's
+        // overnight window reaches into the next Monday, and the week's span
+        // reaches as far as any window can (an upper bound, which only makes
+        // the walks take a week whole a little later).
+        let tail = cal.max_tail();
+        let reach = cal.reach_days() - 1;
         while monday + 7 <= end_day {
             let days = (0..7).map(|i| monday + i);
-            let (work, span) = match info.offset_over(monday, 7) {
+            let (work, span) = match info.offset_over(monday, 7 + reach) {
                 Some(off) => (
                     days.map(|d| cal.steady_day_work(d, &info)).sum(),
-                    Segment::new(monday.start() - off, (monday + 7).start() - off),
+                    Segment::new(monday.start() - off, (monday + 7).start() + i64::from(tail) - off),
                 ),
                 // A DST week: exact, day by day, once per year.
                 None => (
                     days.map(|d| cal.day_work(d, &info)).sum(),
-                    Segment::new(cal.resolve(monday, 0), cal.resolve(monday + 7, 0)),
+                    Segment::new(cal.resolve(monday, 0), cal.resolve_boundary(monday + 6, DAY_SECS + tail)),
                 ),
             };
             cum += work;
@@ -104,6 +129,15 @@ impl YearInfo {
     /// True when `day` lies in this year.
     pub(crate) fn contains(&self, day: Day) -> bool {
         day >= self.first_day && day < self.end_day
+    }
+
+    /// Index of the recurring override that falls on `day`, if any.
+    pub(crate) fn recurring_at(&self, day: Day) -> Option<usize> {
+        let i = usize::try_from(day - self.first_day).ok()?;
+        match self.recurring.get(i) {
+            Some(&n) if n > 0 => Some(usize::from(n) - 1),
+            _ => None,
+        }
     }
 
     /// Index of the holiday rule that falls on `day`, if any.

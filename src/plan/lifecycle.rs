@@ -132,6 +132,9 @@ pub struct Lifecycle {
     pub on_priority_change: OnPriorityChange,
     /// Share of the target used from which a cycle is at risk, in hundredths of a percent.
     pub at_risk_basis_points: i64,
+    /// Per metric (in [`Metric::ALL`] order), the clock it runs on whatever
+    /// the priority (`calendar = "id"` under `[plans.metrics.NAME]`).
+    pub clocks: [Option<super::Clock>; 3],
 }
 
 impl Default for Lifecycle {
@@ -141,6 +144,7 @@ impl Default for Lifecycle {
             pause_on: [0, 0, StatusClass::Waiting.bit()],
             on_priority_change: OnPriorityChange::Retarget,
             at_risk_basis_points: DEFAULT_AT_RISK_BASIS_POINTS,
+            clocks: [None; 3],
         }
     }
 }
@@ -184,6 +188,11 @@ impl Lifecycle {
     /// True when `metric`'s clock stops while the ticket is in `class`.
     pub fn pauses(&self, metric: Metric, class: StatusClass) -> bool {
         self.pause_on[metric as usize] & class.bit() != 0
+    }
+
+    /// The clock `metric` runs on when the plan gives it one of its own.
+    pub fn clock(&self, metric: Metric) -> Option<super::Clock> {
+        self.clocks[metric as usize]
     }
 
     /// The classes `metric` pauses on.

@@ -36,13 +36,16 @@ pub enum Clock {
     Business,
     /// Every instant.
     Always,
+    /// The working hours of another calendar the plan names for a priority
+    /// or a metric: an index into [`Plan::calendars`].
+    Named(usize),
 }
 
 impl Clock {
     /// `business` or `24x7`, as in the JSON contract.
     pub fn as_str(self) -> &'static str {
         match self {
-            Clock::Business => "business",
+            Clock::Business | Clock::Named(_) => "business",
             Clock::Always => "24x7",
         }
     }
@@ -315,6 +318,9 @@ pub struct Plan {
     pub description: Option<String>,
     /// Business calendar.
     pub calendar: CalendarInfo,
+    /// Other calendars named by priorities or metrics (`calendar = "id"`),
+    /// in order of first use; [`Clock::Named`] indexes them.
+    pub calendars: Vec<CalendarInfo>,
     /// Priority levels, most urgent first (may be empty).
     pub priorities: Vec<Priority>,
     /// The target when there are no priority levels.
@@ -337,7 +343,9 @@ impl Plan {
     pub fn priority_optional(&self) -> bool {
         match self.priorities.split_first() {
             None => true,
-            Some((first, rest)) => rest.iter().all(|p| p.target == first.target && p.clock == first.clock),
+            Some((first, rest)) => rest.iter().all(|p| {
+                p.target == first.target && self.calendar_for(p.clock).id() == self.calendar_for(first.clock).id()
+            }),
         }
     }
 
@@ -358,10 +366,21 @@ impl Plan {
         v
     }
 
+    /// The calendar (with its provenance) a working-hours clock runs on;
+    /// `None` for 24x7.
+    pub fn calendar_info_for(&self, clock: Clock) -> Option<&CalendarInfo> {
+        match clock {
+            Clock::Business => Some(&self.calendar),
+            Clock::Named(i) => Some(self.calendars.get(i).unwrap_or(&self.calendar)),
+            Clock::Always => None,
+        }
+    }
+
     /// The calendar a clock runs on.
     pub fn calendar_for(&self, clock: Clock) -> Arc<Calendar> {
         match clock {
             Clock::Business => Arc::clone(&self.calendar.calendar),
+            Clock::Named(i) => Arc::clone(&self.calendars.get(i).unwrap_or(&self.calendar).calendar),
             Clock::Always => {
                 static ALWAYS: std::sync::OnceLock<Arc<Calendar>> = std::sync::OnceLock::new();
                 Arc::clone(ALWAYS.get_or_init(|| Arc::new(Calendar::always())))

@@ -169,6 +169,9 @@ pub struct RawPlan {
 pub struct RawMetric {
     /// Status classes during which the metric's clock stops.
     pub pause_on: Option<Vec<SStr>>,
+    /// A calendar id the metric's clock runs on, whatever the priority
+    /// (`24x7`: the built-in one).
+    pub calendar: Option<SStr>,
     /// Provenance of `pause_on` (optional).
     pub source: Option<String>,
     /// Why `pause_on` is assumed (optional).
@@ -189,6 +192,9 @@ pub struct RawPriority {
     pub target: Option<SStr>,
     /// `business` (default: the plan's calendar) or `24x7`.
     pub clock: Option<SStr>,
+    /// A calendar id of its own (instead of the plan's); `24x7` is the
+    /// built-in one. Covered by `clock_source` / `clock_assumed`.
+    pub calendar: Option<SStr>,
     /// One-line description.
     pub description: Option<String>,
     /// Provenance of the target (and the clock, unless it has its own).

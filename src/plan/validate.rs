@@ -297,21 +297,35 @@ impl<'a> Cx<'a> {
             ));
         }
         let id_shown = cut(&id, SHOWN_CHARS);
-        let cal_id = raw.calendar.get_ref();
-        let calendar = match calendars.get(cal_id) {
-            Some(c) => c.clone(),
-            None => {
-                let c = self.calendar(fi, &raw.calendar, errs);
-                // An unknown calendar is blamed on every plan that names it.
-                if cal_id == "24x7" || self.cals.contains_key(cal_id) {
-                    calendars.insert(cal_id.clone(), c.clone());
-                }
-                c
+        let calendar = self.cached_calendar(fi, &raw.calendar, calendars, errs);
+        // Calendars named by priorities and metrics: the plan's own one is
+        // `Clock::Business`, `24x7` is `Clock::Always`, any other is added
+        // to the plan's list once.
+        let mut others: Vec<CalendarInfo> = Vec::new();
+        let mut clock_of = |id: &Spanned<String>, errs: &mut Vec<PlanError>| -> Option<Clock> {
+            let name = id.get_ref().trim();
+            if name == "24x7" {
+                return Some(Clock::Always);
             }
+            if name == raw.calendar.get_ref() {
+                return Some(Clock::Business);
+            }
+            if let Some(i) = others.iter().position(|c| c.calendar.id() == name) {
+                return Some(Clock::Named(i));
+            }
+            let info = self.cached_calendar(fi, id, calendars, errs)?;
+            others.push(info);
+            Some(Clock::Named(others.len() - 1))
         };
         let mut priorities: Vec<Priority> = Vec::new();
         'levels: for rp in &raw.priorities {
-            let Some(p) = keep(errs, self.priority(fi, rp)) else { continue };
+            let Some(mut p) = keep(errs, self.priority(fi, rp)) else { continue };
+            if let Some(id) = &rp.get_ref().calendar {
+                match clock_of(id, errs) {
+                    Some(c) => p.clock = c,
+                    None => continue,
+                }
+            }
             let names: Vec<String> = std::iter::once(p.name.to_lowercase()).chain(p.aliases.iter().cloned()).collect();
             for n in &names {
                 let clash = priorities.iter().any(|q| q.name.to_lowercase() == *n || q.aliases.iter().any(|a| a == n));
@@ -401,7 +415,12 @@ impl<'a> Cx<'a> {
                 provenance,
             });
         }
-        let lifecycle = super::lifecycle::lifecycle(raw, &|span, m| self.err(fi, span, m), errs);
+        let mut lifecycle = super::lifecycle::lifecycle(raw, &|span, m| self.err(fi, span, m), errs);
+        for (metric, m) in &raw.metrics {
+            if let (Some(mt), Some(id)) = (super::lifecycle::Metric::parse(metric.get_ref()), &m.get_ref().calendar) {
+                lifecycle.clocks[mt as usize] = clock_of(id, errs);
+            }
+        }
         let calendar = calendar?;
         if errs.len() > before {
             return None;
@@ -414,6 +433,7 @@ impl<'a> Cx<'a> {
             origin: self.sources[fi].name.clone(),
             description: raw.description.clone(),
             calendar,
+            calendars: others,
             priorities,
             default_target,
             quota,
@@ -422,6 +442,28 @@ impl<'a> Cx<'a> {
             notes: raw.notes.clone(),
             lifecycle,
         })
+    }
+
+    /// Calendar `id` as [`Self::calendar`] validates it, once per id.
+    fn cached_calendar(
+        &self,
+        fi: usize,
+        id: &Spanned<String>,
+        calendars: &mut HashMap<String, Option<CalendarInfo>>,
+        errs: &mut Vec<PlanError>,
+    ) -> Option<CalendarInfo> {
+        let cal_id = id.get_ref();
+        match calendars.get(cal_id) {
+            Some(c) => c.clone(),
+            None => {
+                let c = self.calendar(fi, id, errs);
+                // An unknown calendar is blamed on every plan that names it.
+                if cal_id == "24x7" || self.cals.contains_key(cal_id) {
+                    calendars.insert(cal_id.clone(), c.clone());
+                }
+                c
+            }
+        }
     }
 
     fn priority(&self, fi: usize, rp: &Spanned<RawPriority>) -> R<Priority> {
@@ -452,9 +494,22 @@ impl<'a> Cx<'a> {
                 ));
             }
         };
+        if let (Some(_), Some(k)) = (&r.clock, &r.calendar) {
+            return Err(self.err(
+                fi,
+                k.span(),
+                format!(
+                    "priority {shown} gives both clock and calendar: keep one (clock = \"24x7\" is calendar = \"24x7\")"
+                ),
+            ));
+        }
+        // Its own calendar (set by the caller) is a figure like a 24x7 clock.
+        let own_calendar = r.calendar.as_ref().is_some_and(|k| k.get_ref().trim() != "24x7");
+        let clock =
+            if r.calendar.as_ref().is_some_and(|k| k.get_ref().trim() == "24x7") { Clock::Always } else { clock };
         let clock_provenance = match clock {
-            Clock::Business => None,
-            Clock::Always => Some(
+            Clock::Business | Clock::Named(_) if !own_calendar => None,
+            _ => Some(
                 prov((&r.clock_source, &r.clock_assumed), (&r.source, &r.assumed))
                     .ok_or_else(|| self.err(fi, rp.span(), format!("clock of priority {shown} {NO_PROV}")))?,
             ),
@@ -569,14 +624,43 @@ impl<'a> Cx<'a> {
             holidays.extend(self.holiday_set(sfi, set, errs).unwrap_or_default());
         }
         let mut overrides = BTreeMap::new();
+        let mut recurring = Vec::new();
         for (date, list) in &r.overrides {
-            let Some(d) = keep(errs, self.date(fi, date, "override date", "YYYY-MM-DD")) else { continue };
+            // `MM-DD`: every year; else an exact `YYYY-MM-DD` date.
+            let md_key = match md(date.get_ref()) {
+                Some((m, d)) if NaiveDate::from_ymd_opt(2000, m, d).is_some() => Some((m, d)),
+                Some((m, d)) => {
+                    errs.push(self.err(
+                        fi,
+                        date.span(),
+                        format!(
+                            "no such day \"{}\" in any year (month {m} has no day {d})",
+                            cut(date.get_ref(), SHOWN_CHARS)
+                        ),
+                    ));
+                    continue;
+                }
+                None => None,
+            };
+            let exact = match md_key {
+                Some(_) => None,
+                None => match keep(errs, self.date(fi, date, "override date", "YYYY-MM-DD or MM-DD")) {
+                    Some(d) => Some(d),
+                    None => continue,
+                },
+            };
             let Some(windows) = keep(errs, self.windows(fi, list)) else { continue };
             // A closed day (`[]`) is an item too: one entry of the list.
             count += windows.len().max(1);
-            // Keys are spelled one way per date (see `date`) and TOML refuses a
-            // key given twice, so no date can be overridden twice here.
-            overrides.insert(d, windows);
+            // Keys are spelled one way per date (see `date`, `md`) and TOML
+            // refuses a key given twice, so no date can be overridden twice here.
+            match (exact, md_key) {
+                (Some(d), _) => {
+                    overrides.insert(d, windows);
+                }
+                (None, Some(key)) => recurring.push((key, windows)),
+                (None, None) => {}
+            }
         }
         count += holidays.len();
         if count > MAX_ITEMS {
@@ -611,8 +695,20 @@ impl<'a> Cx<'a> {
         if errs.len() > before {
             return None;
         }
-        let closed = closed_year(&week, &holidays, &overrides);
-        let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day) {
+        // Recurring overrides count in the years checked, as exact dates
+        // would (an exact date beats a recurring one).
+        let mut effective = overrides.clone();
+        for year in CHECKED_YEARS {
+            for ((m, d), w) in &recurring {
+                if let Some(date) = NaiveDate::from_ymd_opt(year, *m, *d) {
+                    effective.entry(date).or_insert_with(|| w.clone());
+                }
+            }
+        }
+        let closed = closed_year(&week, &holidays, &effective);
+        let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day)
+            .and_then(|c| c.with_recurring(recurring))
+        {
             Ok(c) => c,
             Err(e) => {
                 errs.push(self.err(fi, r.hours.span(), format!("calendar {cal_id}: {e}")));

@@ -62,6 +62,12 @@ pub struct Resolved {
 /// [`Error::UnknownPriority`] listing the accepted names, or
 /// [`Error::PriorityRequired`] when the plan's levels differ.
 pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
+    resolve_with(plan, priority, plan.lifecycle.clock(crate::plan::lifecycle::Metric::FirstResponse))
+}
+
+/// Like [`resolve`], with the clock a metric imposes (`calendar = "id"`
+/// under `[plans.metrics.NAME]`) instead of the priority's.
+pub(crate) fn resolve_with(plan: &Plan, priority: Option<&str>, metric_clock: Option<Clock>) -> Result<Resolved> {
     let chosen = match priority {
         Some(name) => Some(plan.priority(name).ok_or_else(|| Error::UnknownPriority {
             given: name.to_string(),
@@ -79,6 +85,11 @@ pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
             (None, None, Some((t, prov))) => (*t, Clock::Business, prov, None),
             (None, None, None) => (Target::None, Clock::Business, &Provenance::Assumed(String::new()), None),
         };
+    // A metric's own calendar beats the priority's clock (and its provenance).
+    let (clock, cprov) = match metric_clock {
+        Some(c) => (c, None),
+        None => (clock, cprov),
+    };
     let calendar = plan.calendar_for(clock);
     let commitment = match target {
         Target::None => Commitment::None,
@@ -91,13 +102,17 @@ pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
         assumptions.push(format!("{label} {target}: {}", tprov.text()));
     }
     let clock_assumed = cprov.is_some_and(Provenance::is_assumed);
-    // Only a 24x7 clock carries its own provenance (a business clock is the
-    // plan's calendar, whose assumed figures are listed below).
+    // Only a 24x7 clock or a priority's own calendar carries its own
+    // provenance (a business clock is the plan's calendar, whose assumed
+    // figures are listed below).
     if let Some(c) = cprov.filter(|c| c.is_assumed()) {
-        assumptions.push(format!("{label} runs on a 24x7 clock: {}", c.text()));
+        match clock {
+            Clock::Always => assumptions.push(format!("{label} runs on a 24x7 clock: {}", c.text())),
+            _ => assumptions.push(format!("{label} runs on calendar {}: {}", calendar.id(), c.text())),
+        }
     }
-    if clock == Clock::Business && commitment == Commitment::Committed {
-        assumptions.extend(plan.calendar.assumptions());
+    if let (Some(info), Commitment::Committed) = (plan.calendar_info_for(clock), commitment) {
+        assumptions.extend(info.assumptions());
     }
     Ok(Resolved {
         priority: chosen.map(|p| p.name.clone()),

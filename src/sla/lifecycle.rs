@@ -213,7 +213,7 @@ pub fn target_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Option<Target
 /// gives no target for the metric.
 pub fn resolve_metric(plan: &Plan, priority: Option<&str>, metric: Metric) -> Result<crate::sla::Resolved> {
     use crate::sla::Commitment;
-    let mut r = crate::sla::resolve(plan, priority)?;
+    let mut r = crate::sla::deadline::resolve_with(plan, priority, plan.lifecycle.clock(metric))?;
     if metric == Metric::FirstResponse {
         return Ok(r);
     }
@@ -255,7 +255,12 @@ pub fn resolve_metric(plan: &Plan, priority: Option<&str>, metric: Metric) -> Re
     Ok(r)
 }
 
-fn clock_of(plan: &Plan, p: Option<usize>) -> Clock {
+/// The clock of `metric` under priority `p`: the metric's own calendar if
+/// the plan gives it one, else the priority's clock.
+fn clock_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Clock {
+    if let Some(c) = plan.lifecycle.clock(metric) {
+        return c;
+    }
     p.and_then(|i| plan.priorities.get(i)).map_or(Clock::Business, |l| l.clock)
 }
 
@@ -432,7 +437,7 @@ pub fn replay(plan: &Plan, events: &[Event], now: i64) -> std::result::Result<Op
                 SpanKind::Counts
             };
             // Consecutive pieces on the same clock and kind are one span.
-            let calendar = plan.calendar_for(clock_of(plan, p));
+            let calendar = plan.calendar_for(clock_of(plan, p, metric));
             match spans.last_mut() {
                 Some(Span { end: e, calendar: c, kind: k, .. })
                     if *e == t && *k == kind && Arc::ptr_eq(c, &calendar) =>
@@ -443,7 +448,7 @@ pub fn replay(plan: &Plan, events: &[Event], now: i64) -> std::result::Result<Op
             }
             t = stop_at;
         }
-        let clock = clock_of(plan, eval);
+        let clock = clock_of(plan, eval, metric);
         let tail = plan.calendar_for(clock);
         let paused_now = stop.is_none() && spans.last().is_some_and(|s| s.kind != SpanKind::Counts);
         let row = evaluate(&spans, target, &tail, stop, end, paused_now, plan.lifecycle.at_risk_basis_points)

@@ -3,6 +3,7 @@
 mod bad_input;
 mod batch;
 mod calendar;
+mod calendars;
 mod check;
 mod credit;
 mod deadline;

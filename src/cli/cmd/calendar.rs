@@ -72,12 +72,52 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let mut cache = YearCursor::new();
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();
     let disp = ctx.display(zone);
+    if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
+        return Ok(Output { text: ics(plan, &list, ctx.now(zone)?)?, code: 0 });
+    }
     let text = match ctx.format {
         Format::Json => render::record_of(Format::Json, &calendar_view(plan, &list, disp), &[]),
         Format::Csv => render::rows_of(Format::Csv, &list.iter().map(|d| day_view(d, disp, true)).collect::<Vec<_>>()),
         Format::Table => table(plan, &list, disp, cal),
     };
     Ok(Output { text, code: 0 })
+}
+
+/// `--format ics`: each holiday as a named all-day event, each working
+/// window as a timed event (UTC), on the date it starts (an overnight window
+/// ends the next morning).
+fn ics(plan: &Plan, days: &[Day], now: i64) -> Result<String> {
+    use slacalc::ics::IcsEvent;
+    let cal = &plan.calendar.calendar;
+    let id = cal.id();
+    let mut events = Vec::new();
+    for d in days {
+        if let Some(name) = &d.holiday {
+            events.push(IcsEvent::AllDay {
+                uid: format!("{}-holiday-{id}@slacalc", d.date),
+                date: d.date,
+                summary: name.clone(),
+                description: Some(format!("holiday on calendar {id} of plan {}: closed", plan.id)),
+            });
+        }
+        for (i, (s, w)) in d.segments.iter().zip(&d.windows).enumerate() {
+            events.push(IcsEvent::Timed {
+                uid: format!("{}-{i}-open-{id}@slacalc", d.date),
+                start: s.start,
+                end: s.end,
+                summary: format!("{} open", plan.provider),
+                description: Some(format!(
+                    "working hours {w} ({}) on {} {}, calendar {id} of plan {}",
+                    cal.tz().name(),
+                    weekday(d.date),
+                    d.date,
+                    plan.id
+                )),
+            });
+        }
+    }
+    let name = format!("{} · calendar {id}", plan.id);
+    Ok(slacalc::ics::write(&name, &events, now)?)
 }
 
 /// What the engine says about `date`.
@@ -230,6 +270,11 @@ fn notes(cal: &Calendar, d: &Day, disp: Display) -> (Vec<String>, Tone) {
             v.push(format!("break {}-{}", clock(from, d.date, disp, false), clock(to, d.date, disp, true)));
         }
     }
+    // An overnight window belongs to this date and ends on the next one.
+    if let (Some(w), Some(next)) = (d.windows.iter().find(|w| w.is_overnight()), d.date.succ_opt()) {
+        let end = cal.resolve(next, w.tail());
+        v.push(format!("overnight: until {} {}", next.format("%a"), clock(end, next, disp, true)));
+    }
     if let Some(c) = d.dst {
         v.push(dst_sentence(c));
         if tone == Tone::Plain {
@@ -265,6 +310,19 @@ fn table(plan: &Plan, days: &[Day], disp: Display, cal: &Calendar) -> String {
     if !always.is_empty() {
         let verb = if always.len() == 1 { "runs" } else { "run" };
         head.push(format!("{} {verb} on a 24x7 clock, not on this calendar", always.join(", ")));
+    }
+    for (i, other) in plan.calendars.iter().enumerate() {
+        let on: Vec<&str> =
+            plan.priorities.iter().filter(|p| p.clock == Clock::Named(i)).map(|p| p.name.as_str()).collect();
+        if !on.is_empty() {
+            let verb = if on.len() == 1 { "runs" } else { "run" };
+            head.push(format!(
+                "{} {verb} on calendar {} ({}), not on this one",
+                on.join(", "),
+                other.calendar.id(),
+                hours_summary(&other.calendar)
+            ));
+        }
     }
     let mut out: String = head.iter().map(|l| render::wrap(l, 2)).collect();
     for week in days.chunks(7) {

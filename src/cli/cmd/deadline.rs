@@ -17,6 +17,9 @@ pub fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let d = slacalc::sla::deadline(&r, opened, &pauses, a.ticket.explain)?;
     let disp = ctx.display(zone);
+    if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
+        return Ok(Output::ok(ticket::deadline_ics(plan, &r, &d, disp, ctx.now(zone)?, None)?));
+    }
     let v = ticket::explained(ticket::deadline_view(plan, &r, &d, disp), a.ticket.explain, &d.steps, &r, &d, disp);
     Ok(Output::ok(ticket::render_explained(ctx.format, &v, &d.steps, disp, &r.calendar)))
 }

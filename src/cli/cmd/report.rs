@@ -38,7 +38,8 @@ pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
             report::html::render(&rep, &report::html::Options { source, min_attainment: min })
         }
         FormatArg::Openmetrics => report::openmetrics::render(&rep),
-        FormatArg::Table => table(&rep, min),
+        // Refused in `cli::run` before the command runs.
+        FormatArg::Table | FormatArg::Ics => table(&rep, min),
     };
     let mut code = 0;
     if let Some(m) = min {

@@ -37,6 +37,11 @@ pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let s = slacalc::sla::status(&r, opened, responded, now, &pauses, a.ticket.explain)?;
     let disp = ctx.display(zone);
+    if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
+        let state = format!("state {} at {}", s.state.as_str(), format_instant(now, disp));
+        let text = ticket::deadline_ics(plan, &r, &s.deadline, disp, now, Some(state))?;
+        return Ok(Output { text, code: u8::from(a.check && s.state.is_failure()) });
+    }
     let stop = Some(responded.map(|t| format_instant(t, disp)));
     let resolution = metric == Metric::Resolution;
     let view = StatusView {

@@ -28,6 +28,43 @@ pub fn resolve<'a>(plans: &'a slacalc::PlanSet, t: &TicketArgs) -> Result<(&'a P
     Ok((plan, r))
 }
 
+/// `--format ics`: the deadline as one event (an instant, no `DTEND`);
+/// `extra` adds a line to its description (the state, for `status`).
+///
+/// # Errors
+/// A target without commitment has no deadline to export.
+pub fn deadline_ics(
+    plan: &Plan,
+    r: &Resolved,
+    d: &DeadlineAnswer,
+    disp: Display,
+    now: i64,
+    extra: Option<String>,
+) -> Result<String> {
+    let Some(at) = d.deadline else {
+        anyhow::bail!(slacalc::Error::Input(format!(
+            "no deadline to export as ics: the target is {} (use --format table or json)",
+            r.commitment.as_str()
+        )));
+    };
+    let who = r.priority.as_deref().map_or_else(String::new, |p| format!(" {p}"));
+    let mut lines = vec![
+        format!("opened {}", format_instant(d.opened, disp)),
+        format!("clock start {}", format_instant(d.clock_start, disp)),
+        format!("target {} on {} ({})", r.target, r.calendar.id(), r.clock.as_str()),
+        format!("deadline {}", format_instant(at, disp)),
+    ];
+    lines.extend(extra);
+    let event = slacalc::ics::IcsEvent::Timed {
+        uid: format!("deadline-{}-{}-{}@slacalc", plan.id, r.priority.as_deref().unwrap_or("target"), d.opened),
+        start: at,
+        end: at,
+        summary: format!("SLA due: {}{who} ({})", plan.id, r.target),
+        description: Some(lines.join("\n")),
+    };
+    Ok(slacalc::ics::write(&format!("{} deadline", plan.id), &[event], now)?)
+}
+
 /// The deadline fields of the JSON contract.
 pub fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, disp: Display) -> DeadlineView<'a> {
     DeadlineView {
