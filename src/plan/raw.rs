@@ -45,6 +45,8 @@ pub struct RawHolidaySet {
     /// The rules.
     #[serde(default)]
     pub rules: Vec<Spanned<RawHoliday>>,
+    /// An iCalendar file of all-day events, relative to the plan file.
+    pub ics: Option<SStr>,
 }
 
 /// One holiday rule; exactly one of the `date`, `dates`, `easter`,

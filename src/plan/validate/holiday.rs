@@ -25,8 +25,22 @@ impl Cx<'_> {
             ));
             return None;
         }
-        let rules: Vec<(Holiday, Option<Observance>)> =
+        let mut rules: Vec<(Holiday, Option<Observance>)> =
             s.rules.iter().filter_map(|h| keep(errs, self.holiday(fi, h))).collect();
+        if let Some(ics) = &s.ics {
+            let imported = keep(errs, self.ics_rules(fi, ics)).unwrap_or_default();
+            if s.rules.len() + imported.len() > MAX_ITEMS {
+                errs.push(self.err(
+                    fi,
+                    ics.span(),
+                    format!(
+                        "holiday set has {} rules with its .ics file's; the limit is {MAX_ITEMS}",
+                        s.rules.len() + imported.len()
+                    ),
+                ));
+            }
+            rules.extend(imported.into_iter().map(|h| (h, None)));
+        }
         if errs.len() != before {
             return None;
         }

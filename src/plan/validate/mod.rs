@@ -535,6 +535,7 @@ impl<'a> Cx<'a> {
 
 mod calendar;
 mod holiday;
+mod ics_import;
 mod money;
 
 pub use calendar::parse_weekday;

@@ -1,0 +1,306 @@
+//! `ics = "file.ics"` in a holiday set: all-day events of an iCalendar file,
+//! read with the `icalendar` crate's parser, recurrences expanded with the
+//! `rrule` crate, as holiday rules.
+//!
+//! A yearly rule on one month and day (`FREQ=YEARLY`, no `BYDAY` and the
+//! like) becomes [`HolidayRule::Fixed`] limited to its years (split around
+//! each `EXDATE`), so a rule without an end needs no expansion; anything
+//! else becomes an explicit date list within [`YEARS`]. A timed event is an
+//! error: slacalc will not guess which day a moment in some time zone is.
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::{Duration, NaiveDate};
+use icalendar::parser::{Component, Property, read_calendar, unfold};
+
+use super::*;
+use crate::engine::holiday::YEARS;
+
+/// One all-day event, read from its properties.
+struct Event {
+    name: String,
+    uid: Option<String>,
+    start: NaiveDate,
+    /// Days each occurrence lasts (`DTEND` − `DTSTART`, or `DURATION`).
+    days: i64,
+    rrule: Option<String>,
+    rdates: Vec<NaiveDate>,
+    exdates: Vec<NaiveDate>,
+    /// `RECURRENCE-ID`: this event replaces that occurrence of the event with its `UID`.
+    replaces: Option<NaiveDate>,
+    cancelled: bool,
+}
+
+impl Cx<'_> {
+    /// The rules of the `.ics` file `ics` names, relative to the plan file.
+    pub(super) fn ics_rules(&self, fi: usize, ics: &SStr) -> R<Vec<Holiday>> {
+        let src = &self.sources[fi];
+        let at = |msg: String| self.err(fi, ics.span(), msg);
+        let shown = cut(ics.get_ref(), SHOWN_CHARS);
+        if src.name.starts_with("embedded:") {
+            return Err(at(format!("ics = \"{shown}\": an embedded plan file cannot read an .ics file")));
+        }
+        let path = Path::new(&src.name).parent().unwrap_or(Path::new("")).join(ics.get_ref());
+        let text = read_bounded(&path).map_err(|e| at(format!("ics = \"{shown}\": {e}")))?;
+        let unfolded = unfold(&text);
+        let cal = read_calendar(&unfolded)
+            .map_err(|e| at(format!("ics = \"{shown}\": not an iCalendar file: {}", cut(e.trim(), SHOWN_CHARS))))?;
+        let mut events = Vec::new();
+        // `read_calendar` gives the first VCALENDAR's components; a file of
+        // several calendars keeps the others as components.
+        let is = |c: &Component<'_>, n: &str| c.name.as_str().eq_ignore_ascii_case(n);
+        let nested = cal.components.iter().filter(|c| is(c, "VCALENDAR")).flat_map(|c| c.components.iter());
+        for e in cal.components.iter().chain(nested).filter(|c| is(c, "VEVENT")) {
+            events.push(event(e).map_err(|m| at(format!("ics = \"{shown}\": {m}")))?);
+        }
+        if events.is_empty() {
+            return Err(at(format!("ics = \"{shown}\" holds no VEVENT")));
+        }
+        // An event with RECURRENCE-ID replaces one occurrence of its UID's event.
+        let moved: Vec<(String, NaiveDate)> =
+            events.iter().filter_map(|e| Some((e.uid.clone()?, e.replaces?))).collect();
+        for (uid, day) in moved {
+            for e in events.iter_mut().filter(|e| e.replaces.is_none() && e.uid.as_deref() == Some(&uid)) {
+                e.exdates.push(day);
+            }
+        }
+        let mut rules = Vec::new();
+        let mut items = 0;
+        for e in events.iter().filter(|e| !e.cancelled) {
+            let name = cut(&e.name, SHOWN_CHARS);
+            for rule in expand(e).map_err(|m| at(format!("ics = \"{shown}\": event \"{name}\": {m}")))? {
+                items += match &rule {
+                    HolidayRule::Dates(d) => d.len(),
+                    _ => 1,
+                };
+                rules.push(Holiday { name: e.name.clone(), rule });
+            }
+        }
+        if items > MAX_ITEMS {
+            return Err(at(format!(
+                "ics = \"{shown}\" gives {items} holiday dates and rules; the limit is {MAX_ITEMS} \
+                 (give recurring events an UNTIL or COUNT)"
+            )));
+        }
+        Ok(rules)
+    }
+}
+
+/// The file's text, refusing more than [`MAX_FILE_BYTES`].
+fn read_bounded(path: &Path) -> Result<String, String> {
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut buf = Vec::new();
+    f.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if buf.len() > MAX_FILE_BYTES {
+        return Err(format!("{} is over {MAX_FILE_BYTES} bytes (1 MiB)", path.display()));
+    }
+    String::from_utf8(buf).map_err(|_| format!("{} is not UTF-8", path.display()))
+}
+
+fn props<'c>(c: &'c Component<'_>, name: &'c str) -> impl Iterator<Item = &'c Property<'c>> + 'c {
+    c.properties.iter().filter(move |p| p.name.as_str().eq_ignore_ascii_case(name))
+}
+
+/// A date-valued property's dates (`EXDATE` may list several, comma-separated);
+/// `Err` if it holds a date-time.
+fn dates(p: &Property<'_>) -> Result<Vec<NaiveDate>, String> {
+    let is_date = p.params.iter().any(|q| {
+        q.key.as_str().eq_ignore_ascii_case("VALUE")
+            && q.val.as_ref().is_some_and(|v| v.as_str().eq_ignore_ascii_case("DATE"))
+    });
+    p.val
+        .as_str()
+        .split(',')
+        .map(|v| {
+            let v = v.trim();
+            if !is_date && v.contains(['T', 't']) {
+                return Err(format!("{} {} is a time, not a day", p.name.as_str(), cut(v, SHOWN_CHARS)));
+            }
+            NaiveDate::parse_from_str(v, "%Y%m%d")
+                .map_err(|_| format!("{} \"{}\" is not a date (YYYYMMDD)", p.name.as_str(), cut(v, SHOWN_CHARS)))
+        })
+        .collect()
+}
+
+fn one_date(p: &Property<'_>) -> Result<NaiveDate, String> {
+    match dates(p)?.as_slice() {
+        [d] => Ok(*d),
+        _ => Err(format!("{} must hold one date", p.name.as_str())),
+    }
+}
+
+/// `PnD` or `PnW`.
+fn duration_days(v: &str) -> Option<i64> {
+    let v = v.strip_prefix('+').unwrap_or(v).strip_prefix('P')?;
+    if let Some(n) = v.strip_suffix('D') {
+        return n.parse().ok();
+    }
+    v.strip_suffix('W')?.parse::<i64>().ok().map(|w| w * 7)
+}
+
+fn event(c: &Component<'_>) -> Result<Event, String> {
+    let name = c
+        .find_prop("SUMMARY")
+        .map(|p| p.val.clone().unescape_text().as_str().trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "(no SUMMARY)".to_string());
+    let shown = cut(&name, SHOWN_CHARS);
+    let fail = |m: String| format!("event \"{shown}\": {m}");
+    let timed = |m: String| {
+        if m.contains("is a time") {
+            format!(
+                "event \"{shown}\" is a timed event ({m}); only all-day events (DTSTART;VALUE=DATE:YYYYMMDD) are holidays"
+            )
+        } else {
+            fail(m)
+        }
+    };
+    let start = one_date(c.find_prop("DTSTART").ok_or_else(|| fail("has no DTSTART".into()))?).map_err(timed)?;
+    let days = match (c.find_prop("DTEND"), c.find_prop("DURATION")) {
+        (Some(end), _) => (one_date(end).map_err(timed)? - start).num_days(),
+        (None, Some(d)) => duration_days(d.val.as_str().trim())
+            .ok_or_else(|| timed(format!("DURATION {} is a time, not whole days", cut(d.val.as_str(), SHOWN_CHARS))))?,
+        (None, None) => 1,
+    };
+    if !(1..=366).contains(&days) {
+        return Err(fail(format!("lasts {days} days (1 to 366)")));
+    }
+    let rrules: Vec<_> = props(c, "RRULE").collect();
+    if rrules.len() > 1 {
+        return Err(fail("has more than one RRULE".into()));
+    }
+    let mut rdates = Vec::new();
+    for p in props(c, "RDATE") {
+        rdates.extend(dates(p).map_err(timed)?);
+    }
+    let mut exdates = Vec::new();
+    for p in props(c, "EXDATE") {
+        exdates.extend(dates(p).map_err(timed)?);
+    }
+    if props(c, "EXRULE").next().is_some() {
+        return Err(fail("EXRULE is not supported (list the exceptions with EXDATE)".into()));
+    }
+    let replaces = match c.find_prop("RECURRENCE-ID") {
+        Some(p) => Some(one_date(p).map_err(timed)?),
+        None => None,
+    };
+    Ok(Event {
+        uid: c.find_prop("UID").map(|p| p.val.as_str().trim().to_string()),
+        start,
+        days,
+        rrule: rrules.first().map(|p| p.val.as_str().trim().to_string()),
+        rdates,
+        exdates,
+        replaces,
+        cancelled: c.find_prop("STATUS").is_some_and(|p| p.val.as_str().trim().eq_ignore_ascii_case("CANCELLED")),
+        name,
+    })
+}
+
+/// The event as rules: `Fixed` over year ranges for a plain yearly rule,
+/// else one explicit date list (empty: no rule).
+fn expand(e: &Event) -> Result<Vec<HolidayRule>, String> {
+    let last = *YEARS.end();
+    let in_range = |d: &NaiveDate| YEARS.contains(&d.year());
+    let mut starts: Vec<NaiveDate> = Vec::new();
+    if let Some(text) = &e.rrule {
+        let utc = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().with_timezone(&rrule::Tz::UTC);
+        let dt_start = utc(e.start);
+        let rule = text
+            .parse::<rrule::RRule<rrule::Unvalidated>>()
+            .and_then(|r| r.validate(dt_start))
+            .map_err(|err| format!("RRULE {}: {err}", cut(text, SHOWN_CHARS)))?;
+        // Validation fills BYHOUR etc. from DTSTART (midnight): any other time is within a day.
+        if rule.get_by_hour().iter().any(|h| *h != 0)
+            || rule.get_by_minute().iter().any(|m| *m != 0)
+            || rule.get_by_second().iter().any(|s| *s != 0)
+            || matches!(
+                rule.get_freq(),
+                rrule::Frequency::Hourly | rrule::Frequency::Minutely | rrule::Frequency::Secondly
+            )
+        {
+            return Err(format!("RRULE {} repeats within a day; holidays are whole days", cut(text, SHOWN_CHARS)));
+        }
+        if let Some(fixed) = yearly_fixed(e, &rule) {
+            return Ok(fixed);
+        }
+        let end = NaiveDate::from_ymd_opt(last, 12, 31).unwrap_or(NaiveDate::MAX);
+        let set = rrule::RRuleSet::new(dt_start).rrule(rule).before(utc(end));
+        let got = set.all((MAX_ITEMS + 1) as u16);
+        if got.dates.len() > MAX_ITEMS {
+            return Err(format!(
+                "RRULE {} gives more than {MAX_ITEMS} dates; give it an UNTIL or COUNT",
+                cut(text, SHOWN_CHARS)
+            ));
+        }
+        starts.extend(got.dates.iter().map(|d| d.date_naive()));
+    } else {
+        starts.push(e.start);
+    }
+    starts.extend(&e.rdates);
+    starts.retain(|d| !e.exdates.contains(d));
+    let mut out: Vec<NaiveDate> = Vec::new();
+    for s in starts {
+        for k in 0..e.days {
+            out.extend(s.checked_add_signed(Duration::days(k)).filter(in_range));
+        }
+        if out.len() > MAX_ITEMS {
+            return Err(format!("gives more than {MAX_ITEMS} dates"));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(if out.is_empty() { Vec::new() } else { vec![HolidayRule::Dates(out.into())] })
+}
+
+/// `FREQ=YEARLY` on the start's month and day, one day long, with no other
+/// `BY…` part and no `RDATE`: `Fixed` in its years, split around each
+/// `EXDATE` on that day. `None` for anything else.
+fn yearly_fixed(e: &Event, rule: &rrule::RRule) -> Option<Vec<HolidayRule>> {
+    let (month, day) = (e.start.month(), e.start.day());
+    let plain = rule.get_freq() == rrule::Frequency::Yearly
+        && rule.get_interval() == 1
+        && e.days == 1
+        && e.rdates.is_empty()
+        && !(month == 2 && day == 29)
+        && rule.get_by_month().iter().all(|m| u32::from(*m) == month)
+        && rule.get_by_month_day().iter().all(|d| i64::from(*d) == i64::from(day))
+        && rule.get_by_weekday().is_empty()
+        && rule.get_by_year_day().is_empty()
+        && rule.get_by_week_no().is_empty()
+        && rule.get_by_set_pos().is_empty();
+    if !plain {
+        return None;
+    }
+    let since = e.start.year().max(*YEARS.start());
+    let mut until = *YEARS.end();
+    if let Some(n) = rule.get_count() {
+        until = until.min(e.start.year().saturating_add(n as i32 - 1));
+    }
+    if let Some(u) = rule.get_until() {
+        let u = u.date_naive();
+        until = until.min(if (u.month(), u.day()) >= (month, day) { u.year() } else { u.year() - 1 });
+    }
+    let mut cuts: Vec<i32> =
+        e.exdates.iter().filter(|d| (d.month(), d.day()) == (month, day)).map(|d| d.year()).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut from = since;
+    for y in cuts.into_iter().chain(std::iter::once(until + 1)) {
+        let to = (y - 1).min(until);
+        if from <= to {
+            let fixed = HolidayRule::Fixed { month, day };
+            out.push(if from == *YEARS.start() && to == *YEARS.end() {
+                fixed
+            } else {
+                HolidayRule::Years { rule: Box::new(fixed), since: from, until: to }
+            });
+        }
+        from = from.max(y + 1);
+    }
+    Some(out)
+}
