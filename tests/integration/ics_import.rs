@@ -97,3 +97,69 @@ fn a_timed_event_or_a_missing_file_is_an_error_at_the_ics_key() {
     let plan = write(dir.path(), weekly);
     slacalc(&["check", &plan]).run().bad(&["plan.toml:4:7", "\"Fridays\"", "UNTIL or COUNT"]);
 }
+
+/// What `calendar --format ics` exports reads back: its all-day events (the
+/// holidays; the timed working windows are left out, as import refuses
+/// timed events) as a holiday set give the same holidays, by name.
+#[test]
+fn exported_holidays_round_trip_through_an_ics_holiday_set() {
+    let ics = slacalc(&[
+        "--format",
+        "ics",
+        "--now",
+        "2026-01-01T00:00:00Z",
+        "calendar",
+        "--plan",
+        "gold",
+        "--from",
+        "2026-01-01",
+        "--weeks",
+        "53",
+    ])
+    .run()
+    .ok()
+    .replace("\r\n", "\n");
+    let (head, rest) = ics.split_once("BEGIN:VEVENT").expect("events");
+    let all_day: String = rest
+        .split("BEGIN:VEVENT")
+        .map(|e| e.split("END:VEVENT").next().unwrap_or(""))
+        .filter(|e| e.contains("DTSTART;VALUE=DATE"))
+        .map(|e| format!("BEGIN:VEVENT{e}END:VEVENT\n"))
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("h.ics"), format!("{head}{all_day}END:VCALENDAR\n").replace('\n', "\r\n")).unwrap();
+    let plan = "[holiday_sets.rt]\nics = \"h.ics\"\nsource = \"slacalc's own export\"\n\n\
+                [calendars.rt]\nzone = \"Europe/Paris\"\nhours = { mon-fri = [\"09:00-12:00\", \"14:00-18:00\"] }\nholidays = [\"rt\"]\nsource = \"test\"\n\n\
+                [[plans]]\nid = \"rt\"\nprovider = \"RT\"\ncalendar = \"rt\"\ntarget = \"4h\"\ntarget_source = \"test\"\n";
+    let plan_path = dir.path().join("plan.toml");
+    std::fs::write(&plan_path, plan).unwrap();
+    let holidays = |args: &[&str]| -> Vec<(String, String)> {
+        let r = slacalc(args).run();
+        let v: serde_json::Value = serde_json::from_str(r.ok()).unwrap();
+        v["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["holiday"].is_string())
+            .map(|d| (d["date"].as_str().unwrap().to_string(), d["holiday"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let p = plan_path.to_string_lossy().to_string();
+    let back = holidays(&[
+        "--plans",
+        &p,
+        "calendar",
+        "--plan",
+        "rt",
+        "--from",
+        "2026-01-01",
+        "--weeks",
+        "53",
+        "--format",
+        "json",
+    ]);
+    let shipped =
+        holidays(&["calendar", "--plan", "gold", "--from", "2026-01-01", "--weeks", "53", "--format", "json"]);
+    assert_eq!(back.len(), 12, "{back:?}"); // the 11 French holidays of 2026, and 1 Jan 2027
+    assert_eq!(back, shipped);
+}
