@@ -57,18 +57,22 @@ fn parse_rfc3339_fast(b: &[u8]) -> Option<i64> {
     if b.len() != 20 && b.len() != 25 {
         return None;
     }
-    let digit = |i: usize| {
-        let d = b[i].wrapping_sub(b'0');
-        (d < 10).then_some(i64::from(d))
-    };
-    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    // Every digit position checked at once, then read without checks.
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
     if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
+    if digits.iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
+        return None;
+    }
+    let two = |i: usize| i64::from(b[i].wrapping_sub(b'0')) * 10 + i64::from(b[i + 1].wrapping_sub(b'0'));
     let offset = match b[19] {
         b'Z' if b.len() == 20 => 0,
         sign @ (b'+' | b'-') if b.len() == 25 && b[22] == b':' => {
-            let (h, m) = (two(20)?, two(23)?);
+            if [20, 21, 23, 24].iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
+                return None;
+            }
+            let (h, m) = (two(20), two(23));
             if h >= 24 || m >= 60 {
                 return None;
             }
@@ -76,9 +80,9 @@ fn parse_rfc3339_fast(b: &[u8]) -> Option<i64> {
         }
         _ => return None,
     };
-    let year = two(0)? * 100 + two(2)?;
-    let (month, day) = (two(5)?, two(8)?);
-    let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
+    let year = two(0) * 100 + two(2);
+    let (month, day) = (two(5), two(8));
+    let (hour, minute, second) = (two(11), two(14), two(17));
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let month_days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
