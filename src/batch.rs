@@ -3,7 +3,6 @@
 //! input). Plans and priorities are resolved once per distinct (plan,
 //! priority) pair; a bad row gets its message in `error` and the rest go on.
 
-use std::borrow::Cow;
 use std::io::{Read, Write};
 use std::sync::Arc;
 
@@ -284,6 +283,8 @@ pub fn run_jobs(
         let mut cols: Vec<&str> = COLUMNS.to_vec();
         cols.extend(header.extras.iter().map(|(_, n)| n.as_str()));
         first.sink.csv.write_record(&cols).map_err(write_error)?;
+        // Rows are written straight into the buffer, after the header.
+        first.sink.csv.flush().map_err(Error::Write)?;
     }
     if jobs <= 1 {
         let mut record = csv::StringRecord::new();
@@ -410,6 +411,7 @@ impl Worker {
             out: RowOut::default(),
             sink: Sink {
                 csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())),
+                core: csv_core::Writer::new(),
                 json: opts.format == Format::JsonLines,
             },
             line_buf: Vec::with_capacity(256),
@@ -727,6 +729,8 @@ const SINK_BYTES: usize = 1 << 16;
 /// [`Worker::spill`].
 struct Sink {
     csv: csv::Writer<Records>,
+    /// csv's field writer for the rows (`csv` writes only the header).
+    core: csv_core::Writer,
     json: bool,
 }
 
@@ -756,7 +760,6 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
         return Ok(());
     }
     // CSV: the same view, `null` as an empty field.
-    let w = &mut sink.csv;
     let mut nums = itoa_pair(v.elapsed_seconds, v.remaining_seconds);
     let (elapsed, remaining) = nums.split();
     let fields = [
@@ -771,15 +774,59 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
         remaining,
         v.error.unwrap_or(""),
     ];
-    // Fields from the input (and messages quoting it) are escaped; the ones
-    // slacalc printed itself (instants, state, numbers) cannot hold a
-    // control character.
+    // Fields from the input (and messages quoting it) are escaped and go
+    // through csv's field writer, which quotes them when needed. The ones
+    // slacalc printed itself (instants, state, numbers) hold no control
+    // character, delimiter or quote, so csv would write them as they are:
+    // they go straight into the record buffer, with the delimiter. The
+    // delimiter after a field csv wrote is csv's (it closes a quoted field).
     const PRINTED: [bool; 10] = [false, false, false, false, true, false, true, true, true, false];
+    let core = &mut sink.core;
+    let mut buf = sink.csv.get_ref().0.borrow_mut();
+    let mut after_csv = false;
     for (i, f) in fields.iter().copied().chain(v.extras.values()).enumerate() {
-        let f = if PRINTED.get(i) == Some(&true) { Cow::Borrowed(f) } else { escape_controls(f) };
-        w.write_field(f.as_bytes()).map_err(write_error)?;
+        if i > 0 {
+            if after_csv {
+                core_write(&mut buf, 2, |o| core.delimiter(o));
+            } else {
+                buf.push(b',');
+            }
+        }
+        if PRINTED.get(i) == Some(&true) {
+            debug_assert!(!f.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')), "{f:?}");
+            buf.extend_from_slice(f.as_bytes());
+            after_csv = false;
+        } else {
+            core_field(core, &mut buf, escape_controls(f).as_bytes());
+            after_csv = true;
+        }
     }
-    w.write_record(None::<&[u8]>).map_err(write_error)
+    core_write(&mut buf, 8, |o| core.terminator(o));
+    Ok(())
+}
+
+/// Writes `f` through csv's field writer at the end of `buf`.
+fn core_field(core: &mut csv_core::Writer, buf: &mut Vec<u8>, mut f: &[u8]) {
+    loop {
+        let n = buf.len();
+        // Room for the field quoted, every byte doubled.
+        buf.resize(n + 2 * f.len() + 2, 0);
+        let (res, nin, nout) = core.field(f, &mut buf[n..]);
+        buf.truncate(n + nout);
+        f = &f[nin..];
+        if matches!(res, csv_core::WriteResult::InputEmpty) {
+            return;
+        }
+    }
+}
+
+/// Runs one of csv's delimiter or terminator writers at the end of `buf`,
+/// with `room` bytes (more than it can write).
+fn core_write(buf: &mut Vec<u8>, room: usize, write: impl FnOnce(&mut [u8]) -> (csv_core::WriteResult, usize)) {
+    let n = buf.len();
+    buf.resize(n + room, 0);
+    let (_, k) = write(&mut buf[n..]);
+    buf.truncate(n + k);
 }
 
 /// Two optional integers printed into one small buffer.

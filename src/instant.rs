@@ -30,6 +30,9 @@ pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
     if t.is_empty() || t.len() > 64 {
         return Err(bad());
     }
+    if let Some(secs) = parse_rfc3339_fast(t.as_bytes()) {
+        return in_range(secs, s);
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return in_range(dt.timestamp(), s);
     }
@@ -44,6 +47,55 @@ pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
     }
     let naive = parse_local(t).ok_or_else(bad)?;
     in_range(resolve_local(naive, tz, s)?, s)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS±HH:MM`, the shapes most
+/// files hold, read by byte checks and day arithmetic: the same UTC seconds
+/// as chrono's RFC 3339 parser. `None` for any other shape or a field out of
+/// range (a leap second too), which then goes the general way.
+fn parse_rfc3339_fast(b: &[u8]) -> Option<i64> {
+    if b.len() != 20 && b.len() != 25 {
+        return None;
+    }
+    // Every digit position checked at once, then read without checks.
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    if digits.iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
+        return None;
+    }
+    let two = |i: usize| i64::from(b[i].wrapping_sub(b'0')) * 10 + i64::from(b[i + 1].wrapping_sub(b'0'));
+    let offset = match b[19] {
+        b'Z' if b.len() == 20 => 0,
+        sign @ (b'+' | b'-') if b.len() == 25 && b[22] == b':' => {
+            if [20, 21, 23, 24].iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
+                return None;
+            }
+            let (h, m) = (two(20), two(23));
+            if h >= 24 || m >= 60 {
+                return None;
+            }
+            if sign == b'-' { -(h * 3600 + m * 60) } else { h * 3600 + m * 60 }
+        }
+        _ => return None,
+    };
+    let year = two(0) * 100 + two(2);
+    let (month, day) = (two(5), two(8));
+    let (hour, minute, second) = (two(11), two(14), two(17));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day < 1 || day > month_days || hour >= 24 || minute >= 60 || second >= 60 {
+        return None;
+    }
+    let days = crate::engine::day::Day::from_civil(year, month, day).get();
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
 /// How the times of an input file are written: the forms [`parse_instant`]
@@ -314,6 +366,55 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 mod tests {
     use super::*;
     use chrono_tz::Europe::Paris;
+    use proptest::prelude::*;
+
+    /// The fast path agrees with chrono: when it reads a string, chrono reads
+    /// the same seconds; when chrono reads one of its shapes (but a leap
+    /// second), so does it.
+    fn agrees(s: &str) -> std::result::Result<(), TestCaseError> {
+        let fast = parse_rfc3339_fast(s.as_bytes());
+        let chrono = DateTime::parse_from_rfc3339(s).ok().map(|d| d.timestamp());
+        if fast.is_some() {
+            prop_assert_eq!(fast, chrono, "{}", s);
+        } else {
+            let shaped = s.len() == 20 && s.ends_with('Z') && s.contains('T')
+                || s.len() == 25 && s.as_bytes()[10] == b'T' && s.as_bytes()[22] == b':';
+            let leap = s.get(17..19) == Some("60");
+            prop_assert!(chrono.is_none() || !shaped || leap, "{} read by chrono only", s);
+        }
+        // And parse_instant as a whole still reads what it did.
+        if let Some(t) = chrono {
+            prop_assert_eq!(parse_instant(s, Paris, 0).ok(), in_range(t, s).ok(), "{}", s);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn fast_rfc3339_matches_chrono_on_fields(
+            y in 0i64..10_000, mo in 0i64..14, d in 0i64..33, h in 0i64..26, mi in 0i64..62, se in 0i64..62,
+            z in prop::bool::ANY, neg in prop::bool::ANY, oh in 0i64..26, om in 0i64..62,
+        ) {
+            let tail = if z { "Z".to_string() } else { format!("{}{oh:02}:{om:02}", if neg { '-' } else { '+' }) };
+            agrees(&format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}{tail}"))?;
+        }
+
+        #[test]
+        fn fast_rfc3339_matches_chrono_on_text(
+            s in "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,3})?([Zz]|[+-][0-9]{2}:?[0-9]{2})",
+            noise in "[0-9:TZ+ .-]{0,26}",
+        ) {
+            agrees(&s)?;
+            agrees(&noise)?;
+            // One byte changed.
+            let mut b = s.clone().into_bytes();
+            let i = noise.len() % b.len();
+            b[i] = noise.bytes().next().unwrap_or(b'x');
+            agrees(&String::from_utf8(b).unwrap())?;
+        }
+    }
 
     #[test]
     fn forms() {
