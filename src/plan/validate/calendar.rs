@@ -182,7 +182,12 @@ impl Cx<'_> {
                 }
             }
         }
-        let closed = closed_year(&week, &holidays, &effective);
+        let closes_yearly = recurring.iter().filter(|(_, w)| w.is_empty()).count();
+        let closed = if may_close_a_year(&week, &holidays, &overrides, closes_yearly) {
+            closed_year(&week, &holidays, &effective)
+        } else {
+            None
+        };
         let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day)
             .and_then(|c| c.with_recurring(recurring))
         {
@@ -261,6 +266,33 @@ pub(super) fn closed_year(
     let years: std::collections::BTreeSet<i32> =
         explicit.chain(overrides.keys().map(Datelike::year)).chain(CHECKED_YEARS).collect();
     years.into_iter().find(|&y| year_closed(y, week, holidays, overrides))
+}
+
+/// False when no year can be closed whatever its dates: every year has at
+/// least 52 of each weekday, a rule gives at most two dates in one calendar
+/// year (its own, and an offset or observed one reaching over New Year; a
+/// list gives its length), and each closed override or closing `MM-DD`
+/// closes one day. With fewer such days than working weekdays in any year,
+/// [`closed_year`] (a year walk per checked year, a third of a `deadline`
+/// call's start-up) has nothing to find.
+pub(super) fn may_close_a_year(
+    week: &[Vec<Window>; 7],
+    holidays: &[Holiday],
+    overrides: &BTreeMap<NaiveDate, Vec<Window>>,
+    closes_yearly: usize,
+) -> bool {
+    fn most_per_year(rule: &HolidayRule) -> usize {
+        match rule {
+            HolidayRule::Dates(ds) => ds.len(),
+            HolidayRule::Offset { rule, .. } | HolidayRule::Years { rule, .. } => most_per_year(rule),
+            _ => 2,
+        }
+    }
+    let working_weekdays = week.iter().filter(|d| !d.is_empty()).count();
+    let closing: usize = holidays.iter().map(|h| most_per_year(&h.rule)).sum::<usize>()
+        + overrides.values().filter(|w| w.is_empty()).count()
+        + closes_yearly;
+    closing >= 52 * working_weekdays
 }
 
 /// The years of a rule's explicit dates (and the first and last years of a

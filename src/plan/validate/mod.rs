@@ -610,6 +610,16 @@ mod tests {
             })
             .collect();
         assert_eq!(closed_year(&week, &every, &BTreeMap::new()), Some(2001));
+        // The bound that lets the loader skip the year walks: never false
+        // where a year is closed, false for an ordinary set.
+        assert!(may_close_a_year(&week, &every, &BTreeMap::new(), 0));
+        assert!(may_close_a_year(&week, &holidays, &BTreeMap::new(), 0));
+        assert!(may_close_a_year(&week, &[], &closed, 0));
+        assert!(may_close_a_year(&week, &every[..26], &BTreeMap::new(), 0));
+        assert!(!may_close_a_year(&week, &every[..25], &BTreeMap::new(), 1));
+        assert!(may_close_a_year(&week, &every[..25], &BTreeMap::new(), 2));
+        let weekdays: [Vec<Window>; 7] = std::array::from_fn(|i| if i < 5 { nine_to_five() } else { vec![] });
+        assert!(!may_close_a_year(&weekdays, &every, &BTreeMap::new(), 0));
     }
 
     #[test]
