@@ -2,7 +2,10 @@
 //! (lowercase, as `--plan` is matched) with the embedded files its plan needs
 //! — its own, the one defining its calendar, those defining that calendar's
 //! holiday sets, and those declaring `[features]` when it has entitlements —
-//! so that `deadline --plan gold` parses and validates only those files.
+//! so that `deadline --plan gold` parses and validates only those files —
+//! and of its own file only the part before the `[[plans]]` entries and its
+//! own entry (checked here: the two parts must parse to that file with only
+//! this plan, or the file is read whole).
 //!
 //! It also links the binary without PIE on Linux (see [`no_pie`]).
 //!
@@ -90,10 +93,12 @@ fn index(texts: &[String]) -> String {
             feature_files.insert(fi);
         }
     }
-    let mut names: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut names: BTreeMap<String, (BTreeSet<usize>, Option<(usize, usize, usize)>)> = BTreeMap::new();
     for (fi, d) in docs.iter().enumerate() {
         let plans = d.get("plans").and_then(toml::Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        for p in plans.iter().filter_map(toml::Value::as_table) {
+        let sections = plan_sections(&texts[fi], d);
+        for (pi, p) in plans.iter().filter_map(toml::Value::as_table).enumerate() {
+            let section = sections.as_ref().map(|s| (fi, s[pi].0, s[pi].1));
             let mut need = BTreeSet::from([fi]);
             let cal = p.get("calendar").and_then(toml::Value::as_str).unwrap_or("");
             if let Some(&cfi) = cals.get(cal) {
@@ -113,10 +118,10 @@ fn index(texts: &[String]) -> String {
                 need.extend(&feature_files);
             }
             let id = p.get("id").and_then(toml::Value::as_str).unwrap_or("").trim().to_lowercase();
-            names.insert(id, need.clone());
+            names.insert(id, (need.clone(), section));
             let aliases = p.get("aliases").and_then(toml::Value::as_array);
             for a in aliases.into_iter().flatten().filter_map(toml::Value::as_str) {
-                names.insert(a.to_lowercase(), need.clone());
+                names.insert(a.to_lowercase(), (need.clone(), section));
             }
         }
     }
@@ -124,14 +129,67 @@ fn index(texts: &[String]) -> String {
     out.push_str("/// The byte length of each embedded file the index was built from.\n");
     let lens: Vec<String> = texts.iter().map(|t| t.len().to_string()).collect();
     let _ = writeln!(out, "pub(crate) const FILE_LENS: &[usize] = &[{}];\n", lens.join(", "));
-    out.push_str("/// Each plan id and alias (lowercase, sorted) with the embedded files its plan needs.\n");
-    out.push_str("pub(crate) const NAMES: &[(&str, &[usize])] = &[\n");
-    for (name, need) in &names {
+    let heads: Vec<String> = texts.iter().map(|t| first_plan_at(t).to_string()).collect();
+    out.push_str("/// Where each embedded file's first `[[plans]]` table starts (its length when none).\n");
+    let _ = writeln!(out, "pub(crate) const PLANS_AT: &[usize] = &[{}];\n", heads.join(", "));
+    out.push_str("/// Each plan id and alias (lowercase, sorted) with the embedded files its plan needs,\n");
+    out.push_str("/// and its own file's index and the byte range of its `[[plans]]` section in it\n");
+    out.push_str("/// (`None`: that file cannot be cut into plans, so it is read whole).\n");
+    out.push_str("pub(crate) const NAMES: &[(&str, &[usize], Option<(usize, usize, usize)>)] = &[\n");
+    for (name, (need, section)) in &names {
         let need: Vec<String> = need.iter().map(usize::to_string).collect();
-        let _ = writeln!(out, "    ({name:?}, &[{}]),", need.join(", "));
+        let _ = writeln!(out, "    ({name:?}, &[{}], {section:?}),", need.join(", "));
     }
     out.push_str("];\n");
     out
+}
+
+/// True for a line that opens one `[[plans]]` entry.
+fn opens_plan(line: &str) -> bool {
+    line.trim_start().strip_prefix("[[plans]]").is_some_and(|rest| {
+        let rest = rest.trim_start();
+        rest.is_empty() || rest.starts_with('#')
+    })
+}
+
+/// The byte offsets of the lines of `text`, each with the line.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |at, l| {
+        let start = *at;
+        *at += l.len();
+        Some((start, l))
+    })
+}
+
+/// Where the first `[[plans]]` line starts (the text's length when none).
+fn first_plan_at(text: &str) -> usize {
+    lines(text).find(|(_, l)| opens_plan(l)).map_or(text.len(), |(at, _)| at)
+}
+
+/// The byte range of each `[[plans]]` entry of `text` (from its header line
+/// to the next one), such that the text before the first entry plus one
+/// entry parses to exactly the file without its other plans; `None` when
+/// some range does not (a table of another kind after the plans, a header
+/// inside a multi-line string), and the loader then reads the file whole.
+fn plan_sections(text: &str, doc: &toml::Table) -> Option<Vec<(usize, usize)>> {
+    let plans = doc.get("plans").and_then(toml::Value::as_array)?;
+    let mut starts: Vec<usize> = lines(text).filter(|(_, l)| opens_plan(l)).map(|(at, _)| at).collect();
+    if starts.len() != plans.len() {
+        return None;
+    }
+    let head = &text[..starts[0]];
+    starts.push(text.len());
+    let ranges: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
+    let mut rest = doc.clone();
+    rest.remove("plans");
+    for (&(a, b), want) in ranges.iter().zip(plans) {
+        let mut got: toml::Table = format!("{head}{}", &text[a..b]).parse().ok()?;
+        let one = got.remove("plans")?;
+        if got != rest || one.as_array().map(Vec::as_slice) != Some(std::slice::from_ref(want)) {
+            return None;
+        }
+    }
+    Some(ranges)
 }
 
 fn table<'a>(t: &'a toml::Table, key: &str) -> &'a toml::Table {

@@ -255,10 +255,16 @@ impl PlanSet {
         if !self.lazy || self.full.get().is_some() {
             return None;
         }
-        let at = index::NAMES.binary_search_by(|(n, _)| (*n).cmp(key)).ok()?;
-        let files = index::NAMES[at].1;
+        let at = index::NAMES.binary_search_by(|(n, ..)| (*n).cmp(key)).ok()?;
+        let (_, files, section) = index::NAMES[at];
         let (loaded, partial) = self.partial.get_or_init(|| {
-            let sources: Vec<Source> = files.iter().filter_map(|&i| EMBEDDED.get(i)).map(source).collect();
+            let sources: Vec<Source> = files
+                .iter()
+                .filter_map(|&i| match section {
+                    Some((own, start, end)) if own == i => one_plan_source(i, start, end),
+                    _ => EMBEDDED.get(i).map(source),
+                })
+                .collect();
             (files, validate::load(&sources).ok().map(Loaded::index))
         });
         // Another name's files: only if they hold everything this one needs.
@@ -333,6 +339,21 @@ fn source((name, text): &(&str, &str)) -> Source {
     Source { name: format!("embedded:{name}"), text: (*text).to_string() }
 }
 
+/// Embedded file `i` cut down to what precedes its plans and the one
+/// `[[plans]]` entry at `start..end` (byte offsets from the index): the other
+/// plans of a file are neither parsed nor validated for one question. Their
+/// lines are kept as blank lines, so positions in the text do not move.
+fn one_plan_source(i: usize, start: usize, end: usize) -> Option<Source> {
+    let (name, text) = EMBEDDED.get(i)?;
+    let head = text.get(..*index::PLANS_AT.get(i)?)?;
+    let skipped = text.get(head.len()..start)?.bytes().filter(|&b| b == b'\n').count();
+    let mut cut = String::with_capacity(head.len() + skipped + end - start);
+    cut.push_str(head);
+    cut.extend(std::iter::repeat_n('\n', skipped));
+    cut.push_str(text.get(start..end)?);
+    Some(Source { name: format!("embedded:{name}"), text: cut })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,9 +403,13 @@ mod tests {
         // The same names, each for the same plan.
         let mut names: Vec<&str> = l.by_name.keys().map(String::as_str).collect();
         names.sort_unstable();
-        let indexed: Vec<&str> = index::NAMES.iter().map(|(n, _)| *n).collect();
+        let indexed: Vec<&str> = index::NAMES.iter().map(|(n, ..)| *n).collect();
         assert_eq!(indexed, names);
-        for (name, files) in index::NAMES {
+        // Every shipped plan is read from its own entry, not its whole file.
+        for (n, _, section) in index::NAMES {
+            assert!(section.is_some(), "{n}: its file is read whole");
+        }
+        for (name, files, _) in index::NAMES {
             // Its own file is among those loaded, and a lazy set built for
             // this name alone gives the very plan the full load gives.
             let want = &l.catalogue.plans[l.by_name[*name]];
