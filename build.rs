@@ -93,7 +93,7 @@ fn index(texts: &[String]) -> String {
             feature_files.insert(fi);
         }
     }
-    let mut names: BTreeMap<String, (BTreeSet<usize>, Option<(usize, usize, usize)>)> = BTreeMap::new();
+    let mut names: BTreeMap<String, (BTreeSet<usize>, Option<Section>)> = BTreeMap::new();
     for (fi, d) in docs.iter().enumerate() {
         let plans = d.get("plans").and_then(toml::Value::as_array).map(Vec::as_slice).unwrap_or_default();
         let sections = plan_sections(&texts[fi], d);
@@ -143,6 +143,9 @@ fn index(texts: &[String]) -> String {
     out.push_str("];\n");
     out
 }
+
+/// A plan's own file (its index) and the byte range of its `[[plans]]` entry.
+type Section = (usize, usize, usize);
 
 /// True for a line that opens one `[[plans]]` entry.
 fn opens_plan(line: &str) -> bool {
