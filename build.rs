@@ -132,11 +132,11 @@ fn index(texts: &[String]) -> String {
     let heads: Vec<String> = texts.iter().map(|t| first_plan_at(t).to_string()).collect();
     out.push_str("/// Where each embedded file's first `[[plans]]` table starts (its length when none).\n");
     let _ = writeln!(out, "pub(crate) const PLANS_AT: &[usize] = &[{}];\n", heads.join(", "));
+    out.push_str("/// A plan's own file (index) and the byte range of its `[[plans]]` entry there.\n");
+    out.push_str("pub(crate) type Section = (usize, usize, usize);\n\n");
     out.push_str("/// Each plan id and alias (lowercase, sorted) with the embedded files its plan needs,\n");
     out.push_str("/// and its own file's index and the byte range of its `[[plans]]` section in it\n");
     out.push_str("/// (`None`: that file cannot be cut into plans, so it is read whole).\n");
-    out.push_str("pub(crate) type Section = (usize, usize, usize);\n\n");
-    out.push_str("/// Each name: its files, and its own entry when its file can be cut.\n");
     out.push_str("pub(crate) const NAMES: &[(&str, &[usize], Option<Section>)] = &[\n");
     for (name, (need, section)) in &names {
         let need: Vec<String> = need.iter().map(usize::to_string).collect();
