@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::engine::{Calendar, YearCursor};
 use crate::input::{CsvInput, Problem, Row};
-use crate::instant::{Display, parse_instant_as, write_instant, write_with_offset};
+use crate::instant::{Display, parse_instant_as, write_instant_bytes, write_with_offset_bytes};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
 use crate::sla::{self, Resolved, State};
@@ -97,13 +97,14 @@ struct Entry {
 /// The cache entry of a pair: resolved, or the error every such row gets.
 type Cached = std::result::Result<Arc<Entry>, Arc<str>>;
 
-/// What one row came to. Instants are written into reused buffers.
+/// What one row came to. Instants are written into reused buffers, as
+/// bytes (they are ASCII): the CSV row is bytes.
 #[derive(Debug, Default)]
 struct RowOut {
     entry: Option<Arc<Entry>>,
-    opened: String,
-    deadline: String,
-    responded: String,
+    opened: Vec<u8>,
+    deadline: Vec<u8>,
+    responded: Vec<u8>,
     state: Option<&'static str>,
     elapsed: Option<i64>,
     remaining: Option<i64>,
@@ -631,9 +632,9 @@ fn row(
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.
-    let mut print = |buf: &mut String, t: i64| match opts.display {
-        None => write_with_offset(buf, t, Some(offsets.offset(&entry.zone_cal, t))),
-        Some(d) => write_instant(buf, t, d),
+    let mut print = |buf: &mut Vec<u8>, t: i64| match opts.display {
+        None => write_with_offset_bytes(buf, t, Some(offsets.offset(&entry.zone_cal, t))),
+        Some(d) => write_instant_bytes(buf, t, d),
     };
     match answer {
         Ok(s) => {
@@ -703,13 +704,15 @@ impl<'a> RowView<'a> {
             Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
             None => (h.plan(rec), h.priority(rec)),
         };
-        let responded = if r.responded.is_empty() { h.responded.map_or("", field) } else { r.responded.as_str() };
+        // Printed instants are ASCII: the check cannot fail.
+        let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or_default();
+        let responded = if r.responded.is_empty() { h.responded.map_or("", field) } else { text(&r.responded) };
         RowView {
             id: rec.get(h.id).unwrap_or(""),
             plan,
             priority: some(priority),
-            opened: if r.opened.is_empty() { field(h.opened) } else { r.opened.as_str() },
-            deadline: some(&r.deadline),
+            opened: if r.opened.is_empty() { field(h.opened) } else { text(&r.opened) },
+            deadline: some(text(&r.deadline)),
             responded: some(responded),
             state: r.state,
             elapsed_seconds: r.elapsed,
@@ -750,8 +753,8 @@ impl Write for Records {
 }
 
 fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut, h: &Header) -> Result<()> {
-    let v = RowView::of(rec, r, h);
     if sink.json {
+        let v = RowView::of(rec, r, h);
         line.clear();
         serde_json::to_writer(&mut *line, &v).map_err(|e| Error::Write(e.into()))?;
         line.push(b'\n');
@@ -759,50 +762,139 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
         sink.csv.get_ref().0.borrow_mut().extend_from_slice(line);
         return Ok(());
     }
-    // CSV: the same view, `null` as an empty field.
-    let mut nums = itoa_pair(v.elapsed_seconds, v.remaining_seconds);
-    let (elapsed, remaining) = nums.split();
-    let fields = [
-        v.id,
-        v.plan,
-        v.priority.unwrap_or(""),
-        v.opened,
-        v.deadline.unwrap_or(""),
-        v.responded.unwrap_or(""),
-        v.state.unwrap_or(""),
-        elapsed,
-        remaining,
-        v.error.unwrap_or(""),
-    ];
-    // Fields from the input (and messages quoting it) are escaped and go
-    // through csv's field writer, which quotes them when needed. The ones
-    // slacalc printed itself (instants, state, numbers) hold no control
-    // character, delimiter or quote, so csv would write them as they are:
-    // they go straight into the record buffer, with the delimiter. The
-    // delimiter after a field csv wrote is csv's (it closes a quoted field).
-    const PRINTED: [bool; 10] = [false, false, false, false, true, false, true, true, true, false];
-    let core = &mut sink.core;
+    emit_csv(sink, rec, r, h);
+    Ok(())
+}
+
+/// The CSV row: [`RowView`]'s fields in order, `null` as an empty field,
+/// written by [`RowWriter`].
+fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
+    let field = |i: usize| rec.get(i).map_or("", str::trim);
+    let (plan, priority) = match &r.entry {
+        Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
+        None => (h.plan(rec), h.priority(rec)),
+    };
     let mut buf = sink.csv.get_ref().0.borrow_mut();
-    let mut after_csv = false;
-    for (i, f) in fields.iter().copied().chain(v.extras.values()).enumerate() {
-        if i > 0 {
-            if after_csv {
-                core_write(&mut buf, 2, |o| core.delimiter(o));
-            } else {
-                buf.push(b',');
-            }
-        }
-        if PRINTED.get(i) == Some(&true) {
-            debug_assert!(!f.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')), "{f:?}");
-            buf.extend_from_slice(f.as_bytes());
-            after_csv = false;
+    let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false };
+    w.input(rec.get(h.id).unwrap_or(""));
+    w.delimiter();
+    w.input(plan);
+    w.delimiter();
+    w.input(priority);
+    w.delimiter();
+    if r.opened.is_empty() {
+        w.input(field(h.opened))
+    } else {
+        w.printed(&r.opened)
+    }
+    w.delimiter();
+    w.printed(&r.deadline);
+    w.delimiter();
+    match (r.responded.is_empty(), h.responded) {
+        (false, _) => w.printed(&r.responded),
+        (true, Some(i)) => w.input(field(i)),
+        (true, None) => {}
+    }
+    w.delimiter();
+    w.printed(r.state.unwrap_or("").as_bytes());
+    w.delimiter();
+    w.number(r.elapsed);
+    w.delimiter();
+    w.number(r.remaining);
+    w.delimiter();
+    w.input(r.error.as_deref().unwrap_or(""));
+    for (i, _) in &h.extras {
+        w.delimiter();
+        w.input(rec.get(*i).unwrap_or(""));
+    }
+    w.terminator();
+}
+
+/// Writes one CSV row at the end of the record buffer. Fields that need
+/// nothing (slacalc's own: instants, state, numbers; and input text of
+/// printable ASCII without delimiter or quote, the usual case) go straight
+/// in: csv would write them as they are. The others are escaped
+/// ([`escape_controls`]) and go through csv's field writer, which quotes
+/// them; the delimiter or terminator after such a field is csv's too (it
+/// closes the quote).
+struct RowWriter<'a> {
+    buf: &'a mut Vec<u8>,
+    core: &'a mut csv_core::Writer,
+    /// The last field went through csv's writer.
+    after_csv: bool,
+}
+
+impl RowWriter<'_> {
+    /// A field slacalc printed: it holds no control character, delimiter or
+    /// quote.
+    fn printed(&mut self, f: &[u8]) {
+        debug_assert!(is_plain(f), "{f:?}");
+        self.buf.extend_from_slice(f);
+        self.after_csv = false;
+    }
+
+    /// A field from the input, or a message that may quote it.
+    fn input(&mut self, f: &str) {
+        if is_plain(f.as_bytes()) {
+            self.printed(f.as_bytes());
         } else {
-            core_field(core, &mut buf, escape_controls(f).as_bytes());
-            after_csv = true;
+            core_field(self.core, self.buf, escape_controls(f).as_bytes());
+            self.after_csv = true;
         }
     }
-    core_write(&mut buf, 8, |o| core.terminator(o));
-    Ok(())
+
+    /// An optional integer, empty for `None`.
+    fn number(&mut self, n: Option<i64>) {
+        if let Some(n) = n {
+            push_int(self.buf, n);
+        }
+        self.after_csv = false;
+    }
+
+    fn delimiter(&mut self) {
+        if self.after_csv {
+            let core = &mut *self.core;
+            core_write(self.buf, 2, |o| core.delimiter(o));
+        } else {
+            self.buf.push(b',');
+        }
+    }
+
+    fn terminator(&mut self) {
+        if self.after_csv {
+            let core = &mut *self.core;
+            core_write(self.buf, 8, |o| core.terminator(o));
+        } else {
+            self.buf.push(b'\n');
+        }
+        self.after_csv = false;
+    }
+}
+
+/// True when csv would write `f` as it is and [`escape_controls`] would
+/// leave it alone: printable ASCII (space to `~`) but the delimiter and the
+/// quote. Checked without early exit, which the compiler vectorizes.
+fn is_plain(f: &[u8]) -> bool {
+    f.iter().fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f) & (b != b',') & (b != b'"'))
+}
+
+/// Appends `n` in decimal, as `{n}` prints it.
+fn push_int(buf: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        buf.push(b'-');
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
 
 /// Writes `f` through csv's field writer at the end of `buf`.
@@ -827,31 +919,6 @@ fn core_write(buf: &mut Vec<u8>, room: usize, write: impl FnOnce(&mut [u8]) -> (
     buf.resize(n + room, 0);
     let (_, k) = write(&mut buf[n..]);
     buf.truncate(n + k);
-}
-
-/// Two optional integers printed into one small buffer.
-struct Nums {
-    buf: String,
-    split: usize,
-}
-
-impl Nums {
-    fn split(&mut self) -> (&str, &str) {
-        self.buf.split_at(self.split)
-    }
-}
-
-fn itoa_pair(a: Option<i64>, b: Option<i64>) -> Nums {
-    use std::fmt::Write as _;
-    let mut buf = String::with_capacity(24);
-    if let Some(a) = a {
-        let _ = write!(buf, "{a}");
-    }
-    let split = buf.len();
-    if let Some(b) = b {
-        let _ = write!(buf, "{b}");
-    }
-    Nums { buf, split }
 }
 
 #[cfg(test)]
@@ -880,6 +947,69 @@ mod tests {
             }
         }
         s
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        #[test]
+        fn integers_print_as_display_does(n in proptest::prelude::any::<i64>()) {
+            let mut b = b"x".to_vec();
+            push_int(&mut b, n);
+            let want = n.to_string();
+            proptest::prop_assert_eq!(&b[1..], want.as_bytes());
+        }
+
+        #[test]
+        fn a_row_writer_writes_what_csv_writes(
+            fields in proptest::collection::vec(
+                proptest::prop_oneof!["[ -~]{0,12}", "[a-z,\"]{0,6}", "\\PC{0,6}", "[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{202e}é ]{0,4}"],
+                // Two fields at least, as a batch row has ten (csv writes a
+                // lone empty field as `""`).
+                2..8,
+            ),
+            printed in proptest::collection::vec(proptest::prelude::any::<bool>(), 8),
+        ) {
+            // Each field escaped, then written by csv: what the row must be.
+            let mut want = csv::Writer::from_writer(Vec::new());
+            want.write_record(fields.iter().map(|f| escape_controls(f).into_owned())).unwrap();
+            let want = want.into_inner().unwrap();
+            let mut core = csv_core::Writer::new();
+            let mut got = Vec::new();
+            // Twice: the second row starts from the writer state the first left.
+            for _ in 0..2 {
+                got.clear();
+                let mut w = RowWriter { buf: &mut got, core: &mut core, after_csv: false };
+                for (i, f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        w.delimiter();
+                    }
+                    if printed[i] && is_plain(f.as_bytes()) {
+                        w.printed(f.as_bytes());
+                    } else {
+                        w.input(f);
+                    }
+                }
+                w.terminator();
+                proptest::prop_assert_eq!(&got, &want, "{:?}", fields);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_fields_are_the_ones_nothing_changes() {
+        for (f, plain) in [
+            ("T1", true),
+            ("a b~", true),
+            ("", true),
+            ("a,b", false),
+            ("q\"", false),
+            ("é", false),
+            ("\t", false),
+            ("\x7f", false),
+        ] {
+            assert_eq!(is_plain(f.as_bytes()), plain, "{f:?}");
+        }
     }
 
     #[test]

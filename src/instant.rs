@@ -305,30 +305,70 @@ pub fn write_instant(out: &mut String, t: i64, d: Display) {
 /// as Paris's +00:09:21 is rounded to the minute *before* the wall time is
 /// computed: the printed text always names exactly the instant `t`.
 pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
-    let offset = offset.map(|o| (o.abs() + 30) / 60 * 60 * o.signum());
+    match stamp(t, offset) {
+        Some((b, len)) => out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default()),
+        None => write_far(out, t, offset),
+    }
+}
+
+/// [`write_with_offset`] into bytes: `batch` writes its rows as bytes, and
+/// the text is ASCII, so it needs no UTF-8 check.
+pub fn write_with_offset_bytes(out: &mut Vec<u8>, t: i64, offset: Option<i64>) {
+    match stamp(t, offset) {
+        Some((b, len)) => out.extend_from_slice(&b[..len]),
+        None => {
+            let mut s = String::new();
+            write_far(&mut s, t, offset);
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+/// [`write_instant`] into bytes (see [`write_with_offset_bytes`]).
+pub fn write_instant_bytes(out: &mut Vec<u8>, t: i64, d: Display) {
+    let offset = match d {
+        Display::Utc => None,
+        Display::Zone(tz) => Some(zone::offset_at(tz, t)),
+    };
+    write_with_offset_bytes(out, t, offset);
+}
+
+/// An offset rounded to the minute, as RFC 3339 prints it.
+fn minute_offset(offset: Option<i64>) -> Option<i64> {
+    offset.map(|o| (o.abs() + 30) / 60 * 60 * o.signum())
+}
+
+/// "00" to "99", so two digits are one table read, not two divisions.
+const DIGITS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Writes `n` (below 100) as two digits at `at`.
+fn two(b: &mut [u8; 25], at: usize, n: u32) {
+    let i = (n as usize % 100) * 2;
+    b[at] = DIGITS[i];
+    b[at + 1] = DIGITS[i + 1];
+}
+
+/// "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM", and its length; `None` when
+/// the local year has no four digits (see [`write_far`]).
+fn stamp(t: i64, offset: Option<i64>) -> Option<([u8; 25], usize)> {
+    let offset = minute_offset(offset);
     let local = t + offset.unwrap_or(0);
-    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400) as u32);
     let (y, m, day) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
-        // A local date past 9999-12-31 (the last hours of 9999 UTC, east of
-        // Greenwich) has no four-digit year: print the instant in UTC, which
-        // reads back exactly.
-        if offset.is_some() {
-            return write_with_offset(out, t, None);
-        }
-        out.push_str(&format!("{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60));
-        return;
+        return None;
     }
-    // "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM", built as bytes in one go.
+    let y = y as u32;
     let mut b = *b"0000-00-00T00:00:00+00:00";
-    let two = |b: &mut [u8; 25], at: usize, n: i64| {
-        b[at] = b'0' + (n / 10) as u8;
-        b[at + 1] = b'0' + (n % 10) as u8;
-    };
     two(&mut b, 0, y / 100);
     two(&mut b, 2, y % 100);
-    two(&mut b, 5, m);
-    two(&mut b, 8, day);
+    two(&mut b, 5, m as u32);
+    two(&mut b, 8, day as u32);
     two(&mut b, 11, secs / 3600);
     two(&mut b, 14, secs / 60 % 60);
     two(&mut b, 17, secs % 60);
@@ -339,13 +379,26 @@ pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
         }
         Some(o) => {
             b[19] = if o < 0 { b'-' } else { b'+' };
-            let minutes = o.abs() / 60;
+            let minutes = (o.unsigned_abs() / 60) as u32;
             two(&mut b, 20, minutes / 60);
             two(&mut b, 23, minutes % 60);
             25
         }
     };
-    out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default());
+    Some((b, len))
+}
+
+/// An instant whose local date has no four-digit year.
+fn write_far(out: &mut String, t: i64, offset: Option<i64>) {
+    // A local date past 9999-12-31 (the last hours of 9999 UTC, east of
+    // Greenwich) has no four-digit year: print the instant in UTC, which
+    // reads back exactly.
+    if offset.is_some() {
+        return write_with_offset(out, t, None);
+    }
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    let (y, m, day) = civil_from_days(days);
+    out.push_str(&format!("{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60));
 }
 
 /// (year, month, day) of a day number since 1970-01-01 (H. Hinnant's
@@ -414,6 +467,59 @@ mod tests {
             b[i] = noise.bytes().next().unwrap_or(b'x');
             agrees(&String::from_utf8(b).unwrap())?;
         }
+    }
+
+    /// What RFC 3339 printing must give, from chrono: the offset rounded to
+    /// the minute, UTC for a local year past 9999.
+    fn chrono_text(t: i64, offset: Option<i64>) -> String {
+        use chrono::SecondsFormat;
+        let utc = DateTime::<Utc>::from_timestamp(t, 0).unwrap();
+        let o = offset.map(|o| (o.abs() + 30) / 60 * 60 * o.signum());
+        match o.map(|o| utc.with_timezone(&FixedOffset::east_opt(i32::try_from(o).unwrap()).unwrap())) {
+            Some(local) if chrono::Datelike::year(&local) <= 9999 => local.to_rfc3339_opts(SecondsFormat::Secs, false),
+            _ => utc.to_rfc3339_opts(SecondsFormat::Secs, true),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn digit_writer_prints_what_chrono_prints(
+            // 1583-01-01 to 9999-12-31, with odd offsets such as Paris's
+            // LMT +00:09:21 and up to ±18 h.
+            t in -12_212_553_600i64..253_402_300_800,
+            offset in proptest::option::weighted(0.8, prop_oneof![Just(561i64), Just(-561), -64_800i64..=64_800]),
+        ) {
+            let want = chrono_text(t, offset);
+            let mut text = String::from("x");
+            write_with_offset(&mut text, t, offset);
+            prop_assert_eq!(&text[1..], want.as_str());
+            let mut bytes = b"y".to_vec();
+            write_with_offset_bytes(&mut bytes, t, offset);
+            prop_assert_eq!(&bytes[1..], want.as_bytes());
+        }
+    }
+
+    #[test]
+    fn digit_writer_edges() {
+        for (t, off, want) in [
+            (-12_212_553_600, Some(561), "1583-01-01T00:09:00+00:09"),
+            (-12_212_553_600, None, "1583-01-01T00:00:00Z"),
+            (253_402_300_799, None, "9999-12-31T23:59:59Z"),
+            (253_402_300_799, Some(3600), "9999-12-31T23:59:59Z"),
+            (253_402_300_799, Some(-3600), "9999-12-31T22:59:59-01:00"),
+            (0, Some(-561), "1969-12-31T23:51:00-00:09"),
+            (1_763_656_200, Some(3600), "2025-11-20T17:30:00+01:00"),
+        ] {
+            let mut b = Vec::new();
+            write_with_offset_bytes(&mut b, t, off);
+            assert_eq!(String::from_utf8(b).unwrap(), want);
+            assert_eq!(chrono_text(t, off), want);
+        }
+        let mut b = Vec::new();
+        write_instant_bytes(&mut b, 1_763_656_200, Display::Zone(Paris));
+        assert_eq!(b, b"2025-11-20T17:30:00+01:00");
     }
 
     #[test]
