@@ -228,7 +228,7 @@ impl Header {
         default: Option<&'a str>,
         rec: &'a csv::StringRecord,
     ) -> &'a str {
-        let raw = col.and_then(|i| rec.get(i)).map_or("", str::trim);
+        let raw = col.and_then(|i| rec.get(i)).map_or("", crate::text::trim);
         if raw.is_empty() {
             default.unwrap_or("")
         } else if self.mapped_values {
@@ -585,7 +585,7 @@ fn row(
     offsets: &mut OffsetMemo,
     out: &mut RowOut,
 ) {
-    let field = |i: usize| rec.get(i).map_or("", str::trim);
+    let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan_s, prio_s, opened_s) = (h.plan(rec), h.priority(rec), field(h.opened));
     let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
     let pauses_s = h.pauses.map(field).filter(|s| !s.is_empty());
@@ -698,7 +698,7 @@ impl Serialize for Extras<'_> {
 
 impl<'a> RowView<'a> {
     fn of(rec: &'a csv::StringRecord, r: &'a RowOut, h: &'a Header) -> RowView<'a> {
-        let field = |i: usize| rec.get(i).map_or("", str::trim);
+        let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
         let some = |v: &'a str| (!v.is_empty()).then_some(v);
         let (plan, priority) = match &r.entry {
             Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
@@ -769,7 +769,7 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
 /// The CSV row: [`RowView`]'s fields in order, `null` as an empty field,
 /// written by [`RowWriter`].
 fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
-    let field = |i: usize| rec.get(i).map_or("", str::trim);
+    let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan, priority) = match &r.entry {
         Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
         None => (h.plan(rec), h.priority(rec)),
@@ -878,18 +878,25 @@ fn is_plain(f: &[u8]) -> bool {
     f.iter().fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f) & (b != b',') & (b != b'"'))
 }
 
-/// Appends `n` in decimal, as `{n}` prints it.
+/// Appends `n` in decimal, as `{n}` prints it: two digits at a time from
+/// a table, where fmt goes through its padding machinery.
 fn push_int(buf: &mut Vec<u8>, n: i64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut m = n.unsigned_abs();
-    loop {
+    while m >= 100 {
+        let k = (m % 100) as usize * 2;
+        m /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&crate::instant::DIGITS[k..k + 2]);
+    }
+    if m >= 10 {
+        let k = m as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&crate::instant::DIGITS[k..k + 2]);
+    } else {
         i -= 1;
-        digits[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
+        digits[i] = b'0' + m as u8;
     }
     if n < 0 {
         buf.push(b'-');
