@@ -348,7 +348,7 @@ pub(crate) const DIGITS: &[u8; 200] = b"\
 
 /// Writes `n` (below 100) as two digits at `at`.
 fn two(b: &mut [u8; 25], at: usize, n: u32) {
-    let i = (n as usize % 100) * 2;
+    let i = n as usize * 2;
     b[at] = DIGITS[i];
     b[at + 1] = DIGITS[i + 1];
 }
@@ -380,7 +380,8 @@ fn stamp(t: i64, offset: Option<i64>) -> Option<([u8; 25], usize)> {
         Some(o) => {
             b[19] = if o < 0 { b'-' } else { b'+' };
             let minutes = (o.unsigned_abs() / 60) as u32;
-            two(&mut b, 20, minutes / 60);
+            // Zone offsets are under a day; `% 100` keeps any other in the table.
+            two(&mut b, 20, minutes / 60 % 100);
             two(&mut b, 23, minutes % 60);
             25
         }
