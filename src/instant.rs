@@ -305,8 +305,9 @@ pub fn write_instant(out: &mut String, t: i64, d: Display) {
 /// as Paris's +00:09:21 is rounded to the minute *before* the wall time is
 /// computed: the printed text always names exactly the instant `t`.
 pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
-    match stamp(t, offset) {
-        Some((b, len)) => out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default()),
+    let mut b = STAMP;
+    match stamp(t, offset, &mut b) {
+        Some(len) => out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default()),
         None => write_far(out, t, offset),
     }
 }
@@ -314,8 +315,9 @@ pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
 /// [`write_with_offset`] into bytes: `batch` writes its rows as bytes, and
 /// the text is ASCII, so it needs no UTF-8 check.
 pub fn write_with_offset_bytes(out: &mut Vec<u8>, t: i64, offset: Option<i64>) {
-    match stamp(t, offset) {
-        Some((b, len)) => out.extend_from_slice(&b[..len]),
+    let mut b = STAMP;
+    match stamp(t, offset, &mut b) {
+        Some(len) => out.extend_from_slice(&b[..len]),
         None => {
             let mut s = String::new();
             write_far(&mut s, t, offset);
@@ -353,9 +355,13 @@ fn two(b: &mut [u8; 25], at: usize, n: u32) {
     b[at + 1] = DIGITS[i + 1];
 }
 
-/// "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM", and its length; `None` when
-/// the local year has no four digits (see [`write_far`]).
-fn stamp(t: i64, offset: Option<i64>) -> Option<([u8; 25], usize)> {
+/// The shape [`stamp`] fills in.
+const STAMP: [u8; 25] = *b"0000-00-00T00:00:00+00:00";
+
+/// Fills [`STAMP`] in `b` with "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM"
+/// and returns its length; `None` when the local year has no four digits
+/// (see [`write_far`]). In place: the caller's buffer, no copy returned.
+fn stamp(t: i64, offset: Option<i64>, b: &mut [u8; 25]) -> Option<usize> {
     let offset = minute_offset(offset);
     let local = t + offset.unwrap_or(0);
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400) as u32);
@@ -364,14 +370,13 @@ fn stamp(t: i64, offset: Option<i64>) -> Option<([u8; 25], usize)> {
         return None;
     }
     let y = y as u32;
-    let mut b = *b"0000-00-00T00:00:00+00:00";
-    two(&mut b, 0, y / 100);
-    two(&mut b, 2, y % 100);
-    two(&mut b, 5, m as u32);
-    two(&mut b, 8, day as u32);
-    two(&mut b, 11, secs / 3600);
-    two(&mut b, 14, secs / 60 % 60);
-    two(&mut b, 17, secs % 60);
+    two(b, 0, y / 100);
+    two(b, 2, y % 100);
+    two(b, 5, m as u32);
+    two(b, 8, day as u32);
+    two(b, 11, secs / 3600);
+    two(b, 14, secs / 60 % 60);
+    two(b, 17, secs % 60);
     let len = match offset {
         None => {
             b[19] = b'Z';
@@ -381,12 +386,12 @@ fn stamp(t: i64, offset: Option<i64>) -> Option<([u8; 25], usize)> {
             b[19] = if o < 0 { b'-' } else { b'+' };
             let minutes = (o.unsigned_abs() / 60) as u32;
             // Zone offsets are under a day; `% 100` keeps any other in the table.
-            two(&mut b, 20, minutes / 60 % 100);
-            two(&mut b, 23, minutes % 60);
+            two(b, 20, minutes / 60 % 100);
+            two(b, 23, minutes % 60);
             25
         }
     };
-    Some((b, len))
+    Some(len)
 }
 
 /// An instant whose local date has no four-digit year.
