@@ -92,6 +92,8 @@ struct Entry {
     resolved: Resolved,
     plan_id: String,
     priority: String,
+    /// Both names print as they are ([`is_plain`]): checked once, not per row.
+    names_plain: bool,
 }
 
 /// The cache entry of a pair: resolved, or the error every such row gets.
@@ -565,6 +567,7 @@ fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) ->
                 zone: p.calendar.calendar.tz(),
                 zone_cal: Arc::clone(&p.calendar.calendar),
                 resolved: r,
+                names_plain: is_plain(p.id.as_bytes()) && is_plain(priority.as_bytes()),
                 plan_id: p.id.clone(),
                 priority,
             }))
@@ -775,15 +778,27 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
         None => (h.plan(rec), h.priority(rec)),
     };
     let mut buf = sink.csv.get_ref().0.borrow_mut();
-    let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false };
-    w.input(rec.get(h.id).unwrap_or(""));
+    // One check of the whole record (its fields' bytes, one after the
+    // other) answers for every field taken from it.
+    let record_plain = is_plain(rec.as_slice().as_bytes());
+    let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false, record_plain };
+    w.from_record(rec.get(h.id).unwrap_or(""));
     w.delimiter();
-    w.input(plan);
-    w.delimiter();
-    w.input(priority);
+    match &r.entry {
+        Some(e) if e.names_plain && !e.priority.is_empty() => {
+            w.printed(e.plan_id.as_bytes());
+            w.delimiter();
+            w.printed(e.priority.as_bytes());
+        }
+        _ => {
+            w.input(plan);
+            w.delimiter();
+            w.input(priority);
+        }
+    }
     w.delimiter();
     if r.opened.is_empty() {
-        w.input(field(h.opened))
+        w.from_record(field(h.opened))
     } else {
         w.printed(&r.opened)
     }
@@ -792,7 +807,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     w.delimiter();
     match (r.responded.is_empty(), h.responded) {
         (false, _) => w.printed(&r.responded),
-        (true, Some(i)) => w.input(field(i)),
+        (true, Some(i)) => w.from_record(field(i)),
         (true, None) => {}
     }
     w.delimiter();
@@ -805,7 +820,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     w.input(r.error.as_deref().unwrap_or(""));
     for (i, _) in &h.extras {
         w.delimiter();
-        w.input(rec.get(*i).unwrap_or(""));
+        w.from_record(rec.get(*i).unwrap_or(""));
     }
     w.terminator();
 }
@@ -822,6 +837,8 @@ struct RowWriter<'a> {
     core: &'a mut csv_core::Writer,
     /// The last field went through csv's writer.
     after_csv: bool,
+    /// Every field of the input record is plain ([`is_plain`]).
+    record_plain: bool,
 }
 
 impl RowWriter<'_> {
@@ -840,6 +857,16 @@ impl RowWriter<'_> {
         } else {
             core_field(self.core, self.buf, escape_controls(f).as_bytes());
             self.after_csv = true;
+        }
+    }
+
+    /// A field of the input record (or a part of one): plain when the whole
+    /// record is, else checked as [`RowWriter::input`].
+    fn from_record(&mut self, f: &str) {
+        if self.record_plain {
+            self.printed(f.as_bytes());
+        } else {
+            self.input(f);
         }
     }
 
@@ -997,7 +1024,7 @@ mod tests {
                 // lone empty field as `""`).
                 2..8,
             ),
-            printed in proptest::collection::vec(proptest::prelude::any::<bool>(), 8),
+            printed in proptest::collection::vec(proptest::prelude::any::<bool>(), 16),
         ) {
             // Each field escaped, then written by csv: what the row must be.
             let mut want = csv::Writer::from_writer(Vec::new());
@@ -1008,13 +1035,16 @@ mod tests {
             // Twice: the second row starts from the writer state the first left.
             for _ in 0..2 {
                 got.clear();
-                let mut w = RowWriter { buf: &mut got, core: &mut core, after_csv: false };
+                let record_plain = is_plain(fields.concat().as_bytes());
+                let mut w = RowWriter { buf: &mut got, core: &mut core, after_csv: false, record_plain };
                 for (i, f) in fields.iter().enumerate() {
                     if i > 0 {
                         w.delimiter();
                     }
                     if printed[i] && is_plain(f.as_bytes()) {
                         w.printed(f.as_bytes());
+                    } else if printed[i + 8] {
+                        w.from_record(f);
                     } else {
                         w.input(f);
                     }
