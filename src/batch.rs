@@ -782,7 +782,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     // other) answers for every field taken from it.
     let record_plain = is_plain(rec.as_slice().as_bytes());
     let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false, record_plain };
-    w.from_record(rec.get(h.id).unwrap_or(""));
+    w.record_field(rec.get(h.id).unwrap_or(""));
     w.delimiter();
     match &r.entry {
         Some(e) if e.names_plain && !e.priority.is_empty() => {
@@ -798,7 +798,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     }
     w.delimiter();
     if r.opened.is_empty() {
-        w.from_record(field(h.opened))
+        w.record_field(field(h.opened))
     } else {
         w.printed(&r.opened)
     }
@@ -807,7 +807,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     w.delimiter();
     match (r.responded.is_empty(), h.responded) {
         (false, _) => w.printed(&r.responded),
-        (true, Some(i)) => w.from_record(field(i)),
+        (true, Some(i)) => w.record_field(field(i)),
         (true, None) => {}
     }
     w.delimiter();
@@ -820,7 +820,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     w.input(r.error.as_deref().unwrap_or(""));
     for (i, _) in &h.extras {
         w.delimiter();
-        w.from_record(rec.get(*i).unwrap_or(""));
+        w.record_field(rec.get(*i).unwrap_or(""));
     }
     w.terminator();
 }
@@ -862,7 +862,7 @@ impl RowWriter<'_> {
 
     /// A field of the input record (or a part of one): plain when the whole
     /// record is, else checked as [`RowWriter::input`].
-    fn from_record(&mut self, f: &str) {
+    fn record_field(&mut self, f: &str) {
         if self.record_plain {
             self.printed(f.as_bytes());
         } else {
@@ -1044,7 +1044,7 @@ mod tests {
                     if printed[i] && is_plain(f.as_bytes()) {
                         w.printed(f.as_bytes());
                     } else if printed[i + 8] {
-                        w.from_record(f);
+                        w.record_field(f);
                     } else {
                         w.input(f);
                     }
