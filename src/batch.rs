@@ -844,6 +844,7 @@ struct RowWriter<'a> {
 impl RowWriter<'_> {
     /// A field slacalc printed: it holds no control character, delimiter or
     /// quote.
+    #[inline]
     fn printed(&mut self, f: &[u8]) {
         debug_assert!(is_plain(f), "{f:?}");
         self.buf.extend_from_slice(f);
@@ -862,6 +863,7 @@ impl RowWriter<'_> {
 
     /// A field of the input record (or a part of one): plain when the whole
     /// record is, else checked as [`RowWriter::input`].
+    #[inline]
     fn record_field(&mut self, f: &str) {
         if self.record_plain {
             self.printed(f.as_bytes());
@@ -871,6 +873,7 @@ impl RowWriter<'_> {
     }
 
     /// An optional integer, empty for `None`.
+    #[inline]
     fn number(&mut self, n: Option<i64>) {
         if let Some(n) = n {
             push_int(self.buf, n);
@@ -878,6 +881,7 @@ impl RowWriter<'_> {
         self.after_csv = false;
     }
 
+    #[inline]
     fn delimiter(&mut self) {
         if self.after_csv {
             let core = &mut *self.core;
