@@ -58,11 +58,10 @@ fn parse_rfc3339_fast(b: &[u8]) -> Option<i64> {
         return None;
     }
     // Every digit position checked at once, then read without checks.
-    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
     if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    if digits.iter().any(|&i| b[i].wrapping_sub(b'0') > 9) {
+    if !digits_at(b) {
         return None;
     }
     let two = |i: usize| i64::from(b[i].wrapping_sub(b'0')) * 10 + i64::from(b[i + 1].wrapping_sub(b'0'));
@@ -96,6 +95,27 @@ fn parse_rfc3339_fast(b: &[u8]) -> Option<i64> {
     }
     let days = crate::engine::day::Day::from_civil(year, month, day).get();
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// Whether bytes 0..19 hold digits where `YYYY-MM-DDTHH:MM:SS` has them
+/// (the separators checked apart), as three words: each byte XORed with the
+/// shape is 0..=9 exactly for a digit (a separator gives 0), and a byte of
+/// 10 or more, or 0x80 or more, shows in the high bit of `x + 0x76` or of `x`.
+fn digits_at(b: &[u8]) -> bool {
+    const SHAPE: &[u8; 19] = b"0000-00-00T00:00:00";
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = |bytes: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(bytes.get(at..at + 8)?);
+        Some(u64::from_le_bytes(w))
+    };
+    [0, 8, 11].iter().all(|&at| match (word(b, at), word(SHAPE, at)) {
+        (Some(w), Some(shape)) => {
+            let x = w ^ shape;
+            (x.wrapping_add(0x7676_7676_7676_7676) | x) & HIGH == 0
+        }
+        _ => false,
+    })
 }
 
 /// How the times of an input file are written: the forms [`parse_instant`]
@@ -565,6 +585,19 @@ mod tests {
         let mut b = Vec::new();
         write_instant_bytes(&mut b, 1_763_656_200, Display::Zone(Paris));
         assert_eq!(b, b"2025-11-20T17:30:00+01:00");
+    }
+
+    #[test]
+    fn fast_rfc3339_refuses_every_non_digit_where_a_digit_goes() {
+        for base in ["2026-11-20T11:11:11Z", "2026-11-20T11:11:11+01:00"] {
+            for i in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] {
+                for c in (0..=255u8).filter(|c| !c.is_ascii_digit()) {
+                    let mut b = base.as_bytes().to_vec();
+                    b[i] = c;
+                    assert_eq!(parse_rfc3339_fast(&b), None, "{:?}", String::from_utf8_lossy(&b));
+                }
+            }
+        }
     }
 
     #[test]
