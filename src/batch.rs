@@ -1117,6 +1117,15 @@ mod tests {
     }
 
     #[test]
+    fn integer_edges() {
+        for n in [0, 1, -1, 9, 10, -10, 99, 100, 12_345, i64::MAX, i64::MIN, i64::MIN + 1] {
+            let mut b = b"x".to_vec();
+            push_int(&mut b, n);
+            assert_eq!(&b[1..], n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
     fn plain_fields_are_the_ones_nothing_changes() {
         for (f, plain) in [
             ("T1", true),
