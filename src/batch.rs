@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::engine::{Calendar, YearCursor};
 use crate::input::{CsvInput, Problem, Row};
-use crate::instant::{Display, parse_instant_as, write_instant, write_with_offset};
+use crate::instant::{Display, parse_instant_as, write_instant_bytes, write_with_offset_bytes};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
 use crate::sla::{self, Resolved, State};
@@ -92,19 +92,22 @@ struct Entry {
     resolved: Resolved,
     plan_id: String,
     priority: String,
+    /// Both names print as they are ([`is_plain`]): checked once, not per row.
+    names_plain: bool,
 }
 
 /// The cache entry of a pair: resolved, or the error every such row gets.
 type Cached = std::result::Result<Arc<Entry>, Arc<str>>;
 
-/// What one row came to. Instants are written into reused buffers.
+/// What one row came to. Instants are written into reused buffers, as
+/// bytes (they are ASCII): the CSV row is bytes.
 #[derive(Debug, Default)]
 struct RowOut {
     entry: Option<Arc<Entry>>,
-    opened: String,
-    deadline: String,
-    responded: String,
-    state: Option<&'static str>,
+    opened: Vec<u8>,
+    deadline: Vec<u8>,
+    responded: Vec<u8>,
+    state: Option<State>,
     elapsed: Option<i64>,
     remaining: Option<i64>,
     error: Option<String>,
@@ -227,7 +230,7 @@ impl Header {
         default: Option<&'a str>,
         rec: &'a csv::StringRecord,
     ) -> &'a str {
-        let raw = col.and_then(|i| rec.get(i)).map_or("", str::trim);
+        let raw = col.and_then(|i| rec.get(i)).map_or("", crate::text::trim);
         if raw.is_empty() {
             default.unwrap_or("")
         } else if self.mapped_values {
@@ -468,9 +471,9 @@ impl Worker {
             row(plans, record, header, opts, &mut self.cache, &mut self.offsets, out);
         }
         match out.state {
-            Some("breached") => summary.breached += 1,
-            Some("at-risk") => summary.at_risk += 1,
-            Some("missed") => summary.missed += 1,
+            Some(State::Breached) => summary.breached += 1,
+            Some(State::AtRisk) => summary.at_risk += 1,
+            Some(State::Missed) => summary.missed += 1,
             _ => {}
         }
         if let Some(e) = &out.error {
@@ -511,25 +514,47 @@ fn write_error(e: csv::Error) -> Error {
 /// most rows print their instants without a time-zone look-up.
 #[derive(Default)]
 struct OffsetMemo {
-    /// (calendar, offset, valid from, valid until, its year cursor)
-    zones: Vec<(Arc<Calendar>, i64, i64, i64, YearCursor)>,
+    zones: Vec<ZoneSpans>,
+    /// The zone asked for last (rows of one plan often follow each other).
+    last: usize,
 }
+
+/// Spans of one zone's offsets remembered: a year of instants falls in
+/// three (winter, summer, winter), which one span alone kept swapping.
+struct ZoneSpans {
+    cal: Arc<Calendar>,
+    /// (offset, valid from, valid until); an empty span matches nothing.
+    spans: [(i64, i64, i64); SPANS],
+    /// The slot the next new span replaces.
+    next: usize,
+    cursor: YearCursor,
+}
+
+/// Offset spans remembered per zone.
+const SPANS: usize = 4;
 
 impl OffsetMemo {
     fn offset(&mut self, cal: &Arc<Calendar>, t: i64) -> i64 {
-        let i = match self.zones.iter().position(|z| Arc::ptr_eq(&z.0, cal)) {
-            Some(i) => i,
-            None => {
-                self.zones.push((Arc::clone(cal), 0, 1, 0, YearCursor::new()));
-                self.zones.len() - 1
-            }
+        let i = match self.zones.get(self.last) {
+            Some(z) if Arc::ptr_eq(&z.cal, cal) => self.last,
+            _ => match self.zones.iter().position(|z| Arc::ptr_eq(&z.cal, cal)) {
+                Some(i) => i,
+                None => {
+                    let cal = Arc::clone(cal);
+                    self.zones.push(ZoneSpans { cal, spans: [(0, 1, 0); SPANS], next: 0, cursor: YearCursor::new() });
+                    self.zones.len() - 1
+                }
+            },
         };
+        self.last = i;
         let z = &mut self.zones[i];
-        if t < z.2 || t >= z.3 {
-            let (off, from, to) = z.0.offset_span(t, &mut z.4);
-            (z.1, z.2, z.3) = (off, from, to);
+        if let Some(&(off, _, _)) = z.spans.iter().find(|&&(_, from, to)| from <= t && t < to) {
+            return off;
         }
-        z.1
+        let span = z.cal.offset_span(t, &mut z.cursor);
+        z.spans[z.next % SPANS] = span;
+        z.next = (z.next + 1) % SPANS;
+        span.0
     }
 }
 
@@ -564,6 +589,7 @@ fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) ->
                 zone: p.calendar.calendar.tz(),
                 zone_cal: Arc::clone(&p.calendar.calendar),
                 resolved: r,
+                names_plain: is_plain(p.id.as_bytes()) && is_plain(priority.as_bytes()),
                 plan_id: p.id.clone(),
                 priority,
             }))
@@ -584,7 +610,7 @@ fn row(
     offsets: &mut OffsetMemo,
     out: &mut RowOut,
 ) {
-    let field = |i: usize| rec.get(i).map_or("", str::trim);
+    let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan_s, prio_s, opened_s) = (h.plan(rec), h.priority(rec), field(h.opened));
     let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
     let pauses_s = h.pauses.map(field).filter(|s| !s.is_empty());
@@ -631,9 +657,9 @@ fn row(
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.
-    let mut print = |buf: &mut String, t: i64| match opts.display {
-        None => write_with_offset(buf, t, Some(offsets.offset(&entry.zone_cal, t))),
-        Some(d) => write_instant(buf, t, d),
+    let mut print = |buf: &mut Vec<u8>, t: i64| match opts.display {
+        None => write_with_offset_bytes(buf, t, Some(offsets.offset(&entry.zone_cal, t))),
+        Some(d) => write_instant_bytes(buf, t, d),
     };
     match answer {
         Ok(s) => {
@@ -644,7 +670,7 @@ fn row(
             if let Some(t) = s.responded {
                 print(&mut out.responded, t);
             }
-            out.state = Some(s.state.as_str());
+            out.state = Some(s.state);
             out.elapsed = Some(s.elapsed);
             out.remaining = if s.state == State::NoCommitment { None } else { s.remaining };
         }
@@ -697,21 +723,23 @@ impl Serialize for Extras<'_> {
 
 impl<'a> RowView<'a> {
     fn of(rec: &'a csv::StringRecord, r: &'a RowOut, h: &'a Header) -> RowView<'a> {
-        let field = |i: usize| rec.get(i).map_or("", str::trim);
+        let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
         let some = |v: &'a str| (!v.is_empty()).then_some(v);
         let (plan, priority) = match &r.entry {
             Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
             None => (h.plan(rec), h.priority(rec)),
         };
-        let responded = if r.responded.is_empty() { h.responded.map_or("", field) } else { r.responded.as_str() };
+        // Printed instants are ASCII: the check cannot fail.
+        let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or_default();
+        let responded = if r.responded.is_empty() { h.responded.map_or("", field) } else { text(&r.responded) };
         RowView {
             id: rec.get(h.id).unwrap_or(""),
             plan,
             priority: some(priority),
-            opened: if r.opened.is_empty() { field(h.opened) } else { r.opened.as_str() },
-            deadline: some(&r.deadline),
+            opened: if r.opened.is_empty() { field(h.opened) } else { text(&r.opened) },
+            deadline: some(text(&r.deadline)),
             responded: some(responded),
-            state: r.state,
+            state: r.state.map(State::as_str),
             elapsed_seconds: r.elapsed,
             remaining_seconds: r.remaining,
             error: r.error.as_deref(),
@@ -750,8 +778,8 @@ impl Write for Records {
 }
 
 fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut, h: &Header) -> Result<()> {
-    let v = RowView::of(rec, r, h);
     if sink.json {
+        let v = RowView::of(rec, r, h);
         line.clear();
         serde_json::to_writer(&mut *line, &v).map_err(|e| Error::Write(e.into()))?;
         line.push(b'\n');
@@ -759,50 +787,196 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
         sink.csv.get_ref().0.borrow_mut().extend_from_slice(line);
         return Ok(());
     }
-    // CSV: the same view, `null` as an empty field.
-    let mut nums = itoa_pair(v.elapsed_seconds, v.remaining_seconds);
-    let (elapsed, remaining) = nums.split();
-    let fields = [
-        v.id,
-        v.plan,
-        v.priority.unwrap_or(""),
-        v.opened,
-        v.deadline.unwrap_or(""),
-        v.responded.unwrap_or(""),
-        v.state.unwrap_or(""),
-        elapsed,
-        remaining,
-        v.error.unwrap_or(""),
-    ];
-    // Fields from the input (and messages quoting it) are escaped and go
-    // through csv's field writer, which quotes them when needed. The ones
-    // slacalc printed itself (instants, state, numbers) hold no control
-    // character, delimiter or quote, so csv would write them as they are:
-    // they go straight into the record buffer, with the delimiter. The
-    // delimiter after a field csv wrote is csv's (it closes a quoted field).
-    const PRINTED: [bool; 10] = [false, false, false, false, true, false, true, true, true, false];
-    let core = &mut sink.core;
+    emit_csv(sink, rec, r, h);
+    Ok(())
+}
+
+/// The CSV row: [`RowView`]'s fields in order, `null` as an empty field,
+/// written by [`RowWriter`].
+fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
+    let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
+    let (plan, priority) = match &r.entry {
+        Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
+        None => (h.plan(rec), h.priority(rec)),
+    };
     let mut buf = sink.csv.get_ref().0.borrow_mut();
-    let mut after_csv = false;
-    for (i, f) in fields.iter().copied().chain(v.extras.values()).enumerate() {
-        if i > 0 {
-            if after_csv {
-                core_write(&mut buf, 2, |o| core.delimiter(o));
-            } else {
-                buf.push(b',');
-            }
+    // One check of the whole record (its fields' bytes, one after the
+    // other) answers for every field taken from it.
+    let record_plain = is_plain(rec.as_slice().as_bytes());
+    let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false, record_plain };
+    w.record_field(rec.get(h.id).unwrap_or(""));
+    w.delimiter();
+    match &r.entry {
+        Some(e) if e.names_plain && !e.priority.is_empty() => {
+            w.printed(e.plan_id.as_bytes());
+            w.delimiter();
+            w.printed(e.priority.as_bytes());
         }
-        if PRINTED.get(i) == Some(&true) {
-            debug_assert!(!f.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')), "{f:?}");
-            buf.extend_from_slice(f.as_bytes());
-            after_csv = false;
-        } else {
-            core_field(core, &mut buf, escape_controls(f).as_bytes());
-            after_csv = true;
+        _ => {
+            w.input(plan);
+            w.delimiter();
+            w.input(priority);
         }
     }
-    core_write(&mut buf, 8, |o| core.terminator(o));
-    Ok(())
+    w.delimiter();
+    if r.opened.is_empty() {
+        w.record_field(field(h.opened))
+    } else {
+        w.printed(&r.opened)
+    }
+    w.delimiter();
+    w.printed(&r.deadline);
+    w.delimiter();
+    match (r.responded.is_empty(), h.responded) {
+        (false, _) => w.printed(&r.responded),
+        (true, Some(i)) => w.record_field(field(i)),
+        (true, None) => {}
+    }
+    w.delimiter();
+    w.printed(r.state.map_or("", State::as_str).as_bytes());
+    w.delimiter();
+    w.number(r.elapsed);
+    w.delimiter();
+    w.number(r.remaining);
+    w.delimiter();
+    w.input(r.error.as_deref().unwrap_or(""));
+    for (i, _) in &h.extras {
+        w.delimiter();
+        w.record_field(rec.get(*i).unwrap_or(""));
+    }
+    w.terminator();
+}
+
+/// Writes one CSV row at the end of the record buffer. Fields that need
+/// nothing (slacalc's own: instants, state, numbers; and input text of
+/// printable ASCII without delimiter or quote, the usual case) go straight
+/// in: csv would write them as they are. The others are escaped
+/// ([`escape_controls`]) and go through csv's field writer, which quotes
+/// them; the delimiter or terminator after such a field is csv's too (it
+/// closes the quote).
+struct RowWriter<'a> {
+    buf: &'a mut Vec<u8>,
+    core: &'a mut csv_core::Writer,
+    /// The last field went through csv's writer.
+    after_csv: bool,
+    /// Every field of the input record is plain ([`is_plain`]).
+    record_plain: bool,
+}
+
+impl RowWriter<'_> {
+    /// A field slacalc printed: it holds no control character, delimiter or
+    /// quote.
+    #[inline]
+    fn printed(&mut self, f: &[u8]) {
+        debug_assert!(is_plain(f), "{f:?}");
+        self.buf.extend_from_slice(f);
+        self.after_csv = false;
+    }
+
+    /// A field from the input, or a message that may quote it.
+    fn input(&mut self, f: &str) {
+        if is_plain(f.as_bytes()) {
+            self.printed(f.as_bytes());
+        } else {
+            core_field(self.core, self.buf, escape_controls(f).as_bytes());
+            self.after_csv = true;
+        }
+    }
+
+    /// A field of the input record (or a part of one): plain when the whole
+    /// record is, else checked as [`RowWriter::input`].
+    #[inline]
+    fn record_field(&mut self, f: &str) {
+        if self.record_plain {
+            self.printed(f.as_bytes());
+        } else {
+            self.input(f);
+        }
+    }
+
+    /// An optional integer, empty for `None`.
+    #[inline]
+    fn number(&mut self, n: Option<i64>) {
+        if let Some(n) = n {
+            push_int(self.buf, n);
+        }
+        self.after_csv = false;
+    }
+
+    #[inline]
+    fn delimiter(&mut self) {
+        if self.after_csv {
+            let core = &mut *self.core;
+            core_write(self.buf, 2, |o| core.delimiter(o));
+        } else {
+            self.buf.push(b',');
+        }
+    }
+
+    fn terminator(&mut self) {
+        if self.after_csv {
+            let core = &mut *self.core;
+            core_write(self.buf, 8, |o| core.terminator(o));
+        } else {
+            self.buf.push(b'\n');
+        }
+        self.after_csv = false;
+    }
+}
+
+/// True when csv would write `f` as it is and [`escape_controls`] would
+/// leave it alone: printable ASCII (space to `~`) but the delimiter and the
+/// quote. Eight bytes at a time ([`plain8`]), the tail byte by byte.
+fn is_plain(f: &[u8]) -> bool {
+    let mut words = f.chunks_exact(8);
+    let words_plain = words.by_ref().all(|w| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        plain8(u64::from_le_bytes(b))
+    });
+    words_plain && words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"')
+}
+
+/// [`is_plain`] on eight bytes as one word (bit tricks from "Bit Twiddling
+/// Hacks": a byte's high bit after a subtraction tells it was below).
+fn plain8(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero, or below `n` (for bytes under 0x80, which the
+    // caller checks apart): its high bit set in the answer.
+    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGH;
+    let high = x & HIGH;
+    let control = below(x, 0x20);
+    let del = below(x ^ (ONES * 0x7f), 1);
+    let comma = below(x ^ (ONES * u64::from(b',')), 1);
+    let quote = below(x ^ (ONES * u64::from(b'"')), 1);
+    high | control | del | comma | quote == 0
+}
+
+/// Appends `n` in decimal, as `{n}` prints it: two digits at a time from
+/// a table, where fmt goes through its padding machinery.
+fn push_int(buf: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    while m >= 100 {
+        let k = (m % 100) as usize * 2;
+        m /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&crate::instant::DIGITS[k..k + 2]);
+    }
+    if m >= 10 {
+        let k = m as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&crate::instant::DIGITS[k..k + 2]);
+    } else {
+        i -= 1;
+        digits[i] = b'0' + m as u8;
+    }
+    if n < 0 {
+        buf.push(b'-');
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
 
 /// Writes `f` through csv's field writer at the end of `buf`.
@@ -827,31 +1001,6 @@ fn core_write(buf: &mut Vec<u8>, room: usize, write: impl FnOnce(&mut [u8]) -> (
     buf.resize(n + room, 0);
     let (_, k) = write(&mut buf[n..]);
     buf.truncate(n + k);
-}
-
-/// Two optional integers printed into one small buffer.
-struct Nums {
-    buf: String,
-    split: usize,
-}
-
-impl Nums {
-    fn split(&mut self) -> (&str, &str) {
-        self.buf.split_at(self.split)
-    }
-}
-
-fn itoa_pair(a: Option<i64>, b: Option<i64>) -> Nums {
-    use std::fmt::Write as _;
-    let mut buf = String::with_capacity(24);
-    if let Some(a) = a {
-        let _ = write!(buf, "{a}");
-    }
-    let split = buf.len();
-    if let Some(b) = b {
-        let _ = write!(buf, "{b}");
-    }
-    Nums { buf, split }
 }
 
 #[cfg(test)]
@@ -880,6 +1029,116 @@ mod tests {
             }
         }
         s
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        #[test]
+        fn integers_print_as_display_does(n in proptest::prelude::any::<i64>()) {
+            let mut b = b"x".to_vec();
+            push_int(&mut b, n);
+            let want = n.to_string();
+            proptest::prop_assert_eq!(&b[1..], want.as_bytes());
+        }
+
+        #[test]
+        fn a_row_writer_writes_what_csv_writes(
+            fields in proptest::collection::vec(
+                proptest::prop_oneof!["[ -~]{0,12}", "[a-z,\"]{0,6}", "\\PC{0,6}", "[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{202e}é ]{0,4}"],
+                // Two fields at least, as a batch row has ten (csv writes a
+                // lone empty field as `""`).
+                2..8,
+            ),
+            printed in proptest::collection::vec(proptest::prelude::any::<bool>(), 16),
+        ) {
+            // Each field escaped, then written by csv: what the row must be.
+            let mut want = csv::Writer::from_writer(Vec::new());
+            want.write_record(fields.iter().map(|f| escape_controls(f).into_owned())).unwrap();
+            let want = want.into_inner().unwrap();
+            let mut core = csv_core::Writer::new();
+            let mut got = Vec::new();
+            // Twice: the second row starts from the writer state the first left.
+            for _ in 0..2 {
+                got.clear();
+                let record_plain = is_plain(fields.concat().as_bytes());
+                let mut w = RowWriter { buf: &mut got, core: &mut core, after_csv: false, record_plain };
+                for (i, f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        w.delimiter();
+                    }
+                    if printed[i] && is_plain(f.as_bytes()) {
+                        w.printed(f.as_bytes());
+                    } else if printed[i + 8] {
+                        w.record_field(f);
+                    } else {
+                        w.input(f);
+                    }
+                }
+                w.terminator();
+                proptest::prop_assert_eq!(&got, &want, "{:?}", fields);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn plain_words_are_plain_bytes(
+            b in proptest::collection::vec(proptest::prop_oneof![proptest::prelude::any::<u8>(), 0x1eu8..0x24, 0x2au8..0x2e, 0x7cu8..0x82], 0..20),
+        ) {
+            let bytewise = b.iter().all(|&c| (0x20..0x7f).contains(&c) && c != b',' && c != b'"');
+            proptest::prop_assert_eq!(is_plain(&b), bytewise, "{:?}", b);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn remembered_offsets_are_the_calendars(
+            asks in proptest::collection::vec((0usize..4, -2_000_000_000i64..6_000_000_000, 0i64..3), 1..60),
+        ) {
+            let plans = PlanSet::load(&[]).unwrap();
+            let cals: Vec<Arc<Calendar>> = ["apizee-gold", "cirrus-paying", "otter-basic", "biings-onprem"]
+                .iter()
+                .map(|id| Arc::clone(&plans.get(id).unwrap().calendar.calendar))
+                .collect();
+            let mut memo = OffsetMemo::default();
+            let mut at = 0;
+            for (zone, t, step) in asks {
+                // Near the last instant too: what a row asks.
+                at = if step == 0 { t } else { at + step * 86_400 * 40 };
+                let want = cals[zone].offset_span(at, &mut YearCursor::new()).0;
+                proptest::prop_assert_eq!(memo.offset(&cals[zone], at), want, "{} at {}", zone, at);
+            }
+        }
+    }
+
+    #[test]
+    fn integer_edges() {
+        for n in [0, 1, -1, 9, 10, -10, 99, 100, 12_345, i64::MAX, i64::MIN, i64::MIN + 1] {
+            let mut b = b"x".to_vec();
+            push_int(&mut b, n);
+            assert_eq!(&b[1..], n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn plain_fields_are_the_ones_nothing_changes() {
+        for (f, plain) in [
+            ("T1", true),
+            ("a b~", true),
+            ("", true),
+            ("a,b", false),
+            ("q\"", false),
+            ("é", false),
+            ("\t", false),
+            ("\x7f", false),
+        ] {
+            assert_eq!(is_plain(f.as_bytes()), plain, "{f:?}");
+        }
     }
 
     #[test]

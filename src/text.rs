@@ -34,6 +34,20 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s.trim()`, answered by two byte checks when `s` starts and ends with
+/// ASCII that is not white space (almost every field of an export): `batch`
+/// trims several fields a row, and the general trim decodes characters.
+pub fn trim(s: &str) -> &str {
+    // ASCII white space, as `char::is_whitespace` has it: tab to carriage
+    // return, and space. Any other byte under 0x80 is not white space.
+    let solid = |b: u8| b < 0x80 && !matches!(b, b'\t'..=b'\r' | b' ');
+    match s.as_bytes() {
+        [first, .., last] if solid(*first) && solid(*last) => s,
+        [only] if solid(*only) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Like [`escape_controls`], and line breaks too: for one-line cells.
 pub fn escape_all_controls(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() && c != '\t') {
@@ -81,6 +95,15 @@ mod tests {
         assert_eq!(escape_controls("a\u{9b}2J"), "a\\u{9b}2J");
         assert_eq!(escape_controls("\u{202e}txt"), "\\u{202e}txt");
         assert_eq!(escape_all_controls("a\nb\x1b"), "a\\nb\\x1b");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn trim_is_str_trim(s in "[ \t\n\r\x0b\x0c\x1c-\x1fa-z,\u{85}\u{a0}\u{2003}\u{3000}é]{0,6}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
     }
 
     #[test]

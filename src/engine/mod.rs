@@ -7,6 +7,7 @@
 //! the year tables (private) and their [`cursor`], [`calendar`], and
 //! [`timeline`] (the walks).
 
+pub mod both;
 pub mod calendar;
 pub mod cursor;
 pub mod day;

@@ -514,7 +514,7 @@ prop_compose! {
     /// window after them (ending the next day by its first window, often
     /// across a DST change), a few holidays, exact overrides (some
     /// overnight) and recurring ones.
-    fn any_calendar()(
+    pub(super) fn any_calendar()(
         zone in 0..ZONES.len(),
         days in proptest::collection::vec(proptest::collection::vec((0u32..48, 1u32..20), 0..4), 7),
         nights in proptest::collection::vec(proptest::option::weighted(0.4, (0u32..8, 1u32..20)), 7),

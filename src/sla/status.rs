@@ -98,10 +98,15 @@ pub fn status(
     pauses: &[Segment],
     explain: bool,
 ) -> Result<StatusAnswer> {
-    let d = deadline(r, opened, pauses, false)?;
     let until = responded.unwrap_or(now);
-    let e = engine::elapsed(&r.calendar, opened, until, pauses, explain)?;
-    let elapsed = e.seconds;
+    let (d, elapsed, elapsed_steps) = match walk_once(r, opened, until, pauses, explain) {
+        Some(answer) => answer,
+        None => {
+            let d = deadline(r, opened, pauses, false)?;
+            let e = engine::elapsed(&r.calendar, opened, until, pauses, explain)?;
+            (d, e.seconds, e.steps)
+        }
+    };
     let (remaining, used_percent, state) = match (r.commitment, r.target_seconds, d.deadline) {
         (Commitment::Committed, Some(target), Some(due)) => {
             let used = if target > 0 {
@@ -125,5 +130,25 @@ pub fn status(
         }
         _ => (None, None, State::NoCommitment),
     };
-    Ok(StatusAnswer { deadline: d, responded, elapsed, remaining, used_percent, state, elapsed_steps: e.steps })
+    Ok(StatusAnswer { deadline: d, responded, elapsed, remaining, used_percent, state, elapsed_steps })
+}
+
+/// The deadline and the elapsed time from one walk over the calendar
+/// ([`engine::both`]) instead of two (and a third for the clock start):
+/// `batch` asks this of every row. `None` with `explain` (the steps come from
+/// the separate walks) and when the walk fails: the separate walks then give
+/// the answer, or the error, they always gave.
+fn walk_once(
+    r: &Resolved,
+    opened: i64,
+    until: i64,
+    pauses: &[Segment],
+    explain: bool,
+) -> Option<(DeadlineAnswer, i64, Vec<Step>)> {
+    if explain {
+        return None;
+    }
+    let a = engine::both::deadline_and_elapsed(&r.calendar, opened, r.target_seconds, until, pauses).ok()?;
+    let d = DeadlineAnswer { opened, clock_start: a.clock_start, deadline: a.deadline, steps: Vec::new() };
+    Some((d, a.elapsed, Vec::new()))
 }

@@ -1,0 +1,237 @@
+//! A ticket's status needs a deadline walk (consume the target) and an
+//! elapsed walk (measure up to `until`) over the same calendar from the same
+//! start; `batch` pays for both on every row. [`deadline_and_elapsed`] answers
+//! both, and the clock start, from ONE [`walk`], with a visitor that is
+//! [`timeline`](super::timeline)'s `Consume` and `Measure` side by side.
+//!
+//! The two visitors must agree on every step of a shared walk: a whole-week
+//! run is taken only as far as both would take it (the rest of what one of
+//! them would have taken is walked day by day, which counts the same working
+//! time: the week tables are sums of the days). A visitor that is done takes
+//! whatever the other wants. Only the error cases can differ from the two
+//! separate walks (the horizon counts from the last working day, which a day
+//! walk sets earlier than a week jump), so on any error the caller goes back
+//! to the separate walks.
+
+use super::calendar::Calendar;
+use super::day::{Day, WorkSpan};
+use super::segment::Segment;
+use super::timeline::{Visitor, WalkError, clock_start, walk};
+use super::year::Week;
+
+/// What a status needs from the calendar, in UTC seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    /// The instant the target is used up (`opened` for a target ≤ 0); `None`
+    /// when there is no target.
+    pub deadline: Option<i64>,
+    /// The first working instant at or after `opened` (pauses ignored).
+    pub clock_start: i64,
+    /// Working seconds in `[opened, until)` outside the pauses.
+    pub elapsed: i64,
+}
+
+/// `Consume` (while `consuming`) and `Measure` (while `measuring`) on one walk.
+struct Both {
+    consuming: bool,
+    /// Target left to use up.
+    remaining: WorkSpan,
+    /// Where the target was used up.
+    end: Option<i64>,
+    measuring: bool,
+    /// End of the elapsed span.
+    to: i64,
+    /// Working time measured so far.
+    measured: WorkSpan,
+    /// Whether a week or a piece was counted yet (`Consume`'s `total > 0`).
+    started: bool,
+    /// Start of the first piece, when no whole week came before it.
+    first: Option<i64>,
+}
+
+impl Visitor for Both {
+    fn could_take_week(&self, week_len: WorkSpan) -> bool {
+        // `Measure` always could.
+        !self.consuming || self.remaining > week_len
+    }
+
+    fn take_weeks(&mut self, weeks: &[Week]) -> Result<usize, WalkError> {
+        let Some(first) = weeks.first() else { return Ok(0) };
+        let base = first.cum - first.work;
+        // `Consume`: weeks whose running total stays strictly below the
+        // target (the last second of a target comes out of the day walk).
+        let by_consume =
+            if self.consuming { weeks.partition_point(|w| w.cum - base < self.remaining) } else { weeks.len() };
+        // `Measure`: weeks that end by `to`.
+        let by_measure = if self.measuring { weeks.partition_point(|w| w.span.end <= self.to) } else { weeks.len() };
+        let n = by_consume.min(by_measure);
+        if n == 0 {
+            return Ok(0);
+        }
+        let worked = weeks[n - 1].cum - base;
+        if self.consuming {
+            self.remaining -= worked;
+        }
+        if self.measuring {
+            self.measured += worked;
+        }
+        self.started = true;
+        Ok(n)
+    }
+
+    fn piece(&mut self, _day: Day, piece: Segment) -> Result<bool, WalkError> {
+        if !self.started {
+            self.first = Some(piece.start);
+            self.started = true;
+        }
+        if self.consuming {
+            let used = WorkSpan::new(piece.duration()).min(self.remaining);
+            self.remaining -= used;
+            if self.remaining == WorkSpan::ZERO {
+                // End-of-interval rule: used up exactly at a window's end
+                // stays at that end.
+                self.end = Some(piece.start + used.secs());
+                self.consuming = false;
+            }
+        }
+        if self.measuring {
+            if piece.start >= self.to {
+                self.measuring = false;
+            } else {
+                self.measured += WorkSpan::new(piece.end.min(self.to) - piece.start);
+                self.measuring = piece.end < self.to;
+            }
+        }
+        Ok(self.consuming || self.measuring)
+    }
+}
+
+/// [`deadline`](super::deadline)`(cal, opened, work, pauses)` (when `work` is
+/// given), [`clock_start`]`(cal, opened)` and
+/// [`elapsed`](super::elapsed)`(cal, opened, until, pauses)` from one walk,
+/// without steps. The values are those of the separate walks.
+///
+/// # Errors
+/// [`WalkError`] when the walk cannot answer; the separate walks may then
+/// still answer, or fail with another date: a caller that must match them
+/// runs them.
+pub fn deadline_and_elapsed(
+    cal: &Calendar,
+    opened: i64,
+    work: Option<i64>,
+    until: i64,
+    pauses: &[Segment],
+) -> Result<Answer, WalkError> {
+    let consuming = work.is_some_and(|w| w > 0);
+    let mut v = Both {
+        consuming,
+        remaining: WorkSpan::new(work.unwrap_or(0).max(0)),
+        end: None,
+        measuring: until > opened,
+        to: until,
+        measured: WorkSpan::ZERO,
+        started: false,
+        first: None,
+    };
+    if v.consuming || v.measuring {
+        walk(cal, opened, pauses, &mut v)?;
+    }
+    let deadline = match work {
+        Some(_) if consuming => Some(v.end.ok_or(WalkError::OutOfRange)?),
+        Some(_) => Some(opened),
+        None => None,
+    };
+    // Without pauses the first piece walked is the clock start.
+    let clock_start = match v.first {
+        Some(t) if pauses.is_empty() => t,
+        _ => clock_start(cal, opened)?,
+    };
+    Ok(Answer { deadline, clock_start, elapsed: v.measured.secs() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::segment::normalize;
+    use crate::engine::tests::any_calendar;
+    use crate::engine::{deadline, elapsed};
+    use proptest::prelude::*;
+
+    /// The three separate walks, as `sla::status` ran them.
+    fn separate(
+        cal: &Calendar,
+        opened: i64,
+        work: Option<i64>,
+        until: i64,
+        pauses: &[Segment],
+    ) -> Result<Answer, WalkError> {
+        let (at, met) = match work {
+            Some(w) => {
+                let d = deadline(cal, opened, w, pauses, false)?;
+                (Some(d.at), d.clock_start)
+            }
+            None => (None, None),
+        };
+        let clock_start = match met {
+            Some(t) => t,
+            None => clock_start(cal, opened)?,
+        };
+        let elapsed = elapsed(cal, opened, until, pauses, false)?.seconds;
+        Ok(Answer { deadline: at, clock_start, elapsed })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1000), ..ProptestConfig::default() })]
+
+        #[test]
+        fn one_walk_answers_what_the_separate_walks_do(
+            cal in any_calendar(),
+            opened_off in 0i64..(8 * 365 * 86_400),
+            work in proptest::option::weighted(0.9, prop_oneof![0i64..(40 * 3600), 0i64..(3000 * 3600), Just(0i64)]),
+            until_off in prop_oneof![-3600i64..(3 * 86_400), 0i64..(60 * 86_400), 0i64..(400 * 86_400)],
+            pauses in proptest::collection::vec((0i64..(20 * 86_400), 0i64..(3 * 86_400)), 0..3),
+        ) {
+            let opened = 1_704_067_200 + opened_off; // from 2024-01-01
+            let until = opened + until_off;
+            let pauses = normalize(pauses.iter().map(|&(s, l)| Segment::new(opened - 86_400 + s, opened - 86_400 + s + l)).collect());
+            let want = separate(&cal, opened, work, until, &pauses);
+            if let Ok(got) = deadline_and_elapsed(&cal, opened, work, until, &pauses) {
+                prop_assert_eq!(Ok(got), want);
+            }
+        }
+
+        #[test]
+        fn until_the_deadline_or_around_it_too(
+            cal in any_calendar(),
+            opened_off in 0i64..(8 * 365 * 86_400),
+            work in prop_oneof![1i64..(40 * 3600), 1i64..(3000 * 3600)],
+            shift in prop_oneof![Just(0i64), -3600i64..3600, -(8 * 86_400i64)..(8 * 86_400)],
+        ) {
+            // The elapsed end at, or near, the deadline: where the two
+            // visitors stop on the same window or week.
+            let opened = 1_704_067_200 + opened_off;
+            let due = deadline(&cal, opened, work, &[], false).expect("deadline").at;
+            let until = due + shift;
+            let want = separate(&cal, opened, Some(work), until, &[]);
+            prop_assert_eq!(deadline_and_elapsed(&cal, opened, Some(work), until, &[]), want);
+        }
+    }
+
+    #[test]
+    fn no_target_and_empty_spans_need_no_walk() {
+        let cal = Calendar::always();
+        let t = 1_704_067_200;
+        assert_eq!(
+            deadline_and_elapsed(&cal, t, None, t, &[]),
+            Ok(Answer { deadline: None, clock_start: t, elapsed: 0 })
+        );
+        assert_eq!(
+            deadline_and_elapsed(&cal, t, Some(0), t + 60, &[]),
+            Ok(Answer { deadline: Some(t), clock_start: t, elapsed: 60 })
+        );
+        assert_eq!(
+            deadline_and_elapsed(&cal, t, Some(30), t + 60, &[]),
+            Ok(Answer { deadline: Some(t + 30), clock_start: t, elapsed: 60 })
+        );
+    }
+}
