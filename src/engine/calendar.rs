@@ -26,6 +26,7 @@ use super::segment::Segment;
 use super::window::{Window, check_windows, head_of, tail_of};
 use super::year::{self, YearInfo};
 use super::zone::{self, Disambiguation};
+use super::zone_years::ZoneYears;
 
 /// Most holiday rules one calendar holds (plan files allow far fewer): the
 /// year tables store a rule's index in 16 bits.
@@ -69,6 +70,9 @@ pub struct Calendar {
     /// Holidays, offset changes and week tables per local year, filled on
     /// first use and shared by every walk (and every `batch` row).
     years: Mutex<HashMap<i64, Arc<YearInfo>>>,
+    /// The zone's offset changes per equivalent year after 2099, searched
+    /// once per calendar for the year tables.
+    zone_years: ZoneYears,
 }
 
 impl Clone for Calendar {
@@ -86,6 +90,7 @@ impl Clone for Calendar {
             week_len: self.week_len,
             always: self.always,
             years: Mutex::new(HashMap::new()),
+            zone_years: ZoneYears::default(),
         }
     }
 }
@@ -186,6 +191,7 @@ impl Calendar {
             week_len: WorkSpan::new(week_len),
             always: false,
             years: Mutex::new(HashMap::new()),
+            zone_years: ZoneYears::default(),
         };
         cal.check_nights()?;
         Ok(cal)
@@ -317,6 +323,7 @@ impl Calendar {
             week_len: WorkSpan::new(7 * DAY),
             always: true,
             years: Mutex::new(HashMap::new()),
+            zone_years: ZoneYears::default(),
         }
     }
 
@@ -536,9 +543,20 @@ impl Calendar {
         segs.iter().map(|s| WorkSpan::new(s.duration())).sum()
     }
 
+    /// The days in `[first, end)` with an exact-date override.
+    pub(super) fn override_days(&self, first: Day, end: Day) -> impl Iterator<Item = Day> + '_ {
+        self.overrides_by_day.range(first..end).map(|(d, _)| *d)
+    }
+
     /// The shared year tables, for [`YearCursor`].
     pub(super) fn years(&self) -> &Mutex<HashMap<i64, Arc<YearInfo>>> {
         &self.years
+    }
+
+    /// The zone's offset at `from` and its changes in `(from, to]`, for the
+    /// year tables (memoized past 2099, see [`ZoneYears`]).
+    pub(super) fn transitions(&self, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
+        self.zone_years.transitions(self.tz, from, to)
     }
 }
 

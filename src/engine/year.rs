@@ -1,8 +1,12 @@
 //! What a calendar looks like in one local year: holidays by day of the
-//! year, the zone's offset changes, and a table of its whole weeks (Monday to
-//! Sunday) with running sums, so a walk crosses many weeks with one binary
-//! search. Computed once per calendar and year, shared through
-//! [`crate::engine::cursor::YearCursor`].
+//! year, the zone's offset changes, the year's total working time, and a
+//! table of its whole weeks (Monday to Sunday) with running sums, so a walk
+//! crosses many weeks with one binary search. Computed once per calendar and
+//! year, shared through [`crate::engine::cursor::YearCursor`]; the week
+//! table only when a walk first asks for it, as a walk that skips the whole
+//! year (see [`crate::engine::yearsum`]) never does.
+
+use std::sync::OnceLock;
 
 use chrono::Datelike;
 
@@ -10,13 +14,14 @@ use super::calendar::Calendar;
 use super::day::{Day, WorkSpan};
 use super::holiday;
 use super::segment::Segment;
+use super::yearsum::{self, YearSum};
 use super::zone;
 
 /// How far a local day reaches before its wall-clock midnight, in UTC: the
 /// largest offset east of Greenwich (+14 h).
-const EAST: i64 = 14 * 3600;
+pub(super) const EAST: i64 = 14 * 3600;
 /// How far it reaches after its wall-clock end: the largest offset west (-12 h).
-const WEST: i64 = 12 * 3600;
+pub(super) const WEST: i64 = 12 * 3600;
 /// Days either side of the year the offset table covers, so an instant near
 /// New Year finds its offset in its UTC day's year.
 const MARGIN_DAYS: i64 = 3;
@@ -53,8 +58,10 @@ pub(crate) struct YearInfo {
     base_offset: i64,
     /// Monday of `weeks[0]`.
     first_monday: Day,
-    /// Every whole week of the year.
-    weeks: Vec<Week>,
+    /// Every whole week of the year, built on first use.
+    weeks: OnceLock<Vec<Week>>,
+    /// The year's working time and span, for walks that skip it whole.
+    sum: YearSum,
 }
 
 impl YearInfo {
@@ -86,8 +93,7 @@ impl YearInfo {
             }
         }
         let (lo, hi) = ((first_day - MARGIN_DAYS).start(), (end_day + MARGIN_DAYS).start());
-        let (base_offset, transitions) =
-            if cal.is_always() { (0, Vec::new()) } else { zone::transitions(cal.tz(), lo, hi) };
+        let (base_offset, transitions) = if cal.is_always() { (0, Vec::new()) } else { cal.transitions(lo, hi) };
         let mut info = YearInfo {
             first_day,
             end_day,
@@ -96,10 +102,20 @@ impl YearInfo {
             transitions,
             base_offset,
             first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
-            weeks: Vec::new(),
+            weeks: OnceLock::new(),
+            sum: YearSum::EMPTY,
         };
+        info.sum = yearsum::year_sum(cal, &info);
+        info
+    }
+
+    /// The table of the year's whole weeks (see [`Week`]).
+    fn build_weeks(&self, cal: &Calendar) -> Vec<Week> {
+        let info = self;
+        let mut weeks = Vec::with_capacity(53);
+        let end_day = self.end_day;
         let mut cum = WorkSpan::ZERO;
-        let mut monday = info.first_monday;
+        let mut monday = self.first_monday;
         // A week's work is that of the windows starting in it: the Sunday's
         // overnight window reaches into the next Monday, and the week's span
         // reaches as far as any window can (an upper bound, which only makes
@@ -110,20 +126,42 @@ impl YearInfo {
             let days = (0..7).map(|i| monday + i);
             let (work, span) = match info.offset_over(monday, 7 + reach) {
                 Some(off) => (
-                    days.map(|d| cal.steady_day_work(d, &info)).sum(),
+                    days.map(|d| cal.steady_day_work(d, info)).sum(),
                     Segment::new(monday.start() - off, (monday + 7).start() + i64::from(tail) - off),
                 ),
                 // A DST week: exact, day by day, once per year.
                 None => (
-                    days.map(|d| cal.day_work(d, &info)).sum(),
+                    days.map(|d| cal.day_work(d, info)).sum(),
                     Segment::new(cal.resolve(monday, 0), cal.resolve_boundary(monday + 6, DAY_SECS + tail)),
                 ),
             };
             cum += work;
-            info.weeks.push(Week { monday, span, work, cum });
+            weeks.push(Week { monday, span, work, cum });
             monday += 7;
         }
-        info
+        weeks
+    }
+
+    /// The year's first and end (next year's first) days.
+    pub(crate) fn days(&self) -> (Day, Day) {
+        (self.first_day, self.end_day)
+    }
+
+    /// The year's working time and span.
+    pub(crate) fn sum(&self) -> &YearSum {
+        &self.sum
+    }
+
+    /// The offset changes of the year's table (three days either side of
+    /// the year included).
+    pub(crate) fn transitions(&self) -> &[(i64, i64)] {
+        &self.transitions
+    }
+
+    /// The days of the year with a holiday or a recurring override (a day
+    /// with both comes twice).
+    pub(crate) fn marked_days(&self) -> impl Iterator<Item = Day> + '_ {
+        marked(self.first_day, &self.holidays).chain(marked(self.first_day, &self.recurring))
     }
 
     /// True when `day` lies in this year.
@@ -151,12 +189,12 @@ impl YearInfo {
 
     /// The year's weeks from Monday `monday` to the year's end (empty when
     /// `monday` starts no week of this year's table).
-    pub(crate) fn weeks_from(&self, monday: Day) -> &[Week] {
+    pub(crate) fn weeks_from(&self, cal: &Calendar, monday: Day) -> &[Week] {
         let off = monday - self.first_monday;
         if off < 0 || off % 7 != 0 {
             return &[];
         }
-        self.weeks.get((off / 7) as usize..).unwrap_or(&[])
+        self.weeks.get_or_init(|| self.build_weeks(cal)).get((off / 7) as usize..).unwrap_or(&[])
     }
 
     /// The offset at `t`, which must lie within the year's table, and the UTC
@@ -192,6 +230,11 @@ impl YearInfo {
         }
         Some(off)
     }
+}
+
+/// The days of a per-day index (`holidays`, `recurring`) that hold an entry.
+fn marked(first: Day, index: &[u16]) -> impl Iterator<Item = Day> + '_ {
+    index.iter().enumerate().filter(|&(_, &n)| n > 0).map(move |(i, _)| first + i as i64)
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups

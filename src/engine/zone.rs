@@ -45,11 +45,20 @@ pub fn offset_at(tz: Tz, t: i64) -> i64 {
     if t < TABLE_END {
         return table_offset(tz, t);
     }
-    if table_offset(tz, END_WINTER) == table_offset(tz, END_SUMMER) {
-        // No seasonal change left at the table's end: the last offset holds.
-        return table_offset(tz, t);
-    }
-    table_offset(tz, t - shift(t))
+    offset_beyond(tz, t, changes_after_table(tz))
+}
+
+/// True when `tz` still changes offset in the table's last year, so that
+/// after it the equivalent-year rule applies (else the last offset holds).
+pub(crate) fn changes_after_table(tz: Tz) -> bool {
+    table_offset(tz, END_WINTER) != table_offset(tz, END_SUMMER)
+}
+
+/// [`offset_at`] for `t` at or after [`TABLE_END`], with
+/// [`changes_after_table`] already known (the searches ask it once, not once
+/// per sample).
+pub(crate) fn offset_beyond(tz: Tz, t: i64, changes: bool) -> i64 {
+    if changes { table_offset(tz, t - shift(t)) } else { table_offset(tz, t) }
 }
 
 /// The wall-clock date and time of UTC instant `t` in `tz` (`None` outside chrono's range).
@@ -145,25 +154,27 @@ fn gap_end(tz: Tz, local: i64) -> i64 {
 /// sampled every 4 days (no zone changes twice within that), and each change
 /// is pinned to the second by bisection.
 pub(crate) fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
-    let base = offset_at(tz, from);
+    let changes = to > TABLE_END && changes_after_table(tz);
+    let offset_at = |t: i64| if t < TABLE_END { table_offset(tz, t) } else { offset_beyond(tz, t, changes) };
+    let base = offset_at(from);
     let mut out = Vec::new();
     let (mut t, mut o) = (from, base);
     while t < to {
         let next = (t + 4 * DAY).min(to);
-        if offset_at(tz, next) == o {
+        if offset_at(next) == o {
             t = next;
             continue;
         }
         let (mut a, mut b) = (t, next);
         while b - a > 1 {
             let mid = a + (b - a) / 2;
-            if offset_at(tz, mid) == o {
+            if offset_at(mid) == o {
                 a = mid;
             } else {
                 b = mid;
             }
         }
-        o = offset_at(tz, b);
+        o = offset_at(b);
         out.push((b, o));
         t = b;
     }
@@ -197,11 +208,17 @@ fn table_offset(tz: Tz, t: i64) -> i64 {
 /// year of 2072–2099.
 fn shift(t: i64) -> i64 {
     let year = Day::containing(t).year();
-    let jan1 = Day::jan1(year);
-    let (weekday, leap) = (jan1.weekday(), is_leap(year));
+    (Day::jan1(year) - Day::jan1(equivalent_year(year))) * DAY
+}
+
+/// The latest year of 2072–2099 whose 1 January falls on the same weekday as
+/// `year`'s and that is leap exactly when `year` is: every date of the two
+/// falls on the same weekday.
+pub(crate) fn equivalent_year(year: i64) -> i64 {
+    let (weekday, leap) = (Day::jan1(year).weekday(), is_leap(year));
     let same = (2072..=2099).rev().find(|&y| is_leap(y) == leap && Day::jan1(y).weekday() == weekday);
     // Every (weekday, leap) pair occurs in 2072–2099; 2099 is a fallback never taken.
-    (jan1 - Day::jan1(same.unwrap_or(2099))) * DAY
+    same.unwrap_or(2099)
 }
 
 fn is_leap(y: i64) -> bool {
