@@ -72,12 +72,14 @@ impl YearInfo {
         let mut holidays = vec![0u16; (end_day - first_day) as usize];
         // Holiday rules give dates in 1583..=9999 only, all inside `i32`.
         if let Ok(y) = i32::try_from(year) {
-            for (date, i) in holiday::dates_in(cal.holidays(), y) {
+            // Rule by rule: on a date two rules give, the later rule's name
+            // stands, as in the sorted `holiday::dates_in`.
+            holiday::each_date_in(cal.holidays(), y, |date, i| {
                 // Every index fits: `Calendar::new` refuses more than `MAX_HOLIDAYS` rules.
                 if let (Some(slot), Ok(n)) = (holidays.get_mut(date.ordinal0() as usize), u16::try_from(i + 1)) {
                     *slot = n;
                 }
-            }
+            });
         }
         let mut recurring = Vec::new();
         if !cal.recurring().is_empty() {
