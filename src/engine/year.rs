@@ -70,6 +70,8 @@ impl YearInfo {
         let (first_day, end_day) = (Day::jan1(year), Day::jan1(year + 1));
         // 365 or 366 days.
         let mut holidays = vec![0u16; (end_day - first_day) as usize];
+        // The days that may work other than their weekday, for the year's sum.
+        let mut special = Vec::with_capacity(16);
         // Holiday rules give dates in 1583..=9999 only, all inside `i32`.
         if let Ok(y) = i32::try_from(year) {
             // Rule by rule: on a date two rules give, the later rule's name
@@ -78,6 +80,7 @@ impl YearInfo {
                 // Every index fits: `Calendar::new` refuses more than `MAX_HOLIDAYS` rules.
                 if let (Some(slot), Ok(n)) = (holidays.get_mut(date.ordinal0() as usize), u16::try_from(i + 1)) {
                     *slot = n;
+                    special.push(first_day + i64::from(date.ordinal0()));
                 }
             });
         }
@@ -90,6 +93,7 @@ impl YearInfo {
                 if let (Some(date), Ok(n)) = (chrono::NaiveDate::from_ymd_opt(y, *m, *d), u16::try_from(i + 1)) {
                     if let Some(slot) = recurring.get_mut(date.ordinal0() as usize) {
                         *slot = n;
+                        special.push(first_day + i64::from(date.ordinal0()));
                     }
                 }
             }
@@ -107,7 +111,7 @@ impl YearInfo {
             weeks: OnceLock::new(),
             sum: YearSum::EMPTY,
         };
-        info.sum = yearsum::year_sum(cal, &info);
+        info.sum = yearsum::year_sum(cal, &info, special);
         info
     }
 
@@ -158,12 +162,6 @@ impl YearInfo {
     /// the year included).
     pub(crate) fn transitions(&self) -> &[(i64, i64)] {
         &self.transitions
-    }
-
-    /// The days of the year with a holiday or a recurring override (a day
-    /// with both comes twice).
-    pub(crate) fn marked_days(&self) -> impl Iterator<Item = Day> + '_ {
-        marked(self.first_day, &self.holidays).chain(marked(self.first_day, &self.recurring))
     }
 
     /// True when `day` lies in this year.
@@ -232,11 +230,6 @@ impl YearInfo {
         }
         Some(off)
     }
-}
-
-/// The days of a per-day index (`holidays`, `recurring`) that hold an entry.
-fn marked(first: Day, index: &[u16]) -> impl Iterator<Item = Day> + '_ {
-    index.iter().enumerate().filter(|&(_, &n)| n > 0).map(move |(i, _)| first + i as i64)
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups

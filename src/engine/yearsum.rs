@@ -36,8 +36,9 @@ impl YearSum {
         YearSum { end: Day::new(0), span: Segment { start: 0, end: 0 }, work: WorkSpan::ZERO };
 }
 
-/// The sum of `info`'s year on `cal` (see the module docs).
-pub(super) fn year_sum(cal: &Calendar, info: &YearInfo) -> YearSum {
+/// The sum of `info`'s year on `cal` (see the module docs). `special` holds
+/// the year's holidays and recurring overrides (repeats allowed).
+pub(super) fn year_sum(cal: &Calendar, info: &YearInfo, mut special: Vec<Day>) -> YearSum {
     let (first, end) = info.days();
     let lens: [i64; 7] = std::array::from_fn(|wd| cal.week()[wd].iter().map(|w| w.len()).sum());
     // Weekday counts: 52 each, and one more for the first `n % 7` weekdays
@@ -45,7 +46,7 @@ pub(super) fn year_sum(cal: &Calendar, info: &YearInfo) -> YearSum {
     let n = end - first;
     let w0 = first.weekday();
     let mut total: i64 = (0..7).map(|wd| lens[wd] * (n / 7 + i64::from((((wd + 7 - w0) % 7) as i64) < n % 7))).sum();
-    let mut special: Vec<Day> = info.marked_days().chain(cal.override_days(first, end)).collect();
+    special.extend(cal.override_days(first, end));
     if !cal.is_always() {
         let reach = cal.reach_days();
         for &(t, _) in info.transitions() {

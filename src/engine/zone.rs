@@ -215,13 +215,28 @@ fn shift(t: i64) -> i64 {
 /// `year`'s and that is leap exactly when `year` is: every date of the two
 /// falls on the same weekday.
 pub(crate) fn equivalent_year(year: i64) -> i64 {
-    let (weekday, leap) = (Day::jan1(year).weekday(), is_leap(year));
-    let same = (2072..=2099).rev().find(|&y| is_leap(y) == leap && Day::jan1(y).weekday() == weekday);
-    // Every (weekday, leap) pair occurs in 2072–2099; 2099 is a fallback never taken.
-    same.unwrap_or(2099)
+    EQUIVALENT[usize::from(is_leap(year))][Day::jan1(year).weekday()]
 }
 
-fn is_leap(y: i64) -> bool {
+/// [`equivalent_year`] by leapness (common, leap) and 1 January's weekday
+/// (Monday first), worked out at compile time.
+const EQUIVALENT: [[i64; 7]; 2] = {
+    // Every (weekday, leap) pair occurs in 2072–2099; 2099 is a fallback never taken.
+    let mut table = [[2099; 7]; 2];
+    let mut found = [[false; 7]; 2];
+    let mut y = 2099;
+    while y >= 2072 {
+        let (l, w) = (is_leap(y) as usize, Day::jan1(y).weekday());
+        if !found[l][w] {
+            found[l][w] = true;
+            table[l][w] = y;
+        }
+        y -= 1;
+    }
+    table
+};
+
+const fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
@@ -260,6 +275,15 @@ mod tests {
             assert!((2072..=2099).contains(&mapped.year()), "{year}");
             assert_eq!((mapped.month(), mapped.day(), mapped.weekday()), (orig.month(), orig.day(), orig.weekday()));
             assert_eq!(NaiveDate::from_ymd_opt(mapped.year(), 2, 29).is_some(), is_leap(i64::from(year)));
+        }
+    }
+
+    #[test]
+    fn equivalent_years_are_the_latest_of_their_shape() {
+        for year in (1583..=9999).step_by(7).chain(2072..=2200) {
+            let (weekday, leap) = (Day::jan1(year).weekday(), is_leap(year));
+            let same = (2072..=2099).rev().find(|&y| is_leap(y) == leap && Day::jan1(y).weekday() == weekday);
+            assert_eq!(Some(equivalent_year(year)), same, "{year}");
         }
     }
 

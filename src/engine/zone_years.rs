@@ -15,63 +15,84 @@ use chrono_tz::Tz;
 use super::day::Day;
 use super::zone::{self, TABLE_END};
 
-/// Offset changes per equivalent year, filled on first use (see the module docs).
+/// One equivalent year's offsets: at its 1 January, and every change
+/// strictly inside it (absolute UTC instants, with the offset from then on).
+#[derive(Debug, Default)]
+struct EqYear {
+    base: i64,
+    changes: Vec<(i64, i64)>,
+}
+
+/// Offsets per equivalent year, filled on first use (see the module docs).
 #[derive(Debug, Default)]
 pub(crate) struct ZoneYears {
     /// [`zone::changes_after_table`], asked once.
     changes: OnceLock<bool>,
-    /// For each year 2072–2099, its changes strictly inside it (absolute UTC
-    /// instants, with the offset from then on).
-    equivalent: [OnceLock<Vec<(i64, i64)>>; 28],
+    /// The offset that holds for ever after the table, for a zone without
+    /// changes left.
+    last: OnceLock<i64>,
+    /// Years 2072–2099.
+    equivalent: [OnceLock<EqYear>; 28],
 }
 
 impl ZoneYears {
     /// Exactly [`zone::transitions`]`(tz, from, to)`: the offset at `from`
-    /// and every change in `(from, to]`, answered from the memo past the table.
+    /// and every change in `(from, to]`, answered from the memo past the
+    /// table, with no zone look-up once the memo holds the years' shapes.
     pub(crate) fn transitions(&self, tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
         if to < TABLE_END {
             return zone::transitions(tz, from, to);
         }
         let changes = *self.changes.get_or_init(|| zone::changes_after_table(tz));
-        let (base, mut out) = if from < TABLE_END {
-            zone::transitions(tz, from, TABLE_END - 1)
-        } else {
-            (zone::offset_at(tz, from), Vec::new())
-        };
+        let in_table = from < TABLE_END;
+        let (mut base, mut out) = if in_table { zone::transitions(tz, from, TABLE_END - 1) } else { (0, Vec::new()) };
         let mut off = out.last().map_or(base, |&(_, o)| o);
         let mut s = from.max(TABLE_END);
         while s <= to {
             let year = Day::containing(s).year();
             let (start, end) = (Day::jan1(year).start(), Day::jan1(year + 1).start());
-            if s > from {
-                // `s` starts a UTC year: its offset may differ from the last one.
-                let o = zone::offset_beyond(tz, s, changes);
-                if o != off {
-                    out.push((s, o));
-                    off = o;
-                }
-            }
-            if changes {
+            // The year's offsets: its equivalent year's, moved by the days
+            // between the two 1 Januaries.
+            let (mut cur, list, shift) = if changes {
                 let eq = zone::equivalent_year(year);
-                let shift = start - Day::jan1(eq).start();
-                let last = (end - 1).min(to);
-                for &(at, o) in self.equivalent_changes(tz, eq) {
-                    let at = at + shift;
-                    if at > s && at <= last {
-                        out.push((at, o));
-                        off = o;
-                    }
+                let e = self.equivalent_year(tz, eq);
+                (e.base, e.changes.as_slice(), start - Day::jan1(eq).start())
+            } else {
+                (*self.last.get_or_init(|| zone::offset_at(tz, TABLE_END)), &[][..], 0)
+            };
+            // Changes at or before `s` (only when `from` lies inside the year).
+            let before = list.partition_point(|&(at, _)| at + shift <= s);
+            if let Some(&(_, o)) = before.checked_sub(1).and_then(|i| list.get(i)) {
+                cur = o;
+            }
+            if s == from {
+                base = cur;
+            } else if cur != off {
+                // `s` starts a UTC year whose first offset is not the last one.
+                out.push((s, cur));
+            }
+            off = cur;
+            let last = (end - 1).min(to);
+            for &(at, o) in list.get(before..).unwrap_or(&[]) {
+                if at + shift > last {
+                    break;
                 }
+                out.push((at + shift, o));
+                off = o;
             }
             s = end;
         }
         (base, out)
     }
 
-    /// The changes strictly inside equivalent year `eq` (2072–2099).
-    fn equivalent_changes(&self, tz: Tz, eq: i64) -> &[(i64, i64)] {
-        let Some(slot) = usize::try_from(eq - 2072).ok().and_then(|i| self.equivalent.get(i)) else { return &[] };
-        slot.get_or_init(|| zone::transitions(tz, Day::jan1(eq).start(), Day::jan1(eq + 1).start() - 1).1)
+    /// The offsets of equivalent year `eq` (2072–2099).
+    fn equivalent_year(&self, tz: Tz, eq: i64) -> &EqYear {
+        static NONE: EqYear = EqYear { base: 0, changes: Vec::new() };
+        let Some(slot) = usize::try_from(eq - 2072).ok().and_then(|i| self.equivalent.get(i)) else { return &NONE };
+        slot.get_or_init(|| {
+            let (base, changes) = zone::transitions(tz, Day::jan1(eq).start(), Day::jan1(eq + 1).start() - 1);
+            EqYear { base, changes }
+        })
     }
 }
 
