@@ -23,8 +23,10 @@ use super::cursor::YearCursor;
 use super::day::{DAY, Day, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
+use super::shapes::Shapes;
 use super::window::{Window, check_windows, head_of, tail_of};
 use super::year::{self, YearInfo};
+use super::yearsum::YearSum;
 use super::zone::{self, Disambiguation};
 use super::zone_years::ZoneYears;
 
@@ -73,6 +75,8 @@ pub struct Calendar {
     /// The zone's offset changes per equivalent year after 2099, searched
     /// once per calendar for the year tables.
     zone_years: ZoneYears,
+    /// Sums of the regular years after 2100, by shape.
+    shapes: Shapes,
 }
 
 impl Clone for Calendar {
@@ -91,6 +95,7 @@ impl Clone for Calendar {
             always: self.always,
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
+            shapes: Shapes::default(),
         }
     }
 }
@@ -192,6 +197,7 @@ impl Calendar {
             always: false,
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
+            shapes: Shapes::default(),
         };
         cal.check_nights()?;
         Ok(cal)
@@ -217,6 +223,7 @@ impl Calendar {
         self.max_tail = self.max_tail.max(recurring.iter().map(|(_, w)| tail_of(w)).max().unwrap_or(0));
         self.recurring = recurring;
         self.years = Mutex::new(HashMap::new());
+        self.shapes = Shapes::default();
         self.check_nights()?;
         Ok(self)
     }
@@ -324,6 +331,7 @@ impl Calendar {
             always: true,
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
+            shapes: Shapes::default(),
         }
     }
 
@@ -546,6 +554,16 @@ impl Calendar {
     /// The days in `[first, end)` with an exact-date override.
     pub(super) fn override_days(&self, first: Day, end: Day) -> impl Iterator<Item = Day> + '_ {
         self.overrides_by_day.range(first..end).map(|(d, _)| *d)
+    }
+
+    /// The sum of the year that starts on local day `first` (a 1 January),
+    /// for the walks: by its shape when the year is regular (see
+    /// [`Shapes`]), else from its year table.
+    pub(super) fn year_sum(&self, first: Day, cursor: &mut YearCursor) -> YearSum {
+        match self.shapes.regular(self, first.year()) {
+            Some(sum) => sum,
+            None => *cursor.for_day(self, first).sum(),
+        }
     }
 
     /// The shared year tables, for [`YearCursor`].

@@ -14,6 +14,7 @@ pub mod duration;
 pub mod holiday;
 mod parse;
 pub mod segment;
+mod shapes;
 pub mod timeline;
 pub mod window;
 mod year;

@@ -7,6 +7,7 @@
 use proptest::prelude::*;
 
 use super::calendar::Calendar;
+use super::holiday::{Holiday, HolidayRule};
 use super::segment::{Segment, normalize};
 use super::tests::{any_calendar, apizee, naive_deadline, naive_elapsed};
 use super::timeline::{by_weeks, deadline, elapsed};
@@ -30,7 +31,7 @@ fn check(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) -> Result<O
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse::<u32>().ok()).map_or(24, |c| c / 10 + 1), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse::<u32>().ok()).map_or(50, |c| c / 6 + 1), ..ProptestConfig::default() })]
 
     #[test]
     fn long_walks_match_the_week_walk(
@@ -50,6 +51,66 @@ proptest! {
         // Any end, not only a deadline.
         let to = (opened + to_off).min(253_402_214_400);
         prop_assert_eq!(elapsed(&cal, opened, to, &pauses, false).map(|e| e.seconds), by_weeks::elapsed(&cal, opened, to, &pauses));
+    }
+}
+
+/// A random calendar whose years after 2100 are mostly regular (see
+/// [`crate::engine::shapes`]): the rules of `any_calendar` that the shapes
+/// accept, and more Easter offsets and fixed dates, to collide often.
+fn shaped_calendar() -> impl Strategy<Value = Calendar> {
+    (any_calendar(), proptest::collection::vec(-3i32..60, 0..4), proptest::collection::vec((3u32..7, 1u32..29), 0..6))
+        .prop_map(|(cal, easter, fixed)| {
+            let shaped = |r: &HolidayRule| {
+                matches!(r, HolidayRule::Fixed { .. } | HolidayRule::NthWeekday { .. } | HolidayRule::Easter(-80..=248))
+            };
+            let mut holidays: Vec<Holiday> = cal
+                .holidays()
+                .iter()
+                .filter(|h| match &h.rule {
+                    HolidayRule::Years { rule, .. } => shaped(rule),
+                    HolidayRule::Dates(_) => true,
+                    r => shaped(r),
+                })
+                .cloned()
+                .collect();
+            holidays.extend(easter.into_iter().map(|n| Holiday { name: "e".into(), rule: HolidayRule::Easter(n) }));
+            holidays.extend(
+                fixed
+                    .into_iter()
+                    .map(|(month, day)| Holiday { name: "f".into(), rule: HolidayRule::Fixed { month, day } }),
+            );
+            if cal.is_always() {
+                return cal;
+            }
+            Calendar::new(
+                "shaped",
+                cal.tz(),
+                cal.week().clone(),
+                holidays,
+                cal.overrides().clone(),
+                Some(cal.business_day()),
+            )
+            .and_then(|c| c.with_recurring(cal.recurring().to_vec()))
+            .unwrap_or(cal)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse::<u32>().ok()).map_or(50, |c| c / 6 + 1), ..ProptestConfig::default() })]
+
+    #[test]
+    fn regular_years_match_the_week_walk(
+        cal in shaped_calendar(),
+        opened_off in prop_oneof![(517 * YEAR)..(8417 * YEAR), (8380 * YEAR)..(8417 * YEAR)],
+        years in 0i64..120,
+        part in 0i64..(400 * 86_400),
+        pauses in proptest::collection::vec((0i64..(60 * YEAR), 0i64..(5 * 86_400)), 0..2),
+    ) {
+        let opened = FIRST + opened_off;
+        let work = years * 260 * cal.business_day() + part;
+        let pauses = normalize(pauses.iter().map(|&(s, l)| Segment::new(opened + s, opened + s + l)).collect());
+        check(&cal, opened, work, &pauses)?;
+        check(&cal, opened, work, &[])?;
     }
 }
 

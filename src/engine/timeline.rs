@@ -130,6 +130,13 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         return Err(WalkError::OutOfRange);
     }
     let mut last_work = day;
+    // The next 1 January the walk meets (or `day` itself), where it offers
+    // the visitor the whole year. Week runs end by the year's end and day
+    // steps are single days, so the walk never passes one unseen.
+    let mut next_year = Day::jan1(day.year());
+    if next_year < day {
+        next_year = Day::jan1(day.year() + 1);
+    }
     let mut segs: Vec<Segment> = Vec::with_capacity(4);
     loop {
         if day > LAST_DAY {
@@ -138,10 +145,10 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         if day - last_work > HORIZON_DAYS {
             return Err(WalkError::NoWorkingTime(date(last_work)?));
         }
-        if !v.tracing() && v.could_take_week(cal.week_len()) {
-            let info = cache.for_day(cal, day);
-            if info.days().0 == day {
-                let year = *info.sum();
+        if day == next_year {
+            next_year = Day::jan1(day.year() + 1);
+            if !v.tracing() && v.could_take_week(cal.week_len()) {
+                let year = cal.year_sum(day, &mut cache);
                 let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
                 if year.span.start >= start && !paused && v.take_year(&year)? {
                     day = year.end;

@@ -12,7 +12,7 @@ use chrono::Datelike;
 
 use super::calendar::Calendar;
 use super::day::{Day, WorkSpan};
-use super::holiday;
+use super::holiday::{self, HolidayRule};
 use super::segment::Segment;
 use super::yearsum::{self, YearSum};
 use super::zone;
@@ -67,6 +67,14 @@ pub(crate) struct YearInfo {
 impl YearInfo {
     /// The table of `cal` for proleptic Gregorian `year`.
     pub(super) fn compute(cal: &Calendar, year: i64) -> YearInfo {
+        Self::compute_with(cal, year, |_| true).0
+    }
+
+    /// The table of `cal` for `year` with only the holiday rules `keep`
+    /// accepts, and the days its sum corrected (holidays, recurring and
+    /// exact overrides, offset changes), sorted: for
+    /// [`crate::engine::shapes`].
+    pub(super) fn compute_with(cal: &Calendar, year: i64, keep: impl Fn(&HolidayRule) -> bool) -> (YearInfo, Vec<Day>) {
         let (first_day, end_day) = (Day::jan1(year), Day::jan1(year + 1));
         // 365 or 366 days.
         let mut holidays = vec![0u16; (end_day - first_day) as usize];
@@ -77,6 +85,9 @@ impl YearInfo {
             // Rule by rule: on a date two rules give, the later rule's name
             // stands, as in the sorted `holiday::dates_in`.
             holiday::each_date_in(cal.holidays(), y, |date, i| {
+                if !cal.holidays().get(i).is_some_and(|h| keep(&h.rule)) {
+                    return;
+                }
                 // Every index fits: `Calendar::new` refuses more than `MAX_HOLIDAYS` rules.
                 if let (Some(slot), Ok(n)) = (holidays.get_mut(date.ordinal0() as usize), u16::try_from(i + 1)) {
                     *slot = n;
@@ -111,8 +122,9 @@ impl YearInfo {
             weeks: OnceLock::new(),
             sum: YearSum::EMPTY,
         };
-        info.sum = yearsum::year_sum(cal, &info, special);
-        info
+        let (sum, special) = yearsum::year_sum(cal, &info, special);
+        info.sum = sum;
+        (info, special)
     }
 
     /// The table of the year's whole weeks (see [`Week`]).

@@ -36,11 +36,20 @@ impl YearSum {
         YearSum { end: Day::new(0), span: Segment { start: 0, end: 0 }, work: WorkSpan::ZERO };
 }
 
+impl YearSum {
+    /// The year from local day `first` to `end` (exclusive), working `work`.
+    pub(super) fn new(cal: &Calendar, first: Day, end: Day, work: WorkSpan) -> YearSum {
+        let span = Segment::new(first.start() - 2 * DAY, end.start() + i64::from(cal.max_tail()) + 2 * DAY);
+        YearSum { end, span, work }
+    }
+}
+
 /// The sum of `info`'s year on `cal` (see the module docs). `special` holds
-/// the year's holidays and recurring overrides (repeats allowed).
-pub(super) fn year_sum(cal: &Calendar, info: &YearInfo, mut special: Vec<Day>) -> YearSum {
+/// the year's holidays and recurring overrides (repeats allowed); returned
+/// with the exact overrides and offset-change days added, sorted.
+pub(super) fn year_sum(cal: &Calendar, info: &YearInfo, mut special: Vec<Day>) -> (YearSum, Vec<Day>) {
     let (first, end) = info.days();
-    let lens: [i64; 7] = std::array::from_fn(|wd| cal.week()[wd].iter().map(|w| w.len()).sum());
+    let lens = weekday_lens(cal);
     // Weekday counts: 52 each, and one more for the first `n % 7` weekdays
     // from 1 January's.
     let n = end - first;
@@ -60,9 +69,13 @@ pub(super) fn year_sum(cal: &Calendar, info: &YearInfo, mut special: Vec<Day>) -
     }
     special.sort_unstable();
     special.dedup();
-    for d in special {
+    for &d in &special {
         total += cal.day_work(d, info).secs() - lens[d.weekday()];
     }
-    let span = Segment::new(first.start() - 2 * DAY, end.start() + i64::from(cal.max_tail()) + 2 * DAY);
-    YearSum { end, span, work: WorkSpan::new(total) }
+    (YearSum::new(cal, first, end, WorkSpan::new(total)), special)
+}
+
+/// Working seconds of each weekday's windows, Monday first.
+pub(super) fn weekday_lens(cal: &Calendar) -> [i64; 7] {
+    std::array::from_fn(|wd| cal.week()[wd].iter().map(|w| w.len()).sum())
 }
