@@ -133,10 +133,8 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     // The next 1 January the walk meets (or `day` itself), where it offers
     // the visitor the whole year. Week runs end by the year's end and day
     // steps are single days, so the walk never passes one unseen.
-    let mut next_year = Day::jan1(day.year());
-    if next_year < day {
-        next_year = Day::jan1(day.year() + 1);
-    }
+    let (first, end) = cache.for_day(cal, day).days();
+    let mut next_year = if first == day { day } else { end };
     let mut segs: Vec<Segment> = Vec::with_capacity(4);
     loop {
         if day > LAST_DAY {
@@ -146,9 +144,11 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
             return Err(WalkError::NoWorkingTime(date(last_work)?));
         }
         if day == next_year {
-            next_year = Day::jan1(day.year() + 1);
-            if !v.tracing() && v.could_take_week(cal.week_len()) {
+            if v.tracing() || !v.could_take_week(cal.week_len()) {
+                next_year = cache.for_day(cal, day).days().1;
+            } else {
                 let year = cal.year_sum(day, &mut cache);
+                next_year = year.end;
                 let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
                 if year.span.start >= start && !paused && v.take_year(&year)? {
                     day = year.end;
