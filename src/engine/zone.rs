@@ -26,7 +26,7 @@
 //! [`Disambiguation`] names what happens in a gap or a fold.
 
 use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono_tz::{OffsetName, Tz};
 
 use super::day::{DAY, Day};
 
@@ -154,6 +154,14 @@ fn gap_end(tz: Tz, local: i64) -> i64 {
 /// sampled every 4 days (no zone changes twice within that), and each change
 /// is pinned to the second by bisection.
 pub(crate) fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
+    if to < TABLE_END && local_mean_time_throughout(tz, from, to) {
+        return (table_offset(tz, from), Vec::new());
+    }
+    search(tz, from, to)
+}
+
+/// [`transitions`] by sampling and bisection.
+fn search(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
     let changes = to > TABLE_END && changes_after_table(tz);
     let offset_at = |t: i64| if t < TABLE_END { table_offset(tz, t) } else { offset_beyond(tz, t, changes) };
     let base = offset_at(from);
@@ -180,6 +188,28 @@ pub(crate) fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) 
     }
     (base, out)
 }
+
+/// True when `tz` keeps one local mean time offset ("LMT", before the zone
+/// adopted a standard time) from `from` to `to`, at most [`LMT_SPAN`]
+/// apart: both ends read LMT with the same offset. In the IANA database a
+/// zone that leaves an LMT offset comes back to it, if ever, only years later
+/// (Lagos: LMT, GMT from 1905 to 1908, LMT again), so nothing changes in
+/// between (checked for every zone by a test): centuries of years before the
+/// zones' first standard time skip the search of [`transitions`].
+fn local_mean_time_throughout(tz: Tz, from: i64, to: i64) -> bool {
+    if to - from > LMT_SPAN {
+        return false;
+    }
+    let lmt = |t: i64| {
+        let dt = chrono::DateTime::from_timestamp(t, 0)?;
+        let off = tz.offset_from_utc_datetime(&dt.naive_utc());
+        (off.abbreviation() == Some("LMT")).then(|| off.fix().local_minus_utc())
+    };
+    lmt(from).is_some_and(|a| lmt(to) == Some(a))
+}
+
+/// The longest span [`local_mean_time_throughout`] answers for: a year table's.
+const LMT_SPAN: i64 = 400 * DAY;
 
 /// chrono-tz's answer for a local time inside its tables.
 fn from_table(tz: Tz, naive: &NaiveDateTime, local: i64) -> Local {
@@ -275,6 +305,42 @@ mod tests {
             assert!((2072..=2099).contains(&mapped.year()), "{year}");
             assert_eq!((mapped.month(), mapped.day(), mapped.weekday()), (orig.month(), orig.day(), orig.weekday()));
             assert_eq!(NaiveDate::from_ymd_opt(mapped.year(), 2, 29).is_some(), is_leap(i64::from(year)));
+        }
+    }
+
+    /// What [`local_mean_time_throughout`] relies on: in every zone, an LMT
+    /// offset that ends comes back, if ever, only after more than
+    /// [`LMT_SPAN`] (sampled every 10 days, from 1583 to the table's end).
+    #[test]
+    fn local_mean_time_never_comes_back_soon() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            // Each LMT offset left, with when it was last read.
+            let mut left: Vec<(i64, i64)> = Vec::new();
+            let mut current: Option<i64> = None;
+            let mut t = Day::jan1(1583).start();
+            while t < TABLE_END {
+                let dt = chrono::DateTime::from_timestamp(t, 0).unwrap();
+                let off = tz.offset_from_utc_datetime(&dt.naive_utc());
+                let lmt = (off.abbreviation() == Some("LMT")).then(|| i64::from(off.fix().local_minus_utc()));
+                if let (Some(c), true) = (current, current != lmt) {
+                    left.push((c, t - 10 * DAY));
+                }
+                if let Some(&(_, last)) = lmt.and_then(|o| left.iter().rev().find(|(l, _)| *l == o)) {
+                    assert!(t - last > LMT_SPAN, "{tz}: LMT {lmt:?} again at {t}");
+                }
+                current = lmt;
+                t += 10 * DAY;
+            }
+        }
+    }
+
+    #[test]
+    fn local_mean_time_years_have_no_changes() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            for year in [1583, 1800, 1845, 1867, 1880, 1890, 1899, 1905, 1908, 1913, 1920] {
+                let (from, to) = ((Day::jan1(year) - 3).start(), (Day::jan1(year + 1) + 3).start());
+                assert_eq!(transitions(tz, from, to), search(tz, from, to), "{tz} {year}");
+            }
         }
     }
 
