@@ -50,8 +50,28 @@ pub fn offset_at(tz: Tz, t: i64) -> i64 {
 
 /// True when `tz` still changes offset in the table's last year, so that
 /// after it the equivalent-year rule applies (else the last offset holds).
+///
+/// A fact of the zone data, like chrono-tz's own tables: worked out once per
+/// zone and process (two look-ups), then read from an atomic per zone, as
+/// every offset past the table asks it.
 pub(crate) fn changes_after_table(tz: Tz) -> bool {
-    table_offset(tz, END_WINTER) != table_offset(tz, END_SUMMER)
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU8, Ordering};
+    // Per zone: 0 not known yet, 1 no change left, 2 changes.
+    static KNOWN: OnceLock<Box<[AtomicU8]>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| chrono_tz::TZ_VARIANTS.iter().map(|_| AtomicU8::new(0)).collect());
+    let work_out = || table_offset(tz, END_WINTER) != table_offset(tz, END_SUMMER);
+    // `Tz` is a field-less enum: its discriminant indexes `TZ_VARIANTS`.
+    let Some(slot) = known.get(tz as usize) else { return work_out() };
+    match slot.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let changes = work_out();
+            slot.store(1 + u8::from(changes), Ordering::Relaxed);
+            changes
+        }
+    }
 }
 
 /// [`offset_at`] for `t` at or after [`TABLE_END`], with
@@ -341,6 +361,15 @@ mod tests {
                 let (from, to) = ((Day::jan1(year) - 3).start(), (Day::jan1(year + 1) + 3).start());
                 assert_eq!(transitions(tz, from, to), search(tz, from, to), "{tz} {year}");
             }
+        }
+    }
+
+    #[test]
+    fn zones_index_their_own_slots() {
+        for (i, tz) in chrono_tz::TZ_VARIANTS.iter().enumerate() {
+            assert_eq!(*tz as usize, i, "{tz}");
+            let direct = table_offset(*tz, END_WINTER) != table_offset(*tz, END_SUMMER);
+            assert_eq!((changes_after_table(*tz), changes_after_table(*tz)), (direct, direct), "{tz}");
         }
     }
 
