@@ -144,17 +144,12 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
             return Err(WalkError::NoWorkingTime(date(last_work)?));
         }
         if day == next_year {
-            if v.tracing() || !v.could_take_week(cal.week_len()) {
-                next_year = cache.for_day(cal, day).days().1;
-            } else {
-                let year = cal.year_sum(day, &mut cache);
-                next_year = year.end;
-                let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
-                if year.span.start >= start && !paused && v.take_year(&year)? {
-                    day = year.end;
-                    last_work = day;
-                    continue;
-                }
+            let taken;
+            (next_year, taken) = offer_year(cal, day, start, pauses, &mut cache, v)?;
+            if taken {
+                day = next_year;
+                last_work = day;
+                continue;
             }
         }
         if day.weekday() == 0 && v.could_take_week(cal.week_len()) {
@@ -212,6 +207,28 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         }
         day += 1;
     }
+}
+
+/// At 1 January `day`, offers the visitor the whole year when it may take it
+/// (not tracing, no pause in it, after the walk's `start`): the next 1
+/// January, and whether the visitor took the year. Out of line: the day loop
+/// meets it once a year.
+#[inline(never)]
+fn offer_year(
+    cal: &Calendar,
+    day: Day,
+    start: i64,
+    pauses: &[Segment],
+    cache: &mut YearCursor,
+    v: &mut impl Visitor,
+) -> Result<(Day, bool), WalkError> {
+    if v.tracing() || !v.could_take_week(cal.week_len()) {
+        return Ok((cache.for_day(cal, day).days().1, false));
+    }
+    let year = cal.year_sum(day, cache);
+    let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
+    let taken = year.span.start >= start && !paused && v.take_year(&year)?;
+    Ok((year.end, taken))
 }
 
 /// Tells the visitor about a holiday on day `day` when that weekday normally
