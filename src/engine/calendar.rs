@@ -23,9 +23,12 @@ use super::cursor::YearCursor;
 use super::day::{DAY, Day, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
+use super::shapes::Shapes;
 use super::window::{Window, check_windows, head_of, tail_of};
 use super::year::{self, YearInfo};
+use super::yearsum::YearSum;
 use super::zone::{self, Disambiguation};
+use super::zone_years::ZoneYears;
 
 /// Most holiday rules one calendar holds (plan files allow far fewer): the
 /// year tables store a rule's index in 16 bits.
@@ -69,6 +72,11 @@ pub struct Calendar {
     /// Holidays, offset changes and week tables per local year, filled on
     /// first use and shared by every walk (and every `batch` row).
     years: Mutex<HashMap<i64, Arc<YearInfo>>>,
+    /// The zone's offset changes per equivalent year after 2099, searched
+    /// once per calendar for the year tables.
+    zone_years: ZoneYears,
+    /// Sums of the regular years after 2100, by shape.
+    shapes: Shapes,
 }
 
 impl Clone for Calendar {
@@ -86,6 +94,8 @@ impl Clone for Calendar {
             week_len: self.week_len,
             always: self.always,
             years: Mutex::new(HashMap::new()),
+            zone_years: ZoneYears::default(),
+            shapes: Shapes::default(),
         }
     }
 }
@@ -186,6 +196,8 @@ impl Calendar {
             week_len: WorkSpan::new(week_len),
             always: false,
             years: Mutex::new(HashMap::new()),
+            zone_years: ZoneYears::default(),
+            shapes: Shapes::default(),
         };
         cal.check_nights()?;
         Ok(cal)
@@ -211,6 +223,7 @@ impl Calendar {
         self.max_tail = self.max_tail.max(recurring.iter().map(|(_, w)| tail_of(w)).max().unwrap_or(0));
         self.recurring = recurring;
         self.years = Mutex::new(HashMap::new());
+        self.shapes = Shapes::default();
         self.check_nights()?;
         Ok(self)
     }
@@ -317,6 +330,8 @@ impl Calendar {
             week_len: WorkSpan::new(7 * DAY),
             always: true,
             years: Mutex::new(HashMap::new()),
+            zone_years: ZoneYears::default(),
+            shapes: Shapes::default(),
         }
     }
 
@@ -536,9 +551,30 @@ impl Calendar {
         segs.iter().map(|s| WorkSpan::new(s.duration())).sum()
     }
 
+    /// The days in `[first, end)` with an exact-date override.
+    pub(super) fn override_days(&self, first: Day, end: Day) -> impl Iterator<Item = Day> + '_ {
+        self.overrides_by_day.range(first..end).map(|(d, _)| *d)
+    }
+
+    /// The sum of the year that starts on local day `first` (a 1 January),
+    /// for the walks: by its shape when the year is regular (see
+    /// [`Shapes`]), else from its year table.
+    pub(super) fn year_sum(&self, first: Day, cursor: &mut YearCursor) -> YearSum {
+        match self.shapes.regular(self, first.year()) {
+            Some(sum) => sum,
+            None => *cursor.for_day(self, first).sum(),
+        }
+    }
+
     /// The shared year tables, for [`YearCursor`].
     pub(super) fn years(&self) -> &Mutex<HashMap<i64, Arc<YearInfo>>> {
         &self.years
+    }
+
+    /// The zone's offset at `from` and its changes in `(from, to]`, for the
+    /// year tables (memoized past 2099, see [`ZoneYears`]).
+    pub(super) fn transitions(&self, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
+        self.zone_years.transitions(self.tz, from, to)
     }
 }
 

@@ -444,6 +444,34 @@ pub fn orthodox_easter(year: i32) -> Option<NaiveDate> {
     add_days(NaiveDate::from_ymd_opt(year, month as u32, day as u32)?, i64::from(diff))
 }
 
+/// Calls `f` with each holiday date that falls in `year` and its rule's
+/// index, rule by rule (within a rule, in order): exactly the pairs of
+/// [`dates_in`], in another order. The year tables are built from it, once a
+/// year crossed: the common rules (a fixed date, an n-th weekday, an Easter
+/// offset that cannot leave the year) are worked out in place, without the
+/// lists [`HolidayRule::dates_in`] builds; every other rule goes through it.
+pub(crate) fn each_date_in(holidays: &[Holiday], year: i32, mut f: impl FnMut(NaiveDate, usize)) {
+    for (i, h) in holidays.iter().enumerate() {
+        let date = match h.rule {
+            HolidayRule::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
+            HolidayRule::NthWeekday { month, weekday, nth } => nth_weekday(year, month, weekday, nth),
+            // Easter is 80 to 115 days after 1 January (22 March to 25
+            // April): with an offset in -80..=248 the date stays in its
+            // Easter's year, and no other year's Easter lands in this one.
+            HolidayRule::Easter(offset) if (-80..=248).contains(&offset) => {
+                easter(year).and_then(|e| add_days(e, i64::from(offset)))
+            }
+            _ => {
+                h.rule.dates_in(year).into_iter().for_each(|d| f(d, i));
+                continue;
+            }
+        };
+        if let Some(d) = date.filter(|d| d.year() == year) {
+            f(d, i);
+        }
+    }
+}
+
 /// All holiday dates that fall in `year`, sorted, each with the index of its rule.
 pub fn dates_in(holidays: &[Holiday], year: i32) -> Vec<(NaiveDate, usize)> {
     let mut v: Vec<(NaiveDate, usize)> =
@@ -679,6 +707,30 @@ mod tests {
         assert!(!after_thanksgiving.can_fall_on_weekend());
         assert_eq!(after_thanksgiving.to_string(), "4. Thu of month 11 +1 days");
         assert_eq!(limited.to_string(), "every 06-19, 2021–2022");
+    }
+
+    #[test]
+    fn each_date_in_gives_the_pairs_of_dates_in() {
+        let mut rules: Vec<Holiday> = (-100..300)
+            .step_by(7)
+            .chain([-81, -80, 248, 249])
+            .map(|n| Holiday { name: "e".into(), rule: HolidayRule::Easter(n) })
+            .collect();
+        rules.push(Holiday { name: "f".into(), rule: HolidayRule::Fixed { month: 2, day: 29 } });
+        rules.push(Holiday {
+            name: "n".into(),
+            rule: HolidayRule::NthWeekday { month: 5, weekday: Weekday::Mon, nth: -1 },
+        });
+        rules.push(Holiday {
+            name: "n5".into(),
+            rule: HolidayRule::NthWeekday { month: 2, weekday: Weekday::Sun, nth: 5 },
+        });
+        for year in [1583, 1584, 1600, 1700, 2000, 2024, 2027, 2099, 2100, 2285, 9998, 9999] {
+            let mut pairs = Vec::new();
+            each_date_in(&rules, year, |d, i| pairs.push((d, i)));
+            pairs.sort();
+            assert_eq!(pairs, dates_in(&rules, year), "{year}");
+        }
     }
 
     #[test]

@@ -15,10 +15,13 @@ pub mod duration;
 pub mod holiday;
 mod parse;
 pub mod segment;
+mod shapes;
 pub mod timeline;
 pub mod window;
 mod year;
+mod yearsum;
 pub mod zone;
+mod zone_years;
 
 pub use calendar::{Calendar, CalendarError, DayKind, WEEKDAYS};
 pub use cursor::YearCursor;
@@ -31,5 +34,7 @@ pub use timeline::{Step, WalkError, clock_start, deadline, elapsed};
 pub use window::Window;
 pub use zone::Disambiguation;
 
+#[cfg(test)]
+mod span_tests;
 #[cfg(test)]
 mod tests;

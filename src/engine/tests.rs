@@ -50,7 +50,7 @@ fn weekdays(windows: &[&str]) -> [Vec<Window>; 7] {
 }
 
 /// Apizee: Paris, Mon–Fri 09–12 and 14–18, French holidays.
-fn apizee() -> Calendar {
+pub(super) fn apizee() -> Calendar {
     Calendar::new("apizee", Paris, weekdays(&["09:00-12:00", "14:00-18:00"]), french_holidays(), BTreeMap::new(), None)
         .expect("apizee calendar")
 }
@@ -403,7 +403,7 @@ impl<'a> Reference<'a> {
     }
 }
 
-fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) -> i64 {
+pub(super) fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) -> i64 {
     if work == 0 {
         return opened;
     }
@@ -434,7 +434,7 @@ fn naive_deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) ->
     }
 }
 
-fn naive_elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment]) -> i64 {
+pub(super) fn naive_elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment]) -> i64 {
     let mut total = 0;
     let mut reference = Reference::new(cal);
     let mut date = reference.date_of(from).pred_opt().expect("date");
@@ -453,13 +453,14 @@ fn naive_elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment]) -> i64 
     total
 }
 
-const ZONES: [Tz; 6] = [
+pub(super) const ZONES: [Tz; 7] = [
     chrono_tz::Europe::Paris,
     chrono_tz::America::New_York,
     chrono_tz::Australia::Sydney,
     chrono_tz::Asia::Kolkata,
     chrono_tz::UTC,
     chrono_tz::America::Santiago,
+    chrono_tz::Australia::Lord_Howe,
 ];
 
 /// A random holiday rule of any kind (nested offsets and year spans

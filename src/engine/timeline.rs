@@ -7,7 +7,8 @@
 //! year tables (holidays, overrides and DST changes are in their sums; only a
 //! pause stops a run) when the visitor can swallow them, so a
 //! 10,000-business-day target costs about 2,000 cheap steps, not 14,000 days
-//! of time-zone work.
+//! of time-zone work. On a 1 January it first offers the whole year
+//! ([`YearSum`]), so a walk over centuries costs a step per year.
 
 use chrono::NaiveDate;
 
@@ -16,6 +17,7 @@ use super::cursor::YearCursor;
 use super::day::{Day, WorkSpan};
 use super::segment::Segment;
 use super::year::Week;
+use super::yearsum::YearSum;
 
 /// A walk that finds no working time for this many days gives up.
 pub const HORIZON_DAYS: i64 = 3653;
@@ -91,6 +93,12 @@ pub(crate) trait Visitor {
     /// Offered a run of consecutive weeks of the year's table (no pause in
     /// them), returns how many of them, from the first, it counts whole.
     fn take_weeks(&mut self, weeks: &[Week]) -> Result<usize, WalkError>;
+    /// Offered a whole local year (no pause touches its span, which starts
+    /// at or after the walk's start), returns true when it counts it whole.
+    /// Never offered while tracing. Visitors that do not care take none.
+    fn take_year(&mut self, _year: &YearSum) -> Result<bool, WalkError> {
+        Ok(false)
+    }
     /// A piece of working time on local `day`, in order. Return false to stop
     /// the walk.
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError>;
@@ -122,6 +130,11 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         return Err(WalkError::OutOfRange);
     }
     let mut last_work = day;
+    // The next 1 January the walk meets (or `day` itself), where it offers
+    // the visitor the whole year. Week runs end by the year's end and day
+    // steps are single days, so the walk never passes one unseen.
+    let (first, end) = cache.for_day(cal, day).days();
+    let mut next_year = if first == day { day } else { end };
     let mut segs: Vec<Segment> = Vec::with_capacity(4);
     loop {
         if day > LAST_DAY {
@@ -130,8 +143,17 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         if day - last_work > HORIZON_DAYS {
             return Err(WalkError::NoWorkingTime(date(last_work)?));
         }
+        if day == next_year {
+            let taken;
+            (next_year, taken) = offer_year(cal, day, start, pauses, &mut cache, v)?;
+            if taken {
+                day = next_year;
+                last_work = day;
+                continue;
+            }
+        }
         if day.weekday() == 0 && v.could_take_week(cal.week_len()) {
-            let run = cache.for_day(cal, day).weeks_from(day);
+            let run = cache.for_day(cal, day).weeks_from(cal, day);
             if run.first().is_some_and(|w| w.span.start >= start) {
                 // Stop the run at the first week a pause touches.
                 let mut len = run.len();
@@ -185,6 +207,28 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         }
         day += 1;
     }
+}
+
+/// At 1 January `day`, offers the visitor the whole year when it may take it
+/// (not tracing, no pause in it, after the walk's `start`): the next 1
+/// January, and whether the visitor took the year. Out of line: the day loop
+/// meets it once a year.
+#[inline(never)]
+fn offer_year(
+    cal: &Calendar,
+    day: Day,
+    start: i64,
+    pauses: &[Segment],
+    cache: &mut YearCursor,
+    v: &mut impl Visitor,
+) -> Result<(Day, bool), WalkError> {
+    if v.tracing() || !v.could_take_week(cal.week_len()) {
+        return Ok((cache.for_day(cal, day).days().1, false));
+    }
+    let year = cal.year_sum(day, cache);
+    let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
+    let taken = year.span.start >= start && !paused && v.take_year(&year)?;
+    Ok((year.end, taken))
 }
 
 /// Tells the visitor about a holiday on day `day` when that weekday normally
@@ -252,6 +296,17 @@ impl Visitor for Consume {
         self.total += worked;
         record_weeks(&mut self.steps, &weeks[..n], self.total)?;
         Ok(n)
+    }
+    fn take_year(&mut self, year: &YearSum) -> Result<bool, WalkError> {
+        // As for weeks, only a year that leaves some target: the deadline
+        // comes out of the day walk. And not before the first piece, whose
+        // start the day walk reports as the clock start.
+        if self.total == WorkSpan::ZERO || year.work >= self.remaining {
+            return Ok(false);
+        }
+        self.remaining -= year.work;
+        self.total += year.work;
+        Ok(true)
     }
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
         if self.total == WorkSpan::ZERO {
@@ -348,6 +403,13 @@ impl Visitor for Measure {
         record_weeks(&mut self.steps, &weeks[..n], self.total)?;
         Ok(n)
     }
+    fn take_year(&mut self, year: &YearSum) -> Result<bool, WalkError> {
+        if year.span.end > self.to {
+            return Ok(false);
+        }
+        self.total += year.work;
+        Ok(true)
+    }
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
         if piece.start >= self.to {
             return Ok(false);
@@ -425,4 +487,48 @@ pub fn clock_start(cal: &Calendar, t: i64) -> Result<i64, WalkError> {
     let mut v = First(None);
     walk(cal, t, &[], &mut v)?;
     v.0.ok_or(WalkError::OutOfRange)
+}
+
+/// The walks as they were before years were skipped (weeks and days only),
+/// for the tests to check the year sums against.
+#[cfg(test)]
+pub(crate) mod by_weeks {
+    use super::*;
+
+    /// A visitor with its [`Visitor::take_year`] turned off.
+    struct NoYears<'a, V>(&'a mut V);
+
+    impl<V: Visitor> Visitor for NoYears<'_, V> {
+        fn could_take_week(&self, week_len: WorkSpan) -> bool {
+            self.0.could_take_week(week_len)
+        }
+        fn take_weeks(&mut self, weeks: &[Week]) -> Result<usize, WalkError> {
+            self.0.take_weeks(weeks)
+        }
+        fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
+            self.0.piece(day, piece)
+        }
+    }
+
+    /// [`deadline`] without year steps: the deadline and the clock start.
+    pub(crate) fn deadline(cal: &Calendar, opened: i64, work: i64, pauses: &[Segment]) -> Result<Deadline, WalkError> {
+        if work <= 0 {
+            return super::deadline(cal, opened, work, pauses, false);
+        }
+        let mut v =
+            Consume { remaining: WorkSpan::new(work), total: WorkSpan::ZERO, end: None, first: None, steps: None };
+        walk(cal, opened, pauses, &mut NoYears(&mut v))?;
+        let at = v.end.ok_or(WalkError::OutOfRange)?;
+        Ok(Deadline { at, clock_start: if pauses.is_empty() { v.first } else { None }, steps: vec![] })
+    }
+
+    /// [`elapsed`] without year steps.
+    pub(crate) fn elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment]) -> Result<i64, WalkError> {
+        if to <= from {
+            return Ok(0);
+        }
+        let mut v = Measure { to, total: WorkSpan::ZERO, steps: None };
+        walk(cal, from, pauses, &mut NoYears(&mut v))?;
+        Ok(v.total.secs())
+    }
 }

@@ -1,22 +1,27 @@
 //! What a calendar looks like in one local year: holidays by day of the
-//! year, the zone's offset changes, and a table of its whole weeks (Monday to
-//! Sunday) with running sums, so a walk crosses many weeks with one binary
-//! search. Computed once per calendar and year, shared through
-//! [`crate::engine::cursor::YearCursor`].
+//! year, the zone's offset changes, the year's total working time, and a
+//! table of its whole weeks (Monday to Sunday) with running sums, so a walk
+//! crosses many weeks with one binary search. Computed once per calendar and
+//! year, shared through [`crate::engine::cursor::YearCursor`]; the week
+//! table only when a walk first asks for it, as a walk that skips the whole
+//! year (see [`crate::engine::yearsum`]) never does.
+
+use std::sync::OnceLock;
 
 use chrono::Datelike;
 
 use super::calendar::Calendar;
 use super::day::{Day, WorkSpan};
-use super::holiday;
+use super::holiday::{self, HolidayRule};
 use super::segment::Segment;
+use super::yearsum::{self, YearSum};
 use super::zone;
 
 /// How far a local day reaches before its wall-clock midnight, in UTC: the
 /// largest offset east of Greenwich (+14 h).
-const EAST: i64 = 14 * 3600;
+pub(super) const EAST: i64 = 14 * 3600;
 /// How far it reaches after its wall-clock end: the largest offset west (-12 h).
-const WEST: i64 = 12 * 3600;
+pub(super) const WEST: i64 = 12 * 3600;
 /// Days either side of the year the offset table covers, so an instant near
 /// New Year finds its offset in its UTC day's year.
 const MARGIN_DAYS: i64 = 3;
@@ -53,24 +58,42 @@ pub(crate) struct YearInfo {
     base_offset: i64,
     /// Monday of `weeks[0]`.
     first_monday: Day,
-    /// Every whole week of the year.
-    weeks: Vec<Week>,
+    /// Every whole week of the year, built on first use.
+    weeks: OnceLock<Vec<Week>>,
+    /// The year's working time and span, for walks that skip it whole.
+    sum: YearSum,
 }
 
 impl YearInfo {
     /// The table of `cal` for proleptic Gregorian `year`.
     pub(super) fn compute(cal: &Calendar, year: i64) -> YearInfo {
+        Self::compute_with(cal, year, |_| true).0
+    }
+
+    /// The table of `cal` for `year` with only the holiday rules `keep`
+    /// accepts, and the days its sum corrected (holidays, recurring and
+    /// exact overrides, offset changes), sorted: for
+    /// [`crate::engine::shapes`].
+    pub(super) fn compute_with(cal: &Calendar, year: i64, keep: impl Fn(&HolidayRule) -> bool) -> (YearInfo, Vec<Day>) {
         let (first_day, end_day) = (Day::jan1(year), Day::jan1(year + 1));
         // 365 or 366 days.
         let mut holidays = vec![0u16; (end_day - first_day) as usize];
+        // The days that may work other than their weekday, for the year's sum.
+        let mut special = Vec::with_capacity(16);
         // Holiday rules give dates in 1583..=9999 only, all inside `i32`.
         if let Ok(y) = i32::try_from(year) {
-            for (date, i) in holiday::dates_in(cal.holidays(), y) {
+            // Rule by rule: on a date two rules give, the later rule's name
+            // stands, as in the sorted `holiday::dates_in`.
+            holiday::each_date_in(cal.holidays(), y, |date, i| {
+                if !cal.holidays().get(i).is_some_and(|h| keep(&h.rule)) {
+                    return;
+                }
                 // Every index fits: `Calendar::new` refuses more than `MAX_HOLIDAYS` rules.
                 if let (Some(slot), Ok(n)) = (holidays.get_mut(date.ordinal0() as usize), u16::try_from(i + 1)) {
                     *slot = n;
+                    special.push(first_day + i64::from(date.ordinal0()));
                 }
-            }
+            });
         }
         let mut recurring = Vec::new();
         if !cal.recurring().is_empty() {
@@ -81,13 +104,13 @@ impl YearInfo {
                 if let (Some(date), Ok(n)) = (chrono::NaiveDate::from_ymd_opt(y, *m, *d), u16::try_from(i + 1)) {
                     if let Some(slot) = recurring.get_mut(date.ordinal0() as usize) {
                         *slot = n;
+                        special.push(first_day + i64::from(date.ordinal0()));
                     }
                 }
             }
         }
         let (lo, hi) = ((first_day - MARGIN_DAYS).start(), (end_day + MARGIN_DAYS).start());
-        let (base_offset, transitions) =
-            if cal.is_always() { (0, Vec::new()) } else { zone::transitions(cal.tz(), lo, hi) };
+        let (base_offset, transitions) = if cal.is_always() { (0, Vec::new()) } else { cal.transitions(lo, hi) };
         let mut info = YearInfo {
             first_day,
             end_day,
@@ -96,10 +119,21 @@ impl YearInfo {
             transitions,
             base_offset,
             first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
-            weeks: Vec::new(),
+            weeks: OnceLock::new(),
+            sum: YearSum::EMPTY,
         };
+        let (sum, special) = yearsum::year_sum(cal, &info, special);
+        info.sum = sum;
+        (info, special)
+    }
+
+    /// The table of the year's whole weeks (see [`Week`]).
+    fn build_weeks(&self, cal: &Calendar) -> Vec<Week> {
+        let info = self;
+        let mut weeks = Vec::with_capacity(53);
+        let end_day = self.end_day;
         let mut cum = WorkSpan::ZERO;
-        let mut monday = info.first_monday;
+        let mut monday = self.first_monday;
         // A week's work is that of the windows starting in it: the Sunday's
         // overnight window reaches into the next Monday, and the week's span
         // reaches as far as any window can (an upper bound, which only makes
@@ -110,20 +144,36 @@ impl YearInfo {
             let days = (0..7).map(|i| monday + i);
             let (work, span) = match info.offset_over(monday, 7 + reach) {
                 Some(off) => (
-                    days.map(|d| cal.steady_day_work(d, &info)).sum(),
+                    days.map(|d| cal.steady_day_work(d, info)).sum(),
                     Segment::new(monday.start() - off, (monday + 7).start() + i64::from(tail) - off),
                 ),
                 // A DST week: exact, day by day, once per year.
                 None => (
-                    days.map(|d| cal.day_work(d, &info)).sum(),
+                    days.map(|d| cal.day_work(d, info)).sum(),
                     Segment::new(cal.resolve(monday, 0), cal.resolve_boundary(monday + 6, DAY_SECS + tail)),
                 ),
             };
             cum += work;
-            info.weeks.push(Week { monday, span, work, cum });
+            weeks.push(Week { monday, span, work, cum });
             monday += 7;
         }
-        info
+        weeks
+    }
+
+    /// The year's first and end (next year's first) days.
+    pub(crate) fn days(&self) -> (Day, Day) {
+        (self.first_day, self.end_day)
+    }
+
+    /// The year's working time and span.
+    pub(crate) fn sum(&self) -> &YearSum {
+        &self.sum
+    }
+
+    /// The offset changes of the year's table (three days either side of
+    /// the year included).
+    pub(crate) fn transitions(&self) -> &[(i64, i64)] {
+        &self.transitions
     }
 
     /// True when `day` lies in this year.
@@ -151,12 +201,12 @@ impl YearInfo {
 
     /// The year's weeks from Monday `monday` to the year's end (empty when
     /// `monday` starts no week of this year's table).
-    pub(crate) fn weeks_from(&self, monday: Day) -> &[Week] {
+    pub(crate) fn weeks_from(&self, cal: &Calendar, monday: Day) -> &[Week] {
         let off = monday - self.first_monday;
         if off < 0 || off % 7 != 0 {
             return &[];
         }
-        self.weeks.get((off / 7) as usize..).unwrap_or(&[])
+        self.weeks.get_or_init(|| self.build_weeks(cal)).get((off / 7) as usize..).unwrap_or(&[])
     }
 
     /// The offset at `t`, which must lie within the year's table, and the UTC

@@ -26,7 +26,7 @@
 //! [`Disambiguation`] names what happens in a gap or a fold.
 
 use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono_tz::{OffsetName, Tz};
 
 use super::day::{DAY, Day};
 
@@ -45,11 +45,40 @@ pub fn offset_at(tz: Tz, t: i64) -> i64 {
     if t < TABLE_END {
         return table_offset(tz, t);
     }
-    if table_offset(tz, END_WINTER) == table_offset(tz, END_SUMMER) {
-        // No seasonal change left at the table's end: the last offset holds.
-        return table_offset(tz, t);
+    offset_beyond(tz, t, changes_after_table(tz))
+}
+
+/// True when `tz` still changes offset in the table's last year, so that
+/// after it the equivalent-year rule applies (else the last offset holds).
+///
+/// A fact of the zone data, like chrono-tz's own tables: worked out once per
+/// zone and process (two look-ups), then read from an atomic per zone, as
+/// every offset past the table asks it.
+pub(crate) fn changes_after_table(tz: Tz) -> bool {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU8, Ordering};
+    // Per zone: 0 not known yet, 1 no change left, 2 changes.
+    static KNOWN: OnceLock<Box<[AtomicU8]>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| chrono_tz::TZ_VARIANTS.iter().map(|_| AtomicU8::new(0)).collect());
+    let work_out = || table_offset(tz, END_WINTER) != table_offset(tz, END_SUMMER);
+    // `Tz` is a field-less enum: its discriminant indexes `TZ_VARIANTS`.
+    let Some(slot) = known.get(tz as usize) else { return work_out() };
+    match slot.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let changes = work_out();
+            slot.store(1 + u8::from(changes), Ordering::Relaxed);
+            changes
+        }
     }
-    table_offset(tz, t - shift(t))
+}
+
+/// [`offset_at`] for `t` at or after [`TABLE_END`], with
+/// [`changes_after_table`] already known (the searches ask it once, not once
+/// per sample).
+pub(crate) fn offset_beyond(tz: Tz, t: i64, changes: bool) -> i64 {
+    if changes { table_offset(tz, t - shift(t)) } else { table_offset(tz, t) }
 }
 
 /// The wall-clock date and time of UTC instant `t` in `tz` (`None` outside chrono's range).
@@ -145,30 +174,62 @@ fn gap_end(tz: Tz, local: i64) -> i64 {
 /// sampled every 4 days (no zone changes twice within that), and each change
 /// is pinned to the second by bisection.
 pub(crate) fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
-    let base = offset_at(tz, from);
+    if to < TABLE_END && local_mean_time_throughout(tz, from, to) {
+        return (table_offset(tz, from), Vec::new());
+    }
+    search(tz, from, to)
+}
+
+/// [`transitions`] by sampling and bisection.
+fn search(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
+    let changes = to > TABLE_END && changes_after_table(tz);
+    let offset_at = |t: i64| if t < TABLE_END { table_offset(tz, t) } else { offset_beyond(tz, t, changes) };
+    let base = offset_at(from);
     let mut out = Vec::new();
     let (mut t, mut o) = (from, base);
     while t < to {
         let next = (t + 4 * DAY).min(to);
-        if offset_at(tz, next) == o {
+        if offset_at(next) == o {
             t = next;
             continue;
         }
         let (mut a, mut b) = (t, next);
         while b - a > 1 {
             let mid = a + (b - a) / 2;
-            if offset_at(tz, mid) == o {
+            if offset_at(mid) == o {
                 a = mid;
             } else {
                 b = mid;
             }
         }
-        o = offset_at(tz, b);
+        o = offset_at(b);
         out.push((b, o));
         t = b;
     }
     (base, out)
 }
+
+/// True when `tz` keeps one local mean time offset ("LMT", before the zone
+/// adopted a standard time) from `from` to `to`, at most [`LMT_SPAN`]
+/// apart: both ends read LMT with the same offset. In the IANA database a
+/// zone that leaves an LMT offset comes back to it, if ever, only years later
+/// (Lagos: LMT, GMT from 1905 to 1908, LMT again), so nothing changes in
+/// between (checked for every zone by a test): centuries of years before the
+/// zones' first standard time skip the search of [`transitions`].
+fn local_mean_time_throughout(tz: Tz, from: i64, to: i64) -> bool {
+    if to - from > LMT_SPAN {
+        return false;
+    }
+    let lmt = |t: i64| {
+        let dt = chrono::DateTime::from_timestamp(t, 0)?;
+        let off = tz.offset_from_utc_datetime(&dt.naive_utc());
+        (off.abbreviation() == Some("LMT")).then(|| off.fix().local_minus_utc())
+    };
+    lmt(from).is_some_and(|a| lmt(to) == Some(a))
+}
+
+/// The longest span [`local_mean_time_throughout`] answers for: a year table's.
+const LMT_SPAN: i64 = 400 * DAY;
 
 /// chrono-tz's answer for a local time inside its tables.
 fn from_table(tz: Tz, naive: &NaiveDateTime, local: i64) -> Local {
@@ -197,14 +258,35 @@ fn table_offset(tz: Tz, t: i64) -> i64 {
 /// year of 2072–2099.
 fn shift(t: i64) -> i64 {
     let year = Day::containing(t).year();
-    let jan1 = Day::jan1(year);
-    let (weekday, leap) = (jan1.weekday(), is_leap(year));
-    let same = (2072..=2099).rev().find(|&y| is_leap(y) == leap && Day::jan1(y).weekday() == weekday);
-    // Every (weekday, leap) pair occurs in 2072–2099; 2099 is a fallback never taken.
-    (jan1 - Day::jan1(same.unwrap_or(2099))) * DAY
+    (Day::jan1(year) - Day::jan1(equivalent_year(year))) * DAY
 }
 
-fn is_leap(y: i64) -> bool {
+/// The latest year of 2072–2099 whose 1 January falls on the same weekday as
+/// `year`'s and that is leap exactly when `year` is: every date of the two
+/// falls on the same weekday.
+pub(crate) fn equivalent_year(year: i64) -> i64 {
+    EQUIVALENT[usize::from(is_leap(year))][Day::jan1(year).weekday()]
+}
+
+/// [`equivalent_year`] by leapness (common, leap) and 1 January's weekday
+/// (Monday first), worked out at compile time.
+const EQUIVALENT: [[i64; 7]; 2] = {
+    // Every (weekday, leap) pair occurs in 2072–2099; 2099 is a fallback never taken.
+    let mut table = [[2099; 7]; 2];
+    let mut found = [[false; 7]; 2];
+    let mut y = 2099;
+    while y >= 2072 {
+        let (l, w) = (is_leap(y) as usize, Day::jan1(y).weekday());
+        if !found[l][w] {
+            found[l][w] = true;
+            table[l][w] = y;
+        }
+        y -= 1;
+    }
+    table
+};
+
+const fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
@@ -243,6 +325,60 @@ mod tests {
             assert!((2072..=2099).contains(&mapped.year()), "{year}");
             assert_eq!((mapped.month(), mapped.day(), mapped.weekday()), (orig.month(), orig.day(), orig.weekday()));
             assert_eq!(NaiveDate::from_ymd_opt(mapped.year(), 2, 29).is_some(), is_leap(i64::from(year)));
+        }
+    }
+
+    /// What [`local_mean_time_throughout`] relies on: in every zone, an LMT
+    /// offset that ends comes back, if ever, only after more than
+    /// [`LMT_SPAN`] (sampled every 10 days, from 1583 to the table's end).
+    #[test]
+    fn local_mean_time_never_comes_back_soon() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            // Each LMT offset left, with when it was last read.
+            let mut left: Vec<(i64, i64)> = Vec::new();
+            let mut current: Option<i64> = None;
+            let mut t = Day::jan1(1583).start();
+            while t < TABLE_END {
+                let dt = chrono::DateTime::from_timestamp(t, 0).unwrap();
+                let off = tz.offset_from_utc_datetime(&dt.naive_utc());
+                let lmt = (off.abbreviation() == Some("LMT")).then(|| i64::from(off.fix().local_minus_utc()));
+                if let (Some(c), true) = (current, current != lmt) {
+                    left.push((c, t - 10 * DAY));
+                }
+                if let Some(&(_, last)) = lmt.and_then(|o| left.iter().rev().find(|(l, _)| *l == o)) {
+                    assert!(t - last > LMT_SPAN, "{tz}: LMT {lmt:?} again at {t}");
+                }
+                current = lmt;
+                t += 10 * DAY;
+            }
+        }
+    }
+
+    #[test]
+    fn local_mean_time_years_have_no_changes() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            for year in [1583, 1800, 1845, 1867, 1880, 1890, 1899, 1905, 1908, 1913, 1920] {
+                let (from, to) = ((Day::jan1(year) - 3).start(), (Day::jan1(year + 1) + 3).start());
+                assert_eq!(transitions(tz, from, to), search(tz, from, to), "{tz} {year}");
+            }
+        }
+    }
+
+    #[test]
+    fn zones_index_their_own_slots() {
+        for (i, tz) in chrono_tz::TZ_VARIANTS.iter().enumerate() {
+            assert_eq!(*tz as usize, i, "{tz}");
+            let direct = table_offset(*tz, END_WINTER) != table_offset(*tz, END_SUMMER);
+            assert_eq!((changes_after_table(*tz), changes_after_table(*tz)), (direct, direct), "{tz}");
+        }
+    }
+
+    #[test]
+    fn equivalent_years_are_the_latest_of_their_shape() {
+        for year in (1583..=9999).step_by(7).chain(2072..=2200) {
+            let (weekday, leap) = (Day::jan1(year).weekday(), is_leap(year));
+            let same = (2072..=2099).rev().find(|&y| is_leap(y) == leap && Day::jan1(y).weekday() == weekday);
+            assert_eq!(Some(equivalent_year(year)), same, "{year}");
         }
     }
 

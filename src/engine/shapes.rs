@@ -1,0 +1,174 @@
+//! Year sums by the year's *shape*, so a walk over thousands of years after
+//! 2100 works out each year's sum in a few operations, not from a year table.
+//!
+//! Past 2100 (chrono-tz's table end) a year's offsets follow its equivalent
+//! year (see [`crate::engine::zone`]), and they, its weekdays, its fixed-date
+//! and n-th-weekday holidays and its recurring overrides depend only on its
+//! shape: 1 January's weekday and whether it and the years either side are
+//! leap (the table reaches three days into each). So the sum of a *regular*
+//! year is that of the first regular year of the same shape met, worked out
+//! once from a year table with those rules only, minus each Easter-offset
+//! holiday (an Easter offset falls on the same weekday every year), unless
+//! that holiday falls on a day the shape's sum already corrected (another
+//! holiday, an override, a day an offset change touches): then the year
+//! takes the year-table path, as every irregular year does.
+//!
+//! A year is regular when it lies in 2101–9998, no exact override, `date`,
+//! `dates` or active `since`/`until` rule falls in it, and the calendar's
+//! rules are all fixed dates, n-th weekdays, Easter offsets that stay in
+//! their year (-80 to 248 days), dates and year-bounded forms of the first
+//! three. Any other rule (observed days, offsets of offsets, Orthodox
+//! Easter) sends every year to the year tables.
+
+use std::sync::OnceLock;
+
+use chrono::Datelike;
+
+use super::calendar::Calendar;
+use super::day::{Day, WorkSpan};
+use super::holiday::{self, HolidayRule};
+use super::year::YearInfo;
+use super::yearsum::{self, YearSum};
+
+/// Shapes: 1 January's weekday (7) times the leapness of the year before,
+/// the year and the year after (8).
+const SHAPES: usize = 56;
+
+/// A calendar's memo of regular years' sums (see the module docs).
+#[derive(Debug)]
+pub(crate) struct Shapes {
+    /// What makes a year regular, or `None` when no year is.
+    plan: OnceLock<Option<Plan>>,
+    /// Each shape's sum and corrected days, computed on first use.
+    sums: Box<[OnceLock<ShapeSum>]>,
+}
+
+impl Default for Shapes {
+    fn default() -> Shapes {
+        Shapes { plan: OnceLock::new(), sums: (0..SHAPES).map(|_| OnceLock::new()).collect() }
+    }
+}
+
+/// The calendar's rules, as the shapes see them.
+#[derive(Debug)]
+struct Plan {
+    /// Each distinct Easter offset, with the working seconds of its weekday.
+    easter: Vec<(i64, i64)>,
+    /// Years that are not regular, as sorted, merged inclusive ranges.
+    irregular: Vec<(i64, i64)>,
+}
+
+/// One shape's sum without the Easter holidays, and the days of the year
+/// (ordinals from 0) that sum corrected.
+#[derive(Debug)]
+struct ShapeSum {
+    work: i64,
+    special: [u64; 6],
+}
+
+impl Shapes {
+    /// The sum of `year` when it is regular, else `None` (see the module docs).
+    pub(crate) fn regular(&self, cal: &Calendar, year: i64) -> Option<YearSum> {
+        if !(2101..=9998).contains(&year) || cal.is_always() {
+            return None;
+        }
+        let plan = self.plan.get_or_init(|| Plan::of(cal)).as_ref()?;
+        let i = plan.irregular.partition_point(|&(_, hi)| hi < year);
+        if plan.irregular.get(i).is_some_and(|&(lo, _)| lo <= year) {
+            return None;
+        }
+        let first = Day::jan1(year);
+        let key = first.weekday() * 8
+            + usize::from(leap(year - 1)) * 4
+            + usize::from(leap(year)) * 2
+            + usize::from(leap(year + 1));
+        let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year));
+        let mut work = shape.work;
+        if !plan.easter.is_empty() {
+            let easter = holiday::easter(i32::try_from(year).ok()?)?;
+            for &(offset, len) in &plan.easter {
+                let ord = i64::from(easter.ordinal0()) + offset;
+                let (word, bit) = (usize::try_from(ord / 64).ok()?, ord % 64);
+                if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
+                    return None;
+                }
+                work -= len;
+            }
+        }
+        Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
+    }
+}
+
+impl Plan {
+    /// The plan of `cal`, or `None` when one of its rules makes every year irregular.
+    fn of(cal: &Calendar) -> Option<Plan> {
+        let lens = yearsum::weekday_lens(cal);
+        let mut easter = Vec::new();
+        let mut irregular: Vec<(i64, i64)> =
+            cal.overrides().keys().map(|d| (i64::from(d.year()), i64::from(d.year()))).collect();
+        for h in cal.holidays() {
+            match &h.rule {
+                HolidayRule::Fixed { .. } | HolidayRule::NthWeekday { .. } => {}
+                HolidayRule::Easter(offset) if easter_stays(*offset) => {
+                    let offset = i64::from(*offset);
+                    // Easter is a Sunday (weekday 6).
+                    let len = lens[(6 + offset).rem_euclid(7) as usize];
+                    if !easter.iter().any(|&(o, _)| o == offset) {
+                        easter.push((offset, len));
+                    }
+                }
+                HolidayRule::Date(d) => irregular.push((i64::from(d.year()), i64::from(d.year()))),
+                HolidayRule::Dates(ds) => {
+                    irregular.extend(ds.iter().map(|d| (i64::from(d.year()), i64::from(d.year()))))
+                }
+                HolidayRule::Years { rule, since, until }
+                    if in_shape(rule) || matches!(**rule, HolidayRule::Easter(o) if easter_stays(o)) =>
+                {
+                    irregular.push((i64::from(*since), i64::from(*until)));
+                }
+                _ => return None,
+            }
+        }
+        irregular.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(irregular.len());
+        for (lo, hi) in irregular {
+            match merged.last_mut() {
+                Some(last) if lo <= last.1 + 1 => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        Some(Plan { easter, irregular: merged })
+    }
+}
+
+impl ShapeSum {
+    /// The sum of regular `year` with its fixed-date and n-th-weekday
+    /// holidays only, and the days it corrected.
+    fn of(cal: &Calendar, year: i64) -> ShapeSum {
+        let (info, special): (YearInfo, Vec<Day>) = YearInfo::compute_with(cal, year, in_shape);
+        let first = Day::jan1(year);
+        let mut bits = [0u64; 6];
+        for d in special {
+            let ord = d - first;
+            if let Some(w) = usize::try_from(ord / 64).ok().and_then(|i| bits.get_mut(i)) {
+                *w |= 1 << (ord % 64);
+            }
+        }
+        ShapeSum { work: info.sum().work.secs(), special: bits }
+    }
+}
+
+/// Rules whose dates depend on the year's shape only.
+fn in_shape(rule: &HolidayRule) -> bool {
+    matches!(rule, HolidayRule::Fixed { .. } | HolidayRule::NthWeekday { .. })
+}
+
+/// True when an Easter offset keeps the holiday in its Easter's year (as
+/// [`holiday::each_date_in`] relies on too).
+fn easter_stays(offset: i32) -> bool {
+    (-80..=248).contains(&offset)
+}
+
+const fn leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
