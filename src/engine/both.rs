@@ -18,6 +18,7 @@ use super::day::{Day, WorkSpan};
 use super::segment::Segment;
 use super::timeline::{Visitor, WalkError, clock_start, walk};
 use super::year::Week;
+use super::yearsum::YearSum;
 
 /// What a status needs from the calendar, in UTC seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +78,25 @@ impl Visitor for Both {
         }
         self.started = true;
         Ok(n)
+    }
+
+    fn take_year(&mut self, year: &YearSum) -> Result<bool, WalkError> {
+        // Both must take it whole: `Consume` only after its first piece or
+        // week and while some target is left, `Measure` when the year ends
+        // by `to`. A visitor that is done takes whatever the other wants.
+        if self.consuming && (!self.started || year.work >= self.remaining) {
+            return Ok(false);
+        }
+        if self.measuring && year.span.end > self.to {
+            return Ok(false);
+        }
+        if self.consuming {
+            self.remaining -= year.work;
+        }
+        if self.measuring {
+            self.measured += year.work;
+        }
+        Ok(true)
     }
 
     fn piece(&mut self, _day: Day, piece: Segment) -> Result<bool, WalkError> {
@@ -214,6 +234,28 @@ mod tests {
             let until = due + shift;
             let want = separate(&cal, opened, Some(work), until, &[]);
             prop_assert_eq!(deadline_and_elapsed(&cal, opened, Some(work), until, &[]), want);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Spans of decades and centuries anywhere in 1583..=9999: the walk
+        /// offers whole years, which both sides must take alike.
+        #[test]
+        fn across_many_years_too(
+            cal in any_calendar(),
+            opened in -12_000_000_000i64..250_000_000_000,
+            work in prop_oneof![1i64..(40 * 3600), 1i64..(200_000 * 3600)],
+            until_off in prop_oneof![0i64..(400 * 86_400), 0i64..(300 * 365 * 86_400)],
+            pause in proptest::option::of((0i64..(200 * 365 * 86_400), 0i64..(30 * 86_400))),
+        ) {
+            let until = (opened + until_off).min(253_402_214_400);
+            let pauses = normalize(pause.map(|(s, l)| Segment::new(opened + s, opened + s + l)).into_iter().collect());
+            let want = separate(&cal, opened, Some(work), until, &pauses);
+            if let Ok(got) = deadline_and_elapsed(&cal, opened, Some(work), until, &pauses) {
+                prop_assert_eq!(Ok(got), want);
+            }
         }
     }
 
