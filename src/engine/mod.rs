@@ -3,9 +3,12 @@
 //! (deadline and elapsed) over working time.
 //!
 //! Modules, bottom up: [`day`] (the [`Day`] and [`WorkSpan`] quantities),
-//! [`zone`] (offsets and wall-clock resolution), [`window`], [`holiday`],
-//! the year tables (private) and their [`cursor`], [`calendar`], and
-//! [`timeline`] (the walks).
+//! [`zone`] (offsets and wall-clock resolution; past 2099 through the
+//! equivalent years memoized in `zone_years`), [`window`], [`holiday`], the
+//! year tables (private: `year`, with the whole-year totals of `yearsum` and
+//! the per-shape sums of regular years in `shapes`) and their [`cursor`],
+//! [`calendar`], [`timeline`] (the walks), and [`both`] (a status's deadline
+//! and elapsed time from one walk).
 
 pub mod both;
 pub mod calendar;
