@@ -267,7 +267,7 @@ pub fn run(
 const CHUNK_ROWS: usize = 4096;
 
 /// [`run`] on `jobs` threads: this one reads the input and writes the
-/// output; `jobs` workers answer chunks of [`CHUNK_ROWS`] rows, and the
+/// output; `jobs` workers answer chunks of `CHUNK_ROWS` rows, and the
 /// chunks are written in input order, so the output is byte for byte that of
 /// one job. At most two chunks per worker are in flight (memory stays
 /// bounded). `jobs` of 0 or 1 answers every row on this thread.

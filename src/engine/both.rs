@@ -1,7 +1,7 @@
 //! A ticket's status needs a deadline walk (consume the target) and an
 //! elapsed walk (measure up to `until`) over the same calendar from the same
 //! start; `batch` pays for both on every row. [`deadline_and_elapsed`] answers
-//! both, and the clock start, from ONE [`walk`], with a visitor that is
+//! both, and the clock start, from ONE `walk`, with a visitor that is
 //! [`timeline`](super::timeline)'s `Consume` and `Measure` side by side.
 //!
 //! The two visitors must agree on every step of a shared walk: a whole-week

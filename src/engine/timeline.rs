@@ -1,6 +1,6 @@
 //! The two walks over a calendar: [`deadline`] (consume a working duration) and
 //! [`elapsed`] (measure working time between two instants), plus
-//! [`clock_start`]. Both are one algorithm, [`walk`], with a small visitor each,
+//! [`clock_start`]. Both are one algorithm, `walk`, with a small visitor each,
 //! as zendesk/biz writes its timeline once.
 //!
 //! The walk goes day by day through local days, but jumps whole weeks from the
@@ -8,7 +8,7 @@
 //! pause stops a run) when the visitor can swallow them, so a
 //! 10,000-business-day target costs about 2,000 cheap steps, not 14,000 days
 //! of time-zone work. On a 1 January it first offers the whole year
-//! ([`YearSum`]), so a walk over centuries costs a step per year.
+//! (`YearSum`), so a walk over centuries costs a step per year.
 
 use chrono::NaiveDate;
 
