@@ -482,12 +482,18 @@ impl Calendar {
     /// Appends the working segments of local `day`, in UTC, to `out`.
     pub fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
         let day = day.into();
-        let windows = self.windows_on(day, cursor);
+        // The year's day table answers both questions in one read (see
+        // `YearInfo::plan`); the 24x7 calendar needs no table.
+        let plan = if self.always { None } else { cursor.for_day(self, day).plan(day) };
+        let (windows, offset) = match plan {
+            Some(p) => p,
+            None => (self.windows_on(day, cursor), self.day_offset(day, cursor)),
+        };
         if windows.is_empty() {
             return;
         }
         let local0 = day.start();
-        match self.day_offset(day, cursor) {
+        match offset {
             Some(off) => out.extend(
                 windows
                     .iter()
@@ -520,18 +526,24 @@ impl Calendar {
     /// The windows of `day`, with holidays from `year` (no cursor: used while
     /// the year itself is being built).
     fn day_windows<'a>(&'a self, day: Day, year: &YearInfo) -> &'a [Window] {
+        self.special_windows(day, year).unwrap_or(&self.week[day.weekday()])
+    }
+
+    /// The windows of `day` when an override or a holiday replaces its
+    /// weekday's, with holidays from `year`; `None` on a regular day.
+    pub(super) fn special_windows<'a>(&'a self, day: Day, year: &YearInfo) -> Option<&'a [Window]> {
         if let Some(w) = self.overrides_by_day.get(&day) {
-            return w;
+            return Some(w);
         }
         if !self.recurring.is_empty() {
             if let Some(i) = year.recurring_at(day) {
-                return &self.recurring[i].1;
+                return Some(&self.recurring[i].1);
             }
         }
         if year.holiday_at(day).is_some() {
-            return &[];
+            return Some(&[]);
         }
-        &self.week[day.weekday()]
+        None
     }
 
     /// Working time of local `day` when no offset change touches it:

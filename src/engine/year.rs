@@ -14,6 +14,7 @@ use super::calendar::Calendar;
 use super::day::{Day, WorkSpan};
 use super::holiday::{self, HolidayRule};
 use super::segment::Segment;
+use super::window::Window;
 use super::yearsum::{self, YearSum};
 use super::zone;
 
@@ -62,7 +63,31 @@ pub(crate) struct YearInfo {
     weeks: OnceLock<Vec<Week>>,
     /// The year's working time and span, for walks that skip it whole.
     sum: YearSum,
+    /// What each day of the year needs for its segments, so the walks' day
+    /// step is one array read instead of an override map look-up, two
+    /// table reads and a search of the offset changes.
+    plans: Vec<DayPlan>,
+    /// The windows `plans` point into: the seven weekdays' first, then the
+    /// year's overrides, each where a day needs it.
+    windows: Vec<Window>,
 }
+
+/// One day's entry in [`YearInfo`]'s day table: its windows, as a range of
+/// the year's window list, and its steady offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DayPlan {
+    /// Start of the day's windows in the year's window list.
+    from: u32,
+    /// End of them (`from` on a holiday or a day without windows).
+    to: u32,
+    /// The constant offset over the day (and the next one with overnight
+    /// windows), or [`NO_OFFSET`] when it changes there.
+    offset: i32,
+}
+
+/// [`DayPlan::offset`] of a day on which the offset changes (offsets lie
+/// within ±14 h, far from it).
+const NO_OFFSET: i32 = i32::MIN;
 
 impl YearInfo {
     /// The table of `cal` for proleptic Gregorian `year`.
@@ -121,9 +146,12 @@ impl YearInfo {
             first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
             weeks: OnceLock::new(),
             sum: YearSum::EMPTY,
+            plans: Vec::new(),
+            windows: Vec::new(),
         };
         let (sum, special) = yearsum::year_sum(cal, &info, special);
         info.sum = sum;
+        (info.plans, info.windows) = day_plans(cal, &info);
         (info, special)
     }
 
@@ -199,6 +227,16 @@ impl YearInfo {
         }
     }
 
+    /// The windows of `day` (empty on a holiday) and the constant offset
+    /// over it (`None` on an offset change, see [`YearInfo::offset_over`]),
+    /// from the day table; `None` when `day` lies outside the year.
+    #[inline]
+    pub(crate) fn plan(&self, day: Day) -> Option<(&[Window], Option<i64>)> {
+        let p = self.plans.get(usize::try_from(day - self.first_day).ok()?)?;
+        let windows = self.windows.get(p.from as usize..p.to as usize)?;
+        Some((windows, (p.offset != NO_OFFSET).then_some(i64::from(p.offset))))
+    }
+
     /// The year's weeks from Monday `monday` to the year's end (empty when
     /// `monday` starts no week of this year's table).
     pub(crate) fn weeks_from(&self, cal: &Calendar, monday: Day) -> &[Week] {
@@ -242,6 +280,44 @@ impl YearInfo {
         }
         Some(off)
     }
+}
+
+/// The day table of `info` (see [`YearInfo::plan`]) and the windows it
+/// points into: each day's windows by the rules of [`Calendar::day_windows`]
+/// and its offset by [`YearInfo::offset_over`], so the table answers as they
+/// do.
+fn day_plans(cal: &Calendar, info: &YearInfo) -> (Vec<DayPlan>, Vec<Window>) {
+    let mut windows: Vec<Window> = Vec::with_capacity(16);
+    let mut week = [(0u32, 0u32); 7];
+    for (slot, day) in week.iter_mut().zip(cal.week()) {
+        let from = windows.len();
+        windows.extend_from_slice(day);
+        *slot = (len_u32(from), len_u32(windows.len()));
+    }
+    let reach = cal.reach_days();
+    let mut plans = Vec::with_capacity((info.end_day - info.first_day) as usize);
+    let mut day = info.first_day;
+    while day < info.end_day {
+        let (from, to) = match cal.special_windows(day, info) {
+            None => week[day.weekday()],
+            Some(w) => {
+                let from = windows.len();
+                windows.extend_from_slice(w);
+                (len_u32(from), len_u32(windows.len()))
+            }
+        };
+        // Offsets lie within ±14 h: every one fits in `i32`.
+        let offset = info.offset_over(day, reach).and_then(|o| i32::try_from(o).ok()).unwrap_or(NO_OFFSET);
+        plans.push(DayPlan { from, to, offset });
+        day += 1;
+    }
+    (plans, windows)
+}
+
+/// A window list's length as a day table stores it (a year's list holds a
+/// few hundred windows at most, far below `u32::MAX`).
+fn len_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups
