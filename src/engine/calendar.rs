@@ -612,6 +612,31 @@ fn every_one_a_holiday(weekday: usize, holidays: &[Holiday]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// The year's day table (`YearInfo::plan`, which the walks' day step
+        /// reads) gives every day the windows `windows_on` and the offset
+        /// `day_offset` give it: holidays of every rule kind, exact and
+        /// recurring overrides, DST zones and overnight windows included.
+        #[test]
+        fn the_day_table_answers_as_windows_on_and_day_offset(
+            cal in super::super::tests::any_calendar(),
+            year in prop_oneof![2023i64..2034, 2098i64..2102, 1583i64..10_000],
+        ) {
+            let mut table = YearCursor::new();
+            let mut reference = YearCursor::new();
+            let mut day = Day::jan1(year);
+            while day < Day::jan1(year + 1) {
+                let plan = table.for_day(&cal, day).plan(day);
+                let old = (cal.windows_on(day, &mut reference), cal.day_offset(day, &mut reference));
+                prop_assert_eq!(plan, Some(old), "{:?}", day.date());
+                day += 1;
+            }
+        }
+    }
 
     #[test]
     fn overlapping_windows_are_rejected() {
