@@ -422,7 +422,9 @@ impl Calendar {
 
     /// The constant UTC offset over local `day` (and the next one when the
     /// calendar has overnight windows), or `None` when the zone changes
-    /// offset there (a DST day).
+    /// offset there (a DST day). The day table answers for the walks; this
+    /// is the tests' reference.
+    #[cfg(test)]
     fn day_offset(&self, day: Day, cursor: &mut YearCursor) -> Option<i64> {
         if self.always {
             return Some(0);
@@ -482,17 +484,23 @@ impl Calendar {
     /// Appends the working segments of local `day`, in UTC, to `out`.
     pub fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
         let day = day.into();
-        // The year's day table answers both questions in one read (see
-        // `YearInfo::plan`); the 24x7 calendar needs no table.
-        let plan = if self.always { None } else { cursor.for_day(self, day).plan(day) };
-        let (windows, offset) = match plan {
-            Some(p) => p,
-            None => (self.windows_on(day, cursor), self.day_offset(day, cursor)),
-        };
+        let info = cursor.for_day(self, day);
+        match info.day_segments(day) {
+            Some(segs) => out.extend_from_slice(segs),
+            None => self.segments_by_rules(day, info, out),
+        }
+    }
+
+    /// Appends the working segments of local `day` to `out`, worked out from
+    /// the windows, holidays and offsets (from `year`, which must hold
+    /// `day`): how the year tables fill their day table.
+    pub(super) fn segments_by_rules(&self, day: Day, year: &YearInfo, out: &mut Vec<Segment>) {
+        let windows = self.day_windows(day, year);
         if windows.is_empty() {
             return;
         }
         let local0 = day.start();
+        let offset = if self.always { Some(0) } else { year.offset_over(day, self.reach_days()) };
         match offset {
             Some(off) => out.extend(
                 windows
@@ -531,7 +539,7 @@ impl Calendar {
 
     /// The windows of `day` when an override or a holiday replaces its
     /// weekday's, with holidays from `year`; `None` on a regular day.
-    pub(super) fn special_windows<'a>(&'a self, day: Day, year: &YearInfo) -> Option<&'a [Window]> {
+    fn special_windows<'a>(&'a self, day: Day, year: &YearInfo) -> Option<&'a [Window]> {
         if let Some(w) = self.overrides_by_day.get(&day) {
             return Some(w);
         }
@@ -617,12 +625,12 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-        /// The year's day table (`YearInfo::plan`, which the walks' day step
-        /// reads) gives every day the windows `windows_on` and the offset
+        /// The year's day table (`YearInfo::day_segments`, which the walks'
+        /// day step reads) gives every day the segments its `windows_on` and
         /// `day_offset` give it: holidays of every rule kind, exact and
         /// recurring overrides, DST zones and overnight windows included.
         #[test]
-        fn the_day_table_answers_as_windows_on_and_day_offset(
+        fn the_day_table_holds_the_segments_of_windows_on_and_day_offset(
             cal in super::super::tests::any_calendar(),
             year in prop_oneof![2023i64..2034, 2098i64..2102, 1583i64..10_000],
         ) {
@@ -630,9 +638,20 @@ mod tests {
             let mut reference = YearCursor::new();
             let mut day = Day::jan1(year);
             while day < Day::jan1(year + 1) {
-                let plan = table.for_day(&cal, day).plan(day);
-                let old = (cal.windows_on(day, &mut reference), cal.day_offset(day, &mut reference));
-                prop_assert_eq!(plan, Some(old), "{:?}", day.date());
+                let mut got = Vec::new();
+                cal.segments_on(day, &mut table, &mut got);
+                // The walks' day step before the day table.
+                let mut want = Vec::new();
+                let windows = cal.windows_on(day, &mut reference);
+                if !windows.is_empty() {
+                    match cal.day_offset(day, &mut reference) {
+                        Some(off) => want.extend(windows.iter().map(|w| {
+                            Segment::new(day.start() + i64::from(w.start) - off, day.start() + i64::from(w.end) - off)
+                        })),
+                        None => cal.dst_day_segments(day, windows, &mut want),
+                    }
+                }
+                prop_assert_eq!(got, want, "{:?}", day.date());
                 day += 1;
             }
         }

@@ -14,7 +14,6 @@ use super::calendar::Calendar;
 use super::day::{Day, WorkSpan};
 use super::holiday::{self, HolidayRule};
 use super::segment::Segment;
-use super::window::Window;
 use super::yearsum::{self, YearSum};
 use super::zone;
 
@@ -63,31 +62,15 @@ pub(crate) struct YearInfo {
     weeks: OnceLock<Vec<Week>>,
     /// The year's working time and span, for walks that skip it whole.
     sum: YearSum,
-    /// What each day of the year needs for its segments, so the walks' day
-    /// step is one array read instead of an override map look-up, two
-    /// table reads and a search of the offset changes.
-    plans: Vec<DayPlan>,
-    /// The windows `plans` point into: the seven weekdays' first, then the
-    /// year's overrides, each where a day needs it.
-    windows: Vec<Window>,
+    /// The working segments of each day of the year, in UTC and in day
+    /// order, so the walks' day step is one slice of this table instead of
+    /// an override map look-up, two table reads and a search of the offset
+    /// changes (and no wall-clock resolution on a DST day).
+    segments: Vec<Segment>,
+    /// Where each day's segments start in `segments`, and one past the
+    /// year's last day: day `i` has `segments[day_starts[i]..day_starts[i + 1]]`.
+    day_starts: Vec<u32>,
 }
-
-/// One day's entry in [`YearInfo`]'s day table: its windows, as a range of
-/// the year's window list, and its steady offset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct DayPlan {
-    /// Start of the day's windows in the year's window list.
-    from: u32,
-    /// End of them (`from` on a holiday or a day without windows).
-    to: u32,
-    /// The constant offset over the day (and the next one with overnight
-    /// windows), or [`NO_OFFSET`] when it changes there.
-    offset: i32,
-}
-
-/// [`DayPlan::offset`] of a day on which the offset changes (offsets lie
-/// within ±14 h, far from it).
-const NO_OFFSET: i32 = i32::MIN;
 
 impl YearInfo {
     /// The table of `cal` for proleptic Gregorian `year`.
@@ -146,12 +129,12 @@ impl YearInfo {
             first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
             weeks: OnceLock::new(),
             sum: YearSum::EMPTY,
-            plans: Vec::new(),
-            windows: Vec::new(),
+            segments: Vec::new(),
+            day_starts: Vec::new(),
         };
         let (sum, special) = yearsum::year_sum(cal, &info, special);
         info.sum = sum;
-        (info.plans, info.windows) = day_plans(cal, &info);
+        (info.segments, info.day_starts) = day_segments(cal, &info);
         (info, special)
     }
 
@@ -227,14 +210,13 @@ impl YearInfo {
         }
     }
 
-    /// The windows of `day` (empty on a holiday) and the constant offset
-    /// over it (`None` on an offset change, see [`YearInfo::offset_over`]),
+    /// The working segments of `day` in UTC (see [`Calendar::segments_on`]),
     /// from the day table; `None` when `day` lies outside the year.
     #[inline]
-    pub(crate) fn plan(&self, day: Day) -> Option<(&[Window], Option<i64>)> {
-        let p = self.plans.get(usize::try_from(day - self.first_day).ok()?)?;
-        let windows = self.windows.get(p.from as usize..p.to as usize)?;
-        Some((windows, (p.offset != NO_OFFSET).then_some(i64::from(p.offset))))
+    pub(crate) fn day_segments(&self, day: Day) -> Option<&[Segment]> {
+        let i = usize::try_from(day - self.first_day).ok()?;
+        let (&from, &to) = (self.day_starts.get(i)?, self.day_starts.get(i + 1)?);
+        self.segments.get(from as usize..to as usize)
     }
 
     /// The year's weeks from Monday `monday` to the year's end (empty when
@@ -282,42 +264,23 @@ impl YearInfo {
     }
 }
 
-/// The day table of `info` (see [`YearInfo::plan`]) and the windows it
-/// points into: each day's windows by the rules of [`Calendar::day_windows`]
-/// and its offset by [`YearInfo::offset_over`], so the table answers as they
-/// do.
-fn day_plans(cal: &Calendar, info: &YearInfo) -> (Vec<DayPlan>, Vec<Window>) {
-    let mut windows: Vec<Window> = Vec::with_capacity(16);
-    let mut week = [(0u32, 0u32); 7];
-    for (slot, day) in week.iter_mut().zip(cal.week()) {
-        let from = windows.len();
-        windows.extend_from_slice(day);
-        *slot = (len_u32(from), len_u32(windows.len()));
-    }
-    let reach = cal.reach_days();
-    let mut plans = Vec::with_capacity((info.end_day - info.first_day) as usize);
+/// The day table of `info` (see [`YearInfo::day_segments`]): each day's
+/// segments by [`Calendar::segments_by_rules`], from `info`'s holidays,
+/// recurring overrides and offset changes.
+fn day_segments(cal: &Calendar, info: &YearInfo) -> (Vec<Segment>, Vec<u32>) {
+    let days = (info.end_day - info.first_day) as usize;
+    let mut segments = Vec::with_capacity(2 * days);
+    let mut day_starts = Vec::with_capacity(days + 1);
     let mut day = info.first_day;
+    // A year holds a few thousand segments at most, far below `u32::MAX`.
+    let at = |segments: &Vec<Segment>| u32::try_from(segments.len()).unwrap_or(u32::MAX);
     while day < info.end_day {
-        let (from, to) = match cal.special_windows(day, info) {
-            None => week[day.weekday()],
-            Some(w) => {
-                let from = windows.len();
-                windows.extend_from_slice(w);
-                (len_u32(from), len_u32(windows.len()))
-            }
-        };
-        // Offsets lie within ±14 h: every one fits in `i32`.
-        let offset = info.offset_over(day, reach).and_then(|o| i32::try_from(o).ok()).unwrap_or(NO_OFFSET);
-        plans.push(DayPlan { from, to, offset });
+        day_starts.push(at(&segments));
+        cal.segments_by_rules(day, info, &mut segments);
         day += 1;
     }
-    (plans, windows)
-}
-
-/// A window list's length as a day table stores it (a year's list holds a
-/// few hundred windows at most, far below `u32::MAX`).
-fn len_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+    day_starts.push(at(&segments));
+    (segments, day_starts)
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups
