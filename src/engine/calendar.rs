@@ -422,7 +422,9 @@ impl Calendar {
 
     /// The constant UTC offset over local `day` (and the next one when the
     /// calendar has overnight windows), or `None` when the zone changes
-    /// offset there (a DST day).
+    /// offset there (a DST day). The day table answers for the walks; this
+    /// is the tests' reference.
+    #[cfg(test)]
     fn day_offset(&self, day: Day, cursor: &mut YearCursor) -> Option<i64> {
         if self.always {
             return Some(0);
@@ -482,12 +484,24 @@ impl Calendar {
     /// Appends the working segments of local `day`, in UTC, to `out`.
     pub fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
         let day = day.into();
-        let windows = self.windows_on(day, cursor);
+        let info = cursor.for_day(self, day);
+        match info.day_segments(day) {
+            Some(segs) => out.extend_from_slice(segs),
+            None => self.segments_by_rules(day, info, out),
+        }
+    }
+
+    /// Appends the working segments of local `day` to `out`, worked out from
+    /// the windows, holidays and offsets (from `year`, which must hold
+    /// `day`): how the year tables fill their day table.
+    pub(super) fn segments_by_rules(&self, day: Day, year: &YearInfo, out: &mut Vec<Segment>) {
+        let windows = self.day_windows(day, year);
         if windows.is_empty() {
             return;
         }
         let local0 = day.start();
-        match self.day_offset(day, cursor) {
+        let offset = if self.always { Some(0) } else { year.offset_over(day, self.reach_days()) };
+        match offset {
             Some(off) => out.extend(
                 windows
                     .iter()
@@ -520,18 +534,24 @@ impl Calendar {
     /// The windows of `day`, with holidays from `year` (no cursor: used while
     /// the year itself is being built).
     fn day_windows<'a>(&'a self, day: Day, year: &YearInfo) -> &'a [Window] {
+        self.special_windows(day, year).unwrap_or(&self.week[day.weekday()])
+    }
+
+    /// The windows of `day` when an override or a holiday replaces its
+    /// weekday's, with holidays from `year`; `None` on a regular day.
+    fn special_windows<'a>(&'a self, day: Day, year: &YearInfo) -> Option<&'a [Window]> {
         if let Some(w) = self.overrides_by_day.get(&day) {
-            return w;
+            return Some(w);
         }
         if !self.recurring.is_empty() {
             if let Some(i) = year.recurring_at(day) {
-                return &self.recurring[i].1;
+                return Some(&self.recurring[i].1);
             }
         }
         if year.holiday_at(day).is_some() {
-            return &[];
+            return Some(&[]);
         }
-        &self.week[day.weekday()]
+        None
     }
 
     /// Working time of local `day` when no offset change touches it:
@@ -600,6 +620,42 @@ fn every_one_a_holiday(weekday: usize, holidays: &[Holiday]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// The year's day table (`YearInfo::day_segments`, which the walks'
+        /// day step reads) gives every day the segments its `windows_on` and
+        /// `day_offset` give it: holidays of every rule kind, exact and
+        /// recurring overrides, DST zones and overnight windows included.
+        #[test]
+        fn the_day_table_holds_the_segments_of_windows_on_and_day_offset(
+            cal in super::super::tests::any_calendar(),
+            year in prop_oneof![2023i64..2034, 2098i64..2102, 1583i64..10_000],
+        ) {
+            let mut table = YearCursor::new();
+            let mut reference = YearCursor::new();
+            let mut day = Day::jan1(year);
+            while day < Day::jan1(year + 1) {
+                let mut got = Vec::new();
+                cal.segments_on(day, &mut table, &mut got);
+                // The walks' day step before the day table.
+                let mut want = Vec::new();
+                let windows = cal.windows_on(day, &mut reference);
+                if !windows.is_empty() {
+                    match cal.day_offset(day, &mut reference) {
+                        Some(off) => want.extend(windows.iter().map(|w| {
+                            Segment::new(day.start() + i64::from(w.start) - off, day.start() + i64::from(w.end) - off)
+                        })),
+                        None => cal.dst_day_segments(day, windows, &mut want),
+                    }
+                }
+                prop_assert_eq!(got, want, "{:?}", day.date());
+                day += 1;
+            }
+        }
+    }
 
     #[test]
     fn overlapping_windows_are_rejected() {

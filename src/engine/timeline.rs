@@ -183,8 +183,16 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         if v.tracing() && day >= start_day {
             report_holiday(cal, day, &mut cache, v)?;
         }
-        cal.segments_on(day, &mut cache, &mut segs.0);
-        for seg in &segs.0 {
+        // The day's segments straight from its year's day table (the
+        // fallback is for a day outside the table, which `for_day` rules out).
+        let day_segs: &[Segment] = match cache.for_day(cal, day).day_segments(day) {
+            Some(d) => d,
+            None => {
+                cal.segments_on(day, &mut cache, &mut segs.0);
+                &segs.0
+            }
+        };
+        for seg in day_segs {
             if seg.end <= start {
                 continue;
             }

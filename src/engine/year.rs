@@ -62,6 +62,14 @@ pub(crate) struct YearInfo {
     weeks: OnceLock<Vec<Week>>,
     /// The year's working time and span, for walks that skip it whole.
     sum: YearSum,
+    /// The working segments of each day of the year, in UTC and in day
+    /// order, so the walks' day step is one slice of this table instead of
+    /// an override map look-up, two table reads and a search of the offset
+    /// changes (and no wall-clock resolution on a DST day).
+    segments: Vec<Segment>,
+    /// Where each day's segments start in `segments`, and one past the
+    /// year's last day: day `i` has `segments[day_starts[i]..day_starts[i + 1]]`.
+    day_starts: Vec<u32>,
 }
 
 impl YearInfo {
@@ -121,9 +129,12 @@ impl YearInfo {
             first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
             weeks: OnceLock::new(),
             sum: YearSum::EMPTY,
+            segments: Vec::new(),
+            day_starts: Vec::new(),
         };
         let (sum, special) = yearsum::year_sum(cal, &info, special);
         info.sum = sum;
+        (info.segments, info.day_starts) = day_segments(cal, &info);
         (info, special)
     }
 
@@ -199,6 +210,15 @@ impl YearInfo {
         }
     }
 
+    /// The working segments of `day` in UTC (see [`Calendar::segments_on`]),
+    /// from the day table; `None` when `day` lies outside the year.
+    #[inline]
+    pub(crate) fn day_segments(&self, day: Day) -> Option<&[Segment]> {
+        let i = usize::try_from(day - self.first_day).ok()?;
+        let (&from, &to) = (self.day_starts.get(i)?, self.day_starts.get(i + 1)?);
+        self.segments.get(from as usize..to as usize)
+    }
+
     /// The year's weeks from Monday `monday` to the year's end (empty when
     /// `monday` starts no week of this year's table).
     pub(crate) fn weeks_from(&self, cal: &Calendar, monday: Day) -> &[Week] {
@@ -242,6 +262,25 @@ impl YearInfo {
         }
         Some(off)
     }
+}
+
+/// The day table of `info` (see [`YearInfo::day_segments`]): each day's
+/// segments by [`Calendar::segments_by_rules`], from `info`'s holidays,
+/// recurring overrides and offset changes.
+fn day_segments(cal: &Calendar, info: &YearInfo) -> (Vec<Segment>, Vec<u32>) {
+    let days = (info.end_day - info.first_day) as usize;
+    let mut segments = Vec::with_capacity(2 * days);
+    let mut day_starts = Vec::with_capacity(days + 1);
+    let mut day = info.first_day;
+    // A year holds a few thousand segments at most, far below `u32::MAX`.
+    let at = |segments: &Vec<Segment>| u32::try_from(segments.len()).unwrap_or(u32::MAX);
+    while day < info.end_day {
+        day_starts.push(at(&segments));
+        cal.segments_by_rules(day, info, &mut segments);
+        day += 1;
+    }
+    day_starts.push(at(&segments));
+    (segments, day_starts)
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups
