@@ -485,7 +485,7 @@ impl Calendar {
     pub fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
         let day = day.into();
         let info = cursor.for_day(self, day);
-        match info.day_segments(day) {
+        match info.day_segments(self, day) {
             Some(segs) => out.extend_from_slice(segs),
             None => self.segments_by_rules(day, info, out),
         }

@@ -185,7 +185,7 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         }
         // The day's segments straight from its year's day table (the
         // fallback is for a day outside the table, which `for_day` rules out).
-        let day_segs: &[Segment] = match cache.for_day(cal, day).day_segments(day) {
+        let day_segs: &[Segment] = match cache.for_day(cal, day).day_segments(cal, day) {
             Some(d) => d,
             None => {
                 cal.segments_on(day, &mut cache, &mut segs.0);

@@ -66,6 +66,14 @@ pub(crate) struct YearInfo {
     /// order, so the walks' day step is one slice of this table instead of
     /// an override map look-up, two table reads and a search of the offset
     /// changes (and no wall-clock resolution on a DST day).
+    /// Built on the first day step into the year, like `weeks`: a walk that
+    /// skips the year whole (or only takes its weeks) never pays for it.
+    days: OnceLock<DayTable>,
+}
+
+/// The working segments of each day of a year (see [`YearInfo::day_segments`]).
+#[derive(Debug)]
+struct DayTable {
     segments: Vec<Segment>,
     /// Where each day's segments start in `segments`, and one past the
     /// year's last day: day `i` has `segments[day_starts[i]..day_starts[i + 1]]`.
@@ -129,12 +137,10 @@ impl YearInfo {
             first_monday: first_day + (7 - first_day.weekday() as i64) % 7,
             weeks: OnceLock::new(),
             sum: YearSum::EMPTY,
-            segments: Vec::new(),
-            day_starts: Vec::new(),
+            days: OnceLock::new(),
         };
         let (sum, special) = yearsum::year_sum(cal, &info, special);
         info.sum = sum;
-        (info.segments, info.day_starts) = day_segments(cal, &info);
         (info, special)
     }
 
@@ -213,10 +219,11 @@ impl YearInfo {
     /// The working segments of `day` in UTC (see [`Calendar::segments_on`]),
     /// from the day table; `None` when `day` lies outside the year.
     #[inline]
-    pub(crate) fn day_segments(&self, day: Day) -> Option<&[Segment]> {
+    pub(crate) fn day_segments(&self, cal: &Calendar, day: Day) -> Option<&[Segment]> {
         let i = usize::try_from(day - self.first_day).ok()?;
-        let (&from, &to) = (self.day_starts.get(i)?, self.day_starts.get(i + 1)?);
-        self.segments.get(from as usize..to as usize)
+        let t = self.days.get_or_init(|| day_table(cal, self));
+        let (&from, &to) = (t.day_starts.get(i)?, t.day_starts.get(i + 1)?);
+        t.segments.get(from as usize..to as usize)
     }
 
     /// The year's weeks from Monday `monday` to the year's end (empty when
@@ -267,7 +274,7 @@ impl YearInfo {
 /// The day table of `info` (see [`YearInfo::day_segments`]): each day's
 /// segments by [`Calendar::segments_by_rules`], from `info`'s holidays,
 /// recurring overrides and offset changes.
-fn day_segments(cal: &Calendar, info: &YearInfo) -> (Vec<Segment>, Vec<u32>) {
+fn day_table(cal: &Calendar, info: &YearInfo) -> DayTable {
     let days = (info.end_day - info.first_day) as usize;
     let mut segments = Vec::with_capacity(2 * days);
     let mut day_starts = Vec::with_capacity(days + 1);
@@ -280,7 +287,7 @@ fn day_segments(cal: &Calendar, info: &YearInfo) -> (Vec<Segment>, Vec<u32>) {
         day += 1;
     }
     day_starts.push(at(&segments));
-    (segments, day_starts)
+    DayTable { segments, day_starts }
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups
