@@ -8,9 +8,13 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
-    let args = cli::args::Cli::parse();
+    let args = match cli::args::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => return clap_exit(&e),
+    };
     match cli::run(args) {
         Ok(out) => cli::emit(&out),
         Err(e) => {
@@ -18,6 +22,30 @@ fn main() -> ExitCode {
             // Messages echo values from plan and input files: escaped, so
             // they cannot drive the terminal.
             let _ = writeln!(std::io::stderr(), "error: {}", slacalc::text::escape_controls(&format!("{e:#}")));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Help, version and usage errors. clap's own `exit` ignores a failed write,
+/// so `--help > /dev/full` would exit 0; here a failed write of help or
+/// version is exit 2, as for every answer (a closed pipe is not an error).
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            match e.print().and_then(|()| std::io::stdout().flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(err) => {
+                    let _ = writeln!(std::io::stderr(), "error: cannot write output: {err}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        _ => {
+            // Usage errors (and help shown for a missing subcommand) go to
+            // stderr with exit 2, as clap prints them.
+            let _ = e.print();
             ExitCode::from(2)
         }
     }

@@ -239,6 +239,18 @@ fn a_full_disk_is_exit_2_with_or_without_strict() {
     assert_eq!(run_to_dev_full(&["deadline", "--plan", "gold", "--priority", "major"], ""), 2);
 }
 
+#[test]
+fn help_and_version_to_a_full_disk_are_exit_2() {
+    for args in [&["--version"][..], &["--help"], &["-h"], &["batch", "--help"], &["help", "batch"], &["report", "-h"]]
+    {
+        assert_eq!(run_to_dev_full(args, ""), 2, "{args:?}");
+    }
+    // Still exit 0 when the write succeeds, and usage errors stay exit 2.
+    assert_eq!(slacalc(&["--version"]).run().code, 0);
+    assert_eq!(slacalc(&["help", "batch"]).run().code, 0);
+    slacalc(&["--no-such-option"]).run().bad(&["--no-such-option"]);
+}
+
 // ---------------------------------------------------- control characters
 
 #[test]
