@@ -168,6 +168,22 @@ impl<R: Read> CsvInput<R> {
         CsvInput::batch_with(input, delimiter)
     }
 
+    /// A `report` input (batch or replay output): records up to
+    /// [`crate::batch::MAX_RECORD_BYTES`]; a longer one, or one that is not
+    /// UTF-8, is an error naming its line, raised as soon as the record
+    /// reaches the limit (report refuses the whole input then, so it never
+    /// reads on to the end of a record that may never end).
+    pub fn report(input: R) -> CsvInput<R> {
+        let opts = Options {
+            record_bytes: crate::batch::MAX_RECORD_BYTES,
+            file_bytes: None,
+            keep_going: false,
+            log: false,
+            delimiter: b',',
+        };
+        CsvInput::new(input, "", opts)
+    }
+
     /// A request log or an outage file named `name` (`what` is its kind, for
     /// the size message: `"request logs"`): at most [`MAX_LOG_BYTES`],
     /// records up to [`MAX_LOG_RECORD_BYTES`], fields trimmed, blank rows
