@@ -146,7 +146,10 @@ fn table(rep: &Report, min: Option<BasisPoints>) -> String {
 
 fn row(g: &Group, min: Option<BasisPoints>) -> Vec<Cell> {
     let c = &g.counts;
-    let mut cells: Vec<Cell> = g.keys.iter().map(|k| Cell::new(k.as_deref().unwrap_or("—"))).collect();
+    // Escaped before the layout (render::show escapes again, a no-op then),
+    // so a control character in a name does not shift its row's columns.
+    let mut cells: Vec<Cell> =
+        g.keys.iter().map(|k| Cell::new(slacalc::text::escape_controls(k.as_deref().unwrap_or("—")))).collect();
     for n in [c.cycles, c.met, c.missed, c.breached, c.running, c.at_risk, c.paused, c.no_commitment, c.errors] {
         cells.push(Cell::new(n));
     }
