@@ -705,6 +705,10 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
+/// The UTF-8 byte-order mark: ignored at the start of an input, CSV or
+/// JSON Lines (RFC 8259 lets a JSON parser ignore it; Excel writes it).
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// How a row file (events, batch or replay output) is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -716,7 +720,8 @@ pub enum InputFormat {
 
 impl InputFormat {
     /// `given`, else told by the input's first non-blank byte (`{`: JSON
-    /// Lines), looked at without consuming it.
+    /// Lines) after a UTF-8 byte-order mark, if any, looked at without
+    /// consuming it.
     ///
     /// # Errors
     /// [`Error::Io`] when the input cannot be read.
@@ -725,6 +730,7 @@ impl InputFormat {
             return Ok(f);
         }
         let head = input.fill_buf().map_err(|e| Error::Io { path: "input".into(), error: e })?;
+        let head = head.strip_prefix(BOM).unwrap_or(head);
         Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => InputFormat::JsonLines,
             _ => InputFormat::Csv,

@@ -213,6 +213,9 @@ pub fn run(
             loop {
                 n += 1;
                 let Some(too_long) = read_line(&mut reader, &mut line)? else { break };
+                if n == 1 && line.starts_with(crate::input::BOM) {
+                    line.drain(..crate::input::BOM.len());
+                }
                 if !too_long && line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }

@@ -684,6 +684,9 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
         if !read_line(&mut reader, &mut buf, line)? {
             return Ok(());
         }
+        if line == 1 && buf.starts_with(crate::input::BOM) {
+            buf.drain(..crate::input::BOM.len());
+        }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
