@@ -168,6 +168,22 @@ impl<R: Read> CsvInput<R> {
         CsvInput::batch_with(input, delimiter)
     }
 
+    /// A `report` input (batch or replay output): records up to
+    /// [`crate::batch::MAX_RECORD_BYTES`]; a longer one, or one that is not
+    /// UTF-8, is an error naming its line, raised as soon as the record
+    /// reaches the limit (report refuses the whole input then, so it never
+    /// reads on to the end of a record that may never end).
+    pub fn report(input: R) -> CsvInput<R> {
+        let opts = Options {
+            record_bytes: crate::batch::MAX_RECORD_BYTES,
+            file_bytes: None,
+            keep_going: false,
+            log: false,
+            delimiter: b',',
+        };
+        CsvInput::new(input, "", opts)
+    }
+
     /// A request log or an outage file named `name` (`what` is its kind, for
     /// the size message: `"request logs"`): at most [`MAX_LOG_BYTES`],
     /// records up to [`MAX_LOG_RECORD_BYTES`], fields trimmed, blank rows
@@ -385,8 +401,12 @@ struct Machine {
     state: State,
     /// The field separator: after it a quote opens a quoted field.
     delimiter: u8,
-    /// Line of the next byte.
+    /// Line of the next byte. A line ends at LF, CRLF or a lone CR, as
+    /// the csv reader ends records (and as an editor shows the lines of a
+    /// classic Mac file).
     line: u64,
+    /// The last byte was a CR: an LF right after it ends no other line.
+    after_cr: bool,
     /// Line where the open quoted field began.
     quote_line: u64,
     /// Bytes of the current record so far (at most `record_limit` while
@@ -414,6 +434,7 @@ impl<R: Read> Guard<R> {
             state: State::RecordStart,
             delimiter: b',',
             line: 1,
+            after_cr: false,
             quote_line: 0,
             record_bytes: 0,
             record_limit: record_limit.max(1),
@@ -508,7 +529,7 @@ impl Machine {
             return 0;
         }
         let room = if self.dropping { bytes.len() } else { bytes.len().min(self.record_limit - self.record_bytes) };
-        let (mut state, mut line, mut i) = (self.state, self.line, 0);
+        let (mut state, mut line, mut cr, mut i) = (self.state, self.line, self.after_cr, 0);
         while i < room {
             // Only a few bytes matter: skip to the next one. Outside quotes a
             // comma matters only before a quote (it opens a quoted field), so
@@ -518,23 +539,30 @@ impl Machine {
                     let k = find(&bytes[i..room], [b'"', b'\r', b'\n']);
                     if k > 0 {
                         state = if bytes[i + k - 1] == self.delimiter { FieldStart } else { Unquoted };
-                        i += k;
+                        (i, cr) = (i + k, false);
                     }
                 }
-                Quoted => i += find(&bytes[i..room], [b'"', b'\n', b'\n']),
+                Quoted => {
+                    let k = find(&bytes[i..room], [b'"', b'\n', b'\r']);
+                    if k > 0 {
+                        (i, cr) = (i + k, false);
+                    }
+                }
                 _ => {}
             }
             if i == room {
                 break;
             }
-            state = match (state, bytes[i]) {
+            let b = bytes[i];
+            if state != Quoted && matches!(b, b'\r' | b'\n') {
+                break; // the record ends: `step`
+            }
+            // Inside quotes a line end is data, but still a line.
+            line += u64::from(b == b'\r' || (b == b'\n' && !cr));
+            cr = b == b'\r';
+            state = match (state, b) {
                 (Quoted, b'"') => QuoteInQuoted,
-                (Quoted, b'\n') => {
-                    line += 1;
-                    Quoted
-                }
                 (Quoted, _) => Quoted,
-                (_, b'\r' | b'\n') => break, // the record ends: `step`
                 (FieldStart, b'"') => {
                     self.quote_line = line;
                     Quoted
@@ -545,7 +573,7 @@ impl Machine {
             };
             i += 1;
         }
-        (self.state, self.line) = (state, line);
+        (self.state, self.line, self.after_cr) = (state, line, cr);
         if !self.dropping {
             self.record_bytes += i;
         }
@@ -557,10 +585,8 @@ impl Machine {
     fn step(&mut self, b: u8, offset: u64) -> bool {
         use State::*;
         if self.state == RecordStart {
-            if b == b'\n' {
-                self.line += 1;
-            }
             if matches!(b, b'\r' | b'\n') {
+                self.line_end(b);
                 return true;
             }
             self.records += 1;
@@ -568,9 +594,7 @@ impl Machine {
             self.record_bytes = 0;
             self.state = FieldStart;
         }
-        if b == b'\n' {
-            self.line += 1;
-        }
+        self.line_end(b);
         if self.state != Quoted && matches!(b, b'\r' | b'\n') {
             // The record ends (the csv reader ends it on the same byte). A
             // cut one is ended for csv now that it is known to end: a record
@@ -604,6 +628,13 @@ impl Machine {
             _ => Unquoted,
         };
         !self.dropping
+    }
+
+    /// Counts the line `b` ends: a CR ends one, an LF one unless it follows
+    /// a CR (CRLF is one line end).
+    fn line_end(&mut self, b: u8) {
+        self.line += u64::from(b == b'\r' || (b == b'\n' && !self.after_cr));
+        self.after_cr = b == b'\r';
     }
 
     /// The current record reached the limit: fail, or cut it here.
@@ -674,6 +705,10 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
+/// The UTF-8 byte-order mark: ignored at the start of an input, CSV or
+/// JSON Lines (RFC 8259 lets a JSON parser ignore it; Excel writes it).
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// How a row file (events, batch or replay output) is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -685,7 +720,8 @@ pub enum InputFormat {
 
 impl InputFormat {
     /// `given`, else told by the input's first non-blank byte (`{`: JSON
-    /// Lines), looked at without consuming it.
+    /// Lines) after a UTF-8 byte-order mark, if any, looked at without
+    /// consuming it.
     ///
     /// # Errors
     /// [`Error::Io`] when the input cannot be read.
@@ -694,6 +730,7 @@ impl InputFormat {
             return Ok(f);
         }
         let head = input.fill_buf().map_err(|e| Error::Io { path: "input".into(), error: e })?;
+        let head = head.strip_prefix(BOM).unwrap_or(head);
         Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => InputFormat::JsonLines,
             _ => InputFormat::Csv,
@@ -754,8 +791,12 @@ mod tests {
         assert_eq!(lines("\n\nh\na"), [3, 4]);
         // A quoted field holding line endings; a record that starts right after it.
         assert_eq!(lines("h,n\n1,\"x\ny\nz\"\n2,\"\"\"\n\"\n3,a\"b\n"), [1, 2, 5, 7]);
-        // A lone CR ends a record as csv does, but only LF counts as a line.
-        assert_eq!(lines("h\ra\rb\n\nc"), [1, 1, 1, 3]);
+        // A lone CR ends a record as csv does, and a line as a reader sees
+        // it (audit 2026-12-06 H21: it was [1, 1, 1, 3]); CRLF is one end.
+        assert_eq!(lines("h\ra\rb\n\nc"), [1, 2, 3, 5]);
+        assert_eq!(lines("h\r\n\ra\r\n\r\nb"), [1, 3, 5]);
+        // Inside quotes too: the record after a quoted CR starts a line on.
+        assert_eq!(lines("h\r\"x\ry\"\rb\r\"x\r\ny\"\rc"), [1, 2, 4, 5, 7]);
     }
 
     #[test]
@@ -963,10 +1004,11 @@ mod tests {
     }
 
     /// The physical line of the record csv read at `p`: one more than the
-    /// newlines before its first byte.
+    /// line ends (LF, CRLF, a lone CR) before its first byte.
     fn line_of(bytes: &[u8], p: &csv::ByteRecord) -> u64 {
         let at = skip_endings(bytes, usize::try_from(p.position().unwrap().byte()).unwrap());
-        1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
+        let ends = (0..at).filter(|&i| bytes[i] == b'\r' || (bytes[i] == b'\n' && (i == 0 || bytes[i - 1] != b'\r')));
+        1 + ends.count() as u64
     }
 
     fn skip_endings(bytes: &[u8], mut at: usize) -> usize {

@@ -152,9 +152,15 @@ impl Mapping {
     /// `value` of `field` as slacalc names it: through the value map
     /// (case-insensitive), else unchanged.
     pub fn value<'a>(&'a self, field: &str, value: &'a str) -> &'a str {
+        self.mapped(field, value).unwrap_or(value)
+    }
+
+    /// What `field`'s value map maps `value` to (case-insensitive); `None`
+    /// when there is no map or it does not name `value`.
+    pub fn mapped<'a>(&'a self, field: &str, value: &str) -> Option<&'a str> {
         match self.values.get(field) {
-            Some(map) if !map.is_empty() => map.get(&value.trim().to_lowercase()).map_or(value, String::as_str),
-            _ => value,
+            Some(map) if !map.is_empty() => map.get(&value.trim().to_lowercase()).map(String::as_str),
+            _ => None,
         }
     }
 

@@ -200,7 +200,7 @@ pub fn run(
                 if row.problem.is_none() && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                     continue;
                 }
-                let read = cols.fill(&record, row.problem, &mut rec);
+                let read = cols.fill(&record, row.problem, &mut rec, &opts.mapping);
                 state.record(&rec, read)?;
                 if state.summary.events % 65_536 == 0 {
                     progress(state.summary.events);
@@ -213,6 +213,9 @@ pub fn run(
             loop {
                 n += 1;
                 let Some(too_long) = read_line(&mut reader, &mut line)? else { break };
+                if n == 1 && line.starts_with(crate::input::BOM) {
+                    line.drain(..crate::input::BOM.len());
+                }
                 if !too_long && line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
@@ -337,12 +340,15 @@ impl Columns {
 
     /// The fields of record `r` into `rec`; a record cut while reading
     /// (`problem`) or with a field that is not UTF-8 is [`Unreadable`], its
-    /// id kept when that field is whole.
+    /// id kept when that field is whole. A created event (named so by the
+    /// export, or through `map`'s `[values.event]`) also reads its plan and
+    /// priority.
     fn fill(
         &self,
         r: &csv::ByteRecord,
         problem: Option<Problem>,
         rec: &mut Rec,
+        map: &Mapping,
     ) -> std::result::Result<(), Unreadable> {
         let put = |i: Option<usize>, dst: &mut String, name: &str| -> std::result::Result<(), String> {
             dst.clear();
@@ -363,8 +369,9 @@ impl Columns {
         put(Some(self.at), &mut rec.at, "at").map_err(fail)?;
         put(Some(self.event), &mut rec.event, "event").map_err(fail)?;
         put(self.value, &mut rec.value, "value").map_err(fail)?;
-        // Only a created event reads its plan and priority.
-        if rec.event.eq_ignore_ascii_case("created") {
+        // Only a created event reads its plan and priority: told after the
+        // value map, as take() tells it (and as JSON Lines rows are read).
+        if map.value("event", &rec.event).eq_ignore_ascii_case("created") {
             put(self.plan, &mut rec.plan, "plan").map_err(fail)?;
             put(self.priority, &mut rec.priority, "priority").map_err(fail)?;
         } else {
@@ -658,6 +665,20 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             .into_iter()
             .find(|k| event.eq_ignore_ascii_case(k))
             .unwrap_or("");
+        let unknown_event = || {
+            let known = "expected created, reply, status or priority";
+            match map.mapped("event", &rec.event) {
+                Some(to) => format!(
+                    "unknown event \"{}\" (mapped from \"{}\" by [values.event]; {known})",
+                    cut(to, 80),
+                    cut(&rec.event, 80)
+                ),
+                None => format!(
+                    "unknown event \"{}\" ({known}; map yours with [values.event] in a --profile)",
+                    cut(&rec.event, 80)
+                ),
+            }
+        };
         let t = &mut self.ticket;
         let mut plan_err = None;
         if kind == "created" && t.plan.is_none() {
@@ -687,6 +708,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             None if !is_local(&rec.at) && map.time_format == TimeFormat::Auto => {
                 parse_instant_as(&rec.at, chrono_tz::UTC, opts.now, &map.time_format)
             }
+            None if kind.is_empty() => return Err(unknown_event()),
             None => {
                 return Err(plan_err.unwrap_or_else(|| {
                     format!(
@@ -704,6 +726,9 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         }
         if let Some(e) = plan_err {
             return Err(e);
+        }
+        if kind.is_empty() {
+            return Err(unknown_event());
         }
         if t.plan.is_none() {
             return Err(format!(
@@ -745,13 +770,26 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             }),
             "status" => {
                 let plan = plan_of(t)?;
-                let class: StatusClass = plan.lifecycle.class_of(map.value("status", &rec.value)).ok_or_else(|| {
-                    format!(
+                // A profile's [values.status] may name a status or a class, as
+                // pause_on spells it (on_hold is no default status name).
+                let mapped = map.mapped("status", &rec.value);
+                let name = mapped.unwrap_or(&rec.value);
+                let class = plan.lifecycle.class_of(name).or_else(|| mapped.and_then(StatusClass::parse));
+                let class: StatusClass = class.ok_or_else(|| match mapped {
+                    Some(to) => format!(
+                        "unknown status \"{}\" (mapped from \"{}\" by [values.status]) for plan {} (expected a class: {}; or a status name: {})",
+                        cut(to, 80),
+                        cut(&rec.value, 80),
+                        plan.id,
+                        StatusClass::ALL.map(StatusClass::as_str).join(", "),
+                        plan.lifecycle.status_names().join(", ")
+                    ),
+                    None => format!(
                         "unknown status \"{}\" for plan {} (expected one of: {}; add names under [plans.statuses])",
                         cut(&rec.value, 80),
                         plan.id,
                         plan.lifecycle.status_names().join(", ")
-                    )
+                    ),
                 })?;
                 EventKind::Status(class)
             }
@@ -762,12 +800,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 }
                 EventKind::Priority(priority_index(plan, map.value("priority", &rec.value))?)
             }
-            _ => {
-                return Err(format!(
-                    "unknown event \"{}\" (expected created, reply, status or priority)",
-                    cut(&rec.event, 80)
-                ));
-            }
+            _ => return Err(unknown_event()),
         };
         if t.events.len() >= MAX_EVENTS {
             return Err(format!("the ticket has more than {MAX_EVENTS} events"));

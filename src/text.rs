@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 
 /// `s` with control characters shown escaped (`\x1b`, `\u{9b}`), so a plan
 /// or an input field cannot set a window title or clear the screen. Tabs and
-/// line breaks are kept: tables and messages lay them out.
+/// line breaks (LF, CRLF) are kept: tables and messages lay them out. A CR
+/// not followed by LF is shown as `\r`: nothing lays it out, and on a
+/// terminal it moves the cursor back to the start of the line, so that
+/// what follows overwrites the row (a name could hide or fake one).
 pub fn escape_controls(s: &str) -> Cow<'_, str> {
     // batch escapes most fields of every row: a byte scan answers for almost
     // all of them.
@@ -15,12 +18,15 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
     if s.as_bytes().iter().fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f)) {
         return Cow::Borrowed(s);
     }
-    if !s.chars().any(is_unsafe) {
+    if !s.chars().any(is_unsafe) && !has_bare_cr(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_unsafe(c) {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push_str("\\r");
+        } else if is_unsafe(c) {
             let n = u32::from(c);
             if n < 0x80 {
                 let _ = write!(out, "\\x{n:02x}");
@@ -32,6 +38,12 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// True when `s` holds a CR that no LF follows.
+fn has_bare_cr(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
 }
 
 /// `s.trim()`, answered by two byte checks when `s` starts and ends with
@@ -95,6 +107,10 @@ mod tests {
         assert_eq!(escape_controls("a\u{9b}2J"), "a\\u{9b}2J");
         assert_eq!(escape_controls("\u{202e}txt"), "\\u{202e}txt");
         assert_eq!(escape_all_controls("a\nb\x1b"), "a\\nb\\x1b");
+        // A CR is kept only as part of CRLF.
+        assert_eq!(escape_controls("a\r\nb"), "a\r\nb");
+        assert_eq!(escape_controls("gold\rsilver\r"), "gold\\rsilver\\r");
+        assert_eq!(escape_controls("x\r\r\n"), "x\\r\r\n");
     }
 
     proptest::proptest! {

@@ -98,6 +98,54 @@ impl FormatArg {
     }
 }
 
+impl FormatArg {
+    /// The value as typed on the command line (`openmetrics`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FormatArg::Table => "table",
+            FormatArg::Json => "json",
+            FormatArg::Csv => "csv",
+            FormatArg::Html => "html",
+            FormatArg::Openmetrics => "openmetrics",
+            FormatArg::Ics => "ics",
+        }
+    }
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Deadline(_) => "deadline",
+            Command::Status(_) => "status",
+            Command::Quota(_) => "quota",
+            Command::Credit(_) => "credit",
+            Command::Entitlements(_) => "entitlements",
+            Command::Calendar(_) => "calendar",
+            Command::Plans { .. } => "plans",
+            Command::Batch(_) => "batch",
+            Command::Replay(_) => "replay",
+            Command::Report(_) => "report",
+            Command::Check(_) => "check",
+            Command::Completions { .. } => "completions",
+            Command::Man(_) => "man",
+        }
+    }
+
+    /// The `--format` values the command writes, in the order messages list
+    /// them: the one place that says so (`cli::run` refuses the others).
+    pub fn formats(&self) -> &'static [FormatArg] {
+        use FormatArg::*;
+        match self {
+            Command::Calendar(_) | Command::Deadline(_) | Command::Status(_) => &[Table, Json, Csv, Ics],
+            Command::Report(_) => &[Table, Json, Csv, Html, Openmetrics],
+            // Rows for a file or a pipe: csv (the default) or JSON Lines.
+            Command::Batch(_) | Command::Replay(_) => &[Csv, Json],
+            _ => &[Table, Json, Csv],
+        }
+    }
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -176,19 +176,21 @@ pub fn parse_tz(z: &str) -> Result<Tz> {
 /// Any bad input; the caller prints it and exits 2.
 pub fn run(cli: Cli) -> Result<Output> {
     let ctx = Ctx::from(&cli.global)?;
-    let ics_command = matches!(cli.command, Command::Calendar(_) | Command::Deadline(_) | Command::Status(_));
-    let report = matches!(cli.command, Command::Report(_));
     if let Some(f) = ctx.format_arg {
-        let ics = f == args::FormatArg::Ics;
-        if ics && !ics_command {
-            return Err(anyhow!(Error::Input(
-                "--format ics is written by calendar, deadline and status only (expected table, json or csv)".into()
-            )));
-        }
-        if f.common().is_none() && !ics && !report {
+        let formats = cli.command.formats();
+        if !formats.contains(&f) {
+            let only = match f {
+                args::FormatArg::Ics => "; ics is written by calendar, deadline and status only",
+                args::FormatArg::Html | args::FormatArg::Openmetrics => "; it is written by report only",
+                // Only batch and replay write no table.
+                args::FormatArg::Table => "; its rows are meant for a file or a pipe",
+                _ => "",
+            };
             return Err(anyhow!(Error::Input(format!(
-                "--format {} is written by report only (expected table, json or csv)",
-                clap::ValueEnum::to_possible_value(&f).map_or_else(String::new, |v| v.get_name().to_string())
+                "--format {} is not written by {} (expected one of: {}){only}",
+                f.name(),
+                cli.command.name(),
+                formats.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
             ))));
         }
     }

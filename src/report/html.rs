@@ -6,6 +6,7 @@
 //! Every text that comes from the input (plan and priority names) is
 //! escaped.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use crate::decimal::BasisPoints;
@@ -19,6 +20,10 @@ pub const MAX_BARS: usize = 60;
 
 /// Most series drawn in the over-time chart besides the overall line.
 pub const MAX_SERIES: usize = 8;
+
+/// Most periods drawn in the over-time chart: the latest ones (a year of
+/// days); a note says how many were left out.
+pub const MAX_PERIODS: usize = 366;
 
 /// Colours of the series lines (Okabe–Ito, readable by colour-blind eyes).
 const PALETTE: [&str; MAX_SERIES] =
@@ -260,15 +265,15 @@ struct Series {
     points: Vec<(u64, u64)>,
 }
 
-impl Series {
-    fn weight(&self) -> u64 {
-        self.points.iter().map(|p| p.1).sum()
-    }
-}
-
 /// Lines over the periods of the time keys: the overall attainment per
 /// period, and one line per combination of the other keys (the
-/// [`MAX_SERIES`] with the most measured cycles).
+/// [`MAX_SERIES`] with the most measured cycles), over the last
+/// [`MAX_PERIODS`] periods.
+///
+/// Memory is what is drawn (SPEC §8): the periods are sorted once, each
+/// series' weight is summed in a map first, and points are built only for
+/// the overall line and the kept series, found by a map — never a point per
+/// period for every combination of keys.
 fn timeline(out: &mut String, report: &Report, opts: &Options) {
     let time: Vec<usize> = report.by.iter().enumerate().filter(|(_, k)| k.is_time()).map(|(i, _)| i).collect();
     let other: Vec<usize> = report.by.iter().enumerate().filter(|(_, k)| !k.is_time()).map(|(i, _)| i).collect();
@@ -280,6 +285,10 @@ fn timeline(out: &mut String, report: &Report, opts: &Options) {
     let mut periods: Vec<String> = report.groups.iter().filter(dated).map(|g| pick(g, &time)).collect();
     periods.sort();
     periods.dedup();
+    let all_periods = periods.len();
+    if all_periods > MAX_PERIODS {
+        periods.drain(..all_periods - MAX_PERIODS);
+    }
     let time_names: Vec<&str> = time.iter().map(|&i| report.by[i].name()).collect();
     let _ =
         writeln!(out, "<section class=\"panel\">\n<h2>Attainment over time (by {})</h2>", esc(&time_names.join(", ")));
@@ -287,32 +296,36 @@ fn timeline(out: &mut String, report: &Report, opts: &Options) {
         out.push_str("<p class=\"note\">No dated rows.</p>\n</section>\n");
         return;
     }
-    let at = |p: &str| periods.binary_search_by(|x| x.as_str().cmp(p)).unwrap_or(0);
+    // The drawn groups, each with its period's index.
+    let at = |g: &Group| periods.binary_search_by(|x| x.as_str().cmp(&pick(g, &time))).ok();
+    let drawn = || report.groups.iter().filter(dated).filter_map(|g| at(g).map(|i| (i, g)));
+    // Weights first: one number per series label.
+    let mut weights: BTreeMap<String, u64> = BTreeMap::new();
+    if !other.is_empty() {
+        for (_, g) in drawn() {
+            *weights.entry(pick(g, &other)).or_default() += g.counts.denominator();
+        }
+    }
+    let total_series = weights.len();
+    let mut ranked: Vec<(String, u64)> = weights.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(MAX_SERIES);
+    let mut series: Vec<Series> =
+        ranked.into_iter().map(|(label, _)| Series { label, points: vec![(0, 0); periods.len()] }).collect();
+    let index: HashMap<String, usize> = series.iter().enumerate().map(|(j, s)| (s.label.clone(), j)).collect();
     let mut overall = Series { label: "all groups".into(), points: vec![(0, 0); periods.len()] };
-    let mut series: Vec<Series> = Vec::new();
-    for g in report.groups.iter().filter(dated) {
-        let i = at(&pick(g, &time));
+    for (i, g) in drawn() {
         let (met, den) = (g.counts.met, g.counts.denominator());
         overall.points[i].0 += met;
         overall.points[i].1 += den;
         if other.is_empty() {
             continue;
         }
-        let label = pick(g, &other);
-        let s = match series.iter_mut().position(|s| s.label == label) {
-            Some(j) => &mut series[j],
-            None => {
-                series.push(Series { label, points: vec![(0, 0); periods.len()] });
-                let last = series.len() - 1;
-                &mut series[last]
-            }
-        };
-        s.points[i].0 += met;
-        s.points[i].1 += den;
+        if let Some(&j) = index.get(&pick(g, &other)) {
+            series[j].points[i].0 += met;
+            series[j].points[i].1 += den;
+        }
     }
-    let total_series = series.len();
-    series.sort_by(|a, b| b.weight().cmp(&a.weight()).then_with(|| a.label.cmp(&b.label)));
-    series.truncate(MAX_SERIES);
     let (w, h) = (1000.0, 340.0);
     let (left, right, top, bottom) = (48.0, 16.0, 14.0, 40.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
@@ -411,6 +424,12 @@ fn timeline(out: &mut String, report: &Report, opts: &Options) {
         let _ = writeln!(
             out,
             "<p class=\"note\">{MAX_SERIES} of {total_series} series drawn (those with the most met, missed or breached cycles); “all groups” pools every one.</p>"
+        );
+    }
+    if all_periods > MAX_PERIODS {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">The last {MAX_PERIODS} of {all_periods} periods are drawn; the table below has them all.</p>"
         );
     }
     out.push_str("</section>\n");

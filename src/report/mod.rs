@@ -599,7 +599,9 @@ fn read_error(e: std::io::Error) -> Error {
 const EXPECTED: &str = "batch output (id,plan,priority,opened,…,state,elapsed_seconds,remaining_seconds,error) or replay output (id,plan,priority,metric,cycle,start,…,state,error)";
 
 fn read_csv(reader: impl Read, groups: &mut Groups<'_>) -> Result<()> {
-    let mut input = CsvInput::batch(reader);
+    // An over-long row is fatal here: fail at the limit, never wait for the
+    // end of a record that may not come.
+    let mut input = CsvInput::report(reader);
     let header = input.header()?;
     if header.is_empty() {
         return Err(Error::Input(format!("report input is empty (expected {EXPECTED})")));
@@ -681,6 +683,9 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
         line += 1;
         if !read_line(&mut reader, &mut buf, line)? {
             return Ok(());
+        }
+        if line == 1 && buf.starts_with(crate::input::BOM) {
+            buf.drain(..crate::input::BOM.len());
         }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;

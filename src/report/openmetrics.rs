@@ -18,17 +18,28 @@
 use std::fmt::Write as _;
 
 use super::{Group, Report};
+use crate::text::escape_all_controls;
 
 /// Escapes a label value: `\` → `\\`, `"` → `\"`, a line feed → `\n`
-/// (the OpenMetrics ABNF's escapes); everything else is passed as UTF-8.
+/// (the OpenMetrics ABNF's escapes). Any other control character (and the
+/// bidirectional overrides) is shown escaped as every text output shows it
+/// ([`escape_all_controls`]: ESC as `\x1b`, a CR as `\r`), that text's
+/// backslash escaped in turn: a scraper reads the label value `p\x1b`, a
+/// terminal that shows the file gets no control character.
 pub fn escape_label(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
+    let mut buf = [0; 4];
     for c in v.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
+        if c == '\n' {
+            out.push_str("\\n");
+            continue;
+        }
+        for d in escape_all_controls(c.encode_utf8(&mut buf)).chars() {
+            match d {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                d => out.push(d),
+            }
         }
     }
     out
@@ -89,6 +100,7 @@ mod tests {
     #[test]
     fn escapes_label_values() {
         assert_eq!(escape_label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+        assert_eq!(escape_label("p\x1b]0\x07\rq\u{9b}"), "p\\\\x1b]0\\\\x07\\\\rq\\\\u{9b}");
         assert_eq!(
             (ratio(6667), ratio(10_000), ratio(0), ratio(500)),
             ("0.6667".into(), "1".into(), "0".into(), "0.05".into())

@@ -765,3 +765,123 @@ next_response = "1bd"
     // Loading the file for any command stops at the first one.
     slacalc(&["--plans", path.to_str().unwrap(), "plans", "list"]).run().bad(&["bad-lifecycle.toml:11:19"]);
 }
+
+// ------------------------------------ audits of 2026-12-06 (hostile input, new user)
+
+/// Runs replay over `input` as given (no header added), JSON Lines out.
+fn run_raw(input: &str, now: &str, extra: &[&str]) -> crate::util::Run {
+    let mut a = vec!["--plans", PLAN, "replay", "--input", "-", "--now", now, "--format", "json"];
+    a.extend(extra);
+    slacalc(&a).stdin(input).run()
+}
+
+fn json_rows(out: &str) -> Vec<Value> {
+    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}
+
+/// H21: with classic Mac line ends (a lone CR), a line is where a reader
+/// sees it: replay's error row and batch --strict name line 3, not line 1.
+#[test]
+fn cr_only_line_ends_name_the_line_a_reader_sees() {
+    let input = "id,at,event,value,plan,priority\rA,2026-11-16T09:00:00+01:00,created,,nimbus-pro,normal\rA,2026-11-16T10:00:00+01:00,status,weird\r";
+    let r = run_raw(input, "2026-11-27T18:00:00+01:00", &[]);
+    let rows = json_rows(r.ok());
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let e = rows[0]["error"].as_str().expect("an error row");
+    assert!(e.starts_with("line 3: unknown status \"weird\""), "{e}");
+    // CRLF stays one line end, a CR inside quotes counts as the reader sees it.
+    let input = "id,at,event,value,plan,priority\r\nA,2026-11-16T09:00:00+01:00,created,,nimbus-pro,normal\r\n\"A\r\",2026-11-16T10:00:00+01:00,created,,nimbus-pro,normal\rB,2026-11-16T10:00:00+01:00,status,weird\r";
+    let r = run_raw(input, "2026-11-27T18:00:00+01:00", &[]);
+    let rows = json_rows(r.ok());
+    let b = rows.iter().find(|r| r["id"] == "B").expect("B");
+    assert!(b["error"].as_str().expect("error").starts_with("line 5: "), "{b}");
+    // batch --strict stops at the row, naming its line.
+    let input = "id,plan,priority,opened\rA,gold,major,2026-06-01T10:00:00+02:00\rB,gold,major,bogus\r";
+    let r = slacalc(&["batch", "--input", "-", "--now", "2026-06-30T00:00:00Z", "--strict"]).stdin(input).run();
+    r.bad(&["line 3: opened: invalid time \"bogus\""]);
+}
+
+/// New user #1: a created event renamed by `[values.event]` keeps its
+/// row's plan and priority, in CSV as in JSON Lines.
+#[test]
+fn a_mapped_created_event_reads_its_plan_and_priority() {
+    let (_d, profile) = temp_file("p.toml", "[values.event]\nopen = \"created\"\n");
+    let profile = profile.to_str().expect("utf-8");
+    let csv = "1,2026-11-16T09:00:00+01:00,open,,nimbus-pro,urgent\n1,2026-11-16T09:30:00+01:00,reply,agent,,\n";
+    let now = "2026-11-16T12:00:00+01:00";
+    for extra in [vec!["--profile", profile], vec!["--profile", profile, "--plan", "nimbus-pro", "--priority", "low"]] {
+        let rows = json_rows(run(csv, now, &extra).ok()).clone();
+        let fr = find(&rows, "1", "first_response", 1);
+        // urgent: 1 h on 24x7 (low would be 1bd on the business clock).
+        assert_eq!(
+            (&fr["priority"], &fr["target"], &fr["clock"]),
+            (&Value::from("urgent"), &Value::from("1h"), &Value::from("24x7")),
+            "{fr}"
+        );
+        check(fr, ("2026-11-16 09:30", "2026-11-16 10:00", 1800, 0, Some(1800), "met"));
+    }
+    // The same events as JSON Lines: the same rows.
+    let jsonl = "{\"id\":\"1\",\"at\":\"2026-11-16T09:00:00+01:00\",\"event\":\"open\",\"plan\":\"nimbus-pro\",\"priority\":\"urgent\"}\n{\"id\":\"1\",\"at\":\"2026-11-16T09:30:00+01:00\",\"event\":\"reply\",\"value\":\"agent\"}\n";
+    let a = run_raw(jsonl, now, &["--profile", profile]).ok().to_string();
+    assert_eq!(a, run(csv, now, &["--profile", profile]).ok());
+}
+
+/// H20 / new user #11: `[values.status]` may map onto a class as
+/// `pause_on` spells it (`on_hold` is no default status name); an unknown
+/// mapped value is named with the export's value.
+#[test]
+fn a_profile_maps_a_status_onto_a_class() {
+    let (_d, profile) = temp_file(
+        "p.toml",
+        "[values.status]\n\"Waiting for vendor\" = \"on_hold\"\n\"Back to us\" = \"open\"\n\"Stuck\" = \"stuk\"\n",
+    );
+    let profile = profile.to_str().expect("utf-8");
+    let csv = "A,2026-11-16T09:00:00+01:00,created,,nimbus-pro,normal\n\
+               A,2026-11-16T10:00:00+01:00,status,Waiting for vendor\n\
+               A,2026-11-16T11:00:00+01:00,status,Back to us\n";
+    let rows = json_rows(run(csv, "2026-11-16T12:00:00+01:00", &["--profile", profile]).ok()).clone();
+    // Resolution pauses on on_hold: 09–10 and 11–12 run, 10–11 paused.
+    let res = find(&rows, "A", "resolution", 1);
+    assert_eq!((&res["elapsed_seconds"], &res["paused_seconds"]), (&Value::from(7200), &Value::from(3600)), "{res}");
+    let csv = "B,2026-11-16T09:00:00+01:00,created,,nimbus-pro,normal\nB,2026-11-16T10:00:00+01:00,status,Stuck\n";
+    let rows = json_rows(run(csv, "2026-11-16T12:00:00+01:00", &["--profile", profile]).ok()).clone();
+    let e = rows[0]["error"].as_str().expect("an error row");
+    assert!(e.contains("unknown status \"stuk\" (mapped from \"Stuck\" by [values.status])"), "{e}");
+    assert!(e.contains("on_hold"), "the classes are listed: {e}");
+}
+
+/// New user #14: an event name replay does not know is called that, with
+/// the fix, whatever the event's place in the ticket.
+#[test]
+fn an_unknown_event_name_is_named_with_the_fix() {
+    let want = "line 2: unknown event \"Ticket created\" (expected created, reply, status or priority; map yours with [values.event] in a --profile)";
+    for at in ["2026-11-16T09:00:00+01:00", "2026-11-16 09:00"] {
+        let csv = format!("1,{at},Ticket created,,nimbus-pro,normal\n");
+        let rows = json_rows(run(&csv, "2026-11-27T18:00:00+01:00", &[]).ok()).clone();
+        assert_eq!(rows[0]["error"], want, "at {at}");
+    }
+}
+
+/// H22: a UTF-8 byte-order mark before JSON Lines is ignored, as before CSV.
+#[test]
+fn json_lines_after_a_bom_are_replayed() {
+    let jsonl = "\u{feff}{\"id\":\"A\",\"at\":\"2026-11-16T09:00:00+01:00\",\"event\":\"created\",\"plan\":\"nimbus-pro\",\"priority\":\"normal\"}\n{\"id\":\"A\",\"at\":\"2026-11-16T10:00:00+01:00\",\"event\":\"reply\",\"value\":\"agent\"}\n";
+    let now = "2026-11-27T18:00:00+01:00";
+    let plain = run_raw(&jsonl[3..], now, &[]).ok().to_string();
+    assert!(!plain.contains("\"error\":\""), "{plain}");
+    assert_eq!(run_raw(jsonl, now, &[]).ok(), plain, "told by its first byte after the BOM");
+    let (_d, path) = temp_file("events.jsonl", jsonl);
+    let r = slacalc(&[
+        "--plans",
+        PLAN,
+        "replay",
+        "--input",
+        path.to_str().expect("utf-8"),
+        "--now",
+        now,
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(r.ok(), plain, "a .jsonl file");
+}

@@ -483,3 +483,172 @@ fn replay_then_report_on_the_shipped_events() {
     let r = slacalc(&["report", "--input", "-", "--by", "metric,day", "--format", "html"]).stdin(rows).run();
     assert_eq!(r.ok().matches("<svg").count(), 2);
 }
+
+// ------------------------------------------ audit 2026-12-06 (hostile input)
+
+/// `n` batch rows with distinct priorities on distinct days from 2000-01-01.
+fn distinct_days(n: usize) -> String {
+    let d0 = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+    let mut input = BATCH_HEADER.to_string();
+    for i in 0..n {
+        let day = d0 + chrono::Days::new(i as u64);
+        input.push_str(&format!("{i},gold,p{i},{day}T10:00:00+02:00,,,met,100,0,\n"));
+    }
+    input
+}
+
+/// H14: the over-time chart keeps only what it draws (8 series, a capped
+/// number of periods, with notes), so 10 000 rows of distinct priorities
+/// and days cost what is drawn, not series × periods (1.4 GB and seconds
+/// before).
+#[test]
+fn html_over_time_chart_is_bounded_by_what_it_draws() {
+    let input = distinct_days(10_000);
+    let started = std::time::Instant::now();
+    let r = slacalc(&["report", "--input", "-", "--by", "priority,day", "--format", "html"]).stdin(input).run();
+    let took = started.elapsed();
+    let page = r.ok();
+    // A debug binary on a shared machine: generous, yet far below the
+    // quadratic chart's time.
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert!(page.contains("8 of 366 series drawn"), "series note");
+    assert!(page.contains("The last 366 of 10000 periods are drawn"), "periods note");
+    // The latest 366 days are drawn (the first label is the first of them);
+    // the first days are only table rows.
+    let chart = &page[page.find("Attainment over time").expect("chart")..page.find("<h2>Groups").expect("table")];
+    assert!(chart.contains(">2026-05-18<") && !chart.contains("2000-01-01"), "the last periods are drawn");
+    assert_eq!(chart.matches("<path").count(), 9, "8 series and the overall line");
+}
+
+/// H15: the default table shows the first groups only (each costs a few KB
+/// in the table), and says how many it left out and where to find them.
+#[test]
+fn table_shows_the_first_groups_and_says_how_many_it_left_out() {
+    let mut input = BATCH_HEADER.to_string();
+    for i in 0..1005 {
+        input.push_str(&brow("gold", &format!("p{i:04}"), "2026-11-20T10:00:00Z", "met", "60", ""));
+    }
+    let r = slacalc(&["report", "--input", "-"]).stdin(input.clone()).run();
+    let table = r.ok();
+    assert!(table.contains("p0999") && !table.contains("p1000"), "the first 1000 groups in order");
+    assert!(
+        table.contains("5 more groups are not shown in the table (1000 of 1005 shown): use --format csv or --format json for all of them"),
+        "{}",
+        &table[table.len().saturating_sub(600)..]
+    );
+    assert!(table.contains("1005 rows, 1005 groups"), "the summary counts every group");
+    // At the cap, no note.
+    let small: String = input.lines().take(1001).map(|l| format!("{l}\n")).collect();
+    let table = slacalc(&["report", "--input", "-"]).stdin(small).run().ok().to_string();
+    assert!(!table.contains("not shown in the table"), "no note at 1000 groups");
+}
+
+/// H25: a record that never ends is refused at the record limit, naming its
+/// line, without waiting for its end: the writer below keeps the pipe open
+/// after a few MB, so a reader that reads on for the record's end never
+/// exits.
+#[test]
+fn an_endless_record_ends_report_at_the_record_limit() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("slacalc"))
+        .args(["report", "--input", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("slacalc runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(BATCH_HEADER.as_bytes());
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..4 {
+            if stdin.write_all(&chunk).is_err() {
+                return; // the reader stopped: as wanted
+            }
+        }
+        // Hold the pipe open (no end of the record, no end of the input)
+        // until the test is over.
+        let _ = done_rx.recv_timeout(std::time::Duration::from_secs(30));
+        drop(stdin);
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break Some(s);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(15) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let _ = done_tx.send(());
+    let _ = writer.join();
+    let out = child.wait_with_output().expect("output");
+    let status = status.expect("report must stop at the record limit, not wait for the record's end");
+    assert_eq!(status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2: row is longer than 65536 bytes"), "{stderr}");
+}
+
+/// H16: every control character in a label value is shown escaped (as the
+/// other text outputs show it: `\x1b`), the backslash itself escaped for
+/// the exposition; nothing but the line ends is a control character.
+#[test]
+fn openmetrics_escapes_every_control_character() {
+    let t = "2026-06-01T10:00:00+02:00";
+    let input = format!(
+        "{BATCH_HEADER}{}{}",
+        brow("gold", "\"p\u{1b}]0;pwn\u{7}\"", t, "met", "100", ""),
+        brow("\"gold\rsilver\"", "\"p1\u{0}\u{9b}\"", t, "missed", "100", "")
+    );
+    let r = slacalc(&["report", "--input", "-", "--format", "openmetrics"]).stdin(input).run();
+    let text = r.ok();
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+    for want in [
+        r#"slacalc_attainment_ratio{plan="gold",priority="p\\x1b]0;pwn\\x07",metric="first_response"} 1"#,
+        r#"slacalc_attainment_ratio{plan="gold\\rsilver",priority="p1\\x00\\u{9b}",metric="first_response"} 0"#,
+    ] {
+        assert!(text.contains(want), "missing {want} in:\n{text}");
+    }
+}
+
+/// H17: a CR not followed by LF is shown as `\r` in the table.
+#[test]
+fn a_bare_cr_is_shown_escaped_in_the_report_table() {
+    let input = format!("{BATCH_HEADER}{}", brow("\"gold\rsilver\"", "p1", "2026-06-01T10:00:00Z", "met", "1", ""));
+    let r = slacalc(&["report", "--input", "-"]).stdin(input).run();
+    let table = r.ok();
+    assert!(!table.contains('\r') && table.contains("gold\\rsilver"), "{table:?}");
+}
+
+/// H22: a UTF-8 byte-order mark before JSON Lines is ignored, as before CSV.
+#[test]
+fn json_lines_after_a_bom_are_read() {
+    let line = r#"{"id":"1","plan":"gold","priority":"major","opened":"2026-11-20T10:00:00+01:00","deadline":null,"responded":null,"state":"met","elapsed_seconds":60,"remaining_seconds":0,"error":null}"#;
+    let plain = report_json(&format!("{line}\n"), &[]);
+    let bom = format!("\u{feff}{line}\n");
+    assert_eq!(report_json(&bom, &[]), plain, "told by its first byte after the BOM");
+    let (_d, path) = temp_file("rows.jsonl", &bom);
+    let r = slacalc(&["report", "--input", path.to_str().expect("utf-8"), "--format", "json"]).run();
+    assert_eq!(r.json(), plain, "a .jsonl file");
+}
+
+/// H28: a format a command does not write is refused with the list of what
+/// that command writes.
+#[test]
+fn format_errors_list_the_formats_of_the_command() {
+    let r = slacalc(&["report", "--input", "-", "--format", "ics"]).stdin("").run();
+    r.bad(&["--format ics is not written by report (expected one of: table, json, csv, html, openmetrics)"]);
+    let r = slacalc(&["batch", "--input", "-", "--format", "html"]).stdin("").run();
+    r.bad(&["--format html is not written by batch (expected one of: csv, json)"]);
+    let r = slacalc(&["replay", "--input", "-", "--format", "openmetrics"]).stdin("").run();
+    r.bad(&["--format openmetrics is not written by replay (expected one of: csv, json)"]);
+    let r = slacalc(&["plans", "list", "--format", "ics"]).run();
+    r.bad(&["--format ics is not written by plans (expected one of: table, json, csv)"]);
+}

@@ -282,6 +282,30 @@ fn control_characters_from_plans_and_inputs_never_reach_the_terminal() {
     assert!(!r.stderr.contains('\u{1b}') && r.stderr.contains("\\x1b[2J"), "{}", r.stderr);
 }
 
+/// Audit 2026-12-06 H17: a CR not followed by LF returns the cursor to the
+/// start of the line, so a name could hide or fake a row: every table shows
+/// it as `\r` (calendar, plans show, deadline --explain; report's table is
+/// in report.rs).
+#[test]
+fn a_bare_cr_never_reaches_a_table() {
+    let plan = "[holiday_sets.h]\nsource = \"s\"\nrules = [ { name = \"Holiday\\rFAKE\", date = \"06-10\" } ]\n\n\
+                [calendars.c]\nzone = \"UTC\"\nhours = { mon-fri = [\"09:00-17:00\"] }\nholidays = [\"h\"]\nsource = \"s\"\n\n\
+                [[plans]]\nid = \"x\"\nprovider = \"X\\rY\"\ncalendar = \"c\"\ntarget = \"2h\"\ntarget_source = \"s\"\n";
+    let (_d, path) = temp_file("cr.toml", plan);
+    let p = path.to_string_lossy().to_string();
+    for args in [
+        vec!["--plans", &p, "calendar", "--plan", "x", "--from", "2026-06-08", "--weeks", "1"],
+        vec!["--plans", &p, "plans", "show", "x"],
+        vec!["--plans", &p, "plans", "list"],
+        vec!["--plans", &p, "deadline", "--plan", "x", "--opened", "2026-06-09T16:00:00Z", "--explain"],
+    ] {
+        let r = slacalc(&args).run();
+        let out = r.ok();
+        assert!(!out.contains('\r'), "{args:?}:\n{out:?}");
+        assert!(out.contains("\\r"), "{args:?}:\n{out}");
+    }
+}
+
 // ------------------------------------------------------ bounded caches
 
 #[test]
