@@ -13,6 +13,7 @@ pub mod batch;
 pub mod decimal;
 pub mod engine;
 pub mod error;
+pub mod event_exports;
 pub mod ics;
 pub mod input;
 pub mod instant;

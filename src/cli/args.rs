@@ -296,11 +296,40 @@ per ticket, metric and cycle: id,plan,priority,metric,cycle,start,stop,target,
 target_seconds,clock,deadline,elapsed_seconds,paused_seconds,remaining_seconds,
 state,error. A ticket that cannot be replayed gets one row with its error.
 
+Event exports, read as the products' APIs write them (docs/event-exports.md):
+  --input-format zendesk-events   Zendesk's Incremental Ticket Event Export
+    (GET /api/v2/incremental/ticket_events, with or without
+    include=comment_events): one page, pages one after the other, or ticket
+    events one per line. The Create update gives created (its priority; its
+    organization_id as plan when the profile has [values.plan] or no --plan
+    is given) and the initial status; a Change of status or priority gives
+    status or priority; a public Comment gives reply, customer when its author
+    (author_id, else the update's updater_id) is the requester, else agent.
+    Private comments, the creating update's comment (the description) and all
+    other child events are skipped. Events are grouped by ticket, in time order.
+  --input-format jira-changelog   Jira issues from the search API with
+    expand=changelog (or issues with their changelog, one after the other):
+    fields.created gives created, with the priority and status the issue had
+    then (the first change's fromString, else the current value; the project
+    key as plan, as above); each changelog item on status or priority gives
+    status or priority (toString); each comment gives reply, customer when
+    its author is the reporter, else agent; jsdPublic false or a visibility
+    restriction is internal and skipped.
+  Both are read whole (at most 256 MiB). The value maps of --profile apply to
+  the raw values ([values.plan] to organization ids or project keys,
+  [values.priority] and [values.status] to the product's names). A record of
+  the wrong shape is exit 2 naming the ticket and event (or the issue key).
+  In error rows, \"line N\" counts the converted events.
+
 Examples:
   slacalc --plans examples/lifecycle-vendor.toml replay \\
     --input examples/ticket-events.csv --now 2026-11-27T18:00:00+01:00
   slacalc replay --input events.jsonl --plan gold --format json > cycles.jsonl
-  slacalc replay --input events.csv --strict || echo 'fix the export first'")]
+  slacalc replay --input events.csv --strict || echo 'fix the export first'
+  slacalc replay --input ticket_events.json --input-format zendesk-events \\
+    --profile zendesk-events.toml
+  slacalc replay --input issues.json --input-format jira-changelog \\
+    --plan gold --profile jira-changelog.toml")]
     Replay(ReplayArgs),
     /// Sum up batch or replay output per group: counts per state, attainment,
     /// percentiles; as a table, JSON, CSV, an HTML page or OpenMetrics.
@@ -529,12 +558,26 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "ZONE")]
     pub input_tz: Option<String>,
     /// Input format (default: .jsonl / .ndjson files are JSON Lines, else a
-    /// first non-blank byte `{`, else CSV).
+    /// first non-blank byte `{`, else CSV); zendesk-events and
+    /// jira-changelog read those products' API exports (see below).
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormat>,
+    pub input_format: Option<ReplayInputFormat>,
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,
+}
+
+/// Input formats of `replay`: its own, and the event exports it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplayInputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// Zendesk's Incremental Ticket Event Export (ticket_events with child_events).
+    ZendeskEvents,
+    /// Jira issues with their changelog (the search API's expand=changelog).
+    JiraChangelog,
 }
 
 /// The help after `report`'s options.

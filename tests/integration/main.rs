@@ -23,6 +23,7 @@ mod quota;
 mod regressions;
 mod reliability;
 mod replay;
+mod replay_exports;
 mod report;
 mod snapshots;
 mod status;

@@ -3,22 +3,47 @@
 use std::io::Write as _;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result, bail};
+use slacalc::event_exports::{self, Source};
 use slacalc::replay::{self, Options};
 
 use super::stream;
-use crate::cli::args::ReplayArgs;
+use crate::cli::args::{InputFormat, ReplayArgs, ReplayInputFormat};
 use crate::cli::{Ctx, Output};
 
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "replay")?;
-    let mapping =
+    let mut mapping =
         stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &replay::FIELDS, &replay::VALUED)?;
+    let source = match a.input_format {
+        Some(ReplayInputFormat::ZendeskEvents) => Some(Source::ZendeskEvents),
+        Some(ReplayInputFormat::JiraChangelog) => Some(Source::JiraChangelog),
+        _ => None,
+    };
+    if let Some(source) = source {
+        // The adapter writes RFC 3339 times with their offsets, under the
+        // column names the mapping looks for: a CSV export's time format or
+        // delimiter (from a shared profile) does not apply.
+        for (given, flag) in [(&a.export.time_format, "--time-format"), (&a.export.delimiter, "--delimiter")] {
+            if given.is_some() {
+                bail!(slacalc::Error::Input(format!(
+                    "{flag} does not apply to --input-format {} (its times and fields are read as the API writes them)",
+                    source.name()
+                )));
+            }
+        }
+        mapping.time_format = slacalc::instant::TimeFormat::Auto;
+    }
     let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
     let now = ctx.now_for_rows()?;
-    let input_format = stream::input_format(a.input_format, &a.input);
+    let input_format = match (source, a.input_format) {
+        (Some(_), _) => Some(slacalc::input::InputFormat::JsonLines),
+        (None, Some(ReplayInputFormat::Csv)) => stream::input_format(Some(InputFormat::Csv), &a.input),
+        (None, Some(ReplayInputFormat::Jsonl)) => stream::input_format(Some(InputFormat::Jsonl), &a.input),
+        (None, _) => stream::input_format(None, &a.input),
+    };
     let opts = Options {
         now,
         input_zone,
@@ -30,7 +55,10 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         priority: mapping.priority.clone(),
         mapping,
     };
-    let input = stream::open_input(&a.input, "an event file")?;
+    let mut input = stream::open_input(&a.input, "an event file")?;
+    if let Some(source) = source {
+        input = convert(source, input, &a.input, &opts)?;
+    }
     let started = Instant::now();
     let Some(summary) = stream::run(&a.input, input, a.strict, "events", |input, out, progress| {
         replay::run(&plans, input, out, &opts, progress)
@@ -52,4 +80,25 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         started.elapsed().as_secs_f64()
     );
     Ok(Output::quiet())
+}
+
+/// Reads an event export whole and turns it into replay's JSON Lines (see
+/// [`slacalc::event_exports`]); notes on what was skipped go to stderr.
+/// Runs before anything is written: a bad export leaves stdout empty.
+fn convert(
+    source: Source,
+    input: Box<dyn std::io::Read>,
+    path: &std::path::Path,
+    opts: &Options,
+) -> Result<Box<dyn std::io::Read>> {
+    // The export's own plan key (organization, project) is the plan when a
+    // profile maps it, or when no --plan is given to stand for all.
+    let plan_from_source = opts.mapping.maps_values("plan") || opts.plan.is_none();
+    let converted = event_exports::convert(source, input, &opts.mapping, &event_exports::Options { plan_from_source })
+        .with_context(|| format!("--input {}", path.display()))?;
+    let mut err = std::io::stderr();
+    for note in &converted.notes {
+        let _ = writeln!(err, "note: {note}");
+    }
+    Ok(Box::new(std::io::Cursor::new(converted.jsonl)))
 }
