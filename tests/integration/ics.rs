@@ -217,11 +217,25 @@ fn h1_a_calendar_id_with_line_breaks_is_refused_at_its_key() {
     let path = dir.path().join("h1.toml");
     std::fs::write(&path, plan).unwrap();
     let p = path.to_str().unwrap();
-    let err = slacalc(&["check", p]).run().bad(&["h1.toml:1:", "invalid calendar id", "letters, digits, - and _"]).to_string();
+    let err = slacalc(&["check", p])
+        .run()
+        .bad(&["h1.toml:1:", "invalid calendar id", "letters, digits, - and _"])
+        .to_string();
     assert!(!err.contains("\r"), "{err:?}");
     slacalc(&[
-        "--plans", p, "--now", "2026-06-01T00:00:00Z", "calendar", "--plan", "x", "--from", "2026-06-08", "--weeks", "1",
-        "--format", "ics",
+        "--plans",
+        p,
+        "--now",
+        "2026-06-01T00:00:00Z",
+        "calendar",
+        "--plan",
+        "x",
+        "--from",
+        "2026-06-08",
+        "--weeks",
+        "1",
+        "--format",
+        "ics",
     ])
     .run()
     .bad(&["h1.toml:1:", "invalid calendar id"]);
@@ -268,7 +282,19 @@ fn h2_ics_output_shows_control_characters_escaped() {
     let p = path.to_str().unwrap();
     let now = "2026-06-01T00:00:00Z";
     let out = slacalc(&[
-        "--plans", p, "--now", now, "calendar", "--plan", "x", "--from", "2026-06-08", "--weeks", "1", "--format", "ics",
+        "--plans",
+        p,
+        "--now",
+        now,
+        "calendar",
+        "--plan",
+        "x",
+        "--from",
+        "2026-06-08",
+        "--weeks",
+        "1",
+        "--format",
+        "ics",
     ])
     .run()
     .ok()
@@ -277,8 +303,19 @@ fn h2_ics_output_shows_control_characters_escaped() {
     assert!(out.contains(r"SUMMARY:Hol\\x1b]0\;pwn\\x07 \\r end\\x00\\x7f"), "{out}");
     assert!(out.contains(r"SUMMARY:Prov\\x1b[2J open"), "{out}");
     let out = slacalc(&[
-        "--plans", p, "--now", now, "deadline", "--plan", "x", "--priority", "p1", "--opened", "2026-06-08T10:00:00Z",
-        "--format", "ics",
+        "--plans",
+        p,
+        "--now",
+        now,
+        "deadline",
+        "--plan",
+        "x",
+        "--priority",
+        "p1",
+        "--opened",
+        "2026-06-08T10:00:00Z",
+        "--format",
+        "ics",
     ])
     .run()
     .ok()
@@ -308,7 +345,9 @@ fn h3_a_deeply_nested_ics_is_an_error_not_a_stack_overflow() {
 #[test]
 fn h4_rrule_expansion_work_is_bounded_per_file() {
     let dir = tempfile::tempdir().unwrap();
-    for rule in ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=1000"] {
+    for rule in
+        ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=1000"]
+    {
         let ev = format!("BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:15830101\r\nRRULE:{rule}\r\nEND:VEVENT\r\n").repeat(100);
         let plan = write(dir.path(), &cal(&ev));
         let started = Instant::now();
@@ -344,18 +383,26 @@ fn h5_a_huge_count_keeps_the_holiday_every_year() {
 #[test]
 fn h6_the_reader_follows_rfc_5545_on_names_folds_bom_and_streams() {
     let dir = tempfile::tempdir().unwrap();
-    let ics = cal("BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260609\r\nDtEnd;VALUE=DATE:20260612\r\nSUMMARY:Closure\r\nEND:VEVENT\r\n\
+    let ics = cal(
+        "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260609\r\nDtEnd;VALUE=DATE:20260612\r\nSUMMARY:Closure\r\nEND:VEVENT\r\n\
                    BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260615\r\nSUMMARY:Called off\r\nStatus:CANCELLED\r\nEND:VEVENT\r\n\
-                   begin:vevent\r\nuid:l@x\r\ndtstart;value=date:20260617\r\nsummary:Lower\r\nend:vevent\r\n");
+                   begin:vevent\r\nuid:l@x\r\ndtstart;value=date:20260617\r\nsummary:Lower\r\nend:vevent\r\n",
+    );
     let plan = write(dir.path(), &ics);
     assert_eq!(
         holidays(&plan, "2026-06-08"),
-        pairs(&[("2026-06-09", "Closure"), ("2026-06-10", "Closure"), ("2026-06-11", "Closure"), ("2026-06-17", "Lower")])
+        pairs(&[
+            ("2026-06-09", "Closure"),
+            ("2026-06-10", "Closure"),
+            ("2026-06-11", "Closure"),
+            ("2026-06-17", "Lower")
+        ])
     );
     // "Fête nationale", folded between the two bytes of "ê".
     let name = "Fête nationale".as_bytes();
     let i = name.iter().position(|&b| b == 0xc3).unwrap() + 1;
-    let mut bytes = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260610\r\nSUMMARY:".to_vec();
+    let mut bytes =
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260610\r\nSUMMARY:".to_vec();
     bytes.extend_from_slice(&name[..i]);
     bytes.extend_from_slice(b"\r\n ");
     bytes.extend_from_slice(&name[i..]);
@@ -394,7 +441,10 @@ fn h7_a_fifo_with_no_writer_does_not_hang_the_load() {
 fn h7_errors_on_a_non_ics_file_quote_no_content_and_no_parser_trace() {
     let dir = tempfile::tempdir().unwrap();
     let plan = write(dir.path(), "SECRET_TOKEN=hunter2\0IS_SANDBOX=yes\0");
-    let err = slacalc(&["check", &plan]).run().bad(&["plan.toml:4:7", "holidays.ics", "expected BEGIN:VCALENDAR on line 1"]).to_string();
+    let err = slacalc(&["check", &plan])
+        .run()
+        .bad(&["plan.toml:4:7", "holidays.ics", "expected BEGIN:VCALENDAR on line 1"])
+        .to_string();
     assert!(!err.contains("hunter2") && !err.contains("SECRET"), "{err}");
     // Begins well, then breaks: no multi-line parser dump.
     let plan = write(dir.path(), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260610\r\n");

@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
-use icalendar::parser::{Component, Property, read_calendar, unfold};
+use icalendar::parser::{Component, Property, read_calendar_simple};
 
 use super::*;
 use crate::engine::holiday::YEARS;
@@ -42,16 +42,33 @@ impl Cx<'_> {
             return Err(at(format!("ics = \"{shown}\": an embedded plan file cannot read an .ics file")));
         }
         let path = Path::new(&src.name).parent().unwrap_or(Path::new("")).join(ics.get_ref());
-        let text = read_bounded(&path).map_err(|e| at(format!("ics = \"{shown}\": {e}")))?;
-        let unfolded = unfold(&text);
-        let cal = read_calendar(&unfolded)
-            .map_err(|e| at(format!("ics = \"{shown}\": not an iCalendar file: {}", cut(e.trim(), SHOWN_CHARS))))?;
+        let bytes = read_bounded(&path).map_err(|e| at(format!("ics = \"{shown}\": {e}")))?;
+        let text = prepare(&bytes).map_err(|e| at(format!("ics = \"{shown}\": {} {e}", path.display())))?;
+        let (text, ends) = text;
+        let mut top = Vec::new();
+        let mut from = 0;
+        // The crate's parser reads one object to the end of its input: each
+        // top-level object (a stream may hold several VCALENDARs, RFC 5545
+        // §3.4) is given on its own.
+        for end in ends.into_iter().chain(std::iter::once(text.len())) {
+            let part = &text[from..end];
+            if !part.trim().is_empty() {
+                top.extend(read_calendar_simple(part).map_err(|e| {
+                    // nom's own message is a multi-line trace quoting the file: say where, not what.
+                    let line = text.get(..end.saturating_sub(e.input.len())).unwrap_or("").matches('\n').count() + 1;
+                    at(format!(
+                        "ics = \"{shown}\": {} is not valid iCalendar (it cannot be read past line {line}, lines unfolded)",
+                        path.display()
+                    ))
+                })?);
+            }
+            from = end;
+        }
         let mut events = Vec::new();
-        // `read_calendar` gives the first VCALENDAR's components; a file of
-        // several calendars keeps the others as components.
+        // An iCalendar stream may hold several VCALENDAR objects (RFC 5545 §3.4).
         let is = |c: &Component<'_>, n: &str| c.name.as_str().eq_ignore_ascii_case(n);
-        let nested = cal.components.iter().filter(|c| is(c, "VCALENDAR")).flat_map(|c| c.components.iter());
-        for e in cal.components.iter().chain(nested).filter(|c| is(c, "VEVENT")) {
+        let nested = top.iter().filter(|c| is(c, "VCALENDAR")).flat_map(|c| c.components.iter());
+        for e in top.iter().chain(nested).filter(|c| is(c, "VEVENT")) {
             events.push(event(e).map_err(|m| at(format!("ics = \"{shown}\": {m}")))?);
         }
         if events.is_empty() {
@@ -87,17 +104,90 @@ impl Cx<'_> {
     }
 }
 
-/// The file's text, refusing more than [`MAX_FILE_BYTES`].
-fn read_bounded(path: &Path) -> Result<String, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Deepest nesting of components read (VCALENDAR > VEVENT > VALARM is 3):
+/// the crate's parser recurses once per level and would overflow the stack.
+const MAX_DEPTH: usize = 16;
+
+/// The file's bytes, refusing more than [`MAX_FILE_BYTES`]; a FIFO with no
+/// writer is an error at once, never a hang.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let f = crate::loader::open_for_reading(path).map_err(cannot)?;
+    let regular = f.metadata().map_err(cannot)?.is_file();
     let mut buf = Vec::new();
-    f.take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut buf).map_err(cannot)?;
     if buf.len() > MAX_FILE_BYTES {
         return Err(format!("{} is over {MAX_FILE_BYTES} bytes (1 MiB)", path.display()));
     }
-    String::from_utf8(buf).map_err(|_| format!("{} is not UTF-8", path.display()))
+    if buf.is_empty() && !regular {
+        return Err(cannot(crate::loader::nothing_to_read()));
+    }
+    Ok(buf)
+}
+
+/// The text the parser is given: a leading UTF-8 BOM dropped, lines
+/// unfolded on bytes (a fold may split a UTF-8 character, RFC 5545 §3.1),
+/// then decoded; property and component names in upper case (names are
+/// case-insensitive); and no deeper nesting than [`MAX_DEPTH`]. Errors name
+/// no content of the file, which may be any file (`/proc/self/environ`).
+///
+/// Also gives where each top-level object ends (after its `END` line).
+fn prepare(bytes: &[u8]) -> Result<(String, Vec<usize>), String> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut unfolded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i..] {
+            [b'\r', b'\n', b' ' | b'\t', ..] => i += 3,
+            [b'\n', b' ' | b'\t', ..] => i += 2,
+            [b, ..] => {
+                unfolded.push(b);
+                i += 1;
+            }
+            [] => break,
+        }
+    }
+    let first = unfolded.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    if !first.trim_ascii_end().eq_ignore_ascii_case(b"BEGIN:VCALENDAR") {
+        return Err("is not an iCalendar file (expected BEGIN:VCALENDAR on line 1)".into());
+    }
+    let text = String::from_utf8(unfolded).map_err(|_| "is not UTF-8 text".to_string())?;
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    let mut ends = Vec::new();
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let end = line.find([';', ':']).unwrap_or(line.len());
+        let (name, rest) = line.split_at(end);
+        let name = name.to_ascii_uppercase();
+        if name == "BEGIN" || name == "END" {
+            // The component's name is a name too.
+            out.push_str(&name);
+            out.push_str(&rest.to_ascii_uppercase());
+            if name == "BEGIN" {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!(
+                        "has components nested too deeply (more than {MAX_DEPTH} levels, at line {})",
+                        n + 1
+                    ));
+                }
+            } else {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    ends.push(out.len());
+                }
+            }
+        } else {
+            out.push_str(&name);
+            out.push_str(rest);
+        }
+    }
+    Ok((out, ends))
+}
+
+/// The first property named `name`, in any case.
+fn prop<'c>(c: &'c Component<'_>, name: &'c str) -> Option<&'c Property<'c>> {
+    props(c, name).next()
 }
 
 fn props<'c>(c: &'c Component<'_>, name: &'c str) -> impl Iterator<Item = &'c Property<'c>> + 'c {
@@ -158,8 +248,8 @@ fn event(c: &Component<'_>) -> Result<Event, String> {
             fail(m)
         }
     };
-    let start = one_date(c.find_prop("DTSTART").ok_or_else(|| fail("has no DTSTART".into()))?).map_err(timed)?;
-    let days = match (c.find_prop("DTEND"), c.find_prop("DURATION")) {
+    let start = one_date(prop(c, "DTSTART").ok_or_else(|| fail("has no DTSTART".into()))?).map_err(timed)?;
+    let days = match (prop(c, "DTEND"), prop(c, "DURATION")) {
         (Some(end), _) => (one_date(end).map_err(timed)? - start).num_days(),
         (None, Some(d)) => duration_days(d.val.as_str().trim())
             .ok_or_else(|| timed(format!("DURATION {} is a time, not whole days", cut(d.val.as_str(), SHOWN_CHARS))))?,
@@ -183,19 +273,19 @@ fn event(c: &Component<'_>) -> Result<Event, String> {
     if props(c, "EXRULE").next().is_some() {
         return Err(fail("EXRULE is not supported (list the exceptions with EXDATE)".into()));
     }
-    let replaces = match c.find_prop("RECURRENCE-ID") {
+    let replaces = match prop(c, "RECURRENCE-ID") {
         Some(p) => Some(one_date(p).map_err(timed)?),
         None => None,
     };
     Ok(Event {
-        uid: c.find_prop("UID").map(|p| p.val.as_str().trim().to_string()),
+        uid: prop(c, "UID").map(|p| p.val.as_str().trim().to_string()),
         start,
         days,
         rrule: rrules.first().map(|p| p.val.as_str().trim().to_string()),
         rdates,
         exdates,
         replaces,
-        cancelled: c.find_prop("STATUS").is_some_and(|p| p.val.as_str().trim().eq_ignore_ascii_case("CANCELLED")),
+        cancelled: prop(c, "STATUS").is_some_and(|p| p.val.as_str().trim().eq_ignore_ascii_case("CANCELLED")),
         name,
     })
 }
