@@ -83,25 +83,42 @@ impl Cx<'_> {
             }
         }
         let mut rules = Vec::new();
-        let mut items = 0;
+        let mut budget = Budget { items: MAX_ITEMS, days: MAX_EXPANSION_DAYS };
         for e in events.iter().filter(|e| !e.cancelled) {
             let name = cut(&e.name, SHOWN_CHARS);
-            for rule in expand(e).map_err(|m| at(format!("ics = \"{shown}\": event \"{name}\": {m}")))? {
-                items += match &rule {
+            for rule in expand(e, &mut budget).map_err(|m| at(format!("ics = \"{shown}\": event \"{name}\": {m}")))? {
+                let items = match &rule {
                     HolidayRule::Dates(d) => d.len(),
                     _ => 1,
                 };
+                // Stop as soon as the running total passes the limit.
+                budget.items = budget.items.checked_sub(items).ok_or_else(|| {
+                    at(format!(
+                        "ics = \"{shown}\" gives more than {MAX_ITEMS} holiday dates and rules; the limit is \
+                         {MAX_ITEMS} (give recurring events an UNTIL or COUNT)"
+                    ))
+                })?;
                 rules.push(Holiday { name: e.name.clone(), rule });
             }
         }
-        if items > MAX_ITEMS {
-            return Err(at(format!(
-                "ics = \"{shown}\" gives {items} holiday dates and rules; the limit is {MAX_ITEMS} \
-                 (give recurring events an UNTIL or COUNT)"
-            )));
-        }
         Ok(rules)
     }
+}
+
+/// Most days of recurrence one `.ics` file may expand, over all its rules:
+/// a rule walks its days from DTSTART to its end (UNTIL, the COUNT-th date,
+/// or the year 9999), whether they match or not, so this bounds the work of
+/// a file (a daily rule matching once in 28 years from 1583 walks 3 million
+/// days). One million is some 2 700 years of a daily rule; a rule's INTERVAL
+/// divides its days.
+pub(super) const MAX_EXPANSION_DAYS: i64 = 1_000_000;
+
+/// What is left of a file's allowances as its events are expanded.
+struct Budget {
+    /// Holiday dates and rules.
+    items: usize,
+    /// Days of recurrence ([`MAX_EXPANSION_DAYS`]).
+    days: i64,
 }
 
 /// Deepest nesting of components read (VCALENDAR > VEVENT > VALARM is 3):
@@ -290,19 +307,58 @@ fn event(c: &Component<'_>) -> Result<Event, String> {
     })
 }
 
+/// `text` without its `UNTIL` and `COUNT` parts, and the date `UNTIL`
+/// names (a date, the form RFC 5545 §3.3.10 requires for an all-day event,
+/// or a date-time, whose date is taken: occurrences are at midnight UTC) and
+/// the `COUNT` (one beyond `u32` is as endless as `u32::MAX` for the
+/// engine's years).
+fn split_rule(text: &str) -> Result<(String, Option<NaiveDate>, Option<u32>), String> {
+    let mut rest = Vec::new();
+    let (mut until, mut count) = (None, None);
+    for part in text.split(';') {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        let value = value.trim();
+        if key.trim().eq_ignore_ascii_case("UNTIL") {
+            let day = value.get(..8).filter(|_| value.len() == 8 || value[8..].starts_with(['T', 't']));
+            let date = day
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
+                .ok_or_else(|| format!("UNTIL \"{}\" is not a date (YYYYMMDD)", cut(value, SHOWN_CHARS)))?;
+            until = Some(date);
+        } else if key.trim().eq_ignore_ascii_case("COUNT")
+            && !value.is_empty()
+            && value.bytes().all(|b| b.is_ascii_digit())
+        {
+            count = Some(value.parse::<u64>().map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX)));
+        } else {
+            rest.push(part);
+        }
+    }
+    Ok((rest.join(";"), until, count))
+}
+
 /// The event as rules: `Fixed` over year ranges for a plain yearly rule,
-/// else one explicit date list (empty: no rule).
-fn expand(e: &Event) -> Result<Vec<HolidayRule>, String> {
+/// else one explicit date list (empty: no rule). A list's expansion is
+/// charged to the file's `budget` and refused when it would pass it.
+fn expand(e: &Event, budget: &mut Budget) -> Result<Vec<HolidayRule>, String> {
     let last = *YEARS.end();
     let in_range = |d: &NaiveDate| YEARS.contains(&d.year());
     let mut starts: Vec<NaiveDate> = Vec::new();
     if let Some(text) = &e.rrule {
+        let shown = cut(text, SHOWN_CHARS);
         let utc = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().with_timezone(&rrule::Tz::UTC);
         let dt_start = utc(e.start);
-        let rule = text
-            .parse::<rrule::RRule<rrule::Unvalidated>>()
-            .and_then(|r| r.validate(dt_start))
-            .map_err(|err| format!("RRULE {}: {err}", cut(text, SHOWN_CHARS)))?;
+        let (rest, until, count) = split_rule(text).map_err(|m| format!("RRULE {shown}: {m}"))?;
+        let parsed = rest.parse::<rrule::RRule<rrule::Unvalidated>>().map_err(|err| format!("RRULE {shown}: {err}"))?;
+        let parsed = match count {
+            Some(n) => parsed.count(n),
+            None => parsed,
+        };
+        let with_until = |r: rrule::RRule<rrule::Unvalidated>, d: Option<NaiveDate>| match d {
+            Some(d) => r.until(utc(d)),
+            None => r,
+        };
+        let rule =
+            with_until(parsed.clone(), until).validate(dt_start).map_err(|err| format!("RRULE {shown}: {err}"))?;
         // Validation fills BYHOUR etc. from DTSTART (midnight): any other time is within a day.
         if rule.get_by_hour().iter().any(|h| *h != 0)
             || rule.get_by_minute().iter().any(|m| *m != 0)
@@ -312,20 +368,53 @@ fn expand(e: &Event) -> Result<Vec<HolidayRule>, String> {
                 rrule::Frequency::Hourly | rrule::Frequency::Minutely | rrule::Frequency::Secondly
             )
         {
-            return Err(format!("RRULE {} repeats within a day; holidays are whole days", cut(text, SHOWN_CHARS)));
+            return Err(format!("RRULE {shown} repeats within a day; holidays are whole days"));
         }
         if let Some(fixed) = yearly_fixed(e, &rule) {
             return Ok(fixed);
         }
+        // The days the rule would walk: DTSTART to UNTIL or the engine's last day.
         let end = NaiveDate::from_ymd_opt(last, 12, 31).unwrap_or(NaiveDate::MAX);
+        let end = until.map_or(end, |u| u.min(end));
+        let interval = i64::from(rule.get_interval().max(1));
+        let cost = |to: NaiveDate| (((to - e.start).num_days() + 1).max(0) + interval - 1) / interval;
+        let limit = || {
+            format!(
+                "RRULE {shown} would walk {} days from DTSTART {} to {end}; the limit is {MAX_EXPANSION_DAYS} days \
+                 of recurrence per file (give it an UNTIL or COUNT that ends it sooner)",
+                cost(end),
+                e.start
+            )
+        };
+        if cost(end) > budget.days && count.is_none() {
+            return Err(limit());
+        }
+        // With a COUNT, the walk stops at the COUNT-th date: cut it where the budget ends.
+        let cap = e.start.checked_add_signed(Duration::days(budget.days.saturating_mul(interval))).unwrap_or(end);
+        let capped = cap < end;
+        let rule = if capped {
+            with_until(parsed, Some(cap)).validate(dt_start).map_err(|err| format!("RRULE {shown}: {err}"))?
+        } else {
+            rule
+        };
         let set = rrule::RRuleSet::new(dt_start).rrule(rule).before(utc(end));
-        let got = set.all((MAX_ITEMS + 1) as u16);
-        if got.dates.len() > MAX_ITEMS {
+        let allowed = budget.items.min(MAX_ITEMS);
+        let got = set.all(u16::try_from(allowed + 1).unwrap_or(u16::MAX));
+        if got.dates.len() > allowed {
             return Err(format!(
-                "RRULE {} gives more than {MAX_ITEMS} dates; give it an UNTIL or COUNT",
-                cut(text, SHOWN_CHARS)
+                "RRULE {shown} gives more than {allowed} dates, the file's limit of {MAX_ITEMS} holiday dates and \
+                 rules less those before it; give it an UNTIL or COUNT"
             ));
         }
+        let reached = count.is_some_and(|n| usize::try_from(n).is_ok_and(|n| got.dates.len() >= n));
+        if capped && !reached {
+            return Err(limit());
+        }
+        let walked = match got.dates.last() {
+            Some(d) if reached => d.date_naive(),
+            _ => end.min(cap),
+        };
+        budget.days -= cost(walked).min(budget.days);
         starts.extend(got.dates.iter().map(|d| d.date_naive()));
     } else {
         starts.push(e.start);
@@ -337,8 +426,11 @@ fn expand(e: &Event) -> Result<Vec<HolidayRule>, String> {
         for k in 0..e.days {
             out.extend(s.checked_add_signed(Duration::days(k)).filter(in_range));
         }
-        if out.len() > MAX_ITEMS {
-            return Err(format!("gives more than {MAX_ITEMS} dates"));
+        if out.len() > budget.items {
+            return Err(format!(
+                "gives more than {} dates, what is left of the file's limit of {MAX_ITEMS}",
+                budget.items
+            ));
         }
     }
     out.sort_unstable();
@@ -368,7 +460,10 @@ fn yearly_fixed(e: &Event, rule: &rrule::RRule) -> Option<Vec<HolidayRule>> {
     let since = e.start.year().max(*YEARS.start());
     let mut until = *YEARS.end();
     if let Some(n) = rule.get_count() {
-        until = until.min(e.start.year().saturating_add(n as i32 - 1));
+        // A COUNT beyond the engine's years is no end.
+        if let Ok(y) = i32::try_from(i64::from(e.start.year()) + i64::from(n) - 1) {
+            until = until.min(y);
+        }
     }
     if let Some(u) = rule.get_until() {
         let u = u.date_naive();
