@@ -87,7 +87,7 @@ pub fn text_property(key: &str, value: &str) -> Property {
     if Property::new(key, "").value_type() == Some(ValueType::Text) {
         Property::new(key, shown.as_ref())
     } else {
-        Property::new(key, &escape_text(&shown))
+        Property::new(key, escape_text(&shown))
     }
 }
 

@@ -319,7 +319,8 @@ fn split_rule(text: &str) -> Result<(String, Option<NaiveDate>, Option<u32>), St
         let (key, value) = part.split_once('=').unwrap_or((part, ""));
         let value = value.trim();
         if key.trim().eq_ignore_ascii_case("UNTIL") {
-            let day = value.get(..8).filter(|_| value.len() == 8 || value[8..].starts_with(['T', 't']));
+            let day =
+                value.get(..8).filter(|_| value.get(8..).is_some_and(|t| t.is_empty() || t.starts_with(['T', 't'])));
             let date = day
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
                 .ok_or_else(|| format!("UNTIL \"{}\" is not a date (YYYYMMDD)", cut(value, SHOWN_CHARS)))?;
