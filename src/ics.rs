@@ -8,9 +8,17 @@
 //! (`…Z`), which every reader takes as is, with no `VTIMEZONE` to agree on;
 //! holidays are all-day events (`DTSTART;VALUE=DATE`, `DTEND` the next day,
 //! exclusive).
+//!
+//! Every text value (names, ids, summaries, descriptions, UIDs) goes through
+//! [`text_property`]: data never becomes structure. Control characters are
+//! shown escaped as in every other output ([`crate::text`]), and the value is
+//! escaped as RFC 5545 TEXT (§3.3.11) whether or not the crate types the
+//! property as TEXT (it writes `NAME` and `X-WR-CALNAME` verbatim).
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use icalendar::{Calendar as Ical, Component, Event, EventLike};
+use icalendar::{Calendar as Ical, Component, Event, EventLike, Property, ValueType};
 
 use crate::error::{Error, Result};
 
@@ -44,6 +52,45 @@ pub enum IcsEvent {
     },
 }
 
+/// `s` with every control character but HTAB and LF shown escaped (`\x1b`,
+/// `\r`, `\x00`, `\x7f`), as [`crate::text::escape_all_controls`] shows
+/// them; LF stays a line break, which TEXT writes as `\n`.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n')) {
+        return Cow::Borrowed(s);
+    }
+    let lines: Vec<Cow<'_, str>> = s.split('\n').map(crate::text::escape_all_controls).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// RFC 5545 §3.3.11: backslash, comma, semicolon and line breaks escaped.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Property `key` holding the text `value`, the one way text reaches the
+/// output: controls shown escaped ([`visible`]), then TEXT-escaped here
+/// unless the crate does it itself (it does for the properties it types as
+/// TEXT: `SUMMARY`, `DESCRIPTION`, `UID`, …), so nothing is escaped twice.
+pub fn text_property(key: &str, value: &str) -> Property {
+    let shown = visible(value);
+    if Property::new(key, "").value_type() == Some(ValueType::Text) {
+        Property::new(key, shown.as_ref())
+    } else {
+        Property::new(key, escape_text(&shown))
+    }
+}
+
 fn utc(t: i64) -> Result<DateTime<Utc>> {
     DateTime::from_timestamp(t, 0).ok_or_else(|| Error::Input(format!("instant {t} is out of range for iCalendar")))
 }
@@ -58,27 +105,32 @@ pub fn write(name: &str, events: &[IcsEvent], stamp: i64) -> Result<String> {
     let stamp = utc(stamp)?;
     let mut cal = Ical::new();
     cal.append_property(icalendar::Property::new("PRODID", "-//slacalc//slacalc//EN"));
-    cal.name(name);
+    cal.append_property(text_property("NAME", name));
+    cal.append_property(text_property("X-WR-CALNAME", name));
     for e in events {
         let mut ev = Event::new();
         ev.timestamp(stamp);
         match e {
             IcsEvent::AllDay { uid, date, summary, description } => {
                 let next = date.succ_opt().ok_or_else(|| Error::Input(format!("date {date} is out of range")))?;
-                ev.uid(uid).summary(summary).starts(*date).ends(next);
+                ev.append_property(text_property("UID", uid));
+                ev.append_property(text_property("SUMMARY", summary));
+                ev.starts(*date).ends(next);
                 // A holiday blocks no one's time in a reader's calendar.
                 ev.add_property("TRANSP", "TRANSPARENT");
                 if let Some(d) = description {
-                    ev.description(d);
+                    ev.append_property(text_property("DESCRIPTION", d));
                 }
             }
             IcsEvent::Timed { uid, start, end, summary, description } => {
-                ev.uid(uid).summary(summary).starts(utc(*start)?);
+                ev.append_property(text_property("UID", uid));
+                ev.append_property(text_property("SUMMARY", summary));
+                ev.starts(utc(*start)?);
                 if end > start {
                     ev.ends(utc(*end)?);
                 }
                 if let Some(d) = description {
-                    ev.description(d);
+                    ev.append_property(text_property("DESCRIPTION", d));
                 }
             }
         }
@@ -134,5 +186,24 @@ mod tests {
         let got: Vec<(Option<&str>, Option<&str>)> = parsed.events().map(|e| (e.get_uid(), e.get_summary())).collect();
         assert_eq!(got, [(Some("h1"), Some("Christmas Day")), (Some("w1"), Some("open")), (Some("d1"), Some("due"))]);
         assert_eq!(write("x", &events, 1_794_000_000).unwrap(), text, "reproducible");
+    }
+
+    #[test]
+    fn text_never_becomes_structure() {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+        let evil = "a\r\nBEGIN:VEVENT\x1b]0;x\x07\0\x7f, b\\";
+        let events =
+            vec![IcsEvent::AllDay { uid: evil.into(), date, summary: evil.into(), description: Some(evil.into()) }];
+        let text = write(evil, &events, 1_794_000_000).unwrap();
+        for line in text.split_terminator("\r\n") {
+            assert!(!line.chars().any(|c| c.is_control() && c != '\t'), "{line:?}");
+            assert!(!line.starts_with("BEGIN:VEVENT\\"), "{line:?}");
+        }
+        let want = r"a\\r\nBEGIN:VEVENT\\x1b]0\;x\\x07\\x00\\x7f\, b\\";
+        let unfolded = text.replace("\r\n ", "");
+        for key in ["NAME", "X-WR-CALNAME", "SUMMARY", "DESCRIPTION", "UID"] {
+            assert!(unfolded.contains(&format!("\r\n{key}:{want}\r\n")), "{key}: {unfolded}");
+        }
+        assert_eq!(visible("tab\tline\nend"), "tab\tline\nend");
     }
 }

@@ -168,6 +168,35 @@ fn open_err(p: &Path, e: std::io::Error) -> Error {
     io_err(p, e)
 }
 
+/// Opens `p` for reading without waiting for a writer: `open` of a FIFO
+/// blocks until someone opens it to write, and a FIFO nobody writes would
+/// hang the run. Once open, reads wait as usual (a writer that is there is
+/// waited for), and a FIFO with no writer reads as empty at once.
+///
+/// # Errors
+/// Those of `open(2)` and `fcntl(2)`.
+pub fn open_for_reading(p: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{Mode, OFlags};
+        let fd = rustix::fs::open(p, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
+        let flags = rustix::fs::fcntl_getfl(&fd)?;
+        rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
+        Ok(std::fs::File::from(fd))
+    }
+    #[cfg(not(unix))]
+    std::fs::File::open(p)
+}
+
+/// The error for a FIFO (or device) that gave no byte: nobody is writing to
+/// it, and reading it as an empty file would pass for a real one.
+pub fn nothing_to_read() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "not a regular file and nothing to read (a FIFO with no writer?)",
+    )
+}
+
 /// Reads one plan file, at most [`MAX_FILE_BYTES`] of it whatever it is: a
 /// device or a FIFO has no length to check first (`/dev/zero` never ends).
 fn read_one(p: &Path) -> Result<Source> {
@@ -175,7 +204,7 @@ fn read_one(p: &Path) -> Result<Source> {
         let why = format!("{size}; plan files are limited to 1 MiB ({MAX_FILE_BYTES} bytes)");
         io_err(p, std::io::Error::new(std::io::ErrorKind::FileTooLarge, why))
     };
-    let file = std::fs::File::open(p).map_err(|e| open_err(p, e))?;
+    let file = open_for_reading(p).map_err(|e| open_err(p, e))?;
     let meta = file.metadata().map_err(|e| io_err(p, e))?;
     if meta.is_dir() {
         let why = "is a directory, not a plan file";
@@ -188,6 +217,9 @@ fn read_one(p: &Path) -> Result<Source> {
     file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_err(p, e))?;
     if bytes.len() > MAX_FILE_BYTES {
         return Err(too_big(format!("more than {MAX_FILE_BYTES} bytes to read")));
+    }
+    if bytes.is_empty() && !meta.is_file() {
+        return Err(io_err(p, nothing_to_read()));
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| io_err(p, std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8 text")))?;

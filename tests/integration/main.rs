@@ -14,7 +14,7 @@ mod examples;
 mod exports;
 mod help;
 mod holidays;
-mod ics_import;
+mod ics;
 mod input_limits;
 mod loading;
 mod plans;

@@ -29,6 +29,17 @@ impl Cx<'_> {
             return None;
         };
         let before = errs.len();
+        if !is_id(id.get_ref()) {
+            // The id is a TOML key, which has no span of its own: point at its table.
+            errs.push(self.err(
+                fi,
+                rc.span(),
+                format!(
+                    "invalid calendar id \"{}\" (use letters, digits, - and _)",
+                    cut(&crate::text::escape_all_controls(id.get_ref()), SHOWN_CHARS)
+                ),
+            ));
+        }
         let r = rc.get_ref();
         let table = (&r.source, &r.assumed);
         let zone_name = r.zone.get_ref();

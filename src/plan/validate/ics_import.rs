@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
-use icalendar::parser::{Component, Property, read_calendar, unfold};
+use icalendar::parser::{Component, Property, read_calendar_simple};
 
 use super::*;
 use crate::engine::holiday::YEARS;
@@ -42,16 +42,33 @@ impl Cx<'_> {
             return Err(at(format!("ics = \"{shown}\": an embedded plan file cannot read an .ics file")));
         }
         let path = Path::new(&src.name).parent().unwrap_or(Path::new("")).join(ics.get_ref());
-        let text = read_bounded(&path).map_err(|e| at(format!("ics = \"{shown}\": {e}")))?;
-        let unfolded = unfold(&text);
-        let cal = read_calendar(&unfolded)
-            .map_err(|e| at(format!("ics = \"{shown}\": not an iCalendar file: {}", cut(e.trim(), SHOWN_CHARS))))?;
+        let bytes = read_bounded(&path).map_err(|e| at(format!("ics = \"{shown}\": {e}")))?;
+        let text = prepare(&bytes).map_err(|e| at(format!("ics = \"{shown}\": {} {e}", path.display())))?;
+        let (text, ends) = text;
+        let mut top = Vec::new();
+        let mut from = 0;
+        // The crate's parser reads one object to the end of its input: each
+        // top-level object (a stream may hold several VCALENDARs, RFC 5545
+        // §3.4) is given on its own.
+        for end in ends.into_iter().chain(std::iter::once(text.len())) {
+            let part = &text[from..end];
+            if !part.trim().is_empty() {
+                top.extend(read_calendar_simple(part).map_err(|e| {
+                    // nom's own message is a multi-line trace quoting the file: say where, not what.
+                    let line = text.get(..end.saturating_sub(e.input.len())).unwrap_or("").matches('\n').count() + 1;
+                    at(format!(
+                        "ics = \"{shown}\": {} is not valid iCalendar (it cannot be read past line {line}, lines unfolded)",
+                        path.display()
+                    ))
+                })?);
+            }
+            from = end;
+        }
         let mut events = Vec::new();
-        // `read_calendar` gives the first VCALENDAR's components; a file of
-        // several calendars keeps the others as components.
+        // An iCalendar stream may hold several VCALENDAR objects (RFC 5545 §3.4).
         let is = |c: &Component<'_>, n: &str| c.name.as_str().eq_ignore_ascii_case(n);
-        let nested = cal.components.iter().filter(|c| is(c, "VCALENDAR")).flat_map(|c| c.components.iter());
-        for e in cal.components.iter().chain(nested).filter(|c| is(c, "VEVENT")) {
+        let nested = top.iter().filter(|c| is(c, "VCALENDAR")).flat_map(|c| c.components.iter());
+        for e in top.iter().chain(nested).filter(|c| is(c, "VEVENT")) {
             events.push(event(e).map_err(|m| at(format!("ics = \"{shown}\": {m}")))?);
         }
         if events.is_empty() {
@@ -66,38 +83,128 @@ impl Cx<'_> {
             }
         }
         let mut rules = Vec::new();
-        let mut items = 0;
+        let mut budget = Budget { items: MAX_ITEMS, days: MAX_EXPANSION_DAYS };
         for e in events.iter().filter(|e| !e.cancelled) {
             let name = cut(&e.name, SHOWN_CHARS);
-            for rule in expand(e).map_err(|m| at(format!("ics = \"{shown}\": event \"{name}\": {m}")))? {
-                items += match &rule {
+            for rule in expand(e, &mut budget).map_err(|m| at(format!("ics = \"{shown}\": event \"{name}\": {m}")))? {
+                let items = match &rule {
                     HolidayRule::Dates(d) => d.len(),
                     _ => 1,
                 };
+                // Stop as soon as the running total passes the limit.
+                budget.items = budget.items.checked_sub(items).ok_or_else(|| {
+                    at(format!(
+                        "ics = \"{shown}\" gives more than {MAX_ITEMS} holiday dates and rules; the limit is \
+                         {MAX_ITEMS} (give recurring events an UNTIL or COUNT)"
+                    ))
+                })?;
                 rules.push(Holiday { name: e.name.clone(), rule });
             }
-        }
-        if items > MAX_ITEMS {
-            return Err(at(format!(
-                "ics = \"{shown}\" gives {items} holiday dates and rules; the limit is {MAX_ITEMS} \
-                 (give recurring events an UNTIL or COUNT)"
-            )));
         }
         Ok(rules)
     }
 }
 
-/// The file's text, refusing more than [`MAX_FILE_BYTES`].
-fn read_bounded(path: &Path) -> Result<String, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Most days of recurrence one `.ics` file may expand, over all its rules:
+/// a rule walks its days from DTSTART to its end (UNTIL, the COUNT-th date,
+/// or the year 9999), whether they match or not, so this bounds the work of
+/// a file (a daily rule matching once in 28 years from 1583 walks 3 million
+/// days). One million is some 2 700 years of a daily rule; a rule's INTERVAL
+/// divides its days.
+pub(super) const MAX_EXPANSION_DAYS: i64 = 1_000_000;
+
+/// What is left of a file's allowances as its events are expanded.
+struct Budget {
+    /// Holiday dates and rules.
+    items: usize,
+    /// Days of recurrence ([`MAX_EXPANSION_DAYS`]).
+    days: i64,
+}
+
+/// Deepest nesting of components read (VCALENDAR > VEVENT > VALARM is 3):
+/// the crate's parser recurses once per level and would overflow the stack.
+const MAX_DEPTH: usize = 16;
+
+/// The file's bytes, refusing more than [`MAX_FILE_BYTES`]; a FIFO with no
+/// writer is an error at once, never a hang.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let f = crate::loader::open_for_reading(path).map_err(cannot)?;
+    let regular = f.metadata().map_err(cannot)?.is_file();
     let mut buf = Vec::new();
-    f.take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut buf).map_err(cannot)?;
     if buf.len() > MAX_FILE_BYTES {
         return Err(format!("{} is over {MAX_FILE_BYTES} bytes (1 MiB)", path.display()));
     }
-    String::from_utf8(buf).map_err(|_| format!("{} is not UTF-8", path.display()))
+    if buf.is_empty() && !regular {
+        return Err(cannot(crate::loader::nothing_to_read()));
+    }
+    Ok(buf)
+}
+
+/// The text the parser is given: a leading UTF-8 BOM dropped, lines
+/// unfolded on bytes (a fold may split a UTF-8 character, RFC 5545 §3.1),
+/// then decoded; property and component names in upper case (names are
+/// case-insensitive); and no deeper nesting than [`MAX_DEPTH`]. Errors name
+/// no content of the file, which may be any file (`/proc/self/environ`).
+///
+/// Also gives where each top-level object ends (after its `END` line).
+fn prepare(bytes: &[u8]) -> Result<(String, Vec<usize>), String> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let mut unfolded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i..] {
+            [b'\r', b'\n', b' ' | b'\t', ..] => i += 3,
+            [b'\n', b' ' | b'\t', ..] => i += 2,
+            [b, ..] => {
+                unfolded.push(b);
+                i += 1;
+            }
+            [] => break,
+        }
+    }
+    let first = unfolded.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    if !first.trim_ascii_end().eq_ignore_ascii_case(b"BEGIN:VCALENDAR") {
+        return Err("is not an iCalendar file (expected BEGIN:VCALENDAR on line 1)".into());
+    }
+    let text = String::from_utf8(unfolded).map_err(|_| "is not UTF-8 text".to_string())?;
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    let mut ends = Vec::new();
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let end = line.find([';', ':']).unwrap_or(line.len());
+        let (name, rest) = line.split_at(end);
+        let name = name.to_ascii_uppercase();
+        if name == "BEGIN" || name == "END" {
+            // The component's name is a name too.
+            out.push_str(&name);
+            out.push_str(&rest.to_ascii_uppercase());
+            if name == "BEGIN" {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!(
+                        "has components nested too deeply (more than {MAX_DEPTH} levels, at line {})",
+                        n + 1
+                    ));
+                }
+            } else {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    ends.push(out.len());
+                }
+            }
+        } else {
+            out.push_str(&name);
+            out.push_str(rest);
+        }
+    }
+    Ok((out, ends))
+}
+
+/// The first property named `name`, in any case.
+fn prop<'c>(c: &'c Component<'_>, name: &'c str) -> Option<&'c Property<'c>> {
+    props(c, name).next()
 }
 
 fn props<'c>(c: &'c Component<'_>, name: &'c str) -> impl Iterator<Item = &'c Property<'c>> + 'c {
@@ -158,8 +265,8 @@ fn event(c: &Component<'_>) -> Result<Event, String> {
             fail(m)
         }
     };
-    let start = one_date(c.find_prop("DTSTART").ok_or_else(|| fail("has no DTSTART".into()))?).map_err(timed)?;
-    let days = match (c.find_prop("DTEND"), c.find_prop("DURATION")) {
+    let start = one_date(prop(c, "DTSTART").ok_or_else(|| fail("has no DTSTART".into()))?).map_err(timed)?;
+    let days = match (prop(c, "DTEND"), prop(c, "DURATION")) {
         (Some(end), _) => (one_date(end).map_err(timed)? - start).num_days(),
         (None, Some(d)) => duration_days(d.val.as_str().trim())
             .ok_or_else(|| timed(format!("DURATION {} is a time, not whole days", cut(d.val.as_str(), SHOWN_CHARS))))?,
@@ -183,36 +290,76 @@ fn event(c: &Component<'_>) -> Result<Event, String> {
     if props(c, "EXRULE").next().is_some() {
         return Err(fail("EXRULE is not supported (list the exceptions with EXDATE)".into()));
     }
-    let replaces = match c.find_prop("RECURRENCE-ID") {
+    let replaces = match prop(c, "RECURRENCE-ID") {
         Some(p) => Some(one_date(p).map_err(timed)?),
         None => None,
     };
     Ok(Event {
-        uid: c.find_prop("UID").map(|p| p.val.as_str().trim().to_string()),
+        uid: prop(c, "UID").map(|p| p.val.as_str().trim().to_string()),
         start,
         days,
         rrule: rrules.first().map(|p| p.val.as_str().trim().to_string()),
         rdates,
         exdates,
         replaces,
-        cancelled: c.find_prop("STATUS").is_some_and(|p| p.val.as_str().trim().eq_ignore_ascii_case("CANCELLED")),
+        cancelled: prop(c, "STATUS").is_some_and(|p| p.val.as_str().trim().eq_ignore_ascii_case("CANCELLED")),
         name,
     })
 }
 
+/// `text` without its `UNTIL` and `COUNT` parts, and the date `UNTIL`
+/// names (a date, the form RFC 5545 §3.3.10 requires for an all-day event,
+/// or a date-time, whose date is taken: occurrences are at midnight UTC) and
+/// the `COUNT` (one beyond `u32` is as endless as `u32::MAX` for the
+/// engine's years).
+fn split_rule(text: &str) -> Result<(String, Option<NaiveDate>, Option<u32>), String> {
+    let mut rest = Vec::new();
+    let (mut until, mut count) = (None, None);
+    for part in text.split(';') {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        let value = value.trim();
+        if key.trim().eq_ignore_ascii_case("UNTIL") {
+            let day =
+                value.get(..8).filter(|_| value.get(8..).is_some_and(|t| t.is_empty() || t.starts_with(['T', 't'])));
+            let date = day
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
+                .ok_or_else(|| format!("UNTIL \"{}\" is not a date (YYYYMMDD)", cut(value, SHOWN_CHARS)))?;
+            until = Some(date);
+        } else if key.trim().eq_ignore_ascii_case("COUNT")
+            && !value.is_empty()
+            && value.bytes().all(|b| b.is_ascii_digit())
+        {
+            count = Some(value.parse::<u64>().map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX)));
+        } else {
+            rest.push(part);
+        }
+    }
+    Ok((rest.join(";"), until, count))
+}
+
 /// The event as rules: `Fixed` over year ranges for a plain yearly rule,
-/// else one explicit date list (empty: no rule).
-fn expand(e: &Event) -> Result<Vec<HolidayRule>, String> {
+/// else one explicit date list (empty: no rule). A list's expansion is
+/// charged to the file's `budget` and refused when it would pass it.
+fn expand(e: &Event, budget: &mut Budget) -> Result<Vec<HolidayRule>, String> {
     let last = *YEARS.end();
     let in_range = |d: &NaiveDate| YEARS.contains(&d.year());
     let mut starts: Vec<NaiveDate> = Vec::new();
     if let Some(text) = &e.rrule {
+        let shown = cut(text, SHOWN_CHARS);
         let utc = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().with_timezone(&rrule::Tz::UTC);
         let dt_start = utc(e.start);
-        let rule = text
-            .parse::<rrule::RRule<rrule::Unvalidated>>()
-            .and_then(|r| r.validate(dt_start))
-            .map_err(|err| format!("RRULE {}: {err}", cut(text, SHOWN_CHARS)))?;
+        let (rest, until, count) = split_rule(text).map_err(|m| format!("RRULE {shown}: {m}"))?;
+        let parsed = rest.parse::<rrule::RRule<rrule::Unvalidated>>().map_err(|err| format!("RRULE {shown}: {err}"))?;
+        let parsed = match count {
+            Some(n) => parsed.count(n),
+            None => parsed,
+        };
+        let with_until = |r: rrule::RRule<rrule::Unvalidated>, d: Option<NaiveDate>| match d {
+            Some(d) => r.until(utc(d)),
+            None => r,
+        };
+        let rule =
+            with_until(parsed.clone(), until).validate(dt_start).map_err(|err| format!("RRULE {shown}: {err}"))?;
         // Validation fills BYHOUR etc. from DTSTART (midnight): any other time is within a day.
         if rule.get_by_hour().iter().any(|h| *h != 0)
             || rule.get_by_minute().iter().any(|m| *m != 0)
@@ -222,20 +369,53 @@ fn expand(e: &Event) -> Result<Vec<HolidayRule>, String> {
                 rrule::Frequency::Hourly | rrule::Frequency::Minutely | rrule::Frequency::Secondly
             )
         {
-            return Err(format!("RRULE {} repeats within a day; holidays are whole days", cut(text, SHOWN_CHARS)));
+            return Err(format!("RRULE {shown} repeats within a day; holidays are whole days"));
         }
         if let Some(fixed) = yearly_fixed(e, &rule) {
             return Ok(fixed);
         }
+        // The days the rule would walk: DTSTART to UNTIL or the engine's last day.
         let end = NaiveDate::from_ymd_opt(last, 12, 31).unwrap_or(NaiveDate::MAX);
+        let end = until.map_or(end, |u| u.min(end));
+        let interval = i64::from(rule.get_interval().max(1));
+        let cost = |to: NaiveDate| (((to - e.start).num_days() + 1).max(0) + interval - 1) / interval;
+        let limit = || {
+            format!(
+                "RRULE {shown} would walk {} days from DTSTART {} to {end}; the limit is {MAX_EXPANSION_DAYS} days \
+                 of recurrence per file (give it an UNTIL or COUNT that ends it sooner)",
+                cost(end),
+                e.start
+            )
+        };
+        if cost(end) > budget.days && count.is_none() {
+            return Err(limit());
+        }
+        // With a COUNT, the walk stops at the COUNT-th date: cut it where the budget ends.
+        let cap = e.start.checked_add_signed(Duration::days(budget.days.saturating_mul(interval))).unwrap_or(end);
+        let capped = cap < end;
+        let rule = if capped {
+            with_until(parsed, Some(cap)).validate(dt_start).map_err(|err| format!("RRULE {shown}: {err}"))?
+        } else {
+            rule
+        };
         let set = rrule::RRuleSet::new(dt_start).rrule(rule).before(utc(end));
-        let got = set.all((MAX_ITEMS + 1) as u16);
-        if got.dates.len() > MAX_ITEMS {
+        let allowed = budget.items.min(MAX_ITEMS);
+        let got = set.all(u16::try_from(allowed + 1).unwrap_or(u16::MAX));
+        if got.dates.len() > allowed {
             return Err(format!(
-                "RRULE {} gives more than {MAX_ITEMS} dates; give it an UNTIL or COUNT",
-                cut(text, SHOWN_CHARS)
+                "RRULE {shown} gives more than {allowed} dates, the file's limit of {MAX_ITEMS} holiday dates and \
+                 rules less those before it; give it an UNTIL or COUNT"
             ));
         }
+        let reached = count.is_some_and(|n| usize::try_from(n).is_ok_and(|n| got.dates.len() >= n));
+        if capped && !reached {
+            return Err(limit());
+        }
+        let walked = match got.dates.last() {
+            Some(d) if reached => d.date_naive(),
+            _ => end.min(cap),
+        };
+        budget.days -= cost(walked).min(budget.days);
         starts.extend(got.dates.iter().map(|d| d.date_naive()));
     } else {
         starts.push(e.start);
@@ -247,8 +427,11 @@ fn expand(e: &Event) -> Result<Vec<HolidayRule>, String> {
         for k in 0..e.days {
             out.extend(s.checked_add_signed(Duration::days(k)).filter(in_range));
         }
-        if out.len() > MAX_ITEMS {
-            return Err(format!("gives more than {MAX_ITEMS} dates"));
+        if out.len() > budget.items {
+            return Err(format!(
+                "gives more than {} dates, what is left of the file's limit of {MAX_ITEMS}",
+                budget.items
+            ));
         }
     }
     out.sort_unstable();
@@ -278,7 +461,10 @@ fn yearly_fixed(e: &Event, rule: &rrule::RRule) -> Option<Vec<HolidayRule>> {
     let since = e.start.year().max(*YEARS.start());
     let mut until = *YEARS.end();
     if let Some(n) = rule.get_count() {
-        until = until.min(e.start.year().saturating_add(n as i32 - 1));
+        // A COUNT beyond the engine's years is no end.
+        if let Ok(y) = i32::try_from(i64::from(e.start.year()) + i64::from(n) - 1) {
+            until = until.min(y);
+        }
     }
     if let Some(u) = rule.get_until() {
         let u = u.date_naive();

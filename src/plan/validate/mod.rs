@@ -204,6 +204,12 @@ fn hint<'c>(given: &str, candidates: impl IntoIterator<Item = &'c str>) -> Strin
     did_you_mean(&suggest(given, candidates)).to_string()
 }
 
+/// Whether `s` is an id: letters, digits, `-` and `_` (plan and calendar
+/// ids; they reach file names, URLs and iCalendar properties).
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Keeps `r`'s value, or records its error and gives `None`: validation goes
 /// on after a problem so that `check` can report every one.
 fn keep<T>(errs: &mut Vec<PlanError>, r: R<T>) -> Option<T> {
@@ -289,7 +295,7 @@ impl<'a> Cx<'a> {
     ) -> Option<Plan> {
         let before = errs.len();
         let id = raw.id.get_ref().trim().to_string();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !is_id(&id) {
             errs.push(self.err(
                 fi,
                 raw.id.span(),
