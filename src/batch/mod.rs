@@ -266,11 +266,21 @@ pub fn run(
 /// Rows handed to a worker at a time by [`run_jobs`].
 const CHUNK_ROWS: usize = 4096;
 
+/// Most worker threads [`run_jobs`] starts (`--jobs` above it is refused by
+/// the CLI; the library takes it as this many). The reading and writing
+/// thread is the limit well before: more threads would only hold more
+/// chunks in memory.
+pub const MAX_JOBS: usize = 64;
+
 /// [`run`] on `jobs` threads: this one reads the input and writes the
 /// output; `jobs` workers answer chunks of `CHUNK_ROWS` rows, and the
-/// chunks are written in input order, so the output is byte for byte that of
-/// one job. At most two chunks per worker are in flight (memory stays
-/// bounded). `jobs` of 0 or 1 answers every row on this thread.
+/// chunks are written in input order, at the same points as one job writes
+/// ([`Spill`]), so the output is byte for byte that of one job, also when
+/// the run fails (a quote never closed leaves nothing on stdout early in the
+/// file, as with one job). At most two chunks per worker are in flight
+/// (memory stays bounded). `jobs` of 0 or 1 answers every row on this
+/// thread, as does a run where no worker thread could be started; `jobs` is
+/// taken as at most [`MAX_JOBS`].
 ///
 /// # Errors
 /// As [`run`]; with `strict`, the first bad row in input order.
@@ -294,27 +304,66 @@ pub fn run_jobs(
         // Rows are written straight into the buffer, after the header.
         first.sink.csv.flush().map_err(Error::Write)?;
     }
-    if jobs <= 1 {
-        let mut record = csv::StringRecord::new();
-        while let Some(r) = reader.read(&mut record)? {
-            first.row(plans, &mut record, r, &header, opts, &mut summary)?;
-            first.spill(&mut out, false)?;
-            if summary.rows % 65_536 == 0 {
-                progress(summary.rows);
+    let jobs = jobs.min(MAX_JOBS);
+    if jobs > 1 {
+        let head = std::mem::take(&mut *first.sink.csv.get_ref().0.borrow_mut());
+        match run_workers(plans, &mut reader, &mut out, opts, &header, jobs, head, summary, &mut progress)? {
+            Workers::Ran(summary) => return Ok(summary),
+            Workers::NoThread(head, s) => {
+                // No worker thread could be started: answer on this one.
+                *first.sink.csv.get_ref().0.borrow_mut() = head;
+                summary = s;
             }
         }
-        first.spill(&mut out, true)?;
-        return Ok(summary);
+    }
+    let mut record = csv::StringRecord::new();
+    while let Some(r) = reader.read(&mut record)? {
+        first.row(plans, &mut record, r, &header, opts, &mut summary)?;
+        first.spill(&mut out, false)?;
+        if summary.rows % 65_536 == 0 {
+            progress(summary.rows);
+        }
     }
     first.spill(&mut out, true)?;
-    let header = &header;
-    std::thread::scope(|scope| -> Result<Summary> {
+    Ok(summary)
+}
+
+/// How [`run_workers`] ended.
+enum Workers {
+    /// The run is done.
+    Ran(Summary),
+    /// No thread could be started; nothing was read or written (the header
+    /// and the summary are handed back).
+    NoThread(Vec<u8>, Summary),
+}
+
+/// What a worker hands back for a chunk: its counts, and the error that
+/// stopped it (with `strict`), after the rows before it. Its output bytes
+/// are in the chunk's `out`.
+type Answer = (Summary, Option<Error>);
+
+/// The threaded part of [`run_jobs`]: `head` is the output so far (the CSV
+/// header), written with the rows as [`Spill`] says.
+#[allow(clippy::too_many_arguments)]
+fn run_workers<R: Read>(
+    plans: &PlanSet,
+    reader: &mut CsvInput<R>,
+    out: &mut impl Write,
+    opts: &Options,
+    header: &Header,
+    jobs: usize,
+    head: Vec<u8>,
+    mut summary: Summary,
+    progress: &mut impl FnMut(u64),
+) -> Result<Workers> {
+    std::thread::scope(|scope| -> Result<Workers> {
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Chunk)>(jobs);
         let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, Result<(Vec<u8>, Summary)>)>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, Answer)>();
+        let mut started = 0usize;
         for _ in 0..jobs {
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
-            scope.spawn(move || {
+            let worker = move || {
                 let mut w = Worker::new(opts);
                 loop {
                     // A poisoned lock or a closed channel: no more work.
@@ -325,15 +374,28 @@ pub fn run_jobs(
                         return;
                     }
                 }
-            });
+            };
+            // A thread that cannot be started (a process or memory limit):
+            // the ones that could do the work; the output is the same.
+            if std::thread::Builder::new().spawn_scoped(scope, worker).is_err() {
+                break;
+            }
+            started += 1;
         }
         drop(done_tx);
+        if started == 0 {
+            return Ok(Workers::NoThread(head, summary));
+        }
+        let mut spill = Spill::new(head);
         let mut spare: Vec<Chunk> = Vec::new();
-        let mut pending: std::collections::BTreeMap<u64, Result<(Vec<u8>, Summary)>> = Default::default();
+        let mut pending: std::collections::BTreeMap<u64, (Chunk, Answer)> = Default::default();
         let (mut sent, mut written, mut eof) = (0u64, 0u64, false);
+        // A read error ends the reading; the rows before it are still
+        // answered and written, as with one job, then it is returned.
+        let mut read_error = None;
         loop {
             // Keep every worker busy, two chunks ahead at most.
-            while !eof && sent - written < 2 * jobs as u64 {
+            while !eof && sent - written < 2 * started as u64 {
                 let mut chunk = spare.pop().unwrap_or_default();
                 chunk.len = 0;
                 while chunk.len < CHUNK_ROWS {
@@ -341,9 +403,14 @@ pub fn run_jobs(
                         chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
                     }
                     let (rec, row) = &mut chunk.records[chunk.len];
-                    match reader.read(rec)? {
-                        Some(r) => *row = r,
-                        None => {
+                    match reader.read(rec) {
+                        Ok(Some(r)) => *row = r,
+                        Ok(None) => {
+                            eof = true;
+                            break;
+                        }
+                        Err(e) => {
+                            read_error = Some(e);
                             eof = true;
                             break;
                         }
@@ -364,11 +431,13 @@ pub fn run_jobs(
             let Ok((seq, chunk, answer)) = done_rx.recv() else {
                 return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
             };
-            spare.push(chunk);
-            pending.insert(seq, answer);
-            while let Some(answer) = pending.remove(&written) {
-                let (bytes, part) = answer?;
-                out.write_all(&bytes).map_err(Error::Write)?;
+            pending.insert(seq, (chunk, answer));
+            while let Some((chunk, (part, failed))) = pending.remove(&written) {
+                spill.push(&chunk.out, out)?;
+                spare.push(chunk);
+                if let Some(e) = failed {
+                    return Err(e);
+                }
                 let before = summary.rows;
                 summary.add(&part);
                 if before / 65_536 != summary.rows / 65_536 {
@@ -378,17 +447,65 @@ pub fn run_jobs(
             }
         }
         drop(work_tx);
-        out.flush().map_err(Error::Write)?;
-        Ok(summary)
+        if let Some(e) = read_error {
+            return Err(e);
+        }
+        spill.finish(out)?;
+        Ok(Workers::Ran(summary))
     })
 }
 
+/// The output of a threaded run, written at the points where one job writes
+/// it ([`Worker::spill`]): the end of the first record that brings the bytes
+/// not yet written to [`SINK_BYTES`]. The same bytes are then on stdout
+/// whenever a run stops, as with one job. Output records end with their only
+/// raw newline (fields are escaped, JSON strings too); the header, which may
+/// quote a newline of a column name, is never a point of its own.
+struct Spill {
+    buf: Vec<u8>,
+    /// Bytes at the start of `buf` that hold no write point (the header).
+    head: usize,
+}
+
+impl Spill {
+    fn new(head: Vec<u8>) -> Spill {
+        let head_len = head.len();
+        let mut buf = head;
+        buf.reserve(2 * SINK_BYTES);
+        Spill { buf, head: head_len }
+    }
+
+    /// Takes a chunk's records and writes what one job would have.
+    fn push(&mut self, records: &[u8], out: &mut impl Write) -> Result<()> {
+        self.buf.extend_from_slice(records);
+        let mut start = 0;
+        while self.buf.len() - start >= SINK_BYTES {
+            let from = (start + SINK_BYTES - 1).max(self.head);
+            let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) else { break };
+            let end = from + i + 1;
+            out.write_all(&self.buf[start..end]).map_err(Error::Write)?;
+            start = end;
+            self.head = 0;
+        }
+        self.buf.drain(..start);
+        self.head = self.head.saturating_sub(start);
+        Ok(())
+    }
+
+    /// At the end of the input: the rest, then a flush.
+    fn finish(self, out: &mut impl Write) -> Result<()> {
+        out.write_all(&self.buf).map_err(Error::Write)?;
+        out.flush().map_err(Error::Write)
+    }
+}
+
 /// Records read for a worker, reused from chunk to chunk: the first `len`
-/// are this chunk's.
+/// are this chunk's; `out` gets their output rows.
 #[derive(Default)]
 struct Chunk {
     records: Vec<(csv::StringRecord, Row)>,
     len: usize,
+    out: Vec<u8>,
 }
 
 impl Summary {
@@ -426,15 +543,22 @@ impl Worker {
         }
     }
 
-    /// Answers a chunk: its output bytes and counts.
-    fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &Options) -> Result<(Vec<u8>, Summary)> {
+    /// Answers a chunk into its `out`: the counts, and the error that
+    /// stopped it (with `strict`), its `out` then holding the rows before.
+    fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &Options) -> Answer {
         let mut part = Summary::default();
+        let mut failed = None;
         for (rec, r) in &mut chunk.records[..chunk.len] {
-            self.row(plans, rec, *r, h, opts, &mut part)?;
+            if let Err(e) = self.row(plans, rec, *r, h, opts, &mut part) {
+                failed = Some(e);
+                break;
+            }
         }
-        let mut bytes = Vec::new();
-        self.spill(&mut bytes, true)?;
-        Ok((bytes, part))
+        chunk.out.clear();
+        if let Err(e) = self.spill(&mut chunk.out, true) {
+            failed.get_or_insert(e);
+        }
+        (part, failed)
     }
 
     /// Answers one record and writes its output row into the buffer.
@@ -855,8 +979,11 @@ mod tests {
         let plans = PlanSet::load(&[]).unwrap();
         let text = input(2 * CHUNK_ROWS);
         let o = opts(Format::Csv, true);
-        let one = run(&plans, &text[..], Vec::new(), &o, |_| {}).unwrap_err().to_string();
-        let many = run_jobs(&plans, &text[..], Vec::new(), &o, 4, |_| {}).unwrap_err().to_string();
+        let (mut one_out, mut many_out) = (Vec::new(), Vec::new());
+        let one = run(&plans, &text[..], &mut one_out, &o, |_| {}).unwrap_err().to_string();
+        let many = run_jobs(&plans, &text[..], &mut many_out, &o, 4, |_| {}).unwrap_err().to_string();
         assert_eq!(one, many);
+        // What was written before the error is the same too.
+        assert!(one_out == many_out, "{} vs {} bytes", one_out.len(), many_out.len());
     }
 }

@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let opts = Options { mapping, now, input_zone, display: stream::display(ctx), format, strict: a.strict };
     let input = stream::open_input(&a.input, "a CSV file")?;
     let jobs = match a.jobs {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        0 => std::thread::available_parallelism().map_or(1, usize::from).min(batch::MAX_JOBS),
         n => n,
     };
     let started = Instant::now();
