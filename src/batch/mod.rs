@@ -22,6 +22,9 @@ use crate::sla::{self, Resolved, State};
 
 mod csv_row;
 mod offsets;
+mod pipe;
+
+pub use pipe::{PIPE_BUF, PipeRecords};
 
 use csv_row::{RowWriter, is_plain};
 use offsets::OffsetMemo;
