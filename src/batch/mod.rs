@@ -79,6 +79,10 @@ pub struct Summary {
     /// Input columns named like output columns (yesterday's output fed back
     /// in): replaced by the fresh values, each printed once.
     pub replaced_columns: Vec<String>,
+    /// Input columns passed through under another name, as (name, printed
+    /// as): a second column of one name (`note`, `note_2`), or one named like
+    /// a field that `--columns` reads from another column.
+    pub renamed_columns: Vec<(String, String)>,
     /// Rows read (= rows written).
     pub rows: u64,
     /// Rows whose state is `breached`.
@@ -148,6 +152,8 @@ struct Header {
     extras: Vec<(usize, String)>,
     /// Input columns named like computed output columns, left out.
     replaced: Vec<String>,
+    /// Extra columns whose name is taken in the output: (name, printed as).
+    renamed: Vec<(String, String)>,
     /// Value maps and defaults.
     map: Mapping,
     /// Whether any value is mapped (else rows skip the look-up).
@@ -163,40 +169,54 @@ pub const VALUED: [&str; 2] = ["plan", "priority"];
 impl Header {
     fn read(h: &csv::StringRecord, map: &Mapping) -> Result<Header> {
         let names: Vec<String> = h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
+        if names.iter().all(String::is_empty) {
+            return Err(Error::Input(format!("batch input is empty (expected a header {EXPECTED_HEADER})")));
+        }
         let find = |field: &str| {
             let want = map.column(field).trim().to_lowercase();
             names.iter().position(|c| *c == want)
         };
-        let need = |field: &str| {
-            find(field).ok_or_else(|| {
-                let got = crate::text::cut(&names.join(","), 200).into_owned();
-                // One column that holds separators of another kind: the
-                // file is not comma-separated.
-                let hint = match (names.len(), map.delimiter) {
-                    (1, b',') if names[0].contains(';') => " (the header holds ';': try --delimiter ';')",
-                    (1, b',') if names[0].contains('\t') => " (the header holds tabs: try --delimiter tab)",
-                    _ => "",
-                };
-                if map.is_mapped(field) {
-                    Error::Input(format!(
-                        "batch input has no \"{}\" column for {field} (named by --columns or --profile; got: {got}){hint}",
-                        crate::text::cut(map.column(field), 80)
-                    ))
-                } else {
-                    Error::Input(format!(
-                        "batch input has no \"{field}\" column (expected a header with id,plan,priority,opened[,responded][,pauses], or --columns/--profile to name yours; got: {got}){hint}"
-                    ))
-                }
-            })
-        };
         // With a default, a column may be absent.
-        let id = need("id")?;
-        let plan = if map.plan.is_some() { find("plan") } else { Some(need("plan")?) };
-        let priority = if map.priority.is_some() { find("priority") } else { Some(need("priority")?) };
-        let opened = need("opened")?;
+        let required =
+            [("id", false), ("plan", map.plan.is_some()), ("priority", map.priority.is_some()), ("opened", false)];
+        let missing: Vec<&str> =
+            required.iter().filter(|(f, default)| !default && find(f).is_none()).map(|(f, _)| *f).collect();
+        let (Some(id), Some(opened), true) = (find("id"), find("opened"), missing.is_empty()) else {
+            let found: Vec<usize> = FIELDS.iter().filter_map(|f| find(f)).collect();
+            return Err(missing_columns(&missing, h, &names, &found, map));
+        };
+        let (plan, priority) = (find("plan"), find("priority"));
         let (responded, pauses) = (find("responded"), find("pauses"));
         let used: Vec<usize> = [Some(id), plan, priority, Some(opened), responded].into_iter().flatten().collect();
         let computed = |n: &str| COLUMNS.contains(&n) && !INPUTS.contains(&n);
+        // Names in the output so far (lowercased: slacalc reads header names
+        // in any case): the contract columns, then each extra as it comes. An
+        // extra whose name is taken (a second "note"; an "id" column when
+        // --columns reads the id from another) is passed through renamed,
+        // "note_2", to a name no input column has.
+        let mut taken: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        let (mut extras, mut renamed) = (Vec::new(), Vec::new());
+        for (i, n) in h.iter().enumerate() {
+            if used.contains(&i) || computed(&names[i]) {
+                continue;
+            }
+            let name = if taken.contains(&names[i]) {
+                let base = n.trim().trim_start_matches('\u{feff}');
+                let free = (2..)
+                    .map(|k| format!("{base}_{k}"))
+                    .find(|c| {
+                        let c = c.to_lowercase();
+                        !taken.contains(&c) && !names.contains(&c)
+                    })
+                    .unwrap_or_default();
+                renamed.push((base.to_string(), free.clone()));
+                free
+            } else {
+                n.to_string()
+            };
+            taken.push(name.to_lowercase());
+            extras.push((i, name));
+        }
         Ok(Header {
             id,
             plan,
@@ -204,18 +224,14 @@ impl Header {
             opened,
             responded,
             pauses,
-            extras: h
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !used.contains(i) && !INPUTS.contains(&names[*i].as_str()) && !computed(&names[*i]))
-                .map(|(i, n)| (i, n.to_string()))
-                .collect(),
+            extras,
             replaced: h
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| computed(&names[*i]))
                 .map(|(_, n)| n.trim().to_string())
                 .collect(),
+            renamed,
             map: map.clone(),
             mapped_values: VALUED.iter().any(|f| map.maps_values(f)),
         })
@@ -248,6 +264,91 @@ impl Header {
             raw
         }
     }
+}
+
+/// The header `batch` reads when nothing is mapped.
+const EXPECTED_HEADER: &str = "id,plan,priority,opened[,responded][,pauses]";
+
+/// Header names that often hold a field, for the `--columns` line an error
+/// suggests.
+const LIKELY: [(&str, &[&str]); 4] = [
+    ("id", &["ticket id", "ticket_id", "ticket", "key", "issue key", "number", "ticket number", "id"]),
+    ("plan", &["plan", "sla", "sla plan", "organization", "organisation", "customer", "account"]),
+    ("priority", &["priority", "severity", "urgency"]),
+    ("opened", &["created at", "created", "created_at", "opened", "opened at", "date opened", "submitted"]),
+];
+
+/// Every required column the header lacks, in one message, with the
+/// `--columns` (and `--plan`/`--priority`) options to paste; `found` are
+/// the columns read for other fields.
+fn missing_columns(missing: &[&str], h: &csv::StringRecord, names: &[String], found: &[usize], map: &Mapping) -> Error {
+    let got = crate::text::cut(&names.join(","), 200).into_owned();
+    // One column that holds separators of another kind: the file is not
+    // comma-separated.
+    let hint = match (names.len(), map.delimiter) {
+        (1, b',') if names[0].contains(';') => " (the header holds ';': try --delimiter ';')",
+        (1, b',') if names[0].contains('\t') => " (the header holds tabs: try --delimiter tab)",
+        _ => "",
+    };
+    let quoted = |f: &str| format!("\"{}\"", crate::text::cut(f, 80));
+    let (named, plain): (Vec<&str>, Vec<&str>) = missing.iter().partition(|f| map.is_mapped(f));
+    let mut parts = Vec::new();
+    for f in &named {
+        parts.push(format!("no {} column for {f} (named by --columns or --profile)", quoted(map.column(f))));
+    }
+    if !plain.is_empty() {
+        let list: Vec<String> = plain.iter().map(|f| quoted(f)).collect();
+        let list = match list.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        parts.push(format!("no {list} column"));
+    }
+    // The line to paste (unless the separator is the problem): the
+    // columns already named, and for each missing field a likely column of
+    // the header, else a placeholder.
+    let mut fix = String::new();
+    if hint.is_empty() {
+        let mut guessed: Vec<usize> = Vec::new();
+        let mut pairs = Vec::new();
+        for f in FIELDS {
+            let column = if missing.contains(&f) {
+                let likely = LIKELY.iter().find(|(field, _)| *field == f).map_or(&[][..], |(_, l)| l);
+                let pick = likely.iter().find_map(|l| {
+                    names.iter().position(|n| n == l).filter(|i| !guessed.contains(i) && !found.contains(i))
+                });
+                match pick {
+                    Some(i) => {
+                        guessed.push(i);
+                        h.get(i).unwrap_or("").trim().trim_start_matches('\u{feff}').to_string()
+                    }
+                    None => "COLUMN".to_string(),
+                }
+            } else if map.is_mapped(f) {
+                map.column(f).to_string()
+            } else {
+                continue;
+            };
+            pairs.push(format!("{f}=\"{}\"", crate::text::cut(&column, 80).replace('\'', "'\\''")));
+        }
+        fix = format!("; add: --columns '{}'", pairs.join(","));
+        let defaults: Vec<&str> = missing
+            .iter()
+            .filter_map(|f| match *f {
+                "plan" => Some("--plan PLAN"),
+                "priority" => Some("--priority NAME"),
+                _ => None,
+            })
+            .collect();
+        if !defaults.is_empty() {
+            fix.push_str(&format!(" (or one for every row: {})", defaults.join(" ")));
+        }
+    }
+    Error::Input(format!(
+        "batch input has {} (expected a header {EXPECTED_HEADER}, or --columns/--profile to name yours; got: {got}){hint}{fix}",
+        parts.join(", ")
+    ))
 }
 
 /// Runs a batch: reads CSV from `input`, writes one output row per input row
@@ -298,7 +399,11 @@ pub fn run_jobs(
     // Bounded records, unclosed quotes refused, one line count (crate::input).
     let mut reader = CsvInput::batch_with(input, opts.mapping.delimiter);
     let header = Header::read(&reader.header()?, &opts.mapping)?;
-    let mut summary = Summary { replaced_columns: header.replaced.clone(), ..Summary::default() };
+    let mut summary = Summary {
+        replaced_columns: header.replaced.clone(),
+        renamed_columns: header.renamed.clone(),
+        ..Summary::default()
+    };
     let mut first = Worker::new(opts);
     if !first.sink.json {
         let mut cols: Vec<&str> = COLUMNS.to_vec();

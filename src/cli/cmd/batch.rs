@@ -42,6 +42,26 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
             slacalc::text::escape_all_controls(&slacalc::text::cut(&summary.replaced_columns.join(", "), 200))
         );
     }
+    if !summary.renamed_columns.is_empty() {
+        // Say why when a name is that of a field read from another column.
+        let why = |name: &str| {
+            let field = name.to_lowercase();
+            let field = field.trim();
+            match batch::FIELDS.iter().find(|f| **f == field) {
+                Some(f) if opts.mapping.is_mapped(f) => {
+                    format!(" ({f} is read from \"{}\")", slacalc::text::cut(opts.mapping.column(f), 80))
+                }
+                _ => String::new(),
+            }
+        };
+        let list: Vec<String> =
+            summary.renamed_columns.iter().map(|(from, to)| format!("\"{from}\" as \"{to}\"{}", why(from))).collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: input columns whose name is taken in the output are passed through renamed: {}",
+            slacalc::text::escape_all_controls(&slacalc::text::cut(&list.join(", "), 300))
+        );
+    }
     let _ = writeln!(
         std::io::stderr(),
         "{} rows: {} breached, {} at risk, {} missed, {} errors ({:.2} s)",
