@@ -22,6 +22,9 @@ use crate::sla::{self, Resolved, State};
 
 mod csv_row;
 mod offsets;
+mod pipe;
+
+pub use pipe::{PIPE_BUF, PipeRecords};
 
 use csv_row::{RowWriter, is_plain};
 use offsets::OffsetMemo;
@@ -76,6 +79,10 @@ pub struct Summary {
     /// Input columns named like output columns (yesterday's output fed back
     /// in): replaced by the fresh values, each printed once.
     pub replaced_columns: Vec<String>,
+    /// Input columns passed through under another name, as (name, printed
+    /// as): a second column of one name (`note`, `note_2`), or one named like
+    /// a field that `--columns` reads from another column.
+    pub renamed_columns: Vec<(String, String)>,
     /// Rows read (= rows written).
     pub rows: u64,
     /// Rows whose state is `breached`.
@@ -145,6 +152,8 @@ struct Header {
     extras: Vec<(usize, String)>,
     /// Input columns named like computed output columns, left out.
     replaced: Vec<String>,
+    /// Extra columns whose name is taken in the output: (name, printed as).
+    renamed: Vec<(String, String)>,
     /// Value maps and defaults.
     map: Mapping,
     /// Whether any value is mapped (else rows skip the look-up).
@@ -160,40 +169,54 @@ pub const VALUED: [&str; 2] = ["plan", "priority"];
 impl Header {
     fn read(h: &csv::StringRecord, map: &Mapping) -> Result<Header> {
         let names: Vec<String> = h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
+        if names.iter().all(String::is_empty) {
+            return Err(Error::Input(format!("batch input is empty (expected a header {EXPECTED_HEADER})")));
+        }
         let find = |field: &str| {
             let want = map.column(field).trim().to_lowercase();
             names.iter().position(|c| *c == want)
         };
-        let need = |field: &str| {
-            find(field).ok_or_else(|| {
-                let got = crate::text::cut(&names.join(","), 200).into_owned();
-                // One column that holds separators of another kind: the
-                // file is not comma-separated.
-                let hint = match (names.len(), map.delimiter) {
-                    (1, b',') if names[0].contains(';') => " (the header holds ';': try --delimiter ';')",
-                    (1, b',') if names[0].contains('\t') => " (the header holds tabs: try --delimiter tab)",
-                    _ => "",
-                };
-                if map.is_mapped(field) {
-                    Error::Input(format!(
-                        "batch input has no \"{}\" column for {field} (named by --columns or --profile; got: {got}){hint}",
-                        crate::text::cut(map.column(field), 80)
-                    ))
-                } else {
-                    Error::Input(format!(
-                        "batch input has no \"{field}\" column (expected a header with id,plan,priority,opened[,responded][,pauses], or --columns/--profile to name yours; got: {got}){hint}"
-                    ))
-                }
-            })
-        };
         // With a default, a column may be absent.
-        let id = need("id")?;
-        let plan = if map.plan.is_some() { find("plan") } else { Some(need("plan")?) };
-        let priority = if map.priority.is_some() { find("priority") } else { Some(need("priority")?) };
-        let opened = need("opened")?;
+        let required =
+            [("id", false), ("plan", map.plan.is_some()), ("priority", map.priority.is_some()), ("opened", false)];
+        let missing: Vec<&str> =
+            required.iter().filter(|(f, default)| !default && find(f).is_none()).map(|(f, _)| *f).collect();
+        let (Some(id), Some(opened), true) = (find("id"), find("opened"), missing.is_empty()) else {
+            let found: Vec<usize> = FIELDS.iter().filter_map(|f| find(f)).collect();
+            return Err(missing_columns(&missing, h, &names, &found, map));
+        };
+        let (plan, priority) = (find("plan"), find("priority"));
         let (responded, pauses) = (find("responded"), find("pauses"));
         let used: Vec<usize> = [Some(id), plan, priority, Some(opened), responded].into_iter().flatten().collect();
         let computed = |n: &str| COLUMNS.contains(&n) && !INPUTS.contains(&n);
+        // Names in the output so far (lowercased: slacalc reads header names
+        // in any case): the contract columns, then each extra as it comes. An
+        // extra whose name is taken (a second "note"; an "id" column when
+        // --columns reads the id from another) is passed through renamed,
+        // "note_2", to a name no input column has.
+        let mut taken: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        let (mut extras, mut renamed) = (Vec::new(), Vec::new());
+        for (i, n) in h.iter().enumerate() {
+            if used.contains(&i) || computed(&names[i]) {
+                continue;
+            }
+            let name = if taken.contains(&names[i]) {
+                let base = n.trim().trim_start_matches('\u{feff}');
+                let free = (2..)
+                    .map(|k| format!("{base}_{k}"))
+                    .find(|c| {
+                        let c = c.to_lowercase();
+                        !taken.contains(&c) && !names.contains(&c)
+                    })
+                    .unwrap_or_default();
+                renamed.push((base.to_string(), free.clone()));
+                free
+            } else {
+                n.to_string()
+            };
+            taken.push(name.to_lowercase());
+            extras.push((i, name));
+        }
         Ok(Header {
             id,
             plan,
@@ -201,18 +224,14 @@ impl Header {
             opened,
             responded,
             pauses,
-            extras: h
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !used.contains(i) && !INPUTS.contains(&names[*i].as_str()) && !computed(&names[*i]))
-                .map(|(i, n)| (i, n.to_string()))
-                .collect(),
+            extras,
             replaced: h
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| computed(&names[*i]))
                 .map(|(_, n)| n.trim().to_string())
                 .collect(),
+            renamed,
             map: map.clone(),
             mapped_values: VALUED.iter().any(|f| map.maps_values(f)),
         })
@@ -247,6 +266,91 @@ impl Header {
     }
 }
 
+/// The header `batch` reads when nothing is mapped.
+const EXPECTED_HEADER: &str = "id,plan,priority,opened[,responded][,pauses]";
+
+/// Header names that often hold a field, for the `--columns` line an error
+/// suggests.
+const LIKELY: [(&str, &[&str]); 4] = [
+    ("id", &["ticket id", "ticket_id", "ticket", "key", "issue key", "number", "ticket number", "id"]),
+    ("plan", &["plan", "sla", "sla plan", "organization", "organisation", "customer", "account"]),
+    ("priority", &["priority", "severity", "urgency"]),
+    ("opened", &["created at", "created", "created_at", "opened", "opened at", "date opened", "submitted"]),
+];
+
+/// Every required column the header lacks, in one message, with the
+/// `--columns` (and `--plan`/`--priority`) options to paste; `found` are
+/// the columns read for other fields.
+fn missing_columns(missing: &[&str], h: &csv::StringRecord, names: &[String], found: &[usize], map: &Mapping) -> Error {
+    let got = crate::text::cut(&names.join(","), 200).into_owned();
+    // One column that holds separators of another kind: the file is not
+    // comma-separated.
+    let hint = match (names.len(), map.delimiter) {
+        (1, b',') if names[0].contains(';') => " (the header holds ';': try --delimiter ';')",
+        (1, b',') if names[0].contains('\t') => " (the header holds tabs: try --delimiter tab)",
+        _ => "",
+    };
+    let quoted = |f: &str| format!("\"{}\"", crate::text::cut(f, 80));
+    let (named, plain): (Vec<&str>, Vec<&str>) = missing.iter().partition(|f| map.is_mapped(f));
+    let mut parts = Vec::new();
+    for f in &named {
+        parts.push(format!("no {} column for {f} (named by --columns or --profile)", quoted(map.column(f))));
+    }
+    if !plain.is_empty() {
+        let list: Vec<String> = plain.iter().map(|f| quoted(f)).collect();
+        let list = match list.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        parts.push(format!("no {list} column"));
+    }
+    // The line to paste (unless the separator is the problem): the
+    // columns already named, and for each missing field a likely column of
+    // the header, else a placeholder.
+    let mut fix = String::new();
+    if hint.is_empty() {
+        let mut guessed: Vec<usize> = Vec::new();
+        let mut pairs = Vec::new();
+        for f in FIELDS {
+            let column = if missing.contains(&f) {
+                let likely = LIKELY.iter().find(|(field, _)| *field == f).map_or(&[][..], |(_, l)| l);
+                let pick = likely.iter().find_map(|l| {
+                    names.iter().position(|n| n == l).filter(|i| !guessed.contains(i) && !found.contains(i))
+                });
+                match pick {
+                    Some(i) => {
+                        guessed.push(i);
+                        h.get(i).unwrap_or("").trim().trim_start_matches('\u{feff}').to_string()
+                    }
+                    None => "COLUMN".to_string(),
+                }
+            } else if map.is_mapped(f) {
+                map.column(f).to_string()
+            } else {
+                continue;
+            };
+            pairs.push(format!("{f}=\"{}\"", crate::text::cut(&column, 80).replace('\'', "'\\''")));
+        }
+        fix = format!("; add: --columns '{}'", pairs.join(","));
+        let defaults: Vec<&str> = missing
+            .iter()
+            .filter_map(|f| match *f {
+                "plan" => Some("--plan PLAN"),
+                "priority" => Some("--priority NAME"),
+                _ => None,
+            })
+            .collect();
+        if !defaults.is_empty() {
+            fix.push_str(&format!(" (or one for every row: {})", defaults.join(" ")));
+        }
+    }
+    Error::Input(format!(
+        "batch input has {} (expected a header {EXPECTED_HEADER}, or --columns/--profile to name yours; got: {got}){hint}{fix}",
+        parts.join(", ")
+    ))
+}
+
 /// Runs a batch: reads CSV from `input`, writes one output row per input row
 /// to `out`, calls `progress` with the row count every 65,536 rows.
 ///
@@ -266,11 +370,21 @@ pub fn run(
 /// Rows handed to a worker at a time by [`run_jobs`].
 const CHUNK_ROWS: usize = 4096;
 
+/// Most worker threads [`run_jobs`] starts (`--jobs` above it is refused by
+/// the CLI; the library takes it as this many). The reading and writing
+/// thread is the limit well before: more threads would only hold more
+/// chunks in memory.
+pub const MAX_JOBS: usize = 64;
+
 /// [`run`] on `jobs` threads: this one reads the input and writes the
 /// output; `jobs` workers answer chunks of `CHUNK_ROWS` rows, and the
-/// chunks are written in input order, so the output is byte for byte that of
-/// one job. At most two chunks per worker are in flight (memory stays
-/// bounded). `jobs` of 0 or 1 answers every row on this thread.
+/// chunks are written in input order, at the same points as one job writes
+/// ([`Spill`]), so the output is byte for byte that of one job, also when
+/// the run fails (a quote never closed leaves nothing on stdout early in the
+/// file, as with one job). At most two chunks per worker are in flight
+/// (memory stays bounded). `jobs` of 0 or 1 answers every row on this
+/// thread, as does a run where no worker thread could be started; `jobs` is
+/// taken as at most [`MAX_JOBS`].
 ///
 /// # Errors
 /// As [`run`]; with `strict`, the first bad row in input order.
@@ -285,7 +399,11 @@ pub fn run_jobs(
     // Bounded records, unclosed quotes refused, one line count (crate::input).
     let mut reader = CsvInput::batch_with(input, opts.mapping.delimiter);
     let header = Header::read(&reader.header()?, &opts.mapping)?;
-    let mut summary = Summary { replaced_columns: header.replaced.clone(), ..Summary::default() };
+    let mut summary = Summary {
+        replaced_columns: header.replaced.clone(),
+        renamed_columns: header.renamed.clone(),
+        ..Summary::default()
+    };
     let mut first = Worker::new(opts);
     if !first.sink.json {
         let mut cols: Vec<&str> = COLUMNS.to_vec();
@@ -294,27 +412,66 @@ pub fn run_jobs(
         // Rows are written straight into the buffer, after the header.
         first.sink.csv.flush().map_err(Error::Write)?;
     }
-    if jobs <= 1 {
-        let mut record = csv::StringRecord::new();
-        while let Some(r) = reader.read(&mut record)? {
-            first.row(plans, &mut record, r, &header, opts, &mut summary)?;
-            first.spill(&mut out, false)?;
-            if summary.rows % 65_536 == 0 {
-                progress(summary.rows);
+    let jobs = jobs.min(MAX_JOBS);
+    if jobs > 1 {
+        let head = std::mem::take(&mut *first.sink.csv.get_ref().0.borrow_mut());
+        match run_workers(plans, &mut reader, &mut out, opts, &header, jobs, head, summary, &mut progress)? {
+            Workers::Ran(summary) => return Ok(summary),
+            Workers::NoThread(head, s) => {
+                // No worker thread could be started: answer on this one.
+                *first.sink.csv.get_ref().0.borrow_mut() = head;
+                summary = s;
             }
         }
-        first.spill(&mut out, true)?;
-        return Ok(summary);
+    }
+    let mut record = csv::StringRecord::new();
+    while let Some(r) = reader.read(&mut record)? {
+        first.row(plans, &mut record, r, &header, opts, &mut summary)?;
+        first.spill(&mut out, false)?;
+        if summary.rows % 65_536 == 0 {
+            progress(summary.rows);
+        }
     }
     first.spill(&mut out, true)?;
-    let header = &header;
-    std::thread::scope(|scope| -> Result<Summary> {
+    Ok(summary)
+}
+
+/// How [`run_workers`] ended.
+enum Workers {
+    /// The run is done.
+    Ran(Summary),
+    /// No thread could be started; nothing was read or written (the header
+    /// and the summary are handed back).
+    NoThread(Vec<u8>, Summary),
+}
+
+/// What a worker hands back for a chunk: its counts, and the error that
+/// stopped it (with `strict`), after the rows before it. Its output bytes
+/// are in the chunk's `out`.
+type Answer = (Summary, Option<Error>);
+
+/// The threaded part of [`run_jobs`]: `head` is the output so far (the CSV
+/// header), written with the rows as [`Spill`] says.
+#[allow(clippy::too_many_arguments)]
+fn run_workers<R: Read>(
+    plans: &PlanSet,
+    reader: &mut CsvInput<R>,
+    out: &mut impl Write,
+    opts: &Options,
+    header: &Header,
+    jobs: usize,
+    head: Vec<u8>,
+    mut summary: Summary,
+    progress: &mut impl FnMut(u64),
+) -> Result<Workers> {
+    std::thread::scope(|scope| -> Result<Workers> {
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Chunk)>(jobs);
         let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, Result<(Vec<u8>, Summary)>)>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, Answer)>();
+        let mut started = 0usize;
         for _ in 0..jobs {
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
-            scope.spawn(move || {
+            let worker = move || {
                 let mut w = Worker::new(opts);
                 loop {
                     // A poisoned lock or a closed channel: no more work.
@@ -325,15 +482,28 @@ pub fn run_jobs(
                         return;
                     }
                 }
-            });
+            };
+            // A thread that cannot be started (a process or memory limit):
+            // the ones that could do the work; the output is the same.
+            if std::thread::Builder::new().spawn_scoped(scope, worker).is_err() {
+                break;
+            }
+            started += 1;
         }
         drop(done_tx);
+        if started == 0 {
+            return Ok(Workers::NoThread(head, summary));
+        }
+        let mut spill = Spill::new(head);
         let mut spare: Vec<Chunk> = Vec::new();
-        let mut pending: std::collections::BTreeMap<u64, Result<(Vec<u8>, Summary)>> = Default::default();
+        let mut pending: std::collections::BTreeMap<u64, (Chunk, Answer)> = Default::default();
         let (mut sent, mut written, mut eof) = (0u64, 0u64, false);
+        // A read error ends the reading; the rows before it are still
+        // answered and written, as with one job, then it is returned.
+        let mut read_error = None;
         loop {
             // Keep every worker busy, two chunks ahead at most.
-            while !eof && sent - written < 2 * jobs as u64 {
+            while !eof && sent - written < 2 * started as u64 {
                 let mut chunk = spare.pop().unwrap_or_default();
                 chunk.len = 0;
                 while chunk.len < CHUNK_ROWS {
@@ -341,9 +511,14 @@ pub fn run_jobs(
                         chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
                     }
                     let (rec, row) = &mut chunk.records[chunk.len];
-                    match reader.read(rec)? {
-                        Some(r) => *row = r,
-                        None => {
+                    match reader.read(rec) {
+                        Ok(Some(r)) => *row = r,
+                        Ok(None) => {
+                            eof = true;
+                            break;
+                        }
+                        Err(e) => {
+                            read_error = Some(e);
                             eof = true;
                             break;
                         }
@@ -364,11 +539,13 @@ pub fn run_jobs(
             let Ok((seq, chunk, answer)) = done_rx.recv() else {
                 return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
             };
-            spare.push(chunk);
-            pending.insert(seq, answer);
-            while let Some(answer) = pending.remove(&written) {
-                let (bytes, part) = answer?;
-                out.write_all(&bytes).map_err(Error::Write)?;
+            pending.insert(seq, (chunk, answer));
+            while let Some((chunk, (part, failed))) = pending.remove(&written) {
+                spill.push(&chunk.out, out)?;
+                spare.push(chunk);
+                if let Some(e) = failed {
+                    return Err(e);
+                }
                 let before = summary.rows;
                 summary.add(&part);
                 if before / 65_536 != summary.rows / 65_536 {
@@ -378,17 +555,65 @@ pub fn run_jobs(
             }
         }
         drop(work_tx);
-        out.flush().map_err(Error::Write)?;
-        Ok(summary)
+        if let Some(e) = read_error {
+            return Err(e);
+        }
+        spill.finish(out)?;
+        Ok(Workers::Ran(summary))
     })
 }
 
+/// The output of a threaded run, written at the points where one job writes
+/// it ([`Worker::spill`]): the end of the first record that brings the bytes
+/// not yet written to [`SINK_BYTES`]. The same bytes are then on stdout
+/// whenever a run stops, as with one job. Output records end with their only
+/// raw newline (fields are escaped, JSON strings too); the header, which may
+/// quote a newline of a column name, is never a point of its own.
+struct Spill {
+    buf: Vec<u8>,
+    /// Bytes at the start of `buf` that hold no write point (the header).
+    head: usize,
+}
+
+impl Spill {
+    fn new(head: Vec<u8>) -> Spill {
+        let head_len = head.len();
+        let mut buf = head;
+        buf.reserve(2 * SINK_BYTES);
+        Spill { buf, head: head_len }
+    }
+
+    /// Takes a chunk's records and writes what one job would have.
+    fn push(&mut self, records: &[u8], out: &mut impl Write) -> Result<()> {
+        self.buf.extend_from_slice(records);
+        let mut start = 0;
+        while self.buf.len() - start >= SINK_BYTES {
+            let from = (start + SINK_BYTES - 1).max(self.head);
+            let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) else { break };
+            let end = from + i + 1;
+            out.write_all(&self.buf[start..end]).map_err(Error::Write)?;
+            start = end;
+            self.head = 0;
+        }
+        self.buf.drain(..start);
+        self.head = self.head.saturating_sub(start);
+        Ok(())
+    }
+
+    /// At the end of the input: the rest, then a flush.
+    fn finish(self, out: &mut impl Write) -> Result<()> {
+        out.write_all(&self.buf).map_err(Error::Write)?;
+        out.flush().map_err(Error::Write)
+    }
+}
+
 /// Records read for a worker, reused from chunk to chunk: the first `len`
-/// are this chunk's.
+/// are this chunk's; `out` gets their output rows.
 #[derive(Default)]
 struct Chunk {
     records: Vec<(csv::StringRecord, Row)>,
     len: usize,
+    out: Vec<u8>,
 }
 
 impl Summary {
@@ -426,15 +651,22 @@ impl Worker {
         }
     }
 
-    /// Answers a chunk: its output bytes and counts.
-    fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &Options) -> Result<(Vec<u8>, Summary)> {
+    /// Answers a chunk into its `out`: the counts, and the error that
+    /// stopped it (with `strict`), its `out` then holding the rows before.
+    fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &Options) -> Answer {
         let mut part = Summary::default();
+        let mut failed = None;
         for (rec, r) in &mut chunk.records[..chunk.len] {
-            self.row(plans, rec, *r, h, opts, &mut part)?;
+            if let Err(e) = self.row(plans, rec, *r, h, opts, &mut part) {
+                failed = Some(e);
+                break;
+            }
         }
-        let mut bytes = Vec::new();
-        self.spill(&mut bytes, true)?;
-        Ok((bytes, part))
+        chunk.out.clear();
+        if let Err(e) = self.spill(&mut chunk.out, true) {
+            failed.get_or_insert(e);
+        }
+        (part, failed)
     }
 
     /// Answers one record and writes its output row into the buffer.
@@ -855,8 +1087,11 @@ mod tests {
         let plans = PlanSet::load(&[]).unwrap();
         let text = input(2 * CHUNK_ROWS);
         let o = opts(Format::Csv, true);
-        let one = run(&plans, &text[..], Vec::new(), &o, |_| {}).unwrap_err().to_string();
-        let many = run_jobs(&plans, &text[..], Vec::new(), &o, 4, |_| {}).unwrap_err().to_string();
+        let (mut one_out, mut many_out) = (Vec::new(), Vec::new());
+        let one = run(&plans, &text[..], &mut one_out, &o, |_| {}).unwrap_err().to_string();
+        let many = run_jobs(&plans, &text[..], &mut many_out, &o, 4, |_| {}).unwrap_err().to_string();
         assert_eq!(one, many);
+        // What was written before the error is the same too.
+        assert!(one_out == many_out, "{} vs {} bytes", one_out.len(), many_out.len());
     }
 }

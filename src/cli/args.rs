@@ -508,8 +508,9 @@ pub struct BatchArgs {
     /// Priority of rows whose priority column is empty or absent.
     #[arg(long, value_name = "NAME")]
     pub priority: Option<String>,
-    /// Answer rows on N threads (0: one per core); the output is the same, in the same order.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Answer rows on N threads, 0 to 64 (0: one per core, at most 64); the output and exit code are the same
+    /// as with one job, in the same order. More than 64 is refused: the reading thread is the limit well before.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_jobs)]
     pub jobs: usize,
     /// How the export is written.
     #[command(flatten)]
@@ -703,4 +704,15 @@ pub struct EntitlementsArgs {
     /// Exit 0 if the plan includes FEATURE, 1 if not (e.g. live-chat, phone).
     #[arg(long, value_name = "FEATURE")]
     pub check: Option<String>,
+}
+
+/// `--jobs N`: 0 to [`slacalc::batch::MAX_JOBS`].
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    let max = slacalc::batch::MAX_JOBS;
+    let shown = slacalc::text::cut(s, 40);
+    match s.trim().parse::<u128>() {
+        Ok(n) if n <= max as u128 => usize::try_from(n).map_err(|e| e.to_string()),
+        Ok(_) => Err(format!("{shown:?} is more threads than slacalc starts (expected 0 to {max}; 0 = one per core)")),
+        Err(_) => Err(format!("{shown:?} is not a number of threads (expected 0 to {max}; 0 = one per core)")),
+    }
 }

@@ -262,7 +262,7 @@ const CASES: &[Case] = &[
     with("a directory as --input", &[("in", F::Dir)], &["batch", "--input", "in"], &["--input", "in", "directory"]),
     case("unreadable --input", &["batch", "--input", "/proc/self/mem"], &["--input /proc/self/mem", "cannot read"]),
     piped("header without an opened column", b"id,plan,priority\n1,gold,major\n", &["batch", "--input", "-"], &["no \"opened\" column", "id,plan,priority,opened", "got: id,plan,priority"]),
-    piped("empty input", b"", &["batch", "--input", "-"], &["no \"id\" column", "expected a header"]),
+    piped("empty input", b"", &["batch", "--input", "-"], &["batch input is empty", "expected a header"]),
     piped("--strict stops at a bad row", b"id,plan,priority,opened\n1,gold,major,2026-11-20 10:00\n2,gold,major,bad\n", &["batch", "--input", "-", "--strict"], &["--input -: line 3", "\"bad\"", "expected"]),
     piped("--strict and an unknown plan", b"id,plan,priority,opened\n1,gld,major,2026-11-20 10:00\n", &["batch", "--input", "-", "--strict"], &["line 2", "unknown plan \"gld\""]),
     piped("--strict and a non-UTF-8 row", b"id,plan,priority,opened\n1,gold,major,\xff\n", &["batch", "--input", "-", "--strict"], &["line 2", "not valid UTF-8"]),

@@ -210,3 +210,96 @@ fn input_that_is_a_directory_or_missing_is_bad_input() {
     slacalc(&["batch", "--input", &d, "--now", NOW]).run().bad(&["is a directory"]);
     slacalc(&["batch", "--input", "/nonexistent/tickets.csv", "--now", NOW]).run().bad(&["/nonexistent/tickets.csv"]);
 }
+
+fn json_rows(out: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}
+
+/// The keys of one JSON Lines row, in order, duplicates kept (a map would
+/// keep only the last).
+fn raw_keys(line: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for Keys {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut m: A) -> Result<Self::Value, A::Error> {
+            while let Some((k, _)) = m.next_entry::<String, serde::de::IgnoredAny>()? {
+                self.0.push(k);
+            }
+            Ok(self.0)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    serde::Deserializer::deserialize_map(&mut de, Keys(Vec::new())).expect("a JSON object")
+}
+
+#[test]
+fn h18_duplicate_column_names_are_renamed_in_csv_and_json() {
+    let input = "id,plan,priority,opened,note,note,note_2,Note\nA,gold,major,2026-11-20 17:30,x,y,z,w\n";
+    let r = batch(input, &["--format", "json"]);
+    let out = r.ok();
+    let keys = raw_keys(out.lines().next().unwrap());
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), keys.len(), "duplicate keys: {keys:?}");
+    // The first keeps its name; the later ones get the next free suffix (the
+    // input's own note_2 keeps its name).
+    assert_eq!(&keys[10..], ["note", "note_3", "note_2", "Note_4"]);
+    let row = &json_rows(out)[0];
+    assert_eq!(
+        (&row["note"], &row["note_3"], &row["note_2"], &row["Note_4"]),
+        (&"x".into(), &"y".into(), &"z".into(), &"w".into())
+    );
+    // One note on stderr names them.
+    assert_eq!(r.stderr.matches("note:").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("\"note\" as \"note_3\"") && r.stderr.contains("\"Note\" as \"Note_4\""), "{}", r.stderr);
+    // CSV: the same names, the same values.
+    let csv = batch(input, &[]);
+    let out = csv.ok();
+    assert_eq!(&header(out)[10..], ["note", "note_3", "note_2", "Note_4"]);
+    assert_eq!(&csv_rows(out)[0].iter().skip(10).collect::<Vec<_>>(), &["x", "y", "z", "w"]);
+}
+
+#[test]
+fn h19_a_column_named_like_a_mapped_field_is_passed_through_and_noted() {
+    let input = "Ticket ID,id,plan,priority,opened,opened\nA,internal-7,gold,major,2026-11-20 17:30,2026-01-01\n";
+    let r = batch(input, &["--columns", "id=\"Ticket ID\"", "--format", "json"]);
+    let row = &json_rows(r.ok())[0];
+    assert_eq!(row["id"], "A");
+    assert_eq!(row["id_2"], "internal-7", "{row:?}");
+    // A second "opened" column is not read: passed through too.
+    assert_eq!(row["opened_2"], "2026-01-01", "{row:?}");
+    assert_eq!(r.stderr.matches("note:").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("\"id\" as \"id_2\" (id is read from \"Ticket ID\")"), "{}", r.stderr);
+    assert!(r.stderr.contains("\"opened\" as \"opened_2\""), "{}", r.stderr);
+    let csv = batch(input, &["--columns", "id=\"Ticket ID\""]);
+    assert_eq!(&header(csv.ok())[10..], ["id_2", "opened_2"]);
+}
+
+#[test]
+fn missing_columns_are_named_in_one_message_with_the_line_to_paste() {
+    // new-user finding 21: a Zendesk-like header lacks three fields.
+    let input = "Ticket ID,Created at,Priority,Subject\n1,2026-11-20 17:30,major,x\n";
+    let r = batch(input, &[]);
+    let e = r.bad(&["no \"id\", \"plan\" or \"opened\" column", "got: ticket id,created at,priority,subject"]);
+    assert!(e.contains("--columns 'id=\"Ticket ID\",plan=\"COLUMN\",opened=\"Created at\"'"), "{e}");
+    assert!(e.contains("--plan PLAN"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    // The pasted line (with a plan for every row) works.
+    let r = batch(input, &["--columns", "id=\"Ticket ID\",opened=\"Created at\"", "--plan", "gold"]);
+    assert_eq!(csv_rows(r.ok()).len(), 1);
+    // A column named by --columns that is not there is named with the rest,
+    // and the line to paste keeps what was given.
+    let r = batch(input, &["--columns", "id=Key"]);
+    let e = r.bad(&["no \"Key\" column for id", "no \"plan\" or \"opened\" column"]);
+    assert!(e.contains("--columns 'id=\"Ticket ID\",plan=\"COLUMN\",opened=\"Created at\"'"), "{e}");
+}
+
+#[test]
+fn h28_an_empty_input_says_so() {
+    batch("", &[]).bad(&["batch input is empty", "id,plan,priority,opened"]);
+    batch("\n", &[]).bad(&["batch input is empty"]);
+}

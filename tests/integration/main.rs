@@ -16,6 +16,7 @@ mod help;
 mod holidays;
 mod ics;
 mod input_limits;
+mod jobs;
 mod loading;
 mod plans;
 mod properties;

@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let opts = Options { mapping, now, input_zone, display: stream::display(ctx), format, strict: a.strict };
     let input = stream::open_input(&a.input, "a CSV file")?;
     let jobs = match a.jobs {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        0 => std::thread::available_parallelism().map_or(1, usize::from).min(batch::MAX_JOBS),
         n => n,
     };
     let started = Instant::now();
@@ -40,6 +40,26 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
             std::io::stderr(),
             "note: input columns {} are computed by batch: printed once, with the fresh values",
             slacalc::text::escape_all_controls(&slacalc::text::cut(&summary.replaced_columns.join(", "), 200))
+        );
+    }
+    if !summary.renamed_columns.is_empty() {
+        // Say why when a name is that of a field read from another column.
+        let why = |name: &str| {
+            let field = name.to_lowercase();
+            let field = field.trim();
+            match batch::FIELDS.iter().find(|f| **f == field) {
+                Some(f) if opts.mapping.is_mapped(f) => {
+                    format!(" ({f} is read from \"{}\")", slacalc::text::cut(opts.mapping.column(f), 80))
+                }
+                _ => String::new(),
+            }
+        };
+        let list: Vec<String> =
+            summary.renamed_columns.iter().map(|(from, to)| format!("\"{from}\" as \"{to}\"{}", why(from))).collect();
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: input columns whose name is taken in the output are passed through renamed: {}",
+            slacalc::text::escape_all_controls(&slacalc::text::cut(&list.join(", "), 300))
         );
     }
     let _ = writeln!(

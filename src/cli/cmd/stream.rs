@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use slacalc::batch::Format as RowFormat;
+use slacalc::batch::{Format as RowFormat, PipeRecords};
 use slacalc::instant::Display;
 
 use crate::cli::Ctx;
@@ -43,9 +43,13 @@ pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
 }
 
 /// Runs `run(input, output, progress)` over `--input`, streaming to stdout, or
-/// buffered with `strict`. `None` when stdout was closed (`| head`): the run
-/// ends quietly. Errors name the input (`--input tickets.csv: line 3: …`),
-/// but a failed write, which is about the output.
+/// with `strict` spooled to an anonymous temporary file and copied to stdout
+/// only when the run succeeds (nothing on stdout when it fails; memory stays
+/// flat). On a pipe, output goes in whole records of at most `PIPE_BUF`
+/// bytes ([`PipeRecords`]), so a run killed while it waits on the pipe leaves
+/// no half record. `None` when stdout was closed (`| head`): the run ends
+/// quietly. Errors name the input (`--input tickets.csv: line 3: …`), but a
+/// failed write, which is about the output.
 pub fn run<S>(
     input_path: &Path,
     input: Box<dyn Read>,
@@ -66,17 +70,30 @@ pub fn run<S>(
             let _ = write!(std::io::stderr(), "\r{n} {unit}…");
         }
     };
+    let stdout = std::io::stdout().lock();
+    let mut stdout: Box<dyn std::io::Write> =
+        if stdout_is_pipe() { Box::new(PipeRecords(stdout)) } else { Box::new(stdout) };
     let summary = if strict {
-        let mut buf = Vec::new();
-        let s = run(input, &mut buf, &progress).map_err(located)?;
-        let mut stdout = std::io::stdout().lock();
-        match stdout.write_all(&buf).and_then(|()| stdout.flush()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(None),
-            r => r.map_err(slacalc::Error::Write)?,
+        let spool_error = |e: std::io::Error| {
+            anyhow::Error::from(slacalc::Error::Write(e)).context(format!(
+                "--strict keeps the output in a temporary file in {} until the run succeeds (set TMPDIR to use another directory)",
+                std::env::temp_dir().display()
+            ))
+        };
+        let mut spool = tempfile::tempfile().map_err(spool_error)?;
+        let s = match run(input, &mut spool, &progress) {
+            Ok(s) => s,
+            Err(slacalc::Error::Write(e)) => return Err(spool_error(e)),
+            Err(e) => return Err(located(e)),
+        };
+        match copy_records(&mut spool, &mut stdout) {
+            Ok(()) => {}
+            Err(Copy::Read(e)) => return Err(spool_error(e)),
+            Err(Copy::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(None),
+            Err(Copy::Write(e)) => return Err(slacalc::Error::Write(e).into()),
         }
         s
     } else {
-        let mut stdout = std::io::stdout().lock();
         match run(input, &mut stdout, &progress) {
             Ok(s) => s,
             Err(slacalc::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(None),
@@ -87,6 +104,52 @@ pub fn run<S>(
         let _ = write!(std::io::stderr(), "\r");
     }
     Ok(Some(summary))
+}
+
+/// Whether stdout is a pipe (a FIFO), where a large write may be cut.
+fn stdout_is_pipe() -> bool {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::FileTypeExt as _;
+    std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|fd| std::fs::File::from(fd).metadata())
+        .is_ok_and(|m| m.file_type().is_fifo())
+}
+
+/// Which side of [`copy_records`] failed.
+enum Copy {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+/// Copies the spooled output to `out` from its start, in whole records
+/// (each write ends at a newline), then flushes.
+fn copy_records(spool: &mut std::fs::File, out: &mut dyn std::io::Write) -> std::result::Result<(), Copy> {
+    use std::io::Seek as _;
+    spool.seek(std::io::SeekFrom::Start(0)).map_err(Copy::Read)?;
+    let mut buf = vec![0u8; 1 << 16];
+    // Bytes at the start of `buf` after the last newline written.
+    let mut kept = 0;
+    loop {
+        if kept == buf.len() {
+            // A record longer than the buffer (rare): make room.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = match spool.read(&mut buf[kept..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Copy::Read(e)),
+        };
+        let filled = kept + n;
+        let whole = memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1);
+        out.write_all(&buf[..whole]).map_err(Copy::Write)?;
+        buf.copy_within(whole..filled, 0);
+        kept = filled - whole;
+    }
+    out.write_all(&buf[..kept]).map_err(Copy::Write)?;
+    out.flush().map_err(Copy::Write)
 }
 
 /// The export mapping: the profile, then `--columns`, `--time-format`,
