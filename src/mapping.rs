@@ -33,6 +33,49 @@ pub struct Mapping {
     pub priority: Option<String>,
     /// Zone for the file's local times, if the profile names one.
     pub input_tz: Option<String>,
+    /// What a plain number in a duration column (`responded_after`,
+    /// `resolved_after`) counts.
+    pub duration_unit: DurationUnit,
+}
+
+/// The unit of a plain number in a duration column: helpdesks export
+/// "First reply time in minutes", others seconds or hours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DurationUnit {
+    /// Seconds.
+    Seconds,
+    /// Minutes (the default: Zendesk's and Freshdesk's exports).
+    #[default]
+    Minutes,
+    /// Hours.
+    Hours,
+}
+
+impl DurationUnit {
+    /// Seconds in one unit.
+    pub fn seconds(self) -> i64 {
+        match self {
+            DurationUnit::Seconds => 1,
+            DurationUnit::Minutes => 60,
+            DurationUnit::Hours => 3600,
+        }
+    }
+
+    /// `seconds`, `minutes` or `hours`.
+    ///
+    /// # Errors
+    /// [`Error::Input`] naming the value.
+    pub fn parse(s: &str) -> Result<DurationUnit> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "seconds" | "second" | "s" => Ok(DurationUnit::Seconds),
+            "minutes" | "minute" | "min" | "m" => Ok(DurationUnit::Minutes),
+            "hours" | "hour" | "h" => Ok(DurationUnit::Hours),
+            _ => Err(Error::Input(format!(
+                "invalid duration_unit \"{}\" (expected seconds, minutes or hours)",
+                cut(s, 20)
+            ))),
+        }
+    }
 }
 
 /// A profile file: the same mapping as the options, plus value maps.
@@ -48,6 +91,7 @@ struct RawProfile {
     delimiter: Option<String>,
     time_format: Option<String>,
     input_tz: Option<String>,
+    duration_unit: Option<String>,
     plan: Option<String>,
     priority: Option<String>,
     #[serde(default)]
@@ -113,6 +157,9 @@ impl Mapping {
         }
         if let Some(f) = &raw.time_format {
             m.time_format = TimeFormat::parse(f).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+        }
+        if let Some(u) = &raw.duration_unit {
+            m.duration_unit = DurationUnit::parse(u).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
         }
         m.plan = raw.plan;
         m.priority = raw.priority;
