@@ -26,5 +26,6 @@ mod replay;
 mod report;
 mod snapshots;
 mod status;
+mod time_formats;
 mod trust;
 mod util;
