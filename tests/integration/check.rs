@@ -270,3 +270,23 @@ fn unused_calendar_is_still_validated() {
     let text = "[calendars.c]\nzone = \"Europe/Paris\"\nhours = { mon-fri = [\"09:00-25:00\"] }\nsource = \"s\"\n";
     rejected("cal-only.toml", text, "3:22", &["25:00"]);
 }
+
+/// A plan `x` with `at_risk_percent = VALUE` on line 8.
+fn at_risk(value: &str) -> String {
+    format!(
+        "[[plans]]\nid = \"x\"\nprovider = \"X\"\ncalendar = \"24x7\"\ntarget = \"4h\"\ntarget_source = \"s\"\n\nat_risk_percent = {value}\n"
+    )
+}
+
+#[test]
+fn an_at_risk_fraction_is_refused_with_the_percentage_meant() {
+    // See: new-user trial 2026-12-06, finding 3 (0.75 read as 0.75 %).
+    rejected("risk.toml", &at_risk("0.75"), "8:19", &["at_risk_percent", "0.75", "from 1 to 100", "did you mean 75?"]);
+    rejected("risk.toml", &at_risk("0.5"), "8:19", &["did you mean 50?"]);
+    rejected("risk.toml", &at_risk("0"), "8:19", &["at_risk_percent", "from 1 to 100"]);
+    rejected("risk.toml", &at_risk("100.5"), "8:19", &["at_risk_percent", "from 1 to 100"]);
+    for ok in ["1", "75", "80.5", "100"] {
+        let (_dir, path) = temp_file("risk.toml", &at_risk(ok));
+        slacalc(&["check", path.to_str().unwrap()]).run().ok();
+    }
+}
