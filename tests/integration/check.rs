@@ -290,3 +290,36 @@ fn an_at_risk_fraction_is_refused_with_the_percentage_meant() {
         slacalc(&["check", path.to_str().unwrap()]).run().ok();
     }
 }
+
+/// A calendar `c` on `holidays` and a plan `acme` on it (line 4 names the set).
+fn acme(holidays: &str) -> String {
+    format!(
+        "[calendars.c]\nzone = \"America/New_York\"\nhours = {{ mon-fri = [\"09:00-17:00\"] }}\nholidays = [\"{holidays}\"]\nsource = \"s\"\n{}",
+        "\n[[plans]]\nid = \"acme\"\nprovider = \"Acme\"\ncalendar = \"c\"\ntarget = \"4h\"\ntarget_source = \"s\"\n"
+    )
+}
+
+#[test]
+fn check_dir_validates_a_file_whose_ids_a_later_file_redefines() {
+    // See: new-user trial 2026-12-06, finding 5: a-draft.toml was hidden by
+    // b-final.toml and `check DIR` said ok.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-draft.toml"), acme("usa")).unwrap();
+    std::fs::write(dir.path().join("b-final.toml"), acme("us")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    for args in [&["check", d][..], &["--plans", d, "check"]] {
+        let r = slacalc(args).run();
+        let e = r.bad(&["a-draft.toml:4:13", "unknown holiday set \"usa\"", "1 error in 1 file"]);
+        assert!(e.contains("note:") && e.contains("b-final.toml redefines plan \"acme\" of"), "{e}");
+    }
+    // Both valid: ok, with the note naming both files on stderr.
+    std::fs::write(dir.path().join("a-draft.toml"), acme("us")).unwrap();
+    let r = slacalc(&["check", d]).run();
+    assert!(r.ok().contains("ok"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("b-final.toml redefines plan \"acme\" of") && r.stderr.contains("a-draft.toml"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("redefines calendar \"c\""), "{}", r.stderr);
+}
