@@ -425,7 +425,7 @@ pub fn lifecycle(
             )),
             _ => errs.push(err(
                 p.span(),
-                format!("invalid at_risk_percent {shown} (expected a percentage from 1 to 100, e.g. 75 or 80.5)"),
+                format!("invalid at_risk_percent {shown} (expected a percentage above 0, at most 100, e.g. 75 or 80.5)"),
             )),
         }
     }

@@ -283,8 +283,8 @@ fn an_at_risk_fraction_is_refused_with_the_percentage_meant() {
     // See: new-user trial 2026-12-06, finding 3 (0.75 read as 0.75 %).
     rejected("risk.toml", &at_risk("0.75"), "8:19", &["at_risk_percent", "0.75", "from 1 to 100", "did you mean 75?"]);
     rejected("risk.toml", &at_risk("0.5"), "8:19", &["did you mean 50?"]);
-    rejected("risk.toml", &at_risk("0"), "8:19", &["at_risk_percent", "from 1 to 100"]);
-    rejected("risk.toml", &at_risk("100.5"), "8:19", &["at_risk_percent", "from 1 to 100"]);
+    rejected("risk.toml", &at_risk("0"), "8:19", &["at_risk_percent", "at most 100"]);
+    rejected("risk.toml", &at_risk("100.5"), "8:19", &["at_risk_percent", "at most 100"]);
     for ok in ["1", "75", "80.5", "100"] {
         let (_dir, path) = temp_file("risk.toml", &at_risk(ok));
         slacalc(&["check", path.to_str().unwrap()]).run().ok();
