@@ -125,68 +125,240 @@ pub enum TimeFormat {
     /// RFC 3339, `+0000` offsets, local times ([`parse_instant`]).
     #[default]
     Auto,
-    /// A strftime pattern; with `%z` the text carries its offset, else it is
-    /// a local time (or a date, read as its midnight).
-    Pattern(String),
-    /// Seconds since 1970-01-01T00:00:00Z (a fraction is truncated).
+    /// A strftime pattern, checked when parsed to mean exactly one instant
+    /// (see [`Pattern`]).
+    Pattern(Pattern),
+    /// Seconds since 1970-01-01T00:00:00Z (a fraction is truncated, so
+    /// floored: −0.5 is −1).
     Unix,
 }
 
-impl TimeFormat {
-    /// `--time-format VALUE`: `unix`, or a strftime pattern (checked to hold
-    /// at least one field).
-    ///
-    /// # Errors
-    /// [`Error::Invalid`] for a pattern with no `%` field.
-    pub fn parse(s: &str) -> Result<TimeFormat> {
-        match s.trim() {
-            "unix" => Ok(TimeFormat::Unix),
-            "" | "auto" => Ok(TimeFormat::Auto),
-            p if p.contains('%') && chrono::format::StrftimeItems::new(p).all(|i| i != chrono::format::Item::Error) => {
-                Ok(TimeFormat::Pattern(p.to_string()))
+/// A strftime pattern slacalc honours exactly, and how its text becomes an
+/// instant.
+///
+/// Every field chrono reads is one of:
+/// - **honoured**: dates (`%Y %C %y %m %b %B %h %d %e %j`, `%U`/`%W` and
+///   `%G`/`%g`/`%V` weeks with a weekday, `%a %A %u %w %q` checked against
+///   the date; `%D %F %x %v %c`), times (`%H %k %I %l` with `%p`/`%P`,
+///   `%M %S %R %T %X %r`, fractions `%f %.f %.3f %3f …`, truncated), the
+///   offsets `%z %:z %::z %:::z %#z` (the text carries its own offset),
+///   `%+` (RFC 3339, with its offset) and `%s` (Unix seconds, an absolute
+///   instant: no zone applies). Without an offset the text is a local time
+///   (or a date, read as its midnight) in the input zone.
+/// - **refused** when the pattern is parsed: `%Z` (a zone abbreviation:
+///   chrono skips it, and `CST` names three offsets), `%I`/`%l` without
+///   `%p` (which half of the day?), `%s` beside other fields (the seconds are
+///   the instant already), and a pattern with no year at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    text: String,
+    kind: PatternKind,
+}
+
+/// What a pattern's text gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatternKind {
+    /// A wall-clock time (or date) without an offset: read in the input zone.
+    Local,
+    /// A time with its own UTC offset (`%z` and kin, `%+`).
+    Offset,
+    /// Unix seconds (`%s`).
+    Timestamp,
+}
+
+impl Pattern {
+    /// The pattern as given.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Checks `p` field by field (see [`Pattern`]); the error is the problem,
+    /// for a message.
+    fn check(p: &str) -> std::result::Result<Pattern, String> {
+        use chrono::format::{Fixed, Item, Numeric};
+        let (mut offset, mut timestamp, mut year, mut hour12, mut am_pm) = (false, false, false, false, false);
+        let mut others = 0usize;
+        for item in chrono::format::StrftimeItems::new(p) {
+            match item {
+                Item::Error => return Err("it is not a strftime pattern chrono can read".into()),
+                Item::Literal(_) | Item::OwnedLiteral(_) | Item::Space(_) | Item::OwnedSpace(_) => {}
+                Item::Fixed(Fixed::TimezoneName) => {
+                    return Err("a zone abbreviation such as CST names several offsets, so %Z cannot be resolved exactly: use %z (a numeric offset such as +0100), or --input-tz ZONE for local times".into());
+                }
+                Item::Fixed(
+                    Fixed::TimezoneOffset
+                    | Fixed::TimezoneOffsetZ
+                    | Fixed::TimezoneOffsetColon
+                    | Fixed::TimezoneOffsetColonZ
+                    | Fixed::TimezoneOffsetDoubleColon
+                    | Fixed::TimezoneOffsetTripleColon,
+                ) => offset = true,
+                Item::Fixed(Fixed::RFC3339 | Fixed::RFC2822) => {
+                    (offset, year) = (true, true);
+                    others += 1;
+                }
+                Item::Fixed(Fixed::Nanosecond | Fixed::Nanosecond3 | Fixed::Nanosecond6 | Fixed::Nanosecond9) => {}
+                Item::Fixed(Fixed::LowerAmPm | Fixed::UpperAmPm) => am_pm = true,
+                // `%#z` (an offset whose minutes may be left out) and the
+                // fractions without a dot (`%3f`) have no public name.
+                Item::Fixed(Fixed::Internal(i)) => {
+                    if format!("{i:?}").contains("Offset") {
+                        offset = true;
+                    }
+                }
+                Item::Fixed(_) => others += 1,
+                Item::Numeric(Numeric::Timestamp, _) => timestamp = true,
+                Item::Numeric(Numeric::Nanosecond, _) => {}
+                Item::Numeric(n, _) => {
+                    others += 1;
+                    match n {
+                        Numeric::Year | Numeric::YearMod100 | Numeric::IsoYear | Numeric::IsoYearMod100 => year = true,
+                        Numeric::Hour12 => hour12 = true,
+                        _ => {}
+                    }
+                }
             }
-            _ => Err(Error::invalid(
-                "--time-format",
-                s,
-                "unix, or a strftime pattern such as \"%d/%b/%y %I:%M %p\" or \"%m/%d/%Y %H:%M\"",
-            )),
+        }
+        if timestamp {
+            if others > 0 || offset || am_pm {
+                return Err("%s is a whole instant (Unix seconds): use it alone, or --time-format unix".into());
+            }
+            return Ok(Pattern { text: p.to_string(), kind: PatternKind::Timestamp });
+        }
+        if !year {
+            return Err("it has no year (%Y, %y or %G), so it cannot name one instant".into());
+        }
+        if hour12 && !am_pm {
+            return Err("%I (or %l) is an hour from 1 to 12 and needs %p (AM or PM): use %H for 0 to 23".into());
+        }
+        let kind = if offset { PatternKind::Offset } else { PatternKind::Local };
+        Ok(Pattern { text: p.to_string(), kind })
+    }
+
+    /// The instant `t` names, if it matches.
+    fn read(&self, t: &str, tz: Tz, shown: &str) -> Option<Result<i64>> {
+        let p = self.text.as_str();
+        match self.kind {
+            PatternKind::Offset => DateTime::parse_from_str(t, p).ok().map(|dt| in_range(dt.timestamp(), shown)),
+            // chrono gives Unix seconds as their UTC wall time.
+            PatternKind::Timestamp => {
+                NaiveDateTime::parse_from_str(t, p).ok().map(|n| in_range(n.and_utc().timestamp(), shown))
+            }
+            PatternKind::Local => {
+                if let Ok(naive) = NaiveDateTime::parse_from_str(t, p) {
+                    Some(resolve_local(naive, tz, shown).and_then(|x| in_range(x, shown)))
+                } else if let Ok(date) = NaiveDate::parse_from_str(t, p) {
+                    Some(
+                        resolve_local(date.and_time(chrono::NaiveTime::MIN), tz, shown)
+                            .and_then(|x| in_range(x, shown)),
+                    )
+                } else {
+                    None
+                }
+            }
         }
     }
 }
+
+impl TimeFormat {
+    /// `--time-format VALUE`: `unix`, or a strftime pattern that names one
+    /// instant exactly (see [`Pattern`]).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for a pattern with no `%` field, or one slacalc
+    /// cannot honour exactly, saying why.
+    pub fn parse(s: &str) -> Result<TimeFormat> {
+        TimeFormat::parse_named(s, "--time-format")
+    }
+
+    /// [`TimeFormat::parse`], naming the value `what` in errors (a profile's
+    /// `time_format`).
+    ///
+    /// # Errors
+    /// As [`TimeFormat::parse`].
+    pub fn parse_named(s: &str, what: &'static str) -> Result<TimeFormat> {
+        const EXPECTED: &str = "unix, or a strftime pattern such as \"%d/%b/%y %I:%M %p\" or \"%m/%d/%Y %H:%M\"";
+        match s.trim() {
+            "unix" => Ok(TimeFormat::Unix),
+            "" | "auto" => Ok(TimeFormat::Auto),
+            p if p.contains('%') => match Pattern::check(p) {
+                Ok(pattern) => Ok(TimeFormat::Pattern(pattern)),
+                Err(why) => Err(Error::invalid_because(what, crate::text::cut(s, 80), why, EXPECTED)),
+            },
+            _ => Err(Error::invalid(what, crate::text::cut(s, 80), EXPECTED)),
+        }
+    }
+}
+
+/// What a time inside an input file may be, when it is none of them. "now"
+/// is not offered (a file records when things happened), `--time-format` is.
+const FILE_FORMS: &str = "RFC 3339 like 2026-11-20T17:30:00+01:00 or a local time like \"2026-11-20 17:30\"; for other forms give --time-format, e.g. --time-format \"%d/%m/%Y %H:%M\" or --time-format unix";
 
 /// Parses `s` written in `format` (see [`TimeFormat`]); local times are read
 /// in `tz`. A pattern that does not match falls back to the usual forms, so a
 /// file that mixes them still reads.
 ///
 /// # Errors
-/// As [`parse_instant`]; for a pattern or `unix`, a message naming it.
+/// As [`parse_instant`], with a message for a time inside a file (naming
+/// `--time-format`); for a pattern or `unix`, a message naming it.
 pub fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Result<i64> {
     match format {
-        TimeFormat::Auto => parse_instant(s, tz, now),
-        TimeFormat::Unix => {
-            let t = s.trim();
-            let whole = t.split_once('.').map_or(t, |(w, f)| if f.bytes().all(|b| b.is_ascii_digit()) { w } else { t });
-            match whole.parse::<i64>() {
-                Ok(n) => in_range(n, s),
-                Err(_) if t.eq_ignore_ascii_case("now") => Ok(now),
-                Err(_) => Err(Error::invalid("time", s, "Unix seconds (--time-format unix), e.g. 1763652000")),
+        TimeFormat::Auto => parse_instant(s, tz, now).map_err(|e| match e {
+            Error::Invalid { what, value, problem, .. } => {
+                Error::Invalid { what, value, problem, expected: FILE_FORMS.into() }
             }
-        }
+            e => e,
+        }),
+        TimeFormat::Unix => parse_unix(s, now),
         TimeFormat::Pattern(p) => {
-            let t = s.trim();
-            if p.contains("%z") || p.contains("%:z") || p.contains("%#z") {
-                if let Ok(dt) = DateTime::parse_from_str(t, p) {
-                    return in_range(dt.timestamp(), s);
-                }
-            } else if let Ok(naive) = NaiveDateTime::parse_from_str(t, p) {
-                return in_range(resolve_local(naive, tz, s)?, s);
-            } else if let Ok(date) = NaiveDate::parse_from_str(t, p) {
-                return in_range(resolve_local(date.and_time(chrono::NaiveTime::MIN), tz, s)?, s);
+            if let Some(r) = p.read(s.trim(), tz, s) {
+                return r;
             }
-            parse_instant(s, tz, now)
-                .map_err(|_| Error::invalid("time", s, format!("a time written as --time-format \"{p}\", or RFC 3339")))
+            parse_instant(s, tz, now).map_err(|_| {
+                Error::invalid("time", s, format!("a time written as --time-format \"{}\", or RFC 3339", p.as_str()))
+            })
         }
     }
+}
+
+/// Unix seconds, with an optional fraction that is truncated as an instant
+/// is: floored, so −0.5 is −1. A value that is out of range but would be in
+/// range as milliseconds says so.
+fn parse_unix(s: &str, now: i64) -> Result<i64> {
+    let t = s.trim();
+    let (whole, frac) = match t.split_once('.') {
+        Some((w, f)) if f.bytes().all(|b| b.is_ascii_digit()) => (w, f),
+        _ => (t, ""),
+    };
+    let n = match whole.parse::<i64>() {
+        Ok(n) => n,
+        Err(_) if t.eq_ignore_ascii_case("now") => return Ok(now),
+        Err(_) => return Err(Error::invalid("time", s, "Unix seconds (--time-format unix), e.g. 1763652000")),
+    };
+    // `-0.5` is half a second before 0: its second is −1.
+    let below = whole.starts_with('-') && frac.bytes().any(|b| b != b'0');
+    let n = if below { n.checked_sub(1) } else { Some(n) };
+    let Some(n) = n else {
+        return Err(Error::OutOfRange {
+            what: format!("time \"{}\"", crate::text::cut(s, 40)),
+            range: "years 1583 to 9999".into(),
+        });
+    };
+    in_range(n, s).map_err(|e| {
+        let secs = n.div_euclid(1000);
+        if in_range(secs, s).is_ok() {
+            Error::OutOfRange {
+                what: format!("time \"{}\"", crate::text::cut(s, 40)),
+                range: format!(
+                    "years 1583 to 9999 in Unix seconds; milliseconds? divide by 1000: {secs} is {}",
+                    format_instant(secs, Display::Utc)
+                )
+                .into(),
+            }
+        } else {
+            e
+        }
+    })
 }
 
 /// `2026-11-20T15:00:00+0000`, `2026-11-20 10:00:00 -0500`, `… 10:00 -05:00`:
@@ -632,6 +804,62 @@ mod tests {
         assert_eq!(parse_instant_as("1763650800", Paris, 0, &TimeFormat::Unix).unwrap(), want);
         assert_eq!(parse_instant_as("1763650800.9", Paris, 0, &TimeFormat::Unix).unwrap(), want);
         assert!(TimeFormat::parse("dd/mm/yyyy").is_err());
+    }
+
+    #[test]
+    fn patterns_are_honoured_exactly_or_refused() {
+        let at = |p: &str, s: &str| parse_instant_as(s, Paris, 0, &TimeFormat::parse(p).unwrap());
+        // %s is an instant, whatever the zone; %+ keeps its offset.
+        assert_eq!(at("%s", "1763650800").unwrap(), 1_763_650_800);
+        assert_eq!(at("%+", "2025-11-20T20:00:00+05:00").unwrap(), 1_763_650_800);
+        for p in ["%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M %:z", "%Y-%m-%d %H:%M %#z", "%Y-%m-%d %H:%M %::z"] {
+            let s = if p.ends_with(" %z") { "2025-11-20 10:00 -0500" } else { "2025-11-20 10:00 -05:00" };
+            assert_eq!(at(p, s).unwrap(), 1_763_650_800, "{p}");
+        }
+        // Week-based and ordinal dates: 2025-11-20 is a Thursday, day 324,
+        // ISO week 47, %U and %W week 46.
+        assert_eq!(at("%Y-%j %H:%M", "2025-324 16:00").unwrap(), 1_763_650_800);
+        assert_eq!(at("%G-W%V-%u %H:%M", "2025-W47-4 16:00").unwrap(), 1_763_650_800);
+        assert_eq!(at("%Y %U %a %H:%M", "2025 46 Thu 16:00").unwrap(), 1_763_650_800);
+        assert_eq!(at("%Y %W %a %H:%M", "2025 46 Thu 16:00").unwrap(), 1_763_650_800);
+        assert_eq!(at("%d.%m.%Y %H:%M:%S%.f", "20.11.2025 16:00:00.999").unwrap(), 1_763_650_800);
+        // A weekday that contradicts the date is an error, not a guess.
+        assert!(at("%a %d.%m.%Y %H:%M", "Fri 20.11.2025 16:00").is_err());
+        for (p, why) in [
+            ("%Y-%m-%d %H:%M %Z", "%Z cannot be resolved exactly: use %z"),
+            ("%d/%m/%Y %I:%M", "needs %p"),
+            ("%s %H", "%s is a whole instant"),
+            ("%H:%M", "no year"),
+            ("%d/%m %H:%M", "no year"),
+        ] {
+            let e = TimeFormat::parse(p).unwrap_err().to_string();
+            assert!(e.contains(why) && e.contains("--time-format"), "{p}: {e}");
+        }
+        let e = TimeFormat::parse_named("%Z %Y", "time_format").unwrap_err().to_string();
+        assert!(e.starts_with("invalid time_format"), "{e}");
+    }
+
+    #[test]
+    fn unix_fractions_floor_and_milliseconds_get_a_hint() {
+        let unix = |s: &str| parse_instant_as(s, Paris, 0, &TimeFormat::Unix);
+        assert_eq!(unix("-0.5").unwrap(), -1);
+        assert_eq!(unix("-1.5").unwrap(), -2);
+        assert_eq!(unix("-1.0").unwrap(), -1);
+        assert_eq!(unix("-2").unwrap(), -2);
+        assert_eq!(unix("1.5").unwrap(), 1);
+        let e = unix("1709647401000").unwrap_err().to_string();
+        assert!(
+            e.contains("milliseconds") && e.contains("divide by 1000") && e.contains("2024-03-05T14:03:21Z"),
+            "{e}"
+        );
+        let e = unix("99999999999999999").unwrap_err().to_string();
+        assert!(e.contains("out of range") && !e.contains("milliseconds"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_time_in_a_file_names_time_format_not_now() {
+        let e = parse_instant_as("31/Mar/24 1:57 PM", Paris, 0, &TimeFormat::Auto).unwrap_err().to_string();
+        assert!(e.contains("--time-format") && !e.contains("or now"), "{e}");
     }
 
     #[test]

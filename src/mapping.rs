@@ -156,7 +156,8 @@ impl Mapping {
             m.delimiter = parse_delimiter(d).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
         }
         if let Some(f) = &raw.time_format {
-            m.time_format = TimeFormat::parse(f).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+            m.time_format =
+                TimeFormat::parse_named(f, "time_format").map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
         }
         if let Some(u) = &raw.duration_unit {
             m.duration_unit = DurationUnit::parse(u).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;

@@ -839,7 +839,7 @@ fn row(
             sla::not_after_now("responded", r, opts.now, disp)?;
         }
         let pauses = match pauses_s {
-            Some(p) => sla::parse_pause_list(p, input_zone, opts.now, "pauses")?,
+            Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some(format))?,
             None => Vec::new(),
         };
         sla::status(&entry.resolved, opened, responded, opts.now, &pauses, false)

@@ -66,7 +66,7 @@ impl Ctx {
             format_arg: g.format,
             tz,
             utc: g.utc,
-            now: Now::from(g.now.as_deref(), std::env::var_os("SLACALC_NOW"))?,
+            now: Now::from(g.now.as_deref(), std::env::var_os("SLACALC_NOW")),
             sys_now: chrono::Utc::now().timestamp(),
             plan_paths: slacalc::loader::plan_paths(&g.plans, std::env::var_os("SLACALC_PLANS").as_deref())?,
         })
@@ -92,7 +92,7 @@ impl Ctx {
     pub fn now(&self, zone: Tz) -> Result<i64> {
         match &self.now {
             Now::Flag(s) => instant::parse_instant(s, self.input_zone(zone), self.sys_now).context("invalid --now"),
-            Now::Env(t) => Ok(*t),
+            Now::Env(s) => Now::env(s, self.sys_now),
             Now::System => Ok(self.sys_now),
         }
     }
@@ -122,34 +122,47 @@ impl Ctx {
 pub enum Now {
     /// `--now` as typed; a local value is read in the command's zone.
     Flag(String),
-    /// `SLACALC_NOW`, already parsed: it must carry an offset.
-    Env(i64),
+    /// `SLACALC_NOW` as set: it must carry an offset. Read only by a command
+    /// that uses now, so a bad value does not break `plans list` or `check`.
+    Env(String),
     /// Neither given.
     System,
 }
 
 impl Now {
-    /// `--now` wins over `SLACALC_NOW`. The variable is shared by every
-    /// command of a script, whose plans have different zones, so a local
-    /// value would be a different instant per command: refused.
-    fn from(flag: Option<&str>, env: Option<std::ffi::OsString>) -> Result<Now> {
+    /// `--now` wins over `SLACALC_NOW`; an empty variable is not set.
+    fn from(flag: Option<&str>, env: Option<std::ffi::OsString>) -> Now {
         if let Some(s) = flag {
-            return Ok(Now::Flag(s.to_string()));
+            return Now::Flag(s.to_string());
         }
-        let Some(raw) = env.filter(|v| !v.is_empty()) else { return Ok(Now::System) };
-        let s = raw.to_string_lossy();
-        if instant::is_local(&s) {
+        match env.filter(|v| !v.is_empty()) {
+            Some(raw) => Now::Env(raw.to_string_lossy().into_owned()),
+            None => Now::System,
+        }
+    }
+
+    /// Reads `SLACALC_NOW`. The variable is shared by every command of a
+    /// script, whose plans have different zones, so a local value would be
+    /// a different instant per command: refused.
+    fn env(s: &str, sys_now: i64) -> Result<i64> {
+        if instant::is_local(s) {
             return Err(anyhow!(Error::Input(format!(
                 "SLACALC_NOW=\"{}\" has no UTC offset: it is shared by every command of a script, whose plans have different zones, so it must name one instant (e.g. {})",
-                slacalc::text::cut(&s, 40),
-                example_offset(&s)
+                slacalc::text::cut(s, 40),
+                example_offset(s)
             ))));
         }
         if s.trim().eq_ignore_ascii_case("now") {
-            return Ok(Now::System);
+            return Ok(sys_now);
         }
-        let t = instant::parse_instant(&s, chrono_tz::UTC, 0).context("invalid SLACALC_NOW")?;
-        Ok(Now::Env(t))
+        instant::parse_instant(s, chrono_tz::UTC, sys_now).map_err(|e| match e {
+            Error::Invalid { .. } => anyhow!(Error::invalid(
+                "SLACALC_NOW",
+                slacalc::text::cut(s, 40),
+                "RFC 3339 with a UTC offset, like 2026-11-20T17:30:00+01:00 or 2026-11-20T16:30:00Z, or now",
+            )),
+            e => anyhow!(e).context("invalid SLACALC_NOW"),
+        })
     }
 }
 

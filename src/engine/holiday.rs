@@ -11,7 +11,6 @@
 //! year, whatever rule year produced them ([`HolidayRule::dates_in`], what the
 //! engine's year tables use).
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -115,24 +114,63 @@ impl Observance {
             Observance::NextMonday => "next-monday",
         }
     }
-
-    /// The first day tried for a holiday on weekend day `d`.
-    fn first_try(self, d: NaiveDate) -> Option<NaiveDate> {
-        let days = match (self, d.weekday()) {
-            (Observance::NearestWeekday, Weekday::Sat) => -1,
-            (_, Weekday::Sat) => 2,
-            _ => 1,
-        };
-        d.checked_add_signed(chrono::Duration::days(days))
-    }
 }
 
 /// The rules of one holiday set, each with its observance if it has one: what
 /// an observed day is found from (it must not land on another of them).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ObservedSet {
     /// The set's rules in plan order (none of them [`HolidayRule::Observed`]).
     pub rules: Vec<(HolidayRule, Option<Observance>)>,
+    /// The observed days of the last few years resolved (see
+    /// [`ObservedSet::resolve`]).
+    years: YearCache,
+}
+
+impl PartialEq for ObservedSet {
+    fn eq(&self, other: &ObservedSet) -> bool {
+        self.rules == other.rules
+    }
+}
+
+impl Eq for ObservedSet {}
+
+/// How many years' observed days an [`ObservedSet`] keeps: a walk asks for
+/// a year and its two neighbours, then moves on.
+const YEARS_KEPT: usize = 4;
+
+/// Where each weekend holiday of one year is observed: (its date, its rule)
+/// → the observed day, sorted by key.
+type YearObserved = Arc<[((NaiveDate, usize), NaiveDate)]>;
+
+/// The last [`YEARS_KEPT`] years resolved, newest last. Shared by the walks
+/// of every thread (`batch --jobs`), so behind a mutex; a clone starts empty.
+#[derive(Default)]
+struct YearCache(std::sync::Mutex<Vec<(i32, YearObserved)>>, std::sync::Mutex<Vec<(i32, YearDates)>>);
+
+/// The set's holidays of one year, as (day number, rule), sorted.
+type YearDates = Arc<[(i64, usize)]>;
+
+impl Clone for YearCache {
+    fn clone(&self) -> YearCache {
+        YearCache::default()
+    }
+}
+
+impl fmt::Debug for YearCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("YearCache")
+    }
+}
+
+/// Days since 0001-01-01 (a Monday, so a weekday is the number mod 7).
+fn day_number(d: NaiveDate) -> i64 {
+    i64::from(d.num_days_from_ce()) - 1
+}
+
+/// The date of a [`day_number`].
+fn from_day_number(n: i64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(n + 1).ok()?)
 }
 
 /// True on Saturday and Sunday.
@@ -145,42 +183,167 @@ fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
 }
 
 impl ObservedSet {
+    /// The set of `rules` (see [`ObservedSet::rules`]).
+    pub fn new(rules: Vec<(HolidayRule, Option<Observance>)>) -> ObservedSet {
+        ObservedSet { rules, years: YearCache::default() }
+    }
+
     /// The observed days rule `index` gets from `rule_year`: one for each of
     /// its dates that falls on a weekend.
     fn observed_from(&self, index: usize, rule_year: i32) -> Vec<NaiveDate> {
         let Some((rule, Some(_))) = self.rules.get(index) else { return Vec::new() };
-        rule.dates_from(rule_year).into_iter().filter(|&d| weekend(d)).filter_map(|d| self.resolve(d, index)).collect()
+        let weekend_dates: Vec<NaiveDate> = rule.dates_from(rule_year).into_iter().filter(|&d| weekend(d)).collect();
+        if weekend_dates.is_empty() {
+            return Vec::new();
+        }
+        weekend_dates.into_iter().filter_map(|d| self.resolve(d, index)).collect()
     }
 
-    /// Where rule `index`'s weekend date `d` is observed: the set's holidays
-    /// around it are taken in date order (then plan order), each weekend one
-    /// with an observance moved to its first free working day.
+    /// Where rule `index`'s weekend date `d` is observed: read from the
+    /// resolution of `d`'s year (see [`ObservedSet::resolve_year`]).
     fn resolve(&self, d: NaiveDate, index: usize) -> Option<NaiveDate> {
-        let (lo, hi) = (add_days(d, -31)?, add_days(d, 31)?);
-        let mut around: Vec<(NaiveDate, usize)> = Vec::new();
+        let year = self.year(d.year());
+        let at = year.binary_search_by(|(key, _)| key.cmp(&(d, index))).ok()?;
+        Some(year[at].1)
+    }
+
+    /// The observed days of `year`, resolved once and kept for the next
+    /// questions about it.
+    fn year(&self, year: i32) -> YearObserved {
+        let cached = |c: &Vec<(i32, YearObserved)>| c.iter().find(|(y, _)| *y == year).map(|(_, r)| Arc::clone(r));
+        if let Some(r) = self.years.0.lock().ok().and_then(|c| cached(&c)) {
+            return r;
+        }
+        let resolved = self.resolve_year(year);
+        if let Ok(mut c) = self.years.0.lock() {
+            if cached(&c).is_none() {
+                if c.len() >= YEARS_KEPT {
+                    c.remove(0);
+                }
+                c.push((year, Arc::clone(&resolved)));
+            }
+        }
+        resolved
+    }
+
+    /// Resolves every weekend holiday of `year`. Each rule's dates in `year`
+    /// and the years either side are computed once and sorted by date, then
+    /// plan order. A weekend date `d` is observed as the set's holidays
+    /// within 31 days of it say: those are taken in that order, each weekend
+    /// one with an observance moved to its first free working day (not a
+    /// weekend, not one of those holidays, not a day an earlier one moved
+    /// to), up to `d`. One such pass serves every rule falling on `d`, and a
+    /// holiday lies within 31 days of at most 18 weekend days: O(rules log
+    /// rules) a year, where asking each rule of each date anew was O(rules²)
+    /// (audit 2026-12-06 H24), with the same answers.
+    fn resolve_year(&self, year: i32) -> YearObserved {
+        // The pass counts in day numbers (days since 0001-01-01, a Monday):
+        // chrono's date arithmetic is most of the cost otherwise.
+        let days: Vec<(i64, usize)> = (year.saturating_sub(1)..=year.saturating_add(1))
+            .flat_map(|y| self.dates_of(y).iter().copied().collect::<Vec<_>>())
+            .collect();
+        let weekend_n = |n: i64| n.rem_euclid(7) >= 5;
+        let first_try = |how: Observance, n: i64| match (how, n.rem_euclid(7)) {
+            (Observance::NearestWeekday, 5) => n - 1,
+            (_, 5) => n + 2,
+            _ => n + 1,
+        };
+        let (year_start, year_end) = match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+        {
+            (Some(a), Some(b)) => (day_number(a), day_number(b)),
+            _ => return Arc::from(Vec::new()),
+        };
+        let observed =
+            |&(n, j): &(i64, usize)| (year_start..=year_end).contains(&n) && weekend_n(n) && self.rules[j].1.is_some();
+        let mut out: Vec<((NaiveDate, usize), NaiveDate)> = Vec::new();
+        // next[s]: the first slot from s on that is a free working day (a
+        // union-find over the window's days, so a move past a run of taken
+        // days costs about one step).
+        let mut next: Vec<usize> = Vec::new();
+        let mut at = 0;
+        while let Some(i) = days[at..].iter().position(observed).map(|i| at + i) {
+            let dn = days[i].0;
+            at = i + days[i..].iter().take_while(|(x, _)| *x == dn).count();
+            let (lo, hi) = (dn - 31, dn + 31);
+            let first = days.partition_point(|(x, _)| *x < lo);
+            let last = days.partition_point(|(x, _)| *x <= hi);
+            let window = &days[first..last];
+            // Slot 0 is the day before `lo` (a Saturday's Friday); past `hi`
+            // no holiday is known, so each move takes at most two more days.
+            let base = lo - 1;
+            let moves = window.iter().filter(|(x, _)| weekend_n(*x)).count();
+            let len = usize::try_from(hi - base + 1).unwrap_or(0) + 2 * moves + 4;
+            let slot = |n: i64| usize::try_from(n - base).unwrap_or(0);
+            next.clear();
+            let mut weekday = base.rem_euclid(7);
+            for s in 0..len {
+                next.push(s + usize::from(weekday >= 5));
+                weekday = if weekday == 6 { 0 } else { weekday + 1 };
+            }
+            for &(x, _) in window {
+                next[slot(x)] = slot(x) + 1;
+            }
+            let find = |next: &mut Vec<usize>, s: usize| {
+                let mut r = s;
+                while r < next.len() && next[r] != r {
+                    r = next[r];
+                }
+                // Path compression.
+                let mut c = s;
+                while c < next.len() && next[c] != c {
+                    let up = next[c];
+                    next[c] = r;
+                    c = up;
+                }
+                r
+            };
+            for &(xn, j) in window {
+                if xn > dn {
+                    break;
+                }
+                let Some(how) = self.rules[j].1 else { continue };
+                if !weekend_n(xn) {
+                    continue;
+                }
+                let to = find(&mut next, slot(first_try(how, xn)));
+                if to < next.len() {
+                    next[to] = to + 1;
+                }
+                if xn == dn {
+                    let (Some(date), Some(moved)) = (from_day_number(xn), from_day_number(base + to as i64)) else {
+                        continue;
+                    };
+                    out.push(((date, j), moved));
+                }
+            }
+        }
+        // Dates in order, and rules in order within a date: `out` is sorted.
+        out.into()
+    }
+
+    /// The set's holidays in `year` (each rule's dates computed once a
+    /// year, kept for the neighbouring years' passes).
+    fn dates_of(&self, year: i32) -> YearDates {
+        let cached = |c: &Vec<(i32, YearDates)>| c.iter().find(|(y, _)| *y == year).map(|(_, r)| Arc::clone(r));
+        if let Some(r) = self.years.1.lock().ok().and_then(|c| cached(&c)) {
+            return r;
+        }
+        let mut v: Vec<(i64, usize)> = Vec::new();
         for (j, (rule, _)) in self.rules.iter().enumerate() {
-            for y in lo.year()..=hi.year() {
-                around.extend(rule.dates_in(y).into_iter().filter(|x| (lo..=hi).contains(x)).map(|x| (x, j)));
+            v.extend(rule.dates_in(year).into_iter().map(|x| (day_number(x), j)));
+        }
+        v.sort_unstable();
+        v.dedup();
+        let v: YearDates = v.into();
+        if let Ok(mut c) = self.years.1.lock() {
+            if cached(&c).is_none() {
+                if c.len() > YEARS_KEPT {
+                    c.remove(0);
+                }
+                c.push((year, Arc::clone(&v)));
             }
         }
-        around.sort_unstable();
-        around.dedup();
-        let mut taken: BTreeSet<NaiveDate> = around.iter().map(|&(x, _)| x).collect();
-        for &(x, j) in &around {
-            let Some(how) = self.rules[j].1 else { continue };
-            if !weekend(x) {
-                continue;
-            }
-            let mut to = how.first_try(x)?;
-            while weekend(to) || taken.contains(&to) {
-                to = add_days(to, 1)?;
-            }
-            taken.insert(to);
-            if (x, j) == (d, index) {
-                return Some(to);
-            }
-        }
-        None
+        v
     }
 }
 
@@ -639,7 +802,7 @@ mod tests {
             (HolidayRule::Fixed { month: 12, day: 25 }, Some(how)),
             (HolidayRule::Fixed { month: 12, day: 26 }, Some(how)),
         ];
-        let set = Arc::new(ObservedSet { rules: rules.clone() });
+        let set = Arc::new(ObservedSet::new(rules.clone()));
         let mut v: Vec<Holiday> = rules.iter().map(|(r, _)| Holiday { name: "x".into(), rule: r.clone() }).collect();
         v.extend((0..3).map(|index| Holiday {
             name: "x (observed)".into(),

@@ -500,7 +500,7 @@ fn any_rule() -> impl Strategy<Value = (HolidayRule, Option<Observance>)> {
 /// A holiday set of `rules` with the observed days after them, as plan
 /// files build it.
 fn with_observed(rules: Vec<(HolidayRule, Option<Observance>)>) -> Vec<Holiday> {
-    let set = std::sync::Arc::new(ObservedSet { rules: rules.clone() });
+    let set = std::sync::Arc::new(ObservedSet::new(rules.clone()));
     let mut out: Vec<Holiday> = rules.iter().map(|(r, _)| Holiday { name: "r".into(), rule: r.clone() }).collect();
     out.extend(rules.iter().enumerate().filter(|(_, (_, o))| o.is_some()).map(|(index, _)| Holiday {
         name: "r (observed)".into(),
@@ -739,4 +739,111 @@ fn recurring_overrides_apply_every_year_and_exact_dates_win() {
     assert_eq!(due(&cal, at(Paris, 2027, 12, 24, 9, 30), H), at(Paris, 2027, 12, 27, 9, 30));
     let sunday = at(Paris, 2026, 11, 1, 12, 0);
     assert_eq!(due(&cal, sunday, 2000 * H), naive_deadline(&cal, sunday, 2000 * H, &[]));
+}
+
+/// Where rule `index`'s weekend date `d` is observed, as `ObservedSet`
+/// resolved it before it resolved a year in one pass (audit 2026-12-06 H24):
+/// the set's holidays within 31 days taken anew for each date. The one-pass
+/// resolution must answer the same wherever no run of weekends and holidays
+/// lasts a month.
+fn observed_the_old_way(rules: &[(HolidayRule, Option<Observance>)], d: NaiveDate, index: usize) -> Option<NaiveDate> {
+    let weekend = |x: NaiveDate| matches!(x.weekday(), Weekday::Sat | Weekday::Sun);
+    let days = |x: NaiveDate, n: i64| x.checked_add_signed(chrono::Duration::days(n));
+    let (lo, hi) = (days(d, -31)?, days(d, 31)?);
+    let mut around: Vec<(NaiveDate, usize)> = Vec::new();
+    for (j, (rule, _)) in rules.iter().enumerate() {
+        for y in lo.year()..=hi.year() {
+            around.extend(rule.dates_in(y).into_iter().filter(|x| (lo..=hi).contains(x)).map(|x| (x, j)));
+        }
+    }
+    around.sort_unstable();
+    around.dedup();
+    let mut taken: std::collections::BTreeSet<NaiveDate> = around.iter().map(|&(x, _)| x).collect();
+    for &(x, j) in &around {
+        let Some(how) = rules[j].1 else { continue };
+        if !weekend(x) {
+            continue;
+        }
+        let first = match (how, x.weekday()) {
+            (Observance::NearestWeekday, Weekday::Sat) => -1,
+            (_, Weekday::Sat) => 2,
+            _ => 1,
+        };
+        let mut to = days(x, first)?;
+        while weekend(to) || taken.contains(&to) {
+            to = days(to, 1)?;
+        }
+        taken.insert(to);
+        if (x, j) == (d, index) {
+            return Some(to);
+        }
+    }
+    None
+}
+
+/// Every observed day `rules` give from the rule years `years`, the new way
+/// (through the set) and the old way.
+fn observed_both_ways(
+    rules: &[(HolidayRule, Option<Observance>)],
+    years: std::ops::RangeInclusive<i32>,
+) -> (Vec<NaiveDate>, Vec<NaiveDate>) {
+    let set = std::sync::Arc::new(ObservedSet::new(rules.to_vec()));
+    let (mut new, mut old) = (Vec::new(), Vec::new());
+    for (index, (rule, how)) in rules.iter().enumerate() {
+        if how.is_none() {
+            continue;
+        }
+        let observed = HolidayRule::Observed { set: std::sync::Arc::clone(&set), index };
+        for y in years.clone() {
+            new.extend(observed.dates_from(y));
+            let weekend = rule.dates_from(y).into_iter().filter(|x| matches!(x.weekday(), Weekday::Sat | Weekday::Sun));
+            old.extend(weekend.filter_map(|d| observed_the_old_way(rules, d, index)));
+        }
+    }
+    (new, old)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn observed_days_resolved_by_year_are_those_resolved_by_date(rules in proptest::collection::vec(any_rule(), 1..12)) {
+        let (new, old) = observed_both_ways(&rules, 2018..=2040);
+        prop_assert_eq!(new, old);
+    }
+}
+
+#[test]
+fn observed_days_of_a_dense_set_are_unchanged() {
+    // 15 holidays in a row over the new year, every one observed.
+    let start = NaiveDate::from_ymd_opt(2001, 12, 24).expect("date");
+    for how in [Observance::NextMonday, Observance::NearestWeekday] {
+        let rules: Vec<(HolidayRule, Option<Observance>)> = (0..15)
+            .map(|i| {
+                let d = start + chrono::Days::new(i);
+                (HolidayRule::Fixed { month: d.month(), day: d.day() }, Some(how))
+            })
+            .collect();
+        let (new, old) = observed_both_ways(&rules, 1583..=1700);
+        assert_eq!(new, old, "{how:?}");
+        let (new, old) = observed_both_ways(&rules, 9900..=9999);
+        assert_eq!(new, old, "{how:?}");
+    }
+}
+
+#[test]
+fn observed_days_of_the_audits_300_rule_set_are_unchanged() {
+    // Audit 2026-12-06 H24: 300 days in a row from 1 January, each observed
+    // next Monday: runs far longer than a month, where the one-pass
+    // resolution must still answer as the search by date did.
+    let start = NaiveDate::from_ymd_opt(2001, 1, 1).expect("date");
+    let rules: Vec<(HolidayRule, Option<Observance>)> = (0..300)
+        .map(|i| {
+            let d = start + chrono::Days::new(i);
+            (HolidayRule::Fixed { month: d.month(), day: d.day() }, Some(Observance::NextMonday))
+        })
+        .collect();
+    let (new, old) = observed_both_ways(&rules, 2025..=2026);
+    assert!(!new.is_empty());
+    assert_eq!(new, old);
 }

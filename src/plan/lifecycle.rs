@@ -412,17 +412,20 @@ pub fn lifecycle(
         }
     }
     if let Some(p) = &raw.at_risk_percent {
-        match super::validate::decimal::<crate::decimal::BasisPoint>(p.get_ref())
-            .map(crate::decimal::Fixed::raw)
-            .filter(|n| *n > 0 && *n <= 10_000)
-        {
-            Some(bp) => l.at_risk_basis_points = bp,
-            None => errs.push(err(
+        let shown = cut(&p.get_ref().to_string(), 80).into_owned();
+        match super::validate::decimal::<crate::decimal::BasisPoint>(p.get_ref()).map(crate::decimal::Fixed::raw) {
+            Some(bp) if (100..=10_000).contains(&bp) => l.at_risk_basis_points = bp,
+            // A fraction written for a percentage (0.75 for 75 %) would put
+            // every ticket at risk within minutes.
+            Some(bp) if (1..100).contains(&bp) => errs.push(err(
                 p.span(),
                 format!(
-                    "invalid at_risk_percent {} (expected a percentage above 0, at most 100, e.g. 75 or 80.5)",
-                    cut(&p.get_ref().to_string(), 80)
+                    "invalid at_risk_percent {shown}: it is a percentage from 1 to 100, not a fraction (did you mean {bp}?)"
                 ),
+            )),
+            _ => errs.push(err(
+                p.span(),
+                format!("invalid at_risk_percent {shown} (expected a percentage above 0, at most 100, e.g. 75 or 80.5)"),
             )),
         }
     }

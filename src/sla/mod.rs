@@ -15,6 +15,6 @@ pub use credit::{CreditAnswer, CreditInput, UptimeAnswer, credit};
 pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved, deadline, explanation, resolve};
 pub use entitlements::{EntitlementRow, entitlements};
 pub use money::Money;
-pub use pause::{parse_pause, parse_pause_list};
+pub use pause::{parse_pause, parse_pause_as, parse_pause_list, parse_pause_list_as};
 pub use quota::{QuotaAnswer, QuotaInput, QuotaState, Usage, quota};
 pub use status::{State, StatusAnswer, not_after_now, status};

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use crate::engine::Segment;
 use crate::engine::segment::normalize;
 use crate::error::{Error, Result};
-use crate::instant::parse_instant;
+use crate::instant::{TimeFormat, parse_instant, parse_instant_as};
 use crate::text::cut;
 
 /// Parses one pause `FROM/TO`; local times are read in `zone`. `name` is how
@@ -16,12 +16,62 @@ use crate::text::cut;
 /// [`Error::Invalid`] for no `/`, [`Error::Input`] for a bad time, or
 /// [`Error::Backwards`] for an end before the start.
 pub fn parse_pause(text: &str, zone: Tz, now: i64, name: &str) -> Result<Segment> {
+    split_pause(text, name, |s| parse_instant(s, zone, now))
+}
+
+/// Parses one pause `FROM/TO` of an input file, its times written in
+/// `format` (the file's `--time-format`). When the format itself holds `/`
+/// (`%d/%m/%Y %H:%M`), the pause is split at the one `/` that leaves a time
+/// on either side; a pause that two `/` could split is refused as ambiguous.
+///
+/// # Errors
+/// As [`parse_pause`], and [`Error::Invalid`] when no `/`, or more than one,
+/// splits it into two times.
+pub fn parse_pause_as(text: &str, zone: Tz, now: i64, name: &str, format: &TimeFormat) -> Result<Segment> {
+    split_pause(text, name, |s| parse_instant_as(s, zone, now, format))
+}
+
+fn split_pause(text: &str, name: &str, read: impl Fn(&str) -> Result<i64>) -> Result<Segment> {
     let shown = cut(text, 80);
-    let Some((a, b)) = text.split_once('/') else {
-        return Err(Error::invalid(name.to_string(), shown, "FROM/TO, e.g. \"2026-11-20 11:00/2026-11-23 10:00\""));
+    let slashes: Vec<usize> = text.match_indices('/').map(|(i, _)| i).collect();
+    let (from, to) = match slashes[..] {
+        [] => {
+            return Err(Error::invalid(name.to_string(), shown, "FROM/TO, e.g. \"2026-11-20 11:00/2026-11-23 10:00\""));
+        }
+        [at] => {
+            let (a, b) = (&text[..at], &text[at + 1..]);
+            let from = read(a).map_err(|e| Error::Input(format!("invalid {name} start: {e}")))?;
+            let to = read(b).map_err(|e| Error::Input(format!("invalid {name} end: {e}")))?;
+            (from, to)
+        }
+        // Several: the times hold `/` themselves. Only a split that leaves a
+        // time on both sides is one; a pause is read one way or refused. (A
+        // strftime pattern has a fixed number of `/`, so only the middle one
+        // can split; the ambiguity check guards the rule, not a known case.)
+        _ => {
+            let splits: Vec<(i64, i64)> =
+                slashes.iter().filter_map(|&at| Some((read(&text[..at]).ok()?, read(&text[at + 1..]).ok()?))).collect();
+            match splits[..] {
+                [one] => one,
+                [] => {
+                    return Err(Error::invalid_because(
+                        name.to_string(),
+                        shown,
+                        "no / in it splits it into two times of the file's time format",
+                        "FROM/TO, each time as --time-format gives it, e.g. \"01/06/2026 11:00/01/06/2026 12:00\" for %d/%m/%Y %H:%M",
+                    ));
+                }
+                _ => {
+                    return Err(Error::invalid_because(
+                        name.to_string(),
+                        shown,
+                        "it splits into FROM and TO at more than one /, so it is ambiguous",
+                        "FROM/TO with a single way to read it: write both times in full",
+                    ));
+                }
+            }
+        }
     };
-    let from = parse_instant(a, zone, now).map_err(|e| Error::Input(format!("invalid {name} start: {e}")))?;
-    let to = parse_instant(b, zone, now).map_err(|e| Error::Input(format!("invalid {name} end: {e}")))?;
     if to < from {
         return Err(Error::Backwards { what: name.to_string().into(), value: shown.into_owned() });
     }
@@ -34,9 +84,28 @@ pub fn parse_pause(text: &str, zone: Tz, now: i64, name: &str) -> Result<Segment
 /// # Errors
 /// As [`parse_pause`], for the first bad one.
 pub fn parse_pause_list(text: &str, zone: Tz, now: i64, name: &str) -> Result<Vec<Segment>> {
+    parse_pause_list_as(text, zone, now, name, None)
+}
+
+/// [`parse_pause_list`] for the `pauses` column of an input file: its times
+/// written in `format` (see [`parse_pause_as`]); `None` reads them as
+/// `--pause` does.
+///
+/// # Errors
+/// As [`parse_pause_as`], for the first bad one.
+pub fn parse_pause_list_as(
+    text: &str,
+    zone: Tz,
+    now: i64,
+    name: &str,
+    format: Option<&TimeFormat>,
+) -> Result<Vec<Segment>> {
     let mut out = Vec::new();
     for p in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        out.push(parse_pause(p, zone, now, name)?);
+        out.push(match format {
+            Some(f) => parse_pause_as(p, zone, now, name, f)?,
+            None => parse_pause(p, zone, now, name)?,
+        });
     }
     Ok(normalize(out))
 }
@@ -61,5 +130,17 @@ mod tests {
         assert!(e.contains("pauses") && e.contains("before it starts"), "{e}");
         let e = parse_pause_list("x", Paris, 0, "pauses").unwrap_err().to_string();
         assert!(e.contains("FROM/TO"), "{e}");
+    }
+
+    #[test]
+    fn a_format_with_slashes_splits_where_both_sides_read() {
+        let f = TimeFormat::parse("%d/%m/%Y %H:%M").unwrap();
+        let p = parse_pause_as("01/06/2026 11:00/01/06/2026 12:30", Paris, 0, "pauses", &f).unwrap();
+        assert_eq!(p.duration(), 5400);
+        let e = parse_pause_as("01/06/2026 11:00/01/06/x", Paris, 0, "pauses", &f).unwrap_err().to_string();
+        assert!(e.contains("no / in it splits"), "{e}");
+        let unix = TimeFormat::Unix;
+        let p = parse_pause_as("1780304400/1780308000", Paris, 0, "pauses", &unix).unwrap();
+        assert_eq!(p.duration(), 3600);
     }
 }

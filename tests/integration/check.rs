@@ -270,3 +270,56 @@ fn unused_calendar_is_still_validated() {
     let text = "[calendars.c]\nzone = \"Europe/Paris\"\nhours = { mon-fri = [\"09:00-25:00\"] }\nsource = \"s\"\n";
     rejected("cal-only.toml", text, "3:22", &["25:00"]);
 }
+
+/// A plan `x` with `at_risk_percent = VALUE` on line 8.
+fn at_risk(value: &str) -> String {
+    format!(
+        "[[plans]]\nid = \"x\"\nprovider = \"X\"\ncalendar = \"24x7\"\ntarget = \"4h\"\ntarget_source = \"s\"\n\nat_risk_percent = {value}\n"
+    )
+}
+
+#[test]
+fn an_at_risk_fraction_is_refused_with_the_percentage_meant() {
+    // See: new-user trial 2026-12-06, finding 3 (0.75 read as 0.75 %).
+    rejected("risk.toml", &at_risk("0.75"), "8:19", &["at_risk_percent", "0.75", "from 1 to 100", "did you mean 75?"]);
+    rejected("risk.toml", &at_risk("0.5"), "8:19", &["did you mean 50?"]);
+    rejected("risk.toml", &at_risk("0"), "8:19", &["at_risk_percent", "at most 100"]);
+    rejected("risk.toml", &at_risk("100.5"), "8:19", &["at_risk_percent", "at most 100"]);
+    for ok in ["1", "75", "80.5", "100"] {
+        let (_dir, path) = temp_file("risk.toml", &at_risk(ok));
+        slacalc(&["check", path.to_str().unwrap()]).run().ok();
+    }
+}
+
+/// A calendar `c` on `holidays` and a plan `acme` on it (line 4 names the set).
+fn acme(holidays: &str) -> String {
+    format!(
+        "[calendars.c]\nzone = \"America/New_York\"\nhours = {{ mon-fri = [\"09:00-17:00\"] }}\nholidays = [\"{holidays}\"]\nsource = \"s\"\n{}",
+        "\n[[plans]]\nid = \"acme\"\nprovider = \"Acme\"\ncalendar = \"c\"\ntarget = \"4h\"\ntarget_source = \"s\"\n"
+    )
+}
+
+#[test]
+fn check_dir_validates_a_file_whose_ids_a_later_file_redefines() {
+    // See: new-user trial 2026-12-06, finding 5: a-draft.toml was hidden by
+    // b-final.toml and `check DIR` said ok.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-draft.toml"), acme("usa")).unwrap();
+    std::fs::write(dir.path().join("b-final.toml"), acme("us")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    for args in [&["check", d][..], &["--plans", d, "check"]] {
+        let r = slacalc(args).run();
+        let e = r.bad(&["a-draft.toml:4:13", "unknown holiday set \"usa\"", "1 error in 1 file"]);
+        assert!(e.contains("note:") && e.contains("b-final.toml redefines plan \"acme\" of"), "{e}");
+    }
+    // Both valid: ok, with the note naming both files on stderr.
+    std::fs::write(dir.path().join("a-draft.toml"), acme("us")).unwrap();
+    let r = slacalc(&["check", d]).run();
+    assert!(r.ok().contains("ok"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("b-final.toml redefines plan \"acme\" of") && r.stderr.contains("a-draft.toml"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("redefines calendar \"c\""), "{}", r.stderr);
+}

@@ -232,3 +232,38 @@ target_assumed = "test"
     let v = json(&["--plans", p, "calendar", "--plan", "x", "--from", "2026-03-02", "--weeks", "1"]);
     assert_eq!(v["days"][0]["holiday"], Value::Null, "until = 2025");
 }
+
+#[test]
+fn observed_holidays_of_a_large_set_resolve_in_bounded_time() {
+    // See: audit 2026-12-06 H24. 300 holidays in a row, each observed next
+    // Monday: a status over 1600-9999 took more than 100 s (release build),
+    // since every weekend date re-read every rule of the set.
+    let mut rules = String::new();
+    let start = chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap();
+    for i in 0..300 {
+        let d = start + chrono::Days::new(i);
+        rules.push_str(&format!(
+            "  {{ name = \"H{i}\", date = \"{}\", observed = \"next-monday\" }},\n",
+            d.format("%m-%d")
+        ));
+    }
+    let plan = format!(
+        "[holiday_sets.h]\nsource = \"s\"\nrules = [\n{rules}]\n[calendars.c]\nzone = \"UTC\"\nhours = {{ mon-fri = [\"09:00-17:00\"] }}\nholidays = [\"h\"]\nsource = \"s\"\n[[plans]]\nid = \"x\"\nprovider = \"X\"\ncalendar = \"c\"\ntarget = \"2h\"\ntarget_source = \"s\"\n"
+    );
+    let (_dir, path) = crate::util::temp_file("obs.toml", &plan);
+    let p = path.to_str().unwrap();
+    // The debug binary takes about 12 s on a shared 2-core machine.
+    let out = assert_cmd::Command::cargo_bin("slacalc")
+        .unwrap()
+        .env_remove("SLACALC_PLANS")
+        .env_remove("SLACALC_NOW")
+        .args(["--plans", p, "status", "--plan", "x", "--opened", "1600-01-05T10:00:00Z"])
+        .args(["--now", "9999-01-05T10:00:00Z", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["state"], "breached");
+    assert_eq!(v["deadline"], "1600-02-29T11:00:00+00:00");
+}

@@ -28,5 +28,6 @@ mod replay_exports;
 mod report;
 mod snapshots;
 mod status;
+mod time_formats;
 mod trust;
 mod util;

@@ -3,6 +3,8 @@
 use crate::cli::view::CheckRow;
 use anyhow::{Result, anyhow};
 use slacalc::loader::{embedded_sources, read_sources_all};
+use slacalc::plan::Source;
+use slacalc::plan::validate::defined_ids;
 use slacalc::{Error, PlanSet};
 
 use crate::cli::{Ctx, Output, render};
@@ -27,38 +29,58 @@ impl Problem {
 /// Runs `check`: with files, validates them on top of the embedded plans (so
 /// they may use the shipped holiday sets); without, everything loaded.
 /// Unlike the commands that load plans to answer, it goes on after a problem
-/// and reports every one of every file, then exits 2 if there was any.
+/// and reports every one of every file, then exits 2 if there was any. A
+/// user file whose ids a later user file redefines is validated too (its
+/// definitions would otherwise never be read), and a note names both files.
 pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs) -> Result<Output> {
     let mut rows = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     let (extra, errors) = read_sources_all(&ctx.plan_paths);
     problems.extend(errors.iter().map(Problem::of));
-    let mut base = embedded_sources();
-    base.extend(extra);
+    let embedded = embedded_sources();
+    let mut notes = Vec::new();
     if a.files.is_empty() {
-        match PlanSet::from_sources_all(&base) {
+        let mut all = embedded.clone();
+        all.extend(extra.iter().cloned());
+        match PlanSet::from_sources_all(&all) {
             Ok(set) => {
                 rows.push(CheckRow { file: "(all loaded plans)".into(), status: "ok", plans: set.plans().len() });
             }
             Err(errs) => problems.extend(errs.into_iter().map(|e| Problem::of(&e.into()))),
         }
+        shadowed(&embedded, &extra, &mut problems, &mut notes);
     } else {
         for f in &a.files {
-            let (extra, errors) = read_sources_all(std::slice::from_ref(f));
+            let (mine, errors) = read_sources_all(std::slice::from_ref(f));
             let unreadable = !errors.is_empty();
             problems.extend(errors.iter().map(Problem::of));
-            let mut all = base.clone();
-            all.extend(extra.iter().cloned());
+            let mut user = extra.clone();
+            user.extend(mine.iter().cloned());
+            let mut all = embedded.clone();
+            all.extend(user.iter().cloned());
+            let before = problems.len();
             match PlanSet::from_sources_all(&all) {
-                Ok(set) if !unreadable => {
-                    let names: Vec<&str> = extra.iter().map(|s| s.name.as_str()).collect();
-                    let mine = set.plans().iter().filter(|p| names.contains(&p.origin.as_str())).count();
-                    rows.push(CheckRow { file: f.display().to_string(), status: "ok", plans: mine });
+                Ok(set) => {
+                    let names: Vec<&str> = mine.iter().map(|s| s.name.as_str()).collect();
+                    let count = set.plans().iter().filter(|p| names.contains(&p.origin.as_str())).count();
+                    let bad = shadowed(&embedded, &user, &mut problems, &mut notes);
+                    if !unreadable && !bad && problems.len() == before {
+                        rows.push(CheckRow { file: f.display().to_string(), status: "ok", plans: count });
+                    }
                 }
-                Ok(_) => {}
-                Err(errs) => problems.extend(errs.into_iter().map(|e| Problem::of(&e.into()))),
+                Err(errs) => {
+                    problems.extend(errs.into_iter().map(|e| Problem::of(&e.into())));
+                    shadowed(&embedded, &user, &mut problems, &mut notes);
+                }
             }
         }
+    }
+    // The same override is met once per file checked with --plans on top.
+    let mut seen_notes = std::collections::HashSet::new();
+    notes.retain(|n| seen_notes.insert(n.clone()));
+    for n in &notes {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "note: {}", slacalc::text::escape_all_controls(n));
     }
     if problems.is_empty() {
         return Ok(Output { text: render::rows_of(ctx.format, &rows), code: 0 });
@@ -72,4 +94,40 @@ pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs) -> Result<Output> {
     text.push_str(&format!("\n\n{} in {}", plural(problems.len(), "error"), plural(files.len(), "file")));
     // main prints it after "error: ", as the first of the list.
     Err(anyhow!(text))
+}
+
+/// Validates each user file that a later user file overrides, as if it were
+/// loaded last (so that its own definitions are the ones read), and keeps
+/// the problems in that file; adds a note for each id overridden. Returns
+/// whether a problem was found.
+fn shadowed(embedded: &[Source], user: &[Source], problems: &mut Vec<Problem>, notes: &mut Vec<String>) -> bool {
+    let ids: Vec<Vec<(&'static str, String)>> = user.iter().map(defined_ids).collect();
+    let mut found = false;
+    for (i, src) in user.iter().enumerate() {
+        let mut hidden = false;
+        for (kind, id) in &ids[i] {
+            if let Some(j) = (i + 1..user.len()).find(|&j| ids[j].iter().any(|(k, x)| k == kind && x == id)) {
+                hidden = true;
+                notes.push(format!(
+                    "{} redefines {kind} \"{}\" of {}: the later file wins",
+                    user[j].name,
+                    slacalc::text::cut(id, 80),
+                    src.name
+                ));
+            }
+        }
+        if !hidden {
+            continue;
+        }
+        let mut all = embedded.to_vec();
+        all.extend(user.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s.clone()));
+        all.push(src.clone());
+        if let Err(errs) = PlanSet::from_sources_all(&all) {
+            for e in errs.into_iter().filter(|e| e.file == src.name) {
+                found = true;
+                problems.push(Problem::of(&e.into()));
+            }
+        }
+    }
+    found
 }

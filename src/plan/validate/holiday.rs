@@ -237,7 +237,7 @@ impl Cx<'_> {
 /// after them all: one [`HolidayRule::Observed`] rule named "NAME (observed)"
 /// for each rule with an observance, sharing the set's rules.
 pub(super) fn with_observed(rules: Vec<(Holiday, Option<Observance>)>) -> Vec<Holiday> {
-    let set = Arc::new(ObservedSet { rules: rules.iter().map(|(h, o)| (h.rule.clone(), *o)).collect() });
+    let set = Arc::new(ObservedSet::new(rules.iter().map(|(h, o)| (h.rule.clone(), *o)).collect()));
     let observed: Vec<Holiday> = rules
         .iter()
         .enumerate()

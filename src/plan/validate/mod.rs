@@ -148,6 +148,18 @@ pub fn load_all(sources: &[Source]) -> (Catalogue, Vec<PlanError>) {
     (Catalogue { plans, features: cx.features }, errs)
 }
 
+/// The ids a plan file defines, as (kind, id): `plan`, `calendar` and
+/// `holiday set`, case-folded where ids are case-insensitive; none when its
+/// TOML does not parse (that error is reported by [`load_all`]). For `check`,
+/// which notes when one user file overrides another's id.
+pub fn defined_ids(src: &Source) -> Vec<(&'static str, String)> {
+    let Ok(raw) = parse(src) else { return Vec::new() };
+    let sets = raw.holiday_sets.keys().map(|id| ("holiday set", id.to_lowercase()));
+    let cals = raw.calendars.keys().map(|id| ("calendar", id.clone()));
+    let plans = raw.plans.iter().map(|p| ("plan", p.get_ref().id.get_ref().to_lowercase()));
+    sets.chain(cals).chain(plans).collect()
+}
+
 /// Parses one file's TOML.
 fn parse(src: &Source) -> R<RawFile> {
     if src.text.len() > MAX_FILE_BYTES {
