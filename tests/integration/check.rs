@@ -322,4 +322,10 @@ fn check_dir_validates_a_file_whose_ids_a_later_file_redefines() {
         r.stderr
     );
     assert!(r.stderr.contains("redefines calendar \"c\""), "{}", r.stderr);
+    // The same file named twice hides nothing: no note.
+    let f = dir.path().join("a-draft.toml");
+    let f = f.to_str().unwrap();
+    let r = slacalc(&["--plans", f, "check", f]).run();
+    r.ok();
+    assert!(!r.stderr.contains("redefines"), "{}", r.stderr);
 }

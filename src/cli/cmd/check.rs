@@ -106,7 +106,9 @@ fn shadowed(embedded: &[Source], user: &[Source], problems: &mut Vec<Problem>, n
     for (i, src) in user.iter().enumerate() {
         let mut hidden = false;
         for (kind, id) in &ids[i] {
-            if let Some(j) = (i + 1..user.len()).find(|&j| ids[j].iter().any(|(k, x)| k == kind && x == id)) {
+            // The same file given twice (`--plans f.toml check f.toml`) hides nothing.
+            let other = |j: usize| user[j].name != src.name;
+            if let Some(j) = (i + 1..user.len()).find(|&j| other(j) && ids[j].iter().any(|(k, x)| k == kind && x == id)) {
                 hidden = true;
                 notes.push(format!(
                     "{} redefines {kind} \"{}\" of {}: the later file wins",
