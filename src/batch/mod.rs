@@ -169,11 +169,7 @@ impl Header {
                 let got = crate::text::cut(&names.join(","), 200).into_owned();
                 // One column that holds separators of another kind: the
                 // file is not comma-separated.
-                let hint = match (names.len(), map.delimiter) {
-                    (1, b',') if names[0].contains(';') => " (the header holds ';': try --delimiter ';')",
-                    (1, b',') if names[0].contains('\t') => " (the header holds tabs: try --delimiter tab)",
-                    _ => "",
-                };
+                let hint = crate::input::delimiter_hint(h, map.delimiter);
                 if map.is_mapped(field) {
                     Error::Input(format!(
                         "batch input has no \"{}\" column for {field} (named by --columns or --profile; got: {got}){hint}",

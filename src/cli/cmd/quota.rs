@@ -53,7 +53,10 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     let usage = match (&a.used, &a.log) {
         (Some(u), _) => Usage::Used(quota::parse_quantity(u, unit, "--used")?),
         (None, Some(path)) => {
-            Usage::Log(read_csv(path, "--log", |input, name| quota::parse_log(input, name, ctx.input_zone(zone), now))?)
+            let delimiter = a.delimiter.as_deref().map(slacalc::mapping::parse_delimiter).transpose()?.unwrap_or(b',');
+            Usage::Log(read_csv(path, "--log", |input, name| {
+                quota::parse_log_with(input, name, ctx.input_zone(zone), now, delimiter)
+            })?)
         }
         (None, None) => Usage::None,
     };
