@@ -1040,6 +1040,20 @@ mod tests {
     }
 
     #[test]
+    fn unknown_by_names_are_columns_until_the_input_is_read() {
+        let by = parse_by("Plan, org").unwrap();
+        assert_eq!(by, vec![Key::Plan, Key::Column("org".into())]);
+        assert!(parse_by("org,ORG").is_err());
+        let text =
+            "id,plan,priority,opened,state,elapsed_seconds,error,\u{feff}Org\n1,p,x,2026-11-20T10:00:00Z,met,5,,A\n";
+        let r = report(text, &by);
+        assert_eq!(r.by[1], Key::Column("Org".into()), "the input's spelling");
+        assert_eq!(r.groups[0].keys, vec![Some("p".to_string()), Some("A".to_string())]);
+        let e = run(text.as_bytes(), &Options::new(vec![Key::Column("team".into())])).unwrap_err().to_string();
+        assert!(e.contains("unknown key \"team\"") && e.contains("Org"), "{e}");
+    }
+
+    #[test]
     fn dates_and_weeks() {
         assert_eq!(date_of("2026-11-20T10:00:00+01:00"), NaiveDate::from_ymd_opt(2026, 11, 20));
         assert_eq!(date_of("2026-11-20 10:00"), NaiveDate::from_ymd_opt(2026, 11, 20));
