@@ -87,6 +87,30 @@ pub fn column(header: &csv::StringRecord, name: &str) -> Option<usize> {
     header.iter().position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name))
 }
 
+/// A header row as messages show it: its fields joined with `,`, control
+/// characters escaped, cut to a readable length.
+pub fn shown_header(header: &csv::StringRecord) -> String {
+    let joined = header.iter().collect::<Vec<_>>().join(",");
+    crate::text::cut(&crate::text::escape_controls(&joined), 200).into_owned()
+}
+
+/// A hint for a header row read as one column although it holds another
+/// separator: ` (the header holds ';': try --delimiter ';')` (or tabs), or
+/// with `--delimiter` given, ` (the header holds ',': …)`; empty otherwise.
+/// For the message of a missing column.
+pub fn delimiter_hint(header: &csv::StringRecord, delimiter: u8) -> &'static str {
+    let one = match header.len() {
+        1 => header.get(0).unwrap_or(""),
+        _ => return "",
+    };
+    match delimiter {
+        b',' if one.contains(';') => " (the header holds ';': try --delimiter ';')",
+        b',' if one.contains('\t') => " (the header holds tabs: try --delimiter tab)",
+        d if d != b',' && one.contains(',') => " (the header holds ',': try --delimiter ',')",
+        _ => "",
+    }
+}
+
 /// Why a record came back without its fields (only from [`CsvInput::batch`],
 /// which keeps going; the other readers fail instead).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,12 +198,17 @@ impl<R: Read> CsvInput<R> {
     /// reaches the limit (report refuses the whole input then, so it never
     /// reads on to the end of a record that may never end).
     pub fn report(input: R) -> CsvInput<R> {
+        CsvInput::report_with(input, b',')
+    }
+
+    /// [`CsvInput::report`] with another field separator (`;`, tab).
+    pub fn report_with(input: R, delimiter: u8) -> CsvInput<R> {
         let opts = Options {
             record_bytes: crate::batch::MAX_RECORD_BYTES,
             file_bytes: None,
             keep_going: false,
             log: false,
-            delimiter: b',',
+            delimiter,
         };
         CsvInput::new(input, "", opts)
     }
@@ -189,12 +218,17 @@ impl<R: Read> CsvInput<R> {
     /// records up to [`MAX_LOG_RECORD_BYTES`], fields trimmed, blank rows
     /// skipped; any bad record is an error `NAME line N: …`.
     pub fn log(input: R, name: &str, what: &'static str) -> CsvInput<R> {
+        CsvInput::log_with(input, name, what, b',')
+    }
+
+    /// [`CsvInput::log`] with another field separator (`;`, tab).
+    pub fn log_with(input: R, name: &str, what: &'static str, delimiter: u8) -> CsvInput<R> {
         let opts = Options {
             record_bytes: MAX_LOG_RECORD_BYTES,
             file_bytes: Some((MAX_LOG_BYTES, what)),
             keep_going: false,
             log: true,
-            delimiter: b',',
+            delimiter,
         };
         CsvInput::new(input, name, opts)
     }

@@ -284,12 +284,8 @@ const LIKELY: [(&str, &[&str]); 4] = [
 fn missing_columns(missing: &[&str], h: &csv::StringRecord, names: &[String], found: &[usize], map: &Mapping) -> Error {
     let got = crate::text::cut(&names.join(","), 200).into_owned();
     // One column that holds separators of another kind: the file is not
-    // comma-separated.
-    let hint = match (names.len(), map.delimiter) {
-        (1, b',') if names[0].contains(';') => " (the header holds ';': try --delimiter ';')",
-        (1, b',') if names[0].contains('\t') => " (the header holds tabs: try --delimiter tab)",
-        _ => "",
-    };
+    // separated the way --delimiter says.
+    let hint = crate::input::delimiter_hint(h, map.delimiter);
     let quoted = |f: &str| format!("\"{}\"", crate::text::cut(f, 80));
     let (named, plain): (Vec<&str>, Vec<&str>) = missing.iter().partition(|f| map.is_mapped(f));
     let mut parts = Vec::new();

@@ -208,10 +208,13 @@ Examples:
   slacalc quota --plan onprem --subscription 12500 \\
     --log examples/request-log.csv --at \"2026-11-20 12:00\"
   slacalc quota --plan gold --allowance 10 --used 9.5 --check || echo exhausted
+  slacalc quota --plan onprem --subscription 12500 \\
+    --log requests-excel.csv --delimiter ';'
 
 --log FILE is a CSV with a header row: opened,hours,kind (hours and kind
-optional; kinds the plan excludes, e.g. bug or global, do not count). Only rows
-opened in the period that holds --at count. See plans/README.md.")]
+optional; kinds the plan excludes, e.g. bug or global, do not count; another
+separator with --delimiter). Only rows opened in the period that holds --at
+count. See plans/README.md.")]
     Quota(QuotaArgs),
     /// What does the vendor owe for downtime?
     #[command(after_help = "\
@@ -221,9 +224,12 @@ Examples:
   slacalc credit --plan cloud --subscription \"CHF 12500\" \\
     --outages examples/outages.csv --period-start 2026-01-01 --format json
   slacalc credit --plan cloud --subscription 12500 --outages o.csv --check
+  slacalc credit --plan cloud --subscription 12500 --outages o.tsv \\
+    --delimiter tab
 
---outages FILE is a CSV with a header row: start,end. Outages are clipped to the
-period and overlapping ones merged; uptime is measured on a 24x7 clock.")]
+--outages FILE is a CSV with a header row: start,end (another separator with
+--delimiter). Outages are clipped to the period and overlapping ones merged;
+uptime is measured on a 24x7 clock.")]
     Credit(CreditArgs),
     /// What does a plan include (channels, features, retention)?
     #[command(after_help = "\
@@ -589,15 +595,23 @@ without an error), met, missed, breached, running, at_risk, paused,
 no_commitment, errors (a row with an error counts only there),
 attainment_percent = met / (met + missed + breached) x 100 (two decimals; none
 when that is 0), p50/p90/p95_seconds (nearest rank over the elapsed_seconds of
-met and missed cycles) and mean_seconds (rounded down). month, week (ISO,
-2026-W47) and day are the date of the cycle's start (batch: opened) as printed,
-in its own offset. A batch row's metric is first_response.
+met and missed cycles) and mean_seconds (rounded down). JSON adds a `total`
+with the same figures over every row. month, week (ISO, 2026-W47) and day are
+the date of the cycle's start (batch: opened) as printed, in its own offset,
+or in --tz ZONE (--utc: UTC). A batch row's metric is first_response.
+Priorities of a loaded plan sort in the plan's order (p1 first), others after
+them by name. The table leaves out the percentiles, then the rarer counts,
+when the terminal (or COLUMNS, else 80) is too narrow; csv and json have all.
+--now is refused: the rows are as of the batch or replay run that wrote them.
 
 Examples:
   slacalc batch --input tickets.csv > due.csv && slacalc report --input due.csv
   slacalc report --input cycles.csv --by plan,month --format html > report.html
   slacalc report --input due.csv --by priority --format openmetrics > sla.prom
-  slacalc report --input due.csv --check --min-attainment 95 || echo 'below 95 %'";
+  slacalc report --input due.csv --check --min-attainment 95 || echo 'below 95 %'
+  slacalc report --input due.csv --by plan,Organization --format json
+  slacalc report --input due.csv --by day --tz America/New_York
+  slacalc report --input due-excel.csv --delimiter ';' --by plan,week";
 
 /// `report`
 #[derive(Debug, Args)]
@@ -606,13 +620,21 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE|-")]
     pub input: PathBuf,
     /// Group by these keys, comma-separated: plan, priority, metric, month,
-    /// week, day.
+    /// week, day, or any other column of the input, such as a pass-through
+    /// column of batch (Organization; case-insensitive). In OpenMetrics a
+    /// column's label name is its name with each character outside
+    /// [A-Za-z0-9_] made `_`, `col_` put before a name that starts with a
+    /// digit or `__`, and `_2`, `_3`, … after one already used.
     #[arg(long, value_name = "KEYS", default_value = "plan,priority,metric")]
     pub by: String,
     /// Input format (default: .jsonl / .ndjson files are JSON Lines, else a
     /// first non-blank byte `{`, else CSV).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+    /// Field separator of a CSV input: one character such as ';', or tab
+    /// (default ',').
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
     /// Exit 1 when a group's attainment is below --min-attainment (the
     /// report is still printed).
     #[arg(long, requires = "min_attainment")]
@@ -653,6 +675,10 @@ pub struct QuotaArgs {
     /// Read usage from a request log (CSV: opened,hours,kind; `-` for stdin).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Field separator of the --log file: one character such as ';', or tab
+    /// (default ',').
+    #[arg(long, value_name = "CHAR", requires = "log")]
+    pub delimiter: Option<String>,
     /// Annual subscription, e.g. 12500, 12500.50, CHF12500, "CHF 12500".
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub subscription: Option<String>,
@@ -690,6 +716,10 @@ pub struct CreditArgs {
     /// Read outages from a CSV file with a start,end header (`-` for stdin).
     #[arg(long, value_name = "FILE")]
     pub outages: Option<PathBuf>,
+    /// Field separator of the --outages file: one character such as ';', or
+    /// tab (default ',').
+    #[arg(long, value_name = "CHAR", requires = "outages")]
+    pub delimiter: Option<String>,
     /// Exit 1 when a credit is due (uptime below the threshold, or a long outage).
     #[arg(long)]
     pub check: bool,

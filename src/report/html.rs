@@ -438,7 +438,7 @@ fn timeline(out: &mut String, report: &Report, opts: &Options) {
 fn table(out: &mut String, report: &Report, opts: &Options) {
     out.push_str("<section class=\"panel\">\n<h2>Groups</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr>");
     for k in &report.by {
-        let _ = write!(out, "<th class=\"key\">{}</th>", k.name());
+        let _ = write!(out, "<th class=\"key\">{}</th>", esc(k.name()));
     }
     for h in [
         "cycles",

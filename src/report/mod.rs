@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
 
 use chrono::{Datelike as _, NaiveDate};
+use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -37,7 +38,7 @@ pub const MAX_RECORD_BYTES: usize = crate::batch::MAX_RECORD_BYTES;
 pub const MAX_DISTINCT: usize = 16_384;
 
 /// A grouping key of `--by`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
     /// The row's plan id, as printed.
     Plan,
@@ -51,14 +52,19 @@ pub enum Key {
     Week,
     /// The date of the cycle's start, `2026-11-20`.
     Day,
+    /// Any other column of the input (a pass-through column such as
+    /// `Organization`), its value as it is. Named as `--by` gave it until
+    /// the input is read ([`run`] checks that the input has it), then as
+    /// the input names it.
+    Column(String),
 }
 
 impl Key {
-    /// Every key, in the order the help lists them.
+    /// Every key but [`Key::Column`], in the order the help lists them.
     pub const ALL: [Key; 6] = [Key::Plan, Key::Priority, Key::Metric, Key::Month, Key::Week, Key::Day];
 
     /// The key's name (`--by` value, JSON field, CSV column, label).
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
             Key::Plan => "plan",
             Key::Priority => "priority",
@@ -66,54 +72,171 @@ impl Key {
             Key::Month => "month",
             Key::Week => "week",
             Key::Day => "day",
+            Key::Column(c) => c,
         }
     }
 
     /// True for the keys that cut time (month, week, day).
-    pub fn is_time(self) -> bool {
+    pub fn is_time(&self) -> bool {
         matches!(self, Key::Month | Key::Week | Key::Day)
     }
+}
+
+/// The known keys as the messages list them: `plan, priority, …, day`.
+fn known_keys() -> String {
+    Key::ALL.iter().map(Key::name).collect::<Vec<_>>().join(", ")
 }
 
 /// The default `--by`: plan, priority, metric.
 pub const DEFAULT_BY: [Key; 3] = [Key::Plan, Key::Priority, Key::Metric];
 
 /// Parses `--by`: a comma-separated list of key names, case-insensitive,
-/// each at most once.
+/// each at most once. A name that is no known key is taken for a column of
+/// the input ([`Key::Column`]); [`run`] refuses it when the input has no
+/// such column.
 ///
 /// # Errors
-/// [`Error::Input`] for an empty list, an unknown or a repeated key.
+/// [`Error::Input`] for an empty list, an empty or a repeated key.
 pub fn parse_by(text: &str) -> Result<Vec<Key>> {
-    let expected = Key::ALL.map(Key::name).join(", ");
-    let mut keys = Vec::new();
+    let mut keys: Vec<Key> = Vec::new();
     for part in text.split(',') {
         let name = part.trim();
         if name.is_empty() {
             return Err(Error::Input(format!(
-                "--by \"{}\" has an empty key (expected a comma-separated list of: {expected})",
-                cut(text, 80)
+                "--by \"{}\" has an empty key (expected a comma-separated list of: {}, or columns of the input)",
+                cut(&escape_controls(text), 80),
+                known_keys()
             )));
         }
-        let key = Key::ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(name)).ok_or_else(|| {
-            Error::Input(format!("--by: unknown key \"{}\" (expected one or more of: {expected})", cut(name, 40)))
-        })?;
-        if keys.contains(&key) {
-            return Err(Error::Input(format!("--by: key \"{}\" is given twice", key.name())));
+        let key = Key::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+            .unwrap_or_else(|| Key::Column(name.to_string()));
+        if keys.iter().any(|k| k.name().eq_ignore_ascii_case(key.name())) {
+            return Err(Error::Input(format!(
+                "--by: key \"{}\" is given twice",
+                cut(&escape_controls(key.name()), 40)
+            )));
         }
         keys.push(key);
     }
     Ok(keys)
 }
 
+/// Puts the input's name on each [`Key::Column`] of `by`, found among
+/// `names` (case-insensitive, spaces around it and a byte-order mark
+/// ignored); returns the position of each, in order. `what` names the
+/// columns in the message (`the input's columns`).
+fn resolve_columns(by: &mut [Key], names: &[&str], what: &str) -> Result<Vec<usize>> {
+    let clean = |n: &str| n.trim_start_matches('\u{feff}').trim().to_string();
+    let mut at = Vec::new();
+    for key in by.iter_mut() {
+        let Key::Column(want) = key else { continue };
+        let found = names
+            .iter()
+            .position(|n| clean(n) == *want)
+            .or_else(|| names.iter().position(|n| clean(n).eq_ignore_ascii_case(want)));
+        let Some(i) = found else {
+            let cleaned: Vec<String> = names.iter().map(|n| clean(n)).collect();
+            let close = crate::error::suggest(want, cleaned.iter().map(String::as_str));
+            return Err(Error::Input(format!(
+                "--by: unknown key \"{}\"{} (expected one or more of: {}, or a column of the input; {what}: {})",
+                cut(&escape_controls(want), 40),
+                crate::error::did_you_mean(&close),
+                known_keys(),
+                cut(&escape_controls(&cleaned.join(", ")), 300)
+            )));
+        };
+        let name = clean(names[i]);
+        if FIELDS.contains(&name.as_str()) {
+            return Err(Error::Input(format!(
+                "--by: column \"{name}\" has the name of a report field, so its groups could not be told from the field (rename the column in the input)"
+            )));
+        }
+        if at.contains(&i) {
+            return Err(Error::Input(format!("--by: column \"{}\" is given twice", cut(&escape_controls(&name), 40))));
+        }
+        *want = name;
+        at.push(i);
+    }
+    Ok(at)
+}
+
 pub use crate::input::InputFormat;
 
 /// What to report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The grouping keys, in order.
     pub by: Vec<Key>,
     /// Input format; `None`: told by the first non-blank byte (`{`: JSON Lines).
     pub input_format: Option<InputFormat>,
+    /// The zone `month`, `week` and `day` are cut in; `None`: each row's own
+    /// offset, as printed.
+    pub zone: Option<Tz>,
+    /// The CSV field separator (`,`, `;`, tab).
+    pub delimiter: u8,
+    /// The priority levels of the loaded plans, to sort priorities by.
+    pub levels: Levels,
+}
+
+impl Options {
+    /// Options for `by`, everything else as by default: the format told by
+    /// the input, each row's own offset, `,` between fields, no known plan.
+    pub fn new(by: Vec<Key>) -> Options {
+        Options { by, delimiter: b',', ..Options::default() }
+    }
+}
+
+/// The priority levels of the plans a report knows (the loaded ones), so
+/// that priorities sort in their plan's order (p1 first) rather than by
+/// name. Plans and priorities are found by id, name or alias
+/// (case-insensitive); `p1`, `p2`, … name the levels too.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    plans: FxHashMap<String, usize>,
+    priorities: Vec<FxHashMap<String, u32>>,
+}
+
+impl Levels {
+    /// The levels of every plan of `plans`.
+    pub fn from_plans(plans: &crate::PlanSet) -> Levels {
+        let mut levels = Levels::default();
+        for plan in plans.plans() {
+            let at = levels.priorities.len();
+            let mut names = FxHashMap::default();
+            for (i, p) in plan.priorities.iter().enumerate() {
+                let level = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                names.entry(p.name.to_lowercase()).or_insert(level);
+                for a in &p.aliases {
+                    names.entry(a.to_lowercase()).or_insert(level);
+                }
+                names.entry(format!("p{level}")).or_insert(level);
+            }
+            levels.priorities.push(names);
+            levels.plans.insert(plan.id.to_lowercase(), at);
+            for a in &plan.aliases {
+                levels.plans.entry(a.to_lowercase()).or_insert(at);
+            }
+        }
+        levels
+    }
+
+    /// The level (1 for p1) of `priority` in `plan`, if both are known.
+    fn level(&self, plan: &str, priority: &str) -> Option<u32> {
+        if self.plans.is_empty() || priority.is_empty() {
+            return None;
+        }
+        let plan = match self.plans.get(plan) {
+            Some(&p) => p,
+            None => *self.plans.get(&plan.to_lowercase())?,
+        };
+        let names = self.priorities.get(plan)?;
+        match names.get(priority) {
+            Some(&l) => Some(l),
+            None => names.get(&priority.to_lowercase()).copied(),
+        }
+    }
 }
 
 /// The counts of one group (SPEC §6).
@@ -198,8 +321,12 @@ impl Group {
 pub struct Report {
     /// The grouping keys.
     pub by: Vec<Key>,
-    /// The groups, sorted by their key values (a missing value first).
+    /// The groups, sorted by their key values (a missing value first; a
+    /// priority of a known plan in its plan's level order, before the
+    /// others).
     pub groups: Vec<Group>,
+    /// Every row together, as one group without keys.
+    pub total: Group,
     /// Rows read.
     pub rows: u64,
     /// What the reader wants the user to know (binned percentiles).
@@ -213,31 +340,21 @@ impl Report {
         self.groups.iter().filter(|g| g.attainment_percent.is_some_and(|a| a < min)).collect()
     }
 
-    /// All groups added up (for headlines): counts and attainment.
+    /// All groups added up (for headlines): the counts of [`Report::total`].
     pub fn total(&self) -> Counts {
-        let mut t = Counts::default();
-        for g in &self.groups {
-            let c = &g.counts;
-            t.cycles += c.cycles;
-            t.met += c.met;
-            t.missed += c.missed;
-            t.breached += c.breached;
-            t.running += c.running;
-            t.at_risk += c.at_risk;
-            t.paused += c.paused;
-            t.no_commitment += c.no_commitment;
-            t.errors += c.errors;
-        }
-        t
+        self.total.counts
     }
 
     /// The CSV form: a header row (the keys, then the JSON field names), one
     /// row per group; a null is an empty field, attainment has two decimals.
+    /// No total row: any text in the key columns could be a group's own
+    /// (a plan named `total`; empty for a missing value), so a reader could
+    /// not tell it from a group, and a sum of a column would count it twice.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<&str> = self.by.iter().map(|k| k.name()).collect();
-        header.extend(FIELDS);
-        let _ = w.write_record(&header);
+        let mut header: Vec<Cow<'_, str>> = self.by.iter().map(|k| escape_controls(k.name())).collect();
+        header.extend(FIELDS.map(Cow::from));
+        let _ = w.write_record(header.iter().map(|h| h.as_bytes()));
         for g in &self.groups {
             let mut rec: Vec<String> =
                 g.keys.iter().map(|k| escape_controls(k.as_deref().unwrap_or("")).into_owned()).collect();
@@ -287,7 +404,7 @@ impl Serialize for Report {
             fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
                 let (by, g) = (self.0, self.1);
                 let c = &g.counts;
-                let mut m = s.serialize_map(Some(by.len() + FIELDS.len()))?;
+                let mut m = s.serialize_map(Some(by.len().min(g.keys.len()) + FIELDS.len()))?;
                 for (k, v) in by.iter().zip(&g.keys) {
                     m.serialize_entry(k.name(), v)?;
                 }
@@ -309,6 +426,7 @@ impl Serialize for Report {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("by", &by)?;
         m.serialize_entry("groups", &groups)?;
+        m.serialize_entry("total", &View(&[], &self.total))?;
         if !self.notes.is_empty() {
             m.serialize_entry("notes", &self.notes)?;
         }
@@ -355,6 +473,8 @@ struct Fields<'a> {
     state: &'a str,
     elapsed: &'a str,
     error: &'a str,
+    /// The values of the [`Key::Column`] keys, in order.
+    columns: Vec<&'a str>,
 }
 
 /// One group while reading.
@@ -366,9 +486,33 @@ struct Acc {
     hist: FxHashMap<i64, u64>,
     /// Bin width is `1 << shift` seconds.
     shift: u32,
+    /// The lowest priority level of its rows (see [`Levels`]).
+    level: Option<u32>,
 }
 
 impl Acc {
+    /// Counts one row: an error row (`None`) only in `errors`.
+    fn add(&mut self, state: Option<State>, elapsed: Option<i64>) {
+        let Some(state) = state else {
+            self.counts.errors += 1;
+            return;
+        };
+        let c = &mut self.counts;
+        c.cycles += 1;
+        match state {
+            State::Met => c.met += 1,
+            State::Missed => c.missed += 1,
+            State::Breached => c.breached += 1,
+            State::Running => c.running += 1,
+            State::AtRisk => c.at_risk += 1,
+            State::Paused => c.paused += 1,
+            State::NoCommitment => c.no_commitment += 1,
+        }
+        if let Some(v) = elapsed {
+            self.add_elapsed(v);
+        }
+    }
+
     fn add_elapsed(&mut self, v: i64) {
         self.sum += i128::from(v);
         *self.hist.entry((v >> self.shift) << self.shift).or_insert(0) += 1;
@@ -425,10 +569,15 @@ impl Acc {
 }
 
 /// Groups while reading: key text (values joined by U+001F) → accumulator.
-struct Groups<'k> {
-    by: &'k [Key],
+struct Groups<'o> {
+    by: Vec<Key>,
+    zone: Option<Tz>,
+    levels: &'o Levels,
+    /// Whether a group's priority level is wanted (`priority` is a key).
+    by_level: bool,
     index: FxHashMap<Box<str>, usize>,
     accs: Vec<(Box<str>, Acc)>,
+    total: Acc,
     key: String,
     rows: u64,
 }
@@ -436,7 +585,52 @@ struct Groups<'k> {
 /// Separates key values inside a group's key text.
 const SEP: char = '\u{1f}';
 
-impl Groups<'_> {
+impl<'o> Groups<'o> {
+    fn new(opts: &'o Options) -> Groups<'o> {
+        Groups {
+            by: opts.by.clone(),
+            zone: opts.zone,
+            levels: &opts.levels,
+            by_level: opts.by.contains(&Key::Priority),
+            index: FxHashMap::default(),
+            accs: Vec::new(),
+            total: Acc::default(),
+            key: String::new(),
+            rows: 0,
+        }
+    }
+
+    /// The date of the cycle's start: as printed (in its own offset), or in
+    /// the zone asked for. `None` for an error row without a date.
+    fn date(&self, line: u64, time: &str, error: bool) -> Result<Option<NaiveDate>> {
+        let printed = date_of(time);
+        let Some(zone) = self.zone else {
+            return match printed {
+                Some(d) => Ok(Some(d)),
+                // An error row may hold the time as it was typed, or none.
+                None if error => Ok(None),
+                None => Err(Error::Input(format!(
+                    "line {line}: the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
+                    cut(&escape_controls(time), 40)
+                ))),
+            };
+        };
+        match chrono::DateTime::parse_from_rfc3339(time.trim()) {
+            Ok(t) => Ok(Some(t.with_timezone(&zone).date_naive())),
+            // An error row's time as typed (no offset): its date as written.
+            Err(_) if error => Ok(printed),
+            Err(_) if printed.is_some() => Err(Error::Input(format!(
+                "line {line}: the cycle's start \"{}\" has no UTC offset, so it cannot be put in {} (expected RFC 3339 with an offset, as batch and replay print it)",
+                cut(&escape_controls(time), 40),
+                zone.name()
+            ))),
+            Err(_) => Err(Error::Input(format!(
+                "line {line}: the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
+                cut(&escape_controls(time), 40)
+            ))),
+        }
+    }
+
     fn add(&mut self, line: u64, f: &Fields<'_>) -> Result<()> {
         self.rows += 1;
         let error = !f.error.is_empty();
@@ -450,7 +644,9 @@ impl Groups<'_> {
                 ))
             })?)
         };
+        let date = if self.by.iter().any(Key::is_time) { self.date(line, f.time, error)? } else { None };
         self.key.clear();
+        let mut columns = f.columns.iter();
         for (i, k) in self.by.iter().enumerate() {
             if i > 0 {
                 self.key.push(SEP);
@@ -460,26 +656,31 @@ impl Groups<'_> {
                 Key::Priority => push_value(&mut self.key, f.priority),
                 // A batch row's metric is first_response, error rows too.
                 Key::Metric => push_value(&mut self.key, f.metric.unwrap_or("first_response")),
-                Key::Month | Key::Week | Key::Day => match date_of(f.time) {
-                    Some(d) => match k {
-                        Key::Month => self.key.push_str(&f.time[..7]),
-                        Key::Day => self.key.push_str(&f.time[..10]),
-                        _ => {
-                            let w = d.iso_week();
-                            let _ = write!(self.key, "{:04}-W{:02}", w.year(), w.week());
-                        }
-                    },
-                    // An error row may hold the time as it was typed, or none.
-                    None if error => {}
-                    None => {
-                        return Err(Error::Input(format!(
-                            "line {line}: the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
-                            cut(&escape_controls(f.time), 40)
-                        )));
+                Key::Column(_) => push_value(&mut self.key, columns.next().copied().unwrap_or("")),
+                Key::Month | Key::Week | Key::Day => {
+                    if let Some(d) = date {
+                        let _ = match k {
+                            Key::Month => write!(self.key, "{:04}-{:02}", d.year(), d.month()),
+                            Key::Day => write!(self.key, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+                            _ => {
+                                let w = d.iso_week();
+                                write!(self.key, "{:04}-W{:02}", w.year(), w.week())
+                            }
+                        };
                     }
-                },
+                }
             }
         }
+        let elapsed = match state {
+            Some(State::Met | State::Missed) => Some(f.elapsed.parse::<i64>().map_err(|_| {
+                Error::Input(format!(
+                    "line {line}: elapsed_seconds \"{}\" of a {} cycle is not a whole number of seconds",
+                    cut(&escape_controls(f.elapsed), 40),
+                    f.state
+                ))
+            })?),
+            _ => None,
+        };
         let at = match self.index.get(self.key.as_str()) {
             Some(&i) => i,
             None => {
@@ -490,58 +691,56 @@ impl Groups<'_> {
             }
         };
         let acc = &mut self.accs[at].1;
-        let Some(state) = state else {
-            acc.counts.errors += 1;
-            return Ok(());
-        };
-        let c = &mut acc.counts;
-        c.cycles += 1;
-        match state {
-            State::Met => c.met += 1,
-            State::Missed => c.missed += 1,
-            State::Breached => c.breached += 1,
-            State::Running => c.running += 1,
-            State::AtRisk => c.at_risk += 1,
-            State::Paused => c.paused += 1,
-            State::NoCommitment => c.no_commitment += 1,
+        let level = if self.by_level { self.levels.level(f.plan, f.priority) } else { None };
+        if let Some(l) = level {
+            acc.level = Some(acc.level.map_or(l, |m| m.min(l)));
         }
-        if matches!(state, State::Met | State::Missed) {
-            let v = f.elapsed.parse::<i64>().map_err(|_| {
-                Error::Input(format!(
-                    "line {line}: elapsed_seconds \"{}\" of a {} cycle is not a whole number of seconds",
-                    cut(&escape_controls(f.elapsed), 40),
-                    f.state
-                ))
-            })?;
-            acc.add_elapsed(v);
-        }
+        acc.add(state, elapsed);
+        self.total.add(state, elapsed);
         Ok(())
     }
 
     fn finish(self) -> Report {
         let n = self.by.len();
-        let mut groups: Vec<Group> = self
+        let priority = self.by.iter().position(|k| *k == Key::Priority);
+        let mut groups: Vec<(Option<u32>, Group)> = self
             .accs
             .into_iter()
             .map(|(k, acc)| {
                 let keys: Vec<Option<String>> =
                     k.split(SEP).take(n).map(|s| Some(s.to_string()).filter(|s| !s.is_empty())).collect();
-                acc.finish(keys)
+                (acc.level, acc.finish(keys))
             })
             .collect();
-        groups.sort_by(|a, b| a.keys.cmp(&b.keys));
-        let notes = groups
-            .iter()
-            .filter_map(|g| {
-                g.bin_seconds.map(|w| {
-                    format!(
-                        "group {}: more than {MAX_DISTINCT} distinct elapsed values; its percentiles are rounded down to a multiple of {w} s (counts and mean are exact)",
-                        g.label()
-                    )
-                })
-            })
-            .collect();
-        Report { by: self.by.to_vec(), groups, rows: self.rows, notes }
+        groups.sort_by(|(la, a), (lb, b)| {
+            for (i, (x, y)) in a.keys.iter().zip(&b.keys).enumerate() {
+                let o = match (x, y) {
+                    // Priorities of known plans first, in level order, then
+                    // the others by name.
+                    (Some(_), Some(_)) if Some(i) == priority => {
+                        (la.is_none(), la).cmp(&(lb.is_none(), lb)).then_with(|| x.cmp(y))
+                    }
+                    _ => x.cmp(y),
+                };
+                if o.is_ne() {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        let groups: Vec<Group> = groups.into_iter().map(|(_, g)| g).collect();
+        let total = self.total.finish(Vec::new());
+        let binned = |label: String, w: i64| {
+            format!(
+                "{label}: more than {MAX_DISTINCT} distinct elapsed values; its percentiles are rounded down to a multiple of {w} s (counts and mean are exact)"
+            )
+        };
+        let mut notes: Vec<String> =
+            groups.iter().filter_map(|g| g.bin_seconds.map(|w| binned(format!("group {}", g.label()), w))).collect();
+        if let Some(w) = total.bin_seconds {
+            notes.push(binned("the total".to_string(), w));
+        }
+        Report { by: self.by, groups, total, rows: self.rows, notes }
     }
 }
 
@@ -578,15 +777,15 @@ fn date_of(s: &str) -> Option<NaiveDate> {
 /// [`Error::Input`] naming the line for an input that is not batch or
 /// replay output (missing columns, an unknown state, a non-integer elapsed
 /// time of a stopped cycle, a start that is not a date-time when grouping by
-/// time), a record over [`MAX_RECORD_BYTES`], a quote never closed, bad
-/// UTF-8 or bad JSON; [`Error::Io`] for a read error.
+/// time), a `--by` key that is no key and no column of the input, a record
+/// over [`MAX_RECORD_BYTES`], a quote never closed, bad UTF-8 or bad JSON;
+/// [`Error::Io`] for a read error.
 pub fn run(input: impl Read, opts: &Options) -> Result<Report> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let format = InputFormat::detect(opts.input_format, &mut reader)?;
-    let mut groups =
-        Groups { by: &opts.by, index: FxHashMap::default(), accs: Vec::new(), key: String::new(), rows: 0 };
+    let mut groups = Groups::new(opts);
     match format {
-        InputFormat::Csv => read_csv(reader, &mut groups)?,
+        InputFormat::Csv => read_csv(reader, opts.delimiter, &mut groups)?,
         InputFormat::JsonLines => read_jsonl(reader, &mut groups)?,
     }
     Ok(groups.finish())
@@ -596,27 +795,58 @@ fn read_error(e: std::io::Error) -> Error {
     Error::Io { path: "input".into(), error: e }
 }
 
-const EXPECTED: &str = "batch output (id,plan,priority,opened,…,state,elapsed_seconds,remaining_seconds,error) or replay output (id,plan,priority,metric,cycle,start,…,state,error)";
+const BATCH_SHAPE: &str = "id,plan,priority,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error";
+const REPLAY_SHAPE: &str = "id,plan,priority,metric,cycle,start,stop,…,state,error";
 
-fn read_csv(reader: impl Read, groups: &mut Groups<'_>) -> Result<()> {
+/// The columns a report reads from batch output, and from replay output.
+const BATCH_NEEDS: [&str; 6] = ["plan", "priority", "opened", "state", "elapsed_seconds", "error"];
+const REPLAY_NEEDS: [&str; 7] = ["plan", "priority", "metric", "start", "state", "elapsed_seconds", "error"];
+
+/// `no "state" column`, `no "state", "error" columns`.
+fn no_columns(missing: &[&str]) -> String {
+    let names: Vec<String> = missing.iter().map(|m| format!("\"{m}\"")).collect();
+    format!("no {} column{}", names.join(", "), if missing.len() == 1 { "" } else { "s" })
+}
+
+fn read_csv(reader: impl Read, delimiter: u8, groups: &mut Groups<'_>) -> Result<()> {
     // An over-long row is fatal here: fail at the limit, never wait for the
     // end of a record that may not come.
-    let mut input = CsvInput::report(reader);
+    let mut input = CsvInput::report_with(reader, delimiter);
     let header = input.header()?;
     if header.is_empty() {
-        return Err(Error::Input(format!("report input is empty (expected {EXPECTED})")));
+        return Err(Error::Input(format!(
+            "report input is empty (expected batch output ({BATCH_SHAPE}) or replay output ({REPLAY_SHAPE}))"
+        )));
     }
-    let need = |n: &str| {
-        crate::input::column(&header, n).ok_or_else(|| {
-            Error::Input(format!(
-                "report input has no \"{n}\" column (expected {EXPECTED}; got: {})",
-                cut(&escape_controls(&header.iter().collect::<Vec<_>>().join(",")), 200)
-            ))
-        })
+    let got = || cut(&escape_controls(&header.iter().collect::<Vec<_>>().join(",")), 200).into_owned();
+    let hint = crate::input::delimiter_hint(&header, delimiter);
+    let has = |n: &str| crate::input::column(&header, n);
+    // The shape is told by the column of the cycle's start: `opened` in
+    // batch output, `start` in replay output.
+    let (needs, shape, batch): (&[&str], _, _) = if has("opened").is_some() {
+        (&BATCH_NEEDS, format!("batch output (it has an \"opened\" column: expected {BATCH_SHAPE})"), true)
+    } else if has("start").is_some() {
+        (&REPLAY_NEEDS, format!("replay output (it has a \"start\" column: expected {REPLAY_SHAPE})"), false)
+    } else {
+        return Err(Error::Input(format!(
+            "report input is neither batch nor replay output: it has no \"opened\" column (batch output: {BATCH_SHAPE}) and no \"start\" column (replay output: {REPLAY_SHAPE}); got: {}{hint}",
+            got()
+        )));
     };
-    let batch = crate::input::column(&header, "opened").is_some();
-    let (time, metric) = if batch { (need("opened")?, None) } else { (need("start")?, Some(need("metric")?)) };
-    let cols = [need("plan")?, need("priority")?, need("state")?, need("elapsed_seconds")?, need("error")?];
+    let missing: Vec<&str> = needs.iter().copied().filter(|n| has(n).is_none()).collect();
+    if !missing.is_empty() {
+        return Err(Error::Input(format!(
+            "report input has {} for {shape}; got: {}{hint}",
+            no_columns(&missing),
+            got()
+        )));
+    }
+    let col = |n: &str| has(n).unwrap_or(usize::MAX);
+    let time = if batch { col("opened") } else { col("start") };
+    let metric = (!batch).then(|| col("metric"));
+    let cols = [col("plan"), col("priority"), col("state"), col("elapsed_seconds"), col("error")];
+    let names: Vec<&str> = header.iter().collect();
+    let extra = resolve_columns(&mut groups.by, &names, "the input's columns")?;
     let mut rec = csv::StringRecord::new();
     while let Some(Row { line, problem }) = input.read(&mut rec)? {
         match problem {
@@ -638,6 +868,7 @@ fn read_csv(reader: impl Read, groups: &mut Groups<'_>) -> Result<()> {
             state: get(cols[2]),
             elapsed: get(cols[3]),
             error: get(cols[4]),
+            columns: extra.iter().map(|&i| get(i)).collect(),
         };
         groups.add(line, &f)?;
     }
@@ -679,6 +910,9 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
     let mut buf = Vec::with_capacity(1024);
     let mut line = 0u64;
     let mut elapsed = String::new();
+    let want_columns = groups.by.iter().any(|k| matches!(k, Key::Column(_)));
+    let mut resolved = false;
+    let mut values: Vec<String> = Vec::new();
     loop {
         line += 1;
         if !read_line(&mut reader, &mut buf, line)? {
@@ -690,11 +924,31 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let row: JsonRow<'_> = serde_json::from_slice(&buf).map_err(|e| {
+        let not_a_row = |e: serde_json::Error| {
             Error::Input(format!(
                 "line {line}: not a batch or replay JSON row ({e}); expected one object per line, as `--format json` prints"
             ))
-        })?;
+        };
+        let row: JsonRow<'_> = serde_json::from_slice(&buf).map_err(not_a_row)?;
+        if want_columns {
+            let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&buf).map_err(not_a_row)?;
+            if !resolved {
+                // The first row's fields are the input's columns.
+                let names: Vec<&str> = object.keys().map(String::as_str).collect();
+                resolve_columns(&mut groups.by, &names, &format!("the fields of line {line}"))?;
+                resolved = true;
+            }
+            values.clear();
+            for k in &groups.by {
+                if let Key::Column(c) = k {
+                    values.push(match object.get(c.as_str()) {
+                        None | Some(serde_json::Value::Null) => String::new(),
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(v) => v.to_string(),
+                    });
+                }
+            }
+        }
         elapsed.clear();
         if let Some(e) = row.elapsed_seconds {
             let _ = write!(elapsed, "{e}");
@@ -709,6 +963,7 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
             state: text(&row.state),
             elapsed: &elapsed,
             error: text(&row.error),
+            columns: values.iter().map(String::as_str).collect(),
         };
         groups.add(line, &f)?;
     }
@@ -753,7 +1008,7 @@ mod tests {
     use super::*;
 
     fn report(text: &str, by: &[Key]) -> Report {
-        run(text.as_bytes(), &Options { by: by.to_vec(), input_format: None }).unwrap()
+        run(text.as_bytes(), &Options::new(by.to_vec())).unwrap()
     }
 
     #[test]
@@ -782,6 +1037,20 @@ mod tests {
         assert_eq!(g.mean_seconds, Some((MAX_DISTINCT as i64 * 4 - 1) / 2));
         // True p50 is 32767; binned to 4 s it reads 32764.
         assert_eq!(g.p50_seconds, Some(32_764));
+    }
+
+    #[test]
+    fn unknown_by_names_are_columns_until_the_input_is_read() {
+        let by = parse_by("Plan, org").unwrap();
+        assert_eq!(by, vec![Key::Plan, Key::Column("org".into())]);
+        assert!(parse_by("org,ORG").is_err());
+        let text =
+            "id,plan,priority,opened,state,elapsed_seconds,error,\u{feff}Org\n1,p,x,2026-11-20T10:00:00Z,met,5,,A\n";
+        let r = report(text, &by);
+        assert_eq!(r.by[1], Key::Column("Org".into()), "the input's spelling");
+        assert_eq!(r.groups[0].keys, vec![Some("p".to_string()), Some("A".to_string())]);
+        let e = run(text.as_bytes(), &Options::new(vec![Key::Column("team".into())])).unwrap_err().to_string();
+        assert!(e.contains("unknown key \"team\"") && e.contains("Org"), "{e}");
     }
 
     #[test]

@@ -154,13 +154,24 @@ pub fn outage(start: i64, end: i64, what: &str) -> Result<Segment> {
 /// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
 /// be read.
 pub fn parse_outages(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<Segment>> {
-    let mut rdr = CsvInput::log(input, name, "outage files");
+    parse_outages_with(input, name, zone, now, b',')
+}
+
+/// [`parse_outages`] of a file whose fields are separated by `delimiter`
+/// (`;`, tab) instead of `,`.
+///
+/// # Errors
+/// As [`parse_outages`]; a header without `start` or `end` that holds
+/// another separator gets a hint naming `--delimiter`.
+pub fn parse_outages_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<Segment>> {
+    let mut rdr = CsvInput::log_with(input, name, "outage files", delimiter);
     let headers = rdr.header()?;
     let col = |n: &str| {
         column(&headers, n).ok_or_else(|| {
             Error::Input(format!(
-                "{name}: the header row has no \"{n}\" column (expected start,end; found: {})",
-                headers.iter().collect::<Vec<_>>().join(",")
+                "{name}: the header row has no \"{n}\" column (expected start,end; found: {}){}",
+                crate::input::shown_header(&headers),
+                crate::input::delimiter_hint(&headers, delimiter)
             ))
         })
     };

@@ -425,3 +425,51 @@ fn errors_exit_2() {
         .run()
         .bad(&["CHF", "USD"]);
 }
+
+/// `--outages` as Excel saves it: `;` or tab with --delimiter, a BOM, CRLF
+/// or CR-only line ends: the same answer, the right line numbers; without
+/// --delimiter the missing-column message names it.
+#[test]
+fn outages_take_a_delimiter_a_bom_and_cr_line_ends() {
+    let shipped = std::fs::read_to_string(format!("{}/examples/outages.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let args = |path: &str| -> Vec<String> {
+        [
+            "credit",
+            "--now",
+            NOW,
+            "--plan",
+            "cloud",
+            "--subscription",
+            "12500",
+            "--period-start",
+            "2026-01-01",
+            "--outages",
+            path,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let run = |a: Vec<String>| slacalc(&a.iter().map(String::as_str).collect::<Vec<_>>()).run();
+    let mut a = args("examples/outages.csv");
+    a.extend(["--format", "json"].map(String::from));
+    let want = run(a).json();
+    for (sep, flag) in [(";", ";"), ("\t", "tab")] {
+        for ending in ["\r\n", "\r"] {
+            let text = format!("\u{feff}{}", shipped.replace(',', sep).replace('\n', ending));
+            let (_d, path) = temp_file("o.csv", &text);
+            let mut a = args(path.to_str().unwrap());
+            a.extend(["--delimiter", flag, "--format", "json"].map(String::from));
+            let r = run(a);
+            assert_eq!(r.json(), want, "{sep:?} {ending:?}");
+            let hint = if sep == ";" { "try --delimiter ';'" } else { "try --delimiter tab" };
+            run(args(path.to_str().unwrap())).bad(&["no \"start\" column", hint]);
+            let bad = text.replacen("2026-02-14T08:00:00+01:00", "someday", 1);
+            let (_d2, path) = temp_file("o.csv", &bad);
+            let mut a = args(path.to_str().unwrap());
+            a.extend(["--delimiter", flag].map(String::from));
+            run(a).bad(&["line 3: start", "someday"]);
+        }
+    }
+    let r = slacalc(&["credit", "--now", NOW, "--plan", "cloud", "--subscription", "12500", "--delimiter", ";"]).run();
+    r.bad(&["--outages"]);
+}

@@ -301,3 +301,49 @@ fn log_from_stdin() {
     r.ok();
     assert_eq!(r.json()["used"], 2);
 }
+
+/// `--log` as Excel saves it: `;` or tab with --delimiter, a BOM, CRLF or
+/// CR-only line ends: the same answer, the right line numbers; without
+/// --delimiter the missing-column message names it.
+#[test]
+fn log_takes_a_delimiter_a_bom_and_cr_line_ends() {
+    let shipped = std::fs::read_to_string(format!("{}/examples/request-log.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let want = q(&["--plan", "onprem", "--subscription", "CHF 12500", "--log", "examples/request-log.csv"]);
+    for (sep, flag) in [(";", ";"), ("\t", "tab")] {
+        for ending in ["\r\n", "\r"] {
+            let text = format!("\u{feff}{}", shipped.replace(',', sep).replace('\n', ending));
+            let (_d, path) = temp_file("log.csv", &text);
+            let p = path.to_str().unwrap();
+            let v = q(&["--plan", "onprem", "--subscription", "CHF 12500", "--log", p, "--delimiter", flag]);
+            assert_eq!(v, want, "{sep:?} {ending:?}");
+            let r =
+                slacalc(&["quota", "--now", NOW, "--plan", "onprem", "--subscription", "CHF 12500", "--log", p]).run();
+            let hint = if sep == ";" { "try --delimiter ';'" } else { "try --delimiter tab" };
+            r.bad(&["no \"opened\" column", hint]);
+            // A bad value on line 3 is named line 3.
+            let bad = text.replacen("2026-01-12 09:30", "someday", 1);
+            let (_d2, path) = temp_file("log.csv", &bad);
+            let r = slacalc(&[
+                "quota",
+                "--now",
+                NOW,
+                "--plan",
+                "onprem",
+                "--subscription",
+                "CHF 12500",
+                "--log",
+                path.to_str().unwrap(),
+                "--delimiter",
+                flag,
+            ])
+            .run();
+            r.bad(&["line 3: opened", "someday"]);
+        }
+    }
+    // --delimiter is for --log only; a bad one names itself.
+    slacalc(&["quota", "--now", NOW, "--plan", "basic", "--used", "1", "--delimiter", ";"]).run().bad(&["--log"]);
+    let r =
+        slacalc(&["quota", "--now", NOW, "--plan", "onprem", "--log", "examples/request-log.csv", "--delimiter", "::"])
+            .run();
+    r.bad(&["--delimiter \"::\""]);
+}

@@ -228,7 +228,7 @@ fn json_groups_are_sorted_by_their_keys() {
         keys,
         vec![(Value::Null, Value::Null), (json!("a"), json!("z")), (json!("b"), json!("x")), (json!("b"), json!("y"))]
     );
-    assert_eq!(v.as_object().expect("object").keys().collect::<Vec<_>>(), ["by", "groups"]);
+    assert_eq!(v.as_object().expect("object").keys().collect::<Vec<_>>(), ["by", "groups", "total"]);
     assert_eq!(group(&v, &[("plan", json!("a"))])["cycles"], json!(2));
 }
 
@@ -241,10 +241,12 @@ fn default_by_and_csv_and_table() {
         "plan,priority,metric,cycles,met,missed,breached,running,at_risk,paused,no_commitment,errors,attainment_percent,p50_seconds,p90_seconds,p95_seconds,mean_seconds\n\
          gold,major,first_response,1,1,0,0,0,0,0,0,0,100.00,5400,5400,5400,5400\n"
     );
-    let r = slacalc(&["report", "--input", "-"]).stdin(input).run();
+    // Wide enough for every column (at 80 the percentiles are left out).
+    let r = slacalc(&["report", "--input", "-"]).env("COLUMNS", "200").stdin(input).run();
     let table = r.ok();
     assert!(table.contains("gold") && table.contains("100.00") && table.contains("1h30m"), "{table}");
     assert!(table.contains("1 rows, 1 groups"), "{table}");
+    assert!(!table.contains("Left out"), "{table}");
 }
 
 #[test]
@@ -651,4 +653,353 @@ fn format_errors_list_the_formats_of_the_command() {
     r.bad(&["--format openmetrics is not written by replay (expected one of: csv, json)"]);
     let r = slacalc(&["plans", "list", "--format", "ics"]).run();
     r.bad(&["--format ics is not written by plans (expected one of: table, json, csv)"]);
+}
+
+// ------------------------------------------ issue 19 (items 6 and 8)
+
+const ORG_HEADER: &str =
+    "id,plan,priority,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error,Company Name\n";
+
+/// A batch output row with a pass-through `Company Name` column.
+fn orow(plan: &str, state: &str, elapsed: &str, error: &str, org: &str) -> String {
+    format!("x,{plan},major,2026-11-20T10:00:00+01:00,,,{state},{elapsed},,{error},{org}\n")
+}
+
+fn org_input() -> String {
+    let mut input = ORG_HEADER.to_string();
+    input.push_str(&orow("gold", "met", "60", "", "Acme"));
+    input.push_str(&orow("gold", "missed", "120", "", "Acme"));
+    input.push_str(&orow("gold", "met", "30", "", "\"<b>Wayne</b> & Co\""));
+    input.push_str(&orow("gold", "", "", "bad row", ""));
+    input
+}
+
+/// `--by` takes a pass-through column (any case), from CSV and JSON Lines,
+/// in all five formats: the column's name as the input writes it, its value
+/// escaped for each format, a valid OpenMetrics label name.
+#[test]
+fn by_takes_a_pass_through_column_in_every_format() {
+    let input = org_input();
+    let v = report_json(&input, &["--by", "plan,company name"]);
+    assert_eq!(v["by"], json!(["plan", "Company Name"]));
+    let groups: Vec<(Value, Value, Value)> = v["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| (g["Company Name"].clone(), g["cycles"].clone(), g["errors"].clone()))
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            // The error row has no value: its own group, first.
+            (Value::Null, json!(0), json!(1)),
+            (json!("<b>Wayne</b> & Co"), json!(1), json!(0)),
+            (json!("Acme"), json!(2), json!(0)),
+        ]
+    );
+    // JSON Lines (as batch --format json writes them) give the same report.
+    let lines: String = [
+        r#"{"id":"x","plan":"gold","priority":"major","opened":"2026-11-20T10:00:00+01:00","state":"met","elapsed_seconds":60,"error":null,"Company Name":"Acme"}"#,
+        r#"{"id":"x","plan":"gold","priority":"major","opened":"2026-11-20T10:00:00+01:00","state":"missed","elapsed_seconds":120,"error":null,"Company Name":"Acme"}"#,
+        r#"{"id":"x","plan":"gold","priority":"major","opened":"2026-11-20T10:00:00+01:00","state":"met","elapsed_seconds":30,"error":null,"Company Name":"<b>Wayne</b> & Co"}"#,
+        r#"{"id":"x","plan":"gold","priority":"major","opened":null,"state":null,"elapsed_seconds":null,"error":"bad row","Company Name":null}"#,
+    ]
+    .map(|l| format!("{l}\n"))
+    .concat();
+    assert_eq!(report_json(&lines, &["--by", "plan,Company Name"]), v);
+    // CSV: the column's name in the header.
+    let r = slacalc(&["report", "--input", "-", "--by", "Company Name", "--format", "csv"]).stdin(input.clone()).run();
+    let csv = r.ok();
+    assert!(csv.starts_with("Company Name,cycles,met,"), "{csv}");
+    assert!(csv.contains("\nAcme,2,1,1,0,"), "{csv}");
+    // Table.
+    let r = slacalc(&["report", "--input", "-", "--by", "Company Name"]).stdin(input.clone()).run();
+    let table = r.ok();
+    assert!(table.contains("Company Name") && table.contains("Acme") && table.contains("50.00"), "{table}");
+    // HTML: the name and the values escaped.
+    let r = slacalc(&["report", "--input", "-", "--by", "Company Name", "--format", "html"]).stdin(input.clone()).run();
+    let page = r.ok();
+    assert!(page.contains("<th class=\"key\">Company Name</th>"), "header");
+    assert!(page.contains("&lt;b&gt;Wayne&lt;/b&gt; &amp; Co") && !page.contains("<b>Wayne"), "escaped");
+    // OpenMetrics: a valid label name, the value escaped as ever.
+    let r =
+        slacalc(&["report", "--input", "-", "--by", "plan,Company Name", "--format", "openmetrics"]).stdin(input).run();
+    let text = r.ok();
+    assert!(text.contains("slacalc_attainment_ratio{plan=\"gold\",Company_Name=\"Acme\"} 0.5\n"), "{text}");
+    assert!(text.contains("slacalc_cycles{plan=\"gold\",Company_Name=\"Acme\",state=\"met\"} 1\n"), "{text}");
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let labels = &line[line.find('{').expect("labels") + 1..line.rfind('}').expect("labels")];
+        for name in labels.split("\",").map(|l| &l[..l.find('=').expect("=")]) {
+            let name = name.trim_start_matches(',');
+            assert!(
+                name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "label name {name:?} in {line}"
+            );
+        }
+    }
+}
+
+/// A column named `state` does not clash with the `state` label.
+#[test]
+fn openmetrics_label_names_never_clash() {
+    let input = format!("{BATCH_HEADER}{}", brow("gold", "major", "2026-11-20T10:00:00Z", "met", "1", ""));
+    let r = slacalc(&["report", "--input", "-", "--by", "state,1st", "--format", "openmetrics"]).stdin(input).run();
+    r.bad(&["unknown key \"1st\""]);
+    let input = "id,plan,priority,opened,state,elapsed_seconds,error,1st\nx,gold,major,2026-11-20T10:00:00Z,met,1,,a\n";
+    let r = slacalc(&["report", "--input", "-", "--by", "state,1st", "--format", "openmetrics"]).stdin(input).run();
+    let text = r.ok();
+    assert!(text.contains("slacalc_cycles{state_2=\"met\",col_1st=\"a\",state=\"met\"} 1\n"), "{text}");
+}
+
+/// An unknown key that is no column either: exit 2, naming it, the known
+/// keys and the input's columns (CSV: the header; JSON Lines: the first row).
+#[test]
+fn an_unknown_by_key_names_the_keys_and_the_columns() {
+    let r = slacalc(&["report", "--input", "-", "--by", "plan,Company Nme"]).stdin(org_input()).run();
+    r.bad(&[
+        "unknown key \"Company Nme\"",
+        "did you mean \"Company Name\"",
+        "plan, priority, metric, month, week, day",
+        "the input's columns: id, plan, priority, opened, deadline, responded, state, elapsed_seconds, remaining_seconds, error, Company Name",
+    ]);
+    let line = r#"{"id":"x","plan":"gold","priority":"major","opened":"2026-11-20T10:00:00+01:00","state":"met","elapsed_seconds":60,"error":null,"Org":"A"}"#;
+    let r = slacalc(&["report", "--input", "-", "--by", "team"]).stdin(format!("\n{line}\n")).run();
+    r.bad(&[
+        "unknown key \"team\"",
+        "the fields of line 2: id, plan, priority, opened, state, elapsed_seconds, error, Org",
+    ]);
+    // A column named as a report figure could not be told from it.
+    let input =
+        "id,plan,priority,opened,state,elapsed_seconds,error,cycles\nx,gold,major,2026-11-20T10:00:00Z,met,1,,a\n";
+    slacalc(&["report", "--input", "-", "--by", "cycles"]).stdin(input).run().bad(&["\"cycles\"", "report field"]);
+    // The same column twice.
+    let r = slacalc(&["report", "--input", "-", "--by", "company name,Company Name"]).stdin(org_input()).run();
+    r.bad(&["given twice"]);
+}
+
+/// --tz and --utc cut month, week and day in that zone; without them each
+/// row's own offset counts. An error row's time as typed keeps its date; a
+/// cycle's start without an offset cannot be put in a zone.
+#[test]
+fn tz_and_utc_cut_dates_in_that_zone() {
+    let mut input = BATCH_HEADER.to_string();
+    // 04:30 UTC on 1 December; 17:30 on 1 December in Auckland (+13:00).
+    input.push_str(&brow("p", "x", "2026-11-30T23:30:00-05:00", "met", "1", ""));
+    // Monday 00:30 in Paris is Sunday 23:30 UTC: another ISO week in UTC.
+    input.push_str(&brow("p", "x", "2026-11-30T00:30:00+01:00", "met", "1", ""));
+    input.push_str(&brow("p", "x", "2026-11-21 09:00", "", "", "opened after now"));
+    let keys = |args: &[&str]| -> Vec<(Value, Value)> {
+        let mut a = vec!["--by", "week,day"];
+        a.extend(args);
+        report_json(&input, &a)["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .map(|g| (g["week"].clone(), g["day"].clone()))
+            .collect()
+    };
+    let k = |w: &str, d: &str| (json!(w), json!(d));
+    assert_eq!(keys(&[]), vec![k("2026-W47", "2026-11-21"), k("2026-W49", "2026-11-30")]);
+    assert_eq!(
+        keys(&["--utc"]),
+        vec![k("2026-W47", "2026-11-21"), k("2026-W48", "2026-11-29"), k("2026-W49", "2026-12-01")]
+    );
+    assert_eq!(
+        keys(&["--tz", "Pacific/Auckland"]),
+        vec![k("2026-W47", "2026-11-21"), k("2026-W49", "2026-11-30"), k("2026-W49", "2026-12-01")]
+    );
+    let r = slacalc(&["report", "--input", "-", "--by", "month", "--tz", "Europe/Paris", "--format", "csv"])
+        .stdin(input.clone())
+        .run();
+    assert_eq!(
+        r.ok().lines().skip(1).map(|l| l.split(',').next().unwrap_or("")).collect::<Vec<_>>(),
+        ["2026-11", "2026-12"]
+    );
+    // Without a time key, --tz changes nothing.
+    assert_eq!(report_json(&input, &["--by", "plan", "--tz", "Asia/Tokyo"]), report_json(&input, &["--by", "plan"]));
+    slacalc(&["report", "--input", "-", "--tz", "Europe/Pari"]).stdin(input).run().bad(&["Europe/Paris"]);
+    let local = format!("{BATCH_HEADER}{}", brow("p", "x", "2026-11-20 10:00", "met", "1", ""));
+    slacalc(&["report", "--input", "-", "--by", "day", "--tz", "UTC"])
+        .stdin(local.clone())
+        .run()
+        .bad(&["line 2", "\"2026-11-20 10:00\" has no UTC offset"]);
+    // Without --tz it is read as printed, as before.
+    report_json(&local, &["--by", "day"]);
+}
+
+/// --now did nothing in report: refused, with where it belongs. SLACALC_NOW,
+/// shared by a whole script, is not refused.
+#[test]
+fn now_is_refused() {
+    let input = format!("{BATCH_HEADER}{}", brow("p", "x", "2026-11-20T10:00:00Z", "met", "1", ""));
+    let r = slacalc(&["report", "--input", "-", "--now", "2026-12-01T00:00:00Z"]).stdin(input.clone()).run();
+    r.bad(&["report does not use --now", "batch or replay"]);
+    let r = slacalc(&["--now", "2026-12-01T00:00:00Z", "report", "--input", "-"]).stdin(input.clone()).run();
+    r.bad(&["--now"]);
+    slacalc(&["report", "--input", "-"]).env("SLACALC_NOW", "2026-12-01T00:00:00Z").stdin(input).run().ok();
+}
+
+/// JSON has a `total` with a group's figures over every row: percentiles
+/// over all stopped cycles, not an average of the groups'.
+#[test]
+fn json_total_has_the_figures_of_all_rows() {
+    let t = "2026-11-20T10:00:00Z";
+    let mut input = BATCH_HEADER.to_string();
+    for (plan, state, e) in
+        [("a", "met", "10"), ("a", "met", "20"), ("b", "missed", "30"), ("b", "breached", "99"), ("b", "running", "1")]
+    {
+        input.push_str(&brow(plan, "x", t, state, e, ""));
+    }
+    input.push_str(&brow("c", "x", t, "", "", "bad"));
+    let v = report_json(&input, &["--by", "plan"]);
+    assert_eq!(
+        v["total"],
+        json!({
+            "cycles": 5, "met": 2, "missed": 1, "breached": 1, "running": 1, "at_risk": 0, "paused": 0,
+            "no_commitment": 0, "errors": 1, "attainment_percent": 50.0,
+            "p50_seconds": 20, "p90_seconds": 30, "p95_seconds": 30, "mean_seconds": 20
+        })
+    );
+    let keys: Vec<&String> = v["total"].as_object().expect("total").keys().collect();
+    let group_keys: Vec<&String> = v["groups"][0].as_object().expect("group").keys().skip(1).collect();
+    assert_eq!(keys, group_keys, "the fields of a group, in its order, without the keys");
+    // No rows: a total of zeros and nulls.
+    let v = report_json(BATCH_HEADER, &[]);
+    assert_eq!((&v["total"]["cycles"], &v["total"]["attainment_percent"]), (&json!(0), &Value::Null));
+    // CSV keeps its one header and one row per group (no total row).
+    let r = slacalc(&["report", "--input", "-", "--by", "plan", "--format", "csv"]).stdin(input).run();
+    assert_eq!(r.ok().lines().count(), 4);
+}
+
+/// At 80 columns (a pipe, or COLUMNS=80) the table fits and keeps the
+/// attainment column; the percentiles go first, and a line says which
+/// columns were left out. A wide terminal shows them all.
+#[test]
+fn table_fits_80_columns_and_keeps_attainment() {
+    let r = slacalc(&["batch", "--input", "examples/tickets.csv", "--now", "2026-11-23T12:00:00+01:00"]).run();
+    let rows = r.ok().to_string();
+    for columns in [None, Some("80"), Some("60")] {
+        let mut cmd = slacalc(&["report", "--input", "-"]).stdin(rows.clone());
+        if let Some(c) = columns {
+            cmd = cmd.env("COLUMNS", c);
+        }
+        let r = cmd.run();
+        let out = r.ok();
+        let width: usize = columns.map_or(80, |c| c.parse().expect("number"));
+        for line in out.lines() {
+            assert!(line.chars().count() <= width, "{} columns at {width}:\n{out}", line.chars().count());
+        }
+        let header = out.lines().nth(1).expect("header");
+        assert!(header.contains("attain"), "{out}");
+        assert!(!header.contains("p95"), "{out}");
+        assert!(out.contains("Left out to fit") && out.contains("p95"), "{out}");
+        assert!(out.contains("apizee-bronze"), "{out}");
+    }
+    let r = slacalc(&["report", "--input", "-"]).env("COLUMNS", "200").stdin(rows).run();
+    let out = r.ok();
+    assert!(out.lines().nth(1).expect("header").contains("p95") && !out.contains("Left out"), "{out}");
+}
+
+/// Priorities of a loaded plan sort in its level order (p1 first), embedded
+/// or from --plans; unknown ones after them, by name.
+#[test]
+fn priorities_sort_in_the_plans_level_order() {
+    let t = "2026-11-20T10:00:00Z";
+    let mut input = BATCH_HEADER.to_string();
+    for (plan, prio) in [
+        ("apizee-gold", "minor"),
+        ("apizee-gold", "moderate"),
+        ("apizee-gold", "zzz"),
+        ("apizee-gold", "major"),
+        ("apizee-gold", "aaa"),
+        ("nimbus-pro", "low"),
+        ("nimbus-pro", "urgent"),
+        ("nimbus-pro", "high"),
+        ("nimbus-pro", "normal"),
+        ("apizee-gold", ""),
+    ] {
+        input.push_str(&brow(plan, prio, t, "met", "1", ""));
+    }
+    let order = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["--by", "plan,priority"];
+        a.extend(args);
+        report_json(&input, &a)["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .map(|g| format!("{}/{}", g["plan"].as_str().unwrap_or("-"), g["priority"].as_str().unwrap_or("-")))
+            .collect()
+    };
+    let gold = [
+        "apizee-gold/-",
+        "apizee-gold/major",
+        "apizee-gold/moderate",
+        "apizee-gold/minor",
+        "apizee-gold/aaa",
+        "apizee-gold/zzz",
+    ];
+    let mut want: Vec<String> = gold.iter().map(|s| s.to_string()).collect();
+    // nimbus-pro is not loaded: by name.
+    want.extend(["nimbus-pro/high", "nimbus-pro/low", "nimbus-pro/normal", "nimbus-pro/urgent"].map(String::from));
+    assert_eq!(order(&[]), want);
+    let mut want: Vec<String> = gold.iter().map(|s| s.to_string()).collect();
+    want.extend(["nimbus-pro/urgent", "nimbus-pro/high", "nimbus-pro/normal", "nimbus-pro/low"].map(String::from));
+    assert_eq!(order(&["--plans", "examples/lifecycle-vendor.toml"]), want);
+    // The table and CSV follow the same order.
+    let r = slacalc(&["report", "--input", "-", "--by", "plan,priority", "--format", "csv"]).stdin(input.clone()).run();
+    let prios: Vec<&str> = r.ok().lines().skip(1).take(4).map(|l| l.split(',').nth(1).unwrap_or("")).collect();
+    assert_eq!(prios, ["", "major", "moderate", "minor"]);
+    // Without plan among the keys, a priority takes its lowest level.
+    let v = report_json(&input, &["--by", "priority"]);
+    let prios: Vec<&str> =
+        v["groups"].as_array().expect("groups").iter().map(|g| g["priority"].as_str().unwrap_or("-")).collect();
+    assert_eq!(prios, ["-", "major", "moderate", "minor", "aaa", "high", "low", "normal", "urgent", "zzz"]);
+}
+
+/// An Excel-saved report input: `;`, a BOM, CRLF or CR-only line ends; the
+/// line numbers stay right; without --delimiter the message says to use it.
+#[test]
+fn report_reads_excel_csv_with_delimiter_bom_and_cr_line_ends() {
+    let comma = format!(
+        "{BATCH_HEADER}{}{}",
+        brow("gold", "major", "2026-11-20T10:00:00Z", "met", "60", ""),
+        brow("gold", "major", "2026-11-20T10:00:00Z", "missed", "90", "")
+    );
+    let want = report_json(&comma, &[]);
+    let semi = comma.replace(',', ";");
+    for ending in ["\r\n", "\r"] {
+        let text = format!("\u{feff}{}", semi.replace('\n', ending));
+        assert_eq!(report_json(&text, &["--delimiter", ";"]), want, "{ending:?}");
+        let r = slacalc(&["report", "--input", "-"]).stdin(text.clone()).run();
+        r.bad(&["neither batch nor replay output", "try --delimiter ';'"]);
+        // A bad row on line 3 is named line 3.
+        let bad = text.replace("missed", "lost");
+        slacalc(&["report", "--input", "-", "--delimiter", ";"])
+            .stdin(bad)
+            .run()
+            .bad(&["line 3: unknown state \"lost\""]);
+    }
+    let tabs = comma.replace(',', "\t");
+    assert_eq!(report_json(&tabs, &["--delimiter", "tab"]), want);
+    slacalc(&["report", "--input", "-"]).stdin(tabs).run().bad(&["try --delimiter tab"]);
+    slacalc(&["report", "--input", "-", "--delimiter", "ab"]).stdin(comma.clone()).run().bad(&["--delimiter \"ab\""]);
+    slacalc(&["report", "--input", "-", "--delimiter", ";"]).stdin(comma).run().bad(&["try --delimiter ','"]);
+}
+
+/// A missing column is named with the shape the header has: a batch file
+/// is never told about `start`, the replay column.
+#[test]
+fn missing_columns_are_named_for_the_shape_of_the_input() {
+    let r = slacalc(&["report", "--input", "-"]).stdin("id,plan,priority,opened,deadline,responded\nx,a,b,c,,\n").run();
+    let err = r.bad(&[
+        "no \"state\", \"elapsed_seconds\", \"error\" columns for batch output",
+        "got: id,plan,priority,opened,deadline,responded",
+    ]);
+    assert!(!err.contains("\"start\""), "{err}");
+    let r =
+        slacalc(&["report", "--input", "-"]).stdin("id,plan,priority,cycle,start,state,elapsed_seconds,error\n").run();
+    let err = r.bad(&["no \"metric\" column for replay output"]);
+    assert!(!err.contains("\"opened\""), "{err}");
+    slacalc(&["report", "--input", "-"]).stdin("Ticket,When\n1,2\n").run().bad(&["neither batch nor replay output"]);
 }

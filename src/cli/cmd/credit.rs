@@ -38,8 +38,10 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
         outages.push(credit::outage(from, to, &format!("invalid --outage \"{o}\""))?);
     }
     if let Some(path) = &a.outages {
-        outages =
-            read_csv(path, "--outages", |input, name| credit::parse_outages(input, name, ctx.input_zone(zone), now))?;
+        let delimiter = a.delimiter.as_deref().map(slacalc::mapping::parse_delimiter).transpose()?.unwrap_or(b',');
+        outages = read_csv(path, "--outages", |input, name| {
+            credit::parse_outages_with(input, name, ctx.input_zone(zone), now, delimiter)
+        })?;
     }
     let input = CreditInput { now, period_start, subscription, outages };
     let ans = credit::credit(plan, &input)?;

@@ -50,10 +50,19 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     let period_start = a.period_start.as_deref().map(parse_date).transpose().context("invalid --period-start")?;
     let subscription = a.subscription.as_deref().map(|s| Money::parse(s, "--subscription")).transpose()?;
     let allowance = a.allowance.as_deref().map(|s| quota::parse_quantity(s, unit, "--allowance")).transpose()?;
+    // clap's `requires` gives way to `--used`, which conflicts with --log.
+    if a.delimiter.is_some() && a.log.is_none() {
+        return Err(anyhow::anyhow!(slacalc::Error::Input(
+            "--delimiter is the field separator of the --log file: give --log FILE with it".to_string()
+        )));
+    }
     let usage = match (&a.used, &a.log) {
         (Some(u), _) => Usage::Used(quota::parse_quantity(u, unit, "--used")?),
         (None, Some(path)) => {
-            Usage::Log(read_csv(path, "--log", |input, name| quota::parse_log(input, name, ctx.input_zone(zone), now))?)
+            let delimiter = a.delimiter.as_deref().map(slacalc::mapping::parse_delimiter).transpose()?.unwrap_or(b',');
+            Usage::Log(read_csv(path, "--log", |input, name| {
+                quota::parse_log_with(input, name, ctx.input_zone(zone), now, delimiter)
+            })?)
         }
         (None, None) => Usage::None,
     };

@@ -7,21 +7,31 @@ use comfy_table::Cell;
 use slacalc::Error;
 use slacalc::decimal::{BasisPoints, Syntax};
 use slacalc::engine::duration::format_duration;
-use slacalc::report::{self, Group, Options, Report};
+use slacalc::report::{self, Group, Key, Levels, Options, Report};
 
 use super::stream;
 use crate::cli::args::{FormatArg, ReportArgs};
 use crate::cli::render::{self, Tone};
-use crate::cli::{Ctx, Output};
+use crate::cli::{Ctx, Now, Output};
 
 /// Runs `report`: reads the whole input, then prints the answer.
 pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
+    if let Now::Flag(_) = ctx.now {
+        return Err(anyhow!(Error::Input(
+            "report does not use --now: its rows are as of the now of the batch or replay run that wrote them (give --now to batch or replay)"
+                .to_string()
+        )));
+    }
     let by = report::parse_by(&a.by)?;
     let min = a.min_attainment.as_deref().map(parse_min).transpose()?;
+    let delimiter = a.delimiter.as_deref().map(slacalc::mapping::parse_delimiter).transpose()?.unwrap_or(b',');
+    // Priorities sort in their plan's order: only then are plans loaded.
+    let levels = if by.contains(&Key::Priority) { Levels::from_plans(&ctx.plans()?) } else { Levels::default() };
+    let zone = if ctx.utc { Some(chrono_tz::UTC) } else { ctx.tz };
     let input_format = stream::input_format(a.input_format, &a.input);
     let input = stream::open_input(&a.input, "a batch or replay output file")?;
-    let rep = report::run(input, &Options { by, input_format })
-        .map_err(|e| anyhow!(e).context(format!("--input {}", a.input.display())))?;
+    let opts = Options { by, input_format, zone, delimiter, levels };
+    let rep = report::run(input, &opts).map_err(|e| anyhow!(e).context(format!("--input {}", a.input.display())))?;
     for n in &rep.notes {
         let _ = writeln!(std::io::stderr(), "note: {}", slacalc::text::escape_all_controls(n));
     }
@@ -91,36 +101,62 @@ fn secs(s: Option<i64>) -> String {
 /// which formats have them all (SPEC §8: memory bounded by what is shown).
 pub const MAX_TABLE_GROUPS: usize = 1000;
 
+/// The figure columns of the table, each with the rank in which it is left
+/// out when the table is wider than the terminal (1 first; 0 never):
+/// the percentiles and the mean, then the open states, then missed and
+/// breached (attainment sums them up), errors last but cycles and met.
+/// The keys and attainment always stay.
+const FIGURES: [(&str, u8); 14] = [
+    ("cycles", 12),
+    ("met", 13),
+    ("missed", 9),
+    ("breached", 10),
+    ("running", 7),
+    ("at risk", 6),
+    ("paused", 4),
+    ("no commit", 5),
+    ("errors", 11),
+    ("attain %", 0),
+    ("p50", 8),
+    ("p90", 2),
+    ("p95", 1),
+    ("mean", 3),
+];
+
 /// The table: the keys, the counts, attainment and the durations as `4h30m`
-/// (the first [`MAX_TABLE_GROUPS`] groups).
+/// (the first [`MAX_TABLE_GROUPS`] groups), without the columns that do not
+/// fit the width ([`FIGURES`]; a line under the table names them).
 fn table(rep: &Report, min: Option<BasisPoints>) -> String {
+    let shown = &rep.groups[..rep.groups.len().min(MAX_TABLE_GROUPS)];
+    let keep = fitting(rep, shown, render::width());
     let mut t = render::table();
-    let mut header: Vec<String> = rep.by.iter().map(|k| k.name().to_string()).collect();
-    header.extend(
-        [
-            "cycles",
-            "met",
-            "missed",
-            "breached",
-            "running",
-            "at risk",
-            "paused",
-            "no commit",
-            "errors",
-            "attain %",
-            "p50",
-            "p90",
-            "p95",
-            "mean",
-        ]
-        .map(String::from),
-    );
+    let mut header: Vec<String> =
+        rep.by.iter().map(|k| slacalc::text::escape_controls(k.name()).into_owned()).collect();
+    header.extend(FIGURES.iter().zip(keep).filter(|(_, k)| *k).map(|((name, _), _)| name.to_string()));
     t.set_header(header);
-    for g in rep.groups.iter().take(MAX_TABLE_GROUPS) {
-        t.add_row(row(g, min));
+    for g in shown {
+        let mut cells = row(g, min);
+        let n = g.keys.len();
+        let mut i = 0;
+        cells.retain(|_| {
+            i += 1;
+            i <= n || keep[i - n - 1]
+        });
+        t.add_row(cells);
     }
     let mut out = render::show(&mut t);
     drop(t);
+    let left_out: Vec<&str> = FIGURES.iter().zip(keep).filter(|(_, k)| !*k).map(|((name, _), _)| *name).collect();
+    if !left_out.is_empty() {
+        out.push_str(&render::wrap(
+            &format!(
+                "Left out to fit {} columns: {}; a wider terminal (or COLUMNS) shows them, --format csv or json has them all.",
+                render::width(),
+                left_out.join(", ")
+            ),
+            0,
+        ));
+    }
     if rep.groups.len() > MAX_TABLE_GROUPS {
         out.push_str(&format!(
             "{} more groups are not shown in the table ({MAX_TABLE_GROUPS} of {} shown): use --format csv or --format json for all of them\n",
@@ -128,19 +164,59 @@ fn table(rep: &Report, min: Option<BasisPoints>) -> String {
             rep.groups.len()
         ));
     }
-    let total = rep.total();
-    let overall = i64::try_from(total.met)
-        .ok()
-        .zip(i64::try_from(total.denominator()).ok())
-        .and_then(|(m, d)| if d == 0 { None } else { BasisPoints::ratio(m, d) });
+    let total = &rep.total;
     out.push_str(&format!(
         "{} rows, {} groups: {} cycles, {} errors; attainment {}\n",
         rep.rows,
         rep.groups.len(),
-        total.cycles,
-        total.errors,
-        overall.map_or_else(|| "n/a".to_string(), |a| format!("{a:.2} %"))
+        total.counts.cycles,
+        total.counts.errors,
+        total.attainment_percent.map_or_else(|| "n/a".to_string(), |a| format!("{a:.2} %"))
     ));
+    out
+}
+
+/// Which [`FIGURES`] columns the table keeps at `width` columns: all when
+/// they fit, else without the columns of the lowest ranks until the rest
+/// fits (as [`render::show`] lays it out: each column at least as wide as
+/// its longest word, up to 24, plus padding and a border).
+fn fitting(rep: &Report, shown: &[Group], width: usize) -> [bool; 14] {
+    let word = |s: &str| s.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0).min(24);
+    let mut keys: Vec<usize> = rep.by.iter().map(|k| word(&slacalc::text::escape_controls(k.name()))).collect();
+    let mut figures: Vec<usize> = FIGURES.iter().map(|(name, _)| word(name)).collect();
+    for g in shown {
+        for (w, k) in keys.iter_mut().zip(&g.keys) {
+            *w = (*w).max(word(&slacalc::text::escape_controls(k.as_deref().unwrap_or("—"))));
+        }
+        for (w, c) in figures.iter_mut().zip(row_texts(g)) {
+            *w = (*w).max(word(&c));
+        }
+    }
+    // Each column: its text, a space each side, the border on its left.
+    let mut total = 1 + keys.iter().chain(&figures).map(|w| w + 3).sum::<usize>();
+    let mut keep = [true; 14];
+    for rank in 1..=13 {
+        if total <= width {
+            break;
+        }
+        if let Some(i) = FIGURES.iter().position(|f| f.1 == rank) {
+            keep[i] = false;
+            total -= figures[i] + 3;
+        }
+    }
+    keep
+}
+
+/// The texts of a group's figure cells, in [`FIGURES`] order.
+fn row_texts(g: &Group) -> Vec<String> {
+    let c = &g.counts;
+    let mut out: Vec<String> =
+        [c.cycles, c.met, c.missed, c.breached, c.running, c.at_risk, c.paused, c.no_commitment, c.errors]
+            .iter()
+            .map(u64::to_string)
+            .collect();
+    out.push(pct(g.attainment_percent));
+    out.extend([g.p50_seconds, g.p90_seconds, g.p95_seconds, g.mean_seconds].map(secs));
     out
 }
 

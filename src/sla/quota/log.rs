@@ -34,13 +34,24 @@ pub struct LogRow {
 /// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
 /// be read.
 pub fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
-    let mut rdr = CsvInput::log(input, name, "request logs");
+    parse_log_with(input, name, zone, now, b',')
+}
+
+/// [`parse_log`] of a file whose fields are separated by `delimiter` (`;`,
+/// tab) instead of `,`.
+///
+/// # Errors
+/// As [`parse_log`]; a header without `opened` that holds another separator
+/// gets a hint naming `--delimiter`.
+pub fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<LogRow>> {
+    let mut rdr = CsvInput::log_with(input, name, "request logs", delimiter);
     let headers = rdr.header()?;
     let col = |n: &str| column(&headers, n);
     let opened_col = col("opened").ok_or_else(|| {
         Error::Input(format!(
-            "{name}: the header row has no \"opened\" column (expected a header such as opened,hours,kind; found: {})",
-            headers.iter().collect::<Vec<_>>().join(",")
+            "{name}: the header row has no \"opened\" column (expected a header such as opened,hours,kind; found: {}){}",
+            crate::input::shown_header(&headers),
+            crate::input::delimiter_hint(&headers, delimiter)
         ))
     })?;
     let (hours_col, kind_col) = (col("hours"), col("kind"));

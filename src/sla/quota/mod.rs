@@ -17,7 +17,7 @@ use crate::plan::{Allowance, Period, Plan, Provenance, Quota, QuotaUnit};
 mod log;
 mod ticks;
 
-pub use log::{LogRow, parse_log};
+pub use log::{LogRow, parse_log, parse_log_with};
 pub use ticks::{MAX_TICKS, parse_quantity, ticks_per_unit, to_milli, unit_of};
 use ticks::{from_milli, unit_name};
 
