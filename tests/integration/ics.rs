@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::util::{Run, json, slacalc};
+use crate::util::{json, run_with_timeout, slacalc};
 
 const PLAN: &str = r#"
 [holiday_sets.acme]
@@ -168,19 +168,6 @@ fn exported_holidays_round_trip_through_an_ics_holiday_set() {
 }
 
 // ------------------------------------------------------------------ hostile input (audit 2026-12-06)
-
-/// Runs `args` in `dir`, killed after `secs` seconds (exit code -1 then).
-fn run_with_timeout(args: &[&str], secs: u64) -> Run {
-    let mut cmd = assert_cmd::Command::cargo_bin("slacalc").expect("binary built");
-    cmd.env_remove("SLACALC_PLANS").env_remove("SLACALC_NOW").env("NO_COLOR", "1").args(args);
-    cmd.timeout(Duration::from_secs(secs));
-    let out = cmd.output().expect("slacalc runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// Like [`write`], with the `.ics` as bytes.
 fn write_bytes(dir: &Path, ics: &[u8]) -> String {

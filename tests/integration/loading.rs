@@ -5,9 +5,8 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::Duration;
 
-use crate::util::{Run, slacalc, temp_file};
+use crate::util::{run_with_timeout, slacalc, temp_file};
 
 /// A minimal valid plan `acme` (alias `acme-alias`) on the 24x7 clock.
 const ACME: &str = r#"
@@ -22,20 +21,6 @@ target_source = "s"
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("temp paths are UTF-8")
-}
-
-/// Runs the binary with a hard timeout: before the fix these cases read
-/// forever, and a test must fail rather than hang.
-fn run_with_timeout(args: &[&str], secs: u64) -> Run {
-    let mut cmd = assert_cmd::Command::cargo_bin("slacalc").expect("binary built");
-    cmd.env_remove("SLACALC_PLANS").env_remove("SLACALC_NOW").env("NO_COLOR", "1").args(args);
-    cmd.timeout(Duration::from_secs(secs));
-    let out = cmd.output().expect("slacalc runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 // ------------------------------------------------------------------ 1. unreadable entries

@@ -71,6 +71,13 @@ impl Slacalc {
         self
     }
 
+    /// Kills the run after `secs` seconds (exit code -1 then): for cases that
+    /// once read forever, so that a test fails rather than hangs.
+    pub fn timeout(mut self, secs: u64) -> Slacalc {
+        self.cmd.timeout(std::time::Duration::from_secs(secs));
+        self
+    }
+
     /// Runs it.
     pub fn run(mut self) -> Run {
         let out = self.cmd.output().expect("slacalc runs");
@@ -80,6 +87,11 @@ impl Slacalc {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
+}
+
+/// Runs `args`, killed after `secs` seconds (exit code -1 then).
+pub fn run_with_timeout(args: &[&str], secs: u64) -> Run {
+    slacalc(args).timeout(secs).run()
 }
 
 /// Runs `args` with `--format json` and returns the parsed object (asserting exit 0).
