@@ -81,6 +81,10 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         summary.errors,
         started.elapsed().as_secs_f64()
     );
+    if summary.ignored > 0 {
+        let noun = if summary.ignored == 1 { "event" } else { "events" };
+        let _ = writeln!(std::io::stderr(), "note: {} {noun} ignored by [values.event]", summary.ignored);
+    }
     Ok(Output::quiet())
 }
 
