@@ -229,6 +229,16 @@ impl Mapping {
         Mapping::from_text(&text, &shown, &name, fields, valued)
     }
 
+    /// The built-in profile `name` ([`crate::profiles`]).
+    ///
+    /// # Errors
+    /// An unknown name (listing the built-in ones), or a field the command
+    /// does not know.
+    pub fn from_builtin(name: &str, fields: &[&str], valued: &[&str]) -> Result<Mapping> {
+        let b = crate::profiles::get(name)?;
+        Mapping::from_text(b.text, &format!("built-in profile {}", b.name), b.name, fields, valued)
+    }
+
     /// Reads a profile from its text: `shown` is where it came from in
     /// messages (`file:line:column`), `name` how value-map errors name it
     /// (a file name, or a built-in profile's name).

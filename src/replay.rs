@@ -696,7 +696,9 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             let typed = if rec.plan.is_empty() {
                 Ok(opts.plan.as_deref().unwrap_or(""))
             } else {
+                // Mapped to nothing ("*" = ""): as an empty cell.
                 map.map_value("plan", map.column("plan"), &rec.plan)
+                    .map(|p| if p.is_empty() { opts.plan.as_deref().unwrap_or("") } else { p })
             };
             t.plan_typed.clear();
             t.plan_typed.push_str(typed.as_ref().map_or(rec.plan.as_str(), |p| p));
@@ -781,7 +783,11 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     } else {
                         t.priority_typed.clear();
                         t.priority_typed.push_str(&rec.priority);
-                        map.map_priority(&plan.id, map.column("priority"), &rec.priority)?
+                        match map.map_priority(&plan.id, map.column("priority"), &rec.priority)? {
+                            // Mapped to nothing ("*" = ""): as an empty cell.
+                            "" => opts.priority.as_deref().unwrap_or(""),
+                            p => p,
+                        }
                     };
                     t.priority_typed.clear();
                     t.priority_typed.push_str(typed);

@@ -248,7 +248,18 @@ impl Header {
         if raw.is_empty() {
             Ok(self.map.plan.as_deref().unwrap_or(""))
         } else if self.mapped_values {
-            self.map.map_value("plan", self.map.column("plan"), raw)
+            match self.map.map_value("plan", self.map.column("plan"), raw)? {
+                // Mapped to nothing ("*" = ""): as an empty cell.
+                "" => self.map.plan.as_deref().ok_or_else(|| {
+                    format!(
+                        "{} \"{}\" is mapped to no plan by [values.plan] of {} (give --plan, or map it to a plan)",
+                        crate::text::cut(self.map.column("plan"), 80),
+                        crate::text::cut(raw, 80),
+                        self.map.profile.as_deref().unwrap_or("the profile")
+                    )
+                }),
+                p => Ok(p),
+            }
         } else {
             // No value map (the usual case): no look-up per row.
             Ok(raw)
@@ -818,7 +829,11 @@ fn resolve_pair(plans: &PlanSet, plan: &str, cell: &str, h: &Header) -> std::res
     let (priority, mapped) = if cell.is_empty() {
         (map.priority.as_deref().unwrap_or(""), false)
     } else if map.maps_values("priority") {
-        (map.map_priority(&p.id, map.column("priority"), cell)?, true)
+        match map.map_priority(&p.id, map.column("priority"), cell)? {
+            // Mapped to nothing ("*" = ""): as an empty cell.
+            "" => (map.priority.as_deref().unwrap_or(""), false),
+            to => (to, true),
+        }
     } else {
         (cell, false)
     };
