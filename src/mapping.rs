@@ -417,9 +417,10 @@ impl Mapping {
         value: &'a str,
     ) -> std::result::Result<&'a str, String> {
         let global = self.values.get("priority").filter(|m| !m.is_empty());
-        let own = self.plan_priorities.iter().find(|p| {
-            p.plan_id.as_deref().map_or_else(|| p.key.eq_ignore_ascii_case(plan_id), |id| id == plan_id)
-        });
+        let own = self
+            .plan_priorities
+            .iter()
+            .find(|p| p.plan_id.as_deref().map_or_else(|| p.key.eq_ignore_ascii_case(plan_id), |id| id == plan_id));
         match (own, global) {
             (None, None) if self.plan_priorities.is_empty() => Ok(value),
             (None, None) => Err(format!(
@@ -450,7 +451,8 @@ impl Mapping {
     /// True when `field` has a value map (for `priority`, also a plan's
     /// own).
     pub fn maps_values(&self, field: &str) -> bool {
-        self.values.get(field).is_some_and(|m| !m.is_empty()) || (field == "priority" && !self.plan_priorities.is_empty())
+        self.values.get(field).is_some_and(|m| !m.is_empty())
+            || (field == "priority" && !self.plan_priorities.is_empty())
     }
 
     /// True when the profile has `[values.priority.PLAN]` maps.
@@ -488,11 +490,7 @@ fn unknown_key(key: &str, place: &str, known: &[&str]) -> String {
 
 fn known_field<'a>(field: &'a str, fields: &[&str]) -> Result<&'a str> {
     let f = field.trim();
-    if fields.contains(&f) {
-        Ok(f)
-    } else {
-        Err(Error::Input(unknown_key(f, "", fields)))
-    }
+    if fields.contains(&f) { Ok(f) } else { Err(Error::Input(unknown_key(f, "", fields))) }
 }
 
 /// `id="Ticket ID",opened="Created at"` → pairs. Names may be quoted (then

@@ -1064,7 +1064,7 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
 fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan, priority) = match &r.entry {
-            Some(e) => (
+        Some(e) => (
             e.plan_id.as_str(),
             if e.priority.is_empty() { h.priority_shown(rec, Some(&e.plan_id)) } else { e.priority.as_str() },
         ),

@@ -109,14 +109,16 @@ urgent = "p1"
                  1,Wayne,whatever,2026-11-23 09:00\n\
                  2,Globex,,2026-11-23 09:00\n\
                  3,,urgent,2026-11-23 09:00\n";
-    let r = slacalc(&[
-        "batch", "--profile", &path, "--input", "-", "--now", NOW, "--plan", "cloud", "--priority", "p4",
-    ])
-    .stdin(input)
-    .run();
+    let r =
+        slacalc(&["batch", "--profile", &path, "--input", "-", "--now", NOW, "--plan", "cloud", "--priority", "p4"])
+            .stdin(input)
+            .run();
     let out = rows(r.ok());
     // Wayne → "" → --plan cloud; whatever → "*" → p2 = serious (4 h): 09:00 → 13:00.
-    assert_eq!((&out[1][1][..], &out[1][2][..], &out[1][4][..]), ("biings-cloud", "serious", "2026-11-23T13:00:00+01:00"));
+    assert_eq!(
+        (&out[1][1][..], &out[1][2][..], &out[1][4][..]),
+        ("biings-cloud", "serious", "2026-11-23T13:00:00+01:00")
+    );
     // An empty priority cell is not mapped: it takes --priority p4, which
     // gold (three levels) does not have: an error naming its levels.
     assert!(out[2][9].contains("unknown priority \"p4\" for plan apizee-gold"), "{:?}", out[2]);
@@ -135,7 +137,8 @@ urgent = "p1"
         .stdin("id,plan,priority,opened\n1,Wayne,urgent,2026-11-23 09:00\n")
         .run();
     assert!(
-        rows(r.ok())[1][9].starts_with("plan \"Wayne\" is mapped to no plan by [values.plan] of catch.toml (give --plan"),
+        rows(r.ok())[1][9]
+            .starts_with("plan \"Wayne\" is mapped to no plan by [values.plan] of catch.toml (give --plan"),
         "{}",
         r.stdout
     );
@@ -236,7 +239,17 @@ fn the_zendesk_profile_reads_a_zendesk_export() {
                   4801,Ann,2026-11-20 17:30:00 +0100,Urgent,Globex,,\r\n\
                   4802,Bob,2026-11-23 09:00:00 +0100,,,,\r\n";
     let r = slacalc(&[
-        "batch", "--profile", "zendesk", "--plan", "cloud", "--priority", "p2", "--input", "-", "--now", NOW,
+        "batch",
+        "--profile",
+        "zendesk",
+        "--plan",
+        "cloud",
+        "--priority",
+        "p2",
+        "--input",
+        "-",
+        "--now",
+        NOW,
     ])
     .stdin(export)
     .run();

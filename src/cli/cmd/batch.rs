@@ -13,7 +13,8 @@ use crate::cli::{Ctx, Output};
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "batch")?;
-    let mut mapping = stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;
+    let mut mapping =
+        stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;
     let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
     // [values.priority.PLAN] names a plan by id or alias: match rows by id.
