@@ -20,6 +20,7 @@ pub mod instant;
 pub mod loader;
 pub mod mapping;
 pub mod plan;
+pub mod profiles;
 pub mod replay;
 pub mod report;
 pub mod sla;

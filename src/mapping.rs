@@ -4,10 +4,11 @@
 //! the `--plan`, `--priority`, `--time-format`, `--delimiter` defaults; shared
 //! by `batch` and `replay`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::instant::TimeFormat;
@@ -21,8 +22,13 @@ const MAX_PROFILE_BYTES: u64 = 1 << 20;
 pub struct Mapping {
     /// slacalc field → the export's column name, as given.
     columns: Vec<(String, String)>,
-    /// slacalc field → (export value, lowercased → slacalc value).
-    values: HashMap<String, HashMap<String, String>>,
+    /// slacalc field → its value map (`[values.FIELD]`).
+    values: HashMap<String, ValueMap>,
+    /// `[values.priority.PLAN]`: priority maps for one plan each.
+    plan_priorities: Vec<PlanPriorities>,
+    /// The profile's name in messages: its file name, or the built-in
+    /// profile's name (`None` without a profile).
+    pub profile: Option<String>,
     /// How times are written.
     pub time_format: TimeFormat,
     /// The field separator.
@@ -36,6 +42,58 @@ pub struct Mapping {
     /// What a plain number in a duration column (`responded_after`,
     /// `resolved_after`) counts.
     pub duration_unit: DurationUnit,
+}
+
+/// The key of a value map's catch-all entry: used for a value the map does
+/// not name. As a target, `"*"` keeps the value as it is.
+pub const ANY: &str = "*";
+
+/// What `[values.event]` maps an event to when replay should skip it.
+pub const IGNORE: &str = "ignore";
+
+/// One value map: the export's values (lowercased) → slacalc's, and the
+/// catch-all.
+#[derive(Debug, Clone, Default)]
+struct ValueMap {
+    entries: HashMap<String, String>,
+    /// The `"*"` entry's target.
+    any: Option<String>,
+}
+
+impl ValueMap {
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.any.is_none()
+    }
+
+    fn insert(&mut self, from: &str, to: &str) {
+        if from.trim() == ANY {
+            self.any = Some(to.to_string());
+        } else {
+            self.entries.insert(from.trim().to_lowercase(), to.to_string());
+        }
+    }
+
+    /// What the map says for `value` (case-insensitive): its entry, else
+    /// the catch-all (`"*"` as a target keeps the value); `None` when neither.
+    fn get<'a>(&'a self, value: &'a str) -> Option<&'a str> {
+        match self.entries.get(&value.trim().to_lowercase()) {
+            Some(to) => Some(to.as_str()),
+            None => match self.any.as_deref() {
+                Some(ANY) => Some(value),
+                other => other,
+            },
+        }
+    }
+}
+
+/// `[values.priority.PLAN]`.
+#[derive(Debug, Clone)]
+struct PlanPriorities {
+    /// The plan as the profile names it (an id or an alias).
+    key: String,
+    /// Its plan id, once [`Mapping::resolve_plans`] has looked it up.
+    plan_id: Option<String>,
+    map: ValueMap,
 }
 
 /// The unit of a plain number in a duration column: helpdesks export
@@ -78,11 +136,29 @@ impl DurationUnit {
     }
 }
 
+/// The keys a profile file may have at its top level.
+pub const PROFILE_KEYS: [&str; 10] = [
+    "name",
+    "source",
+    "delimiter",
+    "time_format",
+    "input_tz",
+    "duration_unit",
+    "plan",
+    "priority",
+    "columns",
+    "values",
+];
+
+/// A value map table: export value → slacalc value (or, under
+/// `[values.priority]`, a plan's own map), each with its place in the file.
+type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
 /// A profile file: the same mapping as the options, plus value maps.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProfile {
-    /// Which export it was written for (shown in no answer; for people).
+    /// Which export it was written for (shown by `profiles list`).
     #[allow(dead_code)]
     name: Option<String>,
     /// Where its field names come from.
@@ -95,9 +171,35 @@ struct RawProfile {
     plan: Option<String>,
     priority: Option<String>,
     #[serde(default)]
-    columns: toml::Table,
+    columns: RawTable,
     #[serde(default)]
-    values: HashMap<String, toml::Table>,
+    values: BTreeMap<Spanned<String>, Spanned<RawTable>>,
+}
+
+/// `line:column` (both from 1) of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The name and source a profile's text gives (for `profiles list`): its
+/// `name` and `source` keys, empty when absent or unreadable.
+pub fn describe(text: &str) -> (String, String) {
+    #[derive(Deserialize)]
+    struct About {
+        name: Option<String>,
+        source: Option<String>,
+    }
+    match toml::from_str::<About>(text) {
+        Ok(a) => (a.name.unwrap_or_default(), a.source.unwrap_or_default()),
+        Err(_) => (String::new(), String::new()),
+    }
 }
 
 impl Mapping {
@@ -123,44 +225,114 @@ impl Mapping {
         if text.len() as u64 > MAX_PROFILE_BYTES {
             return Err(Error::Input(format!("profile {shown} is larger than 1 MiB")));
         }
-        let raw: RawProfile = toml::from_str(&text).map_err(|e| {
-            let at = e.span().map_or(String::new(), |s| {
-                let before = &text[..s.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!(":{line}:{col}")
-            });
-            Error::Input(format!("{shown}{at}: {}", e.message()))
+        let name = path.file_name().map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+        Mapping::from_text(&text, &shown, &name, fields, valued)
+    }
+
+    /// The built-in profile `name` ([`crate::profiles`]).
+    ///
+    /// # Errors
+    /// An unknown name (listing the built-in ones), or a field the command
+    /// does not know.
+    pub fn from_builtin(name: &str, fields: &[&str], valued: &[&str]) -> Result<Mapping> {
+        let b = crate::profiles::get(name)?;
+        Mapping::from_text(b.text, &format!("built-in profile {}", b.name), b.name, fields, valued)
+    }
+
+    /// Reads a profile from its text: `shown` is where it came from in
+    /// messages (`file:line:column`), `name` how value-map errors name it
+    /// (a file name, or a built-in profile's name).
+    ///
+    /// # Errors
+    /// [`Error::Input`] naming `shown`, the line and column of a bad key or
+    /// value, with "did you mean" for a misspelt key.
+    pub fn from_text(text: &str, shown: &str, name: &str, fields: &[&str], valued: &[&str]) -> Result<Mapping> {
+        let at = |offset: usize| {
+            let (line, col) = line_col(text, offset);
+            format!("{shown}:{line}:{col}")
+        };
+        let raw: RawProfile = toml::from_str(text).map_err(|e| {
+            let place = e.span().map_or_else(|| shown.to_string(), |s| at(s.start));
+            let message = e.message().trim_end();
+            // serde's "unknown field `x`, expected one of …": say it our way.
+            let unknown = message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')).map(|(k, _)| k);
+            match unknown {
+                Some(key) => Error::Input(format!("{place}: {}", unknown_key(key, "", &PROFILE_KEYS))),
+                None => Error::Input(format!("{place}: {message}")),
+            }
         })?;
         let mut m = Mapping::new();
+        m.profile = Some(name.to_string());
         for (field, col) in &raw.columns {
-            let Some(col) = col.as_str() else {
-                return Err(Error::Input(format!("profile {shown}: columns.{field} must be a column name (a string)")));
+            let Some(c) = col.get_ref().as_str() else {
+                return Err(Error::Input(format!(
+                    "{}: columns.{} must be a column name (a string)",
+                    at(col.span().start),
+                    cut(field.get_ref(), 80)
+                )));
             };
-            m.set_column(field, col, fields).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+            if !fields.contains(&field.get_ref().trim()) {
+                return Err(Error::Input(format!(
+                    "{}: {}",
+                    at(field.span().start),
+                    unknown_key(field.get_ref(), " in [columns]", fields)
+                )));
+            }
+            m.set_column(field.get_ref(), c, fields)?;
         }
         for (field, table) in &raw.values {
-            known_field(field, valued).map_err(|e| Error::Input(format!("profile {shown}: values: {e}")))?;
-            let map = m.values.entry(field.clone()).or_default();
-            for (from, to) in table {
-                let Some(to) = to.as_str() else {
-                    return Err(Error::Input(format!(
-                        "profile {shown}: values.{field}.\"{}\" must map to a string",
-                        cut(from, 80)
-                    )));
-                };
-                map.insert(from.trim().to_lowercase(), to.to_string());
+            let f = field.get_ref().trim();
+            if !valued.contains(&f) {
+                return Err(Error::Input(format!(
+                    "{}: {}",
+                    at(field.span().start),
+                    unknown_key(f, " in [values] (a field whose values are mapped)", valued)
+                )));
             }
+            let mut map = ValueMap::default();
+            for (from, to) in table.get_ref() {
+                match to.get_ref() {
+                    toml::Value::String(t) => map.insert(from.get_ref(), t),
+                    toml::Value::Table(plan_map) if f == "priority" => {
+                        let mut pm = ValueMap::default();
+                        for (k, v) in plan_map {
+                            let Some(v) = v.as_str() else {
+                                return Err(Error::Input(format!(
+                                    "{}: values.priority.\"{}\".\"{}\" must map to a priority name (a string)",
+                                    at(to.span().start),
+                                    cut(from.get_ref(), 80),
+                                    cut(k, 80)
+                                )));
+                            };
+                            pm.insert(k, v);
+                        }
+                        m.plan_priorities.push(PlanPriorities {
+                            key: from.get_ref().trim().to_string(),
+                            plan_id: None,
+                            map: pm,
+                        });
+                    }
+                    _ => {
+                        let per_plan = if f == "priority" { " or, for one plan, a table" } else { "" };
+                        return Err(Error::Input(format!(
+                            "{}: values.{f}.\"{}\" must map to a string{per_plan}",
+                            at(to.span().start),
+                            cut(from.get_ref(), 80)
+                        )));
+                    }
+                }
+            }
+            m.values.insert(f.to_string(), map);
         }
+        let bad = |e: Error| Error::Input(format!("profile {shown}: {e}"));
         if let Some(d) = &raw.delimiter {
-            m.delimiter = parse_delimiter(d).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+            m.delimiter = parse_delimiter(d).map_err(bad)?;
         }
         if let Some(f) = &raw.time_format {
-            m.time_format =
-                TimeFormat::parse_named(f, "time_format").map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+            m.time_format = TimeFormat::parse_named(f, "time_format").map_err(bad)?;
         }
         if let Some(u) = &raw.duration_unit {
-            m.duration_unit = DurationUnit::parse(u).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+            m.duration_unit = DurationUnit::parse(u).map_err(bad)?;
         }
         m.plan = raw.plan;
         m.priority = raw.priority;
@@ -197,34 +369,128 @@ impl Mapping {
         self.columns.iter().any(|(f, _)| f == field)
     }
 
-    /// `value` of `field` as slacalc names it: through the value map
-    /// (case-insensitive), else unchanged.
+    /// `value` of `field` as slacalc names it, for display: through the
+    /// value map (case-insensitive), else unchanged.
     pub fn value<'a>(&'a self, field: &str, value: &'a str) -> &'a str {
         self.mapped(field, value).unwrap_or(value)
     }
 
-    /// What `field`'s value map maps `value` to (case-insensitive); `None`
-    /// when there is no map or it does not name `value`.
-    pub fn mapped<'a>(&'a self, field: &str, value: &str) -> Option<&'a str> {
+    /// What `field`'s value map maps `value` to (case-insensitive, the
+    /// `"*"` entry for a value it does not name); `None` when there is no
+    /// map or it does not name `value`.
+    pub fn mapped<'a>(&'a self, field: &str, value: &'a str) -> Option<&'a str> {
         match self.values.get(field) {
-            Some(map) if !map.is_empty() => map.get(&value.trim().to_lowercase()).map(String::as_str),
+            Some(map) if !map.is_empty() => map.get(value),
             _ => None,
         }
     }
 
-    /// True when `field` has a value map.
+    /// `value` of `field`, read from the export's column `column`, through
+    /// `field`'s value map: unchanged when there is no map.
+    ///
+    /// # Errors
+    /// A value the map does not name, with no `"*"` entry: the message
+    /// names the column, the value, the map and the profile
+    /// (`Organization "Wayne" is not in [values.plan] of orgs.toml`).
+    pub fn map_value<'a>(&'a self, field: &str, column: &str, value: &'a str) -> std::result::Result<&'a str, String> {
+        match self.values.get(field) {
+            Some(map) if !map.is_empty() => {
+                map.get(value).ok_or_else(|| self.not_in_map(column, value, &format!("[values.{field}]")))
+            }
+            _ => Ok(value),
+        }
+    }
+
+    /// A priority `value` of a row of plan `plan_id`, read from the
+    /// export's column `column`: through `[values.priority.PLAN]` when the
+    /// profile has one for that plan, else (or when it does not name the
+    /// value and has no `"*"`) the global `[values.priority]`; unchanged when
+    /// the profile maps no priorities.
+    ///
+    /// # Errors
+    /// A value no map applying to the plan names: the message names the
+    /// map(s) that would fix it.
+    pub fn map_priority<'a>(
+        &'a self,
+        plan_id: &str,
+        column: &str,
+        value: &'a str,
+    ) -> std::result::Result<&'a str, String> {
+        let global = self.values.get("priority").filter(|m| !m.is_empty());
+        let own = self
+            .plan_priorities
+            .iter()
+            .find(|p| p.plan_id.as_deref().map_or_else(|| p.key.eq_ignore_ascii_case(plan_id), |id| id == plan_id));
+        match (own, global) {
+            (None, None) if self.plan_priorities.is_empty() => Ok(value),
+            (None, None) => Err(format!(
+                "{} (the profile maps priorities for other plans only)",
+                self.not_in_map(column, value, &format!("[values.priority.{}]", cut(plan_id, 80)))
+            )),
+            (None, Some(g)) => g.get(value).ok_or_else(|| self.not_in_map(column, value, "[values.priority]")),
+            (Some(p), g) => p.map.get(value).or_else(|| g.and_then(|g| g.get(value))).ok_or_else(|| {
+                let names = match g {
+                    Some(_) => format!("[values.priority.{}] or [values.priority]", p.key),
+                    None => format!("[values.priority.{}]", p.key),
+                };
+                self.not_in_map(column, value, &names)
+            }),
+        }
+    }
+
+    fn not_in_map(&self, column: &str, value: &str, map: &str) -> String {
+        let profile = self.profile.as_deref().unwrap_or("the profile");
+        format!(
+            "{} \"{}\" is not in {map} of {} (add it there, or a \"*\" entry for every other value)",
+            cut(column, 80),
+            cut(value, 80),
+            cut(profile, 80)
+        )
+    }
+
+    /// True when `field` has a value map (for `priority`, also a plan's
+    /// own).
     pub fn maps_values(&self, field: &str) -> bool {
         self.values.get(field).is_some_and(|m| !m.is_empty())
+            || (field == "priority" && !self.plan_priorities.is_empty())
     }
+
+    /// True when the profile has `[values.priority.PLAN]` maps.
+    pub fn has_plan_priorities(&self) -> bool {
+        !self.plan_priorities.is_empty()
+    }
+
+    /// Looks up the plan each `[values.priority.PLAN]` names (an id or an
+    /// alias) with `resolve`, which gives its id, so that a row matches the
+    /// map whichever name of the plan it gives.
+    ///
+    /// # Errors
+    /// An unknown plan, naming the map and the profile.
+    pub fn resolve_plans(&mut self, resolve: impl Fn(&str) -> Result<String>) -> Result<()> {
+        let profile = self.profile.clone().unwrap_or_else(|| "the profile".into());
+        for p in &mut self.plan_priorities {
+            let id = resolve(&p.key)
+                .map_err(|e| Error::Input(format!("[values.priority.{}] of {profile}: {e}", cut(&p.key, 80))))?;
+            p.plan_id = Some(id);
+        }
+        Ok(())
+    }
+}
+
+/// `unknown field "opend" in [columns] (expected one of: …; did you mean "opened"?)`.
+fn unknown_key(key: &str, place: &str, known: &[&str]) -> String {
+    let close = crate::error::suggest(key, known.iter().copied());
+    format!(
+        "unknown field \"{}\"{place} (expected one of: {}){}",
+        cut(key, 80),
+        known.join(", "),
+        crate::error::did_you_mean(&close)
+    )
 }
 
 fn known_field<'a>(field: &'a str, fields: &[&str]) -> Result<&'a str> {
     let f = field.trim();
-    if fields.contains(&f) {
-        Ok(f)
-    } else {
-        Err(Error::Input(format!("unknown field \"{}\" (expected one of: {})", cut(f, 80), fields.join(", "))))
-    }
+    if fields.contains(&f) { Ok(f) } else { Err(Error::Input(unknown_key(f, "", fields))) }
 }
 
 /// `id="Ticket ID",opened="Created at"` → pairs. Names may be quoted (then
@@ -301,6 +567,42 @@ mod tests {
         assert!(m.add_columns("colour=Red", FIELDS).unwrap_err().to_string().contains("unknown field \"colour\""));
         m.add_columns(r#"opened="Created at""#, FIELDS).unwrap();
         assert_eq!((m.column("opened"), m.column("id")), ("Created at", "id"));
+    }
+
+    #[test]
+    fn profile_maps_catch_all_and_per_plan_priorities() {
+        let text = "[columns]\nplan = \"Org\"\n[values.plan]\nAcme = \"gold\"\n\"*\" = \"silver\"\n[values.priority]\nlow = \"p3\"\n[values.priority.cloud]\nlow = \"p4\"\n\"*\" = \"*\"\n";
+        let mut m = Mapping::from_text(text, "p.toml", "p.toml", FIELDS, &["plan", "priority"]).unwrap();
+        assert_eq!(m.map_value("plan", "Org", "ACME "), Ok("gold"));
+        assert_eq!(m.map_value("plan", "Org", "Wayne"), Ok("silver"));
+        assert_eq!(m.map_priority("apizee-gold", "Prio", "Low"), Ok("p3"));
+        // Before the plans are looked up, the key matches as written.
+        assert_eq!(m.map_priority("cloud", "Prio", "Low"), Ok("p4"));
+        m.resolve_plans(|k| Ok(if k == "cloud" { "biings-cloud".into() } else { k.into() })).unwrap();
+        assert_eq!(m.map_priority("biings-cloud", "Prio", "Low"), Ok("p4"));
+        assert_eq!(m.map_priority("biings-cloud", "Prio", "Down"), Ok("Down"));
+        assert_eq!(
+            m.map_priority("apizee-gold", "Prio", "High").unwrap_err(),
+            "Prio \"High\" is not in [values.priority] of p.toml (add it there, or a \"*\" entry for every other value)"
+        );
+    }
+
+    #[test]
+    fn profile_errors_name_line_column_and_the_closest_key() {
+        let e = Mapping::from_text("[columns]\nid = \"Id\"\nopend = \"Created\"\n", "p.toml", "p.toml", FIELDS, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("p.toml:3:1: unknown field \"opend\" in [columns]"), "{e}");
+        assert!(e.contains("did you mean \"opened\"?"), "{e}");
+        let e = Mapping::from_text("name = \"x\"\ntime_fromat = \"%d\"\n", "p.toml", "p.toml", FIELDS, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("p.toml:2:1: unknown field \"time_fromat\""), "{e}");
+        assert!(e.contains("did you mean \"time_format\"?"), "{e}");
+        let e = Mapping::from_text("[values.plan]\nA = { b = \"c\" }\n", "p.toml", "p.toml", FIELDS, &["plan"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("p.toml:2:5: values.plan.\"A\" must map to a string"), "{e}");
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub struct Summary {
     pub paused: u64,
     /// Tickets that could not be replayed (one error row each).
     pub errors: u64,
+    /// Events at or before now that `[values.event]` maps to `"ignore"`.
+    pub ignored: u64,
 }
 
 /// One input record's fields, in reused buffers.
@@ -660,12 +662,21 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         let (opts, plans) = (self.opts, self.plans);
         // The event kind, matched without allocating: it is read a million times.
         let map = &opts.mapping;
-        let event = map.value("event", &rec.event);
+        // A name [values.event] does not map is the ticket's error (once the
+        // event is known to be at or before now).
+        let (event, not_in_map) = match map.map_value("event", map.column("event"), &rec.event) {
+            Ok(e) => (e, None),
+            Err(e) => ("", Some(e)),
+        };
+        let ignored = event.eq_ignore_ascii_case(crate::mapping::IGNORE);
         let kind = ["created", "reply", "status", "priority"]
             .into_iter()
             .find(|k| event.eq_ignore_ascii_case(k))
             .unwrap_or("");
         let unknown_event = || {
+            if let Some(e) = &not_in_map {
+                return e.clone();
+            }
             let known = "expected created, reply, status or priority";
             match map.mapped("event", &rec.event) {
                 Some(to) => format!(
@@ -682,23 +693,45 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         let t = &mut self.ticket;
         let mut plan_err = None;
         if kind == "created" && t.plan.is_none() {
-            let typed =
-                if rec.plan.is_empty() { opts.plan.as_deref().unwrap_or("") } else { map.value("plan", &rec.plan) };
-            t.plan_typed.clear();
-            t.plan_typed.push_str(typed);
-            if typed.is_empty() {
-                plan_err = Some("created event has no plan (expected a plan column, or --plan)".to_string());
+            let typed = if rec.plan.is_empty() {
+                Ok(opts.plan.as_deref().unwrap_or(""))
             } else {
-                match plans.get(typed) {
-                    Ok(p) => t.plan = Some(p),
-                    Err(e) => plan_err = Some(e.to_string()),
+                // Mapped to nothing ("*" = ""): as an empty cell.
+                map.map_value("plan", map.column("plan"), &rec.plan)
+                    .map(|p| if p.is_empty() { opts.plan.as_deref().unwrap_or("") } else { p })
+            };
+            t.plan_typed.clear();
+            t.plan_typed.push_str(typed.as_ref().map_or(rec.plan.as_str(), |p| p));
+            match typed {
+                Err(e) => plan_err = Some(e),
+                Ok("") => {
+                    plan_err = Some("created event has no plan (expected a plan column, or --plan)".to_string());
                 }
+                Ok(typed) => match plans.get(typed) {
+                    Ok(p) => t.plan = Some(p),
+                    Err(e) if !rec.plan.is_empty() && !map.maps_values("plan") => {
+                        plan_err = Some(format!("{e}; map yours with [values.plan] in a --profile"));
+                    }
+                    Err(e) => plan_err = Some(e.to_string()),
+                },
             }
         }
         let zone = opts
             .input_zone
             .or_else(|| t.plan.map(|p| p.calendar.calendar.tz()))
             .or_else(|| opts.plan.as_deref().and_then(|p| plans.get(p).ok()).map(|p| p.calendar.calendar.tz()));
+        if ignored {
+            // Skipped, but counted only when it happened by now (an event
+            // after now is left out as every other is).
+            let after_now = zone
+                .or_else(|| (!is_local(&rec.at)).then_some(chrono_tz::UTC))
+                .and_then(|z| parse_instant_as(&rec.at, z, opts.now, &map.time_format).ok())
+                .is_some_and(|at| at > opts.now);
+            if !after_now {
+                self.summary.ignored += 1;
+            }
+            return Ok(());
+        }
         if rec.at.is_empty() {
             return Err("at is empty (expected the time of the event)".into());
         }
@@ -748,7 +781,13 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     let typed = if rec.priority.is_empty() {
                         opts.priority.as_deref().unwrap_or("")
                     } else {
-                        map.value("priority", &rec.priority)
+                        t.priority_typed.clear();
+                        t.priority_typed.push_str(&rec.priority);
+                        match map.map_priority(&plan.id, map.column("priority"), &rec.priority)? {
+                            // Mapped to nothing ("*" = ""): as an empty cell.
+                            "" => opts.priority.as_deref().unwrap_or(""),
+                            p => p,
+                        }
                     };
                     t.priority_typed.clear();
                     t.priority_typed.push_str(typed);
@@ -758,7 +797,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     EventKind::Created(None)
                 }
             }
-            "reply" => EventKind::Reply(match map.value("author", &rec.value) {
+            "reply" => EventKind::Reply(match map.map_value("author", map.column("value"), &rec.value)? {
                 v if v.eq_ignore_ascii_case("agent") => Author::Agent,
                 v if v.eq_ignore_ascii_case("customer") => Author::Customer,
                 _ => {
@@ -772,7 +811,10 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 let plan = plan_of(t)?;
                 // A profile's [values.status] may name a status or a class, as
                 // pause_on spells it (on_hold is no default status name).
-                let mapped = map.mapped("status", &rec.value);
+                let mapped = match map.map_value("status", map.column("value"), &rec.value)? {
+                    v if map.maps_values("status") => Some(v),
+                    _ => None,
+                };
                 let name = mapped.unwrap_or(&rec.value);
                 let class = plan.lifecycle.class_of(name).or_else(|| mapped.and_then(StatusClass::parse));
                 let class: StatusClass = class.ok_or_else(|| match mapped {
@@ -798,7 +840,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 if rec.value.is_empty() {
                     return Err("priority event has no value (expected a priority name of the ticket's plan)".into());
                 }
-                EventKind::Priority(priority_index(plan, map.value("priority", &rec.value))?)
+                EventKind::Priority(priority_index(plan, map.map_priority(&plan.id, map.column("value"), &rec.value)?)?)
             }
             _ => return Err(unknown_event()),
         };

@@ -161,7 +161,8 @@ struct Header {
 }
 
 /// The fields a batch export may map to its own columns.
-pub const FIELDS: [&str; 6] = ["id", "plan", "priority", "opened", "responded", "pauses"];
+pub const FIELDS: [&str; 9] =
+    ["id", "plan", "priority", "opened", "responded", "pauses", "resolved", "responded_after", "resolved_after"];
 
 /// The fields whose values a batch profile may map (`[values.plan]`, …).
 pub const VALUED: [&str; 2] = ["plan", "priority"];
@@ -237,33 +238,67 @@ impl Header {
         })
     }
 
-    /// The row's plan as slacalc names it: mapped, else the default.
-    fn plan<'a>(&'a self, rec: &'a csv::StringRecord) -> &'a str {
-        self.value("plan", self.plan, self.map.plan.as_deref(), rec)
-    }
-
-    /// The row's priority as slacalc names it: mapped, else the default.
-    fn priority<'a>(&'a self, rec: &'a csv::StringRecord) -> &'a str {
-        self.value("priority", self.priority, self.map.priority.as_deref(), rec)
-    }
-
-    fn value<'a>(
-        &'a self,
-        field: &str,
-        col: Option<usize>,
-        default: Option<&'a str>,
-        rec: &'a csv::StringRecord,
-    ) -> &'a str {
-        let raw = col.and_then(|i| rec.get(i)).map_or("", crate::text::trim);
+    /// The row's plan as slacalc names it: mapped, else the default (an
+    /// empty cell is not mapped).
+    ///
+    /// A value the profile's `[values.plan]` does not name is the row's
+    /// error, naming the map.
+    fn plan<'a>(&'a self, rec: &'a csv::StringRecord) -> std::result::Result<&'a str, String> {
+        let raw = cell(self.plan, rec);
         if raw.is_empty() {
-            default.unwrap_or("")
+            Ok(self.map.plan.as_deref().unwrap_or(""))
         } else if self.mapped_values {
-            self.map.value(field, raw)
+            match self.map.map_value("plan", self.map.column("plan"), raw)? {
+                // Mapped to nothing ("*" = ""): as an empty cell.
+                "" => self.map.plan.as_deref().ok_or_else(|| {
+                    format!(
+                        "{} \"{}\" is mapped to no plan by [values.plan] of {} (give --plan, or map it to a plan)",
+                        crate::text::cut(self.map.column("plan"), 80),
+                        crate::text::cut(raw, 80),
+                        self.map.profile.as_deref().unwrap_or("the profile")
+                    )
+                }),
+                p => Ok(p),
+            }
         } else {
             // No value map (the usual case): no look-up per row.
+            Ok(raw)
+        }
+    }
+
+    /// The row's plan as printed on a row that could not be answered:
+    /// mapped when the map names it, else as typed.
+    fn plan_shown<'a>(&'a self, rec: &'a csv::StringRecord) -> &'a str {
+        let raw = cell(self.plan, rec);
+        if raw.is_empty() {
+            self.map.plan.as_deref().unwrap_or("")
+        } else if self.mapped_values {
+            self.map.value("plan", raw)
+        } else {
             raw
         }
     }
+
+    /// The row's priority as printed: mapped (for `plan_id`'s own map when
+    /// it is known) when a map names it, else as typed, else the default.
+    fn priority_shown<'a>(&'a self, rec: &'a csv::StringRecord, plan_id: Option<&str>) -> &'a str {
+        let raw = cell(self.priority, rec);
+        if raw.is_empty() {
+            self.map.priority.as_deref().unwrap_or("")
+        } else if self.mapped_values {
+            match plan_id {
+                Some(id) => self.map.map_priority(id, "", raw).unwrap_or(raw),
+                None => self.map.value("priority", raw),
+            }
+        } else {
+            raw
+        }
+    }
+}
+
+/// Column `col` of `rec`, trimmed; empty when there is no such column.
+fn cell(col: Option<usize>, rec: &csv::StringRecord) -> &str {
+    col.and_then(|i| rec.get(i)).map_or("", crate::text::trim)
 }
 
 /// The header `batch` reads when nothing is mapped.
@@ -757,32 +792,66 @@ struct PairCache {
     pairs: usize,
 }
 
-fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, priority: &str) -> Cached {
-    if let Some(c) = cache.map.get(plan).and_then(|m| m.get(priority)) {
+/// The pair of a row whose plan (mapped) is `plan` and whose priority cell
+/// is `cell` (as typed: the priority map, which may depend on the plan, is
+/// applied here, once per distinct pair).
+fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, cell: &str, h: &Header) -> Cached {
+    if let Some(c) = cache.map.get(plan).and_then(|m| m.get(cell)) {
         return c.clone();
     }
     if cache.pairs >= MAX_CACHED_PAIRS {
         cache.map.clear();
         cache.pairs = 0;
     }
-    let resolved: Cached = plans
-        .get(plan)
-        .and_then(|p| {
-            let r = sla::resolve(p, (!priority.is_empty()).then_some(priority))?;
-            let priority = r.priority.clone().unwrap_or_default();
-            Ok(Arc::new(Entry {
-                zone: p.calendar.calendar.tz(),
-                zone_cal: Arc::clone(&p.calendar.calendar),
-                resolved: r,
-                names_plain: is_plain(p.id.as_bytes()) && is_plain(priority.as_bytes()),
-                plan_id: p.id.clone(),
-                priority,
-            }))
-        })
-        .map_err(|e| Arc::from(e.to_string()));
-    cache.map.entry(plan.to_string()).or_default().insert(priority.to_string(), resolved.clone());
+    let resolved = resolve_pair(plans, plan, cell, h).map_err(Arc::from);
+    cache.map.entry(plan.to_string()).or_default().insert(cell.to_string(), resolved.clone());
     cache.pairs += 1;
     resolved
+}
+
+/// [`lookup`]'s work on a miss. An unknown name's message says where the
+/// fix lives: the profile's value map that gave it, or the one that would
+/// map it.
+fn resolve_pair(plans: &PlanSet, plan: &str, cell: &str, h: &Header) -> std::result::Result<Arc<Entry>, String> {
+    let map = &h.map;
+    let profile = map.profile.as_deref().unwrap_or("the profile");
+    let p = plans.get(plan).map_err(|e| {
+        if map.maps_values("plan") {
+            format!("{e} (given by [values.plan] of {profile})")
+        } else {
+            format!("{e}; map yours with [values.plan] in a --profile")
+        }
+    })?;
+    let (priority, mapped) = if cell.is_empty() {
+        (map.priority.as_deref().unwrap_or(""), false)
+    } else if map.maps_values("priority") {
+        match map.map_priority(&p.id, map.column("priority"), cell)? {
+            // Mapped to nothing ("*" = ""): as an empty cell.
+            "" => (map.priority.as_deref().unwrap_or(""), false),
+            to => (to, true),
+        }
+    } else {
+        (cell, false)
+    };
+    let r = sla::resolve(p, (!priority.is_empty()).then_some(priority)).map_err(|e| match e {
+        Error::UnknownPriority { .. } if mapped => {
+            format!("{e} (mapped from \"{}\" by [values.priority] of {profile})", crate::text::cut(cell, 80))
+        }
+        Error::UnknownPriority { .. } if !cell.is_empty() => {
+            let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
+            format!("{e}; map it with [values.priority] in a --profile{default}")
+        }
+        e => e.to_string(),
+    })?;
+    let priority = r.priority.clone().unwrap_or_default();
+    Ok(Arc::new(Entry {
+        zone: p.calendar.calendar.tz(),
+        zone_cal: Arc::clone(&p.calendar.calendar),
+        resolved: r,
+        names_plain: is_plain(p.id.as_bytes()) && is_plain(priority.as_bytes()),
+        plan_id: p.id.clone(),
+        priority,
+    }))
 }
 
 /// Answers one row into `out`.
@@ -796,14 +865,21 @@ fn row(
     out: &mut RowOut,
 ) {
     let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
-    let (plan_s, prio_s, opened_s) = (h.plan(rec), h.priority(rec), field(h.opened));
+    let opened_s = field(h.opened);
+    let plan_s = match h.plan(rec) {
+        Ok(p) => p,
+        Err(e) => {
+            out.error = Some(e);
+            return;
+        }
+    };
     let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
     let pauses_s = h.pauses.map(field).filter(|s| !s.is_empty());
     if plan_s.is_empty() {
         out.error = Some("plan is empty (expected a plan id or alias, e.g. apizee-gold or gold)".into());
         return;
     }
-    let entry = match lookup(plans, cache, plan_s, prio_s) {
+    let entry = match lookup(plans, cache, plan_s, cell(h.priority, rec), h) {
         Ok(e) => e,
         Err(e) => {
             out.error = Some(e.to_string());
@@ -911,8 +987,11 @@ impl<'a> RowView<'a> {
         let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
         let some = |v: &'a str| (!v.is_empty()).then_some(v);
         let (plan, priority) = match &r.entry {
-            Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
-            None => (h.plan(rec), h.priority(rec)),
+            Some(e) => (
+                e.plan_id.as_str(),
+                if e.priority.is_empty() { h.priority_shown(rec, Some(&e.plan_id)) } else { e.priority.as_str() },
+            ),
+            None => (h.plan_shown(rec), h.priority_shown(rec, None)),
         };
         // Printed instants are ASCII: the check cannot fail.
         let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or_default();
@@ -981,8 +1060,11 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
 fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan, priority) = match &r.entry {
-        Some(e) => (e.plan_id.as_str(), if e.priority.is_empty() { h.priority(rec) } else { e.priority.as_str() }),
-        None => (h.plan(rec), h.priority(rec)),
+        Some(e) => (
+            e.plan_id.as_str(),
+            if e.priority.is_empty() { h.priority_shown(rec, Some(&e.plan_id)) } else { e.priority.as_str() },
+        ),
+        None => (h.plan_shown(rec), h.priority_shown(rec, None)),
     };
     let mut buf = sink.csv.get_ref().0.borrow_mut();
     // One check of the whole record (its fields' bytes, one after the

@@ -123,6 +123,7 @@ impl Command {
             Command::Entitlements(_) => "entitlements",
             Command::Calendar(_) => "calendar",
             Command::Plans { .. } => "plans",
+            Command::Profiles { .. } => "profiles",
             Command::Batch(_) => "batch",
             Command::Replay(_) => "replay",
             Command::Report(_) => "report",
@@ -266,6 +267,22 @@ later file overrides the earlier one.")]
         /// What to do (default: list).
         #[command(subcommand)]
         command: Option<PlansCommand>,
+    },
+    /// List and print the built-in profiles (`--profile zendesk`): column and
+    /// value maps of helpdesks' ticket exports (`profiles` alone lists them).
+    #[command(after_help = "\
+Examples:
+  slacalc profiles
+  slacalc profiles show zendesk > my-zendesk.toml
+  slacalc batch --profile my-zendesk.toml --input export.csv
+
+`--profile NAME` (no / and no .toml) uses a built-in profile; `profiles show`
+prints its file, ready to copy and edit. The format is described in full in
+docs/profiles.md.")]
+    Profiles {
+        /// What to do (default: list).
+        #[command(subcommand)]
+        command: Option<ProfilesCommand>,
     },
     /// Run a ticket export (CSV) through deadline and status, one row per ticket.
     #[command(after_help = "\
@@ -461,6 +478,27 @@ pub struct StatusArgs {
     pub check: bool,
 }
 
+/// `profiles …`
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// One line per built-in profile: its name, the export it reads, its source.
+    #[command(after_help = "\
+Examples:
+  slacalc profiles list
+  slacalc profiles list --format json")]
+    List,
+    /// Print a built-in profile's file, ready to copy and edit.
+    #[command(after_help = "\
+Examples:
+  slacalc profiles show zendesk
+  slacalc profiles show jira > my-jira.toml")]
+    Show {
+        /// Built-in profile name (zendesk, jira, freshdesk).
+        #[arg(value_parser = ["freshdesk", "jira", "zendesk"])]
+        name: String,
+    },
+}
+
 /// `plans …`
 #[derive(Debug, Subcommand)]
 pub enum PlansCommand {
@@ -531,10 +569,13 @@ pub struct ExportArgs {
     /// (over what --profile says).
     #[arg(long, value_name = "FIELD=COLUMN,…")]
     pub columns: Option<String>,
-    /// A profile file (TOML): column names, value maps (organisation → plan,
-    /// helpdesk priority → plan priority, status → class), time format,
-    /// delimiter and defaults. See examples/profiles/.
-    #[arg(long, value_name = "FILE")]
+    /// A profile: a file (TOML, a path ending in .toml or holding a /) or a
+    /// built-in profile (zendesk, jira, freshdesk: slacalc profiles list).
+    /// Column names, value maps (organisation → plan, helpdesk priority →
+    /// plan priority, per plan too; status → class or status name; event →
+    /// kind or "ignore"; "*" for every other value), time format, delimiter
+    /// and defaults. Format: docs/profiles.md.
+    #[arg(long, value_name = "FILE|NAME")]
     pub profile: Option<PathBuf>,
     /// How times are written when not RFC 3339: a strftime pattern such as
     /// "%d/%b/%y %I:%M %p" or "%m/%d/%Y %H:%M", or unix (seconds).

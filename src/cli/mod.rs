@@ -217,6 +217,9 @@ pub fn run(cli: Cli) -> Result<Output> {
         Command::Credit(a) => cmd::credit::run(&ctx, &a),
         Command::Entitlements(a) => cmd::entitlements::run(&ctx, &a),
         Command::Plans { command } => cmd::plans::run(&ctx, command.as_ref().unwrap_or(&args::PlansCommand::List)),
+        Command::Profiles { command } => {
+            cmd::profiles::run(&ctx, command.as_ref().unwrap_or(&args::ProfilesCommand::List))
+        }
         Command::Check(a) => cmd::check::run(&ctx, &a),
         Command::Calendar(a) => cmd::calendar::run(&ctx, &a),
         Command::Man(a) => cmd::man::run(&a),

@@ -19,6 +19,7 @@ mod input_limits;
 mod jobs;
 mod loading;
 mod plans;
+mod profiles;
 mod properties;
 mod quota;
 mod regressions;

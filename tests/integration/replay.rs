@@ -805,7 +805,9 @@ fn cr_only_line_ends_name_the_line_a_reader_sees() {
 /// row's plan and priority, in CSV as in JSON Lines.
 #[test]
 fn a_mapped_created_event_reads_its_plan_and_priority() {
-    let (_d, profile) = temp_file("p.toml", "[values.event]\nopen = \"created\"\n");
+    // `"*" = "*"`: the events the map does not name keep their names (a
+    // name not in a map is otherwise an error, SPEC §9).
+    let (_d, profile) = temp_file("p.toml", "[values.event]\nopen = \"created\"\n\"*\" = \"*\"\n");
     let profile = profile.to_str().expect("utf-8");
     let csv = "1,2026-11-16T09:00:00+01:00,open,,nimbus-pro,urgent\n1,2026-11-16T09:30:00+01:00,reply,agent,,\n";
     let now = "2026-11-16T12:00:00+01:00";

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use slacalc::batch::{self, Options};
 
 use super::stream;
@@ -13,9 +13,12 @@ use crate::cli::{Ctx, Output};
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "batch")?;
-    let mapping = stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;
+    let mut mapping =
+        stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;
     let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
+    // [values.priority.PLAN] names a plan by id or alias: match rows by id.
+    mapping.resolve_plans(|k| plans.get(k).map(|p| p.id.clone())).context("invalid --profile")?;
     if let Some(p) = &mapping.plan {
         // A default plan that does not exist fails every row: say it once.
         plans.get(p)?;

@@ -10,6 +10,7 @@ pub mod entitlements;
 pub mod man;
 mod metric;
 pub mod plans;
+pub mod profiles;
 pub mod quota;
 pub mod replay;
 pub mod report;

@@ -37,6 +37,8 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     }
     let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;
     let plans = ctx.plans()?;
+    // [values.priority.PLAN] names a plan by id or alias: match rows by id.
+    mapping.resolve_plans(|k| plans.get(k).map(|p| p.id.clone())).context("invalid --profile")?;
     let now = ctx.now_for_rows()?;
     let input_format = match (source, a.input_format) {
         (Some(_), _) => Some(slacalc::input::InputFormat::JsonLines),
@@ -79,6 +81,10 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         summary.errors,
         started.elapsed().as_secs_f64()
     );
+    if summary.ignored > 0 {
+        let noun = if summary.ignored == 1 { "event" } else { "events" };
+        let _ = writeln!(std::io::stderr(), "note: {} {noun} ignored by [values.event]", summary.ignored);
+    }
     Ok(Output::quiet())
 }
 

@@ -162,7 +162,14 @@ pub fn mapping(
     valued: &[&str],
 ) -> Result<Mapping> {
     let mut m = match &a.profile {
-        Some(p) => Mapping::from_profile(p, fields, valued).context("invalid --profile")?,
+        Some(p) => {
+            let name = p.to_string_lossy();
+            if slacalc::profiles::is_builtin_name(&name) {
+                Mapping::from_builtin(&name, fields, valued).context("invalid --profile")?
+            } else {
+                Mapping::from_profile(p, fields, valued).context("invalid --profile")?
+            }
+        }
         None => Mapping::new(),
     };
     if let Some(c) = &a.columns {
