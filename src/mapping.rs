@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::instant::TimeFormat;
+use crate::instant::{Ambiguous, TimeFormat};
 use crate::text::cut;
 
 /// Largest profile file read.
@@ -36,6 +36,9 @@ pub struct Mapping {
     /// What a plain number in a duration column (`responded_after`,
     /// `resolved_after`) counts.
     pub duration_unit: DurationUnit,
+    /// What a local time in a DST fold stands for (`--ambiguous`, or the
+    /// profile's `ambiguous`; default: an error).
+    pub ambiguous: Ambiguous,
 }
 
 /// The unit of a plain number in a duration column: helpdesks export
@@ -92,6 +95,7 @@ struct RawProfile {
     time_format: Option<String>,
     input_tz: Option<String>,
     duration_unit: Option<String>,
+    ambiguous: Option<String>,
     plan: Option<String>,
     priority: Option<String>,
     #[serde(default)]
@@ -161,6 +165,9 @@ impl Mapping {
         }
         if let Some(u) = &raw.duration_unit {
             m.duration_unit = DurationUnit::parse(u).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+        }
+        if let Some(a) = &raw.ambiguous {
+            m.ambiguous = Ambiguous::parse(a).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
         }
         m.plan = raw.plan;
         m.priority = raw.priority;

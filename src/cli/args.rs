@@ -512,6 +512,24 @@ pub struct BatchArgs {
     /// as with one job, in the same order. More than 64 is refused: the reading thread is the limit well before.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_jobs)]
     pub jobs: usize,
+    /// Which clock each row measures: first_response (default; stops at the
+    /// `responded` column, or opened + `responded_after`) or resolution
+    /// (stops at `resolved`, or opened + `resolved_after`; the priority's
+    /// `resolution` target, no-commitment where it has none).
+    #[arg(long, value_name = "NAME", value_parser = ["first_response", "resolution"])]
+    pub metric: Option<String>,
+    /// Keep only rows opened on or after DATE (YYYY-MM-DD, in the row's plan
+    /// zone); the others are left out and counted in a note.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Keep only rows opened on or before DATE (YYYY-MM-DD, in the row's plan
+    /// zone, the whole day included); the others are left out and counted.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Exit 1 when more than N rows are error rows (the output is still
+    /// complete); without it, error rows never change the exit code.
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<u64>,
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,
@@ -537,6 +555,11 @@ pub struct ExportArgs {
     /// Field separator: one character such as ';', or tab (default ',').
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// A local time in the file that happens twice (the hour the clocks go
+    /// back): earlier or later occurrence, or reject (default: an error
+    /// row). A time in the spring gap is always an error row.
+    #[arg(long, value_name = "POLICY", value_parser = ["earlier", "later", "reject"])]
+    pub ambiguous: Option<String>,
 }
 
 /// `replay`
@@ -563,6 +586,10 @@ pub struct ReplayArgs {
     /// jira-changelog read those products' API exports (see below).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<ReplayInputFormat>,
+    /// Exit 1 when more than N tickets are error rows (the output is still
+    /// complete); without it, error rows never change the exit code.
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<u64>,
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,

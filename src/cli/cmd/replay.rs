@@ -79,7 +79,8 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         summary.errors,
         started.elapsed().as_secs_f64()
     );
-    Ok(Output::quiet())
+    let code = stream::max_errors(a.max_errors, summary.errors, "tickets");
+    Ok(Output { text: String::new(), code })
 }
 
 /// Reads an event export whole and turns it into replay's JSON Lines (see
