@@ -618,7 +618,8 @@ attainment_percent = met / (met + missed + breached) x 100 (two decimals; none
 when that is 0), p50/p90/p95_seconds (nearest rank over the elapsed_seconds of
 met and missed cycles) and mean_seconds (rounded down). month, week (ISO,
 2026-W47) and day are the date of the cycle's start (batch: opened) as printed,
-in its own offset. A batch row's metric is first_response.
+in its own offset. A batch row's metric is its metric column (first_response in
+batch output written before the column).
 
 Examples:
   slacalc batch --input tickets.csv > due.csv && slacalc report --input due.csv

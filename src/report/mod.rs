@@ -348,7 +348,8 @@ impl State {
 struct Fields<'a> {
     plan: &'a str,
     priority: &'a str,
-    /// `None` for a batch row (its metric is `first_response`).
+    /// `None` (or empty) for a batch row written before batch printed its
+    /// metric: its metric is `first_response`.
     metric: Option<&'a str>,
     /// `opened` (batch) or `start` (replay), as printed.
     time: &'a str,
@@ -458,8 +459,11 @@ impl Groups<'_> {
             match k {
                 Key::Plan => push_value(&mut self.key, f.plan),
                 Key::Priority => push_value(&mut self.key, f.priority),
-                // A batch row's metric is first_response, error rows too.
-                Key::Metric => push_value(&mut self.key, f.metric.unwrap_or("first_response")),
+                // A batch row without a metric (batch output written before
+                // the column) is first_response, error rows too.
+                Key::Metric => {
+                    push_value(&mut self.key, f.metric.filter(|m| !m.is_empty()).unwrap_or("first_response"));
+                }
                 Key::Month | Key::Week | Key::Day => match date_of(f.time) {
                     Some(d) => match k {
                         Key::Month => self.key.push_str(&f.time[..7]),
@@ -615,7 +619,13 @@ fn read_csv(reader: impl Read, groups: &mut Groups<'_>) -> Result<()> {
         })
     };
     let batch = crate::input::column(&header, "opened").is_some();
-    let (time, metric) = if batch { (need("opened")?, None) } else { (need("start")?, Some(need("metric")?)) };
+    // Batch output has a metric column since it measures resolution too;
+    // older batch output has none (its rows are first_response).
+    let (time, metric) = if batch {
+        (need("opened")?, crate::input::column(&header, "metric"))
+    } else {
+        (need("start")?, Some(need("metric")?))
+    };
     let cols = [need("plan")?, need("priority")?, need("state")?, need("elapsed_seconds")?, need("error")?];
     let mut rec = csv::StringRecord::new();
     while let Some(Row { line, problem }) = input.read(&mut rec)? {
@@ -704,7 +714,8 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
         let f = Fields {
             plan: text(&row.plan),
             priority: text(&row.priority),
-            metric: if batch { None } else { Some(text(&row.metric)) },
+            // A batch row's metric, when it has one (older output has none).
+            metric: if batch { row.metric.as_deref() } else { Some(text(&row.metric)) },
             time: if batch { opened.unwrap_or("") } else { text(&row.start) },
             state: text(&row.state),
             elapsed: &elapsed,
