@@ -348,8 +348,8 @@ impl State {
 struct Fields<'a> {
     plan: &'a str,
     priority: &'a str,
-    /// `None` (or empty) for a batch row written before batch printed its
-    /// metric: its metric is `first_response`.
+    /// `None` for a batch row written before batch printed its metric: its
+    /// metric is `first_response`.
     metric: Option<&'a str>,
     /// `opened` (batch) or `start` (replay), as printed.
     time: &'a str,
@@ -462,7 +462,7 @@ impl Groups<'_> {
                 // A batch row without a metric (batch output written before
                 // the column) is first_response, error rows too.
                 Key::Metric => {
-                    push_value(&mut self.key, f.metric.filter(|m| !m.is_empty()).unwrap_or("first_response"));
+                    push_value(&mut self.key, f.metric.unwrap_or("first_response"));
                 }
                 Key::Month | Key::Week | Key::Day => match date_of(f.time) {
                     Some(d) => match k {
