@@ -1286,6 +1286,20 @@ mod tests {
     }
 
     #[test]
+    fn durations_read_as_numbers_of_the_unit_or_as_slacalc_writes_them() {
+        let m = DurationUnit::Minutes;
+        assert_eq!(parse_after("90", m, "responded_after").unwrap(), 5400);
+        assert_eq!(parse_after("12.51", m, "responded_after").unwrap(), 750, "truncated to the second");
+        assert_eq!(parse_after(".5", DurationUnit::Hours, "x").unwrap(), 1800);
+        assert_eq!(parse_after("7", DurationUnit::Seconds, "x").unwrap(), 7);
+        assert_eq!(parse_after("1h30m", m, "x").unwrap(), 5400);
+        for bad in ["", ".", "-5", "1,5", "soon", "99999999999999999999", "1e3"] {
+            let e = parse_after(bad, m, "responded_after").unwrap_err().to_string();
+            assert!(e.contains("responded_after") && e.contains("minutes"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
     fn strict_jobs_stop_at_the_first_bad_row() {
         let plans = PlanSet::load(&[]).unwrap();
         let text = input(2 * CHUNK_ROWS);
