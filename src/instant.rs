@@ -16,6 +16,13 @@ use crate::error::{Error, Result};
 /// [`Error::OutOfRange`] outside the years 1583–9999, or, for a local
 /// time in a DST gap or fold, both possible offsets.
 pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
+    parse_instant_amb(s, tz, now, None)
+}
+
+/// [`parse_instant`] with a fold policy for a local time: `None` for a time
+/// typed on the command line (a fold is an error), `Some` for a time in a
+/// file (`--ambiguous`).
+fn parse_instant_amb(s: &str, tz: Tz, now: i64, ambiguous: Option<Ambiguous>) -> Result<i64> {
     let t = crate::text::trim(s);
     if t.eq_ignore_ascii_case("now") {
         return Ok(now);
@@ -46,7 +53,41 @@ pub fn parse_instant(s: &str, tz: Tz, now: i64) -> Result<i64> {
         return in_range(t, s);
     }
     let naive = parse_local(t).ok_or_else(bad)?;
-    in_range(resolve_local(naive, tz, s)?, s)
+    in_range(resolve_local_with(naive, tz, s, ambiguous)?, s)
+}
+
+/// What a local time in an input file that happens twice (the hour the
+/// clocks go back) stands for: `--ambiguous` of `batch` and `replay`, or a
+/// profile's `ambiguous` key. A time in a gap (the hour that does not
+/// happen) is always an error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ambiguous {
+    /// The first occurrence (the offset before the change, e.g. +02:00 in
+    /// Paris in October).
+    Earlier,
+    /// The second occurrence (the offset after the change).
+    Later,
+    /// An error naming both offsets (the default).
+    #[default]
+    Reject,
+}
+
+impl Ambiguous {
+    /// `earlier`, `later` or `reject`.
+    ///
+    /// # Errors
+    /// [`Error::Input`] naming the value and the accepted ones.
+    pub fn parse(s: &str) -> Result<Ambiguous> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "earlier" => Ok(Ambiguous::Earlier),
+            "later" => Ok(Ambiguous::Later),
+            "reject" => Ok(Ambiguous::Reject),
+            _ => Err(Error::Input(format!(
+                "invalid ambiguous \"{}\" (expected earlier, later or reject)",
+                crate::text::cut(s, 20)
+            ))),
+        }
+    }
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS±HH:MM`, the shapes most
@@ -236,7 +277,7 @@ impl Pattern {
     }
 
     /// The instant `t` names, if it matches.
-    fn read(&self, t: &str, tz: Tz, shown: &str) -> Option<Result<i64>> {
+    fn read(&self, t: &str, tz: Tz, shown: &str, amb: Option<Ambiguous>) -> Option<Result<i64>> {
         let p = self.text.as_str();
         match self.kind {
             PatternKind::Offset => DateTime::parse_from_str(t, p).ok().map(|dt| in_range(dt.timestamp(), shown)),
@@ -246,10 +287,10 @@ impl Pattern {
             }
             PatternKind::Local => {
                 if let Ok(naive) = NaiveDateTime::parse_from_str(t, p) {
-                    Some(resolve_local(naive, tz, shown).and_then(|x| in_range(x, shown)))
+                    Some(resolve_local_with(naive, tz, shown, amb).and_then(|x| in_range(x, shown)))
                 } else if let Ok(date) = NaiveDate::parse_from_str(t, p) {
                     Some(
-                        resolve_local(date.and_time(chrono::NaiveTime::MIN), tz, shown)
+                        resolve_local_with(date.and_time(chrono::NaiveTime::MIN), tz, shown, amb)
                             .and_then(|x| in_range(x, shown)),
                     )
                 } else {
@@ -302,8 +343,18 @@ const FILE_FORMS: &str = "RFC 3339 like 2026-11-20T17:30:00+01:00 or a local tim
 /// As [`parse_instant`], with a message for a time inside a file (naming
 /// `--time-format`); for a pattern or `unix`, a message naming it.
 pub fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Result<i64> {
+    parse_instant_in(s, tz, now, format, Ambiguous::Reject)
+}
+
+/// [`parse_instant_as`] with a policy for a local time in a DST fold
+/// ([`Ambiguous`]); the message of a refused one names `--ambiguous`.
+///
+/// # Errors
+/// As [`parse_instant_as`].
+pub fn parse_instant_in(s: &str, tz: Tz, now: i64, format: &TimeFormat, ambiguous: Ambiguous) -> Result<i64> {
+    let amb = Some(ambiguous);
     match format {
-        TimeFormat::Auto => parse_instant(s, tz, now).map_err(|e| match e {
+        TimeFormat::Auto => parse_instant_amb(s, tz, now, amb).map_err(|e| match e {
             Error::Invalid { what, value, problem, .. } => {
                 Error::Invalid { what, value, problem, expected: FILE_FORMS.into() }
             }
@@ -311,10 +362,10 @@ pub fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Resul
         }),
         TimeFormat::Unix => parse_unix(s, now),
         TimeFormat::Pattern(p) => {
-            if let Some(r) = p.read(s.trim(), tz, s) {
+            if let Some(r) = p.read(s.trim(), tz, s, amb) {
                 return r;
             }
-            parse_instant(s, tz, now).map_err(|_| {
+            parse_instant_amb(s, tz, now, amb).map_err(|_| {
                 Error::invalid("time", s, format!("a time written as --time-format \"{}\", or RFC 3339", p.as_str()))
             })
         }
@@ -421,14 +472,24 @@ fn parse_local(t: &str) -> Option<NaiveDateTime> {
 /// # Errors
 /// [`Error::Input`] naming both possible offsets.
 pub fn resolve_local(naive: NaiveDateTime, tz: Tz, shown: &str) -> Result<i64> {
+    resolve_local_with(naive, tz, shown, None)
+}
+
+/// [`resolve_local`] with the fold policy of an input file (`Some`): a fold
+/// taken as its earlier or later instant, or refused with a message naming
+/// `--ambiguous`. `None` refuses it with the command line's message.
+fn resolve_local_with(naive: NaiveDateTime, tz: Tz, shown: &str, amb: Option<Ambiguous>) -> Result<i64> {
     let local = naive.and_utc().timestamp();
     match zone::resolve(tz, local, Disambiguation::Reject) {
         // `Reject` answers a time that happens once and returns the others.
         Ok(t) | Err(Local::Single(t)) => Ok(t),
+        Err(Local::Ambiguous(a, b)) if amb == Some(Ambiguous::Earlier) => Ok(a.min(b)),
+        Err(Local::Ambiguous(a, b)) if amb == Some(Ambiguous::Later) => Ok(a.max(b)),
         Err(Local::Ambiguous(a, b)) => {
             let (oa, ob) = (fixed(local - a), fixed(local - b));
+            let fix = if amb.is_some() { " (or --ambiguous earlier|later for the whole file)" } else { "" };
             Err(Error::Input(format!(
-                "local time \"{shown}\" is ambiguous in {tz}: it happens twice as the clocks go back, at {oa} and at {ob}; write the offset, e.g. {} or {}",
+                "local time \"{shown}\" is ambiguous in {tz}: it happens twice as the clocks go back, at {oa} and at {ob}; write the offset, e.g. {} or {}{fix}",
                 fmt_with(naive, oa),
                 fmt_with(naive, ob),
             )))

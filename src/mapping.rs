@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::instant::TimeFormat;
+use crate::instant::{Ambiguous, TimeFormat};
 use crate::text::cut;
 
 /// Largest profile file read.
@@ -42,6 +42,9 @@ pub struct Mapping {
     /// What a plain number in a duration column (`responded_after`,
     /// `resolved_after`) counts.
     pub duration_unit: DurationUnit,
+    /// What a local time in a DST fold stands for (`--ambiguous`, or the
+    /// profile's `ambiguous`; default: an error).
+    pub ambiguous: Ambiguous,
 }
 
 /// The key of a value map's catch-all entry: used for a value the map does
@@ -168,6 +171,7 @@ struct RawProfile {
     time_format: Option<String>,
     input_tz: Option<String>,
     duration_unit: Option<String>,
+    ambiguous: Option<String>,
     plan: Option<String>,
     priority: Option<String>,
     #[serde(default)]
@@ -333,6 +337,9 @@ impl Mapping {
         }
         if let Some(u) = &raw.duration_unit {
             m.duration_unit = DurationUnit::parse(u).map_err(bad)?;
+        }
+        if let Some(a) = &raw.ambiguous {
+            m.ambiguous = Ambiguous::parse(a).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
         }
         m.plan = raw.plan;
         m.priority = raw.priority;

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::batch::MAX_RECORD_BYTES;
 use crate::error::{Error, Result};
 use crate::input::{CsvInput, Problem, column};
-use crate::instant::{Display, TimeFormat, is_local, parse_instant_as, write_instant};
+use crate::instant::{Display, TimeFormat, is_local, parse_instant_in, write_instant};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
 use crate::plan::Plan;
@@ -725,7 +725,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             // after now is left out as every other is).
             let after_now = zone
                 .or_else(|| (!is_local(&rec.at)).then_some(chrono_tz::UTC))
-                .and_then(|z| parse_instant_as(&rec.at, z, opts.now, &map.time_format).ok())
+                .and_then(|z| parse_instant_in(&rec.at, z, opts.now, &map.time_format, map.ambiguous).ok())
                 .is_some_and(|at| at > opts.now);
             if !after_now {
                 self.summary.ignored += 1;
@@ -736,10 +736,10 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Err("at is empty (expected the time of the event)".into());
         }
         let at = match zone {
-            Some(z) => parse_instant_as(&rec.at, z, opts.now, &map.time_format),
+            Some(z) => parse_instant_in(&rec.at, z, opts.now, &map.time_format, map.ambiguous),
             // Without a zone yet, only a time that carries its offset reads.
             None if !is_local(&rec.at) && map.time_format == TimeFormat::Auto => {
-                parse_instant_as(&rec.at, chrono_tz::UTC, opts.now, &map.time_format)
+                parse_instant_in(&rec.at, chrono_tz::UTC, opts.now, &map.time_format, map.ambiguous)
             }
             None if kind.is_empty() => return Err(unknown_event()),
             None => {

@@ -15,9 +15,10 @@ use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
 use crate::input::{CsvInput, Problem, Row};
-use crate::instant::{Display, parse_instant_as, write_instant_bytes, write_with_offset_bytes};
+use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
 use crate::loader::PlanSet;
-use crate::mapping::Mapping;
+use crate::mapping::{DurationUnit, Mapping};
+use crate::plan::lifecycle::Metric;
 use crate::sla::{self, Resolved, State};
 
 mod csv_row;
@@ -32,11 +33,13 @@ use offsets::OffsetMemo;
 /// Longest input record accepted, in bytes; a longer one is an error row.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 
-/// The output columns, in order, before any extra input columns.
-pub const COLUMNS: [&str; 10] = [
+/// The output columns of a `first_response` run, in order, before any extra
+/// input columns ([`columns`] gives them for any metric).
+pub const COLUMNS: [&str; 11] = [
     "id",
     "plan",
     "priority",
+    "metric",
     "opened",
     "deadline",
     "responded",
@@ -45,6 +48,27 @@ pub const COLUMNS: [&str; 10] = [
     "remaining_seconds",
     "error",
 ];
+
+/// The output columns of a run measuring `metric`: [`COLUMNS`], the stop
+/// column named after the input column the clock stops at (`responded`,
+/// or `resolved` for resolution), so an analyst reads the same name in and
+/// out, and output fed back in reads the same stops.
+pub fn columns(metric: Metric) -> [&'static str; 11] {
+    let mut c = COLUMNS;
+    c[6] = stop_field(metric);
+    c
+}
+
+/// The input column a metric's clock stops at: `responded`, or `resolved`.
+pub fn stop_field(metric: Metric) -> &'static str {
+    if metric == Metric::Resolution { "resolved" } else { "responded" }
+}
+
+/// The input column holding the wall-clock time from `opened` to the stop:
+/// `responded_after`, or `resolved_after`.
+pub fn after_field(metric: Metric) -> &'static str {
+    if metric == Metric::Resolution { "resolved_after" } else { "responded_after" }
+}
 
 /// Output format of a batch run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +93,16 @@ pub struct Options {
     pub display: Option<Display>,
     /// Output format.
     pub format: Format,
-    /// Stop at the first bad row.
+    /// Stop at the first bad row; a row opened after now is then an error,
+    /// not left out.
     pub strict: bool,
+    /// The clock each row measures: `first_response` or `resolution`.
+    pub metric: Metric,
+    /// Keep only rows opened on or after this date (days since 1970-01-01,
+    /// in the row's plan zone); `None`: no lower bound.
+    pub from_day: Option<i64>,
+    /// Keep only rows opened on or before this date (inclusive), as `from_day`.
+    pub to_day: Option<i64>,
 }
 
 /// Counts reported at the end.
@@ -83,8 +115,12 @@ pub struct Summary {
     /// as): a second column of one name (`note`, `note_2`), or one named like
     /// a field that `--columns` reads from another column.
     pub renamed_columns: Vec<(String, String)>,
-    /// Rows read (= rows written).
+    /// Rows written: the rows read but those left out.
     pub rows: u64,
+    /// Rows left out because they were opened after now (not with `strict`).
+    pub after_now: u64,
+    /// Rows left out because they were opened outside `from_day..=to_day`.
+    pub out_of_range: u64,
     /// Rows whose state is `breached`.
     pub breached: u64,
     /// Rows whose state is `at-risk`.
@@ -118,11 +154,23 @@ struct RowOut {
     entry: Option<Arc<Entry>>,
     opened: Vec<u8>,
     deadline: Vec<u8>,
-    responded: Vec<u8>,
+    /// The stop as of now (empty when it has not happened, or is unknown).
+    stop: Vec<u8>,
     state: Option<State>,
     elapsed: Option<i64>,
     remaining: Option<i64>,
     error: Option<String>,
+    /// The row is left out: no output row.
+    skip: Option<Skip>,
+}
+
+/// Why a row is left out of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skip {
+    /// Opened after now (SPEC §9: rows are read as of now).
+    AfterNow,
+    /// Opened outside `--from`/`--to`.
+    OutOfRange,
 }
 
 impl RowOut {
@@ -130,16 +178,18 @@ impl RowOut {
         self.entry = None;
         self.opened.clear();
         self.deadline.clear();
-        self.responded.clear();
+        self.stop.clear();
         self.state = None;
         self.elapsed = None;
         self.remaining = None;
         self.error = None;
+        self.skip = None;
     }
 }
 
-/// The columns a row is read from (the rest pass through).
-const INPUTS: [&str; 5] = ["id", "plan", "priority", "opened", "responded"];
+/// The columns a row may be read from: the stop columns of both metrics are
+/// never "computed", so the one a run does not read passes through.
+const INPUTS: [&str; 6] = ["id", "plan", "priority", "opened", "responded", "resolved"];
 
 /// Column positions in the input header.
 struct Header {
@@ -147,8 +197,15 @@ struct Header {
     plan: Option<usize>,
     priority: Option<usize>,
     opened: usize,
-    responded: Option<usize>,
+    /// The metric's stop column (`responded` or `resolved`).
+    stop: Option<usize>,
+    /// The metric's duration column (`responded_after` or `resolved_after`).
+    after: Option<usize>,
     pauses: Option<usize>,
+    /// The output columns of this run ([`columns`]).
+    columns: [&'static str; 11],
+    /// The run's metric, as printed in the `metric` column.
+    metric: &'static str,
     extras: Vec<(usize, String)>,
     /// Input columns named like computed output columns, left out.
     replaced: Vec<String>,
@@ -168,7 +225,7 @@ pub const FIELDS: [&str; 9] =
 pub const VALUED: [&str; 2] = ["plan", "priority"];
 
 impl Header {
-    fn read(h: &csv::StringRecord, map: &Mapping) -> Result<Header> {
+    fn read(h: &csv::StringRecord, map: &Mapping, metric: Metric) -> Result<Header> {
         let names: Vec<String> = h.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
         if names.iter().all(String::is_empty) {
             return Err(Error::Input(format!("batch input is empty (expected a header {EXPECTED_HEADER})")));
@@ -187,15 +244,16 @@ impl Header {
             return Err(missing_columns(&missing, h, &names, &found, map));
         };
         let (plan, priority) = (find("plan"), find("priority"));
-        let (responded, pauses) = (find("responded"), find("pauses"));
-        let used: Vec<usize> = [Some(id), plan, priority, Some(opened), responded].into_iter().flatten().collect();
-        let computed = |n: &str| COLUMNS.contains(&n) && !INPUTS.contains(&n);
+        let (stop, after, pauses) = (find(stop_field(metric)), find(after_field(metric)), find("pauses"));
+        let used: Vec<usize> = [Some(id), plan, priority, Some(opened), stop].into_iter().flatten().collect();
+        let columns = columns(metric);
+        let computed = |n: &str| columns.contains(&n) && !INPUTS.contains(&n);
         // Names in the output so far (lowercased: slacalc reads header names
         // in any case): the contract columns, then each extra as it comes. An
         // extra whose name is taken (a second "note"; an "id" column when
         // --columns reads the id from another) is passed through renamed,
         // "note_2", to a name no input column has.
-        let mut taken: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        let mut taken: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
         let (mut extras, mut renamed) = (Vec::new(), Vec::new());
         for (i, n) in h.iter().enumerate() {
             if used.contains(&i) || computed(&names[i]) {
@@ -223,8 +281,11 @@ impl Header {
             plan,
             priority,
             opened,
-            responded,
+            stop,
+            after,
             pauses,
+            columns,
+            metric: metric.as_str(),
             extras,
             replaced: h
                 .iter()
@@ -398,6 +459,19 @@ pub fn run(
     run_jobs(plans, input, out, opts, 1, progress)
 }
 
+/// What the header says about the run, told before the first row is
+/// answered ([`run_noted`]): the note for the user, without `note: `.
+pub fn header_notes(opts: &Options, stop_mapped: bool) -> Option<String> {
+    if stop_mapped {
+        return None;
+    }
+    let (stop, after) = (stop_field(opts.metric), after_field(opts.metric));
+    let state = if opts.metric == Metric::Resolution { "unresolved" } else { "unanswered" };
+    Some(format!(
+        "no {stop} column: every ticket is measured as {state} as of now (name one with --columns {stop}=COLUMN or {after}=COLUMN)"
+    ))
+}
+
 /// Rows handed to a worker at a time by [`run_jobs`].
 const CHUNK_ROWS: usize = 4096;
 
@@ -422,14 +496,35 @@ pub const MAX_JOBS: usize = 64;
 pub fn run_jobs(
     plans: &PlanSet,
     input: impl Read,
+    out: impl Write,
+    opts: &Options,
+    jobs: usize,
+    progress: impl FnMut(u64),
+) -> Result<Summary> {
+    run_noted(plans, input, out, opts, jobs, progress, |_| {})
+}
+
+/// [`run_jobs`], calling `note` with what the header says (see
+/// [`header_notes`]) once it is read, before any row is answered or
+/// written.
+///
+/// # Errors
+/// As [`run_jobs`].
+pub fn run_noted(
+    plans: &PlanSet,
+    input: impl Read,
     mut out: impl Write,
     opts: &Options,
     jobs: usize,
     mut progress: impl FnMut(u64),
+    mut note: impl FnMut(&str),
 ) -> Result<Summary> {
     // Bounded records, unclosed quotes refused, one line count (crate::input).
     let mut reader = CsvInput::batch_with(input, opts.mapping.delimiter);
-    let header = Header::read(&reader.header()?, &opts.mapping)?;
+    let header = Header::read(&reader.header()?, &opts.mapping, opts.metric)?;
+    if let Some(n) = header_notes(opts, header.stop.is_some() || header.after.is_some()) {
+        note(&n);
+    }
     let mut summary = Summary {
         replaced_columns: header.replaced.clone(),
         renamed_columns: header.renamed.clone(),
@@ -437,7 +532,7 @@ pub fn run_jobs(
     };
     let mut first = Worker::new(opts);
     if !first.sink.json {
-        let mut cols: Vec<&str> = COLUMNS.to_vec();
+        let mut cols: Vec<&str> = header.columns.to_vec();
         cols.extend(header.extras.iter().map(|(_, n)| n.as_str()));
         first.sink.csv.write_record(&cols).map_err(write_error)?;
         // Rows are written straight into the buffer, after the header.
@@ -650,6 +745,8 @@ struct Chunk {
 impl Summary {
     fn add(&mut self, o: &Summary) {
         self.rows += o.rows;
+        self.after_now += o.after_now;
+        self.out_of_range += o.out_of_range;
         self.breached += o.breached;
         self.at_risk += o.at_risk;
         self.missed += o.missed;
@@ -722,7 +819,6 @@ impl Worker {
             }
             return emit(&mut self.sink, &mut self.line_buf, &csv::StringRecord::new(), out, header);
         }
-        summary.rows += 1;
         out.clear();
         // A row over the limit was cut while reading: only its start is here.
         if problem == Some(Problem::TooLong) {
@@ -737,6 +833,17 @@ impl Worker {
             *record = short;
         } else {
             row(plans, record, header, opts, &mut self.cache, &mut self.offsets, out);
+        }
+        match out.skip {
+            Some(Skip::AfterNow) => {
+                summary.after_now += 1;
+                return Ok(());
+            }
+            Some(Skip::OutOfRange) => {
+                summary.out_of_range += 1;
+                return Ok(());
+            }
+            None => summary.rows += 1,
         }
         match out.state {
             Some(State::Breached) => summary.breached += 1,
@@ -794,8 +901,8 @@ struct PairCache {
 
 /// The pair of a row whose plan (mapped) is `plan` and whose priority cell
 /// is `cell` (as typed: the priority map, which may depend on the plan, is
-/// applied here, once per distinct pair).
-fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, cell: &str, h: &Header) -> Cached {
+/// applied here, once per distinct pair), for `metric`.
+fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, cell: &str, h: &Header, metric: Metric) -> Cached {
     if let Some(c) = cache.map.get(plan).and_then(|m| m.get(cell)) {
         return c.clone();
     }
@@ -803,7 +910,7 @@ fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, cell: &str, h: &He
         cache.map.clear();
         cache.pairs = 0;
     }
-    let resolved = resolve_pair(plans, plan, cell, h).map_err(Arc::from);
+    let resolved = resolve_pair(plans, plan, cell, h, metric).map_err(Arc::from);
     cache.map.entry(plan.to_string()).or_default().insert(cell.to_string(), resolved.clone());
     cache.pairs += 1;
     resolved
@@ -812,7 +919,13 @@ fn lookup(plans: &PlanSet, cache: &mut PairCache, plan: &str, cell: &str, h: &He
 /// [`lookup`]'s work on a miss. An unknown name's message says where the
 /// fix lives: the profile's value map that gave it, or the one that would
 /// map it.
-fn resolve_pair(plans: &PlanSet, plan: &str, cell: &str, h: &Header) -> std::result::Result<Arc<Entry>, String> {
+fn resolve_pair(
+    plans: &PlanSet,
+    plan: &str,
+    cell: &str,
+    h: &Header,
+    metric: Metric,
+) -> std::result::Result<Arc<Entry>, String> {
     let map = &h.map;
     let profile = map.profile.as_deref().unwrap_or("the profile");
     let p = plans.get(plan).map_err(|e| {
@@ -833,16 +946,19 @@ fn resolve_pair(plans: &PlanSet, plan: &str, cell: &str, h: &Header) -> std::res
     } else {
         (cell, false)
     };
-    let r = sla::resolve(p, (!priority.is_empty()).then_some(priority)).map_err(|e| match e {
-        Error::UnknownPriority { .. } if mapped => {
-            format!("{e} (mapped from \"{}\" by [values.priority] of {profile})", crate::text::cut(cell, 80))
-        }
-        Error::UnknownPriority { .. } if !cell.is_empty() => {
-            let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
-            format!("{e}; map it with [values.priority] in a --profile{default}")
-        }
-        e => e.to_string(),
-    })?;
+    let r =
+        sla::lifecycle::resolve_metric_or_none(p, (!priority.is_empty()).then_some(priority), metric).map_err(|e| {
+            match e {
+                Error::UnknownPriority { .. } if mapped => {
+                    format!("{e} (mapped from \"{}\" by [values.priority] of {profile})", crate::text::cut(cell, 80))
+                }
+                Error::UnknownPriority { .. } if !cell.is_empty() => {
+                    let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
+                    format!("{e}; map it with [values.priority] in a --profile{default}")
+                }
+                e => e.to_string(),
+            }
+        })?;
     let priority = r.priority.clone().unwrap_or_default();
     Ok(Arc::new(Entry {
         zone: p.calendar.calendar.tz(),
@@ -854,7 +970,7 @@ fn resolve_pair(plans: &PlanSet, plan: &str, cell: &str, h: &Header) -> std::res
     }))
 }
 
-/// Answers one row into `out`.
+/// Answers one row into `out`, or marks it left out (`out.skip`).
 fn row(
     plans: &PlanSet,
     rec: &csv::StringRecord,
@@ -873,13 +989,15 @@ fn row(
             return;
         }
     };
-    let responded_s = h.responded.map(field).filter(|s| !s.is_empty());
+    let stop_s = h.stop.map(field).filter(|s| !s.is_empty());
+    // The duration counts only where the stop column is empty.
+    let after_s = if stop_s.is_none() { h.after.map(field).filter(|s| !s.is_empty()) } else { None };
     let pauses_s = h.pauses.map(field).filter(|s| !s.is_empty());
     if plan_s.is_empty() {
         out.error = Some("plan is empty (expected a plan id or alias, e.g. apizee-gold or gold)".into());
         return;
     }
-    let entry = match lookup(plans, cache, plan_s, cell(h.priority, rec), h) {
+    let entry = match lookup(plans, cache, plan_s, cell(h.priority, rec), h, opts.metric) {
         Ok(e) => e,
         Err(e) => {
             out.error = Some(e.to_string());
@@ -888,33 +1006,52 @@ fn row(
     };
     let input_zone = opts.input_zone.unwrap_or(entry.zone);
     let disp = opts.display.unwrap_or(Display::Zone(entry.zone));
-    let answer = (|| -> Result<sla::StatusAnswer> {
+    let answer = (|| -> Result<Option<sla::StatusAnswer>> {
         if opened_s.is_empty() {
             return Err(Error::Empty { what: "opened".into(), expected: "the time the ticket was opened".into() });
         }
-        let format = &opts.mapping.time_format;
-        let opened = parse_instant_as(opened_s, input_zone, opts.now, format)
+        let (format, ambiguous) = (&opts.mapping.time_format, opts.mapping.ambiguous);
+        let opened = parse_instant_in(opened_s, input_zone, opts.now, format, ambiguous)
             .map_err(|e| Error::Input(format!("opened: {e}")))?;
-        let responded = responded_s
-            .map(|s| {
-                parse_instant_as(s, input_zone, opts.now, format).map_err(|e| Error::Input(format!("responded: {e}")))
-            })
-            .transpose()?;
-        sla::not_after_now("opened", opened, opts.now, disp)?;
-        if let Some(r) = responded {
-            if r < opened {
-                return Err(Error::Input(format!(
-                    "responded \"{}\" is before opened",
-                    crate::text::cut(responded_s.unwrap_or(""), 80)
-                )));
+        if opts.from_day.is_some() || opts.to_day.is_some() {
+            // The date the ticket was opened on, in its plan's zone.
+            let day = (opened + offsets.offset(&entry.zone_cal, opened)).div_euclid(86_400);
+            if opts.from_day.is_some_and(|d| day < d) || opts.to_day.is_some_and(|d| day > d) {
+                out.skip = Some(Skip::OutOfRange);
+                return Ok(None);
             }
-            sla::not_after_now("responded", r, opts.now, disp)?;
         }
+        if opened > opts.now && !opts.strict {
+            out.skip = Some(Skip::AfterNow);
+            return Ok(None);
+        }
+        sla::not_after_now("opened", opened, opts.now, disp)?;
+        let stop_name = stop_field(opts.metric);
+        let stop = match (stop_s, after_s) {
+            (Some(s), _) => {
+                let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous)
+                    .map_err(|e| Error::Input(format!("{stop_name}: {e}")))?;
+                if t < opened {
+                    return Err(Error::Input(format!("{stop_name} \"{}\" is before opened", crate::text::cut(s, 80))));
+                }
+                Some(t)
+            }
+            (None, Some(d)) => {
+                let secs = parse_after(d, opts.mapping.duration_unit, after_field(opts.metric))?;
+                Some(opened.checked_add(secs).ok_or_else(|| Error::OutOfRange {
+                    what: format!("{} \"{}\"", after_field(opts.metric), crate::text::cut(d, 40)),
+                    range: "a stop in the years 1583 to 9999".into(),
+                })?)
+            }
+            (None, None) => None,
+        };
+        // As of now: a stop after now has not happened yet.
+        let stop = stop.filter(|&t| t <= opts.now);
         let pauses = match pauses_s {
-            Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some(format))?,
+            Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some((format, ambiguous)))?,
             None => Vec::new(),
         };
-        sla::status(&entry.resolved, opened, responded, opts.now, &pauses, false)
+        sla::status(&entry.resolved, opened, stop, opts.now, &pauses, false).map(Some)
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.
@@ -923,41 +1060,104 @@ fn row(
         Some(d) => write_instant_bytes(buf, t, d),
     };
     match answer {
-        Ok(s) => {
+        Ok(Some(s)) => {
             print(&mut out.opened, s.deadline.opened);
             if let Some(d) = s.deadline.deadline {
                 print(&mut out.deadline, d);
             }
             if let Some(t) = s.responded {
-                print(&mut out.responded, t);
+                print(&mut out.stop, t);
             }
             out.state = Some(s.state);
             out.elapsed = Some(s.elapsed);
             out.remaining = if s.state == State::NoCommitment { None } else { s.remaining };
         }
+        Ok(None) => {}
         Err(e) => out.error = Some(e.to_string()),
     }
     out.entry = Some(entry);
 }
 
+/// A duration column's value (`responded_after`, `resolved_after`): a plain
+/// number of `unit`s, decimals allowed (`12.5`), or a duration as slacalc
+/// writes them (`1h30m`, `90s`); truncated to the second.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the column, the value and the forms accepted.
+fn parse_after(s: &str, unit: DurationUnit, what: &'static str) -> Result<i64> {
+    let bad = || {
+        let unit = match unit {
+            DurationUnit::Seconds => "seconds",
+            DurationUnit::Minutes => "minutes",
+            DurationUnit::Hours => "hours",
+        };
+        Error::invalid(
+            what,
+            crate::text::cut(s, 40),
+            format!("a number of {unit} (the profile's duration_unit) such as 90 or 12.5, or a duration such as 1h30m"),
+        )
+    };
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if !(whole.is_empty() && frac.is_empty())
+        && digits(whole)
+        && digits(frac)
+        && (!whole.is_empty() || !frac.is_empty())
+    {
+        let per = unit.seconds();
+        let w: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
+        // At most nine decimals count (a nanosecond of an hour is below a second).
+        let f = &frac[..frac.len().min(9)];
+        let part = if f.is_empty() {
+            0
+        } else {
+            let n: i64 = f.parse().map_err(|_| bad())?;
+            n * per / 10i64.pow(f.len() as u32)
+        };
+        return w.checked_mul(per).and_then(|x| x.checked_add(part)).ok_or_else(bad);
+    }
+    crate::engine::parse_duration(s).map_err(|_| bad())
+}
+
 /// One output row, as JSON Lines and CSV show it: the contract columns in
-/// order ([`COLUMNS`]), then the extra input columns. Output values are
-/// canonical names when resolved, else as typed (an error row keeps what the
-/// input said).
-#[derive(Serialize)]
+/// order ([`columns`]: the stop column is named after the metric's), then
+/// the extra input columns. Output values are canonical names when
+/// resolved, else as typed (an error row keeps what the input said).
 struct RowView<'a> {
     id: &'a str,
     plan: &'a str,
     priority: Option<&'a str>,
+    metric: &'static str,
     opened: &'a str,
     deadline: Option<&'a str>,
-    responded: Option<&'a str>,
+    /// (`responded` or `resolved`, the stop).
+    stop: (&'static str, Option<&'a str>),
     state: Option<&'static str>,
     elapsed_seconds: Option<i64>,
     remaining_seconds: Option<i64>,
     error: Option<&'a str>,
-    #[serde(flatten)]
     extras: Extras<'a>,
+}
+
+impl Serialize for RowView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(11 + self.extras.header.extras.len()))?;
+        m.serialize_entry("id", self.id)?;
+        m.serialize_entry("plan", self.plan)?;
+        m.serialize_entry("priority", &self.priority)?;
+        m.serialize_entry("metric", self.metric)?;
+        m.serialize_entry("opened", self.opened)?;
+        m.serialize_entry("deadline", &self.deadline)?;
+        m.serialize_entry(self.stop.0, &self.stop.1)?;
+        m.serialize_entry("state", &self.state)?;
+        m.serialize_entry("elapsed_seconds", &self.elapsed_seconds)?;
+        m.serialize_entry("remaining_seconds", &self.remaining_seconds)?;
+        m.serialize_entry("error", &self.error)?;
+        for ((_, name), v) in self.extras.header.extras.iter().zip(self.extras.values()) {
+            m.serialize_entry(name, v)?;
+        }
+        m.end()
+    }
 }
 
 /// The input columns passed through, by name.
@@ -969,16 +1169,6 @@ struct Extras<'a> {
 impl Extras<'_> {
     fn values(&self) -> impl Iterator<Item = &str> {
         self.header.extras.iter().map(|(i, _)| self.rec.get(*i).unwrap_or(""))
-    }
-}
-
-impl Serialize for Extras<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.header.extras.len()))?;
-        for ((_, name), v) in self.header.extras.iter().zip(self.values()) {
-            m.serialize_entry(name, v)?;
-        }
-        m.end()
     }
 }
 
@@ -995,14 +1185,21 @@ impl<'a> RowView<'a> {
         };
         // Printed instants are ASCII: the check cannot fail.
         let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or_default();
-        let responded = if r.responded.is_empty() { h.responded.map_or("", field) } else { text(&r.responded) };
+        // An answered row shows its stop as of now (none: empty); an error
+        // row what the input said.
+        let stop = match (r.stop.is_empty(), r.state.is_some()) {
+            (false, _) => text(&r.stop),
+            (true, true) => "",
+            (true, false) => h.stop.map_or("", field),
+        };
         RowView {
             id: rec.get(h.id).unwrap_or(""),
             plan,
             priority: some(priority),
+            metric: h.metric,
             opened: if r.opened.is_empty() { field(h.opened) } else { text(&r.opened) },
             deadline: some(text(&r.deadline)),
-            responded: some(responded),
+            stop: (h.columns[6], some(stop)),
             state: r.state.map(State::as_str),
             elapsed_seconds: r.elapsed,
             remaining_seconds: r.remaining,
@@ -1086,6 +1283,8 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
         }
     }
     w.delimiter();
+    w.printed(h.metric.as_bytes());
+    w.delimiter();
     if r.opened.is_empty() {
         w.record_field(field(h.opened))
     } else {
@@ -1094,10 +1293,12 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     w.delimiter();
     w.printed(&r.deadline);
     w.delimiter();
-    match (r.responded.is_empty(), h.responded) {
-        (false, _) => w.printed(&r.responded),
-        (true, Some(i)) => w.record_field(field(i)),
-        (true, None) => {}
+    // As in [`RowView::of`]: an answered row's stop as of now, an error
+    // row's as the input said.
+    match (r.stop.is_empty(), r.state.is_some(), h.stop) {
+        (false, _, _) => w.printed(&r.stop),
+        (true, false, Some(i)) => w.record_field(field(i)),
+        (true, _, _) => {}
     }
     w.delimiter();
     w.printed(r.state.map_or("", State::as_str).as_bytes());
@@ -1120,7 +1321,17 @@ mod tests {
 
     fn opts(format: Format, strict: bool) -> Options {
         let now = crate::instant::parse_instant("2026-12-31T00:00:00Z", chrono_tz::UTC, 0).unwrap();
-        Options { mapping: Mapping::new(), now, input_zone: None, display: None, format, strict }
+        Options {
+            mapping: Mapping::new(),
+            now,
+            input_zone: None,
+            display: None,
+            format,
+            strict,
+            metric: Metric::FirstResponse,
+            from_day: None,
+            to_day: None,
+        }
     }
 
     /// Rows of every kind: good, unknown plan, bad time, not UTF-8, quoted.
@@ -1157,6 +1368,20 @@ mod tests {
                 assert_eq!(s, s1);
             }
             assert!(s1.errors > 0 && s1.rows > 3 * CHUNK_ROWS as u64);
+        }
+    }
+
+    #[test]
+    fn durations_read_as_numbers_of_the_unit_or_as_slacalc_writes_them() {
+        let m = DurationUnit::Minutes;
+        assert_eq!(parse_after("90", m, "responded_after").unwrap(), 5400);
+        assert_eq!(parse_after("12.51", m, "responded_after").unwrap(), 750, "truncated to the second");
+        assert_eq!(parse_after(".5", DurationUnit::Hours, "x").unwrap(), 1800);
+        assert_eq!(parse_after("7", DurationUnit::Seconds, "x").unwrap(), 7);
+        assert_eq!(parse_after("1h30m", m, "x").unwrap(), 5400);
+        for bad in ["", ".", "-5", "1,5", "soon", "99999999999999999999", "1e3"] {
+            let e = parse_after(bad, m, "responded_after").unwrap_err().to_string();
+            assert!(e.contains("responded_after") && e.contains("minutes"), "{bad}: {e}");
         }
     }
 

@@ -286,23 +286,49 @@ docs/profiles.md.")]
     },
     /// Run a ticket export (CSV) through deadline and status, one row per ticket.
     #[command(after_help = "\
-Input: CSV with a header row id,plan,priority,opened[,responded][,pauses]; more
-columns pass through unchanged. `pauses` holds FROM/TO;FROM/TO. Local times in
-the file are read in --input-tz, else each row's plan zone; --tz and --utc only
-change how times are printed. A local --now needs --tz. Output: CSV (default) or JSON Lines (--format json):
-id,plan,priority,opened,deadline,responded,state,elapsed_seconds,
-remaining_seconds,error, then the extra input columns. A bad row gets its
-message in `error` and the rest go on; a summary goes to stderr.
+Input: CSV with a header row id,plan,priority,opened[,responded][,resolved]
+[,responded_after][,resolved_after][,pauses]; more columns pass through
+unchanged. `pauses` holds FROM/TO;FROM/TO. Local times in the file are read in
+--input-tz, else each row's plan zone (--ambiguous decides a time the clocks
+go back over; a time in the spring gap is an error); --tz and --utc only
+change how times are printed. A local --now needs --tz.
+
+Metrics: --metric first_response (default) stops each row's clock at its
+`responded` time, --metric resolution at `resolved`, on the priority's target
+for that metric (a priority without one: no-commitment). Where the stop is
+empty, `responded_after` / `resolved_after` give it as opened + a duration: a
+number of minutes (a profile's duration_unit: seconds, minutes or hours;
+decimals allowed) or 1h30m. With neither column a note says every ticket is
+measured as unanswered as of now.
+
+As of now: a stop after --now has not happened yet (the ticket is still
+running); a row opened after --now is left out and counted in a note
+(--strict: an error instead). --from/--to DATE keep the rows opened in that
+range (dates in the plan's zone, --to inclusive). Rows out = rows in minus
+those left out.
+
+Output: CSV (default) or JSON Lines (--format json):
+id,plan,priority,metric,opened,deadline,responded,state,elapsed_seconds,
+remaining_seconds,error, then the extra input columns; with --metric
+resolution the stop column is named resolved. A bad row gets its message in
+`error` and the rest go on; a summary goes to stderr.
+
+Exit codes: 0 done (error rows included); 1 with --max-errors N when more than
+N rows are error rows (the output is complete); 2 bad input or usage, or with
+--strict the first bad row (nothing on stdout).
 
 Examples:
   slacalc batch --input examples/tickets.csv --now 2026-11-23T12:00:00+01:00
   cat tickets.csv | slacalc batch --input - --format json > due.jsonl
   slacalc batch --input tickets.csv --strict || echo 'fix the export first'
+  slacalc batch --input tickets.csv --max-errors 0 || echo 'some rows failed'
   slacalc batch --profile examples/profiles/zendesk-tickets.toml \\
     --input export.csv
+  slacalc batch --input export.csv --metric resolution \\
+    --columns 'resolved=\"Solved at\"' --from 2026-11-01 --to 2026-11-30
   slacalc batch --input export.csv --plan gold --priority p2 \\
-    --columns 'id=\"Ticket ID\",opened=\"Created at\"' \\
-    --delimiter ';' --time-format '%d/%m/%Y %H:%M'")]
+    --columns 'id=\"Ticket ID\",opened=\"Created at\",responded_after=\"Reply min\"' \\
+    --delimiter ';' --time-format '%d/%m/%Y %H:%M' --ambiguous earlier")]
     Batch(BatchArgs),
     /// Replay ticket event histories: every SLA clock of every ticket
     /// (first response, next responses, resolution), one row per cycle.
@@ -344,11 +370,16 @@ Event exports, read as the products' APIs write them (docs/event-exports.md):
   the wrong shape is exit 2 naming the ticket and event (or the issue key).
   In error rows, \"line N\" counts the converted events.
 
+Exit codes: 0 done (error rows included); 1 with --max-errors N when more than
+N tickets are error rows (the output is complete); 2 bad input or usage, or
+with --strict the first ticket that cannot be replayed (nothing on stdout).
+
 Examples:
   slacalc --plans examples/lifecycle-vendor.toml replay \\
     --input examples/ticket-events.csv --now 2026-11-27T18:00:00+01:00
   slacalc replay --input events.jsonl --plan gold --format json > cycles.jsonl
   slacalc replay --input events.csv --strict || echo 'fix the export first'
+  slacalc replay --input events.csv --max-errors 5 --ambiguous later
   slacalc replay --input ticket_events.json --input-format zendesk-events \\
     --profile zendesk-events.toml
   slacalc replay --input issues.json --input-format jira-changelog \\
@@ -539,7 +570,8 @@ pub struct BatchArgs {
     /// The CSV export to read, or - for standard input.
     #[arg(long, value_name = "FILE|-")]
     pub input: PathBuf,
-    /// Stop at the first bad row (exit 2, naming its line) instead of reporting it in `error`.
+    /// Stop at the first bad row (exit 2, naming its line) instead of reporting it in `error`;
+    /// a row opened after --now is then an error too, instead of being left out.
     #[arg(long)]
     pub strict: bool,
     /// Read the file's local times (no offset) in this IANA zone (default:
@@ -556,6 +588,24 @@ pub struct BatchArgs {
     /// as with one job, in the same order. More than 64 is refused: the reading thread is the limit well before.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_jobs)]
     pub jobs: usize,
+    /// Which clock each row measures: first_response (default; stops at the
+    /// `responded` column, or opened + `responded_after`) or resolution
+    /// (stops at `resolved`, or opened + `resolved_after`; the priority's
+    /// `resolution` target, no-commitment where it has none).
+    #[arg(long, value_name = "NAME", value_parser = ["first_response", "resolution"])]
+    pub metric: Option<String>,
+    /// Keep only rows opened on or after DATE (YYYY-MM-DD, in the row's plan
+    /// zone); the others are left out and counted in a note.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Keep only rows opened on or before DATE (YYYY-MM-DD, in the row's plan
+    /// zone, the whole day included); the others are left out and counted.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Exit 1 when more than N rows are error rows (the output is still
+    /// complete); without it, error rows never change the exit code.
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<u64>,
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,
@@ -584,6 +634,11 @@ pub struct ExportArgs {
     /// Field separator: one character such as ';', or tab (default ',').
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// A local time in the file that happens twice (the hour the clocks go
+    /// back): earlier or later occurrence, or reject (default: an error
+    /// row). A time in the spring gap is always an error row.
+    #[arg(long, value_name = "POLICY", value_parser = ["earlier", "later", "reject"])]
+    pub ambiguous: Option<String>,
 }
 
 /// `replay`
@@ -610,6 +665,10 @@ pub struct ReplayArgs {
     /// jira-changelog read those products' API exports (see below).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<ReplayInputFormat>,
+    /// Exit 1 when more than N tickets are error rows (the output is still
+    /// complete); without it, error rows never change the exit code.
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<u64>,
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,
@@ -639,7 +698,8 @@ when that is 0), p50/p90/p95_seconds (nearest rank over the elapsed_seconds of
 met and missed cycles) and mean_seconds (rounded down). JSON adds a `total`
 with the same figures over every row. month, week (ISO, 2026-W47) and day are
 the date of the cycle's start (batch: opened) as printed, in its own offset,
-or in --tz ZONE (--utc: UTC). A batch row's metric is first_response.
+or in --tz ZONE (--utc: UTC). A batch row's metric is its metric column
+(first_response in batch output written before the column).
 Priorities of a loaded plan sort in the plan's order (p1 first), others after
 them by name. The table leaves out the percentiles, then the rarer counts,
 when the terminal (or COLUMNS, else 80) is too narrow; csv and json have all.

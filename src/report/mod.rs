@@ -466,7 +466,8 @@ impl State {
 struct Fields<'a> {
     plan: &'a str,
     priority: &'a str,
-    /// `None` for a batch row (its metric is `first_response`).
+    /// `None` for a batch row written before batch printed its metric: its
+    /// metric is `first_response`.
     metric: Option<&'a str>,
     /// `opened` (batch) or `start` (replay), as printed.
     time: &'a str,
@@ -654,7 +655,8 @@ impl<'o> Groups<'o> {
             match k {
                 Key::Plan => push_value(&mut self.key, f.plan),
                 Key::Priority => push_value(&mut self.key, f.priority),
-                // A batch row's metric is first_response, error rows too.
+                // A batch row without a metric (batch output written before
+                // the column) is first_response, error rows too.
                 Key::Metric => push_value(&mut self.key, f.metric.unwrap_or("first_response")),
                 Key::Column(_) => push_value(&mut self.key, columns.next().copied().unwrap_or("")),
                 Key::Month | Key::Week | Key::Day => {
@@ -843,7 +845,9 @@ fn read_csv(reader: impl Read, delimiter: u8, groups: &mut Groups<'_>) -> Result
     }
     let col = |n: &str| has(n).unwrap_or(usize::MAX);
     let time = if batch { col("opened") } else { col("start") };
-    let metric = (!batch).then(|| col("metric"));
+    // Batch output has a metric column since it measures resolution too;
+    // older batch output has none (its rows are first_response).
+    let metric = if batch { has("metric") } else { Some(col("metric")) };
     let cols = [col("plan"), col("priority"), col("state"), col("elapsed_seconds"), col("error")];
     let names: Vec<&str> = header.iter().collect();
     let extra = resolve_columns(&mut groups.by, &names, "the input's columns")?;
@@ -958,7 +962,8 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
         let f = Fields {
             plan: text(&row.plan),
             priority: text(&row.priority),
-            metric: if batch { None } else { Some(text(&row.metric)) },
+            // A batch row's metric, when it has one (older output has none).
+            metric: if batch { row.metric.as_deref() } else { Some(text(&row.metric)) },
             time: if batch { opened.unwrap_or("") } else { text(&row.start) },
             state: text(&row.state),
             elapsed: &elapsed,

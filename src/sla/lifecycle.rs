@@ -212,6 +212,25 @@ pub fn target_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Option<Target
 /// As [`crate::sla::resolve`], or [`crate::Error::Input`] when the priority
 /// gives no target for the metric.
 pub fn resolve_metric(plan: &Plan, priority: Option<&str>, metric: Metric) -> Result<crate::sla::Resolved> {
+    resolve_metric_with(plan, priority, metric, false)
+}
+
+/// [`resolve_metric`] for `batch`, where a priority with no target for the
+/// metric is not an error but `no-commitment` (SPEC §9: a plan with no
+/// target for that metric and priority): the answer then has no target.
+///
+/// # Errors
+/// As [`crate::sla::resolve`] (an unknown or missing priority).
+pub fn resolve_metric_or_none(plan: &Plan, priority: Option<&str>, metric: Metric) -> Result<crate::sla::Resolved> {
+    resolve_metric_with(plan, priority, metric, true)
+}
+
+fn resolve_metric_with(
+    plan: &Plan,
+    priority: Option<&str>,
+    metric: Metric,
+    untracked_is_none: bool,
+) -> Result<crate::sla::Resolved> {
     use crate::sla::Commitment;
     let mut r = crate::sla::deadline::resolve_with(plan, priority, plan.lifecycle.clock(metric))?;
     if metric == Metric::FirstResponse {
@@ -226,6 +245,14 @@ pub fn resolve_metric(plan: &Plan, priority: Option<&str>, metric: Metric) -> Re
         _ => l.resolution.as_ref(),
     });
     let Some(mt) = mt else {
+        if untracked_is_none {
+            r.target = Target::None;
+            r.target_seconds = None;
+            r.commitment = Commitment::None;
+            r.assumed = false;
+            r.assumptions.clear();
+            return Ok(r);
+        }
         return Err(crate::Error::Input(format!(
             "plan {}{} gives no {} target (add {} = \"…\" to the priority in the plan file)",
             plan.id,

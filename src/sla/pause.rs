@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use crate::engine::Segment;
 use crate::engine::segment::normalize;
 use crate::error::{Error, Result};
-use crate::instant::{TimeFormat, parse_instant, parse_instant_as};
+use crate::instant::{Ambiguous, TimeFormat, parse_instant, parse_instant_in};
 use crate::text::cut;
 
 /// Parses one pause `FROM/TO`; local times are read in `zone`. `name` is how
@@ -20,15 +20,23 @@ pub fn parse_pause(text: &str, zone: Tz, now: i64, name: &str) -> Result<Segment
 }
 
 /// Parses one pause `FROM/TO` of an input file, its times written in
-/// `format` (the file's `--time-format`). When the format itself holds `/`
+/// `format` (the file's `--time-format`), a local time in a DST fold read as
+/// `ambiguous` says (`--ambiguous`). When the format itself holds `/`
 /// (`%d/%m/%Y %H:%M`), the pause is split at the one `/` that leaves a time
 /// on either side; a pause that two `/` could split is refused as ambiguous.
 ///
 /// # Errors
 /// As [`parse_pause`], and [`Error::Invalid`] when no `/`, or more than one,
 /// splits it into two times.
-pub fn parse_pause_as(text: &str, zone: Tz, now: i64, name: &str, format: &TimeFormat) -> Result<Segment> {
-    split_pause(text, name, |s| parse_instant_as(s, zone, now, format))
+pub fn parse_pause_as(
+    text: &str,
+    zone: Tz,
+    now: i64,
+    name: &str,
+    format: &TimeFormat,
+    ambiguous: Ambiguous,
+) -> Result<Segment> {
+    split_pause(text, name, |s| parse_instant_in(s, zone, now, format, ambiguous))
 }
 
 fn split_pause(text: &str, name: &str, read: impl Fn(&str) -> Result<i64>) -> Result<Segment> {
@@ -88,8 +96,8 @@ pub fn parse_pause_list(text: &str, zone: Tz, now: i64, name: &str) -> Result<Ve
 }
 
 /// [`parse_pause_list`] for the `pauses` column of an input file: its times
-/// written in `format` (see [`parse_pause_as`]); `None` reads them as
-/// `--pause` does.
+/// written in `format`, folds read as the policy says (see
+/// [`parse_pause_as`]); `None` reads them as `--pause` does.
 ///
 /// # Errors
 /// As [`parse_pause_as`], for the first bad one.
@@ -98,12 +106,12 @@ pub fn parse_pause_list_as(
     zone: Tz,
     now: i64,
     name: &str,
-    format: Option<&TimeFormat>,
+    format: Option<(&TimeFormat, Ambiguous)>,
 ) -> Result<Vec<Segment>> {
     let mut out = Vec::new();
     for p in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         out.push(match format {
-            Some(f) => parse_pause_as(p, zone, now, name, f)?,
+            Some((f, a)) => parse_pause_as(p, zone, now, name, f, a)?,
             None => parse_pause(p, zone, now, name)?,
         });
     }
@@ -135,12 +143,14 @@ mod tests {
     #[test]
     fn a_format_with_slashes_splits_where_both_sides_read() {
         let f = TimeFormat::parse("%d/%m/%Y %H:%M").unwrap();
-        let p = parse_pause_as("01/06/2026 11:00/01/06/2026 12:30", Paris, 0, "pauses", &f).unwrap();
+        let p = parse_pause_as("01/06/2026 11:00/01/06/2026 12:30", Paris, 0, "pauses", &f, Ambiguous::Reject).unwrap();
         assert_eq!(p.duration(), 5400);
-        let e = parse_pause_as("01/06/2026 11:00/01/06/x", Paris, 0, "pauses", &f).unwrap_err().to_string();
+        let e = parse_pause_as("01/06/2026 11:00/01/06/x", Paris, 0, "pauses", &f, Ambiguous::Reject)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no / in it splits"), "{e}");
         let unix = TimeFormat::Unix;
-        let p = parse_pause_as("1780304400/1780308000", Paris, 0, "pauses", &unix).unwrap();
+        let p = parse_pause_as("1780304400/1780308000", Paris, 0, "pauses", &unix, Ambiguous::Reject).unwrap();
         assert_eq!(p.duration(), 3600);
     }
 }

@@ -39,6 +39,7 @@ fn answers_match_the_single_commands() {
             "id",
             "plan",
             "priority",
+            "metric",
             "opened",
             "deadline",
             "responded",
@@ -50,18 +51,18 @@ fn answers_match_the_single_commands() {
     );
     // A: due Mon 14:30; at Mon 12:00 it has used 30 min + 3 h = 3h30m of 4 h → at-risk (87.5 %).
     assert_eq!(&rows[0][1], "apizee-gold");
-    assert_eq!(&rows[0][4], "2026-11-23T14:30:00+01:00");
-    assert_eq!(&rows[0][6], "at-risk");
-    assert_eq!(&rows[0][7], "12600");
-    assert_eq!(&rows[0][8], "1800");
+    assert_eq!(&rows[0][5], "2026-11-23T14:30:00+01:00");
+    assert_eq!(&rows[0][7], "at-risk");
+    assert_eq!(&rows[0][8], "12600");
+    assert_eq!(&rows[0][9], "1800");
     // B: 2 bd from Fri 10:00 → Tue 10:00; responded Mon 09:30 → met, 8h + 30m elapsed.
-    assert_eq!(&rows[1][4], "2026-11-24T10:00:00+01:00");
-    assert_eq!(&rows[1][6], "met");
-    assert_eq!(&rows[1][7], "30600");
+    assert_eq!(&rows[1][5], "2026-11-24T10:00:00+01:00");
+    assert_eq!(&rows[1][7], "met");
+    assert_eq!(&rows[1][8], "30600");
     // C: best effort → no deadline, no-commitment, no remaining.
-    assert_eq!(&rows[2][4], "");
-    assert_eq!(&rows[2][6], "no-commitment");
-    assert_eq!(&rows[2][8], "");
+    assert_eq!(&rows[2][5], "");
+    assert_eq!(&rows[2][7], "no-commitment");
+    assert_eq!(&rows[2][9], "");
     // The same ticket through `status` gives the same numbers.
     let s = crate::util::json(&[
         "status",
@@ -95,7 +96,7 @@ fn bad_rows_get_their_error_and_the_rest_go_on() {
     assert_eq!(rows.len(), 7, "row count out == row count in");
     let ids: Vec<&str> = rows.iter().map(|r| r.get(0).unwrap_or("")).collect();
     assert_eq!(ids, ["1", "2", "3", "4", "5", "6", "7"]);
-    let err = |i: usize| rows[i].get(9).unwrap_or("").to_string();
+    let err = |i: usize| rows[i].get(10).unwrap_or("").to_string();
     assert_eq!(err(0), "");
     assert!(err(1).contains("unknown plan \"gld\""), "{}", err(1));
     assert!(err(2).contains("unknown priority \"urgent\""), "{}", err(2));
@@ -117,15 +118,15 @@ fn crlf_bom_quotes_blank_lines_and_extra_columns() {
     let out = batch(input, &[]);
     let text = out.ok();
     let h = header(text);
-    assert_eq!(&h[10..], ["customer", "note"], "extra columns follow, in input order");
+    assert_eq!(&h[11..], ["customer", "note"], "extra columns follow, in input order");
     let rows = csv_rows(text);
     assert_eq!(rows.len(), 2, "a blank line is not a row");
     assert_eq!(&rows[0][0], "T,1");
-    assert_eq!(&rows[0][10], "ACME, Inc.");
-    assert_eq!(&rows[0][11], "said \"hi\"");
-    assert_eq!(&rows[0][4], "2026-11-23T14:30:00+01:00");
+    assert_eq!(&rows[0][11], "ACME, Inc.");
+    assert_eq!(&rows[0][12], "said \"hi\"");
+    assert_eq!(&rows[0][5], "2026-11-23T14:30:00+01:00");
     // Biings down: 1 h on the Zurich calendar from 08:30.
-    assert_eq!(&rows[1][4], "2026-11-23T09:30:00+01:00");
+    assert_eq!(&rows[1][5], "2026-11-23T09:30:00+01:00");
 }
 
 #[test]
@@ -133,8 +134,8 @@ fn responded_column_is_optional_and_columns_may_come_in_any_order() {
     let input = "opened,priority,plan,id\n2026-11-20 17:30,major,gold,X\n";
     let rows = csv_rows(batch(input, &[]).ok().to_string().as_str());
     assert_eq!(&rows[0][0], "X");
-    assert_eq!(&rows[0][5], "", "no responded column → empty");
-    assert_eq!(&rows[0][4], "2026-11-23T14:30:00+01:00");
+    assert_eq!(&rows[0][6], "", "no responded column → empty");
+    assert_eq!(&rows[0][5], "2026-11-23T14:30:00+01:00");
 }
 
 #[test]
@@ -175,20 +176,20 @@ fn json_lines_parse_and_carry_nulls() {
 fn utc_and_tz_change_printed_times_and_input_zone() {
     let input = "id,plan,priority,opened\n1,gold,major,2026-11-20T16:30:00Z\n";
     let rows = csv_rows(batch(input, &["--utc"]).ok().to_string().as_str());
-    assert_eq!(&rows[0][4], "2026-11-23T13:30:00Z");
+    assert_eq!(&rows[0][5], "2026-11-23T13:30:00Z");
     // --input-tz: local input read in New York; --tz: output in New York.
     let input = "id,plan,priority,opened\n1,gold,major,2026-11-20 11:30\n";
     let rows = csv_rows(
         batch(input, &["--input-tz", "America/New_York", "--tz", "America/New_York"]).ok().to_string().as_str(),
     );
-    assert_eq!(&rows[0][3], "2026-11-20T11:30:00-05:00");
-    assert_eq!(&rows[0][4], "2026-11-23T08:30:00-05:00");
+    assert_eq!(&rows[0][4], "2026-11-20T11:30:00-05:00");
+    assert_eq!(&rows[0][5], "2026-11-23T08:30:00-05:00");
     // --tz alone only prints: 11:30 is read in the plan's zone (Paris),
     // 05:30 in New York; 4 h = 11:30–12:00 and 14:00–17:30 Paris, so due
     // Fri 17:30 Paris = 11:30 New York.
     let rows = csv_rows(batch(input, &["--tz", "America/New_York"]).ok().to_string().as_str());
-    assert_eq!(&rows[0][3], "2026-11-20T05:30:00-05:00");
-    assert_eq!(&rows[0][4], "2026-11-20T11:30:00-05:00");
+    assert_eq!(&rows[0][4], "2026-11-20T05:30:00-05:00");
+    assert_eq!(&rows[0][5], "2026-11-20T11:30:00-05:00");
 }
 
 #[test]
@@ -247,20 +248,22 @@ fn h18_duplicate_column_names_are_renamed_in_csv_and_json() {
     assert_eq!(unique.len(), keys.len(), "duplicate keys: {keys:?}");
     // The first keeps its name; the later ones get the next free suffix (the
     // input's own note_2 keeps its name).
-    assert_eq!(&keys[10..], ["note", "note_3", "note_2", "Note_4"]);
+    assert_eq!(&keys[11..], ["note", "note_3", "note_2", "Note_4"]);
     let row = &json_rows(out)[0];
     assert_eq!(
         (&row["note"], &row["note_3"], &row["note_2"], &row["Note_4"]),
         (&"x".into(), &"y".into(), &"z".into(), &"w".into())
     );
     // One note on stderr names them.
-    assert_eq!(r.stderr.matches("note:").count(), 1, "{}", r.stderr);
+    // (and one that there is no responded column: SPEC §9)
+    assert_eq!(r.stderr.matches("note: input columns").count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("note:").count(), 2, "{}", r.stderr);
     assert!(r.stderr.contains("\"note\" as \"note_3\"") && r.stderr.contains("\"Note\" as \"Note_4\""), "{}", r.stderr);
     // CSV: the same names, the same values.
     let csv = batch(input, &[]);
     let out = csv.ok();
-    assert_eq!(&header(out)[10..], ["note", "note_3", "note_2", "Note_4"]);
-    assert_eq!(&csv_rows(out)[0].iter().skip(10).collect::<Vec<_>>(), &["x", "y", "z", "w"]);
+    assert_eq!(&header(out)[11..], ["note", "note_3", "note_2", "Note_4"]);
+    assert_eq!(&csv_rows(out)[0].iter().skip(11).collect::<Vec<_>>(), &["x", "y", "z", "w"]);
 }
 
 #[test]
@@ -272,11 +275,13 @@ fn h19_a_column_named_like_a_mapped_field_is_passed_through_and_noted() {
     assert_eq!(row["id_2"], "internal-7", "{row:?}");
     // A second "opened" column is not read: passed through too.
     assert_eq!(row["opened_2"], "2026-01-01", "{row:?}");
-    assert_eq!(r.stderr.matches("note:").count(), 1, "{}", r.stderr);
+    // (and one that there is no responded column: SPEC §9)
+    assert_eq!(r.stderr.matches("note: input columns").count(), 1, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("note:").count(), 2, "{}", r.stderr);
     assert!(r.stderr.contains("\"id\" as \"id_2\" (id is read from \"Ticket ID\")"), "{}", r.stderr);
     assert!(r.stderr.contains("\"opened\" as \"opened_2\""), "{}", r.stderr);
     let csv = batch(input, &["--columns", "id=\"Ticket ID\""]);
-    assert_eq!(&header(csv.ok())[10..], ["id_2", "opened_2"]);
+    assert_eq!(&header(csv.ok())[11..], ["id_2", "opened_2"]);
 }
 
 #[test]

@@ -28,17 +28,18 @@ fn a_zendesk_export_goes_through_batch_with_only_its_profile() {
     // The mapped columns become slacalc's; the rest pass through.
     assert_eq!(
         out[0].join(","),
-        "id,plan,priority,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error,Requester,Subject,Status,Updated at,Tags"
+        "id,plan,priority,metric,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error,Requester,Subject,Status,Updated at,Tags"
     );
     // 4801: Globex → apizee-gold, Urgent → p1 = major (4 h); opened Fri 17:30
     // (offset after a space, "+0100"): 0.5 h Fri + 3 h Mon → due Mon 14:30;
     // at Mon 12:00, 3.5 h of 4 h used → at-risk.
     assert_eq!(
-        &out[1][..9],
+        &out[1][..10],
         [
             "4801",
             "apizee-gold",
             "major",
+            "first_response",
             "2026-11-20T17:30:00+01:00",
             "2026-11-23T14:30:00+01:00",
             "",
@@ -49,13 +50,13 @@ fn a_zendesk_export_goes_through_batch_with_only_its_profile() {
     );
     // 4803: Umbrella Health → biings-cloud, High → p1 = down (1 h); opened
     // Mon 08:30 → due 09:30, breached at 12:00.
-    assert_eq!((out[3][1].as_str(), out[3][2].as_str(), out[3][6].as_str()), ("biings-cloud", "down", "breached"));
+    assert_eq!((out[3][1].as_str(), out[3][2].as_str(), out[3][7].as_str()), ("biings-cloud", "down", "breached"));
     // A quoted subject with quotes passes through whole.
-    assert_eq!(out[3][11], "Cannot print \"report\"");
+    assert_eq!(out[3][12], "Cannot print \"report\"");
     // An organisation the profile does not map: a row error naming it, the
     // map and the profile.
     assert!(
-        out[5][9].starts_with("Organization \"Unknown Ltd\" is not in [values.plan] of zendesk-tickets.toml"),
+        out[5][10].starts_with("Organization \"Unknown Ltd\" is not in [values.plan] of zendesk-tickets.toml"),
         "{:?}",
         out[5]
     );
@@ -79,13 +80,22 @@ fn a_jira_export_goes_through_batch_and_report_with_only_its_profile() {
     // the profile's Europe/Paris; the calendar opens 08:00 Zurich (same
     // offset), so due 09:15, breached at 12:00.
     assert_eq!(
-        &out[1][..7],
-        ["CS-101", "biings-cloud", "down", "2026-11-23T08:15:00+01:00", "2026-11-23T09:15:00+01:00", "", "breached"]
+        &out[1][..8],
+        [
+            "CS-101",
+            "biings-cloud",
+            "down",
+            "first_response",
+            "2026-11-23T08:15:00+01:00",
+            "2026-11-23T09:15:00+01:00",
+            "",
+            "breached"
+        ]
     );
     // OP-7: On-prem Support → biings-onprem, Low → limited (3 bd = 27 h);
     // opened Thu 19 Nov 13:00: Thu 4 h, Fri 9 h, Mon 9 h, Tue 5 h → Tue 13:00.
     assert_eq!(
-        (out[3][1].as_str(), out[3][2].as_str(), out[3][4].as_str()),
+        (out[3][1].as_str(), out[3][2].as_str(), out[3][5].as_str()),
         ("biings-onprem", "limited", "2026-11-24T13:00:00+01:00")
     );
     // And on to report: 4 cycles, one breached, no error.
@@ -119,7 +129,10 @@ fn columns_and_defaults_without_a_profile() {
     .run();
     let out = rows(r.ok());
     // 16:30Z = 17:30 Paris (an offset without a colon): due Mon 14:30.
-    assert_eq!(&out[1][..5], ["A-1", "apizee-gold", "major", "2026-11-20T17:30:00+01:00", "2026-11-23T14:30:00+01:00"]);
+    assert_eq!(
+        &out[1][..6],
+        ["A-1", "apizee-gold", "major", "first_response", "2026-11-20T17:30:00+01:00", "2026-11-23T14:30:00+01:00"]
+    );
     // A column named by --columns that the header lacks names both.
     let r = slacalc(&["batch", "--input", "-", "--now", NOW, "--columns", "id=Key"]).stdin(input).run();
     r.bad(&["\"Key\" column for id", "--columns"]);
@@ -151,7 +164,7 @@ fn time_formats_of_exports() {
         let mut a = vec!["batch", "--input", "-", "--now", NOW];
         a.extend_from_slice(extra);
         let r = slacalc(&a).stdin(input).run();
-        rows(r.ok())[1][3].clone()
+        rows(r.ok())[1][4].clone()
     };
     // All the same instant, Fri 2026-11-20 17:30 Paris = 16:30Z.
     let want = "2026-11-20T17:30:00+01:00";
@@ -163,7 +176,7 @@ fn time_formats_of_exports() {
     // A pattern that does not match names it.
     let input = "id,plan,priority,opened\n1,gold,major,20.11.2026\n";
     let r = slacalc(&["batch", "--input", "-", "--now", NOW, "--time-format", "%m/%d/%Y %H:%M"]).stdin(input).run();
-    assert!(rows(r.ok())[1][9].contains("%m/%d/%Y %H:%M"), "{}", r.stdout);
+    assert!(rows(r.ok())[1][10].contains("%m/%d/%Y %H:%M"), "{}", r.stdout);
     slacalc(&["batch", "--input", "-", "--now", NOW, "--time-format", "dd/mm"])
         .stdin(input)
         .run()
@@ -176,11 +189,11 @@ fn semicolons_and_tabs() {
     let r = slacalc(&["batch", "--input", "-", "--now", NOW]).stdin(semi).run();
     r.bad(&["--delimiter ';'"]);
     let r = slacalc(&["batch", "--input", "-", "--now", NOW, "--delimiter", ";"]).stdin(semi).run();
-    assert_eq!(rows(r.ok())[1][4], "2026-11-23T14:30:00+01:00");
+    assert_eq!(rows(r.ok())[1][5], "2026-11-23T14:30:00+01:00");
     let tabs = semi.replace(';', "\t");
     slacalc(&["batch", "--input", "-", "--now", NOW]).stdin(tabs.clone()).run().bad(&["--delimiter tab"]);
     let r = slacalc(&["batch", "--input", "-", "--now", NOW, "--delimiter", "tab"]).stdin(tabs).run();
-    assert_eq!(rows(r.ok())[1][4], "2026-11-23T14:30:00+01:00");
+    assert_eq!(rows(r.ok())[1][5], "2026-11-23T14:30:00+01:00");
     slacalc(&["batch", "--input", "-", "--now", NOW, "--delimiter", ";;"]).stdin(semi).run().bad(&["--delimiter"]);
 }
 

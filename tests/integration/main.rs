@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod batch;
+mod batch_metrics;
 mod calendar;
 mod calendars;
 mod check;

@@ -59,7 +59,7 @@ fn per_plan_priority_maps_beat_the_global_map() {
     let path = p.to_string_lossy().to_string();
     let r = slacalc(&["batch", "--profile", &path, "--input", "-", "--now", NOW]).stdin(FRESHDESK_EXPORT).run();
     let out = rows(r.ok());
-    let brief = |i: usize| (out[i][1].as_str(), out[i][2].as_str(), out[i][4].as_str(), out[i][6].as_str());
+    let brief = |i: usize| (out[i][1].as_str(), out[i][2].as_str(), out[i][5].as_str(), out[i][7].as_str());
     // Low on gold → minor (16 h): Mon 7 h, Tue 7 h, Wed 09–11.
     assert_eq!(brief(1), ("apizee-gold", "minor", "2026-11-25T11:00:00+01:00", "running"));
     // Low on biings-cloud → limited (2 bd = 18 h): Mon 8 h, Tue 9 h, Wed 08–09.
@@ -72,11 +72,12 @@ fn per_plan_priority_maps_beat_the_global_map() {
     assert_eq!(brief(5), ("apizee-silver", "moderate", "2026-11-25T11:00:00+01:00", "running"));
     // Not in the maps: row errors naming the column, the map and the profile.
     assert_eq!(
-        out[6][9],
+        out[6][10],
         "Company Name \"Wayne\" is not in [values.plan] of fd.toml (add it there, or a \"*\" entry for every other value)"
     );
     assert!(
-        out[7][9].starts_with("Priority \"Critical\" is not in [values.priority.gold] or [values.priority] of fd.toml"),
+        out[7][10]
+            .starts_with("Priority \"Critical\" is not in [values.priority.gold] or [values.priority] of fd.toml"),
         "{:?}",
         out[7]
     );
@@ -116,14 +117,14 @@ urgent = "p1"
     let out = rows(r.ok());
     // Wayne → "" → --plan cloud; whatever → "*" → p2 = serious (4 h): 09:00 → 13:00.
     assert_eq!(
-        (&out[1][1][..], &out[1][2][..], &out[1][4][..]),
+        (&out[1][1][..], &out[1][2][..], &out[1][5][..]),
         ("biings-cloud", "serious", "2026-11-23T13:00:00+01:00")
     );
     // An empty priority cell is not mapped: it takes --priority p4, which
     // gold (three levels) does not have: an error naming its levels.
-    assert!(out[2][9].contains("unknown priority \"p4\" for plan apizee-gold"), "{:?}", out[2]);
+    assert!(out[2][10].contains("unknown priority \"p4\" for plan apizee-gold"), "{:?}", out[2]);
     // An empty plan cell takes --plan; urgent → p1 = down (1 h).
-    assert_eq!((&out[3][1][..], &out[3][2][..], &out[3][4][..]), ("biings-cloud", "down", "2026-11-23T10:00:00+01:00"));
+    assert_eq!((&out[3][1][..], &out[3][2][..], &out[3][5][..]), ("biings-cloud", "down", "2026-11-23T10:00:00+01:00"));
     // "*" = "*" keeps the value as it is.
     let (_d2, p2) = temp_file("keep.toml", "[values.plan]\nGlobex = \"gold\"\n\"*\" = \"*\"\n");
     let path2 = p2.to_string_lossy().to_string();
@@ -137,7 +138,7 @@ urgent = "p1"
         .stdin("id,plan,priority,opened\n1,Wayne,urgent,2026-11-23 09:00\n")
         .run();
     assert!(
-        rows(r.ok())[1][9]
+        rows(r.ok())[1][10]
             .starts_with("plan \"Wayne\" is mapped to no plan by [values.plan] of catch.toml (give --plan"),
         "{}",
         r.stdout
@@ -150,10 +151,10 @@ fn unknown_names_without_a_profile_point_at_the_value_maps() {
     let r = slacalc(&["batch", "--input", "-", "--now", NOW, "--priority", "p2"]).stdin(input).run();
     let out = rows(r.ok());
     assert_eq!(
-        out[1][9],
+        out[1][10],
         "unknown priority \"High\" for plan apizee-gold (expected one of: major, moderate, minor, p1, p2, p3); map it with [values.priority] in a --profile (--priority gives only empty cells)"
     );
-    assert!(out[2][9].ends_with("; map yours with [values.plan] in a --profile"), "{:?}", out[2]);
+    assert!(out[2][10].ends_with("; map yours with [values.plan] in a --profile"), "{:?}", out[2]);
 }
 
 #[test]
@@ -257,11 +258,11 @@ fn the_zendesk_profile_reads_a_zendesk_export() {
     // Globex is not listed: "*" = "" → --plan cloud; Urgent → p1 = down (1 h):
     // Fri 17:30 is after hours in Zurich, so the clock starts Mon 08:00 → 09:00.
     assert_eq!(
-        (&out[1][1][..], &out[1][2][..], &out[1][4][..], &out[1][6][..]),
+        (&out[1][1][..], &out[1][2][..], &out[1][5][..], &out[1][7][..]),
         ("biings-cloud", "down", "2026-11-23T09:00:00+01:00", "breached")
     );
     // No priority: --priority p2 = serious (4 h): 09:00 → 13:00.
-    assert_eq!((&out[2][2][..], &out[2][4][..]), ("serious", "2026-11-23T13:00:00+01:00"));
+    assert_eq!((&out[2][2][..], &out[2][5][..]), ("serious", "2026-11-23T13:00:00+01:00"));
     // A misspelt built-in name suggests the closest.
     slacalc(&["batch", "--profile", "zendsk", "--input", "-", "--now", NOW])
         .stdin(export)

@@ -29,7 +29,7 @@ fn mixed_export() -> Vec<u8> {
         b"9,paying,,2026-11-20T10:00:00+01:00,2026-11-20 11:00,\"multi\nline\"\n",
         b"10,gold,major,1500-01-01 10:00,,acme\n",               // out of range
         b"11,gold,major,2026-11-20 17:30,,acme,extra,columns\n", // longer row
-        b"12,premium,critical,9999-12-31T23:00:00Z,,acme\n",     // deadline after 9999
+        b"12,premium,critical,9999-12-31T23:00:00Z,,acme\n",     // opened after now: left out
     ];
     for r in rows {
         v.extend_from_slice(r);
@@ -50,21 +50,26 @@ fn batch_writes_one_row_per_input_row_with_bad_rows_csv() {
     let id = header.iter().position(|h| h == "id").unwrap();
     let err = header.iter().position(|h| h == "error").unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 14, "{out}");
+    assert_eq!(rows.len(), 13, "{out}");
     let ids: Vec<&str> = rows.iter().map(|r| r.get(id).unwrap_or("")).collect();
-    // The non-UTF-8 row keeps its place (its fields are not readable).
-    assert_eq!(ids, ["1", "2", "3", "4", "5", "6", "", "8", "9", "10", "11", "12", "13", "14"]);
+    // The non-UTF-8 row keeps its place (its fields are not readable); 12,
+    // opened after now, is left out (SPEC §9).
+    assert_eq!(ids, ["1", "2", "3", "4", "5", "6", "", "8", "9", "10", "11", "13", "14"]);
     let errors: Vec<&str> = rows.iter().map(|r| r.get(err).unwrap_or("")).collect();
     for (i, e) in errors.iter().enumerate() {
-        let bad = ![0, 8, 10, 13].contains(&i);
+        let bad = ![0, 8, 10, 12].contains(&i);
         assert_eq!(!e.is_empty(), bad, "row {} error {e:?}", i + 1);
     }
     assert!(errors[1].contains("unknown plan \"nope\""), "{}", errors[1]);
     assert!(errors[2].contains("unknown priority \"urgent\""), "{}", errors[2]);
     assert!(errors[4].contains("does not exist"), "{}", errors[4]);
     assert!(errors[6].contains("UTF-8"), "{}", errors[6]);
-    assert!(errors[12].contains("longer than 65536 bytes"), "{}", errors[12]);
-    assert!(r.stderr.contains("14 rows") && r.stderr.contains("10 errors"), "{}", r.stderr);
+    assert!(errors[11].contains("longer than 65536 bytes"), "{}", errors[11]);
+    assert!(
+        r.stderr.contains("13 rows written of 14 read (1 left out)") && r.stderr.contains("9 errors"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -72,9 +77,9 @@ fn batch_writes_one_row_per_input_row_with_bad_rows_json() {
     let r = slacalc(&["batch", "--input", "-", "--now", NOW, "--format", "json"]).stdin(mixed_export()).run();
     let out = r.ok();
     let rows: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(rows.len(), 14, "{out}");
-    assert_eq!(rows[13]["id"], "14");
-    assert_eq!(rows[13]["error"], serde_json::Value::Null);
+    assert_eq!(rows.len(), 13, "{out}");
+    assert_eq!(rows[12]["id"], "14");
+    assert_eq!(rows[12]["error"], serde_json::Value::Null);
     assert_eq!(rows[0]["customer"], "acme");
 }
 

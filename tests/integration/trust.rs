@@ -34,12 +34,12 @@ fn batch_pauses_column_stops_the_clock_like_pause() {
                  3,gold,major,2026-11-20 17:30,2026-11-23 09:00/2026-11-23 09:30; 2026-11-23 09:30/2026-11-23 10:00\n\
                  4,gold,major,2026-11-20 17:30,2026-11-23 10:00/2026-11-23 09:00\n";
     let r = rows(batch(input, &[]).ok());
-    assert_eq!(r[0][4], "deadline");
+    assert_eq!(r[0][5], "deadline");
     assert_eq!(r[0].last().unwrap(), "pauses", "the column passes through");
-    assert_eq!((r[1][4].as_str(), r[1][7].as_str()), ("2026-11-23T14:30:00+01:00", "12600"));
-    assert_eq!((r[2][4].as_str(), r[2][7].as_str()), ("2026-11-23T15:30:00+01:00", "9000"));
-    assert_eq!((r[3][4].as_str(), r[3][7].as_str()), ("2026-11-23T15:30:00+01:00", "9000"));
-    assert!(r[4][9].contains("pauses") && r[4][9].contains("before it starts"), "{:?}", r[4]);
+    assert_eq!((r[1][5].as_str(), r[1][8].as_str()), ("2026-11-23T14:30:00+01:00", "12600"));
+    assert_eq!((r[2][5].as_str(), r[2][8].as_str()), ("2026-11-23T15:30:00+01:00", "9000"));
+    assert_eq!((r[3][5].as_str(), r[3][8].as_str()), ("2026-11-23T15:30:00+01:00", "9000"));
+    assert!(r[4][10].contains("pauses") && r[4][10].contains("before it starts"), "{:?}", r[4]);
 }
 
 // ----------------------------------------------------- computed columns
@@ -51,9 +51,12 @@ fn yesterdays_output_fed_back_in_prints_each_column_once() {
     let r = batch(stale, &[]);
     let out = r.ok();
     let header = out.lines().next().unwrap();
-    assert_eq!(header, "id,plan,priority,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error,team");
+    assert_eq!(
+        header,
+        "id,plan,priority,metric,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error,team"
+    );
     let row = &rows(out)[1];
-    assert_eq!((row[4].as_str(), row[6].as_str(), row[9].as_str()), ("2026-11-23T14:30:00+01:00", "at-risk", ""));
+    assert_eq!((row[5].as_str(), row[7].as_str(), row[10].as_str()), ("2026-11-23T14:30:00+01:00", "at-risk", ""));
     assert_eq!(r.stderr.matches("note:").count(), 1, "{}", r.stderr);
     assert!(r.stderr.contains("deadline, state, elapsed_seconds, remaining_seconds, error"), "{}", r.stderr);
     // JSON Lines: every key once, with the fresh value.
@@ -139,23 +142,27 @@ fn status_refuses_a_response_after_now() {
 }
 
 #[test]
-fn batch_rows_opened_or_answered_after_now_are_row_errors() {
+fn batch_rows_are_read_as_of_now() {
+    // SPEC §9 (changed 2026-12-06, new-user finding 8): a row opened after
+    // now is left out and counted; a response after now has not happened
+    // yet (the state as of now, as replay gives it).
     let input = "id,plan,priority,opened,responded\n\
                  1,gold,major,2026-11-24 09:00,\n\
                  2,gold,major,2026-11-20 17:30,2026-11-23 12:00:01\n\
                  3,gold,major,2026-11-20 17:30,2026-11-23 12:00\n";
     let r = batch(input, &[]);
     let out = rows(r.ok());
-    assert!(
-        out[1][9].contains("opened 2026-11-24T09:00:00+01:00 is after now (2026-11-23T12:00:00+01:00)"),
-        "{:?}",
-        out[1]
-    );
-    assert_eq!(out[1][6], "");
-    assert!(out[2][9].contains("responded 2026-11-23T12:00:01+01:00 is after now"), "{:?}", out[2]);
-    // Exactly at now is allowed: 0.5 h Fri + 3 h Mon = 3.5 h ≤ 4 h → met.
-    assert_eq!(out[3][6], "met");
-    assert!(r.stderr.contains("3 rows:") && r.stderr.contains("2 errors"), "{}", r.stderr);
+    assert_eq!(out.len(), 3, "the header and rows 2 and 3: {out:?}");
+    // Row 2: answered one second after now: still running at now, 3.5 h of
+    // 4 h used → at-risk, no responded.
+    assert_eq!((out[1][0].as_str(), out[1][6].as_str(), out[1][7].as_str()), ("2", "", "at-risk"));
+    // Exactly at now is a response: 0.5 h Fri + 3 h Mon = 3.5 h ≤ 4 h → met.
+    assert_eq!((out[2][0].as_str(), out[2][7].as_str()), ("3", "met"));
+    assert!(r.stderr.contains("note: 1 row opened after now left out\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("2 rows written of 3 read (1 left out): 0 breached, 1 at risk"), "{}", r.stderr);
+    // --strict makes the row opened after now an error (exit 2, nothing on stdout).
+    batch(input, &["--strict"])
+        .bad(&["line 2", "opened 2026-11-24T09:00:00+01:00 is after now (2026-11-23T12:00:00+01:00)"]);
 }
 
 // --------------------------------------------------------------- money
@@ -320,8 +327,8 @@ fn many_distinct_plan_names_still_answer_every_row() {
     let r = batch(&input, &[]);
     let out = rows(r.ok());
     assert_eq!(out.len(), 5002);
-    assert!(out[4000][9].contains("unknown plan \"nope-3999\""), "{:?}", out[4000]);
-    assert_eq!(out[5001][6], "at-risk");
+    assert!(out[4000][10].contains("unknown plan \"nope-3999\""), "{:?}", out[4000]);
+    assert_eq!(out[5001][7], "at-risk");
 }
 
 // ------------------------------------------------------- small things
@@ -366,8 +373,8 @@ fn quota_at_takes_a_date() {
 #[test]
 fn an_empty_batch_field_is_named() {
     let out = rows(batch("id,plan,priority,opened\n1,gold,major,\n2,,major,2026-11-20 17:30\n", &[]).ok());
-    assert!(out[1][9].starts_with("opened is empty"), "{:?}", out[1]);
-    assert!(out[2][9].starts_with("plan is empty"), "{:?}", out[2]);
+    assert!(out[1][10].starts_with("opened is empty"), "{:?}", out[1]);
+    assert!(out[2][10].starts_with("plan is empty"), "{:?}", out[2]);
 }
 
 #[test]

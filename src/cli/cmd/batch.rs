@@ -3,8 +3,9 @@
 use std::io::Write as _;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use slacalc::batch::{self, Options};
+use slacalc::plan::lifecycle::Metric;
 
 use super::stream;
 use crate::cli::args::BatchArgs;
@@ -24,7 +25,39 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
         plans.get(p)?;
     }
     let now = ctx.now_for_rows()?;
-    let opts = Options { mapping, now, input_zone, display: stream::display(ctx), format, strict: a.strict };
+    let metric = match a.metric.as_deref() {
+        Some("resolution") => Metric::Resolution,
+        _ => Metric::FirstResponse,
+    };
+    let day = |flag: &str, d: &Option<String>| -> Result<Option<i64>> {
+        d.as_deref()
+            .map(|d| {
+                let date = slacalc::instant::parse_date(d).with_context(|| format!("invalid {flag}"))?;
+                Ok(date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp().div_euclid(86_400))
+            })
+            .transpose()
+    };
+    let (from_day, to_day) = (day("--from", &a.from)?, day("--to", &a.to)?);
+    if let (Some(f), Some(t)) = (from_day, to_day) {
+        if f > t {
+            bail!(slacalc::Error::Input(format!(
+                "--from {} is after --to {} (expected --from DATE on or before --to DATE)",
+                a.from.as_deref().unwrap_or_default(),
+                a.to.as_deref().unwrap_or_default()
+            )));
+        }
+    }
+    let opts = Options {
+        mapping,
+        now,
+        input_zone,
+        display: stream::display(ctx),
+        format,
+        strict: a.strict,
+        metric,
+        from_day,
+        to_day,
+    };
     let input = stream::open_input(&a.input, "a CSV file")?;
     let jobs = match a.jobs {
         0 => std::thread::available_parallelism().map_or(1, usize::from).min(batch::MAX_JOBS),
@@ -32,7 +65,10 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     };
     let started = Instant::now();
     let Some(summary) = stream::run(&a.input, input, a.strict, "rows", |input, out, progress| {
-        batch::run_jobs(&plans, input, out, &opts, jobs, progress)
+        // Said before the first row: why every state below is as of now.
+        batch::run_noted(&plans, input, out, &opts, jobs, progress, |n| {
+            let _ = writeln!(std::io::stderr(), "note: {}", slacalc::text::escape_all_controls(n));
+        })
     })?
     else {
         return Ok(Output::quiet());
@@ -65,15 +101,36 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
             slacalc::text::escape_all_controls(&slacalc::text::cut(&list.join(", "), 300))
         );
     }
+    let rows = |n: u64| if n == 1 { "1 row".to_string() } else { format!("{n} rows") };
+    if summary.after_now > 0 {
+        let _ = writeln!(std::io::stderr(), "note: {} opened after now left out", rows(summary.after_now));
+    }
+    if summary.out_of_range > 0 {
+        let range = match (&a.from, &a.to) {
+            (Some(f), Some(t)) => format!("{f} to {t}"),
+            (Some(f), None) => format!("--from {f}"),
+            (None, Some(t)) => format!("--to {t}"),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(std::io::stderr(), "note: {} opened outside {range} left out", rows(summary.out_of_range));
+    }
+    let left = summary.after_now + summary.out_of_range;
+    // Rows out == rows in minus those left out: said when some were.
+    let written = if left > 0 {
+        format!("{} written of {} read ({left} left out)", rows(summary.rows), summary.rows + left)
+    } else {
+        format!("{} rows", summary.rows)
+    };
     let _ = writeln!(
         std::io::stderr(),
-        "{} rows: {} breached, {} at risk, {} missed, {} errors ({:.2} s)",
-        summary.rows,
+        "{}: {} breached, {} at risk, {} missed, {} errors ({:.2} s)",
+        written,
         summary.breached,
         summary.at_risk,
         summary.missed,
         summary.errors,
         started.elapsed().as_secs_f64()
     );
-    Ok(Output::quiet())
+    let code = stream::max_errors(a.max_errors, summary.errors, "rows");
+    Ok(Output { text: String::new(), code })
 }

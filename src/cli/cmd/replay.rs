@@ -85,7 +85,8 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         let noun = if summary.ignored == 1 { "event" } else { "events" };
         let _ = writeln!(std::io::stderr(), "note: {} {noun} ignored by [values.event]", summary.ignored);
     }
-    Ok(Output::quiet())
+    let code = stream::max_errors(a.max_errors, summary.errors, "tickets");
+    Ok(Output { text: String::new(), code })
 }
 
 /// Reads an event export whole and turns it into replay's JSON Lines (see

@@ -153,7 +153,7 @@ fn copy_records(spool: &mut std::fs::File, out: &mut dyn std::io::Write) -> std:
 }
 
 /// The export mapping: the profile, then `--columns`, `--time-format`,
-/// `--delimiter` and the `--plan`/`--priority` defaults over it.
+/// `--delimiter`, `--ambiguous` and the `--plan`/`--priority` defaults over it.
 pub fn mapping(
     a: &ExportArgs,
     plan: Option<&str>,
@@ -181,6 +181,9 @@ pub fn mapping(
     if let Some(d) = &a.delimiter {
         m.delimiter = mapping::parse_delimiter(d)?;
     }
+    if let Some(x) = &a.ambiguous {
+        m.ambiguous = slacalc::instant::Ambiguous::parse(x)?;
+    }
     if let Some(p) = plan {
         m.plan = Some(p.to_string());
     }
@@ -205,5 +208,22 @@ pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -
         (Some(Arg::Csv), _) => Some(F::Csv),
         (Some(Arg::Jsonl), _) | (None, Some("jsonl" | "ndjson")) => Some(F::JsonLines),
         (None, _) => None,
+    }
+}
+
+/// `--max-errors N`: exit 1 when more than N rows are error rows, with a
+/// message on stderr naming both; 0 otherwise (or without the option).
+pub fn max_errors(limit: Option<u64>, errors: u64, what: &str) -> u8 {
+    match limit {
+        Some(n) if errors > n => {
+            let (what, verb) =
+                if errors == 1 { (what.trim_end_matches('s'), "is an error row") } else { (what, "are error rows") };
+            let _ = writeln!(
+                std::io::stderr(),
+                "failed: {errors} {what} {verb}, more than --max-errors {n} (the output is complete; exit 1)"
+            );
+            1
+        }
+        _ => 0,
     }
 }
