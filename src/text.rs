@@ -46,6 +46,11 @@ fn has_bare_cr(s: &str) -> bool {
     memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
 }
 
+/// `n` with its noun, singular for one: `1 error`, `3 errors`.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 /// `s.trim()`, answered by two byte checks when `s` starts and ends with
 /// ASCII that is not white space (almost every field of an export): `batch`
 /// trims several fields a row, and the general trim decodes characters.

@@ -201,6 +201,8 @@ struct Header {
     stop: Option<usize>,
     /// The metric's duration column (`responded_after` or `resolved_after`).
     after: Option<usize>,
+    /// The input has a stop or duration column of the other metric.
+    other_stop: bool,
     pauses: Option<usize>,
     /// The output columns of this run ([`columns`]).
     columns: [&'static str; 11],
@@ -245,7 +247,17 @@ impl Header {
         };
         let (plan, priority) = (find("plan"), find("priority"));
         let (stop, after, pauses) = (find(stop_field(metric)), find(after_field(metric)), find("pauses"));
-        let used: Vec<usize> = [Some(id), plan, priority, Some(opened), stop].into_iter().flatten().collect();
+        let other = if metric == Metric::Resolution { Metric::FirstResponse } else { Metric::Resolution };
+        let other_stop = find(stop_field(other)).is_some() || find(after_field(other)).is_some();
+        // A column whose values a profile maps (Organization → plan) also
+        // passes through as the export wrote it, under its own name: the
+        // output's plan is the mapped value, and an analyst still groups by
+        // the organisation (`report --by plan,Organization`).
+        let source = |col: Option<usize>, field: &str| col.filter(|&i| !(map.maps_values(field) && names[i] != field));
+        let used: Vec<usize> = [Some(id), source(plan, "plan"), source(priority, "priority"), Some(opened), stop]
+            .into_iter()
+            .flatten()
+            .collect();
         let columns = columns(metric);
         let computed = |n: &str| columns.contains(&n) && !INPUTS.contains(&n);
         // Names in the output so far (lowercased: slacalc reads header names
@@ -283,6 +295,7 @@ impl Header {
             opened,
             stop,
             after,
+            other_stop,
             pauses,
             columns,
             metric: metric.as_str(),
@@ -461,14 +474,23 @@ pub fn run(
 
 /// What the header says about the run, told before the first row is
 /// answered ([`run_noted`]): the note for the user, without `note: `.
-pub fn header_notes(opts: &Options, stop_mapped: bool) -> Option<String> {
+///
+/// `other_metric` says the input has the stop (or duration) column of the
+/// other metric: a ticket export with a solved time but no first-reply
+/// time is measured for resolution, and the note says how.
+pub fn header_notes(opts: &Options, stop_mapped: bool, other_metric: bool) -> Option<String> {
     if stop_mapped {
         return None;
     }
     let (stop, after) = (stop_field(opts.metric), after_field(opts.metric));
     let state = if opts.metric == Metric::Resolution { "unresolved" } else { "unanswered" };
+    let other = match opts.metric {
+        Metric::Resolution => "; it has a responded column: --metric first_response measures that",
+        _ => "; it has a resolved column: --metric resolution measures that",
+    };
     Some(format!(
-        "no {stop} column: every ticket is measured as {state} as of now (name one with --columns {stop}=COLUMN or {after}=COLUMN)"
+        "no {stop} column: every ticket is measured as {state} as of now (name one with --columns {stop}=COLUMN or {after}=COLUMN){}",
+        if other_metric { other } else { "" }
     ))
 }
 
@@ -522,7 +544,7 @@ pub fn run_noted(
     // Bounded records, unclosed quotes refused, one line count (crate::input).
     let mut reader = CsvInput::batch_with(input, opts.mapping.delimiter);
     let header = Header::read(&reader.header()?, &opts.mapping, opts.metric)?;
-    if let Some(n) = header_notes(opts, header.stop.is_some() || header.after.is_some()) {
+    if let Some(n) = header_notes(opts, header.stop.is_some() || header.after.is_some(), header.other_stop) {
         note(&n);
     }
     let mut summary = Summary {
@@ -949,9 +971,11 @@ fn resolve_pair(
     let r =
         sla::lifecycle::resolve_metric_or_none(p, (!priority.is_empty()).then_some(priority), metric).map_err(|e| {
             match e {
-                Error::UnknownPriority { .. } if mapped => {
-                    format!("{e} (mapped from \"{}\" by [values.priority] of {profile})", crate::text::cut(cell, 80))
-                }
+                Error::UnknownPriority { .. } if mapped => format!(
+                    "{e} (mapped from \"{}\" by [values.priority] of {profile}; map it for this plan with [values.priority.{}])",
+                    crate::text::cut(cell, 80),
+                    p.id
+                ),
                 Error::UnknownPriority { .. } if !cell.is_empty() => {
                     let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
                     format!("{e}; map it with [values.priority] in a --profile{default}")

@@ -358,3 +358,64 @@ fn freshdesk_excel_times_point_at_time_format() {
     assert!(r.ok().contains("invalid time \"\"18/03/2024 09:05\"\""), "{}", r.stdout);
     assert!(r.stdout.contains("--time-format"), "{}", r.stdout);
 }
+
+/// What the analyst route found on these exports, now said or fixed: the
+/// organisation passes through for `report --by plan,Organization`; an
+/// export with a solved time but no first reply is pointed at `--metric
+/// resolution`; a priority that a built-in map sends past a plan's levels
+/// names the per-plan map that fixes it; summaries count in the singular.
+#[test]
+fn the_route_groups_by_organization_and_its_notes_point_at_the_fix() {
+    let batch = slacalc(&[
+        "batch",
+        "--profile",
+        "zendesk",
+        "--plan",
+        "cloud",
+        "--input",
+        ZENDESK,
+        "--now",
+        "2024-03-15T12:00:00+01:00",
+    ])
+    .run();
+    let out = batch.ok();
+    assert!(out.lines().next().is_some_and(|h| h.contains(",Organization")), "{out}");
+    let r = slacalc(&["report", "--input", "-", "--by", "plan,Organization", "--format", "json"]).stdin(out).run();
+    let v = r.json();
+    let orgs: Vec<&str> = v["groups"].as_array().unwrap().iter().filter_map(|g| g["Organization"].as_str()).collect();
+    assert!(orgs.contains(&"Acme, Inc."), "{orgs:?}");
+
+    // Only the solved time mapped (no first reply): the note names --metric resolution.
+    let r = slacalc(&[
+        "batch",
+        "--columns",
+        "id=Id,opened=Created at,resolved=Solved at",
+        "--plan",
+        "cloud",
+        "--priority",
+        "p2",
+        "--input",
+        ZENDESK,
+        "--now",
+        "2024-03-15T12:00:00+01:00",
+    ])
+    .run();
+    r.ok();
+    assert!(r.stderr.contains("no responded column") && r.stderr.contains("--metric resolution"), "{}", r.stderr);
+
+    // Gold has three levels; zendesk maps low to p4.
+    let r = slacalc(&[
+        "batch",
+        "--profile",
+        "zendesk",
+        "--plan",
+        "gold",
+        "--input",
+        ZENDESK,
+        "--now",
+        "2024-03-15T12:00:00+01:00",
+    ])
+    .run();
+    let out = r.ok();
+    assert!(out.contains("map it for this plan with [values.priority.apizee-gold]"), "{out}");
+}

@@ -114,7 +114,7 @@ T-1008   cirrus-premium   major      due 10:00  running, 7h00m of working time l
 "
     );
     // batch's summary goes to stderr, with the one bad row of the sample.
-    assert!(r.stderr.contains("12 rows: 1 breached, 3 at risk, 0 missed, 1 errors"), "{}", r.stderr);
+    assert!(r.stderr.contains("12 rows: 1 breached, 3 at risk, 0 missed, 1 error ("), "{}", r.stderr);
 }
 
 #[test]

@@ -25,10 +25,11 @@ fn a_zendesk_export_goes_through_batch_with_only_its_profile() {
     ])
     .run();
     let out = rows(r.ok());
-    // The mapped columns become slacalc's; the rest pass through.
+    // The mapped columns become slacalc's; the rest pass through, and so
+    // does Organization, whose values [values.plan] maps (report --by it).
     assert_eq!(
         out[0].join(","),
-        "id,plan,priority,metric,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error,Requester,Subject,Status,Updated at,Tags"
+        "id,plan,priority,metric,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error,Requester,Subject,Status,Organization,Updated at,Tags"
     );
     // 4801: Globex → apizee-gold, Urgent → p1 = major (4 h); opened Fri 17:30
     // (offset after a space, "+0100"): 0.5 h Fri + 3 h Mon → due Mon 14:30;

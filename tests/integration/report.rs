@@ -245,7 +245,7 @@ fn default_by_and_csv_and_table() {
     let r = slacalc(&["report", "--input", "-"]).env("COLUMNS", "200").stdin(input).run();
     let table = r.ok();
     assert!(table.contains("gold") && table.contains("100.00") && table.contains("1h30m"), "{table}");
-    assert!(table.contains("1 rows, 1 groups"), "{table}");
+    assert!(table.contains("1 row, 1 group"), "{table}");
     assert!(!table.contains("Left out"), "{table}");
 }
 

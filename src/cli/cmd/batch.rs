@@ -119,16 +119,16 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let written = if left > 0 {
         format!("{} written of {} read ({left} left out)", rows(summary.rows), summary.rows + left)
     } else {
-        format!("{} rows", summary.rows)
+        rows(summary.rows)
     };
     let _ = writeln!(
         std::io::stderr(),
-        "{}: {} breached, {} at risk, {} missed, {} errors ({:.2} s)",
+        "{}: {} breached, {} at risk, {} missed, {} ({:.2} s)",
         written,
         summary.breached,
         summary.at_risk,
         summary.missed,
-        summary.errors,
+        slacalc::text::count(summary.errors, "error", "errors"),
         started.elapsed().as_secs_f64()
     );
     let code = stream::max_errors(a.max_errors, summary.errors, "rows");

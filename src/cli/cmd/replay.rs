@@ -70,15 +70,15 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     };
     let _ = writeln!(
         std::io::stderr(),
-        "{} events, {} tickets, {} rows: {} breached, {} at risk, {} paused, {} missed, {} tickets with errors ({:.2} s)",
-        summary.events,
-        summary.tickets,
-        summary.rows,
+        "{}, {}, {}: {} breached, {} at risk, {} paused, {} missed, {} with errors ({:.2} s)",
+        slacalc::text::count(summary.events, "event", "events"),
+        slacalc::text::count(summary.tickets, "ticket", "tickets"),
+        slacalc::text::count(summary.rows, "row", "rows"),
         summary.breached,
         summary.at_risk,
         summary.paused,
         summary.missed,
-        summary.errors,
+        slacalc::text::count(summary.errors, "ticket", "tickets"),
         started.elapsed().as_secs_f64()
     );
     if summary.ignored > 0 {

@@ -166,11 +166,11 @@ fn table(rep: &Report, min: Option<BasisPoints>) -> String {
     }
     let total = &rep.total;
     out.push_str(&format!(
-        "{} rows, {} groups: {} cycles, {} errors; attainment {}\n",
-        rep.rows,
-        rep.groups.len(),
-        total.counts.cycles,
-        total.counts.errors,
+        "{}, {}: {}, {}; attainment {}\n",
+        slacalc::text::count(rep.rows, "row", "rows"),
+        slacalc::text::count(rep.groups.len() as u64, "group", "groups"),
+        slacalc::text::count(total.counts.cycles, "cycle", "cycles"),
+        slacalc::text::count(total.counts.errors, "error", "errors"),
         total.attainment_percent.map_or_else(|| "n/a".to_string(), |a| format!("{a:.2} %"))
     ));
     out
