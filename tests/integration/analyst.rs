@@ -1,5 +1,5 @@
 //! Issue 19, "Done when": the analyst route on exports written in each
-//! product's own shape (tests/fixtures/exports/, README there), with only a
+//! product's own shape (examples/exports/, README there), with only a
 //! built-in profile, a plan default and the flags that export needs, through
 //! `batch` and on into `report --format json`. Every asserted deadline and
 //! state is worked out by hand in the comment above it.
@@ -20,9 +20,9 @@ use serde_json::Value;
 
 use crate::util::slacalc;
 
-const ZENDESK: &str = "tests/fixtures/exports/zendesk-tickets.csv";
-const JIRA: &str = "tests/fixtures/exports/jira-issues.csv";
-const FRESHDESK: &str = "tests/fixtures/exports/freshdesk-tickets.csv";
+const ZENDESK: &str = "examples/exports/zendesk-2024-03.csv";
+const JIRA: &str = "examples/exports/jira-2024-03.csv";
+const FRESHDESK: &str = "examples/exports/freshdesk-2024-03.csv";
 const VENDOR: &str = "examples/lifecycle-vendor.toml";
 
 /// The outcome of `batch ARGS | report --input - --format json`.
