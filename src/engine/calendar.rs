@@ -29,6 +29,7 @@ use super::year::{self, YearInfo};
 use super::yearsum::YearSum;
 use super::zone::{self, Disambiguation};
 use super::zone_years::ZoneYears;
+use super::timeline::WalkError;
 
 /// Most holiday rules one calendar holds (plan files allow far fewer): the
 /// year tables store a rule's index in 16 bits.
@@ -77,6 +78,39 @@ pub struct Calendar {
     zone_years: ZoneYears,
     /// Sums of the regular years after 2100, by shape.
     shapes: Shapes,
+    /// The earliest horizon of its holiday sets (see [`Horizon`]).
+    horizon: Option<Horizon>,
+}
+
+/// The last year a holiday set has data for (a generated set's `dates`
+/// lists end there): a walk that reaches a later year is an error naming
+/// the set, never a year silently without its holidays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Horizon {
+    /// The set's id.
+    pub set: String,
+    /// Its last year.
+    pub year: i32,
+    /// 1 January of the year after, where walks stop.
+    end: Day,
+}
+
+impl Horizon {
+    /// The horizon `year` of set `set`.
+    pub fn new(set: impl Into<String>, year: i32) -> Option<Horizon> {
+        let end = NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?;
+        Some(Horizon { set: set.into(), year, end: Day::from(end) })
+    }
+
+    /// 1 January of the first year past the horizon.
+    pub fn end(&self) -> Day {
+        self.end
+    }
+
+    /// The error for a walk that needs `year`.
+    pub fn error(&self, year: i32) -> WalkError {
+        WalkError::PastHorizon { set: self.set.clone(), horizon: self.year, year }
+    }
 }
 
 impl Clone for Calendar {
@@ -96,6 +130,7 @@ impl Clone for Calendar {
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
+            horizon: self.horizon.clone(),
         }
     }
 }
@@ -198,6 +233,7 @@ impl Calendar {
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
+            horizon: None,
         };
         cal.check_nights()?;
         Ok(cal)
@@ -332,6 +368,7 @@ impl Calendar {
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
+            horizon: None,
         }
     }
 
@@ -368,6 +405,31 @@ impl Calendar {
     /// The holiday rules.
     pub fn holidays(&self) -> &[Holiday] {
         &self.holidays
+    }
+
+    /// Sets the earliest horizon of the calendar's holiday sets (see
+    /// [`Horizon`]); `None`: its holidays hold in every year.
+    #[must_use]
+    pub fn with_horizon(mut self, horizon: Option<Horizon>) -> Calendar {
+        self.horizon = horizon;
+        self
+    }
+
+    /// The earliest horizon of its holiday sets, if any.
+    pub fn horizon(&self) -> Option<&Horizon> {
+        self.horizon.as_ref()
+    }
+
+    /// Whether the calendar's holidays are known in every year of
+    /// `from..=to` (local years).
+    ///
+    /// # Errors
+    /// [`WalkError::PastHorizon`] naming the set and the first year past its horizon.
+    pub fn covers(&self, from: i32, to: i32) -> Result<(), WalkError> {
+        match &self.horizon {
+            Some(h) if to.max(from) > h.year => Err(h.error(h.year + 1)),
+            _ => Ok(()),
+        }
     }
 
     /// The date overrides.
