@@ -304,7 +304,7 @@ def build(cc, sub):
         for p in order:
             trial = [list(e) for e in entries]
             for e in trial:
-                if e[0] == n and e[1] == "rule" and can_fall_on_weekend(e[2]):
+                if e[0] == n and e[1] == "rule" and can_fall_on_weekend(*e[2]):
                     e[3] = p
             if obs_matches(trial, n):
                 ok = trial
@@ -368,7 +368,13 @@ def policy_of(entries, n):
     return next(e[3] for e in entries if e[0] == n and e[3])
 
 
-def can_fall_on_weekend(r):
+def can_fall_on_weekend(r, since=None, until=None):
+    """Whether the rule can fall on a weekend in its years (slacalc refuses
+    an `observed` key that would never apply)."""
+    if since is not None or until is not None:
+        years = range(since or 1583, (until or 9999) + 1)
+        if len(years) < 400:
+            return any(d is not None and d.weekday() >= 5 for d in (rule_date(r, y) for y in years))
     if r[0] == "nth":
         return (r[2] + r[4]) % 7 >= 5
     if r[0] in ("easter", "orthodox_easter"):

@@ -14,6 +14,7 @@ mod examples;
 mod exports;
 mod help;
 mod holidays;
+mod world_holidays;
 mod ics;
 mod input_limits;
 mod jobs;
