@@ -684,6 +684,39 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A walk that needs a year past a holiday set's horizon fails naming the
+    /// set and that year, whichever walk it is; one that stays within
+    /// answers as before (SPEC §7: horizons are errors, not silence).
+    #[test]
+    fn a_walk_past_the_horizon_fails_naming_the_set_and_the_year() {
+        use crate::engine::{clock_start, deadline, elapsed};
+        let office = Window::parse("09:00-17:00").unwrap();
+        let mut week: [Vec<Window>; 7] = Default::default();
+        for d in week.iter_mut().take(5) {
+            d.push(office);
+        }
+        let cal = Calendar::new("c", chrono_tz::UTC, week, vec![], BTreeMap::new(), None)
+            .unwrap()
+            .with_horizon(Horizon::new("zz-lunar", 2030));
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
+        let past = WalkError::PastHorizon { set: "zz-lunar".into(), horizon: 2030, year: 2031 };
+        // Tuesday 31 December 2030 10:00 + 2 h: within 2030.
+        let d = deadline(&cal, at("2030-12-31T10:00:00Z"), 7200, &[], false).unwrap();
+        assert_eq!(d.at, at("2030-12-31T12:00:00Z"));
+        // + 8 h needs 1 January 2031.
+        assert_eq!(deadline(&cal, at("2030-12-31T10:00:00Z"), 8 * 3600, &[], false), Err(past.clone()));
+        // Years taken whole stop at the horizon too.
+        assert_eq!(deadline(&cal, at("2020-01-01T10:00:00Z"), 50_000 * 3600, &[], false), Err(past.clone()));
+        assert_eq!(elapsed(&cal, at("2030-12-30T10:00:00Z"), at("2031-01-02T10:00:00Z"), &[], false), Err(past.clone()));
+        assert_eq!(clock_start(&cal, at("2031-06-01T10:00:00Z")), Err(past.clone()));
+        assert!(past.to_string().contains("\"zz-lunar\" is known up to 2030"), "{past}");
+        assert_eq!(cal.covers(2029, 2030), Ok(()));
+        assert_eq!(cal.covers(2030, 2031), Err(past));
+        // No horizon: every year; a clone keeps it.
+        assert_eq!(cal.clone().horizon().map(|h| h.year), Some(2030));
+        assert!(Horizon::new("x", 9999).is_some() && Horizon::new("x", i32::MAX).is_none());
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
