@@ -48,9 +48,8 @@ fn main() {
 /// is checked here to parse, alone, to exactly that set of the whole file.
 fn world_index(dir: &Path) -> String {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
     files.sort();
     let mut rows: Vec<(String, usize, usize, usize, String, String, String)> = Vec::new();
@@ -77,7 +76,10 @@ fn world_index(dir: &Path) -> String {
             let (id, set) = one.iter().next().unwrap_or_else(|| panic!("empty section"));
             assert_eq!(sets.get(id), Some(set), "{}: section {id} differs from the file's", f.display());
             let s = |k: &str| set.get(k).and_then(toml::Value::as_str).unwrap_or_default().to_string();
-            let horizon = set.get("horizon").and_then(toml::Value::as_integer).map_or("None".to_string(), |h| format!("Some({h})"));
+            let horizon = set
+                .get("horizon")
+                .and_then(toml::Value::as_integer)
+                .map_or("None".to_string(), |h| format!("Some({h})"));
             rows.push((id.to_lowercase(), fi, a, b, s("name"), s("extends"), horizon));
         }
     }

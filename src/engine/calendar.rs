@@ -24,12 +24,12 @@ use super::day::{DAY, Day, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
 use super::shapes::Shapes;
+use super::timeline::WalkError;
 use super::window::{Window, check_windows, head_of, tail_of};
 use super::year::{self, YearInfo};
 use super::yearsum::YearSum;
 use super::zone::{self, Disambiguation};
 use super::zone_years::ZoneYears;
-use super::timeline::WalkError;
 
 /// Most holiday rules one calendar holds (plan files allow far fewer): the
 /// year tables store a rule's index in 16 bits.
@@ -707,7 +707,10 @@ mod tests {
         assert_eq!(deadline(&cal, at("2030-12-31T10:00:00Z"), 8 * 3600, &[], false), Err(past.clone()));
         // Years taken whole stop at the horizon too.
         assert_eq!(deadline(&cal, at("2020-01-01T10:00:00Z"), 50_000 * 3600, &[], false), Err(past.clone()));
-        assert_eq!(elapsed(&cal, at("2030-12-30T10:00:00Z"), at("2031-01-02T10:00:00Z"), &[], false), Err(past.clone()));
+        assert_eq!(
+            elapsed(&cal, at("2030-12-30T10:00:00Z"), at("2031-01-02T10:00:00Z"), &[], false),
+            Err(past.clone())
+        );
         assert_eq!(clock_start(&cal, at("2031-06-01T10:00:00Z")), Err(past.clone()));
         assert!(past.to_string().contains("\"zz-lunar\" is known up to 2030"), "{past}");
         assert_eq!(cal.covers(2029, 2030), Ok(()));

@@ -214,7 +214,15 @@ fn a_plan_on_a_generated_set() {
     // (us-ca extends the generated us): 2 July 2027 16:00 + 2 h → Tuesday
     // 6 July 10:00 (Monday 5 July is Independence Day observed).
     let (_d2, p2) = plan("America/Los_Angeles", "US-CA");
-    let v = json(&["--plans", p2.to_str().expect("path"), "deadline", "--plan", "world-test", "--opened", "2027-07-02 16:00"]);
+    let v = json(&[
+        "--plans",
+        p2.to_str().expect("path"),
+        "deadline",
+        "--plan",
+        "world-test",
+        "--opened",
+        "2027-07-02 16:00",
+    ]);
     assert_eq!(v["deadline"], "2027-07-06T10:00:00-07:00");
     // check accepts it.
     slacalc(&["check", p]).run().ok();

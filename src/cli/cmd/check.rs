@@ -108,7 +108,8 @@ fn shadowed(embedded: &[Source], user: &[Source], problems: &mut Vec<Problem>, n
         for (kind, id) in &ids[i] {
             // The same file given twice (`--plans f.toml check f.toml`) hides nothing.
             let other = |j: usize| user[j].name != src.name;
-            if let Some(j) = (i + 1..user.len()).find(|&j| other(j) && ids[j].iter().any(|(k, x)| k == kind && x == id)) {
+            if let Some(j) = (i + 1..user.len()).find(|&j| other(j) && ids[j].iter().any(|(k, x)| k == kind && x == id))
+            {
                 hidden = true;
                 notes.push(format!(
                     "{} redefines {kind} \"{}\" of {}: the later file wins",

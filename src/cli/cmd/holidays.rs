@@ -170,11 +170,7 @@ fn show(ctx: &Ctx, id: &str, from: Option<i32>, to: Option<i32>) -> Result<Strin
             };
             let horizon = info.horizon.map_or_else(String::new, |h| format!(", horizon {h}"));
             let years = if from == to { from.to_string() } else { format!("{from}–{to}") };
-            format!(
-                "{}{} holidays of {set} in {years} ({tier}{horizon}).\n",
-                render::show(&mut t),
-                rows.len(),
-            )
+            format!("{}{} holidays of {set} in {years} ({tier}{horizon}).\n", render::show(&mut t), rows.len(),)
         }
     })
 }

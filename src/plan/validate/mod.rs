@@ -175,8 +175,10 @@ fn world_sources(files: &[RawFile]) -> Vec<Source> {
         files.iter().flat_map(|f| f.holiday_sets.keys().map(|k| k.to_lowercase())).collect();
     let in_calendars =
         files.iter().flat_map(|f| f.calendars.values()).flat_map(|c| c.get_ref().holidays.iter().map(|s| s.get_ref()));
-    let extended =
-        files.iter().flat_map(|f| f.holiday_sets.values()).filter_map(|s| s.get_ref().extends.as_ref().map(|e| e.get_ref()));
+    let extended = files
+        .iter()
+        .flat_map(|f| f.holiday_sets.values())
+        .filter_map(|s| s.get_ref().extends.as_ref().map(|e| e.get_ref()));
     let wanted: Vec<String> =
         in_calendars.chain(extended).map(|id| id.trim().to_lowercase()).filter(|id| !defined.contains(id)).collect();
     if wanted.is_empty() {
@@ -213,7 +215,8 @@ pub fn holiday_set(sources: &[Source], id: &str) -> R<Option<SetInfo>> {
     for src in sources {
         files.push(parse(src)?);
     }
-    let defined = |files: &[RawFile], k: &str| files.iter().any(|f| f.holiday_sets.keys().any(|x| x.to_lowercase() == k));
+    let defined =
+        |files: &[RawFile], k: &str| files.iter().any(|f| f.holiday_sets.keys().any(|x| x.to_lowercase() == k));
     let parent = files
         .iter()
         .rev()
@@ -247,7 +250,8 @@ pub fn holiday_set(sources: &[Source], id: &str) -> R<Option<SetInfo>> {
     if let Some(e) = errs.into_iter().next() {
         return Err(e);
     }
-    let id = files[fi].holiday_sets.iter().find(|(k, _)| k.to_lowercase() == key).map_or(key.clone(), |(k, _)| k.clone());
+    let id =
+        files[fi].holiday_sets.iter().find(|(k, _)| k.to_lowercase() == key).map_or(key.clone(), |(k, _)| k.clone());
     Ok(Some(SetInfo {
         id,
         name: set.get_ref().name.clone(),
