@@ -89,7 +89,11 @@ fn world_index(dir: &Path) -> String {
         assert_ne!(w[0].0, w[1].0, "world set {} defined twice", w[0].0);
     }
     out.push_str("/// Each generated set, sorted by id: (id, file, section start, end, name, extends, horizon).\n");
-    out.push_str("pub(crate) const SETS: &[(&str, usize, usize, usize, &str, &str, Option<i32>)] = &[\n");
+    out.push_str(
+        "pub(crate) type Row = (&'static str, usize, usize, usize, &'static str, &'static str, Option<i32>);\n",
+    );
+    out.push_str("/// The rows, sorted by id.\n");
+    out.push_str("pub(crate) const SETS: &[Row] = &[\n");
     for (id, fi, a, b, name, ext, h) in &rows {
         let _ = writeln!(out, "    ({id:?}, {fi}, {a}, {b}, {name:?}, {ext:?}, {h}),");
     }

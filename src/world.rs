@@ -30,7 +30,7 @@ pub struct WorldSet {
     end: usize,
 }
 
-fn row(r: &(&'static str, usize, usize, usize, &'static str, &'static str, Option<i32>)) -> WorldSet {
+fn row(r: &index::Row) -> WorldSet {
     let &(id, file, start, end, name, extends, horizon) = r;
     WorldSet { id, name, extends: (!extends.is_empty()).then_some(extends), horizon, file, start, end }
 }
