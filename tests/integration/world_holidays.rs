@@ -291,3 +291,30 @@ fn holidays_show_refuses_bad_input() {
     let v = json(&["--now", "2027-06-01T00:00:00Z", "holidays", "show", "DE-BY"]);
     assert_eq!(v["holidays"][0]["date"], "2027-01-01");
 }
+
+#[test]
+fn a_set_of_your_own_extends_a_generated_one() {
+    // Poland plus a company day; `extends` one level only.
+    let (_d, p) = temp_file(
+        "acme.toml",
+        r#"
+[holiday_sets.acme-pl]
+extends = "PL"
+assumed = "company calendar"
+rules = [{ name = "Company Day", date = "2027-06-11" }]
+
+[holiday_sets.acme-deeper]
+extends = "acme-pl"
+assumed = "test"
+"#,
+    );
+    let p = p.to_str().expect("path");
+    let days = json(&["--plans", p, "holidays", "show", "acme-pl", "--from", "2027"]);
+    let dates: Vec<&str> =
+        days["holidays"].as_array().expect("list").iter().filter_map(|h| h["date"].as_str()).collect();
+    assert!(dates.contains(&"2027-05-03") && dates.contains(&"2027-06-11"), "{dates:?}");
+    slacalc(&["check", p]).run().bad(&["extends = \"acme-pl\"", "one level only"]);
+    let v = json(&["--plans", p, "holidays", "list"]);
+    let row = v.as_array().expect("rows").iter().find(|r| r["id"] == "acme-pl").expect("listed").clone();
+    assert_eq!(row["tier"], "user");
+}
