@@ -25,6 +25,7 @@ pub mod replay;
 pub mod report;
 pub mod sla;
 pub mod text;
+pub mod world;
 
 pub use error::{Error, Result};
 pub use loader::PlanSet;

@@ -226,6 +226,16 @@ fn read_one(p: &Path) -> Result<Source> {
     Ok(Source { name: p.display().to_string(), text })
 }
 
+/// The embedded files, then those of `extra` (as `--plans` gives them).
+///
+/// # Errors
+/// An unreadable file.
+pub fn all_sources(extra: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut sources = embedded_sources();
+    sources.extend(read_sources(extra)?);
+    Ok(sources)
+}
+
 impl PlanSet {
     /// Loads the embedded plans, then the files and directories in `extra`.
     /// With no `extra`, the embedded files are parsed only when asked for

@@ -124,6 +124,7 @@ impl Command {
             Command::Calendar(_) => "calendar",
             Command::Plans { .. } => "plans",
             Command::Profiles { .. } => "profiles",
+            Command::Holidays { .. } => "holidays",
             Command::Batch(_) => "batch",
             Command::Replay(_) => "replay",
             Command::Report(_) => "report",
@@ -283,6 +284,23 @@ docs/profiles.md.")]
         /// What to do (default: list).
         #[command(subcommand)]
         command: Option<ProfilesCommand>,
+    },
+    /// The holiday library: every set, and the days of one.
+    #[command(after_help = "\
+Examples:
+  slacalc holidays list
+  slacalc holidays show de-by --from 2027 --to 2027
+  slacalc holidays show in-ka --format json
+
+Sets are named by ISO 3166 code, `cc` or `cc-sub` (case-insensitive). The 12
+law-checked sets (tier checked) win over the generated ones (tier generated,
+from python-holidays) of the same id. Use one in a plan calendar with
+holidays = [\"pl\"]. A generated set with a horizon has lunar or announced
+holidays up to that year only: asking for a later year is an error.")]
+    Holidays {
+        /// What to do (default: list).
+        #[command(subcommand)]
+        command: Option<HolidaysCommand>,
     },
     /// Run a ticket export (CSV) through deadline and status, one row per ticket.
     #[command(after_help = "\
@@ -562,6 +580,60 @@ Examples:
         #[arg(id = "plan_names", value_name = "PLAN", num_args = 2.., required = true)]
         plans: Vec<String>,
     },
+}
+
+/// `holidays …`
+#[derive(Debug, Subcommand)]
+pub enum HolidaysCommand {
+    /// Every holiday set: id, name, tier (checked or generated) and horizon.
+    #[command(after_help = "\
+Examples:
+  slacalc holidays list
+  slacalc holidays list --format csv | grep '^de'")]
+    List,
+    /// The holidays of one set, observed days included, over whole years.
+    #[command(after_help = "\
+Examples:
+  slacalc holidays show pl
+  slacalc holidays show de-by --from 2027 --to 2027
+  slacalc holidays show us --from 2026 --to 2028 --format json
+
+The years default to the year of --now. A year past the set's horizon is an
+error naming the set.")]
+    Show {
+        /// Holiday set id, e.g. pl, de-by, us-ca, in-ka.
+        #[arg(value_name = "SET", value_parser = SetIdParser, hide_possible_values = true)]
+        set: String,
+        /// First year shown (default: the year of now).
+        #[arg(long, value_name = "YEAR")]
+        from: Option<i32>,
+        /// Last year shown (default: --from, else the year of now).
+        #[arg(long, value_name = "YEAR")]
+        to: Option<i32>,
+    },
+}
+
+/// Takes any set id (a user's file may define one), and offers the shipped
+/// ids to shell completion.
+#[derive(Debug, Clone, Copy)]
+pub struct SetIdParser;
+
+impl clap::builder::TypedValueParser for SetIdParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let ids = slacalc::world::all().map(|w| w.id).chain(["france"]);
+        Some(Box::new(ids.map(clap::builder::PossibleValue::new)))
+    }
 }
 
 /// `batch`

@@ -221,6 +221,9 @@ pub fn run(cli: Cli) -> Result<Output> {
             cmd::profiles::run(&ctx, command.as_ref().unwrap_or(&args::ProfilesCommand::List))
         }
         Command::Check(a) => cmd::check::run(&ctx, &a),
+        Command::Holidays { command } => {
+            cmd::holidays::run(&ctx, command.as_ref().unwrap_or(&args::HolidaysCommand::List))
+        }
         Command::Calendar(a) => cmd::calendar::run(&ctx, &a),
         Command::Man(a) => cmd::man::run(&a),
         Command::Completions { shell } => {

@@ -24,6 +24,7 @@ use super::day::{DAY, Day, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
 use super::shapes::Shapes;
+use super::timeline::WalkError;
 use super::window::{Window, check_windows, head_of, tail_of};
 use super::year::{self, YearInfo};
 use super::yearsum::YearSum;
@@ -77,6 +78,39 @@ pub struct Calendar {
     zone_years: ZoneYears,
     /// Sums of the regular years after 2100, by shape.
     shapes: Shapes,
+    /// The earliest horizon of its holiday sets (see [`Horizon`]).
+    horizon: Option<Horizon>,
+}
+
+/// The last year a holiday set has data for (a generated set's `dates`
+/// lists end there): a walk that reaches a later year is an error naming
+/// the set, never a year silently without its holidays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Horizon {
+    /// The set's id.
+    pub set: String,
+    /// Its last year.
+    pub year: i32,
+    /// 1 January of the year after, where walks stop.
+    end: Day,
+}
+
+impl Horizon {
+    /// The horizon `year` of set `set`.
+    pub fn new(set: impl Into<String>, year: i32) -> Option<Horizon> {
+        let end = NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?;
+        Some(Horizon { set: set.into(), year, end: Day::from(end) })
+    }
+
+    /// 1 January of the first year past the horizon.
+    pub fn end(&self) -> Day {
+        self.end
+    }
+
+    /// The error for a walk that needs `year`.
+    pub fn error(&self, year: i32) -> WalkError {
+        WalkError::PastHorizon { set: self.set.clone(), horizon: self.year, year }
+    }
 }
 
 impl Clone for Calendar {
@@ -96,6 +130,7 @@ impl Clone for Calendar {
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
+            horizon: self.horizon.clone(),
         }
     }
 }
@@ -198,6 +233,7 @@ impl Calendar {
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
+            horizon: None,
         };
         cal.check_nights()?;
         Ok(cal)
@@ -332,6 +368,7 @@ impl Calendar {
             years: Mutex::new(HashMap::new()),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
+            horizon: None,
         }
     }
 
@@ -368,6 +405,31 @@ impl Calendar {
     /// The holiday rules.
     pub fn holidays(&self) -> &[Holiday] {
         &self.holidays
+    }
+
+    /// Sets the earliest horizon of the calendar's holiday sets (see
+    /// [`Horizon`]); `None`: its holidays hold in every year.
+    #[must_use]
+    pub fn with_horizon(mut self, horizon: Option<Horizon>) -> Calendar {
+        self.horizon = horizon;
+        self
+    }
+
+    /// The earliest horizon of its holiday sets, if any.
+    pub fn horizon(&self) -> Option<&Horizon> {
+        self.horizon.as_ref()
+    }
+
+    /// Whether the calendar's holidays are known in every year of
+    /// `from..=to` (local years).
+    ///
+    /// # Errors
+    /// [`WalkError::PastHorizon`] naming the set and the first year past its horizon.
+    pub fn covers(&self, from: i32, to: i32) -> Result<(), WalkError> {
+        match &self.horizon {
+            Some(h) if to.max(from) > h.year => Err(h.error(h.year + 1)),
+            _ => Ok(()),
+        }
     }
 
     /// The date overrides.
@@ -621,6 +683,42 @@ fn every_one_a_holiday(weekday: usize, holidays: &[Holiday]) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A walk that needs a year past a holiday set's horizon fails naming the
+    /// set and that year, whichever walk it is; one that stays within
+    /// answers as before (SPEC §7: horizons are errors, not silence).
+    #[test]
+    fn a_walk_past_the_horizon_fails_naming_the_set_and_the_year() {
+        use crate::engine::{clock_start, deadline, elapsed};
+        let office = Window::parse("09:00-17:00").unwrap();
+        let mut week: [Vec<Window>; 7] = Default::default();
+        for d in week.iter_mut().take(5) {
+            d.push(office);
+        }
+        let cal = Calendar::new("c", chrono_tz::UTC, week, vec![], BTreeMap::new(), None)
+            .unwrap()
+            .with_horizon(Horizon::new("zz-lunar", 2030));
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
+        let past = WalkError::PastHorizon { set: "zz-lunar".into(), horizon: 2030, year: 2031 };
+        // Tuesday 31 December 2030 10:00 + 2 h: within 2030.
+        let d = deadline(&cal, at("2030-12-31T10:00:00Z"), 7200, &[], false).unwrap();
+        assert_eq!(d.at, at("2030-12-31T12:00:00Z"));
+        // + 8 h needs 1 January 2031.
+        assert_eq!(deadline(&cal, at("2030-12-31T10:00:00Z"), 8 * 3600, &[], false), Err(past.clone()));
+        // Years taken whole stop at the horizon too.
+        assert_eq!(deadline(&cal, at("2020-01-01T10:00:00Z"), 50_000 * 3600, &[], false), Err(past.clone()));
+        assert_eq!(
+            elapsed(&cal, at("2030-12-30T10:00:00Z"), at("2031-01-02T10:00:00Z"), &[], false),
+            Err(past.clone())
+        );
+        assert_eq!(clock_start(&cal, at("2031-06-01T10:00:00Z")), Err(past.clone()));
+        assert!(past.to_string().contains("\"zz-lunar\" is known up to 2030"), "{past}");
+        assert_eq!(cal.covers(2029, 2030), Ok(()));
+        assert_eq!(cal.covers(2030, 2031), Err(past));
+        // No horizon: every year; a clone keeps it.
+        assert_eq!(cal.clone().horizon().map(|h| h.year), Some(2030));
+        assert!(Horizon::new("x", 9999).is_some() && Horizon::new("x", i32::MAX).is_none());
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]

@@ -95,6 +95,9 @@ pub enum Observance {
     NearestWeekday,
     /// Saturday or Sunday → the Monday after (UK substitute days).
     NextMonday,
+    /// Sunday → the Monday after; a Saturday holiday is not moved (Japan,
+    /// Canada's provinces, many countries' substitute days).
+    SundayNextMonday,
 }
 
 impl Observance {
@@ -103,6 +106,7 @@ impl Observance {
         match s {
             "nearest-weekday" => Some(Observance::NearestWeekday),
             "next-monday" => Some(Observance::NextMonday),
+            "sunday-next-monday" => Some(Observance::SundayNextMonday),
             _ => None,
         }
     }
@@ -112,6 +116,16 @@ impl Observance {
         match self {
             Observance::NearestWeekday => "nearest-weekday",
             Observance::NextMonday => "next-monday",
+            Observance::SundayNextMonday => "sunday-next-monday",
+        }
+    }
+
+    /// Whether a holiday on day number `n` (days since 0001-01-01, a
+    /// Monday) gets an observed day.
+    fn applies(self, n: i64) -> bool {
+        match self {
+            Observance::SundayNextMonday => n.rem_euclid(7) == 6,
+            _ => n.rem_euclid(7) >= 5,
         }
     }
 }
@@ -253,8 +267,9 @@ impl ObservedSet {
             (Some(a), Some(b)) => (day_number(a), day_number(b)),
             _ => return Arc::from(Vec::new()),
         };
-        let observed =
-            |&(n, j): &(i64, usize)| (year_start..=year_end).contains(&n) && weekend_n(n) && self.rules[j].1.is_some();
+        let observed = |&(n, j): &(i64, usize)| {
+            (year_start..=year_end).contains(&n) && self.rules[j].1.is_some_and(|how| how.applies(n))
+        };
         let mut out: Vec<((NaiveDate, usize), NaiveDate)> = Vec::new();
         // next[s]: the first slot from s on that is a free working day (a
         // union-find over the window's days, so a move past a run of taken
@@ -302,7 +317,7 @@ impl ObservedSet {
                     break;
                 }
                 let Some(how) = self.rules[j].1 else { continue };
-                if !weekend_n(xn) {
+                if !how.applies(xn) {
                     continue;
                 }
                 let to = find(&mut next, slot(first_try(how, xn)));

@@ -29,6 +29,15 @@ pub enum WalkError {
     NoWorkingTime(NaiveDate),
     /// The walk would leave the years 1583..=9999.
     OutOfRange,
+    /// The walk needs `year`, past the last year holiday set `set` has data for.
+    PastHorizon {
+        /// The set's id.
+        set: String,
+        /// Its last year.
+        horizon: i32,
+        /// The year the walk needed.
+        year: i32,
+    },
 }
 
 impl std::fmt::Display for WalkError {
@@ -36,6 +45,11 @@ impl std::fmt::Display for WalkError {
         match self {
             WalkError::NoWorkingTime(d) => write!(f, "no working time within 10 years after {d}"),
             WalkError::OutOfRange => f.write_str("the answer falls after the year 9999"),
+            WalkError::PastHorizon { set, horizon, year } => write!(
+                f,
+                "holiday set \"{set}\" is known up to {horizon} only (its horizon), and this needs {year}: \
+                 its lunar or announced holidays of {year} are not in slacalc's data"
+            ),
         }
     }
 }
@@ -136,7 +150,14 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     let (first, end) = cache.for_day(cal, day).days();
     let mut next_year = if first == day { day } else { end };
     let mut segs = Scratch::take();
+    // Past a holiday set's horizon the walk stops: no year without its holidays.
+    let horizon_end = cal.horizon().map_or(LAST_DAY + 1, |h| h.end());
     loop {
+        if day >= horizon_end {
+            if let Some(h) = cal.horizon() {
+                return Err(h.error(day.year() as i32));
+            }
+        }
         if day > LAST_DAY {
             return Err(WalkError::OutOfRange);
         }

@@ -47,6 +47,10 @@ pub struct RawHolidaySet {
     pub rules: Vec<Spanned<RawHoliday>>,
     /// An iCalendar file of all-day events, relative to the plan file.
     pub ics: Option<SStr>,
+    /// Another set whose rules come first (a subdivision extending its country).
+    pub extends: Option<SStr>,
+    /// The last year the set has data for: a walk past it is an error.
+    pub horizon: Option<Spanned<i64>>,
 }
 
 /// One holiday rule; exactly one of the `date`, `dates`, `easter`,

@@ -34,3 +34,4 @@ mod status;
 mod time_formats;
 mod trust;
 mod util;
+mod world_holidays;

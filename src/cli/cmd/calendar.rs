@@ -69,6 +69,7 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let last = from.checked_add_days(Days::new(days - 1)).filter(|d| d.year() <= 9999).ok_or_else(|| {
         anyhow::anyhow!(slacalc::Error::Input(format!("--from {from} + {} weeks goes past the year 9999", a.weeks)))
     })?;
+    cal.covers(from.year(), last.year()).map_err(slacalc::Error::from)?;
     let mut cache = YearCursor::new();
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();
     let disp = ctx.display(zone);

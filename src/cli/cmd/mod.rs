@@ -7,6 +7,7 @@ pub mod check;
 pub mod credit;
 pub mod deadline;
 pub mod entitlements;
+pub mod holidays;
 pub mod man;
 mod metric;
 pub mod plans;

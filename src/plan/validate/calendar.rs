@@ -99,9 +99,11 @@ impl Cx<'_> {
             }
         }
         let mut holidays = Vec::new();
+        let mut horizon: Option<crate::engine::Horizon> = None;
         for set_id in &r.holidays {
             let Some(&(sfi, set)) = self.sets.get(&set_id.get_ref().to_lowercase()) else {
-                let hint = hint(set_id.get_ref(), self.sets.keys().map(String::as_str));
+                let known = self.sets.keys().map(String::as_str).chain(crate::world::all().map(|w| w.id));
+                let hint = hint(set_id.get_ref(), known);
                 errs.push(self.err(
                     fi,
                     set_id.span(),
@@ -110,6 +112,11 @@ impl Cx<'_> {
                 continue;
             };
             holidays.extend(self.holiday_set(sfi, set, errs).unwrap_or_default());
+            if let Some(year) = self.set_horizon(sfi, set) {
+                if horizon.as_ref().is_none_or(|h| year < h.year) {
+                    horizon = crate::engine::Horizon::new(set_id.get_ref().to_lowercase(), year);
+                }
+            }
         }
         let mut overrides = BTreeMap::new();
         let mut recurring = Vec::new();
@@ -201,6 +208,7 @@ impl Cx<'_> {
         };
         let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day)
             .and_then(|c| c.with_recurring(recurring))
+            .map(|c| c.with_horizon(horizon))
         {
             Ok(c) => c,
             Err(e) => {

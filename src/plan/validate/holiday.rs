@@ -12,8 +12,94 @@ impl Cx<'_> {
         set: &Spanned<RawHolidaySet>,
         errs: &mut Vec<PlanError>,
     ) -> Option<Vec<Holiday>> {
-        let s = set.get_ref();
         let before = errs.len();
+        let mut rules = Vec::new();
+        if let Some(ext) = &set.get_ref().extends {
+            match self.parent(fi, ext) {
+                Ok((pfi, parent)) => rules = self.set_rules(pfi, parent, errs),
+                Err(e) => errs.push(e),
+            }
+        }
+        rules.extend(self.set_rules(fi, set, errs));
+        if rules.len() > MAX_ITEMS {
+            errs.push(self.err(
+                fi,
+                set.span(),
+                format!("holiday set has {} rules with those it extends; the limit is {MAX_ITEMS}", rules.len()),
+            ));
+        }
+        if let Some(h) = &set.get_ref().horizon {
+            let v = *h.get_ref();
+            let range = crate::engine::holiday::YEARS;
+            if !i32::try_from(v).is_ok_and(|v| range.contains(&v)) {
+                errs.push(self.err(
+                    fi,
+                    h.span(),
+                    format!("horizon = {v} out of range (a year from {} to {})", range.start(), range.end()),
+                ));
+            }
+        }
+        if errs.len() != before {
+            return None;
+        }
+        Some(with_observed(rules))
+    }
+
+    /// The set `ext` names as the one a set of file `fi` extends: a
+    /// generated set's country is the generated one, even where a checked
+    /// set has its id; any other set's is looked up as a calendar's is.
+    fn parent(&self, fi: usize, ext: &SStr) -> R<(usize, &Spanned<RawHolidaySet>)> {
+        let key = ext.get_ref().trim().to_lowercase();
+        let world = crate::world::is_world_source(&self.sources[fi].name);
+        let found = if world { self.world.get(&key) } else { self.sets.get(&key) };
+        let Some(&(pfi, parent)) = found else {
+            let hint = hint(ext.get_ref(), self.sets.keys().map(String::as_str));
+            return Err(self.err(
+                fi,
+                ext.span(),
+                format!("extends = \"{}\": unknown holiday set{hint}", cut(ext.get_ref(), SHOWN_CHARS)),
+            ));
+        };
+        if parent.get_ref().extends.is_some() {
+            return Err(self.err(
+                fi,
+                ext.span(),
+                format!(
+                    "extends = \"{}\": that set extends another one itself; extend the set it extends instead \
+                     (one level only)",
+                    cut(ext.get_ref(), SHOWN_CHARS)
+                ),
+            ));
+        }
+        Ok((pfi, parent))
+    }
+
+    /// The last year set `set` of file `fi` has data for: its own
+    /// `horizon` or its parent's, the earlier (none when neither has one).
+    pub(super) fn set_horizon(&self, fi: usize, set: &Spanned<RawHolidaySet>) -> Option<i32> {
+        let own = set.get_ref().horizon.as_ref().and_then(|h| i32::try_from(*h.get_ref()).ok());
+        let parent = set
+            .get_ref()
+            .extends
+            .as_ref()
+            .and_then(|e| self.parent(fi, e).ok())
+            .and_then(|(_, p)| p.get_ref().horizon.as_ref())
+            .and_then(|h| i32::try_from(*h.get_ref()).ok());
+        match (own, parent) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// One set's own rules (its `.ics` file's included), each with its
+    /// observance, recording each bad rule in `errs`.
+    fn set_rules(
+        &self,
+        fi: usize,
+        set: &Spanned<RawHolidaySet>,
+        errs: &mut Vec<PlanError>,
+    ) -> Vec<(Holiday, Option<Observance>)> {
+        let s = set.get_ref();
         if s.source.is_none() && s.assumed.is_none() {
             errs.push(self.err(fi, set.span(), format!("holiday set {NO_PROV}")));
         }
@@ -23,7 +109,7 @@ impl Cx<'_> {
                 set.span(),
                 format!("holiday set has {} rules; the limit is {MAX_ITEMS}", s.rules.len()),
             ));
-            return None;
+            return Vec::new();
         }
         let mut rules: Vec<(Holiday, Option<Observance>)> =
             s.rules.iter().filter_map(|h| keep(errs, self.holiday(fi, h))).collect();
@@ -41,10 +127,7 @@ impl Cx<'_> {
             }
             rules.extend(imported.into_iter().map(|h| (h, None)));
         }
-        if errs.len() != before {
-            return None;
-        }
-        Some(with_observed(rules))
+        rules
     }
 
     /// One rule, and its observance if it has one.
@@ -211,7 +294,7 @@ impl Cx<'_> {
                         fi,
                         o.span(),
                         format!(
-                            "unknown observed rule \"{}\" (expected nearest-weekday or next-monday)",
+                            "unknown observed rule \"{}\" (expected nearest-weekday, next-monday or sunday-next-monday)",
                             cut(o.get_ref(), SHOWN_CHARS)
                         ),
                     )

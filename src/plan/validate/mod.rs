@@ -73,20 +73,40 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
 pub fn load_all(sources: &[Source]) -> (Catalogue, Vec<PlanError>) {
     let mut errs = Vec::new();
     // One entry per source, so that a file index is the same in both.
-    let files: Vec<RawFile> = sources
-        .iter()
-        .map(|src| {
-            parse(src).unwrap_or_else(|e| {
-                errs.push(e);
-                RawFile::default()
+    let parse_all = |sources: &[Source], errs: &mut Vec<PlanError>| -> Vec<RawFile> {
+        sources
+            .iter()
+            .map(|src| {
+                parse(src).unwrap_or_else(|e| {
+                    errs.push(e);
+                    RawFile::default()
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    let mut files = parse_all(sources, &mut errs);
+    // The generated sets the files name and do not define, read from the
+    // world tier after them (so that their own and the shipped sets win).
+    let extra = world_sources(&files);
+    let first_world = sources.len();
+    let owned: Vec<Source>;
+    let sources: &[Source] = if extra.is_empty() {
+        sources
+    } else {
+        files.extend(parse_all(&extra, &mut errs));
+        owned = sources.iter().cloned().chain(extra).collect();
+        &owned
+    };
     let mut cx = Cx { sources, ..Cx::default() };
     for (fi, raw) in files.iter().enumerate() {
         // Holiday set ids are case-insensitive (`US` is `us`).
         for (id, set) in &raw.holiday_sets {
-            cx.sets.insert(id.to_lowercase(), (fi, set));
+            if fi >= first_world {
+                cx.world.insert(id.to_lowercase(), (fi, set));
+                cx.sets.entry(id.to_lowercase()).or_insert((fi, set));
+            } else {
+                cx.sets.insert(id.to_lowercase(), (fi, set));
+            }
         }
         for (id, cal) in &raw.calendars {
             cx.cals.insert(id.clone(), (fi, cal));
@@ -146,6 +166,98 @@ pub fn load_all(sources: &[Source]) -> (Catalogue, Vec<PlanError>) {
     let mut seen = std::collections::HashSet::new();
     errs.retain(|e| seen.insert((e.file.clone(), e.line, e.column, e.message.clone())));
     (Catalogue { plans, features: cx.features }, errs)
+}
+
+/// The sources of the generated holiday sets `files` name (in calendars and
+/// `extends`) without defining them.
+fn world_sources(files: &[RawFile]) -> Vec<Source> {
+    let defined = |id: &str| files.iter().any(|f| f.holiday_sets.keys().any(|k| k.eq_ignore_ascii_case(id.trim())));
+    let in_calendars =
+        files.iter().flat_map(|f| f.calendars.values()).flat_map(|c| c.get_ref().holidays.iter().map(|s| s.get_ref()));
+    let extended = files
+        .iter()
+        .flat_map(|f| f.holiday_sets.values())
+        .filter_map(|s| s.get_ref().extends.as_ref().map(|e| e.get_ref()));
+    // No allocation when every set named is defined (every shipped plan).
+    let wanted: Vec<&String> = in_calendars.chain(extended).filter(|id| !defined(id)).collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    crate::world::sources_for(wanted.into_iter().map(String::as_str))
+}
+
+/// A holiday set validated alone, for `holidays show`: its rules (observed
+/// days included), name, horizon, and whether it is a generated one.
+#[derive(Debug, Clone)]
+pub struct SetInfo {
+    /// The id as defined.
+    pub id: String,
+    /// Display name, if any.
+    pub name: Option<String>,
+    /// Its rules, observed days included.
+    pub holidays: Vec<Holiday>,
+    /// The last year it has data for, if any.
+    pub horizon: Option<i32>,
+    /// The source it was read from.
+    pub file: String,
+}
+
+/// The holiday set `id` (case-insensitive) of `sources`, or else of the
+/// generated tier, validated; `Ok(None)` when no set has that id.
+///
+/// # Errors
+/// The first problem of the set (or of a file it needs).
+pub fn holiday_set(sources: &[Source], id: &str) -> R<Option<SetInfo>> {
+    let key = id.trim().to_lowercase();
+    let mut errs = Vec::new();
+    let mut files: Vec<RawFile> = Vec::with_capacity(sources.len());
+    for src in sources {
+        files.push(parse(src)?);
+    }
+    let defined =
+        |files: &[RawFile], k: &str| files.iter().any(|f| f.holiday_sets.keys().any(|x| x.to_lowercase() == k));
+    let parent = files
+        .iter()
+        .rev()
+        .find_map(|f| f.holiday_sets.iter().find(|(k, _)| k.to_lowercase() == key))
+        .and_then(|(_, s)| s.get_ref().extends.as_ref())
+        .map(|p| p.get_ref().trim().to_lowercase());
+    let wanted: Vec<String> = if defined(&files, &key) {
+        parent.into_iter().filter(|p| !defined(&files, p)).collect()
+    } else {
+        vec![key.clone()]
+    };
+    let extra = crate::world::sources_for(wanted.iter().map(String::as_str));
+    let first_world = sources.len();
+    for src in &extra {
+        files.push(parse(src)?);
+    }
+    let all: Vec<Source> = sources.iter().cloned().chain(extra).collect();
+    let mut cx = Cx { sources: &all, ..Cx::default() };
+    for (fi, raw) in files.iter().enumerate() {
+        for (k, set) in &raw.holiday_sets {
+            if fi >= first_world {
+                cx.world.insert(k.to_lowercase(), (fi, set));
+                cx.sets.entry(k.to_lowercase()).or_insert((fi, set));
+            } else {
+                cx.sets.insert(k.to_lowercase(), (fi, set));
+            }
+        }
+    }
+    let Some(&(fi, set)) = cx.sets.get(&key) else { return Ok(None) };
+    let holidays = cx.holiday_set(fi, set, &mut errs);
+    if let Some(e) = errs.into_iter().next() {
+        return Err(e);
+    }
+    let id =
+        files[fi].holiday_sets.iter().find(|(k, _)| k.to_lowercase() == key).map_or(key.clone(), |(k, _)| k.clone());
+    Ok(Some(SetInfo {
+        id,
+        name: set.get_ref().name.clone(),
+        holidays: holidays.unwrap_or_default(),
+        horizon: cx.set_horizon(fi, set),
+        file: all[fi].name.clone(),
+    }))
 }
 
 /// The ids a plan file defines, as (kind, id): `plan`, `calendar` and
@@ -232,6 +344,9 @@ fn keep<T>(errs: &mut Vec<PlanError>, r: R<T>) -> Option<T> {
 struct Cx<'a> {
     sources: &'a [Source],
     sets: HashMap<String, (usize, &'a Spanned<RawHolidaySet>)>,
+    /// The generated sets read (see [`crate::world`]): a generated set
+    /// `extends` the generated one, even where a checked set has its id.
+    world: HashMap<String, (usize, &'a Spanned<RawHolidaySet>)>,
     cals: HashMap<String, (usize, &'a Spanned<RawCalendar>)>,
     features: BTreeMap<String, String>,
 }
