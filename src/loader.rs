@@ -159,11 +159,11 @@ fn io_err(p: &Path, e: std::io::Error) -> Error {
 
 /// An error opening `p`, saying so when `p` is a symlink to nothing.
 fn open_err(p: &Path, e: std::io::Error) -> Error {
-    if e.kind() == std::io::ErrorKind::NotFound {
-        if let Ok(target) = std::fs::read_link(p) {
-            let why = format!("dangling symbolic link to {}", target.display());
-            return io_err(p, std::io::Error::new(std::io::ErrorKind::NotFound, why));
-        }
+    if e.kind() == std::io::ErrorKind::NotFound
+        && let Ok(target) = std::fs::read_link(p)
+    {
+        let why = format!("dangling symbolic link to {}", target.display());
+        return io_err(p, std::io::Error::new(std::io::ErrorKind::NotFound, why));
     }
     io_err(p, e)
 }

@@ -515,20 +515,20 @@ impl Calendar {
     /// What `day` is on this calendar.
     pub fn day_kind<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> DayKind<'a> {
         let day = day.into();
-        if !self.overrides_by_day.is_empty() {
-            if let Some(w) = self.overrides_by_day.get(&day) {
-                return DayKind::Override(w);
-            }
+        if !self.overrides_by_day.is_empty()
+            && let Some(w) = self.overrides_by_day.get(&day)
+        {
+            return DayKind::Override(w);
         }
-        if !self.recurring.is_empty() {
-            if let Some(i) = cursor.for_day(self, day).recurring_at(day) {
-                return DayKind::Override(&self.recurring[i].1);
-            }
+        if !self.recurring.is_empty()
+            && let Some(i) = cursor.for_day(self, day).recurring_at(day)
+        {
+            return DayKind::Override(&self.recurring[i].1);
         }
-        if !self.holidays.is_empty() {
-            if let Some(i) = cursor.for_day(self, day).holiday_at(day) {
-                return DayKind::Holiday(&self.holidays[i].name);
-            }
+        if !self.holidays.is_empty()
+            && let Some(i) = cursor.for_day(self, day).holiday_at(day)
+        {
+            return DayKind::Holiday(&self.holidays[i].name);
         }
         DayKind::Regular
     }
@@ -605,10 +605,10 @@ impl Calendar {
         if let Some(w) = self.overrides_by_day.get(&day) {
             return Some(w);
         }
-        if !self.recurring.is_empty() {
-            if let Some(i) = year.recurring_at(day) {
-                return Some(&self.recurring[i].1);
-            }
+        if !self.recurring.is_empty()
+            && let Some(i) = year.recurring_at(day)
+        {
+            return Some(&self.recurring[i].1);
         }
         if year.holiday_at(day).is_some() {
             return Some(&[]);

@@ -42,10 +42,10 @@ fn shared(cal: &Calendar, day: Day) -> Arc<YearInfo> {
     let mut years = cal.years().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // Every batch row starts a fresh cursor, and a calendar holds a few
     // years: looking through them beats working out the year and hashing it.
-    if years.len() <= 8 {
-        if let Some(info) = years.values().find(|y| y.contains(day)) {
-            return Arc::clone(info);
-        }
+    if years.len() <= 8
+        && let Some(info) = years.values().find(|y| y.contains(day))
+    {
+        return Arc::clone(info);
     }
     if years.len() > YEAR_CACHE {
         years.clear();

@@ -229,13 +229,13 @@ impl ObservedSet {
             return r;
         }
         let resolved = self.resolve_year(year);
-        if let Ok(mut c) = self.years.0.lock() {
-            if cached(&c).is_none() {
-                if c.len() >= YEARS_KEPT {
-                    c.remove(0);
-                }
-                c.push((year, Arc::clone(&resolved)));
+        if let Ok(mut c) = self.years.0.lock()
+            && cached(&c).is_none()
+        {
+            if c.len() >= YEARS_KEPT {
+                c.remove(0);
             }
+            c.push((year, Arc::clone(&resolved)));
         }
         resolved
     }
@@ -350,13 +350,13 @@ impl ObservedSet {
         v.sort_unstable();
         v.dedup();
         let v: YearDates = v.into();
-        if let Ok(mut c) = self.years.1.lock() {
-            if cached(&c).is_none() {
-                if c.len() > YEARS_KEPT {
-                    c.remove(0);
-                }
-                c.push((year, Arc::clone(&v)));
+        if let Ok(mut c) = self.years.1.lock()
+            && cached(&c).is_none()
+        {
+            if c.len() > YEARS_KEPT {
+                c.remove(0);
             }
+            c.push((year, Arc::clone(&v)));
         }
         v
     }

@@ -153,10 +153,10 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     // Past a holiday set's horizon the walk stops: no year without its holidays.
     let horizon_end = cal.horizon().map_or(LAST_DAY + 1, |h| h.end());
     loop {
-        if day >= horizon_end {
-            if let Some(h) = cal.horizon() {
-                return Err(h.error(day.year() as i32));
-            }
+        if day >= horizon_end
+            && let Some(h) = cal.horizon()
+        {
+            return Err(h.error(day.year() as i32));
         }
         if day > LAST_DAY {
             return Err(WalkError::OutOfRange);
@@ -289,10 +289,10 @@ impl Drop for Scratch {
 /// Tells the visitor about a holiday on day `day` when that weekday normally
 /// has working hours (a holiday on a Sunday skips nothing).
 fn report_holiday(cal: &Calendar, day: Day, cache: &mut YearCursor, v: &mut impl Visitor) -> Result<(), WalkError> {
-    if let DayKind::Holiday(name) = cal.day_kind(day, cache) {
-        if !cal.week()[day.weekday()].is_empty() {
-            v.holiday(date(day)?, name);
-        }
+    if let DayKind::Holiday(name) = cal.day_kind(day, cache)
+        && !cal.week()[day.weekday()].is_empty()
+    {
+        v.holiday(date(day)?, name);
     }
     Ok(())
 }
@@ -482,10 +482,10 @@ impl Visitor for Measure {
         }
     }
     fn paused(&mut self, span: Segment) {
-        if span.start < self.to {
-            if let Some(steps) = &mut self.steps {
-                steps.push(Step::Paused { span: Segment::new(span.start, span.end.min(self.to)) });
-            }
+        if span.start < self.to
+            && let Some(steps) = &mut self.steps
+        {
+            steps.push(Step::Paused { span: Segment::new(span.start, span.end.min(self.to)) });
         }
     }
     fn tracing(&self) -> bool {

@@ -117,11 +117,11 @@ impl YearInfo {
             for (i, ((m, d), _)) in cal.recurring().iter().enumerate() {
                 let Ok(y) = i32::try_from(year) else { break };
                 // `02-29` only in leap years; at most 366 entries, so every index fits.
-                if let (Some(date), Ok(n)) = (chrono::NaiveDate::from_ymd_opt(y, *m, *d), u16::try_from(i + 1)) {
-                    if let Some(slot) = recurring.get_mut(date.ordinal0() as usize) {
-                        *slot = n;
-                        special.push(first_day + i64::from(date.ordinal0()));
-                    }
+                if let (Some(date), Ok(n)) = (chrono::NaiveDate::from_ymd_opt(y, *m, *d), u16::try_from(i + 1))
+                    && let Some(slot) = recurring.get_mut(date.ordinal0() as usize)
+                {
+                    *slot = n;
+                    special.push(first_day + i64::from(date.ordinal0()));
                 }
             }
         }

@@ -104,10 +104,10 @@ pub enum Local {
 
 /// Reads wall-clock `local` (seconds since 1970-01-01T00:00 local time) in `tz`.
 pub fn from_local(tz: Tz, local: i64) -> Local {
-    if local < TABLE_END - 2 * DAY {
-        if let Some(naive) = chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc()) {
-            return from_table(tz, &naive, local);
-        }
+    if local < TABLE_END - 2 * DAY
+        && let Some(naive) = chrono::DateTime::from_timestamp(local, 0).map(|d| d.naive_utc())
+    {
+        return from_table(tz, &naive, local);
     }
     // Beyond the table, from the offsets alone. An offset lies within
     // ±26 h, and no zone changes offset twice within two days, so the

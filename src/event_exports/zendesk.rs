@@ -214,11 +214,11 @@ pub(crate) fn convert(bytes: &[u8], out: &mut Out, opts: &Options) -> Result<Con
                     "zendesk-events: line {line}: {which} has no ticket_id (expected the id of the ticket it updates)"
                 )));
             };
-            if let Some(id) = &e.id {
-                if !seen.insert(id.0.clone()) {
-                    duplicates += 1;
-                    continue;
-                }
+            if let Some(id) = &e.id
+                && !seen.insert(id.0.clone())
+            {
+                duplicates += 1;
+                continue;
             }
             let at = update_time(&e, &ticket.0)?;
             let update = Update { at, id: e.id, updater: e.updater_id, children: e.child_events.unwrap_or_default() };

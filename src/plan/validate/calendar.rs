@@ -112,10 +112,10 @@ impl Cx<'_> {
                 continue;
             };
             holidays.extend(self.holiday_set(sfi, set, errs).unwrap_or_default());
-            if let Some(year) = self.set_horizon(sfi, set) {
-                if horizon.as_ref().is_none_or(|h| year < h.year) {
-                    horizon = crate::engine::Horizon::new(set_id.get_ref().to_lowercase(), year);
-                }
+            if let Some(year) = self.set_horizon(sfi, set)
+                && horizon.as_ref().is_none_or(|h| year < h.year)
+            {
+                horizon = crate::engine::Horizon::new(set_id.get_ref().to_lowercase(), year);
             }
         }
         let mut overrides = BTreeMap::new();

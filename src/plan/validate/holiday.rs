@@ -241,14 +241,14 @@ impl Cx<'_> {
             }
         };
         let (since, until) = (year(&r.since, "since")?, year(&r.until, "until")?);
-        if let (Some(s), Some(u), Some(at)) = (since, until, &r.since) {
-            if s > u {
-                return Err(self.err(
-                    fi,
-                    at.span(),
-                    format!("holiday \"{name}\": since = {s} is after until = {u}, so the rule would never apply"),
-                ));
-            }
+        if let (Some(s), Some(u), Some(at)) = (since, until, &r.since)
+            && s > u
+        {
+            return Err(self.err(
+                fi,
+                at.span(),
+                format!("holiday \"{name}\": since = {s} is after until = {u}, so the rule would never apply"),
+            ));
         }
         if let Some(o) = &r.offset {
             let days = *o.get_ref();
