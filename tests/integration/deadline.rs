@@ -3,26 +3,10 @@
 
 use serde_json::Value;
 
-use crate::util::{json, slacalc, temp_file};
+use crate::util::{deadline, due, json, slacalc, temp_file};
 
-/// A fixed "now" that no test depends on (every test gives `--opened`).
+/// The "now" of the tests here that give their own.
 const NOW: &str = "2026-11-22T12:00:00+01:00";
-
-/// `deadline ARGS --now NOW --format json`, asserting exit 0.
-#[track_caller]
-fn deadline(args: &[&str]) -> Value {
-    let mut a = vec!["deadline"];
-    a.extend_from_slice(args);
-    a.extend(["--now", NOW]);
-    json(&a)
-}
-
-/// The `deadline` field of [`deadline`].
-#[track_caller]
-fn due(args: &[&str]) -> String {
-    let d = deadline(args);
-    d["deadline"].as_str().unwrap_or_else(|| panic!("deadline is not a string: {d}")).to_string()
-}
 
 /// A user plan file: plan `acme-1h`, 1 h working-hours target on the shipped
 /// `apizee` calendar.

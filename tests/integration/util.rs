@@ -166,6 +166,12 @@ pub fn rows(csv: &str) -> Vec<Vec<String>> {
     r.records().map(|x| x.expect("valid CSV").iter().map(str::to_string).collect()).collect()
 }
 
+/// Every line of `out` (JSON Lines) parsed.
+#[track_caller]
+pub fn json_lines<T: serde::de::DeserializeOwned>(out: &str) -> Vec<T> {
+    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}
+
 /// Writes `text` to a new temp file named `name` and returns the dir (keep it alive) and path.
 pub fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
