@@ -51,7 +51,10 @@ impl Run {
 /// A `slacalc` invocation under construction.
 pub struct Slacalc {
     cmd: Command,
-    /// Whether [`Slacalc::run`] adds `--now NOW`.
+    /// The command line (after `slacalc`).
+    args: Vec<String>,
+    /// Whether [`Slacalc::run`] puts `--now NOW` in front of `args` (before
+    /// the command, so that clap's usage lines in errors stay as a user sees them).
     default_now: bool,
 }
 
@@ -60,8 +63,7 @@ pub struct Slacalc {
 pub fn slacalc(args: &[&str]) -> Slacalc {
     let mut cmd = Command::cargo_bin("slacalc").expect("binary built");
     cmd.env_remove("SLACALC_PLANS").env_remove("SLACALC_NOW").env("NO_COLOR", "1").env_remove("COLUMNS");
-    cmd.args(args);
-    Slacalc { cmd, default_now: takes_default_now(args) }
+    Slacalc { cmd, args: args.iter().map(|a| a.to_string()).collect(), default_now: takes_default_now(args) }
 }
 
 /// False when `args` give their own `--now`, run a command that refuses or
@@ -112,6 +114,7 @@ impl Slacalc {
         if self.default_now {
             self.cmd.args(["--now", NOW]);
         }
+        self.cmd.args(&self.args);
         let out = self.cmd.output().expect("slacalc runs");
         Run {
             code: out.status.code().unwrap_or(-1),
