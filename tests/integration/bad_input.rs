@@ -14,7 +14,7 @@
 use crate::util::slacalc;
 
 /// A file the row needs in its working directory.
-enum F {
+pub(crate) enum F {
     /// UTF-8 text.
     Text(&'static str),
     /// Raw bytes.
@@ -26,44 +26,56 @@ enum F {
 }
 
 /// One row of the matrix.
-struct Case {
+pub(crate) struct Case {
     /// What is wrong, for the failure report.
-    what: &'static str,
+    pub(crate) what: &'static str,
     /// The command line (after `slacalc`).
-    args: &'static [&'static str],
+    pub(crate) args: &'static [&'static str],
     /// Files created in the working directory first.
     files: &'static [(&'static str, F)],
     /// Standard input.
     stdin: &'static [u8],
     /// Every one of these must appear on stderr.
     expect: &'static [&'static str],
+    /// Environment variables set for the run.
+    env: &'static [(&'static str, &'static str)],
 }
 
 const NO_FILES: &[(&str, F)] = &[];
 
 /// A row with no files and no stdin.
-const fn case(what: &'static str, args: &'static [&'static str], expect: &'static [&'static str]) -> Case {
-    Case { what, args, files: NO_FILES, stdin: b"", expect }
+pub(crate) const fn case(what: &'static str, args: &'static [&'static str], expect: &'static [&'static str]) -> Case {
+    Case { what, args, files: NO_FILES, stdin: b"", expect, env: &[] }
 }
 
 /// A row whose command reads `files`.
-const fn with(
+pub(crate) const fn with(
     what: &'static str,
     files: &'static [(&'static str, F)],
     args: &'static [&'static str],
     expect: &'static [&'static str],
 ) -> Case {
-    Case { what, args, files, stdin: b"", expect }
+    Case { what, args, files, stdin: b"", expect, env: &[] }
 }
 
 /// A row that feeds `stdin`.
-const fn piped(
+pub(crate) const fn piped(
     what: &'static str,
     stdin: &'static [u8],
     args: &'static [&'static str],
     expect: &'static [&'static str],
 ) -> Case {
-    Case { what, args, files: NO_FILES, stdin, expect }
+    Case { what, args, files: NO_FILES, stdin, expect, env: &[] }
+}
+
+/// A row run with environment variables `env`.
+pub(crate) const fn env(
+    what: &'static str,
+    env: &'static [(&'static str, &'static str)],
+    args: &'static [&'static str],
+    expect: &'static [&'static str],
+) -> Case {
+    Case { what, args, files: NO_FILES, stdin: b"", expect, env }
 }
 
 /// Plan `x` on calendar `c`, one priority `urgent` with this target.
@@ -154,16 +166,20 @@ const ALIAS_TWICE: &str = "[[plans]]\nid = \"x\"\nprovider = \"X\"\ncalendar = \
 const OPENED: &str = "2026-11-20 10:00";
 const REQUESTS_PLAN: &str = "otter-basic";
 
-/// The matrix, one `#[test]` per row (named after what is wrong), grouped by
-/// command; globals and usage errors last. `CASES` holds every row for the
-/// checks over the whole matrix.
+/// A matrix of bad-input rows, one `#[test]` per row (named after what is
+/// wrong): the row must keep the contract ([`run`]), and its whole stderr is
+/// pinned by an insta snapshot named after the test, in the calling module.
+/// `CASES` holds every row for checks over the whole matrix.
 macro_rules! matrix {
     ($($name:ident: $row:expr,)*) => {
-        const CASES: &[Case] = &[$($row),*];
+        #[allow(dead_code)] // a module without checks over its whole matrix
+        const CASES: &[$crate::bad_input::Case] = &[$($row),*];
         $(
             #[test]
             fn $name() {
-                run(stringify!($name), &$row);
+                let row = $row;
+                let stderr = $crate::bad_input::run(&row);
+                insta::assert_snapshot!(stringify!($name), stderr, &format!("{} (slacalc {})", row.what, row.args.join(" ")));
             }
         )*
     };
@@ -294,9 +310,10 @@ matrix! {
 const COMMANDS: [&str; 9] =
     ["deadline", "status", "quota", "credit", "entitlements", "plans", "check", "batch", "completions"];
 
-/// Runs one row, checks the contract and pins its stderr (snapshot `name`).
+/// Runs one row and checks the contract (exit 2, empty stdout, every expected
+/// text on stderr, no panic); returns stderr.
 #[track_caller]
-fn run(name: &str, c: &Case) {
+pub(crate) fn run(c: &Case) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     for (file, f) in c.files {
         let path = dir.path().join(file);
@@ -308,10 +325,14 @@ fn run(name: &str, c: &Case) {
         }
         .expect("write fixture");
     }
-    let r = slacalc(c.args).dir(dir.path()).stdin(c.stdin).run();
+    let mut cmd = slacalc(c.args).dir(dir.path()).stdin(c.stdin);
+    for (k, v) in c.env {
+        cmd = cmd.env(k, v);
+    }
+    let r = cmd.run();
     assert!(!r.stderr.contains("panicked"), "{} (slacalc {}): panic:\n{}", c.what, c.args.join(" "), r.stderr);
     r.bad(c.expect);
-    insta::assert_snapshot!(name, r.stderr, &format!("{} (slacalc {})", c.what, c.args.join(" ")));
+    r.stderr
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Integration tests: every test drives the real binary through `util`.
 
+#[macro_use]
 mod bad_input;
 mod batch;
 mod batch_metrics;
