@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::util::{NOW, json, slacalc};
 
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -70,9 +70,10 @@ pub fn slacalc(args: &[&str]) -> Slacalc {
 /// ignores it (`report`, `help`), ask for help or the version, name no
 /// command, or end their options with `--`.
 fn takes_default_now(args: &[&str]) -> bool {
-    let command = args.iter().enumerate().find(|&(i, a)| {
-        !a.starts_with('-') && (i == 0 || !matches!(args[i - 1], "--plans" | "--tz" | "--format"))
-    });
+    let command = args
+        .iter()
+        .enumerate()
+        .find(|&(i, a)| !a.starts_with('-') && (i == 0 || !matches!(args[i - 1], "--plans" | "--tz" | "--format")));
     let Some((_, &command)) = command else { return false };
     !matches!(command, "report" | "help")
         && !args.iter().any(|a| {
