@@ -156,6 +156,22 @@ pub fn due(args: &[&str]) -> String {
     d["deadline"].as_str().unwrap_or_else(|| panic!("deadline is not a string: {d}")).to_string()
 }
 
+/// `due!(PLAN, PRIORITY, OPENED [, MORE ARGS…] => DEADLINE)`: asserts the
+/// `deadline` answer (see [`due`]) for one boundary case on one line.
+#[macro_export]
+macro_rules! due {
+    ($plan:expr, $priority:expr, $opened:expr $(, $arg:expr)* => $want:expr) => {
+        assert_eq!(
+            $crate::util::due(&["--plan", $plan, "--priority", $priority, "--opened", $opened $(, $arg)*]),
+            $want,
+            "deadline --plan {} --priority {} --opened {}",
+            $plan,
+            $priority,
+            $opened
+        )
+    };
+}
+
 /// `batch --input - ARGS` with `input` on stdin (at [`NOW`] unless ARGS give `--now`).
 pub fn batch(input: &str, args: &[&str]) -> Run {
     let mut a = vec!["batch", "--input", "-"];
