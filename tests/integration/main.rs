@@ -1,5 +1,9 @@
 //! Integration tests: every test drives the real binary through `util`.
 
+// First: its macros (`due!`) serve the modules after it.
+#[macro_use]
+mod util;
+
 #[macro_use]
 mod bad_input;
 mod batch;
@@ -33,4 +37,3 @@ mod snapshots;
 mod status;
 mod time_formats;
 mod trust;
-mod util;

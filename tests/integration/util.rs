@@ -158,7 +158,6 @@ pub fn due(args: &[&str]) -> String {
 
 /// `due!(PLAN, PRIORITY, OPENED [, MORE ARGS…] => DEADLINE)`: asserts the
 /// `deadline` answer (see [`due`]) for one boundary case on one line.
-#[macro_export]
 macro_rules! due {
     ($plan:expr, $priority:expr, $opened:expr $(, $arg:expr)* => $want:expr) => {
         assert_eq!(
