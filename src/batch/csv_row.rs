@@ -215,7 +215,10 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        // 20,000 cases took a third of the lib tests' time: SLACALC_PROPTEST_CASES=20000 for a long run.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000),
+        ))]
 
         #[test]
         fn plain_words_are_plain_bytes(

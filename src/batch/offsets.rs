@@ -54,21 +54,32 @@ impl OffsetMemo {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
     use super::*;
     use crate::PlanSet;
 
+    /// The four calendars, from plans loaded once for every case (a load per
+    /// case was most of this test's time).
+    static CALS: LazyLock<Vec<Arc<Calendar>>> = LazyLock::new(|| {
+        let plans = PlanSet::load(&[]).unwrap();
+        ["apizee-gold", "cirrus-paying", "otter-basic", "biings-onprem"]
+            .iter()
+            .map(|id| Arc::clone(&plans.get(id).unwrap().calendar.calendar))
+            .collect()
+    });
+
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        // SLACALC_PROPTEST_CASES=N for a long run.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300),
+        ))]
 
         #[test]
         fn remembered_offsets_are_the_calendars(
             asks in proptest::collection::vec((0usize..4, -2_000_000_000i64..6_000_000_000, 0i64..3), 1..60),
         ) {
-            let plans = PlanSet::load(&[]).unwrap();
-            let cals: Vec<Arc<Calendar>> = ["apizee-gold", "cirrus-paying", "otter-basic", "biings-onprem"]
-                .iter()
-                .map(|id| Arc::clone(&plans.get(id).unwrap().calendar.calendar))
-                .collect();
+            let cals = &*CALS;
             let mut memo = OffsetMemo::default();
             let mut at = 0;
             for (zone, t, step) in asks {

@@ -2,16 +2,7 @@
 //! quoted fields, blank lines, missing optional and extra columns), `--strict`,
 //! stdin, JSON Lines, determinism, and the same answers as `status`.
 
-use crate::util::{slacalc, temp_file};
-
-const NOW: &str = "2026-11-23T12:00:00+01:00";
-
-/// Runs `batch` on `input` (stdin) with extra args; returns the run.
-fn batch(input: &str, extra: &[&str]) -> crate::util::Run {
-    let mut a = vec!["batch", "--input", "-", "--now", NOW];
-    a.extend_from_slice(extra);
-    slacalc(&a).stdin(input.as_bytes().to_vec()).run()
-}
+use crate::util::{NOW, batch, json_lines, slacalc, temp_file};
 
 fn csv_rows(out: &str) -> Vec<csv::StringRecord> {
     let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(out.as_bytes());
@@ -213,7 +204,7 @@ fn input_that_is_a_directory_or_missing_is_bad_input() {
 }
 
 fn json_rows(out: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
-    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    json_lines(out)
 }
 
 /// The keys of one JSON Lines row, in order, duplicates kept (a map would

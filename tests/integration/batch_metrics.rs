@@ -6,9 +6,8 @@
 
 use serde_json::Value;
 
-use crate::util::{slacalc, temp_file};
+use crate::util::{NOW, json_lines, rows, slacalc, temp_file};
 
-const NOW: &str = "2026-11-23T12:00:00+01:00";
 const VENDOR: &str = "examples/lifecycle-vendor.toml";
 
 fn batch(input: &str, extra: &[&str]) -> crate::util::Run {
@@ -18,12 +17,11 @@ fn batch(input: &str, extra: &[&str]) -> crate::util::Run {
 }
 
 fn json_rows(out: &str) -> Vec<Value> {
-    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    json_lines(out)
 }
 
 fn csv_rows(out: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(out.as_bytes());
-    r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect()
+    rows(out)
 }
 
 // ------------------------------------------------------------ --metric

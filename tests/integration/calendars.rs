@@ -8,8 +8,7 @@ use crate::util::{json, slacalc, temp_file};
 const PLANS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/follow-the-sun.toml");
 
 fn due(plan: &str, priority: &str, opened: &str) -> String {
-    let v = json(&["--plans", PLANS, "deadline", "--plan", plan, "--priority", priority, "--opened", opened]);
-    v["deadline"].as_str().expect("a deadline").to_string()
+    crate::util::due(&["--plans", PLANS, "--plan", plan, "--priority", priority, "--opened", opened])
 }
 
 #[test]

@@ -3,26 +3,10 @@
 
 use serde_json::Value;
 
-use crate::util::{json, slacalc, temp_file};
+use crate::util::{deadline, due, json, slacalc, temp_file};
 
-/// A fixed "now" that no test depends on (every test gives `--opened`).
+/// The "now" of the tests here that give their own.
 const NOW: &str = "2026-11-22T12:00:00+01:00";
-
-/// `deadline ARGS --now NOW --format json`, asserting exit 0.
-#[track_caller]
-fn deadline(args: &[&str]) -> Value {
-    let mut a = vec!["deadline"];
-    a.extend_from_slice(args);
-    a.extend(["--now", NOW]);
-    json(&a)
-}
-
-/// The `deadline` field of [`deadline`].
-#[track_caller]
-fn due(args: &[&str]) -> String {
-    let d = deadline(args);
-    d["deadline"].as_str().unwrap_or_else(|| panic!("deadline is not a string: {d}")).to_string()
-}
 
 /// A user plan file: plan `acme-1h`, 1 h working-hours target on the shipped
 /// `apizee` calendar.
@@ -105,24 +89,15 @@ fn one_hour_target_skips_the_lunch_break() {
 #[test]
 fn deadline_at_the_end_of_an_interval_is_that_end() {
     // 14:00–18:00 Friday is exactly 4 h: due Friday 18:00, not Monday 09:00.
-    assert_eq!(
-        due(&["--plan", "gold", "--priority", "major", "--opened", "2026-11-20 14:00"]),
-        "2026-11-20T18:00:00+01:00"
-    );
+    due!("gold", "major", "2026-11-20 14:00" => "2026-11-20T18:00:00+01:00");
     // 1bd on cirrus from Monday 09:00 is Monday 18:00, not Tuesday 09:00.
-    assert_eq!(
-        due(&["--plan", "cirrus-premium", "--priority", "critical", "--opened", "2026-11-23 09:00"]),
-        "2026-11-23T18:00:00+01:00"
-    );
+    due!("cirrus-premium", "critical", "2026-11-23 09:00" => "2026-11-23T18:00:00+01:00");
 }
 
 #[test]
 fn deadline_at_the_morning_close_is_noon() {
     // Thu 17:00–18:00 (1h), Fri 2026-05-08 is a holiday (VE Day), Mon 09:00–12:00 (3h).
-    assert_eq!(
-        due(&["--plan", "gold", "--priority", "major", "--opened", "2026-05-07 17:00"]),
-        "2026-05-11T12:00:00+02:00"
-    );
+    due!("gold", "major", "2026-05-07 17:00" => "2026-05-11T12:00:00+02:00");
 }
 
 // ------------------------------------------------------------------ SPEC §2 worked examples
@@ -140,10 +115,7 @@ fn spec_example_24x7_across_spring_forward() {
 #[test]
 fn spec_24x7_across_fall_back_counts_real_hours() {
     // 2026-10-25T01:30+02:00 = 23:30Z; + 2 h = 01:30Z = 02:30+01:00 (second 02:30).
-    assert_eq!(
-        due(&["--plan", "otter-premium", "--priority", "critical", "--opened", "2026-10-25T01:30:00+02:00"]),
-        "2026-10-25T02:30:00+01:00"
-    );
+    due!("otter-premium", "critical", "2026-10-25T01:30:00+02:00" => "2026-10-25T02:30:00+01:00");
 }
 
 #[test]
@@ -223,39 +195,24 @@ fn biings_uses_zurich_0800_1700() {
 #[test]
 fn bastille_day_is_skipped() {
     // Mon 17:00–18:00 (1h), Tue 14 Jul holiday, Wed 09–12 + 14–18 (7h).
-    assert_eq!(
-        due(&["--plan", "gold", "--priority", "moderate", "--opened", "2026-07-13 17:00"]),
-        "2026-07-15T18:00:00+02:00"
-    );
+    due!("gold", "moderate", "2026-07-13 17:00" => "2026-07-15T18:00:00+02:00");
 }
 
 #[test]
 fn easter_based_holidays_are_skipped() {
     // Easter 2026 = 5 April. Whit Monday (Easter+50) = Mon 25 May.
     // Fri 22 May 17:00–18:00 (1h), Tue 26 May 09:00–12:00 (3h).
-    assert_eq!(
-        due(&["--plan", "gold", "--priority", "major", "--opened", "2026-05-22 17:00"]),
-        "2026-05-26T12:00:00+02:00"
-    );
+    due!("gold", "major", "2026-05-22 17:00" => "2026-05-26T12:00:00+02:00");
     // Ascension (Easter+39) = Thu 14 May. Wed 13 May 14–18 (4h), Fri 15 May 09–12 (3h) + 14–15 (1h).
-    assert_eq!(
-        due(&["--plan", "gold", "--priority", "moderate", "--opened", "2026-05-13 14:00"]),
-        "2026-05-15T15:00:00+02:00"
-    );
+    due!("gold", "moderate", "2026-05-13 14:00" => "2026-05-15T15:00:00+02:00");
     // Easter Monday (Easter+1) = 6 April. Fri 3 Apr 17:00–18:00, Tue 7 Apr 09:00–12:00.
-    assert_eq!(
-        due(&["--plan", "gold", "--priority", "major", "--opened", "2026-04-03 17:00"]),
-        "2026-04-07T12:00:00+02:00"
-    );
+    due!("gold", "major", "2026-04-03 17:00" => "2026-04-07T12:00:00+02:00");
 }
 
 #[test]
 fn christmas_is_skipped() {
     // Thu 24 Dec 17:00–18:00 (1h), Fri 25 Dec holiday, Mon 28 Dec 09:00–12:00 (3h).
-    assert_eq!(
-        due(&["--plan", "gold", "--priority", "major", "--opened", "2026-12-24 17:00"]),
-        "2026-12-28T12:00:00+01:00"
-    );
+    due!("gold", "major", "2026-12-24 17:00" => "2026-12-28T12:00:00+01:00");
 }
 
 // ------------------------------------------------------------------ pauses
@@ -273,58 +230,18 @@ fn pause_in_working_time_moves_the_deadline() {
 fn pause_across_lunch_only_counts_working_time() {
     // Paused 11:00–15:00: that stops 11–12 and 14–15 (2h of working time).
     // 09–11 (2h) + 15–17 (2h) → 17:00.
-    assert_eq!(
-        due(&[
-            "--plan",
-            "gold",
-            "--priority",
-            "major",
-            "--opened",
-            "2026-11-23 09:00",
-            "--pause",
-            "2026-11-23 11:00/2026-11-23 15:00"
-        ]),
-        "2026-11-23T17:00:00+01:00"
-    );
+    due!("gold", "major", "2026-11-23 09:00", "--pause", "2026-11-23 11:00/2026-11-23 15:00" => "2026-11-23T17:00:00+01:00");
 }
 
 #[test]
 fn several_pauses_add_up() {
-    assert_eq!(
-        due(&[
-            "--plan",
-            "gold",
-            "--priority",
-            "major",
-            "--opened",
-            "2026-11-23 09:00",
-            "--pause",
-            "2026-11-23 11:00/2026-11-23 15:00",
-            "--pause",
-            "2026-11-23T16:00:00+01:00/2026-11-23T16:30:00+01:00"
-        ]),
-        "2026-11-23T17:30:00+01:00"
-    );
+    due!("gold", "major", "2026-11-23 09:00", "--pause", "2026-11-23 11:00/2026-11-23 15:00", "--pause", "2026-11-23T16:00:00+01:00/2026-11-23T16:30:00+01:00" => "2026-11-23T17:30:00+01:00");
 }
 
 #[test]
 fn pause_outside_working_time_changes_nothing() {
     // Lunch break and before the ticket was opened.
-    assert_eq!(
-        due(&[
-            "--plan",
-            "gold",
-            "--priority",
-            "major",
-            "--opened",
-            "2026-11-23 09:00",
-            "--pause",
-            "2026-11-23 12:00/2026-11-23 14:00",
-            "--pause",
-            "2026-11-20 09:00/2026-11-20 18:00"
-        ]),
-        "2026-11-23T15:00:00+01:00"
-    );
+    due!("gold", "major", "2026-11-23 09:00", "--pause", "2026-11-23 12:00/2026-11-23 14:00", "--pause", "2026-11-20 09:00/2026-11-20 18:00" => "2026-11-23T15:00:00+01:00");
 }
 
 #[test]

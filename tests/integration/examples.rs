@@ -7,9 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{json, slacalc};
-
-const NOW: &str = "2026-11-23T12:00:00+01:00";
+use crate::util::{NOW, json, slacalc};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

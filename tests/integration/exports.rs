@@ -3,14 +3,7 @@
 //! forms exports use, `--time-format`, `--delimiter`; for `batch` and
 //! `replay`, and through `report`. Expected answers computed by hand.
 
-use crate::util::{slacalc, temp_file};
-
-const NOW: &str = "2026-11-23T12:00:00+01:00";
-
-fn rows(out: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(out.as_bytes());
-    r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect()
-}
+use crate::util::{NOW, rows, slacalc, temp_file};
 
 #[test]
 fn a_zendesk_export_goes_through_batch_with_only_its_profile() {

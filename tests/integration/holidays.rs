@@ -116,8 +116,7 @@ fn us_vendor() -> String {
 }
 
 fn deadline(priority: &str, opened: &str) -> Value {
-    let plans = us_vendor();
-    json(&["--plans", &plans, "deadline", "--plan", "prairie", "--priority", priority, "--opened", opened])
+    crate::util::deadline(&["--plans", &us_vendor(), "--plan", "prairie", "--priority", priority, "--opened", opened])
 }
 
 /// Hand-checked on a wall calendar: Prairie is Mon–Fri 08:00–17:00 Central,

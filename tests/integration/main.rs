@@ -1,6 +1,11 @@
 //! Integration tests: every test drives the real binary through `util`.
 
+// First: its macros (`due!`) serve the modules after it.
+#[macro_use]
+mod util;
+
 mod analyst;
+#[macro_use]
 mod bad_input;
 mod batch;
 mod batch_metrics;
@@ -33,5 +38,4 @@ mod snapshots;
 mod status;
 mod time_formats;
 mod trust;
-mod util;
 mod world_holidays;

@@ -4,14 +4,7 @@
 //! errors at their file, line and column. Expected answers computed by hand
 //! (apizee: Mon–Fri 09–12, 14–18 Paris; biings: Mon–Fri 08–17 Zurich).
 
-use crate::util::{slacalc, temp_file};
-
-const NOW: &str = "2026-11-23T12:00:00+01:00";
-
-fn rows(out: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(out.as_bytes());
-    r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect()
-}
+use crate::util::{NOW, rows, slacalc, temp_file};
 
 /// A Freshdesk-like profile: companies onto plans, Low/Medium/High/Urgent
 /// onto gold's three levels and biings-cloud's four.

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::util::{slacalc, temp_file};
+use crate::util::{json_lines, slacalc, temp_file};
 
 const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/lifecycle-vendor.toml");
 const HEADER: &str = "id,at,event,value,plan,priority\n";
@@ -776,7 +776,7 @@ fn run_raw(input: &str, now: &str, extra: &[&str]) -> crate::util::Run {
 }
 
 fn json_rows(out: &str) -> Vec<Value> {
-    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    json_lines(out)
 }
 
 /// H21: with classic Mac line ends (a lone CR), a line is where a reader

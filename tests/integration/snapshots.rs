@@ -2,9 +2,7 @@
 //! answers are built must not move a column or a word. Review a change with
 //! `cargo insta review`, or `INSTA_UPDATE=always cargo test` then `git diff`.
 
-use crate::util::slacalc;
-
-const NOW: &str = "2026-11-23T12:00:00+01:00";
+use crate::util::{NOW, slacalc};
 
 fn table(args: &[&str]) -> String {
     let mut a = vec!["--now", NOW];

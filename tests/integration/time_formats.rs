@@ -3,7 +3,7 @@
 //! messages about times in files and about `SLACALC_NOW` (new-user findings
 //! 13, 19, 32).
 
-use crate::util::{slacalc, temp_file};
+use crate::util::{json_lines, slacalc, temp_file};
 
 const NOW: &str = "2026-06-30T00:00:00Z";
 
@@ -14,7 +14,7 @@ fn batch(csv: &str, extra: &[&str]) -> Vec<serde_json::Value> {
     let mut a = vec!["batch", "--input", "-", "--now", NOW, "--utc", "--format", "json"];
     a.extend_from_slice(extra);
     let r = slacalc(&a).stdin(csv.to_string()).run();
-    r.ok().lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    json_lines(r.ok())
 }
 
 /// The `opened` a one-row batch prints for `opened` read with `extra`.

@@ -5,20 +5,7 @@
 
 use std::io::Write as _;
 
-use crate::util::{json, slacalc, temp_file};
-
-const NOW: &str = "2026-11-23T12:00:00+01:00";
-
-fn batch(input: &str, extra: &[&str]) -> crate::util::Run {
-    let mut a = vec!["batch", "--input", "-", "--now", NOW];
-    a.extend_from_slice(extra);
-    slacalc(&a).stdin(input).run()
-}
-
-fn rows(out: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(out.as_bytes());
-    r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect()
-}
+use crate::util::{NOW, batch, json, rows, slacalc, temp_file};
 
 // ------------------------------------------------------------ pauses column
 

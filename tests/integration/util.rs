@@ -1,9 +1,18 @@
 //! One builder that runs the real `slacalc` binary with a fixed environment:
-//! no `SLACALC_*` leaking in from the caller, `NO_COLOR`, a fixed `--now`
-//! unless the test gives one.
+//! no `SLACALC_*` leaking in from the caller, `NO_COLOR`, and `--now` [`NOW`]
+//! unless the test gives its own (`--now`, or `SLACALC_NOW` through
+//! [`Slacalc::env`]) or the command takes none (`report` refuses it; `help`,
+//! `--help`, `--version` and a run without a command get none either).
+//!
+//! Shared helpers for what the modules repeat: [`json`], [`deadline`] and
+//! [`due`] for one answer, [`batch`] for rows on stdin, [`rows`] to read CSV.
 #![allow(dead_code)] // each test module uses a different part of the helper
 
 use assert_cmd::Command;
+
+/// The "now" every run gets unless it gives its own: Monday 2026-11-23 at
+/// noon in Paris.
+pub const NOW: &str = "2026-11-23T12:00:00+01:00";
 
 /// The result of one run: status code, stdout, stderr.
 pub struct Run {
@@ -42,20 +51,43 @@ impl Run {
 /// A `slacalc` invocation under construction.
 pub struct Slacalc {
     cmd: Command,
+    /// The command line (after `slacalc`).
+    args: Vec<String>,
+    /// Whether [`Slacalc::run`] puts `--now NOW` in front of `args` (before
+    /// the command, so that clap's usage lines in errors stay as a user sees them).
+    default_now: bool,
 }
 
-/// Starts a run with `args`.
+/// Starts a run with `args`, with `--now` [`NOW`] unless the test gives its
+/// own or the command takes none (see the module doc).
 pub fn slacalc(args: &[&str]) -> Slacalc {
     let mut cmd = Command::cargo_bin("slacalc").expect("binary built");
     cmd.env_remove("SLACALC_PLANS").env_remove("SLACALC_NOW").env("NO_COLOR", "1").env_remove("COLUMNS");
-    cmd.args(args);
-    Slacalc { cmd }
+    Slacalc { cmd, args: args.iter().map(|a| a.to_string()).collect(), default_now: takes_default_now(args) }
+}
+
+/// False when `args` give their own `--now`, run a command that refuses or
+/// ignores it (`report`, `help`), ask for help or the version, name no
+/// command, or end their options with `--`.
+fn takes_default_now(args: &[&str]) -> bool {
+    let command = args
+        .iter()
+        .enumerate()
+        .find(|&(i, a)| !a.starts_with('-') && (i == 0 || !matches!(args[i - 1], "--plans" | "--tz" | "--format")));
+    let Some((_, &command)) = command else { return false };
+    !matches!(command, "report" | "help")
+        && !args.iter().any(|a| {
+            *a == "--now" || a.starts_with("--now=") || matches!(*a, "--" | "-h" | "--help" | "-V" | "--version")
+        })
 }
 
 impl Slacalc {
-    /// Sets an environment variable.
+    /// Sets an environment variable; `SLACALC_NOW` replaces the default `--now`.
     pub fn env(mut self, k: &str, v: &str) -> Slacalc {
         self.cmd.env(k, v);
+        if k == "SLACALC_NOW" {
+            self.default_now = false;
+        }
         self
     }
 
@@ -80,6 +112,10 @@ impl Slacalc {
 
     /// Runs it.
     pub fn run(mut self) -> Run {
+        if self.default_now {
+            self.cmd.args(["--now", NOW]);
+        }
+        self.cmd.args(&self.args);
         let out = self.cmd.output().expect("slacalc runs");
         Run {
             code: out.status.code().unwrap_or(-1),
@@ -102,6 +138,57 @@ pub fn json(args: &[&str]) -> serde_json::Value {
     let r = slacalc(&a).run();
     r.ok();
     r.json()
+}
+
+/// `deadline ARGS --format json` (at [`NOW`] unless ARGS give `--now`),
+/// asserting exit 0.
+#[track_caller]
+pub fn deadline(args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["deadline"];
+    a.extend_from_slice(args);
+    json(&a)
+}
+
+/// The `deadline` field of [`deadline`].
+#[track_caller]
+pub fn due(args: &[&str]) -> String {
+    let d = deadline(args);
+    d["deadline"].as_str().unwrap_or_else(|| panic!("deadline is not a string: {d}")).to_string()
+}
+
+/// `due!(PLAN, PRIORITY, OPENED [, MORE ARGS…] => DEADLINE)`: asserts the
+/// `deadline` answer (see [`due`]) for one boundary case on one line.
+macro_rules! due {
+    ($plan:expr, $priority:expr, $opened:expr $(, $arg:expr)* => $want:expr) => {
+        assert_eq!(
+            $crate::util::due(&["--plan", $plan, "--priority", $priority, "--opened", $opened $(, $arg)*]),
+            $want,
+            "deadline --plan {} --priority {} --opened {}",
+            $plan,
+            $priority,
+            $opened
+        )
+    };
+}
+
+/// `batch --input - ARGS` with `input` on stdin (at [`NOW`] unless ARGS give `--now`).
+pub fn batch(input: &str, args: &[&str]) -> Run {
+    let mut a = vec!["batch", "--input", "-"];
+    a.extend_from_slice(args);
+    slacalc(&a).stdin(input).run()
+}
+
+/// Every record of `csv`, the header too, as strings.
+#[track_caller]
+pub fn rows(csv: &str) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes());
+    r.records().map(|x| x.expect("valid CSV").iter().map(str::to_string).collect()).collect()
+}
+
+/// Every line of `out` (JSON Lines) parsed.
+#[track_caller]
+pub fn json_lines<T: serde::de::DeserializeOwned>(out: &str) -> Vec<T> {
+    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
 }
 
 /// Writes `text` to a new temp file named `name` and returns the dir (keep it alive) and path.
