@@ -2,7 +2,7 @@
 """Cross-check slacalc against Python's businesstimedelta (PyPI) on the same
 tickets, and compare their speed. Not part of CI.
 
-    cargo build --release
+    cargo build --profile dist
     python3 benches/compare_businesstimedelta.py --rows 20000
 
 It creates a throwaway virtual environment (default /tmp/slacalc-btd-venv)
@@ -104,7 +104,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--slacalc", default="target/release/slacalc")
+    ap.add_argument("--slacalc", default="target/dist/slacalc")
     ap.add_argument("--venv", default="/tmp/slacalc-btd-venv")
     ap.add_argument("--show", type=int, default=5, help="disagreements to print")
     a = ap.parse_args()

@@ -2,7 +2,7 @@
 """Cross-check slacalc against a Rust peer, workclock (crates.io: business
 time on jiff), on the same tickets, and compare their speed. Not part of CI.
 
-    cargo build --release
+    cargo build --profile dist
     python3 benches/compare_workclock.py --rows 200000
 
 It builds the harness in benches/peers/workclock (its own Cargo workspace,
@@ -61,7 +61,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=200000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--slacalc", default="target/release/slacalc")
+    ap.add_argument("--slacalc", default="target/dist/slacalc")
     ap.add_argument("--venv", default="/tmp/slacalc-peer-venv")
     ap.add_argument("--target-dir", default="/tmp/slacalc-peer-target")
     ap.add_argument("--show", type=int, default=5, help="disagreements to print")

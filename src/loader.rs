@@ -13,27 +13,9 @@ use crate::plan::{Catalogue, Plan, Source};
 use crate::text::cut;
 
 /// The shipped plan files, compiled in so the binary works with no files
-/// around it.
-pub const EMBEDDED: &[(&str, &str)] = &[
-    ("features.toml", include_str!("../plans/features.toml")),
-    ("france.toml", include_str!("../plans/france.toml")),
-    ("holidays/us.toml", include_str!("../plans/holidays/us.toml")),
-    ("holidays/gb-eng.toml", include_str!("../plans/holidays/gb-eng.toml")),
-    ("holidays/de.toml", include_str!("../plans/holidays/de.toml")),
-    ("holidays/ch.toml", include_str!("../plans/holidays/ch.toml")),
-    ("holidays/ch-zh.toml", include_str!("../plans/holidays/ch-zh.toml")),
-    ("holidays/ca.toml", include_str!("../plans/holidays/ca.toml")),
-    ("holidays/ie.toml", include_str!("../plans/holidays/ie.toml")),
-    ("holidays/nl.toml", include_str!("../plans/holidays/nl.toml")),
-    ("holidays/es.toml", include_str!("../plans/holidays/es.toml")),
-    ("holidays/it.toml", include_str!("../plans/holidays/it.toml")),
-    ("holidays/au.toml", include_str!("../plans/holidays/au.toml")),
-    ("holidays/fr.toml", include_str!("../plans/holidays/fr.toml")),
-    ("apizee.toml", include_str!("../plans/apizee.toml")),
-    ("otter.toml", include_str!("../plans/otter.toml")),
-    ("cirrus.toml", include_str!("../plans/cirrus.toml")),
-    ("biings.toml", include_str!("../plans/biings.toml")),
-];
+/// around it: `(name under plans/, text)`, in load order (a later file's
+/// ids override an earlier one's). The list is `build.rs`'s `EMBEDDED`.
+pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// How many plan ids an unknown-plan message lists when none is close.
 const KNOWN_SHOWN: usize = 10;
