@@ -23,6 +23,9 @@ pub struct WorldSet {
     pub name: &'static str,
     /// The set whose rules come first (its country), if any.
     pub extends: Option<&'static str>,
+    /// The first year its data holds (python-holidays compared from there;
+    /// `data_from`, its parent's included), if any.
+    pub data_from: Option<i32>,
     /// The last year of its `dates` lists (its parent's included), if any.
     pub horizon: Option<i32>,
     file: usize,
@@ -31,8 +34,8 @@ pub struct WorldSet {
 }
 
 fn row(r: &index::Row) -> WorldSet {
-    let &(id, file, start, end, name, extends, horizon) = r;
-    WorldSet { id, name, extends: (!extends.is_empty()).then_some(extends), horizon, file, start, end }
+    let &(id, file, start, end, name, extends, data_from, horizon) = r;
+    WorldSet { id, name, extends: (!extends.is_empty()).then_some(extends), data_from, horizon, file, start, end }
 }
 
 /// Every generated set, sorted by id.

@@ -295,8 +295,9 @@ Examples:
 Sets are named by ISO 3166 code, `cc` or `cc-sub` (case-insensitive). The 12
 law-checked sets (tier checked) win over the generated ones (tier generated,
 from python-holidays) of the same id. Use one in a plan calendar with
-holidays = [\"pl\"]. A generated set with a horizon has lunar or announced
-holidays up to that year only: asking for a later year is an error.")]
+holidays = [\"pl\"]. A generated set holds from 2000 (python-holidays is
+checked from there) and, with a horizon, has lunar or announced holidays up
+to that year only: asking for an earlier or a later year is an error.")]
     Holidays {
         /// What to do (default: list).
         #[command(subcommand)]
@@ -585,7 +586,7 @@ Examples:
 /// `holidays …`
 #[derive(Debug, Subcommand)]
 pub enum HolidaysCommand {
-    /// Every holiday set: id, name, tier (checked or generated) and horizon.
+    /// Every holiday set: id, name, tier (checked or generated), first year and horizon.
     #[command(after_help = "\
 Examples:
   slacalc holidays list
@@ -598,8 +599,8 @@ Examples:
   slacalc holidays show de-by --from 2027 --to 2027
   slacalc holidays show us --from 2026 --to 2028 --format json
 
-The years default to the year of --now. A year past the set's horizon is an
-error naming the set.")]
+The years default to the year of --now. A year before the set's first year
+(2000 for a generated set) or past its horizon is an error naming the set.")]
     Show {
         /// Holiday set id, e.g. pl, de-by, us-ca, in-ka.
         #[arg(value_name = "SET", value_parser = SetIdParser, hide_possible_values = true)]

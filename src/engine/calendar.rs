@@ -80,6 +80,8 @@ pub struct Calendar {
     shapes: Shapes,
     /// The earliest horizon of its holiday sets (see [`Horizon`]).
     horizon: Option<Horizon>,
+    /// The latest first year of its holiday sets (see [`DataFrom`]).
+    data_from: Option<DataFrom>,
 }
 
 /// The last year a holiday set has data for (a generated set's `dates`
@@ -113,6 +115,39 @@ impl Horizon {
     }
 }
 
+/// The first year a holiday set has data for (a generated set's rules were
+/// compared with python-holidays from there on, and its `dates` lists start
+/// there): a walk that needs an earlier day is an error naming the set,
+/// never a year silently without its holidays. The lower bound to
+/// [`Horizon`]'s upper one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFrom {
+    /// The set's id.
+    pub set: String,
+    /// Its first year.
+    pub year: i32,
+    /// 1 January of that year: walks may not read a day before it.
+    start: Day,
+}
+
+impl DataFrom {
+    /// The first year `year` of set `set`; `None` for a year without dates.
+    pub fn new(set: impl Into<String>, year: i32) -> Option<DataFrom> {
+        let start = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        Some(DataFrom { set: set.into(), year, start: Day::from(start) })
+    }
+
+    /// 1 January of the first year.
+    pub fn start(&self) -> Day {
+        self.start
+    }
+
+    /// The error for a walk that needs `year`.
+    pub fn error(&self, year: i32) -> WalkError {
+        WalkError::BeforeData { set: self.set.clone(), from: self.year, year }
+    }
+}
+
 impl Clone for Calendar {
     fn clone(&self) -> Calendar {
         Calendar {
@@ -131,6 +166,7 @@ impl Clone for Calendar {
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: self.horizon.clone(),
+            data_from: self.data_from.clone(),
         }
     }
 }
@@ -234,6 +270,7 @@ impl Calendar {
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: None,
+            data_from: None,
         };
         cal.check_nights()?;
         Ok(cal)
@@ -369,6 +406,7 @@ impl Calendar {
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: None,
+            data_from: None,
         }
     }
 
@@ -420,14 +458,35 @@ impl Calendar {
         self.horizon.as_ref()
     }
 
+    /// Sets the latest first year of the calendar's holiday sets (see
+    /// [`DataFrom`]); `None`: its holidays hold from 1583 on.
+    #[must_use]
+    pub fn with_data_from(mut self, data_from: Option<DataFrom>) -> Calendar {
+        self.data_from = data_from;
+        self
+    }
+
+    /// The latest first year of its holiday sets, if any.
+    pub fn data_from(&self) -> Option<&DataFrom> {
+        self.data_from.as_ref()
+    }
+
     /// Whether the calendar's holidays are known in every year of
     /// `from..=to` (local years).
     ///
     /// # Errors
-    /// [`WalkError::PastHorizon`] naming the set and the first year past its horizon.
+    /// [`WalkError::BeforeData`] naming the set and the earliest year asked
+    /// when it is before the set's first year; [`WalkError::PastHorizon`]
+    /// naming the set and the first year past its horizon.
     pub fn covers(&self, from: i32, to: i32) -> Result<(), WalkError> {
+        let (first, last) = (from.min(to), to.max(from));
+        if let Some(d) = &self.data_from
+            && first < d.year
+        {
+            return Err(d.error(first));
+        }
         match &self.horizon {
-            Some(h) if to.max(from) > h.year => Err(h.error(h.year + 1)),
+            Some(h) if last > h.year => Err(h.error(h.year + 1)),
             _ => Ok(()),
         }
     }
@@ -718,6 +777,60 @@ mod tests {
         // No horizon: every year; a clone keeps it.
         assert_eq!(cal.clone().horizon().map(|h| h.year), Some(2030));
         assert!(Horizon::new("x", 9999).is_some() && Horizon::new("x", i32::MAX).is_none());
+    }
+
+    /// A walk that needs a day before a holiday set's first year (a
+    /// generated set's `data_from`) fails naming the set and that year,
+    /// whichever walk it is; one that starts on or after 1 January of that
+    /// year answers as before, and so does a calendar without one (SPEC §7:
+    /// never a year silently without holidays, at either end).
+    #[test]
+    fn a_walk_before_the_first_year_fails_naming_the_set_and_the_year() {
+        use crate::engine::both::deadline_and_elapsed;
+        use crate::engine::{clock_start, deadline, elapsed};
+        let office = Window::parse("09:00-17:00").unwrap();
+        let mut week: [Vec<Window>; 7] = Default::default();
+        for d in week.iter_mut().take(5) {
+            d.push(office);
+        }
+        let plain = Calendar::new("c", chrono_tz::UTC, week.clone(), vec![], BTreeMap::new(), None).unwrap();
+        let cal = plain.clone().with_data_from(DataFrom::new("pl", 2000)).with_horizon(Horizon::new("pl", 2030));
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
+        let before = WalkError::BeforeData { set: "pl".into(), from: 2000, year: 1999 };
+        // Friday 31 December 1999 16:00 + 2 h needs 1999 itself.
+        assert_eq!(deadline(&cal, at("1999-12-31T16:00:00Z"), 7200, &[], false), Err(before.clone()));
+        assert_eq!(deadline(&cal, at("1999-12-31T16:00:00Z"), 7200, &[], true), Err(before.clone()));
+        assert_eq!(
+            elapsed(&cal, at("1999-12-30T10:00:00Z"), at("2000-01-04T10:00:00Z"), &[], false),
+            Err(before.clone())
+        );
+        assert_eq!(clock_start(&cal, at("1999-12-31T18:00:00Z")), Err(before.clone()));
+        assert_eq!(
+            deadline_and_elapsed(&cal, at("1999-12-31T16:00:00Z"), Some(7200), at("2000-01-04T10:00:00Z"), &[]),
+            Err(before.clone())
+        );
+        // Long before: the year is the one the walk starts in.
+        let long_ago = WalkError::BeforeData { set: "pl".into(), from: 2000, year: 1990 };
+        assert_eq!(deadline(&cal, at("1990-06-01T10:00:00Z"), 50_000 * 3600, &[], false), Err(long_ago));
+        // From Saturday 1 January 2000 00:00 on: Monday 3 January 11:00.
+        let d = deadline(&cal, at("2000-01-01T00:00:00Z"), 7200, &[], false).unwrap();
+        assert_eq!(d.at, at("2000-01-03T11:00:00Z"));
+        // Without the bound the same walks answer, as a calendar of user sets does.
+        assert_eq!(
+            deadline(&plain, at("1999-12-31T16:00:00Z"), 7200, &[], false).unwrap().at,
+            at("2000-01-03T10:00:00Z")
+        );
+        assert!(before.to_string().contains("\"pl\" is known from 2000 on only"), "{before}");
+        assert!(before.to_string().ends_with("this needs 1999"), "{before}");
+        // `covers`: the earliest year asked before the first, else the horizon.
+        assert_eq!(cal.covers(2000, 2030), Ok(()));
+        assert_eq!(cal.covers(1999, 2000), Err(before.clone()));
+        assert_eq!(cal.covers(2000, 1999), Err(before));
+        assert!(matches!(cal.covers(1999, 2031), Err(WalkError::BeforeData { .. })));
+        assert_eq!(plain.covers(1583, 9999), Ok(()));
+        // A clone keeps it.
+        assert_eq!(cal.clone().data_from().map(|d| (d.set.as_str(), d.year)), Some(("pl", 2000)));
+        assert!(DataFrom::new("x", 1583).is_some() && DataFrom::new("x", i32::MAX).is_none());
     }
 
     proptest! {

@@ -26,7 +26,7 @@ mod yearsum;
 pub mod zone;
 mod zone_years;
 
-pub use calendar::{Calendar, CalendarError, DayKind, Horizon, WEEKDAYS};
+pub use calendar::{Calendar, CalendarError, DataFrom, DayKind, Horizon, WEEKDAYS};
 pub use cursor::YearCursor;
 pub use day::{Day, WorkSpan};
 pub use duration::{Target, format_duration, parse_duration};

@@ -38,6 +38,16 @@ pub enum WalkError {
         /// The year the walk needed.
         year: i32,
     },
+    /// The walk needs `year`, before the first year holiday set `set` has
+    /// data for.
+    BeforeData {
+        /// The set's id.
+        set: String,
+        /// Its first year.
+        from: i32,
+        /// The year the walk needed.
+        year: i32,
+    },
 }
 
 impl std::fmt::Display for WalkError {
@@ -49,6 +59,11 @@ impl std::fmt::Display for WalkError {
                 f,
                 "holiday set \"{set}\" is known up to {horizon} only (its horizon), and this needs {year}: \
                  its lunar or announced holidays of {year} are not in slacalc's data"
+            ),
+            WalkError::BeforeData { set, from, year } => write!(
+                f,
+                "holiday set \"{set}\" is known from {from} on only (python-holidays' data checked from there), \
+                 and this needs {year}"
             ),
         }
     }
@@ -130,8 +145,9 @@ pub(crate) trait Visitor {
 /// normalized `pauses`, feeding `v` until it says stop.
 ///
 /// # Errors
-/// [`WalkError`] when no working time shows up for ten years or the walk
-/// leaves the supported years.
+/// [`WalkError`] when no working time shows up for ten years, the walk
+/// leaves the supported years, or it needs a year outside a holiday set's
+/// data (before its first year, past its horizon).
 pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor) -> Result<(), WalkError> {
     // 1583-01-01 and 9999-12-31.
     const FIRST_DAY: Day = Day::new(-141_349);
@@ -142,6 +158,14 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     let mut day = start_day - (cal.reach_days() - 1);
     if day < FIRST_DAY {
         return Err(WalkError::OutOfRange);
+    }
+    // Before a holiday set's first year the walk does not start: no year
+    // without its holidays. The walk only goes forward, so its first day
+    // (an overnight window's day before `start` included) is the one to check.
+    if let Some(d) = cal.data_from()
+        && day < d.start()
+    {
+        return Err(d.error(day.year() as i32));
     }
     let mut last_work = day;
     // The next 1 January the walk meets (or `day` itself), where it offers

@@ -49,6 +49,8 @@ pub struct RawHolidaySet {
     pub ics: Option<SStr>,
     /// Another set whose rules come first (a subdivision extending its country).
     pub extends: Option<SStr>,
+    /// The first year the set has data for: a walk before it is an error.
+    pub data_from: Option<Spanned<i64>>,
     /// The last year the set has data for: a walk past it is an error.
     pub horizon: Option<Spanned<i64>>,
 }

@@ -32,6 +32,8 @@ struct SetRow {
     /// `checked` (law-checked, shipped), `generated` (from python-holidays)
     /// or `user` (a file given with --plans).
     tier: &'static str,
+    /// The first year the set has data for; none: from 1583 on.
+    from: Option<i32>,
     /// The last year the set has data for; none: every year.
     horizon: Option<i32>,
 }
@@ -40,7 +42,13 @@ fn list(ctx: &Ctx) -> Result<String> {
     let sources = loader::all_sources(&ctx.plan_paths)?;
     let mut rows: std::collections::BTreeMap<String, SetRow> = world::all()
         .map(|w| {
-            let row = SetRow { id: w.id.into(), name: w.name.into(), tier: "generated", horizon: w.horizon };
+            let row = SetRow {
+                id: w.id.into(),
+                name: w.name.into(),
+                tier: "generated",
+                from: w.data_from,
+                horizon: w.horizon,
+            };
             (w.id.to_string(), row)
         })
         .collect();
@@ -51,8 +59,9 @@ fn list(ctx: &Ctx) -> Result<String> {
         let tier = if src.name.starts_with("embedded:") { "checked" } else { "user" };
         for (id, set) in sets {
             let name = set.get("name").and_then(toml::Value::as_str).unwrap_or_default();
-            let horizon = set.get("horizon").and_then(toml::Value::as_integer).and_then(|h| i32::try_from(h).ok());
-            let row = SetRow { id: cut(id, 40).into_owned(), name: cut(name, 80).into_owned(), tier, horizon };
+            let year = |k: &str| set.get(k).and_then(toml::Value::as_integer).and_then(|y| i32::try_from(y).ok());
+            let (from, horizon) = (year("data_from"), year("horizon"));
+            let row = SetRow { id: cut(id, 40).into_owned(), name: cut(name, 80).into_owned(), tier, from, horizon };
             rows.insert(id.to_lowercase(), row);
         }
     }
@@ -60,10 +69,10 @@ fn list(ctx: &Ctx) -> Result<String> {
     Ok(match ctx.format {
         Format::Table => {
             let mut t = render::table();
-            t.set_header(vec!["set", "name", "tier", "horizon"]);
+            t.set_header(vec!["set", "name", "tier", "from", "horizon"]);
+            let year = |y: Option<i32>| y.map_or_else(|| "none".to_string(), |y| y.to_string());
             for r in &rows {
-                let h = r.horizon.map_or_else(|| "none".to_string(), |h| h.to_string());
-                t.add_row(vec![r.id.clone(), r.name.clone(), r.tier.to_string(), h]);
+                t.add_row(vec![r.id.clone(), r.name.clone(), r.tier.to_string(), year(r.from), year(r.horizon)]);
             }
             let checked = rows.iter().filter(|r| r.tier == "checked").count();
             format!(
@@ -137,6 +146,9 @@ fn show(ctx: &Ctx, id: &str, from: Option<i32>, to: Option<i32>) -> Result<Strin
         ))));
     };
     let set = info.id.to_lowercase();
+    if let Some(d) = info.data_from.filter(|&d| from < d) {
+        return Err(anyhow!(Error::from(WalkError::BeforeData { set, from: d, year: from })));
+    }
     if let Some(h) = info.horizon.filter(|&h| to > h) {
         return Err(anyhow!(Error::from(WalkError::PastHorizon { set, horizon: h, year: (h + 1).max(from) })));
     }
@@ -168,9 +180,14 @@ fn show(ctx: &Ctx, id: &str, from: Option<i32>, to: Option<i32>) -> Result<Strin
             } else {
                 "from your file"
             };
-            let horizon = info.horizon.map_or_else(String::new, |h| format!(", horizon {h}"));
+            let known = match (info.data_from, info.horizon) {
+                (Some(d), Some(h)) => format!(", known {d}–{h}"),
+                (Some(d), None) => format!(", known from {d}"),
+                (None, Some(h)) => format!(", horizon {h}"),
+                (None, None) => String::new(),
+            };
             let years = if from == to { from.to_string() } else { format!("{from}–{to}") };
-            format!("{}{} holidays of {set} in {years} ({tier}{horizon}).\n", render::show(&mut t), rows.len(),)
+            format!("{}{} holidays of {set} in {years} ({tier}{known}).\n", render::show(&mut t), rows.len(),)
         }
     })
 }

@@ -100,6 +100,7 @@ impl Cx<'_> {
         }
         let mut holidays = Vec::new();
         let mut horizon: Option<crate::engine::Horizon> = None;
+        let mut data_from: Option<crate::engine::DataFrom> = None;
         for set_id in &r.holidays {
             let Some(&(sfi, set)) = self.sets.get(&set_id.get_ref().to_lowercase()) else {
                 let known = self.sets.keys().map(String::as_str).chain(crate::world::all().map(|w| w.id));
@@ -116,6 +117,11 @@ impl Cx<'_> {
                 && horizon.as_ref().is_none_or(|h| year < h.year)
             {
                 horizon = crate::engine::Horizon::new(set_id.get_ref().to_lowercase(), year);
+            }
+            if let Some(year) = self.set_data_from(sfi, set)
+                && data_from.as_ref().is_none_or(|d| year > d.year)
+            {
+                data_from = crate::engine::DataFrom::new(set_id.get_ref().to_lowercase(), year);
             }
         }
         let mut overrides = BTreeMap::new();
@@ -208,7 +214,7 @@ impl Cx<'_> {
         };
         let calendar = match Calendar::new(id.get_ref().clone(), tz, week, holidays, overrides, business_day)
             .and_then(|c| c.with_recurring(recurring))
-            .map(|c| c.with_horizon(horizon))
+            .map(|c| c.with_horizon(horizon).with_data_from(data_from))
         {
             Ok(c) => c,
             Err(e) => {

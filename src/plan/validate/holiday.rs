@@ -28,16 +28,24 @@ impl Cx<'_> {
                 format!("holiday set has {} rules with those it extends; the limit is {MAX_ITEMS}", rules.len()),
             ));
         }
-        if let Some(h) = &set.get_ref().horizon {
-            let v = *h.get_ref();
-            let range = crate::engine::holiday::YEARS;
-            if !i32::try_from(v).is_ok_and(|v| range.contains(&v)) {
-                errs.push(self.err(
-                    fi,
-                    h.span(),
-                    format!("horizon = {v} out of range (a year from {} to {})", range.start(), range.end()),
-                ));
+        // `data_from` and `horizon`: years, the first not after the last.
+        let year = |key: &str, y: Option<&Spanned<i64>>, errs: &mut Vec<PlanError>| {
+            let y = y?;
+            let (v, range) = (*y.get_ref(), crate::engine::holiday::YEARS);
+            let ok = i32::try_from(v).ok().filter(|v| range.contains(v));
+            if ok.is_none() {
+                let msg = format!("{key} = {v} out of range (a year from {} to {})", range.start(), range.end());
+                errs.push(self.err(fi, y.span(), msg));
             }
+            ok
+        };
+        let from = year("data_from", set.get_ref().data_from.as_ref(), errs);
+        let to = year("horizon", set.get_ref().horizon.as_ref(), errs);
+        if let (Some(f), Some(t), Some(at)) = (from, to, &set.get_ref().data_from)
+            && f > t
+        {
+            let msg = format!("data_from = {f} is after horizon = {t}: the set would hold in no year");
+            errs.push(self.err(fi, at.span(), msg));
         }
         if errs.len() != before {
             return None;
@@ -89,6 +97,21 @@ impl Cx<'_> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
+    }
+
+    /// The first year set `set` of file `fi` has data for: its own
+    /// `data_from` or its parent's, the later (none when neither has one:
+    /// its rules hold from 1583 on).
+    pub(super) fn set_data_from(&self, fi: usize, set: &Spanned<RawHolidaySet>) -> Option<i32> {
+        let own = set.get_ref().data_from.as_ref().and_then(|y| i32::try_from(*y.get_ref()).ok());
+        let parent = set
+            .get_ref()
+            .extends
+            .as_ref()
+            .and_then(|e| self.parent(fi, e).ok())
+            .and_then(|(_, p)| p.get_ref().data_from.as_ref())
+            .and_then(|y| i32::try_from(*y.get_ref()).ok());
+        own.max(parent)
     }
 
     /// One set's own rules (its `.ics` file's included), each with its

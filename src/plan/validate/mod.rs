@@ -187,7 +187,7 @@ fn world_sources(files: &[RawFile]) -> Vec<Source> {
 }
 
 /// A holiday set validated alone, for `holidays show`: its rules (observed
-/// days included), name, horizon, and whether it is a generated one.
+/// days included), name, first year, horizon, and whether it is a generated one.
 #[derive(Debug, Clone)]
 pub struct SetInfo {
     /// The id as defined.
@@ -196,6 +196,8 @@ pub struct SetInfo {
     pub name: Option<String>,
     /// Its rules, observed days included.
     pub holidays: Vec<Holiday>,
+    /// The first year it has data for, if any (none: from 1583 on).
+    pub data_from: Option<i32>,
     /// The last year it has data for, if any.
     pub horizon: Option<i32>,
     /// The source it was read from.
@@ -255,6 +257,7 @@ pub fn holiday_set(sources: &[Source], id: &str) -> R<Option<SetInfo>> {
         id,
         name: set.get_ref().name.clone(),
         holidays: holidays.unwrap_or_default(),
+        data_from: cx.set_data_from(fi, set),
         horizon: cx.set_horizon(fi, set),
         file: all[fi].name.clone(),
     }))
