@@ -26,6 +26,11 @@ up to the set's `horizon`: the last year for which python-holidays has data
 for every recurring listed holiday (GEN_LAST at most). The whole set is
 then simulated again and must give python-holidays' dates exactly, or the
 script stops.
+
+Every set also gets `data_from = GEN_FIRST`: its rules were compared with
+python-holidays from that year on only and its `dates` lists start there,
+so slacalc refuses a walk that needs an earlier year (as it refuses one
+past the horizon). A generated set holds from GEN_FIRST to its horizon.
 """
 
 import bisect
@@ -451,6 +456,10 @@ def one_country(args):
                     lines.append(f"extends = {q(cc.lower())}")
                     if p_horizon is not None:
                         horizon = min(horizon or GEN_LAST, p_horizon)
+        # python-holidays was compared from GEN_FIRST on only, and `dates`
+        # lists start there: a walk before it is an error, not a year
+        # without the set's holidays.
+        lines.append(f"data_from = {GEN_FIRST}")
         if horizon is not None:
             lines.append(f"horizon = {horizon}")
         lines.append("rules = [")

@@ -104,6 +104,8 @@ mod tests {
         assert!(ids.windows(2).all(|w| w[0] < w[1]));
         let by = find(" DE-BY ").unwrap();
         assert_eq!((by.id, by.extends), ("de-by", Some("de")));
+        // Every generated set holds from 2000 on (python-holidays compared from there).
+        assert!(all().all(|s| s.data_from == Some(2000)));
         assert!(find("xx-nowhere").is_none());
         let src = by.source().unwrap();
         assert!(src.text.trim_start().starts_with("[holiday_sets.de-by]"), "{}", src.text);

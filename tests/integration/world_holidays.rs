@@ -1,8 +1,8 @@
 //! Holidays for the world (SPEC §7): every generated set against
 //! python-holidays 2000–2050 (through the library: the fixture is written by
 //! `scripts/gen-world-holidays.py`), sets compared by hand with the law, a
-//! plan on a generated set, horizons, and `holidays list | show`, through
-//! the binary.
+//! plan on a generated set, horizons and first years (`data_from`), and
+//! `holidays list | show`, through the binary.
 
 use std::collections::BTreeSet;
 use std::io::Read as _;
@@ -52,6 +52,8 @@ fn every_generated_set_matches_python_holidays_2000_2050() {
         let info = validate::holiday_set(&[], id).expect("the generated set validates").expect("a generated set");
         assert!(slacalc::world::is_world_source(&info.file), "{id}: {}", info.file);
         assert_eq!(info.horizon, *horizon, "{id}: horizon");
+        // Compared from 2000 on only: the set refuses earlier years.
+        assert_eq!(info.data_from, Some(2000), "{id}: data_from");
         let last = horizon.unwrap_or(2050).min(2050);
         let got: BTreeSet<NaiveDate> =
             (2000..=last).flat_map(|y| dates_in(&info.holidays, y)).map(|(d, _)| d).collect();
@@ -259,6 +261,120 @@ fn a_walk_past_the_horizon_is_an_error() {
 }
 
 #[test]
+fn a_walk_before_the_first_year_is_an_error() {
+    // pl's rules were compared with python-holidays from 2000 on only.
+    let (_d, p) = plan("Europe/Warsaw", "pl");
+    let p = p.to_str().expect("path");
+    // Opened Friday 31 December 1999 16:00: an error naming the set and the
+    // years, exit 2, nothing on stdout.
+    let r = slacalc(&["--plans", p, "deadline", "--plan", "world-test", "--opened", "1999-12-31 16:00"]).run();
+    let err = r.bad(&["\"pl\"", "known from 2000 on only", "python-holidays", "needs 1999"]);
+    assert!(!err.contains("2000-01"), "{err}");
+    slacalc(&["--plans", p, "deadline", "--plan", "world-test", "--opened", "1990-06-01 10:00"]).run().bad(&[
+        "\"pl\"",
+        "2000",
+        "needs 1990",
+    ]);
+    // From 1 January 2000 on it answers: Saturday 1 January 2000 10:00 +
+    // 2 h → Monday 3 January 11:00.
+    let v = json(&["--plans", p, "deadline", "--plan", "world-test", "--opened", "2000-01-01 10:00"]);
+    assert_eq!(v["deadline"], "2000-01-03T11:00:00+01:00");
+    // status, calendar and holidays show refuse 1999 too.
+    let r = slacalc(&[
+        "--plans",
+        p,
+        "status",
+        "--plan",
+        "world-test",
+        "--opened",
+        "1999-12-30 10:00",
+        "--now",
+        "2000-01-04T12:00:00+01:00",
+    ])
+    .run();
+    r.bad(&["\"pl\"", "1999"]);
+    let r = slacalc(&["--plans", p, "calendar", "--plan", "world-test", "--from", "1999-12-27", "--weeks", "2"]).run();
+    r.bad(&["\"pl\"", "known from 2000", "1999"]);
+    slacalc(&["--plans", p, "calendar", "--plan", "world-test", "--from", "2000-01-03", "--weeks", "1"]).run().ok();
+    slacalc(&["holidays", "show", "pl", "--from", "1999"]).run().bad(&["\"pl\"", "known from 2000", "needs 1999"]);
+    slacalc(&["holidays", "show", "pl", "--from", "1990", "--to", "2001"]).run().bad(&["\"pl\"", "needs 1990"]);
+    // A subdivision inherits its country's first year.
+    slacalc(&["holidays", "show", "de-by", "--from", "1999"]).run().bad(&["\"de-by\"", "needs 1999"]);
+    let days = show("pl", "2000");
+    assert_eq!(days.first(), Some(&("2000-01-01".to_string(), "New Year's Day".to_string())), "{days:?}");
+    let out = slacalc(&["holidays", "show", "pl", "--from", "2000"]).run();
+    assert!(out.ok().contains("(generated from python-holidays, known from 2000)"), "{}", out.stdout);
+    let out = slacalc(&["holidays", "show", "in-ka", "--from", "2035"]).run();
+    assert!(out.ok().contains("(generated from python-holidays, known 2000–2035)"), "{}", out.stdout);
+}
+
+#[test]
+fn a_set_of_your_own_without_data_from_holds_in_every_year() {
+    // A user set (no data_from) holds from 1583 on: 1990 works, with its
+    // holidays. Friday 21 December 1990 16:00 + 2 h: 1 h on Friday, then the
+    // weekend, Company Day (Monday 24) and Christmas Day (Tuesday 25) are
+    // closed → Wednesday 26 December 10:00.
+    let (_d, p) = temp_file(
+        "own.toml",
+        &PLAN.replace("ZONE", "Europe/Warsaw").replace("SET", "own").replace(
+            "[calendars.office]",
+            r#"[holiday_sets.own]
+assumed = "company calendar"
+rules = [{ name = "Christmas Day", date = "12-25" }, { name = "Company Day", date = "12-24" }]
+
+[calendars.office]"#,
+        ),
+    );
+    let p = p.to_str().expect("path");
+    let v = json(&["--plans", p, "deadline", "--plan", "world-test", "--opened", "1990-12-21 16:00"]);
+    assert_eq!(v["deadline"], "1990-12-26T10:00:00+01:00");
+    let days = json(&["--plans", p, "holidays", "show", "own", "--from", "1990"]);
+    assert_eq!(days["holidays"][0]["date"], "1990-12-24");
+    let v = json(&["--plans", p, "holidays", "list"]);
+    let row = v.as_array().expect("rows").iter().find(|r| r["id"] == "own").expect("listed").clone();
+    assert_eq!((row["from"].clone(), row["horizon"].clone()), (serde_json::Value::Null, serde_json::Value::Null));
+}
+
+#[test]
+fn data_from_is_checked_in_plan_files() {
+    let set = |keys: &str| {
+        temp_file(
+            "bad.toml",
+            &format!(
+                "[holiday_sets.lunar]\nassumed = \"test\"\n{keys}\nrules = [{{ name = \"Day\", date = \"01-02\" }}]\n"
+            ),
+        )
+    };
+    // Out of range: the key's own position.
+    let (_d, p) = set("data_from = 1200");
+    let p = p.to_str().expect("path");
+    slacalc(&["check", p]).run().bad(&["bad.toml:3:13", "data_from = 1200 out of range", "1583", "9999"]);
+    let (_d, p) = set("horizon = 2030\ndata_from = 10000");
+    slacalc(&["check", p.to_str().expect("path")]).run().bad(&["bad.toml:4:13", "data_from = 10000 out of range"]);
+    // After the horizon: the set would hold in no year.
+    let (_d, p) = set("data_from = 2040\nhorizon = 2030");
+    slacalc(&["check", p.to_str().expect("path")])
+        .run()
+        .bad(&["bad.toml:3:13", "data_from = 2040 is after horizon = 2030"]);
+    // A user set extending a generated one keeps the later first year: its own
+    // data_from = 1990 does not open pl's years before 2000.
+    let (_d, p) = temp_file(
+        "ext.toml",
+        "[holiday_sets.acme-pl]\nextends = \"pl\"\nassumed = \"test\"\ndata_from = 1990\n\n\
+         [holiday_sets.acme-late]\nextends = \"pl\"\nassumed = \"test\"\ndata_from = 2010\n",
+    );
+    let p = p.to_str().expect("path");
+    slacalc(&["check", p]).run().ok();
+    slacalc(&["--plans", p, "holidays", "show", "acme-pl", "--from", "1999"])
+        .run()
+        .bad(&["\"acme-pl\"", "known from 2000"]);
+    slacalc(&["--plans", p, "holidays", "show", "acme-late", "--from", "2009"])
+        .run()
+        .bad(&["\"acme-late\"", "known from 2010"]);
+    slacalc(&["--plans", p, "holidays", "show", "acme-late", "--from", "2010"]).run().ok();
+}
+
+#[test]
 fn holidays_list_shows_tiers_and_horizons() {
     let v = json(&["holidays", "list"]);
     let rows = v.as_array().expect("rows");
@@ -271,13 +387,18 @@ fn holidays_list_shows_tiers_and_horizons() {
     assert_eq!(row("pl")["tier"], "generated");
     assert_eq!(row("pl")["horizon"], serde_json::Value::Null);
     assert_eq!(row("in-ka")["horizon"], 2035);
+    // Generated sets hold from 2000; law-checked ones in every year.
+    assert_eq!(row("pl")["from"], 2000);
+    assert_eq!(row("in-ka")["from"], 2000);
+    assert_eq!(row("us")["from"], serde_json::Value::Null);
     assert_eq!(row("de-by")["name"], "Germany: Bayern");
     assert_eq!(rows.iter().filter(|r| r["id"] == "us").count(), 1);
     let table = slacalc(&["holidays", "list"]).run();
     let out = table.ok();
     assert!(out.contains("generated") && out.contains("checked"), "{out}");
     let csv = slacalc(&["holidays", "list", "--format", "csv"]).run();
-    assert!(csv.ok().starts_with("id,name,tier,horizon\n"), "{}", csv.stdout);
+    assert!(csv.ok().starts_with("id,name,tier,from,horizon\n"), "{}", csv.stdout);
+    assert!(csv.stdout.contains("\npl,Poland,generated,2000,\n"), "{}", csv.stdout);
 }
 
 #[test]
