@@ -62,8 +62,8 @@ impl std::fmt::Display for WalkError {
             ),
             WalkError::BeforeData { set, from, year } => write!(
                 f,
-                "holiday set \"{set}\" is known from {from} on only (python-holidays' data checked from there), \
-                 and this needs {year}"
+                "holiday set \"{set}\" is known from {from} on only (its data_from), and this needs {year}: \
+                 its holidays of {year} are not in slacalc's data"
             ),
         }
     }

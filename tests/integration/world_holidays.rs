@@ -268,7 +268,7 @@ fn a_walk_before_the_first_year_is_an_error() {
     // Opened Friday 31 December 1999 16:00: an error naming the set and the
     // years, exit 2, nothing on stdout.
     let r = slacalc(&["--plans", p, "deadline", "--plan", "world-test", "--opened", "1999-12-31 16:00"]).run();
-    let err = r.bad(&["\"pl\"", "known from 2000 on only", "python-holidays", "needs 1999"]);
+    let err = r.bad(&["\"pl\"", "known from 2000 on only", "data_from", "needs 1999"]);
     assert!(!err.contains("2000-01"), "{err}");
     slacalc(&["--plans", p, "deadline", "--plan", "world-test", "--opened", "1990-06-01 10:00"]).run().bad(&[
         "\"pl\"",
