@@ -154,7 +154,7 @@ pub enum Error {
     },
     /// `NAME is larger than LIMIT (limit for KIND)`: an input over its size
     /// limit.
-    #[error("{name} is larger than {} (limit for {kind})", crate::input::size(*.limit))]
+    #[error("{name} is larger than {} (limit for {kind})", crate::text::size(*.limit))]
     TooLarge {
         /// The input (a file name, `<stdin>`, `the input`).
         name: String,

@@ -28,6 +28,10 @@ use crate::error::{Error, Result};
 /// --outages`): 256 MiB.
 pub const MAX_LOG_BYTES: u64 = 256 << 20;
 
+/// Longest input record of `batch`, `replay` and `report`, in bytes; a
+/// longer one is an error row (`batch`, `replay`) or an error (`report`).
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
 /// Longest record of a request log or an outage file, in bytes: 64 KiB.
 pub const MAX_LOG_RECORD_BYTES: usize = 64 << 10;
 
@@ -68,17 +72,6 @@ pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8
 
 fn too_large(name: &str, limit: u64, kind: &'static str) -> Error {
     Error::TooLarge { name: name.to_string(), limit, kind }
-}
-
-/// `256 MiB`, `64 KiB`, `1000 bytes`.
-pub(crate) fn size(n: u64) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
-        format!("{} MiB", n >> 20)
-    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
-        format!("{} KiB", n >> 10)
-    } else {
-        format!("{n} bytes")
-    }
 }
 
 /// The position of column `name` in a header: case-insensitive, with spaces
@@ -159,7 +152,7 @@ pub struct CsvInput<R: Read> {
 }
 
 impl<R: Read> CsvInput<R> {
-    /// A `batch` input: records up to [`crate::batch::MAX_RECORD_BYTES`]; a
+    /// A `batch` input: records up to [`MAX_RECORD_BYTES`]; a
     /// longer one, or one that is not UTF-8, comes back with its
     /// [`Problem`] and reading goes on. Messages say `line N: …` (the caller
     /// names the input).
@@ -170,7 +163,7 @@ impl<R: Read> CsvInput<R> {
     /// [`CsvInput::batch`] with another field separator (`;`, tab).
     pub fn batch_with(input: R, delimiter: u8) -> CsvInput<R> {
         let opts = Options {
-            record_bytes: crate::batch::MAX_RECORD_BYTES,
+            record_bytes: MAX_RECORD_BYTES,
             file_bytes: None,
             keep_going: true,
             log: false,
@@ -180,7 +173,7 @@ impl<R: Read> CsvInput<R> {
     }
 
     /// A `replay` event input: read as [`CsvInput::batch`] reads (records up
-    /// to [`crate::batch::MAX_RECORD_BYTES`], a longer one cut and flagged,
+    /// to [`MAX_RECORD_BYTES`], a longer one cut and flagged,
     /// reading goes on), record by record with [`CsvInput::read_bytes`], so
     /// that a field that is not UTF-8 spoils only itself.
     pub fn events(input: R) -> CsvInput<R> {
@@ -193,7 +186,7 @@ impl<R: Read> CsvInput<R> {
     }
 
     /// A `report` input (batch or replay output): records up to
-    /// [`crate::batch::MAX_RECORD_BYTES`]; a longer one, or one that is not
+    /// [`MAX_RECORD_BYTES`]; a longer one, or one that is not
     /// UTF-8, is an error naming its line, raised as soon as the record
     /// reaches the limit (report refuses the whole input then, so it never
     /// reads on to the end of a record that may never end).
@@ -204,7 +197,7 @@ impl<R: Read> CsvInput<R> {
     /// [`CsvInput::report`] with another field separator (`;`, tab).
     pub fn report_with(input: R, delimiter: u8) -> CsvInput<R> {
         let opts = Options {
-            record_bytes: crate::batch::MAX_RECORD_BYTES,
+            record_bytes: MAX_RECORD_BYTES,
             file_bytes: None,
             keep_going: false,
             log: false,
@@ -927,9 +920,9 @@ mod tests {
         };
         let mut c = CsvInput::new(io::repeat(b'\n'), "log.csv", opts);
         assert_eq!(c.header().unwrap_err().to_string(), "log.csv is larger than 1 MiB (limit for request logs)");
-        assert_eq!(size(256 << 20), "256 MiB");
-        assert_eq!(size(64 << 10), "64 KiB");
-        assert_eq!(size(1000), "1000 bytes");
+        assert_eq!(crate::text::size(256 << 20), "256 MiB");
+        assert_eq!(crate::text::size(64 << 10), "64 KiB");
+        assert_eq!(crate::text::size(1000), "1000 bytes");
     }
 
     #[test]

@@ -13,9 +13,8 @@ use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::batch::MAX_RECORD_BYTES;
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, Problem, column};
+use crate::input::{CsvInput, MAX_RECORD_BYTES, Problem, column};
 use crate::instant::{Display, TimeFormat, is_local, parse_instant_in, write_instant};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;

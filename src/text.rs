@@ -96,6 +96,17 @@ pub fn cut(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// A byte count as messages print it: `256 MiB`, `64 KiB`, `1000 bytes`.
+pub fn size(n: u64) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
-use crate::input::{CsvInput, Problem, Row};
+use crate::input::{CsvInput, MAX_RECORD_BYTES, Problem, Row};
 use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
@@ -29,9 +29,6 @@ pub use pipe::{PIPE_BUF, PipeRecords};
 
 use csv_row::{RowWriter, is_plain};
 use offsets::OffsetMemo;
-
-/// Longest input record accepted, in bytes; a longer one is an error row.
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).

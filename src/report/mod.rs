@@ -25,11 +25,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::decimal::BasisPoints;
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, Problem, Row};
+use crate::input::{CsvInput, MAX_RECORD_BYTES, Problem, Row};
 use crate::text::{cut, escape_controls};
-
-/// Longest input record, in bytes (as for `batch` and `replay`): 64 KiB.
-pub const MAX_RECORD_BYTES: usize = crate::batch::MAX_RECORD_BYTES;
 
 /// Most distinct elapsed values a group keeps exactly. Past it, the group's
 /// values are put in bins of 2, 4, 8, … seconds (the width doubling until
