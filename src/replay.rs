@@ -7,14 +7,14 @@
 //! after other tickets (SPEC §5), and by nothing else.
 
 use std::hash::{Hash, Hasher};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, MAX_RECORD_BYTES, Problem, column};
+use crate::io::{CsvInput, JsonLines, MAX_RECORD_BYTES, Problem, Records, RowFormat, column};
 use crate::instant::{Display, TimeFormat, is_local, parse_instant_in, write_instant};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
@@ -47,7 +47,6 @@ pub const COLUMNS: [&str; 16] = [
     "error",
 ];
 
-pub use crate::input::InputFormat;
 
 /// How a replay run behaves.
 #[derive(Debug, Clone)]
@@ -59,9 +58,9 @@ pub struct Options {
     /// How to print instants (default: each ticket's plan zone).
     pub display: Option<Display>,
     /// Output format.
-    pub format: crate::batch::Format,
+    pub format: RowFormat,
     /// Input format; `None`: told by the first non-blank byte (`{`: JSON Lines).
-    pub input_format: Option<InputFormat>,
+    pub input_format: Option<RowFormat>,
     /// Stop at the first ticket that cannot be replayed.
     pub strict: bool,
     /// Plan of tickets whose `created` event names none.
@@ -165,15 +164,11 @@ pub fn run(
         plans.get(p)?;
     }
     let mut reader = BufReader::with_capacity(1 << 16, input);
-    let format = InputFormat::detect(opts.input_format, &mut reader)?;
+    let format = RowFormat::detect(opts.input_format, &mut reader)?;
     let mut state = Replay {
         plans,
         opts,
-        sink: Sink {
-            out,
-            buf: Vec::with_capacity(SINK_BYTES + 4096),
-            json: opts.format == crate::batch::Format::JsonLines,
-        },
+        sink: Sink { out, records: Records::default(), json: opts.format == RowFormat::JsonLines },
         seen: FxHashMap::default(),
         ticket: Ticket::default(),
         pending: None,
@@ -185,7 +180,7 @@ pub fn run(
     }
     let mut rec = Rec::default();
     match format {
-        InputFormat::Csv => {
+        RowFormat::Csv => {
             // Bounded records, unclosed quotes refused, one line count (crate::input).
             let mut csv = CsvInput::events_with(reader, opts.mapping.delimiter);
             let header = csv.header()?;
@@ -208,23 +203,17 @@ pub fn run(
                 }
             }
         }
-        InputFormat::JsonLines => {
-            let mut line = Vec::with_capacity(1024);
-            let mut n = 0u64;
-            loop {
-                n += 1;
-                let Some(too_long) = read_line(&mut reader, &mut line)? else { break };
-                if n == 1 && line.starts_with(crate::input::BOM) {
-                    line.drain(..crate::input::BOM.len());
-                }
-                if !too_long && line.iter().all(u8::is_ascii_whitespace) {
+        RowFormat::JsonLines => {
+            let mut lines = JsonLines::new(reader, "replay input");
+            while let Some(l) = lines.next()? {
+                if !l.too_long && lines.bytes().iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                rec.line = n;
-                let read = if too_long {
+                rec.line = l.line;
+                let read = if l.too_long {
                     Err(Unreadable::anonymous(too_long_message()))
                 } else {
-                    json_fields(&line, &mut rec, &opts.mapping)
+                    json_fields(lines.bytes(), &mut rec, &opts.mapping)
                 };
                 state.record(&rec, read)?;
                 if state.summary.events % 65_536 == 0 {
@@ -237,10 +226,6 @@ pub fn run(
     state.finish_ticket()?;
     state.sink.commit(true)?;
     Ok(state.summary)
-}
-
-fn read_error(e: std::io::Error) -> Error {
-    Error::Input(format!("cannot read replay input: {e}"))
 }
 
 /// A record that cannot be read as an event: over [`MAX_RECORD_BYTES`]
@@ -383,38 +368,6 @@ impl Columns {
     }
 }
 
-/// Reads one line (without its `\n`) into `buf`, never more than
-/// [`MAX_RECORD_BYTES`] of it (the record limit batch and CSV replay share):
-/// the rest of a longer line is skipped while reading, never buffered.
-/// `None` at the end of the input, else whether the line was too long.
-fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<bool>> {
-    buf.clear();
-    let mut any = false;
-    let mut too_long = false;
-    loop {
-        let avail = r.fill_buf().map_err(read_error)?;
-        if avail.is_empty() {
-            return Ok(any.then_some(too_long));
-        }
-        any = true;
-        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (i, true),
-            None => (avail.len(), false),
-        };
-        if buf.len() + take > MAX_RECORD_BYTES {
-            too_long = true;
-            buf.clear();
-        }
-        if !too_long {
-            buf.extend_from_slice(&avail[..take]);
-        }
-        r.consume(take + usize::from(done));
-        if done {
-            return Ok(Some(too_long));
-        }
-    }
-}
-
 /// The fields of one JSON Lines event.
 fn json_fields(line: &[u8], rec: &mut Rec, map: &Mapping) -> std::result::Result<(), Unreadable> {
     rec.id.clear();
@@ -459,61 +412,57 @@ fn json_fields(line: &[u8], rec: &mut Rec, map: &Mapping) -> std::result::Result
     Ok(())
 }
 
-/// Bytes of whole rows gathered before one write: output is written only at
-/// ticket boundaries, so an interrupted run never leaves half a row.
-const SINK_BYTES: usize = 1 << 16;
-
+/// Rows written whole, at ticket boundaries ([`Records`]): an interrupted
+/// run never leaves half a row.
 struct Sink<W: Write> {
     out: W,
-    buf: Vec<u8>,
+    records: Records,
     json: bool,
 }
 
 impl<W: Write> Sink<W> {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        self.records.buf()
+    }
+
     fn header(&mut self) {
-        self.buf.extend_from_slice(COLUMNS.join(",").as_bytes());
-        self.buf.push(b'\n');
+        let buf = self.buf();
+        buf.extend_from_slice(COLUMNS.join(",").as_bytes());
+        buf.push(b'\n');
     }
 
     fn commit(&mut self, last: bool) -> Result<()> {
-        if self.buf.len() >= SINK_BYTES || last {
-            self.out.write_all(&self.buf).map_err(Error::Write)?;
-            self.buf.clear();
-        }
-        if last {
-            self.out.flush().map_err(Error::Write)?;
-        }
-        Ok(())
+        self.records.commit(&mut self.out, last)
     }
 
     /// A computed field (a number, an instant, a name slacalc spells): no
     /// quoting or escaping needed.
     fn raw(&mut self, s: &str) {
-        self.buf.push(b',');
-        self.buf.extend_from_slice(s.as_bytes());
+        self.buf().push(b',');
+        self.buf().extend_from_slice(s.as_bytes());
     }
 
     /// One CSV field (quoted when it must be), control characters escaped.
     fn field(&mut self, s: &str, first: bool) {
         if !first {
-            self.buf.push(b',');
+            self.buf().push(b',');
         }
         if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',' && b != b'"') {
-            self.buf.extend_from_slice(s.as_bytes());
+            self.buf().extend_from_slice(s.as_bytes());
             return;
         }
         let s = escape_controls(s);
         if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-            self.buf.push(b'"');
+            self.buf().push(b'"');
             for b in s.bytes() {
                 if b == b'"' {
-                    self.buf.push(b'"');
+                    self.buf().push(b'"');
                 }
-                self.buf.push(b);
+                self.buf().push(b);
             }
-            self.buf.push(b'"');
+            self.buf().push(b'"');
         } else {
-            self.buf.extend_from_slice(s.as_bytes());
+            self.buf().extend_from_slice(s.as_bytes());
         }
     }
 }
@@ -907,14 +856,14 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             for (i, f) in fields.iter().enumerate() {
                 self.sink.field(f, i == 0);
             }
-            self.sink.buf.push(b'\n');
+            self.sink.buf().push(b'\n');
         }
     }
 
     fn json(&mut self, row: &JsonRow<'_>) {
         // Serializing plain strings and numbers into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.sink.buf, row);
-        self.sink.buf.push(b'\n');
+        let _ = serde_json::to_writer(self.sink.buf(), row);
+        self.sink.buf().push(b'\n');
     }
 
     fn rows(&mut self, t: &Ticket<'_>, plan: &Plan, a: &TicketAnswer) -> Result<()> {
@@ -977,7 +926,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 num(&mut self.sink, r.remaining);
                 self.sink.raw(r.state.as_str());
                 self.sink.raw("");
-                self.sink.buf.push(b'\n');
+                self.sink.buf().push(b'\n');
             }
             self.text = text;
         }

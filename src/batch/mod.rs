@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
-use crate::input::{CsvInput, MAX_RECORD_BYTES, Problem, Row};
+use crate::io::{CsvInput, MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
 use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
@@ -23,9 +23,6 @@ use crate::sla::{self, Resolved, State};
 
 mod csv_row;
 mod offsets;
-mod pipe;
-
-pub use pipe::{PIPE_BUF, PipeRecords};
 
 use csv_row::{RowWriter, is_plain};
 use offsets::OffsetMemo;
@@ -67,15 +64,6 @@ pub fn after_field(metric: Metric) -> &'static str {
     if metric == Metric::Resolution { "resolved_after" } else { "responded_after" }
 }
 
-/// Output format of a batch run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
-    JsonLines,
-}
-
 /// How a batch run behaves.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -89,7 +77,7 @@ pub struct Options {
     /// How to print instants (default: each plan's zone).
     pub display: Option<Display>,
     /// Output format.
-    pub format: Format,
+    pub format: RowFormat,
     /// Stop at the first bad row; a row opened after now is then an error,
     /// not left out.
     pub strict: bool,
@@ -378,7 +366,7 @@ fn missing_columns(missing: &[&str], h: &csv::StringRecord, names: &[String], fo
     let got = crate::text::cut(&names.join(","), 200).into_owned();
     // One column that holds separators of another kind: the file is not
     // separated the way --delimiter says.
-    let hint = crate::input::delimiter_hint(h, map.delimiter);
+    let hint = crate::io::delimiter_hint(h, map.delimiter);
     let quoted = |f: &str| format!("\"{}\"", crate::text::cut(f, 80));
     let (named, plain): (Vec<&str>, Vec<&str>) = missing.iter().partition(|f| map.is_mapped(f));
     let mut parts = Vec::new();
@@ -537,12 +525,12 @@ pub fn run_noted(
     }
     let jobs = jobs.min(MAX_JOBS);
     if jobs > 1 {
-        let head = std::mem::take(&mut *first.sink.csv.get_ref().0.borrow_mut());
+        let head = std::mem::take(&mut *first.sink.csv.get_ref().borrow_mut());
         match run_workers(plans, &mut reader, &mut out, opts, &header, jobs, head, summary, &mut progress)? {
             Workers::Ran(summary) => return Ok(summary),
             Workers::NoThread(head, s) => {
                 // No worker thread could be started: answer on this one.
-                *first.sink.csv.get_ref().0.borrow_mut() = head;
+                *first.sink.csv.get_ref().borrow_mut() = head;
                 summary = s;
             }
         }
@@ -686,50 +674,6 @@ fn run_workers<R: Read>(
     })
 }
 
-/// The output of a threaded run, written at the points where one job writes
-/// it ([`Worker::spill`]): the end of the first record that brings the bytes
-/// not yet written to [`SINK_BYTES`]. The same bytes are then on stdout
-/// whenever a run stops, as with one job. Output records end with their only
-/// raw newline (fields are escaped, JSON strings too); the header, which may
-/// quote a newline of a column name, is never a point of its own.
-struct Spill {
-    buf: Vec<u8>,
-    /// Bytes at the start of `buf` that hold no write point (the header).
-    head: usize,
-}
-
-impl Spill {
-    fn new(head: Vec<u8>) -> Spill {
-        let head_len = head.len();
-        let mut buf = head;
-        buf.reserve(2 * SINK_BYTES);
-        Spill { buf, head: head_len }
-    }
-
-    /// Takes a chunk's records and writes what one job would have.
-    fn push(&mut self, records: &[u8], out: &mut impl Write) -> Result<()> {
-        self.buf.extend_from_slice(records);
-        let mut start = 0;
-        while self.buf.len() - start >= SINK_BYTES {
-            let from = (start + SINK_BYTES - 1).max(self.head);
-            let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) else { break };
-            let end = from + i + 1;
-            out.write_all(&self.buf[start..end]).map_err(Error::Write)?;
-            start = end;
-            self.head = 0;
-        }
-        self.buf.drain(..start);
-        self.head = self.head.saturating_sub(start);
-        Ok(())
-    }
-
-    /// At the end of the input: the rest, then a flush.
-    fn finish(self, out: &mut impl Write) -> Result<()> {
-        out.write_all(&self.buf).map_err(Error::Write)?;
-        out.flush().map_err(Error::Write)
-    }
-}
-
 /// Records read for a worker, reused from chunk to chunk: the first `len`
 /// are this chunk's; `out` gets their output rows.
 #[derive(Default)]
@@ -768,9 +712,9 @@ impl Worker {
             offsets: OffsetMemo::default(),
             out: RowOut::default(),
             sink: Sink {
-                csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())),
+                csv: csv::WriterBuilder::new().from_writer(Records::default()),
                 core: csv_core::Writer::new(),
-                json: opts.format == Format::JsonLines,
+                json: opts.format == RowFormat::JsonLines,
             },
             line_buf: Vec::with_capacity(256),
         }
@@ -860,18 +804,8 @@ impl Worker {
     /// Writes the finished records to `out` when they fill the buffer (or
     /// at the end, with `last`, then flushes `out`).
     fn spill(&mut self, out: &mut impl Write, last: bool) -> Result<()> {
-        let io = Error::Write;
-        self.sink.csv.flush().map_err(io)?;
-        let mut buf = self.sink.csv.get_ref().0.borrow_mut();
-        if buf.len() >= SINK_BYTES || last {
-            out.write_all(&buf).map_err(io)?;
-            buf.clear();
-        }
-        drop(buf);
-        if last {
-            out.flush().map_err(io)?;
-        }
-        Ok(())
+        self.sink.csv.flush().map_err(Error::Write)?;
+        self.sink.csv.get_ref().commit(out, last)
     }
 }
 
@@ -1206,33 +1140,14 @@ impl<'a> RowView<'a> {
     }
 }
 
-/// Bytes of whole records gathered before one write: output is written only
-/// at record boundaries, so an interrupted run never leaves half a row.
-const SINK_BYTES: usize = 1 << 16;
-
-/// Where rows go: whole records gathered in `csv`'s buffer (JSON lines are
-/// appended to the same buffer), written out in whole records by
+/// Where rows go: whole records gathered in `csv`'s [`Records`] (JSON lines
+/// are appended to the same buffer), written out in whole records by
 /// [`Worker::spill`].
 struct Sink {
     csv: csv::Writer<Records>,
     /// csv's field writer for the rows (`csv` writes only the header).
     core: csv_core::Writer,
     json: bool,
-}
-
-/// The buffer the CSV writer writes into; a `RefCell` because `csv::Writer`
-/// lends its inner writer out only by shared reference.
-struct Records(std::cell::RefCell<Vec<u8>>);
-
-impl Write for Records {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.get_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut, h: &Header) -> Result<()> {
@@ -1242,7 +1157,7 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
         serde_json::to_writer(&mut *line, &v).map_err(|e| Error::Write(e.into()))?;
         line.push(b'\n');
         sink.csv.flush().map_err(Error::Write)?;
-        sink.csv.get_ref().0.borrow_mut().extend_from_slice(line);
+        sink.csv.get_ref().borrow_mut().extend_from_slice(line);
         return Ok(());
     }
     emit_csv(sink, rec, r, h);
@@ -1260,7 +1175,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
         ),
         None => (h.plan_shown(rec), h.priority_shown(rec, None)),
     };
-    let mut buf = sink.csv.get_ref().0.borrow_mut();
+    let mut buf = sink.csv.get_ref().borrow_mut();
     // One check of the whole record (its fields' bytes, one after the
     // other) answers for every field taken from it.
     let record_plain = is_plain(rec.as_slice().as_bytes());
@@ -1316,7 +1231,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
 mod tests {
     use super::*;
 
-    fn opts(format: Format, strict: bool) -> Options {
+    fn opts(format: RowFormat, strict: bool) -> Options {
         let now = crate::instant::parse_instant("2026-12-31T00:00:00Z", chrono_tz::UTC, 0).unwrap();
         Options {
             mapping: Mapping::new(),
@@ -1354,7 +1269,7 @@ mod tests {
     fn jobs_give_the_bytes_of_one_job_in_order() {
         let plans = PlanSet::load(&[]).unwrap();
         let text = input(3 * CHUNK_ROWS + 17);
-        for format in [Format::Csv, Format::JsonLines] {
+        for format in [RowFormat::Csv, RowFormat::JsonLines] {
             let o = opts(format, false);
             let mut one = Vec::new();
             let s1 = run(&plans, &text[..], &mut one, &o, |_| {}).unwrap();
@@ -1386,7 +1301,7 @@ mod tests {
     fn strict_jobs_stop_at_the_first_bad_row() {
         let plans = PlanSet::load(&[]).unwrap();
         let text = input(2 * CHUNK_ROWS);
-        let o = opts(Format::Csv, true);
+        let o = opts(RowFormat::Csv, true);
         let (mut one_out, mut many_out) = (Vec::new(), Vec::new());
         let one = run(&plans, &text[..], &mut one_out, &o, |_| {}).unwrap_err().to_string();
         let many = run_jobs(&plans, &text[..], &mut many_out, &o, 4, |_| {}).unwrap_err().to_string();

@@ -25,7 +25,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::decimal::BasisPoints;
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, MAX_RECORD_BYTES, Problem, Row};
+use crate::io::{CsvInput, JsonLines, MAX_RECORD_BYTES, Problem, Row, RowFormat};
 use crate::text::{cut, escape_controls};
 
 /// Most distinct elapsed values a group keeps exactly. Past it, the group's
@@ -159,7 +159,6 @@ fn resolve_columns(by: &mut [Key], names: &[&str], what: &str) -> Result<Vec<usi
     Ok(at)
 }
 
-pub use crate::input::InputFormat;
 
 /// What to report.
 #[derive(Debug, Clone, Default)]
@@ -167,7 +166,7 @@ pub struct Options {
     /// The grouping keys, in order.
     pub by: Vec<Key>,
     /// Input format; `None`: told by the first non-blank byte (`{`: JSON Lines).
-    pub input_format: Option<InputFormat>,
+    pub input_format: Option<RowFormat>,
     /// The zone `month`, `week` and `day` are cut in; `None`: each row's own
     /// offset, as printed.
     pub zone: Option<Tz>,
@@ -781,17 +780,13 @@ fn date_of(s: &str) -> Option<NaiveDate> {
 /// [`Error::Io`] for a read error.
 pub fn run(input: impl Read, opts: &Options) -> Result<Report> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
-    let format = InputFormat::detect(opts.input_format, &mut reader)?;
+    let format = RowFormat::detect(opts.input_format, &mut reader)?;
     let mut groups = Groups::new(opts);
     match format {
-        InputFormat::Csv => read_csv(reader, opts.delimiter, &mut groups)?,
-        InputFormat::JsonLines => read_jsonl(reader, &mut groups)?,
+        RowFormat::Csv => read_csv(reader, opts.delimiter, &mut groups)?,
+        RowFormat::JsonLines => read_jsonl(reader, &mut groups)?,
     }
     Ok(groups.finish())
-}
-
-fn read_error(e: std::io::Error) -> Error {
-    Error::Io { path: "input".into(), error: e }
 }
 
 const BATCH_SHAPE: &str = "id,plan,priority,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error";
@@ -818,8 +813,8 @@ fn read_csv(reader: impl Read, delimiter: u8, groups: &mut Groups<'_>) -> Result
         )));
     }
     let got = || cut(&escape_controls(&header.iter().collect::<Vec<_>>().join(",")), 200).into_owned();
-    let hint = crate::input::delimiter_hint(&header, delimiter);
-    let has = |n: &str| crate::input::column(&header, n);
+    let hint = crate::io::delimiter_hint(&header, delimiter);
+    let has = |n: &str| crate::io::column(&header, n);
     // The shape is told by the column of the cycle's start: `opened` in
     // batch output, `start` in replay output.
     let (needs, shape, batch): (&[&str], _, _) = if has("opened").is_some() {
@@ -907,21 +902,18 @@ struct JsonRow<'a> {
     error: Option<Cow<'a, str>>,
 }
 
-fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut line = 0u64;
+fn read_jsonl(reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
+    let mut lines = JsonLines::new(reader, "input");
     let mut elapsed = String::new();
     let want_columns = groups.by.iter().any(|k| matches!(k, Key::Column(_)));
     let mut resolved = false;
     let mut values: Vec<String> = Vec::new();
-    loop {
-        line += 1;
-        if !read_line(&mut reader, &mut buf, line)? {
-            return Ok(());
+    while let Some(l) = lines.next()? {
+        let line = l.line;
+        if l.too_long {
+            return Err(Error::Input(format!("line {line}: row is longer than {MAX_RECORD_BYTES} bytes")));
         }
-        if line == 1 && buf.starts_with(crate::input::BOM) {
-            buf.drain(..crate::input::BOM.len());
-        }
+        let buf = lines.bytes();
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -930,9 +922,9 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
                 "line {line}: not a batch or replay JSON row ({e}); expected one object per line, as `--format json` prints"
             ))
         };
-        let row: JsonRow<'_> = serde_json::from_slice(&buf).map_err(not_a_row)?;
+        let row: JsonRow<'_> = serde_json::from_slice(buf).map_err(not_a_row)?;
         if want_columns {
-            let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&buf).map_err(not_a_row)?;
+            let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(buf).map_err(not_a_row)?;
             if !resolved {
                 // The first row's fields are the input's columns.
                 let names: Vec<&str> = object.keys().map(String::as_str).collect();
@@ -969,40 +961,12 @@ fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
         };
         groups.add(line, &f)?;
     }
+    Ok(())
 }
 
 /// A string field's text, `""` for a missing or null one.
 fn text<'a>(v: &'a Option<Cow<'_, str>>) -> &'a str {
     v.as_deref().unwrap_or("")
-}
-
-/// Reads one line (without its `\n` or `\r\n`) into `buf`, never more than
-/// [`MAX_RECORD_BYTES`] of it. False at the end of the input.
-fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, line: u64) -> Result<bool> {
-    buf.clear();
-    let mut any = false;
-    loop {
-        let avail = r.fill_buf().map_err(read_error)?;
-        if avail.is_empty() {
-            return Ok(any);
-        }
-        any = true;
-        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (i, true),
-            None => (avail.len(), false),
-        };
-        if buf.len() + take > MAX_RECORD_BYTES {
-            return Err(Error::Input(format!("line {line}: row is longer than {MAX_RECORD_BYTES} bytes")));
-        }
-        buf.extend_from_slice(&avail[..take]);
-        r.consume(take + usize::from(done));
-        if done {
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
-            }
-            return Ok(true);
-        }
-    }
 }
 
 #[cfg(test)]

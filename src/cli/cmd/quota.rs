@@ -21,7 +21,7 @@ pub fn read_csv<T>(
     flag: &str,
     parse: impl FnOnce(Box<dyn std::io::Read>, &str) -> slacalc::Result<T>,
 ) -> Result<T> {
-    let (input, name) = slacalc::input::open(path).with_context(|| format!("invalid {flag}"))?;
+    let (input, name) = slacalc::io::open(path).with_context(|| format!("invalid {flag}"))?;
     parse(input, &name).map_err(|e| match e {
         e @ slacalc::Error::Io { .. } => anyhow::Error::from(e).context(format!("invalid {flag}")),
         e => e.into(),

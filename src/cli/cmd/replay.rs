@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     mapping.resolve_plans(|k| plans.get(k).map(|p| p.id.clone())).context("invalid --profile")?;
     let now = ctx.now_for_rows()?;
     let input_format = match (source, a.input_format) {
-        (Some(_), _) => Some(slacalc::input::InputFormat::JsonLines),
+        (Some(_), _) => Some(slacalc::io::RowFormat::JsonLines),
         (None, Some(ReplayInputFormat::Csv)) => stream::input_format(Some(InputFormat::Csv), &a.input),
         (None, Some(ReplayInputFormat::Jsonl)) => stream::input_format(Some(InputFormat::Jsonl), &a.input),
         (None, _) => stream::input_format(None, &a.input),

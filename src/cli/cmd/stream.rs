@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use slacalc::batch::{Format as RowFormat, PipeRecords};
+use slacalc::io::{PipeRecords, RowFormat};
 use slacalc::instant::Display;
 
 use crate::cli::Ctx;
@@ -200,9 +200,9 @@ pub fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::T
 
 /// `--input-format`, else the extension (`.jsonl`, `.ndjson`); `None`: the
 /// library looks at the first byte.
-pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::input::InputFormat> {
+pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::io::RowFormat> {
     use crate::cli::args::InputFormat as Arg;
-    use slacalc::input::InputFormat as F;
+    use slacalc::io::RowFormat as F;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match (given, ext.as_deref()) {
         (Some(Arg::Csv), _) => Some(F::Csv),

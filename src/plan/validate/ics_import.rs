@@ -8,7 +8,6 @@
 //! else becomes an explicit date list within [`YEARS`]. A timed event is an
 //! error: slacalc will not guess which day a moment in some time zone is.
 
-use std::io::Read;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
@@ -129,15 +128,13 @@ const MAX_DEPTH: usize = 16;
 /// writer is an error at once, never a hang.
 fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
-    let f = crate::loader::open_for_reading(path).map_err(cannot)?;
+    let f = crate::io::open_for_reading(path).map_err(cannot)?;
     let regular = f.metadata().map_err(cannot)?.is_file();
-    let mut buf = Vec::new();
-    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut buf).map_err(cannot)?;
-    if buf.len() > MAX_FILE_BYTES {
+    let Some(buf) = crate::io::file::read_at_most(f, MAX_FILE_BYTES as u64).map_err(cannot)? else {
         return Err(format!("{} is over {MAX_FILE_BYTES} bytes (1 MiB)", path.display()));
-    }
+    };
     if buf.is_empty() && !regular {
-        return Err(cannot(crate::loader::nothing_to_read()));
+        return Err(cannot(crate::io::file::nothing_to_read()));
     }
     Ok(buf)
 }

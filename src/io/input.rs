@@ -2,8 +2,7 @@
 //! FIFO, a device such as `/dev/zero`, stdin), is read through a cap, and CSV
 //! is read through a guard that is never silently wrong.
 //!
-//! [`read_capped`] reads a whole file of at most `limit` bytes. [`CsvInput`]
-//! streams CSV records (used by `batch`, `quota --log` and `credit
+//! [`CsvInput`] streams CSV records (used by `batch`, `quota --log` and `credit
 //! --outages`): between the source and the `csv` parser sits a small `Read`
 //! adapter that follows the bytes with a four-state machine (field start,
 //! unquoted, quoted, quote inside quoted; the `csv` crate still does the
@@ -20,59 +19,16 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
-use std::path::Path;
 
+use super::MAX_RECORD_BYTES;
 use crate::error::{Error, Result};
 
 /// Most bytes in a request log (`quota --log`) or an outage file (`credit
 /// --outages`): 256 MiB.
 pub const MAX_LOG_BYTES: u64 = 256 << 20;
 
-/// Longest input record of `batch`, `replay` and `report`, in bytes; a
-/// longer one is an error row (`batch`, `replay`) or an error (`report`).
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
-
 /// Longest record of a request log or an outage file, in bytes: 64 KiB.
 pub const MAX_LOG_RECORD_BYTES: usize = 64 << 10;
-
-/// Opens `path` for reading (`-` is stdin) and returns it with the name to use
-/// in messages (`<stdin>` for `-`). FIFOs and devices are read as they come.
-///
-/// # Errors
-/// [`Error::Io`] when it cannot be opened or is a directory.
-pub fn open(path: &Path) -> Result<(Box<dyn Read>, String)> {
-    if path.as_os_str() == "-" {
-        return Ok((Box::new(io::stdin().lock()), "<stdin>".into()));
-    }
-    let name = path.display().to_string();
-    let io_err = |e: io::Error| Error::io(name.clone(), e);
-    let file = std::fs::File::open(path).map_err(io_err)?;
-    if file.metadata().map_err(io_err)?.is_dir() {
-        return Err(Error::io(name, io::Error::new(io::ErrorKind::IsADirectory, "is a directory, not a file")));
-    }
-    Ok((Box::new(file), name))
-}
-
-/// Reads all of `path` (`-` is stdin), at most `limit` bytes: it never reads
-/// more than `limit + 1`, so a device or an endless FIFO ends at once. `what`
-/// names the kind of file in the message (`"plan files"`).
-///
-/// # Errors
-/// [`Error::Io`] when it cannot be read; [`Error::Input`] `FILE is larger
-/// than N (limit for WHAT)` when it holds more.
-pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
-    let (input, name) = open(path)?;
-    let mut bytes = Vec::new();
-    input.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(name.clone(), e))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(&name, limit, what));
-    }
-    Ok(bytes)
-}
-
-fn too_large(name: &str, limit: u64, kind: &'static str) -> Error {
-    Error::TooLarge { name: name.to_string(), limit, kind }
-}
 
 /// The position of column `name` in a header: case-insensitive, with spaces
 /// around it and a leading byte-order mark ignored.
@@ -351,7 +307,7 @@ impl<R: Read> CsvInput<R> {
             }
             Some(Failure::TooLarge) => {
                 let (bytes, what) = self.opts.file_bytes.unwrap_or((0, "this input"));
-                too_large(if self.name.is_empty() { "the input" } else { &self.name }, bytes, what)
+                super::file::too_large(if self.name.is_empty() { "the input" } else { &self.name }, bytes, what)
             }
             None => match e.kind() {
                 csv::ErrorKind::Io(io) => Error::io(
@@ -732,39 +688,6 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
-/// The UTF-8 byte-order mark: ignored at the start of an input, CSV or
-/// JSON Lines (RFC 8259 lets a JSON parser ignore it; Excel writes it).
-pub const BOM: &[u8] = b"\xef\xbb\xbf";
-
-/// How a row file (events, batch or replay output) is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
-    JsonLines,
-}
-
-impl InputFormat {
-    /// `given`, else told by the input's first non-blank byte (`{`: JSON
-    /// Lines) after a UTF-8 byte-order mark, if any, looked at without
-    /// consuming it.
-    ///
-    /// # Errors
-    /// [`Error::Io`] when the input cannot be read.
-    pub fn detect(given: Option<InputFormat>, input: &mut impl std::io::BufRead) -> Result<InputFormat> {
-        if let Some(f) = given {
-            return Ok(f);
-        }
-        let head = input.fill_buf().map_err(|e| Error::Io { path: "input".into(), error: e })?;
-        let head = head.strip_prefix(BOM).unwrap_or(head);
-        Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => InputFormat::JsonLines,
-            _ => InputFormat::Csv,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -923,20 +846,6 @@ mod tests {
         assert_eq!(crate::text::size(256 << 20), "256 MiB");
         assert_eq!(crate::text::size(64 << 10), "64 KiB");
         assert_eq!(crate::text::size(1000), "1000 bytes");
-    }
-
-    #[test]
-    fn read_capped_stops_after_the_limit() {
-        let e = read_capped(Path::new("/dev/zero"), 1 << 20, "plan files").unwrap_err().to_string();
-        assert_eq!(e, "/dev/zero is larger than 1 MiB (limit for plan files)");
-        let dir = std::env::temp_dir().join(format!("slacalc-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("ok.txt");
-        std::fs::write(&f, b"12345").unwrap();
-        assert_eq!(read_capped(&f, 5, "x").unwrap(), b"12345");
-        assert!(read_capped(&f, 4, "x").unwrap_err().to_string().contains("larger than 4 bytes"));
-        assert!(read_capped(&dir, 4, "x").unwrap_err().to_string().contains("is a directory"));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
