@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
-use crate::io::{CsvInput, MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
 use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
+use crate::io::{CsvInput, MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
 use crate::plan::lifecycle::Metric;

@@ -118,13 +118,8 @@ impl<R: Read> CsvInput<R> {
 
     /// [`CsvInput::batch`] with another field separator (`;`, tab).
     pub fn batch_with(input: R, delimiter: u8) -> CsvInput<R> {
-        let opts = Options {
-            record_bytes: MAX_RECORD_BYTES,
-            file_bytes: None,
-            keep_going: true,
-            log: false,
-            delimiter,
-        };
+        let opts =
+            Options { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false, delimiter };
         CsvInput::new(input, "", opts)
     }
 
@@ -152,13 +147,8 @@ impl<R: Read> CsvInput<R> {
 
     /// [`CsvInput::report`] with another field separator (`;`, tab).
     pub fn report_with(input: R, delimiter: u8) -> CsvInput<R> {
-        let opts = Options {
-            record_bytes: MAX_RECORD_BYTES,
-            file_bytes: None,
-            keep_going: false,
-            log: false,
-            delimiter,
-        };
+        let opts =
+            Options { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: false, log: false, delimiter };
         CsvInput::new(input, "", opts)
     }
 

@@ -14,9 +14,7 @@ mod pipe;
 mod sink;
 
 pub use file::{open, open_for_reading, read_capped};
-pub use input::{
-    CsvInput, MAX_LOG_BYTES, MAX_LOG_RECORD_BYTES, Problem, Row, column, delimiter_hint, shown_header,
-};
+pub use input::{CsvInput, MAX_LOG_BYTES, MAX_LOG_RECORD_BYTES, Problem, Row, column, delimiter_hint, shown_header};
 pub use jsonl::{JsonLine, JsonLines};
 pub use pipe::{PIPE_BUF, PipeRecords};
 pub use sink::{Records, SINK_BYTES, Spill};

@@ -159,7 +159,6 @@ fn resolve_columns(by: &mut [Key], names: &[&str], what: &str) -> Result<Vec<usi
     Ok(at)
 }
 
-
 /// What to report.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -7,8 +7,7 @@ use slacalc::plan::{Allowance, BelowThreshold, CreditRule, OutageRate, Plan, Pro
 
 use crate::cli::args::{Format, PlansCommand};
 use crate::cli::view::{
-    LifecycleView,
-    HolidayView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
+    HolidayView, LifecycleView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
 };
 use crate::cli::{Ctx, Output, render};
 

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use slacalc::io::{PipeRecords, RowFormat};
 use slacalc::instant::Display;
+use slacalc::io::{PipeRecords, RowFormat};
 
 use crate::cli::Ctx;
 use crate::cli::args::{ExportArgs, Format};
