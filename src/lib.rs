@@ -16,6 +16,8 @@ pub mod error;
 pub mod event_exports;
 pub mod ics;
 pub mod instant;
+#[cfg(test)]
+mod layers;
 pub mod io;
 pub mod loader;
 pub mod mapping;
