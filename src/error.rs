@@ -136,6 +136,28 @@ pub enum Error {
         /// Now, as printed.
         now: String,
     },
+    /// `WHAT AT is before OTHER`: a stop before the time it must follow
+    /// (`--responded X is before --opened Y`, `responded "X" is before opened`).
+    #[error("{what} {at} is before {other}")]
+    Before {
+        /// What came too early (`--responded`, `responded`).
+        what: String,
+        /// It, as typed (quoted where the caller quotes it).
+        at: String,
+        /// What it must not precede, with its value when shown.
+        other: String,
+    },
+    /// `plan P[ priority N] gives no METRIC target (add METRIC = "…" to the
+    /// priority in the plan file)`.
+    #[error("plan {plan}{} gives no {metric} target (add {metric} = \"…\" to the priority in the plan file)", .priority.as_ref().map_or(String::new(), |p| format!(" priority {p}")))]
+    NoTarget {
+        /// Plan id.
+        plan: String,
+        /// The priority level, if the plan has levels.
+        priority: Option<String>,
+        /// The metric asked about (`next_response`, `resolution`).
+        metric: &'static str,
+    },
     /// `WHAT is out of range (RANGE)`.
     #[error("{what} is out of range ({range})")]
     OutOfRange {

@@ -16,9 +16,9 @@ pub mod error;
 pub mod event_exports;
 pub mod ics;
 pub mod instant;
+pub mod io;
 #[cfg(test)]
 mod layers;
-pub mod io;
 pub mod loader;
 pub mod mapping;
 pub mod plan;

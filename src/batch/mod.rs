@@ -877,19 +877,18 @@ fn resolve_pair(
     } else {
         (cell, false)
     };
-    let r =
-        sla::lifecycle::resolve_metric_or_none(p, (!priority.is_empty()).then_some(priority), metric).map_err(|e| {
-            match e {
-                Error::UnknownPriority { .. } if mapped => {
-                    format!("{e} (mapped from \"{}\" by [values.priority] of {profile})", crate::text::cut(cell, 80))
-                }
-                Error::UnknownPriority { .. } if !cell.is_empty() => {
-                    let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
-                    format!("{e}; map it with [values.priority] in a --profile{default}")
-                }
-                e => e.to_string(),
+    let r = sla::resolve(p, (!priority.is_empty()).then_some(priority), metric, sla::Untracked::NoCommitment).map_err(
+        |e| match e {
+            Error::UnknownPriority { .. } if mapped => {
+                format!("{e} (mapped from \"{}\" by [values.priority] of {profile})", crate::text::cut(cell, 80))
             }
-        })?;
+            Error::UnknownPriority { .. } if !cell.is_empty() => {
+                let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
+                format!("{e}; map it with [values.priority] in a --profile{default}")
+            }
+            e => e.to_string(),
+        },
+    )?;
     let priority = r.priority.clone().unwrap_or_default();
     Ok(Arc::new(Entry {
         zone: p.calendar.calendar.tz(),
@@ -952,37 +951,42 @@ fn row(
                 return Ok(None);
             }
         }
-        if opened > opts.now && !opts.strict {
-            out.skip = Some(Skip::AfterNow);
-            return Ok(None);
+        let opened_at = sla::Given { what: "opened", at: opened, typed: "" };
+        if opened > opts.now {
+            if !opts.strict {
+                out.skip = Some(Skip::AfterNow);
+                return Ok(None);
+            }
+            // --strict: the ticket's refusal, before its stop is read.
+            sla::Ticket::new(opened_at, None, opts.now, sla::StopAfterNow::NotYet, disp)?;
         }
-        sla::not_after_now("opened", opened, opts.now, disp)?;
         let stop_name = stop_field(opts.metric);
+        let quoted;
         let stop = match (stop_s, after_s) {
             (Some(s), _) => {
                 let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous)
                     .map_err(|e| Error::Input(format!("{stop_name}: {e}")))?;
-                if t < opened {
-                    return Err(Error::Input(format!("{stop_name} \"{}\" is before opened", crate::text::cut(s, 80))));
-                }
-                Some(t)
+                quoted = format!("\"{}\"", crate::text::cut(s, 80));
+                Some(sla::Given { what: stop_name, at: t, typed: &quoted })
             }
             (None, Some(d)) => {
                 let secs = parse_after(d, opts.mapping.duration_unit, after_field(opts.metric))?;
-                Some(opened.checked_add(secs).ok_or_else(|| Error::OutOfRange {
+                let t = opened.checked_add(secs).ok_or_else(|| Error::OutOfRange {
                     what: format!("{} \"{}\"", after_field(opts.metric), crate::text::cut(d, 40)),
                     range: "a stop in the years 1583 to 9999".into(),
-                })?)
+                })?;
+                // Never before opened: the duration is not negative.
+                Some(sla::Given { what: stop_name, at: t, typed: "" })
             }
             (None, None) => None,
         };
         // As of now: a stop after now has not happened yet.
-        let stop = stop.filter(|&t| t <= opts.now);
+        let ticket = sla::Ticket::new(opened_at, stop, opts.now, sla::StopAfterNow::NotYet, disp)?;
         let pauses = match pauses_s {
             Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some((format, ambiguous)))?,
             None => Vec::new(),
         };
-        sla::status(&entry.resolved, opened, stop, opts.now, &pauses, false).map(Some)
+        ticket.with_pauses(pauses).status(&entry.resolved, opts.now, false).map(Some)
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.

@@ -2,11 +2,7 @@
 //! ticket's clocks (SPEC §5) the single-ticket commands answer for.
 
 use anyhow::{Result, bail};
-use slacalc::plan::Plan;
 use slacalc::plan::lifecycle::Metric;
-use slacalc::sla::Resolved;
-
-use crate::cli::args::TicketArgs;
 
 /// Parses `--metric` (default `first_response`).
 pub fn parse(name: Option<&str>) -> Result<Metric> {
@@ -19,14 +15,6 @@ pub fn parse(name: Option<&str>) -> Result<Metric> {
             )))
         }),
     }
-}
-
-/// The target of `metric` for the ticket's priority; `r` (first response) as is.
-pub fn resolve(plan: &Plan, t: &TicketArgs, metric: Metric, r: Resolved) -> Result<Resolved> {
-    if metric == Metric::FirstResponse {
-        return Ok(r);
-    }
-    Ok(slacalc::sla::lifecycle::resolve_metric(plan, t.priority.as_deref(), metric)?)
 }
 
 /// Which flag stops the clock of `metric`: `--responded` for the response
