@@ -756,7 +756,7 @@ impl Worker {
             summary.rows += 1;
             summary.errors += 1;
             if opts.strict {
-                return Err(Error::Input(format!("line {line}: row is not valid UTF-8")));
+                return Err(Error::NotUtf8 { what: "row".into() }.at_line(None, line));
             }
             return emit(&mut self.sink, &mut self.line_buf, &csv::StringRecord::new(), out, header);
         }
@@ -795,7 +795,7 @@ impl Worker {
         if let Some(e) = &out.error {
             summary.errors += 1;
             if opts.strict {
-                return Err(Error::Input(format!("line {line}: {e}")));
+                return Err(Error::Input(e.clone()).at_line(None, line));
             }
         }
         emit(&mut self.sink, &mut self.line_buf, record, out, header)
@@ -941,8 +941,7 @@ fn row(
             return Err(Error::Empty { what: "opened".into(), expected: "the time the ticket was opened".into() });
         }
         let (format, ambiguous) = (&opts.mapping.time_format, opts.mapping.ambiguous);
-        let opened = parse_instant_in(opened_s, input_zone, opts.now, format, ambiguous)
-            .map_err(|e| Error::Input(format!("opened: {e}")))?;
+        let opened = parse_instant_in(opened_s, input_zone, opts.now, format, ambiguous).map_err(|e| e.of("opened"))?;
         if opts.from_day.is_some() || opts.to_day.is_some() {
             // The date the ticket was opened on, in its plan's zone.
             let day = (opened + offsets.offset(&entry.zone_cal, opened)).div_euclid(86_400);
@@ -964,8 +963,7 @@ fn row(
         let quoted;
         let stop = match (stop_s, after_s) {
             (Some(s), _) => {
-                let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous)
-                    .map_err(|e| Error::Input(format!("{stop_name}: {e}")))?;
+                let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous).map_err(|e| e.of(stop_name))?;
                 quoted = format!("\"{}\"", crate::text::cut(s, 80));
                 Some(sla::Given { what: stop_name, at: t, typed: &quoted })
             }

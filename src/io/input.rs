@@ -203,7 +203,7 @@ impl<R: Read> CsvInput<R> {
             Err(e) => {
                 if let csv::ErrorKind::Utf8 { pos, .. } = e.kind() {
                     let line = self.start(pos.as_ref().map(csv::Position::byte)).line;
-                    return Err(Error::Input(format!("{}line {line}: the header row is not valid UTF-8", self.prefix)));
+                    return Err(Error::NotUtf8 { what: "the header row".into() }.at_line(self.input(), line));
                 }
                 Err(self.fail(&e))
             }
@@ -238,7 +238,7 @@ impl<R: Read> CsvInput<R> {
             let line = start.line;
             match problem {
                 Some(Problem::NotUtf8) if !self.opts.keep_going => {
-                    return Err(Error::Input(format!("{}line {line}: row is not valid UTF-8", self.prefix)));
+                    return Err(Error::NotUtf8 { what: "row".into() }.at_line(self.input(), line));
                 }
                 None if self.opts.log && rec.iter().all(str::is_empty) => continue,
                 _ => return Ok(Some(Row { line, problem })),
@@ -281,20 +281,23 @@ impl<R: Read> CsvInput<R> {
         starts.pop_front().unwrap_or(Start { offset: at, line: 0, too_long: false })
     }
 
+    /// The input's name in a [`Error::Row`], when messages name it.
+    fn input(&self) -> Option<String> {
+        (!self.name.is_empty()).then(|| self.name.clone())
+    }
+
     /// The message for a read that failed.
     fn fail(&self, e: &csv::Error) -> Error {
         let p = &self.prefix;
         let limit = self.opts.record_bytes;
+        let too_long =
+            |what: &'static str, line| Error::TooLong { what: what.into(), limit }.at_line(self.input(), line);
         match self.rdr.get_ref().m.failure {
             Some(Failure::Unterminated { line }) => {
                 Error::Input(format!("{p}line {line}: a quoted field opened here is never closed (unterminated \")"))
             }
-            Some(Failure::HeaderTooLong { line }) => {
-                Error::Input(format!("{p}line {line}: the header row is longer than {limit} bytes"))
-            }
-            Some(Failure::RowTooLong { line }) => {
-                Error::Input(format!("{p}line {line}: row is longer than {limit} bytes"))
-            }
+            Some(Failure::HeaderTooLong { line }) => too_long("the header row", line),
+            Some(Failure::RowTooLong { line }) => too_long("row", line),
             Some(Failure::TooLarge) => {
                 let (bytes, what) = self.opts.file_bytes.unwrap_or((0, "this input"));
                 super::file::too_large(if self.name.is_empty() { "the input" } else { &self.name }, bytes, what)

@@ -189,9 +189,10 @@ impl<'o> Groups<'o> {
                 // An error row may hold the time as it was typed, or none.
                 None if error => Ok(None),
                 None => Err(Error::Input(format!(
-                    "line {line}: the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
+                    "the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
                     cut(&escape_controls(time), 40)
-                ))),
+                ))
+                .at_line(None, line)),
             };
         };
         match chrono::DateTime::parse_from_rfc3339(time.trim()) {
@@ -199,14 +200,14 @@ impl<'o> Groups<'o> {
             // An error row's time as typed (no offset): its date as written.
             Err(_) if error => Ok(printed),
             Err(_) if printed.is_some() => Err(Error::Input(format!(
-                "line {line}: the cycle's start \"{}\" has no UTC offset, so it cannot be put in {} (expected RFC 3339 with an offset, as batch and replay print it)",
+                "the cycle's start \"{}\" has no UTC offset, so it cannot be put in {} (expected RFC 3339 with an offset, as batch and replay print it)",
                 cut(&escape_controls(time), 40),
                 zone.name()
-            ))),
+            )).at_line(None, line)),
             Err(_) => Err(Error::Input(format!(
-                "line {line}: the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
+                "the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
                 cut(&escape_controls(time), 40)
-            ))),
+            )).at_line(None, line)),
         }
     }
 
@@ -218,9 +219,9 @@ impl<'o> Groups<'o> {
         } else {
             Some(State::parse(f.state).ok_or_else(|| {
                 Error::Input(format!(
-                    "line {line}: unknown state \"{}\" (expected one of: met, missed, breached, running, at-risk, paused, no-commitment: the output of batch or replay)",
+                    "unknown state \"{}\" (expected one of: met, missed, breached, running, at-risk, paused, no-commitment: the output of batch or replay)",
                     cut(&escape_controls(f.state), 40)
-                ))
+                )).at_line(None, line)
             })?)
         };
         let date = if self.by.iter().any(Key::is_time) { self.date(line, f.time, error)? } else { None };
@@ -254,10 +255,11 @@ impl<'o> Groups<'o> {
         let elapsed = match state {
             Some(State::Met | State::Missed) => Some(f.elapsed.parse::<i64>().map_err(|_| {
                 Error::Input(format!(
-                    "line {line}: elapsed_seconds \"{}\" of a {} cycle is not a whole number of seconds",
+                    "elapsed_seconds \"{}\" of a {} cycle is not a whole number of seconds",
                     cut(&escape_controls(f.elapsed), 40),
                     f.state
                 ))
+                .at_line(None, line)
             })?),
             _ => None,
         };

@@ -71,9 +71,9 @@ pub(super) fn read_csv(reader: impl Read, delimiter: u8, groups: &mut Groups<'_>
     while let Some(Row { line, problem }) = input.read(&mut rec)? {
         match problem {
             Some(Problem::TooLong) => {
-                return Err(Error::Input(format!("line {line}: row is longer than {MAX_RECORD_BYTES} bytes")));
+                return Err(Error::TooLong { what: "row".into(), limit: MAX_RECORD_BYTES }.at_line(None, line));
             }
-            Some(Problem::NotUtf8) => return Err(Error::Input(format!("line {line}: row is not valid UTF-8"))),
+            Some(Problem::NotUtf8) => return Err(Error::NotUtf8 { what: "row".into() }.at_line(None, line)),
             None => {}
         }
         if rec.iter().all(str::is_empty) {
@@ -135,7 +135,7 @@ pub(super) fn read_jsonl(reader: impl BufRead, groups: &mut Groups<'_>) -> Resul
     while let Some(l) = lines.next()? {
         let line = l.line;
         if l.too_long {
-            return Err(Error::Input(format!("line {line}: row is longer than {MAX_RECORD_BYTES} bytes")));
+            return Err(Error::TooLong { what: "row".into(), limit: MAX_RECORD_BYTES }.at_line(None, line));
         }
         let buf = lines.bytes();
         if buf.iter().all(u8::is_ascii_whitespace) {
@@ -143,8 +143,9 @@ pub(super) fn read_jsonl(reader: impl BufRead, groups: &mut Groups<'_>) -> Resul
         }
         let not_a_row = |e: serde_json::Error| {
             Error::Input(format!(
-                "line {line}: not a batch or replay JSON row ({e}); expected one object per line, as `--format json` prints"
+                "not a batch or replay JSON row ({e}); expected one object per line, as `--format json` prints"
             ))
+            .at_line(None, line)
         };
         let row: JsonRow<'_> = serde_json::from_slice(buf).map_err(not_a_row)?;
         if want_columns {

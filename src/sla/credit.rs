@@ -182,7 +182,7 @@ pub fn parse_outages_with(input: impl Read, name: &str, zone: Tz, now: i64, deli
         let at = |c: usize, what: &str| {
             let v = rec.get(c).unwrap_or("");
             crate::instant::parse_instant(v, zone, now)
-                .map_err(|e| Error::Input(format!("{name} line {line}: {what}: {e}")))
+                .map_err(|e| e.of(what.to_string()).at_line(Some(name.to_string()), line))
         };
         let (s, e) = (at(sc, "start")?, at(ec, "end")?);
         out.push(outage(s, e, &format!("{name} line {line}"))?);

@@ -61,15 +61,14 @@ pub fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimite
         let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
         let opened_s = field(Some(opened_col));
         let opened = crate::instant::parse_instant(opened_s, zone, now)
-            .map_err(|e| Error::Input(format!("{name} line {line}: opened: {e}")))?;
+            .map_err(|e| e.of("opened").at_line(Some(name.to_string()), line))?;
         let hours_s = field(hours_col);
         let hours_ms = if hours_s.is_empty() {
             None
         } else {
             Some(parse_hours(hours_s).map_err(|_| {
-                Error::Input(format!(
-                    "{name} line {line}: invalid hours \"{hours_s}\" (expected hours >= 0 such as 1.5, 1h30m or 90m)"
-                ))
+                Error::invalid("hours", hours_s, "hours >= 0 such as 1.5, 1h30m or 90m")
+                    .at_line(Some(name.to_string()), line)
             })?)
         };
         rows.push(LogRow { line, opened, hours_ms, kind: field(kind_col).to_lowercase() });
