@@ -40,26 +40,26 @@ pub(super) struct Rec {
 /// to be after `--now`.
 #[derive(Debug)]
 pub(super) struct Unreadable {
-    pub(super) message: String,
+    pub(super) message: Error,
     /// The record's id was read into [`Rec::id`].
     pub(super) id_known: bool,
 }
 
 impl Unreadable {
-    pub(super) fn anonymous(message: String) -> Unreadable {
+    pub(super) fn anonymous(message: Error) -> Unreadable {
         Unreadable { message, id_known: false }
     }
 }
 
-pub(super) fn too_long_message() -> String {
-    format!("record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)")
+pub(super) fn too_long_message() -> Error {
+    Error::Input(format!("record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)"))
 }
 
 /// Unreadable records whose ticket is not known yet (see [`Unreadable`]):
 /// the first one's line and message, and the last one's line.
 pub(super) struct Pending {
     pub(super) line: u64,
-    pub(super) message: String,
+    pub(super) message: Error,
     pub(super) last_line: u64,
 }
 
@@ -127,10 +127,10 @@ impl Columns {
         rec: &mut Rec,
         map: &Mapping,
     ) -> std::result::Result<(), Unreadable> {
-        let put = |i: Option<usize>, dst: &mut String, name: &str| -> std::result::Result<(), String> {
+        let put = |i: Option<usize>, dst: &mut String, name: &str| -> Result<()> {
             dst.clear();
             let raw = i.and_then(|i| r.get(i)).unwrap_or(b"");
-            let s = std::str::from_utf8(raw).map_err(|_| format!("column {name} is not valid UTF-8"))?;
+            let s = std::str::from_utf8(raw).map_err(|_| Error::NotUtf8 { what: format!("column {name}").into() })?;
             dst.push_str(s.trim());
             Ok(())
         };
@@ -141,7 +141,7 @@ impl Columns {
             return Err(Unreadable { message: too_long_message(), id_known });
         }
         let id_known = id.is_ok();
-        let fail = |message: String| Unreadable { message, id_known };
+        let fail = |message: Error| Unreadable { message, id_known };
         id.map_err(fail)?;
         put(Some(self.at), &mut rec.at, "at").map_err(fail)?;
         put(Some(self.event), &mut rec.event, "event").map_err(fail)?;
@@ -167,22 +167,25 @@ pub(super) fn json_fields(line: &[u8], rec: &mut Rec, map: &Mapping) -> std::res
         // Not UTF-8: read it with the bad bytes replaced, only to find its id.
         Err(_) if std::str::from_utf8(line).is_err() => match serde_json::from_str(&String::from_utf8_lossy(line)) {
             Ok(obj) => (obj, false),
-            Err(_) => return Err(Unreadable::anonymous("the line is not valid UTF-8".into())),
+            Err(_) => return Err(Unreadable::anonymous(Error::NotUtf8 { what: "the line".into() })),
         },
         Err(e) => {
-            return Err(Unreadable::anonymous(format!(
+            return Err(Unreadable::anonymous(Error::Input(format!(
                 "not a JSON object ({e}); expected e.g. {{\"id\":\"T1\",\"at\":\"…\",\"event\":\"created\"}}"
-            )));
+            ))));
         }
     };
-    let get = |k: &str, dst: &mut String| -> std::result::Result<(), String> {
+    let get = |k: &str, dst: &mut String| -> Result<()> {
         dst.clear();
         match obj.get(map.column(k)) {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::String(s)) => dst.push_str(s.trim()),
             Some(serde_json::Value::Number(x)) => dst.push_str(&x.to_string()),
             Some(other) => {
-                return Err(format!("field \"{k}\" is {} (expected a string)", cut(&other.to_string(), 80)));
+                return Err(Error::Input(format!(
+                    "field \"{k}\" is {} (expected a string)",
+                    cut(&other.to_string(), 80)
+                )));
             }
         }
         Ok(())
@@ -190,10 +193,10 @@ pub(super) fn json_fields(line: &[u8], rec: &mut Rec, map: &Mapping) -> std::res
     let id = get("id", &mut rec.id);
     // An id with a replaced byte is not the ticket's id.
     let id_known = id.is_ok() && (utf8 || !rec.id.contains('\u{fffd}'));
-    let fail = |message: String| Unreadable { message, id_known };
+    let fail = |message: Error| Unreadable { message, id_known };
     id.map_err(fail)?;
     if !utf8 {
-        return Err(fail("the line is not valid UTF-8".into()));
+        return Err(fail(Error::NotUtf8 { what: "the line".into() }));
     }
     get("at", &mut rec.at).map_err(fail)?;
     get("event", &mut rec.event).map_err(fail)?;

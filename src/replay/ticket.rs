@@ -23,7 +23,7 @@ pub(super) struct Ticket<'p> {
     pub(super) plan_typed: String,
     pub(super) priority_typed: String,
     pub(super) events: Vec<Event>,
-    pub(super) error: Option<String>,
+    pub(super) error: Option<Error>,
     /// Line of the last record read.
     pub(super) last_line: u64,
     /// Fingerprint of the id (see [`fingerprint`]).
@@ -67,7 +67,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             if same {
                 // Between two records of this ticket: it is this ticket's.
                 if self.ticket.error.is_none() {
-                    self.ticket.error = Some(p.text());
+                    self.ticket.error = Some(Error::Input(p.text()));
                 }
             } else {
                 self.finish_ticket()?;
@@ -84,7 +84,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 None => self.take(rec),
             };
             if let Err(e) = taken {
-                self.ticket.error = Some(format!("line {}: {e}", rec.line));
+                self.ticket.error = Some(e.at_line(None, rec.line));
             }
         }
         self.ticket.last_line = rec.line;
@@ -128,19 +128,22 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         t.contiguous = true;
         self.summary.tickets += 1;
         if rec.id.is_empty() {
-            t.error = Some(format!("line {}: id is empty (expected the ticket's id)", rec.line));
+            let empty = Error::Empty { what: "id".into(), expected: "the ticket's id".into() };
+            t.error = Some(empty.at_line(None, rec.line));
         } else if let Some(last) = self.seen.get(&t.hash) {
             t.contiguous = false;
-            t.error = Some(format!(
-                "line {}: ticket id \"{}\" reappears after other tickets' events (its earlier events end at line {last}); a ticket's events must be contiguous: sort the export by ticket, then time",
-                rec.line,
-                cut(&rec.id, 80)
-            ));
+            t.error = Some(
+                Error::Input(format!(
+                    "ticket id \"{}\" reappears after other tickets' events (its earlier events end at line {last}); a ticket's events must be contiguous: sort the export by ticket, then time",
+                    cut(&rec.id, 80)
+                ))
+                .at_line(None, rec.line),
+            );
         }
     }
 
     /// Reads one record into the current ticket's events.
-    pub(super) fn take(&mut self, rec: &Rec) -> std::result::Result<(), String> {
+    pub(super) fn take(&mut self, rec: &Rec) -> Result<()> {
         let (opts, plans) = (self.opts, self.plans);
         // The event kind, matched without allocating: it is read a million times.
         let map = &opts.mapping;
@@ -157,10 +160,10 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             .unwrap_or("");
         let unknown_event = || {
             if let Some(e) = &not_in_map {
-                return e.clone();
+                return Error::Input(e.clone());
             }
             let known = "expected created, reply, status or priority";
-            match map.mapped("event", &rec.event) {
+            Error::Input(match map.mapped("event", &rec.event) {
                 Some(to) => format!(
                     "unknown event \"{}\" (mapped from \"{}\" by [values.event]; {known})",
                     cut(to, 80),
@@ -170,7 +173,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     "unknown event \"{}\" ({known}; map yours with [values.event] in a --profile)",
                     cut(&rec.event, 80)
                 ),
-            }
+            })
         };
         let t = &mut self.ticket;
         let mut plan_err = None;
@@ -185,16 +188,17 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             t.plan_typed.clear();
             t.plan_typed.push_str(typed.as_ref().map_or(rec.plan.as_str(), |p| p));
             match typed {
-                Err(e) => plan_err = Some(e),
+                Err(e) => plan_err = Some(Error::Input(e)),
                 Ok("") => {
-                    plan_err = Some("created event has no plan (expected a plan column, or --plan)".to_string());
+                    plan_err =
+                        Some(Error::Input("created event has no plan (expected a plan column, or --plan)".into()));
                 }
                 Ok(typed) => match plans.get(typed) {
                     Ok(p) => t.plan = Some(p),
                     Err(e) if !rec.plan.is_empty() && !map.maps_values("plan") => {
-                        plan_err = Some(format!("{e}; map yours with [values.plan] in a --profile"));
+                        plan_err = Some(Error::Input(format!("{e}; map yours with [values.plan] in a --profile")));
                     }
-                    Err(e) => plan_err = Some(e.to_string()),
+                    Err(e) => plan_err = Some(e),
                 },
             }
         }
@@ -215,7 +219,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Ok(());
         }
         if rec.at.is_empty() {
-            return Err("at is empty (expected the time of the event)".into());
+            return Err(Error::Empty { what: "at".into(), expected: "the time of the event".into() });
         }
         let at = match zone {
             Some(z) => parse_instant_in(&rec.at, z, opts.now, &map.time_format, map.ambiguous),
@@ -226,15 +230,15 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             None if kind.is_empty() => return Err(unknown_event()),
             None => {
                 return Err(plan_err.unwrap_or_else(|| {
-                    format!(
+                    Error::Input(format!(
                         "{} event before the ticket's created event: no plan yet to read the local time \"{}\" in (give --input-tz, or put the created event first)",
                         cut(&rec.event, 40),
                         cut(&rec.at, 40)
-                    )
+                    ))
                 }));
             }
         }
-        .map_err(|e| format!("at: {e}"))?;
+        .map_err(|e| e.of("at"))?;
         if at > opts.now {
             // As of now, this event has not happened: not even validated.
             return Ok(());
@@ -246,14 +250,17 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Err(unknown_event());
         }
         if t.plan.is_none() {
-            return Err(format!(
+            return Err(Error::Input(format!(
                 "{} event before the ticket's created event (expected created first)",
                 cut(&rec.event, 40)
-            ));
+            )));
         }
         let plan_of = |t: &Ticket<'p>| {
             t.plan.ok_or_else(|| {
-                format!("{} event before the ticket's created event (expected created first)", cut(&rec.event, 40))
+                Error::Input(format!(
+                    "{} event before the ticket's created event (expected created first)",
+                    cut(&rec.event, 40)
+                ))
             })
         };
         let kind = match kind {
@@ -265,7 +272,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     } else {
                         t.priority_typed.clear();
                         t.priority_typed.push_str(&rec.priority);
-                        match map.map_priority(&plan.id, map.column("priority"), &rec.priority)? {
+                        match map.map_priority(&plan.id, map.column("priority"), &rec.priority).map_err(Error::Input)? {
                             // Mapped to nothing ("*" = ""): as an empty cell.
                             "" => opts.priority.as_deref().unwrap_or(""),
                             p => p,
@@ -279,27 +286,30 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     EventKind::Created(None)
                 }
             }
-            "reply" => EventKind::Reply(match map.map_value("author", map.column("value"), &rec.value)? {
-                v if v.eq_ignore_ascii_case("agent") => Author::Agent,
-                v if v.eq_ignore_ascii_case("customer") => Author::Customer,
-                _ => {
-                    return Err(format!(
-                        "unknown reply author \"{}\" (expected agent or customer)",
-                        cut(&rec.value, 80)
-                    ));
-                }
-            }),
+            "reply" => EventKind::Reply(
+                match map.map_value("author", map.column("value"), &rec.value).map_err(Error::Input)? {
+                    v if v.eq_ignore_ascii_case("agent") => Author::Agent,
+                    v if v.eq_ignore_ascii_case("customer") => Author::Customer,
+                    _ => {
+                        return Err(Error::Input(format!(
+                            "unknown reply author \"{}\" (expected agent or customer)",
+                            cut(&rec.value, 80)
+                        )));
+                    }
+                },
+            ),
             "status" => {
                 let plan = plan_of(t)?;
                 // A profile's [values.status] may name a status or a class, as
                 // pause_on spells it (on_hold is no default status name).
-                let mapped = match map.map_value("status", map.column("value"), &rec.value)? {
+                let mapped = match map.map_value("status", map.column("value"), &rec.value).map_err(Error::Input)? {
                     v if map.maps_values("status") => Some(v),
                     _ => None,
                 };
                 let name = mapped.unwrap_or(&rec.value);
                 let class = plan.lifecycle.class_of(name).or_else(|| mapped.and_then(StatusClass::parse));
-                let class: StatusClass = class.ok_or_else(|| match mapped {
+                let class: StatusClass = class.ok_or_else(|| {
+                    Error::Input(match mapped {
                     Some(to) => format!(
                         "unknown status \"{}\" (mapped from \"{}\" by [values.status]) for plan {} (expected a class: {}; or a status name: {})",
                         cut(to, 80),
@@ -314,20 +324,26 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                         plan.id,
                         plan.lifecycle.status_names().join(", ")
                     ),
+                })
                 })?;
                 EventKind::Status(class)
             }
             "priority" => {
                 let plan = plan_of(t)?;
                 if rec.value.is_empty() {
-                    return Err("priority event has no value (expected a priority name of the ticket's plan)".into());
+                    return Err(Error::Input(
+                        "priority event has no value (expected a priority name of the ticket's plan)".into(),
+                    ));
                 }
-                EventKind::Priority(priority_index(plan, map.map_priority(&plan.id, map.column("value"), &rec.value)?)?)
+                EventKind::Priority(priority_index(
+                    plan,
+                    map.map_priority(&plan.id, map.column("value"), &rec.value).map_err(Error::Input)?,
+                )?)
             }
             _ => return Err(unknown_event()),
         };
         if t.events.len() >= MAX_EVENTS {
-            return Err(format!("the ticket has more than {MAX_EVENTS} events"));
+            return Err(Error::Input(format!("the ticket has more than {MAX_EVENTS} events")));
         }
         t.events.push(Event { at, line: rec.line, kind });
         Ok(())
@@ -338,15 +354,15 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         if self.ticket.first_line == 0 {
             return Ok(());
         }
-        let t = std::mem::take(&mut self.ticket);
+        let mut t = std::mem::take(&mut self.ticket);
         if t.contiguous && !t.id.is_empty() {
             self.seen.insert(t.hash, t.last_line);
         }
-        let outcome: std::result::Result<Option<TicketAnswer>, String> = match (&t.error, t.plan) {
-            (Some(e), _) => Err(e.clone()),
+        let outcome: Result<Option<TicketAnswer>> = match (t.error.take(), t.plan) {
+            (Some(e), _) => Err(e),
             // Every event was after now, or there was none.
             (None, None) => Ok(None),
-            (None, Some(plan)) => replay(plan, &t.events, self.opts.now).map_err(|e| e.to_string()),
+            (None, Some(plan)) => replay(plan, &t.events, self.opts.now).map_err(|e| Error::Input(e.to_string())),
         };
         match outcome {
             Ok(None) => {}
@@ -358,9 +374,9 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             Err(e) => {
                 self.summary.errors += 1;
                 if self.opts.strict {
-                    return Err(Error::Input(format!("ticket \"{}\": {e}", cut(&t.id, 80))));
+                    return Err(e.of(format!("ticket \"{}\"", cut(&t.id, 80))));
                 }
-                self.error_row(&t, &e);
+                self.error_row(&t, &e.to_string());
             }
         }
         // Keep the buffers for the next ticket.
@@ -372,7 +388,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
 
 /// A priority name of `plan` as an index; empty: the plan's only target
 /// (no levels, or all levels alike).
-pub(super) fn priority_index(plan: &Plan, name: &str) -> std::result::Result<Option<usize>, String> {
+pub(super) fn priority_index(plan: &Plan, name: &str) -> Result<Option<usize>> {
     let expected = || {
         let names = plan.priority_names();
         if names.is_empty() { "none: this plan has no priority levels".to_string() } else { names.join(", ") }
@@ -384,16 +400,16 @@ pub(super) fn priority_index(plan: &Plan, name: &str) -> std::result::Result<Opt
         if plan.priority_optional() {
             return Ok(Some(0));
         }
-        return Err(format!("plan {} needs a priority (expected one of: {})", plan.id, expected()));
+        return Err(Error::Input(format!("plan {} needs a priority (expected one of: {})", plan.id, expected())));
     }
     let found = plan.priority(name).and_then(|p| plan.priorities.iter().position(|q| std::ptr::eq(q, p)));
     match found {
         Some(i) => Ok(Some(i)),
-        None => Err(format!(
+        None => Err(Error::Input(format!(
             "unknown priority \"{}\" for plan {} (expected one of: {})",
             cut(name, 80),
             plan.id,
             expected()
-        )),
+        ))),
     }
 }
