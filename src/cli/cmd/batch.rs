@@ -40,11 +40,11 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let (from_day, to_day) = (day("--from", &a.from)?, day("--to", &a.to)?);
     if let (Some(f), Some(t)) = (from_day, to_day) {
         if f > t {
-            bail!(slacalc::Error::Input(format!(
+            bail!(
                 "--from {} is after --to {} (expected --from DATE on or before --to DATE)",
                 a.from.as_deref().unwrap_or_default(),
                 a.to.as_deref().unwrap_or_default()
-            )));
+            );
         }
     }
     let opts = Options {

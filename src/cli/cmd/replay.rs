@@ -27,10 +27,10 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         // delimiter (from a shared profile) does not apply.
         for (given, flag) in [(&a.export.time_format, "--time-format"), (&a.export.delimiter, "--delimiter")] {
             if given.is_some() {
-                bail!(slacalc::Error::Input(format!(
+                bail!(
                     "{flag} does not apply to --input-format {} (its times and fields are read as the API writes them)",
                     source.name()
-                )));
+                );
             }
         }
         mapping.time_format = slacalc::instant::TimeFormat::Auto;

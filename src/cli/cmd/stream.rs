@@ -20,9 +20,9 @@ pub fn row_format(ctx: &Ctx, command: &str) -> Result<RowFormat> {
     match ctx.format_given {
         Some(Format::Json) => Ok(RowFormat::JsonLines),
         Some(Format::Csv) | None => Ok(RowFormat::Csv),
-        Some(Format::Table) => bail!(slacalc::Error::Input(format!(
+        Some(Format::Table) => bail!(
             "{command} writes csv (the default) or json (JSON Lines), not a table: its rows are meant for a file or a pipe"
-        ))),
+        ),
     }
 }
 
@@ -37,7 +37,7 @@ pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
         return Ok(Box::new(std::io::stdin().lock()));
     }
     if path.is_dir() {
-        bail!(slacalc::Error::Input(format!("--input {} is a directory, not {what}", path.display())));
+        bail!("--input {} is a directory, not {what}", path.display());
     }
     Ok(Box::new(std::fs::File::open(path).with_context(|| format!("cannot open --input {}", path.display()))?))
 }

@@ -56,10 +56,10 @@ pub fn deadline_ics(
     extra: Option<String>,
 ) -> Result<String> {
     let Some(at) = d.deadline else {
-        anyhow::bail!(slacalc::Error::Input(format!(
+        anyhow::bail!(
             "no deadline to export as ics: the target is {} (use --format table or json)",
             r.commitment.as_str()
-        )));
+        );
     };
     let who = r.priority.as_deref().map_or_else(String::new, |p| format!(" {p}"));
     let mut lines = vec![
