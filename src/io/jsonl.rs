@@ -6,7 +6,7 @@ use std::io::BufRead;
 use super::{BOM, MAX_RECORD_BYTES};
 use crate::error::{Error, Result};
 
-/// A line read by [`JsonLines::next`].
+/// A line read by [`JsonLines::read`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JsonLine {
     /// The physical line, 1-based.
@@ -18,7 +18,7 @@ pub struct JsonLine {
 /// A JSON Lines input read line by line, never more than
 /// [`MAX_RECORD_BYTES`] of a line buffered: a longer line is returned
 /// flagged (and empty) as soon as the limit is passed, and the rest of it is
-/// skipped, unbuffered, only when the next line is asked for. So a caller
+/// skipped, unbuffered, only when the next line is read. So a caller
 /// that fails on it never waits for the end of a line that may not come,
 /// and one that goes on (an error row) costs the limit, not the line. A line
 /// ends at `\n`; a `\r` before it is dropped; a byte-order mark at the start
@@ -39,7 +39,7 @@ impl<R: BufRead> JsonLines<R> {
         JsonLines { input, buf: Vec::with_capacity(1024), line: 0, skipping: false, name }
     }
 
-    /// The bytes of the line [`next`](Self::next) returned (without its line
+    /// The bytes of the line [`read`](Self::read) returned (without its line
     /// ending; empty for a line that is too long).
     pub fn bytes(&self) -> &[u8] {
         &self.buf
@@ -49,7 +49,7 @@ impl<R: BufRead> JsonLines<R> {
     ///
     /// # Errors
     /// [`Error::Io`] when the input cannot be read.
-    pub fn next(&mut self) -> Result<Option<JsonLine>> {
+    pub fn read(&mut self) -> Result<Option<JsonLine>> {
         let name = self.name;
         let read_error = |e| Error::io(name, e);
         if self.skipping {
@@ -112,7 +112,7 @@ mod tests {
     fn all(input: &[u8]) -> Vec<(u64, bool, Vec<u8>)> {
         let mut r = JsonLines::new(std::io::BufReader::with_capacity(7, input), "input");
         let mut out = Vec::new();
-        while let Some(l) = r.next().unwrap() {
+        while let Some(l) = r.read().unwrap() {
             out.push((l.line, l.too_long, r.bytes().to_vec()));
         }
         out

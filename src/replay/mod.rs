@@ -163,7 +163,7 @@ pub fn run(
         }
         RowFormat::JsonLines => {
             let mut lines = JsonLines::new(reader, "replay input");
-            while let Some(l) = lines.next()? {
+            while let Some(l) = lines.read()? {
                 if !l.too_long && lines.bytes().iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }

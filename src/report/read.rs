@@ -132,7 +132,7 @@ pub(super) fn read_jsonl(reader: impl BufRead, groups: &mut Groups<'_>) -> Resul
     let want_columns = groups.by.iter().any(|k| matches!(k, Key::Column(_)));
     let mut resolved = false;
     let mut values: Vec<String> = Vec::new();
-    while let Some(l) = lines.next()? {
+    while let Some(l) = lines.read()? {
         let line = l.line;
         if l.too_long {
             return Err(Error::TooLong { what: "row".into(), limit: MAX_RECORD_BYTES }.at_line(None, line));
