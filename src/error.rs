@@ -136,6 +136,78 @@ pub enum Error {
         /// Now, as printed.
         now: String,
     },
+    /// `WHAT AT is before OTHER`: a stop before the time it must follow
+    /// (`--responded X is before --opened Y`, `responded "X" is before opened`).
+    #[error("{what} {at} is before {other}")]
+    Before {
+        /// What came too early (`--responded`, `responded`).
+        what: String,
+        /// It, as typed (quoted where the caller quotes it).
+        at: String,
+        /// What it must not precede, with its value when shown.
+        other: String,
+    },
+    /// `plan P[ priority N] gives no METRIC target (add METRIC = "…" to the
+    /// priority in the plan file)`.
+    #[error("plan {plan}{} gives no {metric} target (add {metric} = \"…\" to the priority in the plan file)", .priority.as_ref().map_or(String::new(), |p| format!(" priority {p}")))]
+    NoTarget {
+        /// Plan id.
+        plan: String,
+        /// The priority level, if the plan has levels.
+        priority: Option<String>,
+        /// The metric asked about (`next_response`, `resolution`).
+        metric: &'static str,
+    },
+    /// `[NAME ]line N: ERROR`: a record of an input file (a CSV row, a JSON
+    /// line) and what is wrong with it.
+    #[error("{}line {line}: {error}", InputName(.input))]
+    Row {
+        /// The input's name, when the message names it (`log.csv`).
+        input: Option<String>,
+        /// The physical line (1-based) where the record starts.
+        line: u64,
+        /// What is wrong with the record.
+        error: Box<Error>,
+    },
+    /// `WHAT: ERROR`: a value named by where it came from (a column, a
+    /// flag's part, a profile) and what is wrong with it. The inner error is
+    /// printed, not returned as `source()` (see [`Error::Write`]).
+    #[error("{what}: {error}")]
+    Context {
+        /// Where the value came from (`opened`, `profile P`, `invalid --pause start`).
+        what: Cow<'static, str>,
+        /// What is wrong with it.
+        error: Box<Error>,
+    },
+    /// `WHAT is not valid UTF-8`.
+    #[error("{what} is not valid UTF-8")]
+    NotUtf8 {
+        /// What is not (`row`, `the header row`, `column id`).
+        what: Cow<'static, str>,
+    },
+    /// `WHAT is longer than LIMIT bytes`: a record over its limit.
+    #[error("{what} is longer than {limit} bytes")]
+    TooLong {
+        /// What is too long (`row`, `the header row`).
+        what: Cow<'static, str>,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// `unknown WHAT "GIVEN"[PLACE] (expected one of: …)[; did you mean …?]`:
+    /// a name that is none of the accepted ones.
+    #[error("unknown {what} \"{given}\"{place} (expected one of: {}){}", .expected.join(", "), did_you_mean(.suggestions))]
+    Unknown {
+        /// What kind of name (`field`).
+        what: &'static str,
+        /// The name given (cut).
+        given: String,
+        /// Where it was given (` in [columns]`), or empty.
+        place: &'static str,
+        /// The accepted names.
+        expected: Vec<String>,
+        /// The closest accepted names.
+        suggestions: Vec<Suggestion>,
+    },
     /// `WHAT is out of range (RANGE)`.
     #[error("{what} is out of range ({range})")]
     OutOfRange {
@@ -154,7 +226,7 @@ pub enum Error {
     },
     /// `NAME is larger than LIMIT (limit for KIND)`: an input over its size
     /// limit.
-    #[error("{name} is larger than {} (limit for {kind})", crate::input::size(*.limit))]
+    #[error("{name} is larger than {} (limit for {kind})", crate::text::size(*.limit))]
     TooLarge {
         /// The input (a file name, `<stdin>`, `the input`).
         name: String,
@@ -225,6 +297,17 @@ impl Error {
     pub fn io(path: impl Into<String>, error: std::io::Error) -> Error {
         Error::Io { path: path.into(), error }
     }
+
+    /// [`Error::Row`]: this error, of the record at `line` (of `input`, when
+    /// the message names it).
+    pub fn at_line(self, input: Option<String>, line: u64) -> Error {
+        Error::Row { input, line, error: Box::new(self) }
+    }
+
+    /// [`Error::Context`]: this error, of the value `what` names.
+    pub fn of(self, what: impl Into<Cow<'static, str>>) -> Error {
+        Error::Context { what: what.into(), error: Box::new(self) }
+    }
 }
 
 impl From<PlanError> for Error {
@@ -276,6 +359,18 @@ impl fmt::Display for DidYouMean<'_> {
 }
 
 /// `UnknownPlan`'s tail: the suggestions, or the plans known.
+/// `NAME ` before `line N`, or nothing.
+struct InputName<'a>(&'a Option<String>);
+
+impl fmt::Display for InputName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(name) => write!(f, "{name} "),
+            None => Ok(()),
+        }
+    }
+}
+
 struct PlanHint<'a>(&'a [Suggestion], &'a [String], usize);
 
 impl fmt::Display for PlanHint<'_> {

@@ -3,7 +3,7 @@
 //! The library holds everything but the command line: the working-hours
 //! [`engine`], the [`plan`] model and its validation, the [`loader`] that
 //! finds plan files, the [`sla`] questions (deadline, status, …) that every
-//! command and `batch` share, and the bounded [`input`] readers.
+//! command and `batch` share, and the bounded readers and writers of [`io`].
 // Here, not in Cargo.toml `[lints]`: those reach every target (benches,
 // tests) and cannot spare `cfg(test)` code its `unwrap`s.
 #![deny(missing_docs)]
@@ -15,8 +15,10 @@ pub mod engine;
 pub mod error;
 pub mod event_exports;
 pub mod ics;
-pub mod input;
 pub mod instant;
+pub mod io;
+#[cfg(test)]
+mod layers;
 pub mod loader;
 pub mod mapping;
 pub mod plan;

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::error::{Error, PlanError, Result, Suggestion};
+use crate::io::file::{nothing_to_read, open_for_reading, read_at_most};
 use crate::plan::validate::{self, MAX_FILE_BYTES, SHOWN_CHARS};
 use crate::plan::{Catalogue, Plan, Source};
 use crate::text::cut;
@@ -150,35 +150,6 @@ fn open_err(p: &Path, e: std::io::Error) -> Error {
     io_err(p, e)
 }
 
-/// Opens `p` for reading without waiting for a writer: `open` of a FIFO
-/// blocks until someone opens it to write, and a FIFO nobody writes would
-/// hang the run. Once open, reads wait as usual (a writer that is there is
-/// waited for), and a FIFO with no writer reads as empty at once.
-///
-/// # Errors
-/// Those of `open(2)` and `fcntl(2)`.
-pub fn open_for_reading(p: &Path) -> std::io::Result<std::fs::File> {
-    #[cfg(unix)]
-    {
-        use rustix::fs::{Mode, OFlags};
-        let fd = rustix::fs::open(p, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
-        let flags = rustix::fs::fcntl_getfl(&fd)?;
-        rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
-        Ok(std::fs::File::from(fd))
-    }
-    #[cfg(not(unix))]
-    std::fs::File::open(p)
-}
-
-/// The error for a FIFO (or device) that gave no byte: nobody is writing to
-/// it, and reading it as an empty file would pass for a real one.
-pub fn nothing_to_read() -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::UnexpectedEof,
-        "not a regular file and nothing to read (a FIFO with no writer?)",
-    )
-}
-
 /// Reads one plan file, at most [`MAX_FILE_BYTES`] of it whatever it is: a
 /// device or a FIFO has no length to check first (`/dev/zero` never ends).
 fn read_one(p: &Path) -> Result<Source> {
@@ -195,11 +166,9 @@ fn read_one(p: &Path) -> Result<Source> {
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(too_big(format!("file is {} bytes", meta.len())));
     }
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| io_err(p, e))?;
-    if bytes.len() > MAX_FILE_BYTES {
+    let Some(bytes) = read_at_most(file, MAX_FILE_BYTES as u64).map_err(|e| io_err(p, e))? else {
         return Err(too_big(format!("more than {MAX_FILE_BYTES} bytes to read")));
-    }
+    };
     if bytes.is_empty() && !meta.is_file() {
         return Err(io_err(p, nothing_to_read()));
     }

@@ -261,7 +261,7 @@ impl Mapping {
             // serde's "unknown field `x`, expected one of …": say it our way.
             let unknown = message.strip_prefix("unknown field `").and_then(|r| r.split_once('`')).map(|(k, _)| k);
             match unknown {
-                Some(key) => Error::Input(format!("{place}: {}", unknown_key(key, "", &PROFILE_KEYS))),
+                Some(key) => unknown_key(key, "", &PROFILE_KEYS).of(place),
                 None => Error::Input(format!("{place}: {message}")),
             }
         })?;
@@ -276,22 +276,16 @@ impl Mapping {
                 )));
             };
             if !fields.contains(&field.get_ref().trim()) {
-                return Err(Error::Input(format!(
-                    "{}: {}",
-                    at(field.span().start),
-                    unknown_key(field.get_ref(), " in [columns]", fields)
-                )));
+                return Err(unknown_key(field.get_ref(), " in [columns]", fields).of(at(field.span().start)));
             }
             m.set_column(field.get_ref(), c, fields)?;
         }
         for (field, table) in &raw.values {
             let f = field.get_ref().trim();
             if !valued.contains(&f) {
-                return Err(Error::Input(format!(
-                    "{}: {}",
-                    at(field.span().start),
-                    unknown_key(f, " in [values] (a field whose values are mapped)", valued)
-                )));
+                return Err(
+                    unknown_key(f, " in [values] (a field whose values are mapped)", valued).of(at(field.span().start))
+                );
             }
             let mut map = ValueMap::default();
             for (from, to) in table.get_ref() {
@@ -328,7 +322,7 @@ impl Mapping {
             }
             m.values.insert(f.to_string(), map);
         }
-        let bad = |e: Error| Error::Input(format!("profile {shown}: {e}"));
+        let bad = |e: Error| e.of(format!("profile {shown}"));
         if let Some(d) = &raw.delimiter {
             m.delimiter = parse_delimiter(d).map_err(bad)?;
         }
@@ -339,7 +333,7 @@ impl Mapping {
             m.duration_unit = DurationUnit::parse(u).map_err(bad)?;
         }
         if let Some(a) = &raw.ambiguous {
-            m.ambiguous = Ambiguous::parse(a).map_err(|e| Error::Input(format!("profile {shown}: {e}")))?;
+            m.ambiguous = Ambiguous::parse(a).map_err(|e| e.of(format!("profile {shown}")))?;
         }
         m.plan = raw.plan;
         m.priority = raw.priority;
@@ -476,8 +470,8 @@ impl Mapping {
     pub fn resolve_plans(&mut self, resolve: impl Fn(&str) -> Result<String>) -> Result<()> {
         let profile = self.profile.clone().unwrap_or_else(|| "the profile".into());
         for p in &mut self.plan_priorities {
-            let id = resolve(&p.key)
-                .map_err(|e| Error::Input(format!("[values.priority.{}] of {profile}: {e}", cut(&p.key, 80))))?;
+            let id =
+                resolve(&p.key).map_err(|e| e.of(format!("[values.priority.{}] of {profile}", cut(&p.key, 80))))?;
             p.plan_id = Some(id);
         }
         Ok(())
@@ -485,19 +479,19 @@ impl Mapping {
 }
 
 /// `unknown field "opend" in [columns] (expected one of: …; did you mean "opened"?)`.
-fn unknown_key(key: &str, place: &str, known: &[&str]) -> String {
-    let close = crate::error::suggest(key, known.iter().copied());
-    format!(
-        "unknown field \"{}\"{place} (expected one of: {}){}",
-        cut(key, 80),
-        known.join(", "),
-        crate::error::did_you_mean(&close)
-    )
+fn unknown_key(key: &str, place: &'static str, known: &[&str]) -> Error {
+    Error::Unknown {
+        what: "field",
+        given: cut(key, 80).into_owned(),
+        place,
+        expected: known.iter().map(|k| (*k).to_string()).collect(),
+        suggestions: crate::error::suggest(key, known.iter().copied()),
+    }
 }
 
 fn known_field<'a>(field: &'a str, fields: &[&str]) -> Result<&'a str> {
     let f = field.trim();
-    if fields.contains(&f) { Ok(f) } else { Err(Error::Input(unknown_key(f, "", fields))) }
+    if fields.contains(&f) { Ok(f) } else { Err(unknown_key(f, "", fields)) }
 }
 
 /// `id="Ticket ID",opened="Created at"` → pairs. Names may be quoted (then

@@ -101,6 +101,17 @@ pub fn cut(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// A byte count as messages print it: `256 MiB`, `64 KiB`, `1000 bytes`.
+pub fn size(n: u64) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use slacalc::PlanSet;
-use slacalc::batch::{self, Format, Options};
+use slacalc::batch::{self, Options};
+use slacalc::io::RowFormat as Format;
 
 fn plans() -> &'static PlanSet {
     static P: OnceLock<PlanSet> = OnceLock::new();

@@ -20,7 +20,8 @@ fuzz_target!(|data: &[u8]| {
         let mut names: Vec<Option<String>> = plan.priority_names().into_iter().take(6).map(Some).collect();
         names.push(None);
         for name in names {
-            let Ok(r) = sla::resolve(plan, name.as_deref()) else { continue };
+            let first = slacalc::plan::lifecycle::Metric::FirstResponse;
+            let Ok(r) = sla::resolve(plan, name.as_deref(), first, sla::Untracked::Refused) else { continue };
             if let Ok(d) = sla::deadline(&r, OPENED, &[], true) {
                 if let (Some(at), Some(secs)) = (d.deadline, r.target_seconds) {
                     let e = engine::elapsed(&r.calendar, OPENED, at, &[], false).expect("elapsed after a deadline");

@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
-use crate::input::{CsvInput, Problem, Row};
 use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
+use crate::io::{CsvInput, MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
 use crate::plan::lifecycle::Metric;
@@ -23,15 +23,9 @@ use crate::sla::{self, Resolved, State};
 
 mod csv_row;
 mod offsets;
-mod pipe;
-
-pub use pipe::{PIPE_BUF, PipeRecords};
 
 use csv_row::{RowWriter, is_plain};
 use offsets::OffsetMemo;
-
-/// Longest input record accepted, in bytes; a longer one is an error row.
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).
@@ -70,15 +64,6 @@ pub fn after_field(metric: Metric) -> &'static str {
     if metric == Metric::Resolution { "resolved_after" } else { "responded_after" }
 }
 
-/// Output format of a batch run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
-    JsonLines,
-}
-
 /// How a batch run behaves.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -92,7 +77,7 @@ pub struct Options {
     /// How to print instants (default: each plan's zone).
     pub display: Option<Display>,
     /// Output format.
-    pub format: Format,
+    pub format: RowFormat,
     /// Stop at the first bad row; a row opened after now is then an error,
     /// not left out.
     pub strict: bool,
@@ -394,7 +379,7 @@ fn missing_columns(missing: &[&str], h: &csv::StringRecord, names: &[String], fo
     let got = crate::text::cut(&names.join(","), 200).into_owned();
     // One column that holds separators of another kind: the file is not
     // separated the way --delimiter says.
-    let hint = crate::input::delimiter_hint(h, map.delimiter);
+    let hint = crate::io::delimiter_hint(h, map.delimiter);
     let quoted = |f: &str| format!("\"{}\"", crate::text::cut(f, 80));
     let (named, plain): (Vec<&str>, Vec<&str>) = missing.iter().partition(|f| map.is_mapped(f));
     let mut parts = Vec::new();
@@ -562,12 +547,12 @@ pub fn run_noted(
     }
     let jobs = jobs.min(MAX_JOBS);
     if jobs > 1 {
-        let head = std::mem::take(&mut *first.sink.csv.get_ref().0.borrow_mut());
+        let head = std::mem::take(&mut *first.sink.csv.get_ref().borrow_mut());
         match run_workers(plans, &mut reader, &mut out, opts, &header, jobs, head, summary, &mut progress)? {
             Workers::Ran(summary) => return Ok(summary),
             Workers::NoThread(head, s) => {
                 // No worker thread could be started: answer on this one.
-                *first.sink.csv.get_ref().0.borrow_mut() = head;
+                *first.sink.csv.get_ref().borrow_mut() = head;
                 summary = s;
             }
         }
@@ -576,7 +561,7 @@ pub fn run_noted(
     while let Some(r) = reader.read(&mut record)? {
         first.row(plans, &mut record, r, &header, opts, &mut summary)?;
         first.spill(&mut out, false)?;
-        if summary.rows % 65_536 == 0 {
+        if summary.rows.is_multiple_of(65_536) {
             progress(summary.rows);
         }
     }
@@ -711,50 +696,6 @@ fn run_workers<R: Read>(
     })
 }
 
-/// The output of a threaded run, written at the points where one job writes
-/// it ([`Worker::spill`]): the end of the first record that brings the bytes
-/// not yet written to [`SINK_BYTES`]. The same bytes are then on stdout
-/// whenever a run stops, as with one job. Output records end with their only
-/// raw newline (fields are escaped, JSON strings too); the header, which may
-/// quote a newline of a column name, is never a point of its own.
-struct Spill {
-    buf: Vec<u8>,
-    /// Bytes at the start of `buf` that hold no write point (the header).
-    head: usize,
-}
-
-impl Spill {
-    fn new(head: Vec<u8>) -> Spill {
-        let head_len = head.len();
-        let mut buf = head;
-        buf.reserve(2 * SINK_BYTES);
-        Spill { buf, head: head_len }
-    }
-
-    /// Takes a chunk's records and writes what one job would have.
-    fn push(&mut self, records: &[u8], out: &mut impl Write) -> Result<()> {
-        self.buf.extend_from_slice(records);
-        let mut start = 0;
-        while self.buf.len() - start >= SINK_BYTES {
-            let from = (start + SINK_BYTES - 1).max(self.head);
-            let Some(i) = memchr::memchr(b'\n', &self.buf[from..]) else { break };
-            let end = from + i + 1;
-            out.write_all(&self.buf[start..end]).map_err(Error::Write)?;
-            start = end;
-            self.head = 0;
-        }
-        self.buf.drain(..start);
-        self.head = self.head.saturating_sub(start);
-        Ok(())
-    }
-
-    /// At the end of the input: the rest, then a flush.
-    fn finish(self, out: &mut impl Write) -> Result<()> {
-        out.write_all(&self.buf).map_err(Error::Write)?;
-        out.flush().map_err(Error::Write)
-    }
-}
-
 /// Records read for a worker, reused from chunk to chunk: the first `len`
 /// are this chunk's; `out` gets their output rows.
 #[derive(Default)]
@@ -793,9 +734,9 @@ impl Worker {
             offsets: OffsetMemo::default(),
             out: RowOut::default(),
             sink: Sink {
-                csv: csv::WriterBuilder::new().from_writer(Records(Vec::with_capacity(SINK_BYTES + 4096).into())),
+                csv: csv::WriterBuilder::new().from_writer(Records::default()),
                 core: csv_core::Writer::new(),
-                json: opts.format == Format::JsonLines,
+                json: opts.format == RowFormat::JsonLines,
             },
             line_buf: Vec::with_capacity(256),
         }
@@ -837,7 +778,7 @@ impl Worker {
             summary.rows += 1;
             summary.errors += 1;
             if opts.strict {
-                return Err(Error::Input(format!("line {line}: row is not valid UTF-8")));
+                return Err(Error::NotUtf8 { what: "row".into() }.at_line(None, line));
             }
             return emit(&mut self.sink, &mut self.line_buf, &csv::StringRecord::new(), out, header);
         }
@@ -876,7 +817,7 @@ impl Worker {
         if let Some(e) = &out.error {
             summary.errors += 1;
             if opts.strict {
-                return Err(Error::Input(format!("line {line}: {e}")));
+                return Err(Error::Input(e.clone()).at_line(None, line));
             }
         }
         emit(&mut self.sink, &mut self.line_buf, record, out, header)
@@ -885,18 +826,8 @@ impl Worker {
     /// Writes the finished records to `out` when they fill the buffer (or
     /// at the end, with `last`, then flushes `out`).
     fn spill(&mut self, out: &mut impl Write, last: bool) -> Result<()> {
-        let io = Error::Write;
-        self.sink.csv.flush().map_err(io)?;
-        let mut buf = self.sink.csv.get_ref().0.borrow_mut();
-        if buf.len() >= SINK_BYTES || last {
-            out.write_all(&buf).map_err(io)?;
-            buf.clear();
-        }
-        drop(buf);
-        if last {
-            out.flush().map_err(io)?;
-        }
-        Ok(())
+        self.sink.csv.flush().map_err(Error::Write)?;
+        self.sink.csv.get_ref().commit(out, last)
     }
 }
 
@@ -968,21 +899,20 @@ fn resolve_pair(
     } else {
         (cell, false)
     };
-    let r =
-        sla::lifecycle::resolve_metric_or_none(p, (!priority.is_empty()).then_some(priority), metric).map_err(|e| {
-            match e {
-                Error::UnknownPriority { .. } if mapped => format!(
-                    "{e} (mapped from \"{}\" by [values.priority] of {profile}; map it for this plan with [values.priority.{}])",
-                    crate::text::cut(cell, 80),
-                    p.id
-                ),
-                Error::UnknownPriority { .. } if !cell.is_empty() => {
-                    let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
-                    format!("{e}; map it with [values.priority] in a --profile{default}")
-                }
-                e => e.to_string(),
+    let r = sla::resolve(p, (!priority.is_empty()).then_some(priority), metric, sla::Untracked::NoCommitment).map_err(
+        |e| match e {
+            Error::UnknownPriority { .. } if mapped => format!(
+                "{e} (mapped from \"{}\" by [values.priority] of {profile}; map it for this plan with [values.priority.{}])",
+                crate::text::cut(cell, 80),
+                p.id
+            ),
+            Error::UnknownPriority { .. } if !cell.is_empty() => {
+                let default = if map.priority.is_some() { " (--priority gives only empty cells)" } else { "" };
+                format!("{e}; map it with [values.priority] in a --profile{default}")
             }
-        })?;
+            e => e.to_string(),
+        },
+    )?;
     let priority = r.priority.clone().unwrap_or_default();
     Ok(Arc::new(Entry {
         zone: p.calendar.calendar.tz(),
@@ -1035,8 +965,7 @@ fn row(
             return Err(Error::Empty { what: "opened".into(), expected: "the time the ticket was opened".into() });
         }
         let (format, ambiguous) = (&opts.mapping.time_format, opts.mapping.ambiguous);
-        let opened = parse_instant_in(opened_s, input_zone, opts.now, format, ambiguous)
-            .map_err(|e| Error::Input(format!("opened: {e}")))?;
+        let opened = parse_instant_in(opened_s, input_zone, opts.now, format, ambiguous).map_err(|e| e.of("opened"))?;
         if opts.from_day.is_some() || opts.to_day.is_some() {
             // The date the ticket was opened on, in its plan's zone.
             let day = (opened + offsets.offset(&entry.zone_cal, opened)).div_euclid(86_400);
@@ -1045,37 +974,41 @@ fn row(
                 return Ok(None);
             }
         }
-        if opened > opts.now && !opts.strict {
-            out.skip = Some(Skip::AfterNow);
-            return Ok(None);
+        let opened_at = sla::Given { what: "opened", at: opened, typed: "" };
+        if opened > opts.now {
+            if !opts.strict {
+                out.skip = Some(Skip::AfterNow);
+                return Ok(None);
+            }
+            // --strict: the ticket's refusal, before its stop is read.
+            sla::Ticket::new(opened_at, None, opts.now, sla::StopAfterNow::NotYet, disp)?;
         }
-        sla::not_after_now("opened", opened, opts.now, disp)?;
         let stop_name = stop_field(opts.metric);
+        let quoted;
         let stop = match (stop_s, after_s) {
             (Some(s), _) => {
-                let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous)
-                    .map_err(|e| Error::Input(format!("{stop_name}: {e}")))?;
-                if t < opened {
-                    return Err(Error::Input(format!("{stop_name} \"{}\" is before opened", crate::text::cut(s, 80))));
-                }
-                Some(t)
+                let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous).map_err(|e| e.of(stop_name))?;
+                quoted = format!("\"{}\"", crate::text::cut(s, 80));
+                Some(sla::Given { what: stop_name, at: t, typed: &quoted })
             }
             (None, Some(d)) => {
                 let secs = parse_after(d, opts.mapping.duration_unit, after_field(opts.metric))?;
-                Some(opened.checked_add(secs).ok_or_else(|| Error::OutOfRange {
+                let t = opened.checked_add(secs).ok_or_else(|| Error::OutOfRange {
                     what: format!("{} \"{}\"", after_field(opts.metric), crate::text::cut(d, 40)),
                     range: "a stop in the years 1583 to 9999".into(),
-                })?)
+                })?;
+                // Never before opened: the duration is not negative.
+                Some(sla::Given { what: stop_name, at: t, typed: "" })
             }
             (None, None) => None,
         };
         // As of now: a stop after now has not happened yet.
-        let stop = stop.filter(|&t| t <= opts.now);
+        let ticket = sla::Ticket::new(opened_at, stop, opts.now, sla::StopAfterNow::NotYet, disp)?;
         let pauses = match pauses_s {
             Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some((format, ambiguous)))?,
             None => Vec::new(),
         };
-        sla::status(&entry.resolved, opened, stop, opts.now, &pauses, false).map(Some)
+        ticket.with_pauses(pauses).status(&entry.resolved, opts.now, false).map(Some)
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.
@@ -1233,33 +1166,14 @@ impl<'a> RowView<'a> {
     }
 }
 
-/// Bytes of whole records gathered before one write: output is written only
-/// at record boundaries, so an interrupted run never leaves half a row.
-const SINK_BYTES: usize = 1 << 16;
-
-/// Where rows go: whole records gathered in `csv`'s buffer (JSON lines are
-/// appended to the same buffer), written out in whole records by
+/// Where rows go: whole records gathered in `csv`'s [`Records`] (JSON lines
+/// are appended to the same buffer), written out in whole records by
 /// [`Worker::spill`].
 struct Sink {
     csv: csv::Writer<Records>,
     /// csv's field writer for the rows (`csv` writes only the header).
     core: csv_core::Writer,
     json: bool,
-}
-
-/// The buffer the CSV writer writes into; a `RefCell` because `csv::Writer`
-/// lends its inner writer out only by shared reference.
-struct Records(std::cell::RefCell<Vec<u8>>);
-
-impl Write for Records {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.get_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut, h: &Header) -> Result<()> {
@@ -1269,7 +1183,7 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
         serde_json::to_writer(&mut *line, &v).map_err(|e| Error::Write(e.into()))?;
         line.push(b'\n');
         sink.csv.flush().map_err(Error::Write)?;
-        sink.csv.get_ref().0.borrow_mut().extend_from_slice(line);
+        sink.csv.get_ref().borrow_mut().extend_from_slice(line);
         return Ok(());
     }
     emit_csv(sink, rec, r, h);
@@ -1287,7 +1201,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
         ),
         None => (h.plan_shown(rec), h.priority_shown(rec, None)),
     };
-    let mut buf = sink.csv.get_ref().0.borrow_mut();
+    let mut buf = sink.csv.get_ref().borrow_mut();
     // One check of the whole record (its fields' bytes, one after the
     // other) answers for every field taken from it.
     let record_plain = is_plain(rec.as_slice().as_bytes());
@@ -1343,7 +1257,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
 mod tests {
     use super::*;
 
-    fn opts(format: Format, strict: bool) -> Options {
+    fn opts(format: RowFormat, strict: bool) -> Options {
         let now = crate::instant::parse_instant("2026-12-31T00:00:00Z", chrono_tz::UTC, 0).unwrap();
         Options {
             mapping: Mapping::new(),
@@ -1381,7 +1295,7 @@ mod tests {
     fn jobs_give_the_bytes_of_one_job_in_order() {
         let plans = PlanSet::load(&[]).unwrap();
         let text = input(3 * CHUNK_ROWS + 17);
-        for format in [Format::Csv, Format::JsonLines] {
+        for format in [RowFormat::Csv, RowFormat::JsonLines] {
             let o = opts(format, false);
             let mut one = Vec::new();
             let s1 = run(&plans, &text[..], &mut one, &o, |_| {}).unwrap();
@@ -1413,7 +1327,7 @@ mod tests {
     fn strict_jobs_stop_at_the_first_bad_row() {
         let plans = PlanSet::load(&[]).unwrap();
         let text = input(2 * CHUNK_ROWS);
-        let o = opts(Format::Csv, true);
+        let o = opts(RowFormat::Csv, true);
         let (mut one_out, mut many_out) = (Vec::new(), Vec::new());
         let one = run(&plans, &text[..], &mut one_out, &o, |_| {}).unwrap_err().to_string();
         let many = run_jobs(&plans, &text[..], &mut many_out, &o, 4, |_| {}).unwrap_err().to_string();

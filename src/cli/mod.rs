@@ -102,11 +102,11 @@ impl Ctx {
     /// needs `--tz`.
     pub fn now_for_rows(&self) -> Result<i64> {
         match (&self.now, self.tz) {
-            (Now::Flag(s), None) if instant::is_local(s) => Err(anyhow!(Error::Input(format!(
+            (Now::Flag(s), None) if instant::is_local(s) => Err(anyhow!(
                 "--now \"{}\" has no UTC offset, and the rows have different zones: give --tz ZONE to read it in, or write the offset (e.g. {})",
                 slacalc::text::cut(s, 40),
                 example_offset(s)
-            )))),
+            )),
             (_, tz) => self.now(tz.unwrap_or(chrono_tz::UTC)),
         }
     }
@@ -146,11 +146,11 @@ impl Now {
     /// a different instant per command: refused.
     fn env(s: &str, sys_now: i64) -> Result<i64> {
         if instant::is_local(s) {
-            return Err(anyhow!(Error::Input(format!(
+            return Err(anyhow!(
                 "SLACALC_NOW=\"{}\" has no UTC offset: it is shared by every command of a script, whose plans have different zones, so it must name one instant (e.g. {})",
                 slacalc::text::cut(s, 40),
                 example_offset(s)
-            ))));
+            ));
         }
         if s.trim().eq_ignore_ascii_case("now") {
             return Ok(sys_now);
@@ -177,9 +177,7 @@ pub fn parse_tz(z: &str) -> Result<Tz> {
     z.parse::<Tz>().map_err(|_| {
         let close = slacalc::error::suggest(z, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()));
         let hint = slacalc::error::did_you_mean(&close);
-        anyhow!(Error::Input(format!(
-            "unknown time zone \"{z}\"{hint}: expected an IANA name such as Europe/Paris or UTC"
-        )))
+        anyhow!("unknown time zone \"{z}\"{hint}: expected an IANA name such as Europe/Paris or UTC")
     })
 }
 
@@ -199,12 +197,12 @@ pub fn run(cli: Cli) -> Result<Output> {
                 args::FormatArg::Table => "; its rows are meant for a file or a pipe",
                 _ => "",
             };
-            return Err(anyhow!(Error::Input(format!(
+            return Err(anyhow!(
                 "--format {} is not written by {} (expected one of: {}){only}",
                 f.name(),
                 cli.command.name(),
                 formats.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
-            ))));
+            ));
         }
     }
     match cli.command {

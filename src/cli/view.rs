@@ -336,7 +336,7 @@ pub struct PlanView<'a> {
     pub entitlements: Vec<PlanEntitlementView<'a>>,
     pub notes: &'a [String],
     /// The ticket-lifecycle settings, `null` for a plan that sets none.
-    pub lifecycle: Option<serde_json::Value>,
+    pub lifecycle: Option<LifecycleView<'a>>,
 }
 
 /// The calendar of `plans show`.
@@ -389,4 +389,138 @@ pub struct CheckRow {
     pub file: String,
     pub status: &'static str,
     pub plans: usize,
+}
+
+/// What `plans show` prints of a plan's lifecycle keys (SPEC §5): the
+/// settings, the pauses per metric, the plan's own status names and the
+/// next-response and resolution targets per priority.
+#[derive(Serialize)]
+pub struct LifecycleView<'a> {
+    /// The at-risk threshold, in percent.
+    pub at_risk_percent: f64,
+    /// `retarget` or `keep`.
+    pub on_priority_change: &'static str,
+    /// Each class with names of the plan's own, in class order.
+    #[serde(serialize_with = "pairs")]
+    pub statuses: Vec<(&'static str, Vec<&'a str>)>,
+    /// Each metric and the classes it pauses on.
+    #[serde(serialize_with = "pairs")]
+    pub pause_on: Vec<(&'static str, Vec<&'static str>)>,
+    /// Each priority's next-response and resolution targets.
+    pub priorities: Vec<LifecyclePriorityView<'a>>,
+}
+
+/// A priority's lifecycle targets in [`LifecycleView`].
+#[derive(Serialize)]
+pub struct LifecyclePriorityView<'a> {
+    pub name: &'a str,
+    pub next_response: Option<MetricTargetView<'a>>,
+    pub resolution: Option<MetricTargetView<'a>>,
+}
+
+/// One per-metric target of a priority.
+#[derive(Serialize)]
+pub struct MetricTargetView<'a> {
+    pub target: String,
+    pub target_seconds: Option<i64>,
+    pub assumed: bool,
+    pub provenance: ProvenanceView<'a>,
+}
+
+/// A list of (key, values) pairs as a JSON object, in list order.
+fn pairs<V: Serialize, S: Serializer>(v: &[(&'static str, V)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(v.len()))?;
+    for (k, x) in v {
+        m.serialize_entry(k, x)?;
+    }
+    m.end()
+}
+
+impl<'a> LifecycleView<'a> {
+    /// The view of `plan`'s lifecycle; `None` for a plan that sets none of
+    /// its keys (it runs on the defaults, first response only).
+    pub fn of(plan: &'a slacalc::plan::Plan) -> Option<LifecycleView<'a>> {
+        use slacalc::plan::lifecycle::{Lifecycle, Metric, MetricTarget, OnPriorityChange, StatusClass};
+        use slacalc::plan::{Priority, Provenance};
+        let l = &plan.lifecycle;
+        let has_targets = plan.priorities.iter().any(|x| x.next_response.is_some() || x.resolution.is_some());
+        if !has_targets && *l == Lifecycle::default() {
+            return None;
+        }
+        let target = |x: &Priority, t: Option<&'a MetricTarget>| {
+            t.map(|t| MetricTargetView {
+                target: t.target.to_string(),
+                target_seconds: t.target.seconds(plan.calendar_for(x.clock).business_day()),
+                assumed: t.provenance.is_assumed(),
+                provenance: match &t.provenance {
+                    Provenance::Source(s) => ProvenanceView::Source(s),
+                    Provenance::Assumed(a) => ProvenanceView::Assumed(a),
+                },
+            })
+        };
+        let priorities = plan
+            .priorities
+            .iter()
+            .map(|x| LifecyclePriorityView {
+                name: &x.name,
+                next_response: target(x, x.next_response.as_ref()),
+                resolution: target(x, x.resolution.as_ref()),
+            })
+            .collect();
+        let statuses = StatusClass::ALL
+            .into_iter()
+            .map(|c| (c.as_str(), l.statuses.iter().filter(|(_, k)| *k == c).map(|(n, _)| n.as_str()).collect()))
+            .filter(|(_, names): &(_, Vec<&str>)| !names.is_empty())
+            .collect();
+        let pause_on =
+            Metric::ALL.into_iter().map(|m| (m.as_str(), l.pause_on(m).iter().map(|c| c.as_str()).collect())).collect();
+        Some(LifecycleView {
+            at_risk_percent: l.at_risk_basis_points as f64 / 100.0,
+            on_priority_change: match l.on_priority_change {
+                OnPriorityChange::Retarget => "retarget",
+                OnPriorityChange::Keep => "keep",
+            },
+            statuses,
+            pause_on,
+            priorities,
+        })
+    }
+
+    /// The view as (label, text) lines for a table: one per setting, per
+    /// metric's pauses, per class with names of the plan's own, and per
+    /// priority with a next-response or resolution target (`(assumed)`
+    /// marked).
+    pub fn lines(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        out.push(("at risk from".to_string(), format!("{} %", self.at_risk_percent)));
+        let change = match self.on_priority_change {
+            "retarget" => "retarget (the priority in force when a cycle is evaluated)",
+            _ => "keep (the creation priority's targets)",
+        };
+        out.push(("on priority change".to_string(), change.to_string()));
+        for (m, p) in &self.pause_on {
+            out.push((format!("{m} pauses on"), if p.is_empty() { "nothing".into() } else { p.join(", ") }));
+        }
+        for (c, names) in &self.statuses {
+            out.push((format!("{c} statuses"), format!("{} (besides the defaults)", names.join(", "))));
+        }
+        for x in &self.priorities {
+            let one = |name: &str, t: Option<&MetricTargetView<'_>>| {
+                t.map(|t| {
+                    let mark = if t.assumed { " (assumed)" } else { "" };
+                    format!("{name} {}{mark}", t.target)
+                })
+            };
+            let parts: Vec<String> =
+                [one("next response", x.next_response.as_ref()), one("resolution", x.resolution.as_ref())]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            if !parts.is_empty() {
+                out.push((format!("{} targets", x.name), parts.join("; ")));
+            }
+        }
+        out
+    }
 }

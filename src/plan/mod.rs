@@ -2,6 +2,7 @@
 
 pub mod lifecycle;
 pub mod model;
+pub mod provenance;
 pub mod raw;
 pub mod validate;
 

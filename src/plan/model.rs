@@ -6,28 +6,7 @@ use std::sync::Arc;
 use crate::decimal::{BasisPoints, Cents, MicroPercent, Milli};
 use crate::engine::{Calendar, Target};
 
-/// Where a figure comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Provenance {
-    /// A quote of the vendor's published terms.
-    Source(String),
-    /// Not published: why this value was chosen.
-    Assumed(String),
-}
-
-impl Provenance {
-    /// True for an assumed figure.
-    pub fn is_assumed(&self) -> bool {
-        matches!(self, Provenance::Assumed(_))
-    }
-
-    /// The quote or the reason.
-    pub fn text(&self) -> &str {
-        match self {
-            Provenance::Source(s) | Provenance::Assumed(s) => s,
-        }
-    }
-}
+pub use super::provenance::Provenance;
 
 /// Which clock a target runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

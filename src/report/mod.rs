@@ -10,26 +10,24 @@
 //! [`Report::to_csv`], [`html::render`] and [`openmetrics::render`] write the
 //! other formats (the table is the command line's).
 
+mod acc;
 pub mod html;
 pub mod openmetrics;
+mod read;
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
-use chrono::{Datelike as _, NaiveDate};
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::decimal::BasisPoints;
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, Problem, Row};
+use crate::io::RowFormat;
 use crate::text::{cut, escape_controls};
-
-/// Longest input record, in bytes (as for `batch` and `replay`): 64 KiB.
-pub const MAX_RECORD_BYTES: usize = crate::batch::MAX_RECORD_BYTES;
+use acc::Groups;
+use read::{read_csv, read_jsonl};
 
 /// Most distinct elapsed values a group keeps exactly. Past it, the group's
 /// values are put in bins of 2, 4, 8, … seconds (the width doubling until
@@ -162,15 +160,13 @@ fn resolve_columns(by: &mut [Key], names: &[&str], what: &str) -> Result<Vec<usi
     Ok(at)
 }
 
-pub use crate::input::InputFormat;
-
 /// What to report.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The grouping keys, in order.
     pub by: Vec<Key>,
     /// Input format; `None`: told by the first non-blank byte (`{`: JSON Lines).
-    pub input_format: Option<InputFormat>,
+    pub input_format: Option<RowFormat>,
     /// The zone `month`, `week` and `day` are cut in; `None`: each row's own
     /// offset, as printed.
     pub zone: Option<Tz>,
@@ -434,345 +430,6 @@ impl Serialize for Report {
     }
 }
 
-/// A state as printed by `batch` and `replay`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Met,
-    Missed,
-    Breached,
-    Running,
-    AtRisk,
-    Paused,
-    NoCommitment,
-}
-
-impl State {
-    fn parse(s: &str) -> Option<State> {
-        Some(match s {
-            "met" => State::Met,
-            "missed" => State::Missed,
-            "breached" => State::Breached,
-            "running" => State::Running,
-            "at-risk" => State::AtRisk,
-            "paused" => State::Paused,
-            "no-commitment" => State::NoCommitment,
-            _ => return None,
-        })
-    }
-}
-
-/// The fields of one input row that a report reads.
-#[derive(Debug, Default)]
-struct Fields<'a> {
-    plan: &'a str,
-    priority: &'a str,
-    /// `None` for a batch row written before batch printed its metric: its
-    /// metric is `first_response`.
-    metric: Option<&'a str>,
-    /// `opened` (batch) or `start` (replay), as printed.
-    time: &'a str,
-    state: &'a str,
-    elapsed: &'a str,
-    error: &'a str,
-    /// The values of the [`Key::Column`] keys, in order.
-    columns: Vec<&'a str>,
-}
-
-/// One group while reading.
-#[derive(Debug, Default)]
-struct Acc {
-    counts: Counts,
-    sum: i128,
-    /// Distinct (binned) elapsed values and how often each came.
-    hist: FxHashMap<i64, u64>,
-    /// Bin width is `1 << shift` seconds.
-    shift: u32,
-    /// The lowest priority level of its rows (see [`Levels`]).
-    level: Option<u32>,
-}
-
-impl Acc {
-    /// Counts one row: an error row (`None`) only in `errors`.
-    fn add(&mut self, state: Option<State>, elapsed: Option<i64>) {
-        let Some(state) = state else {
-            self.counts.errors += 1;
-            return;
-        };
-        let c = &mut self.counts;
-        c.cycles += 1;
-        match state {
-            State::Met => c.met += 1,
-            State::Missed => c.missed += 1,
-            State::Breached => c.breached += 1,
-            State::Running => c.running += 1,
-            State::AtRisk => c.at_risk += 1,
-            State::Paused => c.paused += 1,
-            State::NoCommitment => c.no_commitment += 1,
-        }
-        if let Some(v) = elapsed {
-            self.add_elapsed(v);
-        }
-    }
-
-    fn add_elapsed(&mut self, v: i64) {
-        self.sum += i128::from(v);
-        *self.hist.entry((v >> self.shift) << self.shift).or_insert(0) += 1;
-        while self.hist.len() > MAX_DISTINCT && self.shift < 62 {
-            self.shift += 1;
-            let shift = self.shift;
-            let old = std::mem::take(&mut self.hist);
-            for (v, n) in old {
-                *self.hist.entry((v >> shift) << shift).or_insert(0) += n;
-            }
-        }
-    }
-
-    fn finish(self, keys: Vec<Option<String>>) -> Group {
-        let c = self.counts;
-        let den = c.denominator();
-        let attainment = if den == 0 {
-            None
-        } else {
-            // Two decimals of a percent, half up; met <= den, so it fits.
-            i64::try_from(c.met).ok().zip(i64::try_from(den).ok()).and_then(|(m, d)| BasisPoints::ratio(m, d))
-        };
-        let mut values: Vec<(i64, u64)> = self.hist.into_iter().collect();
-        values.sort_unstable();
-        let n: u64 = values.iter().map(|v| v.1).sum();
-        let rank = |p: u64| -> Option<i64> {
-            if n == 0 {
-                return None;
-            }
-            // Nearest rank: the smallest value with at least p % of the
-            // values at or below it, i.e. at rank ceil(p × n / 100).
-            let want = (u128::from(p) * u128::from(n)).div_ceil(100).max(1);
-            let mut seen = 0u128;
-            values
-                .iter()
-                .find(|(_, k)| {
-                    seen += u128::from(*k);
-                    seen >= want
-                })
-                .map(|v| v.0)
-        };
-        let mean = if n == 0 { None } else { i64::try_from(self.sum.div_euclid(i128::from(n))).ok() };
-        Group {
-            keys,
-            counts: c,
-            attainment_percent: attainment,
-            p50_seconds: rank(50),
-            p90_seconds: rank(90),
-            p95_seconds: rank(95),
-            mean_seconds: mean,
-            bin_seconds: (self.shift > 0).then(|| 1i64 << self.shift),
-        }
-    }
-}
-
-/// Groups while reading: key text (values joined by U+001F) → accumulator.
-struct Groups<'o> {
-    by: Vec<Key>,
-    zone: Option<Tz>,
-    levels: &'o Levels,
-    /// Whether a group's priority level is wanted (`priority` is a key).
-    by_level: bool,
-    index: FxHashMap<Box<str>, usize>,
-    accs: Vec<(Box<str>, Acc)>,
-    total: Acc,
-    key: String,
-    rows: u64,
-}
-
-/// Separates key values inside a group's key text.
-const SEP: char = '\u{1f}';
-
-impl<'o> Groups<'o> {
-    fn new(opts: &'o Options) -> Groups<'o> {
-        Groups {
-            by: opts.by.clone(),
-            zone: opts.zone,
-            levels: &opts.levels,
-            by_level: opts.by.contains(&Key::Priority),
-            index: FxHashMap::default(),
-            accs: Vec::new(),
-            total: Acc::default(),
-            key: String::new(),
-            rows: 0,
-        }
-    }
-
-    /// The date of the cycle's start: as printed (in its own offset), or in
-    /// the zone asked for. `None` for an error row without a date.
-    fn date(&self, line: u64, time: &str, error: bool) -> Result<Option<NaiveDate>> {
-        let printed = date_of(time);
-        let Some(zone) = self.zone else {
-            return match printed {
-                Some(d) => Ok(Some(d)),
-                // An error row may hold the time as it was typed, or none.
-                None if error => Ok(None),
-                None => Err(Error::Input(format!(
-                    "line {line}: the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
-                    cut(&escape_controls(time), 40)
-                ))),
-            };
-        };
-        match chrono::DateTime::parse_from_rfc3339(time.trim()) {
-            Ok(t) => Ok(Some(t.with_timezone(&zone).date_naive())),
-            // An error row's time as typed (no offset): its date as written.
-            Err(_) if error => Ok(printed),
-            Err(_) if printed.is_some() => Err(Error::Input(format!(
-                "line {line}: the cycle's start \"{}\" has no UTC offset, so it cannot be put in {} (expected RFC 3339 with an offset, as batch and replay print it)",
-                cut(&escape_controls(time), 40),
-                zone.name()
-            ))),
-            Err(_) => Err(Error::Input(format!(
-                "line {line}: the cycle's start \"{}\" is not a date-time (expected RFC 3339, as batch and replay print it)",
-                cut(&escape_controls(time), 40)
-            ))),
-        }
-    }
-
-    fn add(&mut self, line: u64, f: &Fields<'_>) -> Result<()> {
-        self.rows += 1;
-        let error = !f.error.is_empty();
-        let state = if error {
-            None
-        } else {
-            Some(State::parse(f.state).ok_or_else(|| {
-                Error::Input(format!(
-                    "line {line}: unknown state \"{}\" (expected one of: met, missed, breached, running, at-risk, paused, no-commitment: the output of batch or replay)",
-                    cut(&escape_controls(f.state), 40)
-                ))
-            })?)
-        };
-        let date = if self.by.iter().any(Key::is_time) { self.date(line, f.time, error)? } else { None };
-        self.key.clear();
-        let mut columns = f.columns.iter();
-        for (i, k) in self.by.iter().enumerate() {
-            if i > 0 {
-                self.key.push(SEP);
-            }
-            match k {
-                Key::Plan => push_value(&mut self.key, f.plan),
-                Key::Priority => push_value(&mut self.key, f.priority),
-                // A batch row without a metric (batch output written before
-                // the column) is first_response, error rows too.
-                Key::Metric => push_value(&mut self.key, f.metric.unwrap_or("first_response")),
-                Key::Column(_) => push_value(&mut self.key, columns.next().copied().unwrap_or("")),
-                Key::Month | Key::Week | Key::Day => {
-                    if let Some(d) = date {
-                        let _ = match k {
-                            Key::Month => write!(self.key, "{:04}-{:02}", d.year(), d.month()),
-                            Key::Day => write!(self.key, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
-                            _ => {
-                                let w = d.iso_week();
-                                write!(self.key, "{:04}-W{:02}", w.year(), w.week())
-                            }
-                        };
-                    }
-                }
-            }
-        }
-        let elapsed = match state {
-            Some(State::Met | State::Missed) => Some(f.elapsed.parse::<i64>().map_err(|_| {
-                Error::Input(format!(
-                    "line {line}: elapsed_seconds \"{}\" of a {} cycle is not a whole number of seconds",
-                    cut(&escape_controls(f.elapsed), 40),
-                    f.state
-                ))
-            })?),
-            _ => None,
-        };
-        let at = match self.index.get(self.key.as_str()) {
-            Some(&i) => i,
-            None => {
-                let k: Box<str> = self.key.as_str().into();
-                self.accs.push((k.clone(), Acc::default()));
-                self.index.insert(k, self.accs.len() - 1);
-                self.accs.len() - 1
-            }
-        };
-        let acc = &mut self.accs[at].1;
-        let level = if self.by_level { self.levels.level(f.plan, f.priority) } else { None };
-        if let Some(l) = level {
-            acc.level = Some(acc.level.map_or(l, |m| m.min(l)));
-        }
-        acc.add(state, elapsed);
-        self.total.add(state, elapsed);
-        Ok(())
-    }
-
-    fn finish(self) -> Report {
-        let n = self.by.len();
-        let priority = self.by.iter().position(|k| *k == Key::Priority);
-        let mut groups: Vec<(Option<u32>, Group)> = self
-            .accs
-            .into_iter()
-            .map(|(k, acc)| {
-                let keys: Vec<Option<String>> =
-                    k.split(SEP).take(n).map(|s| Some(s.to_string()).filter(|s| !s.is_empty())).collect();
-                (acc.level, acc.finish(keys))
-            })
-            .collect();
-        groups.sort_by(|(la, a), (lb, b)| {
-            for (i, (x, y)) in a.keys.iter().zip(&b.keys).enumerate() {
-                let o = match (x, y) {
-                    // Priorities of known plans first, in level order, then
-                    // the others by name.
-                    (Some(_), Some(_)) if Some(i) == priority => {
-                        (la.is_none(), la).cmp(&(lb.is_none(), lb)).then_with(|| x.cmp(y))
-                    }
-                    _ => x.cmp(y),
-                };
-                if o.is_ne() {
-                    return o;
-                }
-            }
-            std::cmp::Ordering::Equal
-        });
-        let groups: Vec<Group> = groups.into_iter().map(|(_, g)| g).collect();
-        let total = self.total.finish(Vec::new());
-        let binned = |label: String, w: i64| {
-            format!(
-                "{label}: more than {MAX_DISTINCT} distinct elapsed values; its percentiles are rounded down to a multiple of {w} s (counts and mean are exact)"
-            )
-        };
-        let mut notes: Vec<String> =
-            groups.iter().filter_map(|g| g.bin_seconds.map(|w| binned(format!("group {}", g.label()), w))).collect();
-        if let Some(w) = total.bin_seconds {
-            notes.push(binned("the total".to_string(), w));
-        }
-        Report { by: self.by, groups, total, rows: self.rows, notes }
-    }
-}
-
-/// Appends a key value; the separator itself (a control character) becomes
-/// a space, so the key text splits back into its values.
-fn push_value(key: &mut String, v: &str) {
-    if v.contains(SEP) {
-        key.push_str(&v.replace(SEP, " "));
-    } else {
-        key.push_str(v);
-    }
-}
-
-/// The date of `YYYY-MM-DD…` (the start of an RFC 3339 instant, in its own
-/// offset), if the text starts with a valid one.
-fn date_of(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if b.len() > 10 && b[10].is_ascii_digit() {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
-}
-
 /// Reads `batch` or `replay` output from `input` and sums it up per group.
 ///
 /// # Errors
@@ -784,233 +441,20 @@ fn date_of(s: &str) -> Option<NaiveDate> {
 /// [`Error::Io`] for a read error.
 pub fn run(input: impl Read, opts: &Options) -> Result<Report> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
-    let format = InputFormat::detect(opts.input_format, &mut reader)?;
+    let format = RowFormat::detect(opts.input_format, &mut reader)?;
     let mut groups = Groups::new(opts);
     match format {
-        InputFormat::Csv => read_csv(reader, opts.delimiter, &mut groups)?,
-        InputFormat::JsonLines => read_jsonl(reader, &mut groups)?,
+        RowFormat::Csv => read_csv(reader, opts.delimiter, &mut groups)?,
+        RowFormat::JsonLines => read_jsonl(reader, &mut groups)?,
     }
     Ok(groups.finish())
 }
 
-fn read_error(e: std::io::Error) -> Error {
-    Error::Io { path: "input".into(), error: e }
-}
-
-const BATCH_SHAPE: &str = "id,plan,priority,opened,deadline,responded,state,elapsed_seconds,remaining_seconds,error";
-const REPLAY_SHAPE: &str = "id,plan,priority,metric,cycle,start,stop,…,state,error";
-
-/// The columns a report reads from batch output, and from replay output.
-const BATCH_NEEDS: [&str; 6] = ["plan", "priority", "opened", "state", "elapsed_seconds", "error"];
-const REPLAY_NEEDS: [&str; 7] = ["plan", "priority", "metric", "start", "state", "elapsed_seconds", "error"];
-
-/// `no "state" column`, `no "state", "error" columns`.
-fn no_columns(missing: &[&str]) -> String {
-    let names: Vec<String> = missing.iter().map(|m| format!("\"{m}\"")).collect();
-    format!("no {} column{}", names.join(", "), if missing.len() == 1 { "" } else { "s" })
-}
-
-fn read_csv(reader: impl Read, delimiter: u8, groups: &mut Groups<'_>) -> Result<()> {
-    // An over-long row is fatal here: fail at the limit, never wait for the
-    // end of a record that may not come.
-    let mut input = CsvInput::report_with(reader, delimiter);
-    let header = input.header()?;
-    if header.is_empty() {
-        return Err(Error::Input(format!(
-            "report input is empty (expected batch output ({BATCH_SHAPE}) or replay output ({REPLAY_SHAPE}))"
-        )));
-    }
-    let got = || cut(&escape_controls(&header.iter().collect::<Vec<_>>().join(",")), 200).into_owned();
-    let hint = crate::input::delimiter_hint(&header, delimiter);
-    let has = |n: &str| crate::input::column(&header, n);
-    // The shape is told by the column of the cycle's start: `opened` in
-    // batch output, `start` in replay output.
-    let (needs, shape, batch): (&[&str], _, _) = if has("opened").is_some() {
-        (&BATCH_NEEDS, format!("batch output (it has an \"opened\" column: expected {BATCH_SHAPE})"), true)
-    } else if has("start").is_some() {
-        (&REPLAY_NEEDS, format!("replay output (it has a \"start\" column: expected {REPLAY_SHAPE})"), false)
-    } else {
-        return Err(Error::Input(format!(
-            "report input is neither batch nor replay output: it has no \"opened\" column (batch output: {BATCH_SHAPE}) and no \"start\" column (replay output: {REPLAY_SHAPE}); got: {}{hint}",
-            got()
-        )));
-    };
-    let missing: Vec<&str> = needs.iter().copied().filter(|n| has(n).is_none()).collect();
-    if !missing.is_empty() {
-        return Err(Error::Input(format!(
-            "report input has {} for {shape}; got: {}{hint}",
-            no_columns(&missing),
-            got()
-        )));
-    }
-    let col = |n: &str| has(n).unwrap_or(usize::MAX);
-    let time = if batch { col("opened") } else { col("start") };
-    // Batch output has a metric column since it measures resolution too;
-    // older batch output has none (its rows are first_response).
-    let metric = if batch { has("metric") } else { Some(col("metric")) };
-    let cols = [col("plan"), col("priority"), col("state"), col("elapsed_seconds"), col("error")];
-    let names: Vec<&str> = header.iter().collect();
-    let extra = resolve_columns(&mut groups.by, &names, "the input's columns")?;
-    let mut rec = csv::StringRecord::new();
-    while let Some(Row { line, problem }) = input.read(&mut rec)? {
-        match problem {
-            Some(Problem::TooLong) => {
-                return Err(Error::Input(format!("line {line}: row is longer than {MAX_RECORD_BYTES} bytes")));
-            }
-            Some(Problem::NotUtf8) => return Err(Error::Input(format!("line {line}: row is not valid UTF-8"))),
-            None => {}
-        }
-        if rec.iter().all(str::is_empty) {
-            continue;
-        }
-        let get = |i: usize| rec.get(i).unwrap_or("");
-        let f = Fields {
-            plan: get(cols[0]),
-            priority: get(cols[1]),
-            metric: metric.map(get),
-            time: get(time),
-            state: get(cols[2]),
-            elapsed: get(cols[3]),
-            error: get(cols[4]),
-            columns: extra.iter().map(|&i| get(i)).collect(),
-        };
-        groups.add(line, &f)?;
-    }
-    Ok(())
-}
-
-/// A JSON field that was there (maybe `null`) or not.
-#[derive(Debug, Default)]
-struct Present<T>(Option<T>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        T::deserialize(d).map(|v| Present(Some(v)))
-    }
-}
-
-/// The fields of a batch or replay JSON Lines row that a report reads.
-#[derive(Debug, Deserialize)]
-struct JsonRow<'a> {
-    #[serde(borrow, default)]
-    plan: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    priority: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    metric: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    opened: Present<Option<Cow<'a, str>>>,
-    #[serde(borrow, default)]
-    start: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    state: Option<Cow<'a, str>>,
-    #[serde(default)]
-    elapsed_seconds: Option<i64>,
-    #[serde(borrow, default)]
-    error: Option<Cow<'a, str>>,
-}
-
-fn read_jsonl(mut reader: impl BufRead, groups: &mut Groups<'_>) -> Result<()> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut line = 0u64;
-    let mut elapsed = String::new();
-    let want_columns = groups.by.iter().any(|k| matches!(k, Key::Column(_)));
-    let mut resolved = false;
-    let mut values: Vec<String> = Vec::new();
-    loop {
-        line += 1;
-        if !read_line(&mut reader, &mut buf, line)? {
-            return Ok(());
-        }
-        if line == 1 && buf.starts_with(crate::input::BOM) {
-            buf.drain(..crate::input::BOM.len());
-        }
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let not_a_row = |e: serde_json::Error| {
-            Error::Input(format!(
-                "line {line}: not a batch or replay JSON row ({e}); expected one object per line, as `--format json` prints"
-            ))
-        };
-        let row: JsonRow<'_> = serde_json::from_slice(&buf).map_err(not_a_row)?;
-        if want_columns {
-            let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&buf).map_err(not_a_row)?;
-            if !resolved {
-                // The first row's fields are the input's columns.
-                let names: Vec<&str> = object.keys().map(String::as_str).collect();
-                resolve_columns(&mut groups.by, &names, &format!("the fields of line {line}"))?;
-                resolved = true;
-            }
-            values.clear();
-            for k in &groups.by {
-                if let Key::Column(c) = k {
-                    values.push(match object.get(c.as_str()) {
-                        None | Some(serde_json::Value::Null) => String::new(),
-                        Some(serde_json::Value::String(s)) => s.clone(),
-                        Some(v) => v.to_string(),
-                    });
-                }
-            }
-        }
-        elapsed.clear();
-        if let Some(e) = row.elapsed_seconds {
-            let _ = write!(elapsed, "{e}");
-        }
-        let batch = row.opened.0.is_some();
-        let opened = row.opened.0.as_ref().and_then(|o| o.as_deref());
-        let f = Fields {
-            plan: text(&row.plan),
-            priority: text(&row.priority),
-            // A batch row's metric, when it has one (older output has none).
-            metric: if batch { row.metric.as_deref() } else { Some(text(&row.metric)) },
-            time: if batch { opened.unwrap_or("") } else { text(&row.start) },
-            state: text(&row.state),
-            elapsed: &elapsed,
-            error: text(&row.error),
-            columns: values.iter().map(String::as_str).collect(),
-        };
-        groups.add(line, &f)?;
-    }
-}
-
-/// A string field's text, `""` for a missing or null one.
-fn text<'a>(v: &'a Option<Cow<'_, str>>) -> &'a str {
-    v.as_deref().unwrap_or("")
-}
-
-/// Reads one line (without its `\n` or `\r\n`) into `buf`, never more than
-/// [`MAX_RECORD_BYTES`] of it. False at the end of the input.
-fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>, line: u64) -> Result<bool> {
-    buf.clear();
-    let mut any = false;
-    loop {
-        let avail = r.fill_buf().map_err(read_error)?;
-        if avail.is_empty() {
-            return Ok(any);
-        }
-        any = true;
-        let (take, done) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (i, true),
-            None => (avail.len(), false),
-        };
-        if buf.len() + take > MAX_RECORD_BYTES {
-            return Err(Error::Input(format!("line {line}: row is longer than {MAX_RECORD_BYTES} bytes")));
-        }
-        buf.extend_from_slice(&avail[..take]);
-        r.consume(take + usize::from(done));
-        if done {
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
-            }
-            return Ok(true);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::acc::{Acc, date_of};
     use super::*;
+    use chrono::NaiveDate;
 
     fn report(text: &str, by: &[Key]) -> Report {
         run(text.as_bytes(), &Options::new(by.to_vec())).unwrap()

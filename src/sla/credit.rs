@@ -18,7 +18,7 @@ use crate::decimal::{self, BasisPoints, Cents, MicroPercent};
 use crate::engine::segment::normalize;
 use crate::engine::{Calendar, Segment, format_duration};
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, Row, column};
+use crate::io::{CsvInput, Row, column};
 use crate::plan::{BelowThreshold, Credit, CreditRule, OutageRate, Period, Plan, Tier};
 
 /// 100 %.
@@ -146,7 +146,7 @@ pub fn outage(start: i64, end: i64, what: &str) -> Result<Segment> {
 /// Reads outages from CSV with a header row naming `start` and `end` (other
 /// columns ignored). Local times are read in `zone`; `now` is what `now`
 /// means. The file is read through [`CsvInput::log`] (at most
-/// [`crate::input::MAX_LOG_BYTES`], bounded records), `name` naming it in
+/// [`crate::io::MAX_LOG_BYTES`], bounded records), `name` naming it in
 /// messages.
 ///
 /// # Errors
@@ -170,8 +170,8 @@ pub fn parse_outages_with(input: impl Read, name: &str, zone: Tz, now: i64, deli
         column(&headers, n).ok_or_else(|| {
             Error::Input(format!(
                 "{name}: the header row has no \"{n}\" column (expected start,end; found: {}){}",
-                crate::input::shown_header(&headers),
-                crate::input::delimiter_hint(&headers, delimiter)
+                crate::io::shown_header(&headers),
+                crate::io::delimiter_hint(&headers, delimiter)
             ))
         })
     };
@@ -182,7 +182,7 @@ pub fn parse_outages_with(input: impl Read, name: &str, zone: Tz, now: i64, deli
         let at = |c: usize, what: &str| {
             let v = rec.get(c).unwrap_or("");
             crate::instant::parse_instant(v, zone, now)
-                .map_err(|e| Error::Input(format!("{name} line {line}: {what}: {e}")))
+                .map_err(|e| e.of(what.to_string()).at_line(Some(name.to_string()), line))
         };
         let (s, e) = (at(sc, "start")?, at(ec, "end")?);
         out.push(outage(s, e, &format!("{name} line {line}"))?);

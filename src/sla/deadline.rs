@@ -56,17 +56,10 @@ pub struct Resolved {
     pub at_risk_basis_points: i64,
 }
 
-/// Resolves `--priority` (or its absence) against a plan.
-///
-/// # Errors
-/// [`Error::UnknownPriority`] listing the accepted names, or
-/// [`Error::PriorityRequired`] when the plan's levels differ.
-pub fn resolve(plan: &Plan, priority: Option<&str>) -> Result<Resolved> {
-    resolve_with(plan, priority, plan.lifecycle.clock(crate::plan::lifecycle::Metric::FirstResponse))
-}
-
-/// Like [`resolve`], with the clock a metric imposes (`calendar = "id"`
-/// under `[plans.metrics.NAME]`) instead of the priority's.
+/// The first-response target of `priority` (see [`crate::sla::resolve`],
+/// which every caller goes through), on `metric_clock` (the clock a metric
+/// imposes, `calendar = "id"` under `[plans.metrics.NAME]`) instead of the
+/// priority's when given.
 pub(crate) fn resolve_with(plan: &Plan, priority: Option<&str>, metric_clock: Option<Clock>) -> Result<Resolved> {
     let chosen = match priority {
         Some(name) => Some(plan.priority(name).ok_or_else(|| Error::UnknownPriority {

@@ -204,84 +204,6 @@ pub fn target_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Option<Target
     }
 }
 
-/// Resolves a priority like [`crate::sla::resolve`], for one metric: the
-/// priority's `next_response` or `resolution` target instead of its first
-/// response target (same clock, same calendar), with that target's provenance.
-///
-/// # Errors
-/// As [`crate::sla::resolve`], or [`crate::Error::Input`] when the priority
-/// gives no target for the metric.
-pub fn resolve_metric(plan: &Plan, priority: Option<&str>, metric: Metric) -> Result<crate::sla::Resolved> {
-    resolve_metric_with(plan, priority, metric, false)
-}
-
-/// [`resolve_metric`] for `batch`, where a priority with no target for the
-/// metric is not an error but `no-commitment` (SPEC §9: a plan with no
-/// target for that metric and priority): the answer then has no target.
-///
-/// # Errors
-/// As [`crate::sla::resolve`] (an unknown or missing priority).
-pub fn resolve_metric_or_none(plan: &Plan, priority: Option<&str>, metric: Metric) -> Result<crate::sla::Resolved> {
-    resolve_metric_with(plan, priority, metric, true)
-}
-
-fn resolve_metric_with(
-    plan: &Plan,
-    priority: Option<&str>,
-    metric: Metric,
-    untracked_is_none: bool,
-) -> Result<crate::sla::Resolved> {
-    use crate::sla::Commitment;
-    let mut r = crate::sla::deadline::resolve_with(plan, priority, plan.lifecycle.clock(metric))?;
-    if metric == Metric::FirstResponse {
-        return Ok(r);
-    }
-    let level = match &r.priority {
-        Some(name) => plan.priority(name),
-        None => plan.priorities.first(),
-    };
-    let mt = level.and_then(|l| match metric {
-        Metric::NextResponse => l.next_response.as_ref(),
-        _ => l.resolution.as_ref(),
-    });
-    let Some(mt) = mt else {
-        if untracked_is_none {
-            r.target = Target::None;
-            r.target_seconds = None;
-            r.commitment = Commitment::None;
-            r.assumed = false;
-            r.assumptions.clear();
-            return Ok(r);
-        }
-        return Err(crate::Error::Input(format!(
-            "plan {}{} gives no {} target (add {} = \"…\" to the priority in the plan file)",
-            plan.id,
-            level.map_or(String::new(), |l| format!(" priority {}", l.name)),
-            metric.as_str(),
-            metric.as_str()
-        )));
-    };
-    let first_target = r.target;
-    r.target = mt.target;
-    r.target_seconds = mt.target.seconds(r.calendar.business_day());
-    r.commitment = match mt.target {
-        Target::None => Commitment::None,
-        Target::BestEffort => Commitment::BestEffort,
-        _ => Commitment::Committed,
-    };
-    r.assumed = mt.provenance.is_assumed();
-    // The first-response target's own assumption is not this answer's.
-    let first = match &r.priority {
-        Some(name) => format!("{name} target {first_target}: "),
-        None => format!("target {first_target}: "),
-    };
-    r.assumptions.retain(|a| !a.starts_with(&first));
-    if mt.provenance.is_assumed() {
-        r.assumptions.insert(0, format!("{} {}: {}", metric.as_str(), mt.target, mt.provenance.text()));
-    }
-    Ok(r)
-}
-
 /// The clock of `metric` under priority `p`: the metric's own calendar if
 /// the plan gives it one, else the priority's clock.
 fn clock_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Clock {
@@ -359,10 +281,8 @@ fn history(events: &[Event], now: i64) -> std::result::Result<Option<History>, L
                 if h.first.1.is_none() {
                     h.first.1 = Some(t);
                 }
-                if running_next {
-                    if let Some(c) = h.next.last_mut() {
-                        c.1 = Some(t);
-                    }
+                if running_next && let Some(c) = h.next.last_mut() {
+                    c.1 = Some(t);
                 }
                 replied = true;
             }
@@ -384,10 +304,8 @@ fn history(events: &[Event], now: i64) -> std::result::Result<Option<History>, L
                     if h.first.1.is_none() {
                         h.first.1 = Some(t);
                     }
-                    if running_next {
-                        if let Some(n) = h.next.last_mut() {
-                            n.1 = Some(t);
-                        }
+                    if running_next && let Some(n) = h.next.last_mut() {
+                        n.1 = Some(t);
                     }
                     if !class.is_done() {
                         h.resolution.1 = Some(t);

@@ -91,7 +91,8 @@ proptest! {
         let now = created + reply.unwrap_or(0) + later;
         let answer = replay(plan, &events, now).unwrap().unwrap();
         let row = &answer.rows[0];
-        let r = crate::sla::resolve(plan, Some(&plan.priorities[level].name)).unwrap();
+        let r = crate::sla::resolve(plan, Some(&plan.priorities[level].name), Metric::FirstResponse, crate::sla::Untracked::Refused)
+            .unwrap();
         let s = crate::sla::status(&r, created, reply.map(|r| created + r), now, &[], false).unwrap();
         prop_assert_eq!(row.metric, Metric::FirstResponse);
         prop_assert_eq!(row.deadline, s.deadline.deadline);

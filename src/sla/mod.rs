@@ -10,11 +10,13 @@ pub mod pause;
 pub mod period;
 pub mod quota;
 pub mod status;
+pub mod ticket;
 
 pub use credit::{CreditAnswer, CreditInput, UptimeAnswer, credit};
-pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved, deadline, explanation, resolve};
+pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved, deadline, explanation};
 pub use entitlements::{EntitlementRow, entitlements};
 pub use money::Money;
 pub use pause::{parse_pause, parse_pause_as, parse_pause_list, parse_pause_list_as};
 pub use quota::{QuotaAnswer, QuotaInput, QuotaState, Usage, quota};
 pub use status::{State, StatusAnswer, not_after_now, status};
+pub use ticket::{Given, StopAfterNow, Ticket, Untracked, resolve};

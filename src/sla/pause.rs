@@ -48,8 +48,8 @@ fn split_pause(text: &str, name: &str, read: impl Fn(&str) -> Result<i64>) -> Re
         }
         [at] => {
             let (a, b) = (&text[..at], &text[at + 1..]);
-            let from = read(a).map_err(|e| Error::Input(format!("invalid {name} start: {e}")))?;
-            let to = read(b).map_err(|e| Error::Input(format!("invalid {name} end: {e}")))?;
+            let from = read(a).map_err(|e| e.of(format!("invalid {name} start")))?;
+            let to = read(b).map_err(|e| e.of(format!("invalid {name} end")))?;
             (from, to)
         }
         // Several: the times hold `/` themselves. Only a split that leaves a

@@ -38,14 +38,14 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
             .transpose()
     };
     let (from_day, to_day) = (day("--from", &a.from)?, day("--to", &a.to)?);
-    if let (Some(f), Some(t)) = (from_day, to_day) {
-        if f > t {
-            bail!(slacalc::Error::Input(format!(
-                "--from {} is after --to {} (expected --from DATE on or before --to DATE)",
-                a.from.as_deref().unwrap_or_default(),
-                a.to.as_deref().unwrap_or_default()
-            )));
-        }
+    if let (Some(f), Some(t)) = (from_day, to_day)
+        && f > t
+    {
+        bail!(
+            "--from {} is after --to {} (expected --from DATE on or before --to DATE)",
+            a.from.as_deref().unwrap_or_default(),
+            a.to.as_deref().unwrap_or_default()
+        );
     }
     let opts = Options {
         mapping,

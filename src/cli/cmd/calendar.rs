@@ -45,17 +45,14 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let cal = &*plan.calendar.calendar;
     let zone = cal.tz();
     if a.weeks == 0 {
-        bail!(slacalc::Error::Input(format!("invalid --weeks 0: expected 1 to {MAX_WEEKS}")));
+        bail!("invalid --weeks 0: expected 1 to {MAX_WEEKS}");
     }
     if a.weeks > MAX_WEEKS {
-        bail!(slacalc::Error::Input(format!(
-            "--weeks {} is too many: at most {MAX_WEEKS} (ten years) per run; show later weeks with --from",
-            a.weeks
-        )));
+        bail!("--weeks {} is too many: at most {MAX_WEEKS} (ten years) per run; show later weeks with --from", a.weeks);
     }
     let today = || -> Result<NaiveDate> {
         let now = ctx.now(zone)?;
-        cal.local_date(now).ok_or_else(|| anyhow::anyhow!(slacalc::Error::Input("--now is out of range".into())))
+        cal.local_date(now).ok_or_else(|| anyhow::anyhow!("--now is out of range"))
     };
     let from = match a.from.as_deref().map(str::trim) {
         Some(s) if s.eq_ignore_ascii_case("today") => today()?,
@@ -66,9 +63,10 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
         }
     };
     let days = u64::from(a.weeks) * 7;
-    let last = from.checked_add_days(Days::new(days - 1)).filter(|d| d.year() <= 9999).ok_or_else(|| {
-        anyhow::anyhow!(slacalc::Error::Input(format!("--from {from} + {} weeks goes past the year 9999", a.weeks)))
-    })?;
+    let last = from
+        .checked_add_days(Days::new(days - 1))
+        .filter(|d| d.year() <= 9999)
+        .ok_or_else(|| anyhow::anyhow!("--from {from} + {} weeks goes past the year 9999", a.weeks))?;
     cal.covers(from.year(), last.year()).map_err(slacalc::Error::from)?;
     let mut cache = YearCursor::new();
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();

@@ -46,10 +46,7 @@ pub fn run(a: &ManArgs) -> Result<Output> {
     for name in a.command.iter().flat_map(|c| c.split_whitespace()) {
         let Some(sub) = page.find_subcommand(name) else {
             let known: Vec<&str> = page.get_subcommands().map(clap::Command::get_name).collect();
-            bail!(slacalc::Error::Input(format!(
-                "no manual page for \"{path} {name}\" (expected one of: {})",
-                known.join(", ")
-            )));
+            bail!("no manual page for \"{path} {name}\" (expected one of: {})", known.join(", "));
         };
         path = format!("{path} {name}");
         page = sub;

@@ -2,31 +2,19 @@
 //! ticket's clocks (SPEC §5) the single-ticket commands answer for.
 
 use anyhow::{Result, bail};
-use slacalc::plan::Plan;
 use slacalc::plan::lifecycle::Metric;
-use slacalc::sla::Resolved;
-
-use crate::cli::args::TicketArgs;
 
 /// Parses `--metric` (default `first_response`).
 pub fn parse(name: Option<&str>) -> Result<Metric> {
     match name {
         None => Ok(Metric::FirstResponse),
         Some(n) => Metric::parse(n).ok_or_else(|| {
-            anyhow::anyhow!(slacalc::Error::Input(format!(
+            anyhow::anyhow!(
                 "unknown --metric \"{}\" (expected first_response, next_response or resolution)",
                 slacalc::text::cut(n, 40)
-            )))
+            )
         }),
     }
-}
-
-/// The target of `metric` for the ticket's priority; `r` (first response) as is.
-pub fn resolve(plan: &Plan, t: &TicketArgs, metric: Metric, r: Resolved) -> Result<Resolved> {
-    if metric == Metric::FirstResponse {
-        return Ok(r);
-    }
-    Ok(slacalc::sla::lifecycle::resolve_metric(plan, t.priority.as_deref(), metric)?)
 }
 
 /// Which flag stops the clock of `metric`: `--responded` for the response
@@ -38,15 +26,13 @@ pub fn stop<'a>(
 ) -> Result<(&'static str, Option<&'a str>)> {
     match (metric, responded, resolved) {
         (Metric::Resolution, Some(_), _) => {
-            bail!(slacalc::Error::Input(
-                "--responded stops a response clock; with --metric resolution give --resolved T".into()
-            ))
+            bail!("--responded stops a response clock; with --metric resolution give --resolved T")
         }
         (Metric::Resolution, None, r) => Ok(("--resolved", r)),
-        (m, _, Some(_)) => bail!(slacalc::Error::Input(format!(
+        (m, _, Some(_)) => bail!(
             "--resolved stops the resolution clock; with --metric {} give --responded T (or --metric resolution)",
             m.as_str()
-        ))),
+        ),
         (_, r, None) => Ok(("--responded", r)),
     }
 }

@@ -7,7 +7,7 @@ use slacalc::plan::{Allowance, BelowThreshold, CreditRule, OutageRate, Plan, Pro
 
 use crate::cli::args::{Format, PlansCommand};
 use crate::cli::view::{
-    HolidayView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
+    HolidayView, LifecycleView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
 };
 use crate::cli::{Ctx, Output, render};
 
@@ -214,7 +214,7 @@ fn show(format: Format, p: &Plan) -> String {
         credit: credit_text(&p.credit),
         entitlements,
         notes: &p.notes,
-        lifecycle: slacalc::plan::lifecycle::describe(p),
+        lifecycle: LifecycleView::of(p),
     };
     if format != Format::Table {
         return render::record_of(format, &v, &[]);
@@ -274,7 +274,7 @@ fn show(format: Format, p: &Plan) -> String {
         }
         out.push_str(&render::show(&mut t));
     }
-    let lifecycle = slacalc::plan::lifecycle::describe_lines(p);
+    let lifecycle = LifecycleView::of(p).map(|v| v.lines()).unwrap_or_default();
     if !lifecycle.is_empty() {
         let mut t = render::table();
         t.set_header(vec!["lifecycle", "setting"]);

@@ -21,7 +21,7 @@ pub fn read_csv<T>(
     flag: &str,
     parse: impl FnOnce(Box<dyn std::io::Read>, &str) -> slacalc::Result<T>,
 ) -> Result<T> {
-    let (input, name) = slacalc::input::open(path).with_context(|| format!("invalid {flag}"))?;
+    let (input, name) = slacalc::io::open(path).with_context(|| format!("invalid {flag}"))?;
     parse(input, &name).map_err(|e| match e {
         e @ slacalc::Error::Io { .. } => anyhow::Error::from(e).context(format!("invalid {flag}")),
         e => e.into(),
@@ -52,9 +52,7 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     let allowance = a.allowance.as_deref().map(|s| quota::parse_quantity(s, unit, "--allowance")).transpose()?;
     // clap's `requires` gives way to `--used`, which conflicts with --log.
     if a.delimiter.is_some() && a.log.is_none() {
-        return Err(anyhow::anyhow!(slacalc::Error::Input(
-            "--delimiter is the field separator of the --log file: give --log FILE with it".to_string()
-        )));
+        return Err(anyhow::anyhow!("--delimiter is the field separator of the --log file: give --log FILE with it"));
     }
     let usage = match (&a.used, &a.log) {
         (Some(u), _) => Usage::Used(quota::parse_quantity(u, unit, "--used")?),

@@ -27,10 +27,10 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         // delimiter (from a shared profile) does not apply.
         for (given, flag) in [(&a.export.time_format, "--time-format"), (&a.export.delimiter, "--delimiter")] {
             if given.is_some() {
-                bail!(slacalc::Error::Input(format!(
+                bail!(
                     "{flag} does not apply to --input-format {} (its times and fields are read as the API writes them)",
                     source.name()
-                )));
+                );
             }
         }
         mapping.time_format = slacalc::instant::TimeFormat::Auto;
@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     mapping.resolve_plans(|k| plans.get(k).map(|p| p.id.clone())).context("invalid --profile")?;
     let now = ctx.now_for_rows()?;
     let input_format = match (source, a.input_format) {
-        (Some(_), _) => Some(slacalc::input::InputFormat::JsonLines),
+        (Some(_), _) => Some(slacalc::io::RowFormat::JsonLines),
         (None, Some(ReplayInputFormat::Csv)) => stream::input_format(Some(InputFormat::Csv), &a.input),
         (None, Some(ReplayInputFormat::Jsonl)) => stream::input_format(Some(InputFormat::Jsonl), &a.input),
         (None, _) => stream::input_format(None, &a.input),

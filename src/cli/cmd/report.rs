@@ -4,7 +4,6 @@ use std::io::Write as _;
 
 use anyhow::{Context as _, Result, anyhow};
 use comfy_table::Cell;
-use slacalc::Error;
 use slacalc::decimal::{BasisPoints, Syntax};
 use slacalc::engine::duration::format_duration;
 use slacalc::report::{self, Group, Key, Levels, Options, Report};
@@ -17,10 +16,9 @@ use crate::cli::{Ctx, Now, Output};
 /// Runs `report`: reads the whole input, then prints the answer.
 pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
     if let Now::Flag(_) = ctx.now {
-        return Err(anyhow!(Error::Input(
+        return Err(anyhow!(
             "report does not use --now: its rows are as of the now of the batch or replay run that wrote them (give --now to batch or replay)"
-                .to_string()
-        )));
+        ));
     }
     let by = report::parse_by(&a.by)?;
     let min = a.min_attainment.as_deref().map(parse_min).transpose()?;
@@ -79,10 +77,10 @@ fn parse_min(s: &str) -> Result<BasisPoints> {
         .ok()
         .filter(|p| p.within(BasisPoints::ZERO, BasisPoints::from_int(100)))
         .ok_or_else(|| {
-            anyhow!(Error::Input(format!(
+            anyhow!(
                 "--min-attainment \"{}\" is not a percentage from 0 to 100 with at most two decimals (e.g. 95 or 99.5)",
                 slacalc::text::cut(s, 40)
-            )))
+            )
         })
 }
 

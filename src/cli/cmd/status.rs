@@ -1,9 +1,10 @@
 //! `slacalc status`: how much of the clock is used; breached?
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use slacalc::engine::format_duration;
 use slacalc::instant::format_instant;
 use slacalc::plan::lifecycle::Metric;
+use slacalc::sla::{Given, StopAfterNow, Ticket};
 
 use super::ticket;
 use crate::cli::args::StatusArgs;
@@ -13,29 +14,17 @@ use crate::cli::{Ctx, Output};
 /// Runs `status`.
 pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let plans = ctx.plans()?;
-    let (plan, r) = ticket::resolve(&plans, &a.ticket)?;
-    let metric = super::metric::parse(a.metric.as_deref())?;
-    let r = super::metric::resolve(plan, &a.ticket, metric, r)?;
+    let (plan, metric, r) = ticket::resolve(&plans, &a.ticket, a.metric.as_deref())?;
     let (stop_flag, stop_arg) = super::metric::stop(metric, a.responded.as_deref(), a.resolved.as_deref())?;
     let zone = plan.calendar.calendar.tz();
     let opened = ctx.instant("--opened", &a.opened, zone)?;
     let responded = stop_arg.map(|s| ctx.instant(stop_flag, s, zone)).transpose()?;
-    if let Some(t) = responded {
-        if t < opened {
-            bail!(slacalc::Error::Input(format!(
-                "{stop_flag} {} is before --opened {}",
-                stop_arg.unwrap_or_default(),
-                a.opened
-            )));
-        }
-    }
     let now = ctx.now(zone)?;
-    slacalc::sla::not_after_now("--opened", opened, now, ctx.display(zone))?;
-    if let Some(t) = responded {
-        slacalc::sla::not_after_now(stop_flag, t, now, ctx.display(zone))?;
-    }
+    let opened = Given { what: "--opened", at: opened, typed: &a.opened };
+    let stop = responded.map(|at| Given { what: stop_flag, at, typed: stop_arg.unwrap_or_default() });
+    let ticket = Ticket::new(opened, stop, now, StopAfterNow::Refused, ctx.display(zone))?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
-    let s = slacalc::sla::status(&r, opened, responded, now, &pauses, a.ticket.explain)?;
+    let s = ticket.with_pauses(pauses).status(&r, now, a.ticket.explain)?;
     let disp = ctx.display(zone);
     if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
         let state = format!("state {} at {}", s.state.as_str(), format_instant(now, disp));

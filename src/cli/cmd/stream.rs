@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use slacalc::batch::{Format as RowFormat, PipeRecords};
 use slacalc::instant::Display;
+use slacalc::io::{PipeRecords, RowFormat};
 
 use crate::cli::Ctx;
 use crate::cli::args::{ExportArgs, Format};
@@ -20,9 +20,9 @@ pub fn row_format(ctx: &Ctx, command: &str) -> Result<RowFormat> {
     match ctx.format_given {
         Some(Format::Json) => Ok(RowFormat::JsonLines),
         Some(Format::Csv) | None => Ok(RowFormat::Csv),
-        Some(Format::Table) => bail!(slacalc::Error::Input(format!(
+        Some(Format::Table) => bail!(
             "{command} writes csv (the default) or json (JSON Lines), not a table: its rows are meant for a file or a pipe"
-        ))),
+        ),
     }
 }
 
@@ -37,7 +37,7 @@ pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
         return Ok(Box::new(std::io::stdin().lock()));
     }
     if path.is_dir() {
-        bail!(slacalc::Error::Input(format!("--input {} is a directory, not {what}", path.display())));
+        bail!("--input {} is a directory, not {what}", path.display());
     }
     Ok(Box::new(std::fs::File::open(path).with_context(|| format!("cannot open --input {}", path.display()))?))
 }
@@ -200,9 +200,9 @@ pub fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::T
 
 /// `--input-format`, else the extension (`.jsonl`, `.ndjson`); `None`: the
 /// library looks at the first byte.
-pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::input::InputFormat> {
+pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::io::RowFormat> {
     use crate::cli::args::InputFormat as Arg;
-    use slacalc::input::InputFormat as F;
+    use slacalc::io::RowFormat as F;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match (given, ext.as_deref()) {
         (Some(Arg::Csv), _) => Some(F::Csv),

@@ -5,7 +5,8 @@ use anyhow::Result;
 use slacalc::engine::{Calendar, Segment, Step, format_duration, segment::normalize};
 use slacalc::instant::{Display, format_instant};
 use slacalc::plan::Plan;
-use slacalc::sla::{ClockStart, DeadlineAnswer, Explanation, Resolved};
+use slacalc::plan::lifecycle::Metric;
+use slacalc::sla::{ClockStart, DeadlineAnswer, Explanation, Resolved, Untracked};
 
 use crate::cli::args::{Format, TicketArgs};
 use crate::cli::view::{DeadlineView, EXPLAIN_FIELDS, Explained, StepView};
@@ -21,11 +22,24 @@ pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Seg
     Ok(normalize(out))
 }
 
-/// The plan and resolved priority of a ticket.
-pub fn resolve<'a>(plans: &'a slacalc::PlanSet, t: &TicketArgs) -> Result<(&'a Plan, Resolved)> {
+/// The plan of a ticket, the metric `--metric` names, and the target that
+/// applies ([`slacalc::sla::resolve`], once).
+pub fn resolve<'a>(
+    plans: &'a slacalc::PlanSet,
+    t: &TicketArgs,
+    metric: Option<&str>,
+) -> Result<(&'a Plan, Metric, Resolved)> {
     let plan = plans.get(&t.plan)?;
-    let r = slacalc::sla::resolve(plan, t.priority.as_deref())?;
-    Ok((plan, r))
+    let metric = match super::metric::parse(metric) {
+        Ok(m) => m,
+        Err(e) => {
+            // A bad priority is named before a bad --metric.
+            slacalc::sla::resolve(plan, t.priority.as_deref(), Metric::FirstResponse, Untracked::Refused)?;
+            return Err(e);
+        }
+    };
+    let r = slacalc::sla::resolve(plan, t.priority.as_deref(), metric, Untracked::Refused)?;
+    Ok((plan, metric, r))
 }
 
 /// `--format ics`: the deadline as one event (an instant, no `DTEND`);
@@ -42,10 +56,10 @@ pub fn deadline_ics(
     extra: Option<String>,
 ) -> Result<String> {
     let Some(at) = d.deadline else {
-        anyhow::bail!(slacalc::Error::Input(format!(
+        anyhow::bail!(
             "no deadline to export as ics: the target is {} (use --format table or json)",
             r.commitment.as_str()
-        )));
+        );
     };
     let who = r.priority.as_deref().map_or_else(String::new, |p| format!(" {p}"));
     let mut lines = vec![

@@ -8,7 +8,6 @@
 //! else becomes an explicit date list within [`YEARS`]. A timed event is an
 //! error: slacalc will not guess which day a moment in some time zone is.
 
-use std::io::Read;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
@@ -16,6 +15,40 @@ use icalendar::parser::{Component, Property, read_calendar_simple};
 
 use super::*;
 use crate::engine::holiday::YEARS;
+
+/// Why part of an `.ics` file is refused: a date that carries a time (the
+/// event is then named a timed event), or another problem, worded in full.
+#[derive(Debug)]
+enum Problem {
+    /// `PROPERTY VALUE is a time, not NOT` (`DTSTART 20261225T100000 …`).
+    Timed { property: String, value: String, not: &'static str },
+    /// Any other problem.
+    Other(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Timed { property, value, not } => write!(f, "{property} {value} is a time, not {not}"),
+            Problem::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(m: &str) -> Problem {
+        Problem::Other(m.to_string())
+    }
+}
+
+impl From<String> for Problem {
+    fn from(m: String) -> Problem {
+        Problem::Other(m)
+    }
+}
+
+/// What the import's steps give.
+type Read<T> = Result<T, Problem>;
 
 /// One all-day event, read from its properties.
 struct Event {
@@ -127,17 +160,15 @@ const MAX_DEPTH: usize = 16;
 
 /// The file's bytes, refusing more than [`MAX_FILE_BYTES`]; a FIFO with no
 /// writer is an error at once, never a hang.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+fn read_bounded(path: &Path) -> Read<Vec<u8>> {
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
-    let f = crate::loader::open_for_reading(path).map_err(cannot)?;
+    let f = crate::io::open_for_reading(path).map_err(cannot)?;
     let regular = f.metadata().map_err(cannot)?.is_file();
-    let mut buf = Vec::new();
-    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut buf).map_err(cannot)?;
-    if buf.len() > MAX_FILE_BYTES {
-        return Err(format!("{} is over {MAX_FILE_BYTES} bytes (1 MiB)", path.display()));
-    }
+    let Some(buf) = crate::io::file::read_at_most(f, MAX_FILE_BYTES as u64).map_err(cannot)? else {
+        return Err(format!("{} is over {MAX_FILE_BYTES} bytes (1 MiB)", path.display()).into());
+    };
     if buf.is_empty() && !regular {
-        return Err(cannot(crate::loader::nothing_to_read()));
+        return Err(cannot(crate::io::file::nothing_to_read()).into());
     }
     Ok(buf)
 }
@@ -149,7 +180,7 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
 /// no content of the file, which may be any file (`/proc/self/environ`).
 ///
 /// Also gives where each top-level object ends (after its `END` line).
-fn prepare(bytes: &[u8]) -> Result<(String, Vec<usize>), String> {
+fn prepare(bytes: &[u8]) -> Read<(String, Vec<usize>)> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let mut unfolded = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -186,7 +217,8 @@ fn prepare(bytes: &[u8]) -> Result<(String, Vec<usize>), String> {
                     return Err(format!(
                         "has components nested too deeply (more than {MAX_DEPTH} levels, at line {})",
                         n + 1
-                    ));
+                    )
+                    .into());
                 }
             } else {
                 depth = depth.saturating_sub(1);
@@ -213,7 +245,7 @@ fn props<'c>(c: &'c Component<'_>, name: &'c str) -> impl Iterator<Item = &'c Pr
 
 /// A date-valued property's dates (`EXDATE` may list several, comma-separated);
 /// `Err` if it holds a date-time.
-fn dates(p: &Property<'_>) -> Result<Vec<NaiveDate>, String> {
+fn dates(p: &Property<'_>) -> Read<Vec<NaiveDate>> {
     let is_date = p.params.iter().any(|q| {
         q.key.as_str().eq_ignore_ascii_case("VALUE")
             && q.val.as_ref().is_some_and(|v| v.as_str().eq_ignore_ascii_case("DATE"))
@@ -224,18 +256,22 @@ fn dates(p: &Property<'_>) -> Result<Vec<NaiveDate>, String> {
         .map(|v| {
             let v = v.trim();
             if !is_date && v.contains(['T', 't']) {
-                return Err(format!("{} {} is a time, not a day", p.name.as_str(), cut(v, SHOWN_CHARS)));
+                return Err(Problem::Timed {
+                    property: p.name.as_str().to_string(),
+                    value: cut(v, SHOWN_CHARS).into_owned(),
+                    not: "a day",
+                });
             }
             NaiveDate::parse_from_str(v, "%Y%m%d")
-                .map_err(|_| format!("{} \"{}\" is not a date (YYYYMMDD)", p.name.as_str(), cut(v, SHOWN_CHARS)))
+                .map_err(|_| format!("{} \"{}\" is not a date (YYYYMMDD)", p.name.as_str(), cut(v, SHOWN_CHARS)).into())
         })
         .collect()
 }
 
-fn one_date(p: &Property<'_>) -> Result<NaiveDate, String> {
+fn one_date(p: &Property<'_>) -> Read<NaiveDate> {
     match dates(p)?.as_slice() {
         [d] => Ok(*d),
-        _ => Err(format!("{} must hold one date", p.name.as_str())),
+        _ => Err(format!("{} must hold one date", p.name.as_str()).into()),
     }
 }
 
@@ -248,28 +284,30 @@ fn duration_days(v: &str) -> Option<i64> {
     v.strip_suffix('W')?.parse::<i64>().ok().map(|w| w * 7)
 }
 
-fn event(c: &Component<'_>) -> Result<Event, String> {
+fn event(c: &Component<'_>) -> Read<Event> {
     let name = c
         .find_prop("SUMMARY")
         .map(|p| p.val.clone().unescape_text().as_str().trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "(no SUMMARY)".to_string());
     let shown = cut(&name, SHOWN_CHARS);
-    let fail = |m: String| format!("event \"{shown}\": {m}");
-    let timed = |m: String| {
-        if m.contains("is a time") {
-            format!(
-                "event \"{shown}\" is a timed event ({m}); only all-day events (DTSTART;VALUE=DATE:YYYYMMDD) are holidays"
-            )
-        } else {
-            fail(m)
-        }
+    let fail = |m: String| Problem::Other(format!("event \"{shown}\": {m}"));
+    let timed = |m: Problem| match m {
+        Problem::Timed { .. } => Problem::Other(format!(
+            "event \"{shown}\" is a timed event ({m}); only all-day events (DTSTART;VALUE=DATE:YYYYMMDD) are holidays"
+        )),
+        Problem::Other(m) => fail(m),
     };
     let start = one_date(prop(c, "DTSTART").ok_or_else(|| fail("has no DTSTART".into()))?).map_err(timed)?;
     let days = match (prop(c, "DTEND"), prop(c, "DURATION")) {
         (Some(end), _) => (one_date(end).map_err(timed)? - start).num_days(),
-        (None, Some(d)) => duration_days(d.val.as_str().trim())
-            .ok_or_else(|| timed(format!("DURATION {} is a time, not whole days", cut(d.val.as_str(), SHOWN_CHARS))))?,
+        (None, Some(d)) => duration_days(d.val.as_str().trim()).ok_or_else(|| {
+            timed(Problem::Timed {
+                property: "DURATION".into(),
+                value: cut(d.val.as_str(), SHOWN_CHARS).into_owned(),
+                not: "whole days",
+            })
+        })?,
         (None, None) => 1,
     };
     if !(1..=366).contains(&days) {
@@ -312,7 +350,7 @@ fn event(c: &Component<'_>) -> Result<Event, String> {
 /// or a date-time, whose date is taken: occurrences are at midnight UTC) and
 /// the `COUNT` (one beyond `u32` is as endless as `u32::MAX` for the
 /// engine's years).
-fn split_rule(text: &str) -> Result<(String, Option<NaiveDate>, Option<u32>), String> {
+fn split_rule(text: &str) -> Read<(String, Option<NaiveDate>, Option<u32>)> {
     let mut rest = Vec::new();
     let (mut until, mut count) = (None, None);
     for part in text.split(';') {
@@ -340,7 +378,7 @@ fn split_rule(text: &str) -> Result<(String, Option<NaiveDate>, Option<u32>), St
 /// The event as rules: `Fixed` over year ranges for a plain yearly rule,
 /// else one explicit date list (empty: no rule). A list's expansion is
 /// charged to the file's `budget` and refused when it would pass it.
-fn expand(e: &Event, budget: &mut Budget) -> Result<Vec<HolidayRule>, String> {
+fn expand(e: &Event, budget: &mut Budget) -> Read<Vec<HolidayRule>> {
     let last = *YEARS.end();
     let in_range = |d: &NaiveDate| YEARS.contains(&d.year());
     let mut starts: Vec<NaiveDate> = Vec::new();
@@ -369,7 +407,7 @@ fn expand(e: &Event, budget: &mut Budget) -> Result<Vec<HolidayRule>, String> {
                 rrule::Frequency::Hourly | rrule::Frequency::Minutely | rrule::Frequency::Secondly
             )
         {
-            return Err(format!("RRULE {shown} repeats within a day; holidays are whole days"));
+            return Err(format!("RRULE {shown} repeats within a day; holidays are whole days").into());
         }
         if let Some(fixed) = yearly_fixed(e, &rule) {
             return Ok(fixed);
@@ -379,13 +417,14 @@ fn expand(e: &Event, budget: &mut Budget) -> Result<Vec<HolidayRule>, String> {
         let end = until.map_or(end, |u| u.min(end));
         let interval = i64::from(rule.get_interval().max(1));
         let cost = |to: NaiveDate| (((to - e.start).num_days() + 1).max(0) + interval - 1) / interval;
-        let limit = || {
+        let limit = || -> Problem {
             format!(
                 "RRULE {shown} would walk {} days from DTSTART {} to {end}; the limit is {MAX_EXPANSION_DAYS} days \
                  of recurrence per file (give it an UNTIL or COUNT that ends it sooner)",
                 cost(end),
                 e.start
             )
+            .into()
         };
         if cost(end) > budget.days && count.is_none() {
             return Err(limit());
@@ -405,7 +444,8 @@ fn expand(e: &Event, budget: &mut Budget) -> Result<Vec<HolidayRule>, String> {
             return Err(format!(
                 "RRULE {shown} gives more than {allowed} dates, the file's limit of {MAX_ITEMS} holiday dates and \
                  rules less those before it; give it an UNTIL or COUNT"
-            ));
+            )
+            .into());
         }
         let reached = count.is_some_and(|n| usize::try_from(n).is_ok_and(|n| got.dates.len() >= n));
         if capped && !reached {
@@ -431,7 +471,8 @@ fn expand(e: &Event, budget: &mut Budget) -> Result<Vec<HolidayRule>, String> {
             return Err(format!(
                 "gives more than {} dates, what is left of the file's limit of {MAX_ITEMS}",
                 budget.items
-            ));
+            )
+            .into());
         }
     }
     out.sort_unstable();

@@ -551,7 +551,7 @@ impl<'a> Cx<'a> {
                 provenance,
             });
         }
-        let mut lifecycle = super::lifecycle::lifecycle(raw, &|span, m| self.err(fi, span, m), errs);
+        let mut lifecycle = lifecycle::lifecycle(raw, &|span, m| self.err(fi, span, m), errs);
         for (metric, m) in &raw.metrics {
             if let (Some(mt), Some(id)) = (super::lifecycle::Metric::parse(metric.get_ref()), &m.get_ref().calendar) {
                 lifecycle.clocks[mt as usize] = clock_of(id, errs);
@@ -654,7 +654,7 @@ impl<'a> Cx<'a> {
         let table = (&r.source, &r.assumed);
         let own_nr = (&r.next_response_source, &r.next_response_assumed);
         let own_res = (&r.resolution_source, &r.resolution_assumed);
-        let metric = super::lifecycle::metric_target;
+        let metric = lifecycle::metric_target;
         Ok(Priority {
             name,
             aliases: r.aliases.iter().map(|a| a.get_ref().trim().to_lowercase()).collect(),
@@ -672,6 +672,7 @@ impl<'a> Cx<'a> {
 mod calendar;
 mod holiday;
 mod ics_import;
+mod lifecycle;
 mod money;
 
 pub use calendar::parse_weekday;

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::ticks::parse_hours;
 use crate::error::{Error, Result};
-use crate::input::{CsvInput, Row, column};
+use crate::io::{CsvInput, Row, column};
 
 /// One row of a request log (`opened,hours,kind`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct LogRow {
 /// and `kind` (`account`, `bug`, `global`, …). Column names are
 /// case-insensitive and other columns are ignored. Local times in `opened` are
 /// read in `zone`; `now` is what `now` means. The log is read through
-/// [`CsvInput::log`] (at most [`crate::input::MAX_LOG_BYTES`], bounded
+/// [`CsvInput::log`] (at most [`crate::io::MAX_LOG_BYTES`], bounded
 /// records), `name` naming it in messages.
 ///
 /// # Errors
@@ -50,8 +50,8 @@ pub fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimite
     let opened_col = col("opened").ok_or_else(|| {
         Error::Input(format!(
             "{name}: the header row has no \"opened\" column (expected a header such as opened,hours,kind; found: {}){}",
-            crate::input::shown_header(&headers),
-            crate::input::delimiter_hint(&headers, delimiter)
+            crate::io::shown_header(&headers),
+            crate::io::delimiter_hint(&headers, delimiter)
         ))
     })?;
     let (hours_col, kind_col) = (col("hours"), col("kind"));
@@ -61,15 +61,14 @@ pub fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimite
         let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
         let opened_s = field(Some(opened_col));
         let opened = crate::instant::parse_instant(opened_s, zone, now)
-            .map_err(|e| Error::Input(format!("{name} line {line}: opened: {e}")))?;
+            .map_err(|e| e.of("opened").at_line(Some(name.to_string()), line))?;
         let hours_s = field(hours_col);
         let hours_ms = if hours_s.is_empty() {
             None
         } else {
             Some(parse_hours(hours_s).map_err(|_| {
-                Error::Input(format!(
-                    "{name} line {line}: invalid hours \"{hours_s}\" (expected hours >= 0 such as 1.5, 1h30m or 90m)"
-                ))
+                Error::invalid("hours", hours_s, "hours >= 0 such as 1.5, 1h30m or 90m")
+                    .at_line(Some(name.to_string()), line)
             })?)
         };
         rows.push(LogRow { line, opened, hours_ms, kind: field(kind_col).to_lowercase() });

@@ -2,8 +2,7 @@
 //! FIFO, a device such as `/dev/zero`, stdin), is read through a cap, and CSV
 //! is read through a guard that is never silently wrong.
 //!
-//! [`read_capped`] reads a whole file of at most `limit` bytes. [`CsvInput`]
-//! streams CSV records (used by `batch`, `quota --log` and `credit
+//! [`CsvInput`] streams CSV records (used by `batch`, `quota --log` and `credit
 //! --outages`): between the source and the `csv` parser sits a small `Read`
 //! adapter that follows the bytes with a four-state machine (field start,
 //! unquoted, quoted, quote inside quoted; the `csv` crate still does the
@@ -20,8 +19,8 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
-use std::path::Path;
 
+use super::MAX_RECORD_BYTES;
 use crate::error::{Error, Result};
 
 /// Most bytes in a request log (`quota --log`) or an outage file (`credit
@@ -30,56 +29,6 @@ pub const MAX_LOG_BYTES: u64 = 256 << 20;
 
 /// Longest record of a request log or an outage file, in bytes: 64 KiB.
 pub const MAX_LOG_RECORD_BYTES: usize = 64 << 10;
-
-/// Opens `path` for reading (`-` is stdin) and returns it with the name to use
-/// in messages (`<stdin>` for `-`). FIFOs and devices are read as they come.
-///
-/// # Errors
-/// [`Error::Io`] when it cannot be opened or is a directory.
-pub fn open(path: &Path) -> Result<(Box<dyn Read>, String)> {
-    if path.as_os_str() == "-" {
-        return Ok((Box::new(io::stdin().lock()), "<stdin>".into()));
-    }
-    let name = path.display().to_string();
-    let io_err = |e: io::Error| Error::io(name.clone(), e);
-    let file = std::fs::File::open(path).map_err(io_err)?;
-    if file.metadata().map_err(io_err)?.is_dir() {
-        return Err(Error::io(name, io::Error::new(io::ErrorKind::IsADirectory, "is a directory, not a file")));
-    }
-    Ok((Box::new(file), name))
-}
-
-/// Reads all of `path` (`-` is stdin), at most `limit` bytes: it never reads
-/// more than `limit + 1`, so a device or an endless FIFO ends at once. `what`
-/// names the kind of file in the message (`"plan files"`).
-///
-/// # Errors
-/// [`Error::Io`] when it cannot be read; [`Error::Input`] `FILE is larger
-/// than N (limit for WHAT)` when it holds more.
-pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
-    let (input, name) = open(path)?;
-    let mut bytes = Vec::new();
-    input.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(name.clone(), e))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(&name, limit, what));
-    }
-    Ok(bytes)
-}
-
-fn too_large(name: &str, limit: u64, kind: &'static str) -> Error {
-    Error::TooLarge { name: name.to_string(), limit, kind }
-}
-
-/// `256 MiB`, `64 KiB`, `1000 bytes`.
-pub(crate) fn size(n: u64) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
-        format!("{} MiB", n >> 20)
-    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
-        format!("{} KiB", n >> 10)
-    } else {
-        format!("{n} bytes")
-    }
-}
 
 /// The position of column `name` in a header: case-insensitive, with spaces
 /// around it and a leading byte-order mark ignored.
@@ -159,7 +108,7 @@ pub struct CsvInput<R: Read> {
 }
 
 impl<R: Read> CsvInput<R> {
-    /// A `batch` input: records up to [`crate::batch::MAX_RECORD_BYTES`]; a
+    /// A `batch` input: records up to [`MAX_RECORD_BYTES`]; a
     /// longer one, or one that is not UTF-8, comes back with its
     /// [`Problem`] and reading goes on. Messages say `line N: …` (the caller
     /// names the input).
@@ -169,18 +118,13 @@ impl<R: Read> CsvInput<R> {
 
     /// [`CsvInput::batch`] with another field separator (`;`, tab).
     pub fn batch_with(input: R, delimiter: u8) -> CsvInput<R> {
-        let opts = Options {
-            record_bytes: crate::batch::MAX_RECORD_BYTES,
-            file_bytes: None,
-            keep_going: true,
-            log: false,
-            delimiter,
-        };
+        let opts =
+            Options { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false, delimiter };
         CsvInput::new(input, "", opts)
     }
 
     /// A `replay` event input: read as [`CsvInput::batch`] reads (records up
-    /// to [`crate::batch::MAX_RECORD_BYTES`], a longer one cut and flagged,
+    /// to [`MAX_RECORD_BYTES`], a longer one cut and flagged,
     /// reading goes on), record by record with [`CsvInput::read_bytes`], so
     /// that a field that is not UTF-8 spoils only itself.
     pub fn events(input: R) -> CsvInput<R> {
@@ -193,7 +137,7 @@ impl<R: Read> CsvInput<R> {
     }
 
     /// A `report` input (batch or replay output): records up to
-    /// [`crate::batch::MAX_RECORD_BYTES`]; a longer one, or one that is not
+    /// [`MAX_RECORD_BYTES`]; a longer one, or one that is not
     /// UTF-8, is an error naming its line, raised as soon as the record
     /// reaches the limit (report refuses the whole input then, so it never
     /// reads on to the end of a record that may never end).
@@ -203,13 +147,8 @@ impl<R: Read> CsvInput<R> {
 
     /// [`CsvInput::report`] with another field separator (`;`, tab).
     pub fn report_with(input: R, delimiter: u8) -> CsvInput<R> {
-        let opts = Options {
-            record_bytes: crate::batch::MAX_RECORD_BYTES,
-            file_bytes: None,
-            keep_going: false,
-            log: false,
-            delimiter,
-        };
+        let opts =
+            Options { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: false, log: false, delimiter };
         CsvInput::new(input, "", opts)
     }
 
@@ -264,7 +203,7 @@ impl<R: Read> CsvInput<R> {
             Err(e) => {
                 if let csv::ErrorKind::Utf8 { pos, .. } = e.kind() {
                     let line = self.start(pos.as_ref().map(csv::Position::byte)).line;
-                    return Err(Error::Input(format!("{}line {line}: the header row is not valid UTF-8", self.prefix)));
+                    return Err(Error::NotUtf8 { what: "the header row".into() }.at_line(self.input(), line));
                 }
                 Err(self.fail(&e))
             }
@@ -299,7 +238,7 @@ impl<R: Read> CsvInput<R> {
             let line = start.line;
             match problem {
                 Some(Problem::NotUtf8) if !self.opts.keep_going => {
-                    return Err(Error::Input(format!("{}line {line}: row is not valid UTF-8", self.prefix)));
+                    return Err(Error::NotUtf8 { what: "row".into() }.at_line(self.input(), line));
                 }
                 None if self.opts.log && rec.iter().all(str::is_empty) => continue,
                 _ => return Ok(Some(Row { line, problem })),
@@ -342,23 +281,26 @@ impl<R: Read> CsvInput<R> {
         starts.pop_front().unwrap_or(Start { offset: at, line: 0, too_long: false })
     }
 
+    /// The input's name in a [`Error::Row`], when messages name it.
+    fn input(&self) -> Option<String> {
+        (!self.name.is_empty()).then(|| self.name.clone())
+    }
+
     /// The message for a read that failed.
     fn fail(&self, e: &csv::Error) -> Error {
         let p = &self.prefix;
         let limit = self.opts.record_bytes;
+        let too_long =
+            |what: &'static str, line| Error::TooLong { what: what.into(), limit }.at_line(self.input(), line);
         match self.rdr.get_ref().m.failure {
             Some(Failure::Unterminated { line }) => {
                 Error::Input(format!("{p}line {line}: a quoted field opened here is never closed (unterminated \")"))
             }
-            Some(Failure::HeaderTooLong { line }) => {
-                Error::Input(format!("{p}line {line}: the header row is longer than {limit} bytes"))
-            }
-            Some(Failure::RowTooLong { line }) => {
-                Error::Input(format!("{p}line {line}: row is longer than {limit} bytes"))
-            }
+            Some(Failure::HeaderTooLong { line }) => too_long("the header row", line),
+            Some(Failure::RowTooLong { line }) => too_long("row", line),
             Some(Failure::TooLarge) => {
                 let (bytes, what) = self.opts.file_bytes.unwrap_or((0, "this input"));
-                too_large(if self.name.is_empty() { "the input" } else { &self.name }, bytes, what)
+                super::file::too_large(if self.name.is_empty() { "the input" } else { &self.name }, bytes, what)
             }
             None => match e.kind() {
                 csv::ErrorKind::Io(io) => Error::io(
@@ -739,39 +681,6 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
-/// The UTF-8 byte-order mark: ignored at the start of an input, CSV or
-/// JSON Lines (RFC 8259 lets a JSON parser ignore it; Excel writes it).
-pub const BOM: &[u8] = b"\xef\xbb\xbf";
-
-/// How a row file (events, batch or replay output) is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
-    JsonLines,
-}
-
-impl InputFormat {
-    /// `given`, else told by the input's first non-blank byte (`{`: JSON
-    /// Lines) after a UTF-8 byte-order mark, if any, looked at without
-    /// consuming it.
-    ///
-    /// # Errors
-    /// [`Error::Io`] when the input cannot be read.
-    pub fn detect(given: Option<InputFormat>, input: &mut impl std::io::BufRead) -> Result<InputFormat> {
-        if let Some(f) = given {
-            return Ok(f);
-        }
-        let head = input.fill_buf().map_err(|e| Error::Io { path: "input".into(), error: e })?;
-        let head = head.strip_prefix(BOM).unwrap_or(head);
-        Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => InputFormat::JsonLines,
-            _ => InputFormat::Csv,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -927,23 +836,9 @@ mod tests {
         };
         let mut c = CsvInput::new(io::repeat(b'\n'), "log.csv", opts);
         assert_eq!(c.header().unwrap_err().to_string(), "log.csv is larger than 1 MiB (limit for request logs)");
-        assert_eq!(size(256 << 20), "256 MiB");
-        assert_eq!(size(64 << 10), "64 KiB");
-        assert_eq!(size(1000), "1000 bytes");
-    }
-
-    #[test]
-    fn read_capped_stops_after_the_limit() {
-        let e = read_capped(Path::new("/dev/zero"), 1 << 20, "plan files").unwrap_err().to_string();
-        assert_eq!(e, "/dev/zero is larger than 1 MiB (limit for plan files)");
-        let dir = std::env::temp_dir().join(format!("slacalc-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("ok.txt");
-        std::fs::write(&f, b"12345").unwrap();
-        assert_eq!(read_capped(&f, 5, "x").unwrap(), b"12345");
-        assert!(read_capped(&f, 4, "x").unwrap_err().to_string().contains("larger than 4 bytes"));
-        assert!(read_capped(&dir, 4, "x").unwrap_err().to_string().contains("is a directory"));
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(crate::text::size(256 << 20), "256 MiB");
+        assert_eq!(crate::text::size(64 << 10), "64 KiB");
+        assert_eq!(crate::text::size(1000), "1000 bytes");
     }
 
     #[test]

@@ -1,0 +1,200 @@
+//! `replay`: ticket event histories (CSV or JSON Lines) through the
+//! lifecycle clocks of [`crate::sla::lifecycle`], streamed ticket by ticket.
+//!
+//! Only the current ticket's events are held (at most [`MAX_EVENTS`]); a
+//! ticket is answered and written when the next one starts. Memory grows by
+//! one 16-byte fingerprint per ticket id seen, to catch an id that comes back
+//! after other tickets (SPEC §5), and by nothing else.
+//!
+//! [`read`] reads events (CSV or JSON Lines) into records, [`ticket`] groups
+//! them into tickets and replays each, [`write`] writes the rows.
+
+mod read;
+mod ticket;
+mod write;
+
+use std::io::{BufReader, Read, Write};
+
+use chrono_tz::Tz;
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+use crate::instant::Display;
+use crate::io::{CsvInput, JsonLines, Records, RowFormat};
+use crate::loader::PlanSet;
+use crate::mapping::Mapping;
+use read::{Columns, Pending, Rec, Unreadable, json_fields, too_long_message};
+use ticket::Ticket;
+use write::{RowText, Sink};
+
+/// Most events one ticket may have; more is that ticket's error.
+pub const MAX_EVENTS: usize = 100_000;
+
+/// The output columns, in order.
+pub const COLUMNS: [&str; 16] = [
+    "id",
+    "plan",
+    "priority",
+    "metric",
+    "cycle",
+    "start",
+    "stop",
+    "target",
+    "target_seconds",
+    "clock",
+    "deadline",
+    "elapsed_seconds",
+    "paused_seconds",
+    "remaining_seconds",
+    "state",
+    "error",
+];
+
+/// How a replay run behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// "Now": events after it are ignored.
+    pub now: i64,
+    /// Zone for local input times (default: each ticket's plan zone).
+    pub input_zone: Option<Tz>,
+    /// How to print instants (default: each ticket's plan zone).
+    pub display: Option<Display>,
+    /// Output format.
+    pub format: RowFormat,
+    /// Input format; `None`: told by the first non-blank byte (`{`: JSON Lines).
+    pub input_format: Option<RowFormat>,
+    /// Stop at the first ticket that cannot be replayed.
+    pub strict: bool,
+    /// Plan of tickets whose `created` event names none.
+    pub plan: Option<String>,
+    /// Priority of tickets whose `created` event names none.
+    pub priority: Option<String>,
+    /// The export's column names, value maps, time format and delimiter.
+    pub mapping: Mapping,
+}
+
+/// The columns a replay export may map to its own (`--columns`).
+pub const FIELDS: [&str; 6] = ["id", "at", "event", "value", "plan", "priority"];
+
+/// The fields whose values a profile may map: plan and priority names, event
+/// kinds, reply authors and status names (to a class or a plan's status).
+pub const VALUED: [&str; 5] = ["plan", "priority", "event", "author", "status"];
+
+/// Counts reported at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Events read (input records).
+    pub events: u64,
+    /// Tickets seen.
+    pub tickets: u64,
+    /// Rows written.
+    pub rows: u64,
+    /// Rows `breached`.
+    pub breached: u64,
+    /// Rows `at-risk`.
+    pub at_risk: u64,
+    /// Rows `missed`.
+    pub missed: u64,
+    /// Rows `paused`.
+    pub paused: u64,
+    /// Tickets that could not be replayed (one error row each).
+    pub errors: u64,
+    /// Events at or before now that `[values.event]` maps to `"ignore"`.
+    pub ignored: u64,
+}
+
+/// Runs a replay: reads events from `input`, writes rows to `out`, calls
+/// `progress` with the event count every 65,536 events.
+///
+/// # Errors
+/// A missing header column, an unreadable input, a record over
+/// [`MAX_RECORD_BYTES`], a quote never closed, a write error, an unknown
+/// `--plan`, or (with `strict`) the first ticket that cannot be replayed,
+/// naming its line.
+pub fn run(
+    plans: &PlanSet,
+    input: impl Read,
+    out: impl Write,
+    opts: &Options,
+    mut progress: impl FnMut(u64),
+) -> Result<Summary> {
+    if let Some(p) = &opts.plan {
+        plans.get(p)?;
+    }
+    let mut reader = BufReader::with_capacity(1 << 16, input);
+    let format = RowFormat::detect(opts.input_format, &mut reader)?;
+    let mut state = Replay {
+        plans,
+        opts,
+        sink: Sink { out, records: Records::default(), json: opts.format == RowFormat::JsonLines },
+        seen: FxHashMap::default(),
+        ticket: Ticket::default(),
+        pending: None,
+        summary: Summary::default(),
+        text: RowText::default(),
+    };
+    if !state.sink.json {
+        state.sink.header();
+    }
+    let mut rec = Rec::default();
+    match format {
+        RowFormat::Csv => {
+            // Bounded records, unclosed quotes refused, one line count (crate::input).
+            let mut csv = CsvInput::events_with(reader, opts.mapping.delimiter);
+            let header = csv.header()?;
+            if header.is_empty() {
+                return Err(Error::Input(
+                    "replay input is empty (expected a header id,at,event,value[,plan,priority])".into(),
+                ));
+            }
+            let cols = Columns::read(&header, &opts.mapping)?;
+            let mut record = csv::ByteRecord::new();
+            while let Some(row) = csv.read_bytes(&mut record)? {
+                rec.line = row.line;
+                if row.problem.is_none() && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                    continue;
+                }
+                let read = cols.fill(&record, row.problem, &mut rec, &opts.mapping);
+                state.record(&rec, read)?;
+                if state.summary.events.is_multiple_of(65_536) {
+                    progress(state.summary.events);
+                }
+            }
+        }
+        RowFormat::JsonLines => {
+            let mut lines = JsonLines::new(reader, "replay input");
+            while let Some(l) = lines.read()? {
+                if !l.too_long && lines.bytes().iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                rec.line = l.line;
+                let read = if l.too_long {
+                    Err(Unreadable::anonymous(too_long_message()))
+                } else {
+                    json_fields(lines.bytes(), &mut rec, &opts.mapping)
+                };
+                state.record(&rec, read)?;
+                if state.summary.events.is_multiple_of(65_536) {
+                    progress(state.summary.events);
+                }
+            }
+        }
+    }
+    state.flush_pending()?;
+    state.finish_ticket()?;
+    state.sink.commit(true)?;
+    Ok(state.summary)
+}
+
+struct Replay<'p, 'o, W: Write> {
+    plans: &'p PlanSet,
+    opts: &'o Options,
+    sink: Sink<W>,
+    /// Fingerprint of each finished ticket id → the last line of its events.
+    seen: FxHashMap<u64, u64>,
+    ticket: Ticket<'p>,
+    /// Unreadable records whose ticket is not known yet.
+    pending: Option<Pending>,
+    summary: Summary,
+    text: RowText,
+}

@@ -1,0 +1,207 @@
+//! Reading replay input: the fields of each event record (CSV through the
+//! mapping's columns, or one JSON object per line), and records that cannot
+//! be read, which become their ticket's error.
+
+use crate::error::{Error, Result};
+use crate::io::{MAX_RECORD_BYTES, Problem, column};
+use crate::mapping::Mapping;
+use crate::text::cut;
+
+/// One input record's fields, in reused buffers.
+#[derive(Default)]
+pub(super) struct Rec {
+    pub(super) line: u64,
+    pub(super) id: String,
+    pub(super) at: String,
+    pub(super) event: String,
+    pub(super) value: String,
+    pub(super) plan: String,
+    pub(super) priority: String,
+}
+
+/// A record that cannot be read as an event: over [`MAX_RECORD_BYTES`]
+/// (cut while reading, SPEC §8), a field that is not UTF-8, a JSON line that
+/// is not an object or has a field that is not a string.
+///
+/// Such a record is an error of its ticket, not of the run (SPEC §5: bad
+/// events are error rows; exit 0 unless `--strict`). Its ticket is
+///
+/// - the id read from the record itself, when that field is whole and
+///   readable (a long CSV record keeps its fields before the cut; a
+///   non-UTF-8 CSV field spoils only itself; a JSON object with a bad field
+///   still names its id);
+/// - else the ticket around it, when the records before and after it are of
+///   the same ticket (its events are contiguous, so it can be no other);
+/// - else no ticket: at a boundary between two tickets (or at the end) it
+///   may belong to either, so it gets a row of its own with an empty id and
+///   the error naming its line, between the two tickets' rows.
+///
+/// Such a record is an error whatever its time: its time cannot be trusted
+/// to be after `--now`.
+#[derive(Debug)]
+pub(super) struct Unreadable {
+    pub(super) message: Error,
+    /// The record's id was read into [`Rec::id`].
+    pub(super) id_known: bool,
+}
+
+impl Unreadable {
+    pub(super) fn anonymous(message: Error) -> Unreadable {
+        Unreadable { message, id_known: false }
+    }
+}
+
+pub(super) fn too_long_message() -> Error {
+    Error::Input(format!("record is longer than {MAX_RECORD_BYTES} bytes (replay records are limited to 64 KiB)"))
+}
+
+/// Unreadable records whose ticket is not known yet (see [`Unreadable`]):
+/// the first one's line and message, and the last one's line.
+pub(super) struct Pending {
+    pub(super) line: u64,
+    pub(super) message: Error,
+    pub(super) last_line: u64,
+}
+
+impl Pending {
+    pub(super) fn text(&self) -> String {
+        if self.last_line == self.line {
+            format!("line {}: {}", self.line, self.message)
+        } else {
+            format!(
+                "line {}: {} (and every record up to line {}, unreadable too)",
+                self.line, self.message, self.last_line
+            )
+        }
+    }
+}
+
+/// Column positions in a CSV header.
+pub(super) struct Columns {
+    pub(super) id: usize,
+    pub(super) at: usize,
+    pub(super) event: usize,
+    pub(super) value: Option<usize>,
+    pub(super) plan: Option<usize>,
+    pub(super) priority: Option<usize>,
+}
+
+impl Columns {
+    pub(super) fn read(h: &csv::StringRecord, map: &Mapping) -> Result<Columns> {
+        let column = |h: &csv::StringRecord, n: &str| column(h, map.column(n));
+        let need = |n: &str| {
+            column(h, n).ok_or_else(|| {
+                let names: Vec<String> =
+                    h.iter().map(|c| c.trim_start_matches('\u{feff}').trim().to_lowercase()).collect();
+                let named = if map.is_mapped(n) {
+                    format!(" (named \"{}\" by --columns or --profile)", cut(map.column(n), 80))
+                } else {
+                    String::new()
+                };
+                Error::Input(format!(
+                    "replay input has no \"{}\" column{named} (expected a header id,at,event,value[,plan,priority]; got: {})",
+                    cut(map.column(n), 80),
+                    cut(&names.join(","), 200)
+                ))
+            })
+        };
+        Ok(Columns {
+            id: need("id")?,
+            at: need("at")?,
+            event: need("event")?,
+            value: column(h, "value"),
+            plan: column(h, "plan"),
+            priority: column(h, "priority"),
+        })
+    }
+
+    /// The fields of record `r` into `rec`; a record cut while reading
+    /// (`problem`) or with a field that is not UTF-8 is [`Unreadable`], its
+    /// id kept when that field is whole. A created event (named so by the
+    /// export, or through `map`'s `[values.event]`) also reads its plan and
+    /// priority.
+    pub(super) fn fill(
+        &self,
+        r: &csv::ByteRecord,
+        problem: Option<Problem>,
+        rec: &mut Rec,
+        map: &Mapping,
+    ) -> std::result::Result<(), Unreadable> {
+        let put = |i: Option<usize>, dst: &mut String, name: &str| -> Result<()> {
+            dst.clear();
+            let raw = i.and_then(|i| r.get(i)).unwrap_or(b"");
+            let s = std::str::from_utf8(raw).map_err(|_| Error::NotUtf8 { what: format!("column {name}").into() })?;
+            dst.push_str(s.trim());
+            Ok(())
+        };
+        let id = put(Some(self.id), &mut rec.id, "id");
+        if problem.is_some() {
+            // Of a cut record, only the fields before the last one are whole.
+            let id_known = self.id + 1 < r.len() && id.is_ok();
+            return Err(Unreadable { message: too_long_message(), id_known });
+        }
+        let id_known = id.is_ok();
+        let fail = |message: Error| Unreadable { message, id_known };
+        id.map_err(fail)?;
+        put(Some(self.at), &mut rec.at, "at").map_err(fail)?;
+        put(Some(self.event), &mut rec.event, "event").map_err(fail)?;
+        put(self.value, &mut rec.value, "value").map_err(fail)?;
+        // Only a created event reads its plan and priority: told after the
+        // value map, as take() tells it (and as JSON Lines rows are read).
+        if map.value("event", &rec.event).eq_ignore_ascii_case("created") {
+            put(self.plan, &mut rec.plan, "plan").map_err(fail)?;
+            put(self.priority, &mut rec.priority, "priority").map_err(fail)?;
+        } else {
+            rec.plan.clear();
+            rec.priority.clear();
+        }
+        Ok(())
+    }
+}
+
+/// The fields of one JSON Lines event.
+pub(super) fn json_fields(line: &[u8], rec: &mut Rec, map: &Mapping) -> std::result::Result<(), Unreadable> {
+    rec.id.clear();
+    let (obj, utf8) = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
+        Ok(obj) => (obj, true),
+        // Not UTF-8: read it with the bad bytes replaced, only to find its id.
+        Err(_) if std::str::from_utf8(line).is_err() => match serde_json::from_str(&String::from_utf8_lossy(line)) {
+            Ok(obj) => (obj, false),
+            Err(_) => return Err(Unreadable::anonymous(Error::NotUtf8 { what: "the line".into() })),
+        },
+        Err(e) => {
+            return Err(Unreadable::anonymous(Error::Input(format!(
+                "not a JSON object ({e}); expected e.g. {{\"id\":\"T1\",\"at\":\"…\",\"event\":\"created\"}}"
+            ))));
+        }
+    };
+    let get = |k: &str, dst: &mut String| -> Result<()> {
+        dst.clear();
+        match obj.get(map.column(k)) {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::String(s)) => dst.push_str(s.trim()),
+            Some(serde_json::Value::Number(x)) => dst.push_str(&x.to_string()),
+            Some(other) => {
+                return Err(Error::Input(format!(
+                    "field \"{k}\" is {} (expected a string)",
+                    cut(&other.to_string(), 80)
+                )));
+            }
+        }
+        Ok(())
+    };
+    let id = get("id", &mut rec.id);
+    // An id with a replaced byte is not the ticket's id.
+    let id_known = id.is_ok() && (utf8 || !rec.id.contains('\u{fffd}'));
+    let fail = |message: Error| Unreadable { message, id_known };
+    id.map_err(fail)?;
+    if !utf8 {
+        return Err(fail(Error::NotUtf8 { what: "the line".into() }));
+    }
+    get("at", &mut rec.at).map_err(fail)?;
+    get("event", &mut rec.event).map_err(fail)?;
+    get("value", &mut rec.value).map_err(fail)?;
+    get("plan", &mut rec.plan).map_err(fail)?;
+    get("priority", &mut rec.priority).map_err(fail)?;
+    Ok(())
+}
