@@ -42,18 +42,40 @@ pub(crate) fn too_large(name: &str, limit: u64, kind: &'static str) -> Error {
     Error::TooLarge { name: name.to_string(), limit, kind }
 }
 
-/// Opens `p` for reading without waiting for a writer: `open` of a FIFO
-/// blocks until someone opens it to write, and a FIFO nobody writes would
-/// hang the run. Once open, reads wait as usual (a writer that is there is
-/// waited for), and a FIFO with no writer reads as empty at once.
+/// How long a FIFO opened with no writer yet is given to get one (a
+/// writer started just after slacalc, as in `mkfifo p; writer > p & slacalc
+/// … p`): past it, the FIFO reads as empty and is refused.
+const FIFO_GRACE_SECONDS: i64 = 2;
+
+/// Opens `p` for reading without waiting for ever for a writer: `open` of a
+/// FIFO blocks until someone opens it to write, and a FIFO nobody writes
+/// would hang the run. A FIFO gets [`FIFO_GRACE_SECONDS`] for a writer to
+/// come and send something; once open, reads wait as usual (a writer that
+/// is there is waited for), and a FIFO with no writer reads as empty.
 ///
 /// # Errors
-/// Those of `open(2)` and `fcntl(2)`.
+/// Those of `open(2)`, `fstat(2)`, `poll(2)` and `fcntl(2)`.
 pub fn open_for_reading(p: &Path) -> io::Result<std::fs::File> {
     #[cfg(unix)]
     {
-        use rustix::fs::{Mode, OFlags};
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        use rustix::fs::{FileType, Mode, OFlags};
         let fd = rustix::fs::open(p, OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())?;
+        if FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode) == FileType::Fifo {
+            // Ready (data, or a writer that came and went) or the grace ran
+            // out: either way the reads below do not wait for ever.
+            let grace = Timespec { tv_sec: FIFO_GRACE_SECONDS, tv_nsec: 0 };
+            let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+            loop {
+                match poll(&mut fds, Some(&grace)) {
+                    Err(rustix::io::Errno::INTR) => {}
+                    r => {
+                        r?;
+                        break;
+                    }
+                }
+            }
+        }
         let flags = rustix::fs::fcntl_getfl(&fd)?;
         rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
         Ok(std::fs::File::from(fd))
