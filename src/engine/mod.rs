@@ -4,34 +4,32 @@
 //!
 //! Modules, bottom up: [`day`] (the [`Day`] and [`WorkSpan`] quantities),
 //! [`zone`] (offsets and wall-clock resolution; past 2099 through the
-//! equivalent years memoized in `zone_years`), [`window`], [`holiday`], the
-//! year tables (private: `year`, with the whole-year totals of `yearsum` and
-//! the per-shape sums of regular years in `shapes`) and their [`cursor`],
-//! [`calendar`], [`timeline`] (the walks), and [`both`] (a status's deadline
-//! and elapsed time from one walk).
+//! equivalent years memoized in `zone_years`), [`window`], [`holiday`],
+//! [`calendar`] with its year tables in its own folder (`calendar/`: `year`,
+//! with the whole-year totals of `yearsum` and the per-shape sums of regular
+//! years in `shapes`, and their [`calendar::cursor`]; they and `Calendar`
+//! import each other, a cycle kept inside that one folder), [`timeline`]
+//! (the walks), and [`status_walk`] (a status's deadline and elapsed time
+//! from one walk). The engine's [`ParseError`] is in `parse_error`.
 
-pub mod both;
 pub mod calendar;
-pub mod cursor;
 pub mod day;
 pub mod duration;
 pub mod holiday;
-mod parse;
+mod parse_error;
 pub mod segment;
-mod shapes;
+pub mod status_walk;
 pub mod timeline;
 pub mod window;
-mod year;
-mod yearsum;
 pub mod zone;
 mod zone_years;
 
+pub use calendar::cursor::YearCursor;
 pub use calendar::{Calendar, CalendarError, DataFrom, DayKind, Horizon, WEEKDAYS};
-pub use cursor::YearCursor;
 pub use day::{Day, WorkSpan};
 pub use duration::{Target, format_duration, parse_duration};
 pub use holiday::{Holiday, HolidayRule};
-pub use parse::ParseError;
+pub use parse_error::ParseError;
 pub use segment::Segment;
 pub use timeline::{Step, WalkError, clock_start, deadline, elapsed};
 pub use window::Window;

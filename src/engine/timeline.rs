@@ -12,12 +12,12 @@
 
 use chrono::NaiveDate;
 
+use super::calendar::cursor::YearCursor;
+use super::calendar::year::Week;
+use super::calendar::yearsum::YearSum;
 use super::calendar::{Calendar, DayKind};
-use super::cursor::YearCursor;
 use super::day::{Day, WorkSpan};
 use super::segment::Segment;
-use super::year::Week;
-use super::yearsum::YearSum;
 
 /// A walk that finds no working time for this many days gives up.
 pub const HORIZON_DAYS: i64 = 3653;

@@ -134,7 +134,7 @@ pub fn status(
 }
 
 /// The deadline and the elapsed time from one walk over the calendar
-/// ([`engine::both`]) instead of two (and a third for the clock start):
+/// ([`engine::status_walk`]) instead of two (and a third for the clock start):
 /// `batch` asks this of every row. `None` with `explain` (the steps come from
 /// the separate walks) and when the walk fails: the separate walks then give
 /// the answer, or the error, they always gave.
@@ -148,7 +148,7 @@ fn walk_once(
     if explain {
         return None;
     }
-    let a = engine::both::deadline_and_elapsed(&r.calendar, opened, r.target_seconds, until, pauses).ok()?;
+    let a = engine::status_walk::deadline_and_elapsed(&r.calendar, opened, r.target_seconds, until, pauses).ok()?;
     let d = DeadlineAnswer { opened, clock_start: a.clock_start, deadline: a.deadline, steps: Vec::new() };
     Some((d, a.elapsed, Vec::new()))
 }

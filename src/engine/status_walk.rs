@@ -14,11 +14,11 @@
 //! to the separate walks.
 
 use super::calendar::Calendar;
+use super::calendar::year::Week;
+use super::calendar::yearsum::YearSum;
 use super::day::{Day, WorkSpan};
 use super::segment::Segment;
 use super::timeline::{Visitor, WalkError, clock_start, walk};
-use super::year::Week;
-use super::yearsum::YearSum;
 
 /// What a status needs from the calendar, in UTC seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

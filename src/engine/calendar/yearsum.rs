@@ -11,10 +11,10 @@
 //! out exactly, as the day walk does). Every other day works exactly its
 //! weekday's windows, so the sum is exact, not an estimate.
 
-use super::calendar::Calendar;
-use super::day::{DAY, Day, WorkSpan};
-use super::segment::Segment;
+use super::Calendar;
 use super::year::{EAST, WEST, YearInfo};
+use crate::engine::day::{DAY, Day, WorkSpan};
+use crate::engine::segment::Segment;
 
 /// One local year of a calendar, as a walk skips it whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,11 +24,11 @@ use std::sync::OnceLock;
 
 use chrono::Datelike;
 
-use super::calendar::Calendar;
-use super::day::{Day, WorkSpan};
-use super::holiday::{self, HolidayRule};
+use super::Calendar;
 use super::year::YearInfo;
 use super::yearsum::{self, YearSum};
+use crate::engine::day::{Day, WorkSpan};
+use crate::engine::holiday::{self, HolidayRule};
 
 /// Shapes: 1 January's weekday (7) times the leapness of the year before,
 /// the year and the year after (8).

@@ -19,17 +19,24 @@ use std::sync::{Arc, Mutex};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
-use super::cursor::YearCursor;
+use self::cursor::YearCursor;
+use self::shapes::Shapes;
+use self::year::YearInfo;
+use self::yearsum::YearSum;
 use super::day::{DAY, Day, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
-use super::shapes::Shapes;
 use super::timeline::WalkError;
 use super::window::{Window, check_windows, head_of, tail_of};
-use super::year::{self, YearInfo};
-use super::yearsum::YearSum;
 use super::zone::{self, Disambiguation};
 use super::zone_years::ZoneYears;
+
+// The year tables behind `Calendar`: they import `Calendar` and it imports
+// them, one idea kept in this folder. The walks read them too.
+pub mod cursor;
+mod shapes;
+pub(super) mod year;
+pub(super) mod yearsum;
 
 /// Most holiday rules one calendar holds (plan files allow far fewer): the
 /// year tables store a rule's index in 16 bits.
@@ -786,7 +793,7 @@ mod tests {
     /// never a year silently without holidays, at either end).
     #[test]
     fn a_walk_before_the_first_year_fails_naming_the_set_and_the_year() {
-        use crate::engine::both::deadline_and_elapsed;
+        use crate::engine::status_walk::deadline_and_elapsed;
         use crate::engine::{clock_start, deadline, elapsed};
         let office = Window::parse("09:00-17:00").unwrap();
         let mut week: [Vec<Window>; 7] = Default::default();

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use super::calendar::Calendar;
-use super::day::Day;
+use super::Calendar;
 use super::year::YearInfo;
+use crate::engine::day::Day;
 
 /// Most years one calendar keeps in its cache before starting afresh.
 const YEAR_CACHE: usize = 512;

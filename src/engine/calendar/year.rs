@@ -2,20 +2,20 @@
 //! year, the zone's offset changes, the year's total working time, and a
 //! table of its whole weeks (Monday to Sunday) with running sums, so a walk
 //! crosses many weeks with one binary search. Computed once per calendar and
-//! year, shared through [`crate::engine::cursor::YearCursor`]; the week
+//! year, shared through [`crate::engine::calendar::cursor::YearCursor`]; the week
 //! table only when a walk first asks for it, as a walk that skips the whole
-//! year (see [`crate::engine::yearsum`]) never does.
+//! year (see [`crate::engine::calendar::yearsum`]) never does.
 
 use std::sync::OnceLock;
 
 use chrono::Datelike;
 
-use super::calendar::Calendar;
-use super::day::{Day, WorkSpan};
-use super::holiday::{self, HolidayRule};
-use super::segment::Segment;
+use super::Calendar;
 use super::yearsum::{self, YearSum};
-use super::zone;
+use crate::engine::day::{Day, WorkSpan};
+use crate::engine::holiday::{self, HolidayRule};
+use crate::engine::segment::Segment;
+use crate::engine::zone;
 
 /// How far a local day reaches before its wall-clock midnight, in UTC: the
 /// largest offset east of Greenwich (+14 h).
@@ -89,7 +89,7 @@ impl YearInfo {
     /// The table of `cal` for `year` with only the holiday rules `keep`
     /// accepts, and the days its sum corrected (holidays, recurring and
     /// exact overrides, offset changes), sorted: for
-    /// [`crate::engine::shapes`].
+    /// [`crate::engine::calendar::shapes`].
     pub(super) fn compute_with(cal: &Calendar, year: i64, keep: impl Fn(&HolidayRule) -> bool) -> (YearInfo, Vec<Day>) {
         let (first_day, end_day) = (Day::jan1(year), Day::jan1(year + 1));
         // 365 or 366 days.
