@@ -9,7 +9,7 @@ use slacalc::plan::lifecycle::Metric;
 
 use super::stream;
 use crate::cli::args::BatchArgs;
-use crate::cli::{Ctx, Output};
+use crate::cli::ctx::{Ctx, Output};
 
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {

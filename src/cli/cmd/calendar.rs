@@ -12,9 +12,9 @@ use slacalc::plan::{Clock, Plan};
 
 use super::plans::hours_summary;
 use crate::cli::args::{CalendarArgs, Format};
+use crate::cli::ctx::{Ctx, Output};
 use crate::cli::render::{self, Tone, tinted};
 use crate::cli::view::{CalendarView, DayView, WindowView, Windows};
-use crate::cli::{Ctx, Output};
 
 /// Most weeks one run shows: ten years.
 pub const MAX_WEEKS: u32 = 520;

@@ -7,7 +7,8 @@ use slacalc::plan::Source;
 use slacalc::plan::validate::defined_ids;
 use slacalc::{Error, PlanSet};
 
-use crate::cli::{Ctx, Output, render};
+use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render;
 
 /// One problem found: the file it is in, and the message to print.
 struct Problem {

@@ -10,8 +10,9 @@ use slacalc::sla::{Money, period::PeriodSpan};
 
 use super::quota::read_csv;
 use crate::cli::args::{CreditArgs, Format};
+use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render;
 use crate::cli::view::{CreditView, NoCreditView, OutageView, Outages, TierView};
-use crate::cli::{Ctx, Output, render};
 
 /// Runs `credit`.
 pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {

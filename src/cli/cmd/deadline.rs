@@ -5,7 +5,7 @@ use slacalc::sla::Ticket;
 
 use super::ticket;
 use crate::cli::args::DeadlineArgs;
-use crate::cli::{Ctx, Output};
+use crate::cli::ctx::{Ctx, Output};
 
 /// Runs `deadline`.
 pub fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {

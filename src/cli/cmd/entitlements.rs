@@ -5,8 +5,9 @@ use comfy_table::ColumnConstraint;
 use slacalc::sla::entitlements::{self, EntitlementRow};
 
 use crate::cli::args::{EntitlementsArgs, Format};
+use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render;
 use crate::cli::view::{EntitlementView, EntitlementsView};
-use crate::cli::{Ctx, Output, render};
 
 fn row_view<'a>(plan: &'a str, r: &'a EntitlementRow) -> EntitlementView<'a> {
     EntitlementView {

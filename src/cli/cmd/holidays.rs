@@ -10,7 +10,8 @@ use slacalc::text::cut;
 use slacalc::{Error, loader, world};
 
 use crate::cli::args::{Format, HolidaysCommand};
-use crate::cli::{Ctx, Output, render};
+use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render;
 
 /// Most years one `holidays show` prints.
 const MAX_YEARS: i32 = 200;

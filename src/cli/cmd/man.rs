@@ -11,8 +11,8 @@ use clap::CommandFactory as _;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use crate::cli::Output;
 use crate::cli::args::{Cli, ManArgs};
+use crate::cli::ctx::Output;
 
 /// Extra sections of the top page: what `--help` cannot say in one line.
 const ENVIRONMENT: &[(&str, &str)] = &[

@@ -6,10 +6,11 @@ use slacalc::engine::{Calendar, HolidayRule, format_duration};
 use slacalc::plan::{Allowance, BelowThreshold, CreditRule, OutageRate, Plan, Provenance, Quota};
 
 use crate::cli::args::{Format, PlansCommand};
+use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render;
 use crate::cli::view::{
     HolidayView, LifecycleView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
 };
-use crate::cli::{Ctx, Output, render};
 
 /// Runs `plans …`.
 pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {

@@ -5,7 +5,8 @@ use serde::Serialize;
 use slacalc::profiles::{self, BUILTIN};
 
 use crate::cli::args::ProfilesCommand;
-use crate::cli::{Ctx, Output, render};
+use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render;
 
 /// One line of `profiles list`.
 #[derive(Serialize)]

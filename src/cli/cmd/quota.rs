@@ -10,8 +10,9 @@ use slacalc::sla::quota::{self, QuotaAnswer, QuotaInput, QuotaState, Usage, to_m
 use slacalc::sla::{Money, period::PeriodSpan};
 
 use crate::cli::args::{Format, QuotaArgs};
+use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render;
 use crate::cli::view::{LogView, QuotaSeconds, QuotaView};
-use crate::cli::{Ctx, Output, render};
 
 /// Reads the CSV file named by `flag` (`-` reads stdin) with `parse`, which
 /// streams it through the bounded reader ([`slacalc::input`]); an error

@@ -9,7 +9,7 @@ use slacalc::replay::{self, Options};
 
 use super::stream;
 use crate::cli::args::{InputFormat, ReplayArgs, ReplayInputFormat};
-use crate::cli::{Ctx, Output};
+use crate::cli::ctx::{Ctx, Output};
 
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
 pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {

@@ -10,8 +10,8 @@ use slacalc::report::{self, Group, Key, Levels, Options, Report};
 
 use super::stream;
 use crate::cli::args::{FormatArg, ReportArgs};
+use crate::cli::ctx::{Ctx, Now, Output};
 use crate::cli::render::{self, Tone};
-use crate::cli::{Ctx, Now, Output};
 
 /// Runs `report`: reads the whole input, then prints the answer.
 pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {

@@ -8,8 +8,8 @@ use slacalc::sla::{Given, StopAfterNow, Ticket};
 
 use super::ticket;
 use crate::cli::args::StatusArgs;
+use crate::cli::ctx::{Ctx, Output};
 use crate::cli::view::StatusView;
-use crate::cli::{Ctx, Output};
 
 /// Runs `status`.
 pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {

@@ -10,8 +10,8 @@ use anyhow::{Context as _, Result, bail};
 use slacalc::instant::Display;
 use slacalc::io::{PipeRecords, RowFormat};
 
-use crate::cli::Ctx;
 use crate::cli::args::{ExportArgs, Format};
+use crate::cli::ctx::Ctx;
 use slacalc::mapping::{self, Mapping};
 
 /// The row format from `--format`: csv unless json is asked; a table is
@@ -195,7 +195,7 @@ pub fn mapping(
 
 /// `--input-tz`, else the profile's zone.
 pub fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::Tz>> {
-    flag.or(m.input_tz.as_deref()).map(crate::cli::parse_tz).transpose()
+    flag.or(m.input_tz.as_deref()).map(crate::cli::ctx::parse_tz).transpose()
 }
 
 /// `--input-format`, else the extension (`.jsonl`, `.ndjson`); `None`: the

@@ -9,8 +9,9 @@ use slacalc::plan::lifecycle::Metric;
 use slacalc::sla::{ClockStart, DeadlineAnswer, Explanation, Resolved, Untracked};
 
 use crate::cli::args::{Format, TicketArgs};
+use crate::cli::ctx::Ctx;
+use crate::cli::render;
 use crate::cli::view::{DeadlineView, EXPLAIN_FIELDS, Explained, StepView};
-use crate::cli::{Ctx, render};
 
 /// Parses `--pause FROM/TO` values into normalized spans.
 pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
