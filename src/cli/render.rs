@@ -9,6 +9,7 @@ use comfy_table::{
 };
 use serde::Serialize;
 use serde_json::Value;
+use slacalc::engine::Calendar;
 use slacalc::text::escape_controls;
 
 use super::args::Format;
@@ -283,4 +284,28 @@ pub fn rows(format: Format, rows: &[Value]) -> String {
             }
         }
     }
+}
+
+/// `Mon–Fri 09:00-12:00, 14:00-18:00; Sat 10:00-12:00`: equal consecutive days folded.
+pub fn hours_summary(cal: &Calendar) -> String {
+    if cal.is_always() {
+        return "24x7".into();
+    }
+    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let week = cal.week();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < 7 {
+        let mut j = i;
+        while j + 1 < 7 && week[j + 1] == week[i] {
+            j += 1;
+        }
+        if !week[i].is_empty() {
+            let days = if i == j { names[i].to_string() } else { format!("{}–{}", names[i], names[j]) };
+            let w: Vec<String> = week[i].iter().map(ToString::to_string).collect();
+            parts.push(format!("{days} {}", w.join(", ")));
+        }
+        i = j + 1;
+    }
+    parts.join("; ")
 }

@@ -10,9 +10,9 @@ use slacalc::engine::{Calendar, DayKind, Segment, Window, YearCursor, format_dur
 use slacalc::instant::{Display, format_instant, parse_date};
 use slacalc::plan::{Clock, Plan};
 
-use super::plans::hours_summary;
 use crate::cli::args::{CalendarArgs, Format};
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::render::hours_summary;
 use crate::cli::render::{self, Tone, tinted};
 use crate::cli::view::{CalendarView, DayView, WindowView, Windows};
 

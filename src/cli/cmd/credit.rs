@@ -8,7 +8,7 @@ use slacalc::plan::CreditRule;
 use slacalc::sla::credit::{self, BelowCredit, CreditAnswer, CreditInput, UptimeAnswer, tier_text};
 use slacalc::sla::{Money, period::PeriodSpan};
 
-use super::quota::read_csv;
+use super::stream::read_csv;
 use crate::cli::args::{CreditArgs, Format};
 use crate::cli::ctx::{Ctx, Output};
 use crate::cli::render;

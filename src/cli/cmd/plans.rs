@@ -2,12 +2,12 @@
 
 use anyhow::Result;
 use serde_json::{Map, Value, json};
-use slacalc::engine::{Calendar, HolidayRule, format_duration};
+use slacalc::engine::{HolidayRule, format_duration};
 use slacalc::plan::{Allowance, BelowThreshold, CreditRule, OutageRate, Plan, Provenance, Quota};
 
 use crate::cli::args::{Format, PlansCommand};
 use crate::cli::ctx::{Ctx, Output};
-use crate::cli::render;
+use crate::cli::render::{self, hours_summary};
 use crate::cli::view::{
     HolidayView, LifecycleView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
 };
@@ -63,30 +63,6 @@ fn list_table(plans: &[Plan]) -> String {
         render::show(&mut t),
         plans.len()
     )
-}
-
-/// `Mon–Fri 09:00-12:00, 14:00-18:00; Sat 10:00-12:00`: equal consecutive days folded.
-pub fn hours_summary(cal: &Calendar) -> String {
-    if cal.is_always() {
-        return "24x7".into();
-    }
-    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let week = cal.week();
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < 7 {
-        let mut j = i;
-        while j + 1 < 7 && week[j + 1] == week[i] {
-            j += 1;
-        }
-        if !week[i].is_empty() {
-            let days = if i == j { names[i].to_string() } else { format!("{}–{}", names[i], names[j]) };
-            let w: Vec<String> = week[i].iter().map(ToString::to_string).collect();
-            parts.push(format!("{days} {}", w.join(", ")));
-        }
-        i = j + 1;
-    }
-    parts.join("; ")
 }
 
 fn prov(p: &Provenance) -> ProvenanceView<'_> {

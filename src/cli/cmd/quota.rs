@@ -1,7 +1,5 @@
 //! `slacalc quota`: how much of the support quota is left in the period?
 
-use std::path::Path;
-
 use anyhow::{Context as _, Result};
 use slacalc::decimal::Permille;
 use slacalc::instant::{format_instant, parse_date};
@@ -9,25 +7,11 @@ use slacalc::plan::QuotaUnit;
 use slacalc::sla::quota::{self, QuotaAnswer, QuotaInput, QuotaState, Usage, to_milli};
 use slacalc::sla::{Money, period::PeriodSpan};
 
+use super::stream::read_csv;
 use crate::cli::args::{Format, QuotaArgs};
 use crate::cli::ctx::{Ctx, Output};
 use crate::cli::render;
 use crate::cli::view::{LogView, QuotaSeconds, QuotaView};
-
-/// Reads the CSV file named by `flag` (`-` reads stdin) with `parse`, which
-/// streams it through the bounded reader ([`slacalc::input`]); an error
-/// opening or reading the file names the flag.
-pub fn read_csv<T>(
-    path: &Path,
-    flag: &str,
-    parse: impl FnOnce(Box<dyn std::io::Read>, &str) -> slacalc::Result<T>,
-) -> Result<T> {
-    let (input, name) = slacalc::io::open(path).with_context(|| format!("invalid {flag}"))?;
-    parse(input, &name).map_err(|e| match e {
-        e @ slacalc::Error::Io { .. } => anyhow::Error::from(e).context(format!("invalid {flag}")),
-        e => e.into(),
-    })
-}
 
 fn qty_text(ticks: i64, unit: QuotaUnit) -> String {
     to_milli(ticks, unit).to_string()

@@ -1,6 +1,8 @@
 //! What `batch` and `replay` share: a row format (csv or JSON Lines, never a
 //! table), an input file or stdin, and a run that streams to stdout, or
-//! buffers with `--strict` (which promises nothing on stdout when it fails).
+//! buffers with `--strict` (which promises nothing on stdout when it fails);
+//! and the one way a command reads a CSV file named by a flag
+//! ([`read_csv`]: `quota --log`, `credit --outages`).
 
 use std::io::{IsTerminal, Read, Write as _};
 use std::path::Path;
@@ -226,4 +228,19 @@ pub fn max_errors(limit: Option<u64>, errors: u64, what: &str) -> u8 {
         }
         _ => 0,
     }
+}
+
+/// Reads the CSV file named by `flag` (`-` reads stdin) with `parse`, which
+/// streams it through the bounded reader ([`slacalc::input`]); an error
+/// opening or reading the file names the flag.
+pub fn read_csv<T>(
+    path: &Path,
+    flag: &str,
+    parse: impl FnOnce(Box<dyn std::io::Read>, &str) -> slacalc::Result<T>,
+) -> Result<T> {
+    let (input, name) = slacalc::io::open(path).with_context(|| format!("invalid {flag}"))?;
+    parse(input, &name).map_err(|e| match e {
+        e @ slacalc::Error::Io { .. } => anyhow::Error::from(e).context(format!("invalid {flag}")),
+        e => e.into(),
+    })
 }
