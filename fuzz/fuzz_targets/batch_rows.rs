@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use slacalc::PlanSet;
-use slacalc::batch::{self, Options};
+use slacalc::batch::{self, BatchOptions};
 use slacalc::io::RowFormat as Format;
 
 fn plans() -> &'static PlanSet {
@@ -17,7 +17,7 @@ fn plans() -> &'static PlanSet {
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, input)) = data.split_first() else { return };
     let format = if flags & 1 == 0 { Format::Csv } else { Format::JsonLines };
-    let opts = Options {
+    let opts = BatchOptions {
         mapping: slacalc::mapping::Mapping::new(),
         now: 1_795_710_600,
         input_zone: (flags & 2 != 0).then_some(chrono_tz::America::New_York),

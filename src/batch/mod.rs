@@ -19,7 +19,7 @@ use crate::io::{CsvInput, MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Sp
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
 use crate::plan::lifecycle::Metric;
-use crate::sla::{self, Resolved, State};
+use crate::sla::{self, ClockState, Resolved};
 
 mod csv_row;
 mod offsets;
@@ -66,7 +66,7 @@ pub fn after_field(metric: Metric) -> &'static str {
 
 /// How a batch run behaves.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct BatchOptions {
     /// Which columns hold what, value maps, time format, delimiter and the
     /// plan/priority defaults ([`Mapping::new`]: the header names them).
     pub mapping: Mapping,
@@ -141,7 +141,7 @@ struct RowOut {
     deadline: Vec<u8>,
     /// The stop as of now (empty when it has not happened, or is unknown).
     stop: Vec<u8>,
-    state: Option<State>,
+    state: Option<ClockState>,
     elapsed: Option<i64>,
     remaining: Option<i64>,
     error: Option<String>,
@@ -451,7 +451,7 @@ pub fn run(
     plans: &PlanSet,
     input: impl Read,
     out: impl Write,
-    opts: &Options,
+    opts: &BatchOptions,
     progress: impl FnMut(u64),
 ) -> Result<Summary> {
     run_jobs(plans, input, out, opts, 1, progress)
@@ -463,7 +463,7 @@ pub fn run(
 /// `other_metric` says the input has the stop (or duration) column of the
 /// other metric: a ticket export with a solved time but no first-reply
 /// time is measured for resolution, and the note says how.
-pub fn header_notes(opts: &Options, stop_mapped: bool, other_metric: bool) -> Option<String> {
+pub fn header_notes(opts: &BatchOptions, stop_mapped: bool, other_metric: bool) -> Option<String> {
     if stop_mapped {
         return None;
     }
@@ -504,7 +504,7 @@ pub fn run_jobs(
     plans: &PlanSet,
     input: impl Read,
     out: impl Write,
-    opts: &Options,
+    opts: &BatchOptions,
     jobs: usize,
     progress: impl FnMut(u64),
 ) -> Result<Summary> {
@@ -521,7 +521,7 @@ pub fn run_noted(
     plans: &PlanSet,
     input: impl Read,
     mut out: impl Write,
-    opts: &Options,
+    opts: &BatchOptions,
     jobs: usize,
     mut progress: impl FnMut(u64),
     mut note: impl FnMut(&str),
@@ -590,7 +590,7 @@ fn run_workers<R: Read>(
     plans: &PlanSet,
     reader: &mut CsvInput<R>,
     out: &mut impl Write,
-    opts: &Options,
+    opts: &BatchOptions,
     header: &Header,
     jobs: usize,
     head: Vec<u8>,
@@ -728,7 +728,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(opts: &Options) -> Worker {
+    fn new(opts: &BatchOptions) -> Worker {
         Worker {
             cache: PairCache::default(),
             offsets: OffsetMemo::default(),
@@ -744,7 +744,7 @@ impl Worker {
 
     /// Answers a chunk into its `out`: the counts, and the error that
     /// stopped it (with `strict`), its `out` then holding the rows before.
-    fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &Options) -> Answer {
+    fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &BatchOptions) -> Answer {
         let mut part = Summary::default();
         let mut failed = None;
         for (rec, r) in &mut chunk.records[..chunk.len] {
@@ -767,7 +767,7 @@ impl Worker {
         record: &mut csv::StringRecord,
         Row { line, problem }: Row,
         header: &Header,
-        opts: &Options,
+        opts: &BatchOptions,
         summary: &mut Summary,
     ) -> Result<()> {
         let out = &mut self.out;
@@ -809,9 +809,9 @@ impl Worker {
             None => summary.rows += 1,
         }
         match out.state {
-            Some(State::Breached) => summary.breached += 1,
-            Some(State::AtRisk) => summary.at_risk += 1,
-            Some(State::Missed) => summary.missed += 1,
+            Some(ClockState::Breached) => summary.breached += 1,
+            Some(ClockState::AtRisk) => summary.at_risk += 1,
+            Some(ClockState::Missed) => summary.missed += 1,
             _ => {}
         }
         if let Some(e) = &out.error {
@@ -929,7 +929,7 @@ fn row(
     plans: &PlanSet,
     rec: &csv::StringRecord,
     h: &Header,
-    opts: &Options,
+    opts: &BatchOptions,
     cache: &mut PairCache,
     offsets: &mut OffsetMemo,
     out: &mut RowOut,
@@ -1027,7 +1027,7 @@ fn row(
             }
             out.state = Some(s.state);
             out.elapsed = Some(s.elapsed);
-            out.remaining = if s.state == State::NoCommitment { None } else { s.remaining };
+            out.remaining = if s.state == ClockState::NoCommitment { None } else { s.remaining };
         }
         Ok(None) => {}
         Err(e) => out.error = Some(e.to_string()),
@@ -1157,7 +1157,7 @@ impl<'a> RowView<'a> {
             opened: if r.opened.is_empty() { field(h.opened) } else { text(&r.opened) },
             deadline: some(text(&r.deadline)),
             stop: (h.columns[6], some(stop)),
-            state: r.state.map(State::as_str),
+            state: r.state.map(ClockState::as_str),
             elapsed_seconds: r.elapsed,
             remaining_seconds: r.remaining,
             error: r.error.as_deref(),
@@ -1239,7 +1239,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
         (true, _, _) => {}
     }
     w.delimiter();
-    w.printed(r.state.map_or("", State::as_str).as_bytes());
+    w.printed(r.state.map_or("", ClockState::as_str).as_bytes());
     w.delimiter();
     w.number(r.elapsed);
     w.delimiter();
@@ -1257,9 +1257,9 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
 mod tests {
     use super::*;
 
-    fn opts(format: RowFormat, strict: bool) -> Options {
+    fn opts(format: RowFormat, strict: bool) -> BatchOptions {
         let now = crate::instant::parse_instant("2026-12-31T00:00:00Z", chrono_tz::UTC, 0).unwrap();
-        Options {
+        BatchOptions {
             mapping: Mapping::new(),
             now,
             input_zone: None,

@@ -25,7 +25,7 @@
 //! - `fields.created` → `created`, with the priority the issue was created
 //!   with (the `fromString` of its first priority change, else
 //!   `fields.priority.name`) and, as plan, `fields.project.key` (see
-//!   [`super::Options::plan_from_source`]); then the status it was created
+//!   [`super::ConvertOptions::plan_from_source`]); then the status it was created
 //!   in (the first status change's `fromString`, else `fields.status.name`)
 //!   as a `status` event.
 //! - Each changelog item on `status` → `status` (its `toString`); on
@@ -46,7 +46,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
-use super::{Converted, Kind, Options, Out, Source, json_error, line_col};
+use super::{ConvertOptions, Converted, Kind, Out, Source, json_error, line_col};
 use crate::error::{Error, Result};
 use crate::text::cut;
 
@@ -171,7 +171,7 @@ fn time(s: &str, what: &str, at: &str) -> Result<DateTime<FixedOffset>> {
 }
 
 /// Reads a Jira export into `out`.
-pub(crate) fn convert(bytes: &[u8], out: &mut Out, opts: &Options) -> Result<Converted> {
+pub(crate) fn convert(bytes: &[u8], out: &mut Out, opts: &ConvertOptions) -> Result<Converted> {
     let mut issues: Vec<Issue> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut conv = Converted::default();
@@ -241,7 +241,7 @@ pub(crate) fn convert(bytes: &[u8], out: &mut Out, opts: &Options) -> Result<Con
 }
 
 /// Writes one issue's events; returns (no comment field, internal comments skipped).
-fn write_issue(issue: &Issue, out: &mut Out, opts: &Options) -> Result<(bool, u64)> {
+fn write_issue(issue: &Issue, out: &mut Out, opts: &ConvertOptions) -> Result<(bool, u64)> {
     let key = issue.key.as_deref().unwrap_or("").trim();
     let at = format!("issue {}", cut(key, 40));
     let Some(fields) = &issue.fields else {
@@ -359,7 +359,7 @@ mod tests {
     use crate::mapping::Mapping;
 
     fn run(input: &str) -> Result<(String, Vec<String>)> {
-        let opts = Options { plan_from_source: true };
+        let opts = ConvertOptions { plan_from_source: true };
         let c = super::super::convert(Source::JiraChangelog, input.as_bytes(), &Mapping::new(), &opts)?;
         Ok((String::from_utf8(c.jsonl).unwrap(), c.notes))
     }

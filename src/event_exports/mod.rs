@@ -57,7 +57,7 @@ impl Source {
 
 /// How the adapters fill the fields replay cannot find in the export.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct ConvertOptions {
     /// Write the export's own plan key (Zendesk `organization_id`, Jira
     /// project key) as each ticket's plan, for `[values.plan]` to map. When
     /// false the plan is left empty, so that `--plan` applies.
@@ -87,7 +87,7 @@ pub struct Converted {
 /// not parse (naming the line and column), or a record of the wrong shape
 /// (naming the ticket and event id, or the issue key, and what was
 /// expected); [`Error::Io`] when the input cannot be read.
-pub fn convert(source: Source, input: impl Read, mapping: &Mapping, opts: &Options) -> Result<Converted> {
+pub fn convert(source: Source, input: impl Read, mapping: &Mapping, opts: &ConvertOptions) -> Result<Converted> {
     let bytes = read_bounded(input, source, MAX_EXPORT_BYTES)?;
     let mut out = Out::new(mapping);
     let mut converted = match source {

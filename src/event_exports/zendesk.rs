@@ -27,7 +27,7 @@
 //!
 //! - The update holding `Create` child events → `created`, with the
 //!   ticket's `priority` and, as plan, its `organization_id` (see
-//!   [`super::Options::plan_from_source`]); then its initial `status` as a
+//!   [`super::ConvertOptions::plan_from_source`]); then its initial `status` as a
 //!   `status` event. A child event names its field by key (`"status":
 //!   "new"`) or, as in the ticket audits API, by `field_name` and `value`.
 //!   The `requester_id` set there is the ticket's requester.
@@ -52,7 +52,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::id::Id;
-use super::{Converted, Kind, Options, Out, Source, json_error, line_col};
+use super::{ConvertOptions, Converted, Kind, Out, Source, json_error, line_col};
 use crate::error::{Error, Result};
 use crate::text::cut;
 
@@ -162,7 +162,7 @@ fn text(v: &Value, what: &str, at: &str) -> Result<Option<String>> {
 }
 
 /// Reads a Zendesk export into `out`.
-pub(crate) fn convert(bytes: &[u8], out: &mut Out, opts: &Options) -> Result<Converted> {
+pub(crate) fn convert(bytes: &[u8], out: &mut Out, opts: &ConvertOptions) -> Result<Converted> {
     let mut tickets: Vec<(String, Vec<Update>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut seen: HashSet<String> = HashSet::new();
@@ -286,7 +286,13 @@ fn update_time(e: &RawEvent, ticket: &str) -> Result<DateTime<FixedOffset>> {
     Err(Error::Input(format!("zendesk-events: {at}: no created_at nor timestamp (expected the time of the update)")))
 }
 
-fn write_ticket(ticket: &str, updates: &[Update], out: &mut Out, opts: &Options, skipped: &mut Skipped) -> Result<()> {
+fn write_ticket(
+    ticket: &str,
+    updates: &[Update],
+    out: &mut Out,
+    opts: &ConvertOptions,
+    skipped: &mut Skipped,
+) -> Result<()> {
     let mut requester: Option<String> = None;
     let mut created = false;
     for u in updates {
@@ -388,7 +394,7 @@ mod tests {
     use crate::mapping::Mapping;
 
     fn run(input: &str, plan_from_source: bool) -> Result<(String, Vec<String>)> {
-        let opts = Options { plan_from_source };
+        let opts = ConvertOptions { plan_from_source };
         let c = super::super::convert(Source::ZendeskEvents, input.as_bytes(), &Mapping::new(), &opts)?;
         Ok((String::from_utf8(c.jsonl).unwrap(), c.notes))
     }

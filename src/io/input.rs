@@ -82,7 +82,7 @@ pub struct Row {
 
 /// How a [`CsvInput`] reads.
 #[derive(Debug, Clone, Copy)]
-struct Options {
+struct ReadOptions {
     /// Longest record, in bytes (its line ending not counted).
     record_bytes: usize,
     /// Most bytes in the whole input, and the kind of file for the message.
@@ -102,7 +102,7 @@ pub struct CsvInput<R: Read> {
     /// `FILE ` before `line N: …` in messages (empty for none).
     prefix: String,
     name: String,
-    opts: Options,
+    opts: ReadOptions,
     /// The line the header row is on (after any blank lines).
     header_line: u64,
 }
@@ -119,7 +119,7 @@ impl<R: Read> CsvInput<R> {
     /// [`CsvInput::batch`] with another field separator (`;`, tab).
     pub fn batch_with(input: R, delimiter: u8) -> CsvInput<R> {
         let opts =
-            Options { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false, delimiter };
+            ReadOptions { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false, delimiter };
         CsvInput::new(input, "", opts)
     }
 
@@ -148,7 +148,7 @@ impl<R: Read> CsvInput<R> {
     /// [`CsvInput::report`] with another field separator (`;`, tab).
     pub fn report_with(input: R, delimiter: u8) -> CsvInput<R> {
         let opts =
-            Options { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: false, log: false, delimiter };
+            ReadOptions { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: false, log: false, delimiter };
         CsvInput::new(input, "", opts)
     }
 
@@ -162,7 +162,7 @@ impl<R: Read> CsvInput<R> {
 
     /// [`CsvInput::log`] with another field separator (`;`, tab).
     pub fn log_with(input: R, name: &str, what: &'static str, delimiter: u8) -> CsvInput<R> {
-        let opts = Options {
+        let opts = ReadOptions {
             record_bytes: MAX_LOG_RECORD_BYTES,
             file_bytes: Some((MAX_LOG_BYTES, what)),
             keep_going: false,
@@ -172,7 +172,7 @@ impl<R: Read> CsvInput<R> {
         CsvInput::new(input, name, opts)
     }
 
-    fn new(input: R, name: &str, opts: Options) -> CsvInput<R> {
+    fn new(input: R, name: &str, opts: ReadOptions) -> CsvInput<R> {
         let mut guard = Guard::new(input, opts.record_bytes, opts.file_bytes.map(|f| f.0), opts.keep_going);
         guard.m.delimiter = opts.delimiter;
         let trim = if opts.log { csv::Trim::All } else { csv::Trim::None };
@@ -315,7 +315,7 @@ impl<R: Read> CsvInput<R> {
 
 /// Where the byte machine is, between two input bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
+enum QuoteState {
     /// Between records: line endings here are skipped (no record).
     RecordStart,
     /// At the start of a field: a `"` opens a quoted field.
@@ -374,7 +374,7 @@ struct Guard<R> {
 
 /// The byte machine: where the bytes are, record by record.
 struct Machine {
-    state: State,
+    state: QuoteState,
     /// The field separator: after it a quote opens a quoted field.
     delimiter: u8,
     /// Line of the next byte. A line ends at LF, CRLF or a lone CR, as
@@ -407,7 +407,7 @@ struct Machine {
 impl<R: Read> Guard<R> {
     fn new(inner: R, record_limit: usize, file_limit: Option<u64>, cut: bool) -> Guard<R> {
         let m = Machine {
-            state: State::RecordStart,
+            state: QuoteState::RecordStart,
             delimiter: b',',
             line: 1,
             after_cr: false,
@@ -500,7 +500,7 @@ impl Machine {
     /// record neither starts, ends nor reaches the limit (while passing),
     /// following fields and quotes inline; returns how many bytes it took.
     fn run(&mut self, bytes: &[u8]) -> usize {
-        use State::*;
+        use QuoteState::*;
         if self.state == RecordStart {
             return 0;
         }
@@ -559,7 +559,7 @@ impl Machine {
     /// One byte through the machine (`offset`: where it goes in csv's
     /// input); true when it passes to csv.
     fn step(&mut self, b: u8, offset: u64) -> bool {
-        use State::*;
+        use QuoteState::*;
         if self.state == RecordStart {
             if matches!(b, b'\r' | b'\n') {
                 self.line_end(b);
@@ -627,7 +627,7 @@ impl Machine {
             self.dropping = true;
             // csv's record is to end where it stands: close its quote if open
             // (after a `"` in quotes, csv already takes the field as closed).
-            self.ending = if self.state == State::Quoted { b"\"\n" } else { b"\n" };
+            self.ending = if self.state == QuoteState::Quoted { b"\"\n" } else { b"\n" };
         }
     }
 }
@@ -662,7 +662,7 @@ impl<R: Read> Read for Guard<R> {
                     break; // hand over what there is before waiting for more
                 }
                 if self.eof {
-                    if self.m.state == State::Quoted {
+                    if self.m.state == QuoteState::Quoted {
                         self.m.failure = Some(Failure::Unterminated { line: self.m.quote_line });
                         continue;
                     }
@@ -716,7 +716,7 @@ mod tests {
     }
 
     fn small(text: &[u8], limit: usize) -> CsvInput<&[u8]> {
-        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
+        let opts = ReadOptions { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
         CsvInput::new(text, "", opts)
     }
 
@@ -805,7 +805,7 @@ mod tests {
     }
 
     fn small_trickle(text: &[u8], limit: usize) -> CsvInput<Trickle<'_>> {
-        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
+        let opts = ReadOptions { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
         CsvInput::new(Trickle(text), "", opts)
     }
 
@@ -827,7 +827,7 @@ mod tests {
         let mut sink = Vec::new();
         assert!(g.by_ref().read_to_end(&mut sink).is_err());
         assert_eq!((g.read, g.m.failure), (1001, Some(Failure::TooLarge)));
-        let opts = Options {
+        let opts = ReadOptions {
             record_bytes: 10,
             file_bytes: Some((1 << 20, "request logs")),
             keep_going: false,
@@ -923,7 +923,7 @@ mod tests {
 
     /// The same outcome whatever sizes the source reads in.
     fn read_every_way(bytes: &[u8], limit: usize) -> std::result::Result<Outcome, TestCaseError> {
-        let opts = Options { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
+        let opts = ReadOptions { record_bytes: limit, file_bytes: None, keep_going: true, log: false, delimiter: b',' };
         let whole = outcome(CsvInput::new(bytes, "", opts));
         for k in [1, 2, 3, 7] {
             let o = outcome(CsvInput::new(Chunks(bytes, k), "", opts));

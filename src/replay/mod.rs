@@ -52,7 +52,7 @@ pub const COLUMNS: [&str; 16] = [
 
 /// How a replay run behaves.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct ReplayOptions {
     /// "Now": events after it are ignored.
     pub now: i64,
     /// Zone for local input times (default: each ticket's plan zone).
@@ -115,7 +115,7 @@ pub fn run(
     plans: &PlanSet,
     input: impl Read,
     out: impl Write,
-    opts: &Options,
+    opts: &ReplayOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<Summary> {
     if let Some(p) = &opts.plan {
@@ -188,7 +188,7 @@ pub fn run(
 
 struct Replay<'p, 'o, W: Write> {
     plans: &'p PlanSet,
-    opts: &'o Options,
+    opts: &'o ReplayOptions,
     sink: Sink<W>,
     /// Fingerprint of each finished ticket id → the last line of its events.
     seen: FxHashMap<u64, u64>,

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::instant::{Display, write_instant};
 use crate::io::Records;
 use crate::plan::Plan;
-use crate::sla::State;
+use crate::sla::ClockState;
 use crate::sla::lifecycle::{CycleRow, TicketAnswer};
 use crate::text::escape_controls;
 
@@ -140,10 +140,10 @@ impl<W: Write> Replay<'_, '_, W> {
         for r in &a.rows {
             self.summary.rows += 1;
             match r.state {
-                State::Breached => self.summary.breached += 1,
-                State::AtRisk => self.summary.at_risk += 1,
-                State::Missed => self.summary.missed += 1,
-                State::Paused => self.summary.paused += 1,
+                ClockState::Breached => self.summary.breached += 1,
+                ClockState::AtRisk => self.summary.at_risk += 1,
+                ClockState::Missed => self.summary.missed += 1,
+                ClockState::Paused => self.summary.paused += 1,
                 _ => {}
             }
             let mut text = std::mem::take(&mut self.text);

@@ -7,14 +7,14 @@ use chrono::{Datelike as _, NaiveDate};
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 
-use super::{Counts, Group, Key, Levels, MAX_DISTINCT, Options, Report};
+use super::{Counts, Group, Key, Levels, MAX_DISTINCT, Report, ReportOptions};
 use crate::decimal::BasisPoints;
 use crate::error::{Error, Result};
 use crate::text::{cut, escape_controls};
 
 /// A state as printed by `batch` and `replay`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum State {
+pub(super) enum RowState {
     Met,
     Missed,
     Breached,
@@ -24,16 +24,16 @@ pub(super) enum State {
     NoCommitment,
 }
 
-impl State {
-    pub(super) fn parse(s: &str) -> Option<State> {
+impl RowState {
+    pub(super) fn parse(s: &str) -> Option<RowState> {
         Some(match s {
-            "met" => State::Met,
-            "missed" => State::Missed,
-            "breached" => State::Breached,
-            "running" => State::Running,
-            "at-risk" => State::AtRisk,
-            "paused" => State::Paused,
-            "no-commitment" => State::NoCommitment,
+            "met" => RowState::Met,
+            "missed" => RowState::Missed,
+            "breached" => RowState::Breached,
+            "running" => RowState::Running,
+            "at-risk" => RowState::AtRisk,
+            "paused" => RowState::Paused,
+            "no-commitment" => RowState::NoCommitment,
             _ => return None,
         })
     }
@@ -71,7 +71,7 @@ pub(super) struct Acc {
 
 impl Acc {
     /// Counts one row: an error row (`None`) only in `errors`.
-    pub(super) fn add(&mut self, state: Option<State>, elapsed: Option<i64>) {
+    pub(super) fn add(&mut self, state: Option<RowState>, elapsed: Option<i64>) {
         let Some(state) = state else {
             self.counts.errors += 1;
             return;
@@ -79,13 +79,13 @@ impl Acc {
         let c = &mut self.counts;
         c.cycles += 1;
         match state {
-            State::Met => c.met += 1,
-            State::Missed => c.missed += 1,
-            State::Breached => c.breached += 1,
-            State::Running => c.running += 1,
-            State::AtRisk => c.at_risk += 1,
-            State::Paused => c.paused += 1,
-            State::NoCommitment => c.no_commitment += 1,
+            RowState::Met => c.met += 1,
+            RowState::Missed => c.missed += 1,
+            RowState::Breached => c.breached += 1,
+            RowState::Running => c.running += 1,
+            RowState::AtRisk => c.at_risk += 1,
+            RowState::Paused => c.paused += 1,
+            RowState::NoCommitment => c.no_commitment += 1,
         }
         if let Some(v) = elapsed {
             self.add_elapsed(v);
@@ -165,7 +165,7 @@ pub(super) struct Groups<'o> {
 pub(super) const SEP: char = '\u{1f}';
 
 impl<'o> Groups<'o> {
-    pub(super) fn new(opts: &'o Options) -> Groups<'o> {
+    pub(super) fn new(opts: &'o ReportOptions) -> Groups<'o> {
         Groups {
             by: opts.by.clone(),
             zone: opts.zone,
@@ -217,7 +217,7 @@ impl<'o> Groups<'o> {
         let state = if error {
             None
         } else {
-            Some(State::parse(f.state).ok_or_else(|| {
+            Some(RowState::parse(f.state).ok_or_else(|| {
                 Error::Input(format!(
                     "unknown state \"{}\" (expected one of: met, missed, breached, running, at-risk, paused, no-commitment: the output of batch or replay)",
                     cut(&escape_controls(f.state), 40)
@@ -253,7 +253,7 @@ impl<'o> Groups<'o> {
             }
         }
         let elapsed = match state {
-            Some(State::Met | State::Missed) => Some(f.elapsed.parse::<i64>().map_err(|_| {
+            Some(RowState::Met | RowState::Missed) => Some(f.elapsed.parse::<i64>().map_err(|_| {
                 Error::Input(format!(
                     "elapsed_seconds \"{}\" of a {} cycle is not a whole number of seconds",
                     cut(&escape_controls(f.elapsed), 40),

@@ -31,7 +31,7 @@ const PALETTE: [&str; MAX_SERIES] =
 
 /// What the page says besides the report.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct PageOptions {
     /// The input's name, shown under the title.
     pub source: String,
     /// `--min-attainment`, drawn as a line and used to colour the bars.
@@ -113,7 +113,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 8px; }
 "#;
 
 /// The whole page.
-pub fn render(report: &Report, opts: &Options) -> String {
+pub fn render(report: &Report, opts: &PageOptions) -> String {
     let by: Vec<&str> = report.by.iter().map(|k| k.name()).collect();
     let mut out = String::with_capacity(16 << 10);
     let _ = write!(
@@ -164,7 +164,7 @@ fn cards(out: &mut String, report: &Report) {
 }
 
 /// Horizontal bars: one per group (the first [`MAX_BARS`]).
-fn bars(out: &mut String, report: &Report, opts: &Options) {
+fn bars(out: &mut String, report: &Report, opts: &PageOptions) {
     let groups: Vec<&Group> = report.groups.iter().take(MAX_BARS).collect();
     out.push_str("<section class=\"panel\">\n<h2>Attainment per group</h2>\n");
     if groups.is_empty() {
@@ -274,7 +274,7 @@ struct Series {
 /// series' weight is summed in a map first, and points are built only for
 /// the overall line and the kept series, found by a map — never a point per
 /// period for every combination of keys.
-fn timeline(out: &mut String, report: &Report, opts: &Options) {
+fn timeline(out: &mut String, report: &Report, opts: &PageOptions) {
     let time: Vec<usize> = report.by.iter().enumerate().filter(|(_, k)| k.is_time()).map(|(i, _)| i).collect();
     let other: Vec<usize> = report.by.iter().enumerate().filter(|(_, k)| !k.is_time()).map(|(i, _)| i).collect();
     let pick = |g: &Group, idx: &[usize]| -> String {
@@ -435,7 +435,7 @@ fn timeline(out: &mut String, report: &Report, opts: &Options) {
     out.push_str("</section>\n");
 }
 
-fn table(out: &mut String, report: &Report, opts: &Options) {
+fn table(out: &mut String, report: &Report, opts: &PageOptions) {
     out.push_str("<section class=\"panel\">\n<h2>Groups</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr>");
     for k in &report.by {
         let _ = write!(out, "<th class=\"key\">{}</th>", esc(k.name()));

@@ -162,7 +162,7 @@ fn resolve_columns(by: &mut [Key], names: &[&str], what: &str) -> Result<Vec<usi
 
 /// What to report.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct ReportOptions {
     /// The grouping keys, in order.
     pub by: Vec<Key>,
     /// Input format; `None`: told by the first non-blank byte (`{`: JSON Lines).
@@ -176,11 +176,11 @@ pub struct Options {
     pub levels: Levels,
 }
 
-impl Options {
-    /// Options for `by`, everything else as by default: the format told by
+impl ReportOptions {
+    /// The options for `by`, everything else as by default: the format told by
     /// the input, each row's own offset, `,` between fields, no known plan.
-    pub fn new(by: Vec<Key>) -> Options {
-        Options { by, delimiter: b',', ..Options::default() }
+    pub fn new(by: Vec<Key>) -> ReportOptions {
+        ReportOptions { by, delimiter: b',', ..ReportOptions::default() }
     }
 }
 
@@ -439,7 +439,7 @@ impl Serialize for Report {
 /// time), a `--by` key that is no key and no column of the input, a record
 /// over [`MAX_RECORD_BYTES`], a quote never closed, bad UTF-8 or bad JSON;
 /// [`Error::Io`] for a read error.
-pub fn run(input: impl Read, opts: &Options) -> Result<Report> {
+pub fn run(input: impl Read, opts: &ReportOptions) -> Result<Report> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let format = RowFormat::detect(opts.input_format, &mut reader)?;
     let mut groups = Groups::new(opts);
@@ -457,7 +457,7 @@ mod tests {
     use chrono::NaiveDate;
 
     fn report(text: &str, by: &[Key]) -> Report {
-        run(text.as_bytes(), &Options::new(by.to_vec())).unwrap()
+        run(text.as_bytes(), &ReportOptions::new(by.to_vec())).unwrap()
     }
 
     #[test]
@@ -498,7 +498,7 @@ mod tests {
         let r = report(text, &by);
         assert_eq!(r.by[1], Key::Column("Org".into()), "the input's spelling");
         assert_eq!(r.groups[0].keys, vec![Some("p".to_string()), Some("A".to_string())]);
-        let e = run(text.as_bytes(), &Options::new(vec![Key::Column("team".into())])).unwrap_err().to_string();
+        let e = run(text.as_bytes(), &ReportOptions::new(vec![Key::Column("team".into())])).unwrap_err().to_string();
         assert!(e.contains("unknown key \"team\"") && e.contains("Org"), "{e}");
     }
 

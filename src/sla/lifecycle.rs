@@ -14,7 +14,7 @@ use crate::engine::{self, Calendar, Target};
 use crate::error::Result;
 use crate::plan::lifecycle::{Metric, OnPriorityChange, StatusClass};
 use crate::plan::{Clock, Plan};
-use crate::sla::State;
+use crate::sla::ClockState;
 
 /// Whether a span of a cycle counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +178,7 @@ pub struct CycleRow {
     /// Target minus elapsed (≤ 0 once overdue); `None` without commitment.
     pub remaining: Option<i64>,
     /// The state.
-    pub state: State,
+    pub state: ClockState,
 }
 
 /// A replayed ticket.
@@ -438,23 +438,23 @@ fn evaluate(
         elapsed,
         paused,
         remaining: None,
-        state: State::NoCommitment,
+        state: ClockState::NoCommitment,
     };
     let Some(goal) = target_seconds else { return Ok(row) };
     row.remaining = Some(goal - elapsed);
     let reached = elapsed >= goal;
     if !reached && paused_now {
-        row.state = State::Paused;
+        row.state = ClockState::Paused;
         return Ok(row);
     }
     let due = deadline_over(spans, &secs, goal, tail, end)?;
     row.deadline = Some(due);
     row.state = match stop {
-        Some(s) if s <= due => State::Met,
-        Some(_) => State::Missed,
-        None if end > due => State::Breached,
-        None if elapsed * 10_000 >= goal * at_risk_basis_points => State::AtRisk,
-        None => State::Running,
+        Some(s) if s <= due => ClockState::Met,
+        Some(_) => ClockState::Missed,
+        None if end > due => ClockState::Breached,
+        None if elapsed * 10_000 >= goal * at_risk_basis_points => ClockState::AtRisk,
+        None => ClockState::Running,
     };
     Ok(row)
 }

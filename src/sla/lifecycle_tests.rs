@@ -119,7 +119,7 @@ fn raising_the_priority_after_the_target_passed_breaches_at_the_old_instant() {
     let a = replay(plan, &events, now).unwrap().unwrap();
     let fr = &a.rows[0];
     assert_eq!(a.priority, Some(0));
-    assert_eq!(fr.state, State::Breached);
+    assert_eq!(fr.state, ClockState::Breached);
     let due = fr.deadline.unwrap();
     assert!(due < created + 5 * 86_400, "{due}");
 }

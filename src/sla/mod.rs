@@ -18,5 +18,5 @@ pub use entitlements::{EntitlementRow, entitlements};
 pub use money::Money;
 pub use pause::{parse_pause, parse_pause_as, parse_pause_list, parse_pause_list_as};
 pub use quota::{QuotaAnswer, QuotaInput, QuotaState, Usage, quota};
-pub use status::{State, StatusAnswer, not_after_now, status};
+pub use status::{ClockState, StatusAnswer, not_after_now, status};
 pub use ticket::{Given, StopAfterNow, Ticket, Untracked, resolve};

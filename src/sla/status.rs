@@ -12,7 +12,7 @@ pub const AT_RISK_PERCENT: i64 = 75;
 
 /// The state of a ticket's SLA clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
+pub enum ClockState {
     /// Under 75 % used.
     Running,
     /// At least 75 % used (or the plan's `at_risk_percent`), deadline not
@@ -30,23 +30,23 @@ pub enum State {
     NoCommitment,
 }
 
-impl State {
+impl ClockState {
     /// The JSON spelling.
     pub fn as_str(self) -> &'static str {
         match self {
-            State::Running => "running",
-            State::AtRisk => "at-risk",
-            State::Paused => "paused",
-            State::Breached => "breached",
-            State::Met => "met",
-            State::Missed => "missed",
-            State::NoCommitment => "no-commitment",
+            ClockState::Running => "running",
+            ClockState::AtRisk => "at-risk",
+            ClockState::Paused => "paused",
+            ClockState::Breached => "breached",
+            ClockState::Met => "met",
+            ClockState::Missed => "missed",
+            ClockState::NoCommitment => "no-commitment",
         }
     }
 
     /// True for the states `--check` fails on.
     pub fn is_failure(self) -> bool {
-        matches!(self, State::Breached | State::Missed)
+        matches!(self, ClockState::Breached | ClockState::Missed)
     }
 }
 
@@ -65,7 +65,7 @@ pub struct StatusAnswer {
     /// without commitment. Serializes as the `f64` JSON has always shown.
     pub used_percent: Option<BasisPoints>,
     /// The state.
-    pub state: State,
+    pub state: ClockState,
     /// What the elapsed clock ran through (with `explain`).
     pub elapsed_steps: Vec<Step>,
 }
@@ -119,16 +119,16 @@ pub fn status(
                 BasisPoints::from_int(100)
             };
             let state = match responded {
-                Some(t) if t <= due => State::Met,
-                Some(_) => State::Missed,
-                None if now > due => State::Breached,
-                None if elapsed < target && pauses.iter().any(|p| p.start <= now && now < p.end) => State::Paused,
-                None if elapsed * 10_000 >= target * r.at_risk_basis_points => State::AtRisk,
-                None => State::Running,
+                Some(t) if t <= due => ClockState::Met,
+                Some(_) => ClockState::Missed,
+                None if now > due => ClockState::Breached,
+                None if elapsed < target && pauses.iter().any(|p| p.start <= now && now < p.end) => ClockState::Paused,
+                None if elapsed * 10_000 >= target * r.at_risk_basis_points => ClockState::AtRisk,
+                None => ClockState::Running,
             };
             (Some(target - elapsed), Some(used), state)
         }
-        _ => (None, None, State::NoCommitment),
+        _ => (None, None, ClockState::NoCommitment),
     };
     Ok(StatusAnswer { deadline: d, responded, elapsed, remaining, used_percent, state, elapsed_steps })
 }

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
-use slacalc::batch::{self, Options};
+use slacalc::batch::{self, BatchOptions};
 use slacalc::plan::lifecycle::Metric;
 
 use super::stream;
@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
             a.to.as_deref().unwrap_or_default()
         );
     }
-    let opts = Options {
+    let opts = BatchOptions {
         mapping,
         now,
         input_zone,

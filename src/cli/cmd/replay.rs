@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 use slacalc::event_exports::{self, Source};
-use slacalc::replay::{self, Options};
+use slacalc::replay::{self, ReplayOptions};
 
 use super::stream;
 use crate::cli::args::{InputFormat, ReplayArgs, ReplayInputFormat};
@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         (None, Some(ReplayInputFormat::Jsonl)) => stream::input_format(Some(InputFormat::Jsonl), &a.input),
         (None, _) => stream::input_format(None, &a.input),
     };
-    let opts = Options {
+    let opts = ReplayOptions {
         now,
         input_zone,
         display: stream::display(ctx),
@@ -96,13 +96,14 @@ fn convert(
     source: Source,
     input: Box<dyn std::io::Read>,
     path: &std::path::Path,
-    opts: &Options,
+    opts: &ReplayOptions,
 ) -> Result<Box<dyn std::io::Read>> {
     // The export's own plan key (organization, project) is the plan when a
     // profile maps it, or when no --plan is given to stand for all.
     let plan_from_source = opts.mapping.maps_values("plan") || opts.plan.is_none();
-    let converted = event_exports::convert(source, input, &opts.mapping, &event_exports::Options { plan_from_source })
-        .with_context(|| format!("--input {}", path.display()))?;
+    let converted =
+        event_exports::convert(source, input, &opts.mapping, &event_exports::ConvertOptions { plan_from_source })
+            .with_context(|| format!("--input {}", path.display()))?;
     let mut err = std::io::stderr();
     for note in &converted.notes {
         let _ = writeln!(err, "note: {note}");

@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result, anyhow};
 use comfy_table::Cell;
 use slacalc::decimal::{BasisPoints, Syntax};
 use slacalc::engine::duration::format_duration;
-use slacalc::report::{self, Group, Key, Levels, Options, Report};
+use slacalc::report::{self, Group, Key, Levels, Report, ReportOptions};
 
 use super::stream;
 use crate::cli::args::{FormatArg, ReportArgs};
@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
     let zone = if ctx.utc { Some(chrono_tz::UTC) } else { ctx.tz };
     let input_format = stream::input_format(a.input_format, &a.input);
     let input = stream::open_input(&a.input, "a batch or replay output file")?;
-    let opts = Options { by, input_format, zone, delimiter, levels };
+    let opts = ReportOptions { by, input_format, zone, delimiter, levels };
     let rep = report::run(input, &opts).map_err(|e| anyhow!(e).context(format!("--input {}", a.input.display())))?;
     for n in &rep.notes {
         let _ = writeln!(std::io::stderr(), "note: {}", slacalc::text::escape_all_controls(n));
@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
         FormatArg::Html => {
             let source =
                 if a.input.as_os_str() == "-" { "standard input".into() } else { a.input.display().to_string() };
-            report::html::render(&rep, &report::html::Options { source, min_attainment: min })
+            report::html::render(&rep, &report::html::PageOptions { source, min_attainment: min })
         }
         FormatArg::Openmetrics => report::openmetrics::render(&rep),
         // Refused in `cli::run` before the command runs.
