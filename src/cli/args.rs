@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::format::{self, CalendarFormat, Format, FormatParser, ReportFormat, RowsFormat};
+
 const EXAMPLES: &str = "\
 Examples:
   slacalc plans list
@@ -65,51 +67,11 @@ pub struct Global {
     pub utc: bool,
     /// Output format (JSON fields are documented in docs/json.md).
     /// (default: table; csv for batch)
-    #[arg(long, value_enum, value_name = "FORMAT", global = true, help_heading = GLOBAL)]
-    pub format: Option<FormatArg>,
-}
-
-/// Every `--format` value: the common ones, and those only `report` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// A table for people; fits the terminal, colors only on a terminal without NO_COLOR.
-    Table,
-    /// One JSON object (one object per line in batch).
-    Json,
-    /// CSV with a header row (batch's default).
-    Csv,
-    /// report only: one self-contained HTML page with charts.
-    Html,
-    /// report only: OpenMetrics text for a metrics text-file collector.
-    Openmetrics,
-    /// calendar, deadline and status only: an iCalendar (.ics) file.
-    Ics,
-}
-
-impl FormatArg {
-    /// The format every command knows, `None` for html, openmetrics and ics.
-    pub fn common(self) -> Option<Format> {
-        match self {
-            FormatArg::Table => Some(Format::Table),
-            FormatArg::Json => Some(Format::Json),
-            FormatArg::Csv => Some(Format::Csv),
-            FormatArg::Html | FormatArg::Openmetrics | FormatArg::Ics => None,
-        }
-    }
-}
-
-impl FormatArg {
-    /// The value as typed on the command line (`openmetrics`).
-    pub fn name(self) -> &'static str {
-        match self {
-            FormatArg::Table => "table",
-            FormatArg::Json => "json",
-            FormatArg::Csv => "csv",
-            FormatArg::Html => "html",
-            FormatArg::Openmetrics => "openmetrics",
-            FormatArg::Ics => "ics",
-        }
-    }
+    // Not global: each command has its own `--format` (its values only);
+    // this one takes the position before the command, read by
+    // `format::chosen` once the command is known.
+    #[arg(id = "format_before", long = "format", value_name = "FORMAT", value_parser = format::any(), help_heading = GLOBAL)]
+    pub format: Option<String>,
 }
 
 impl Command {
@@ -133,30 +95,6 @@ impl Command {
             Command::Man(_) => "man",
         }
     }
-
-    /// The `--format` values the command writes, in the order messages list
-    /// them: the one place that says so (`cli::run` refuses the others).
-    pub fn formats(&self) -> &'static [FormatArg] {
-        use FormatArg::*;
-        match self {
-            Command::Calendar(_) | Command::Deadline(_) | Command::Status(_) => &[Table, Json, Csv, Ics],
-            Command::Report(_) => &[Table, Json, Csv, Html, Openmetrics],
-            // Rows for a file or a pipe: csv (the default) or JSON Lines.
-            Command::Batch(_) | Command::Replay(_) => &[Csv, Json],
-            _ => &[Table, Json, Csv],
-        }
-    }
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A table for people; fits the terminal, colors only on a terminal without NO_COLOR.
-    Table,
-    /// One JSON object (one object per line in batch).
-    Json,
-    /// CSV with a header row (batch's default).
-    Csv,
 }
 
 /// The subcommands.
@@ -268,6 +206,9 @@ later file overrides the earlier one.")]
         /// What to do (default: list).
         #[command(subcommand)]
         command: Option<PlansCommand>,
+        /// Output format (default: table; JSON fields: docs/json.md).
+        #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("plans"), global = true)]
+        format: Option<Format>,
     },
     /// List and print the built-in profiles (`--profile zendesk`): column and
     /// value maps of helpdesks' ticket exports (`profiles` alone lists them).
@@ -284,6 +225,9 @@ docs/profiles.md.")]
         /// What to do (default: list).
         #[command(subcommand)]
         command: Option<ProfilesCommand>,
+        /// Output format (default: table; JSON fields: docs/json.md).
+        #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("profiles"), global = true)]
+        format: Option<Format>,
     },
     /// The holiday library: every set, and the days of one.
     #[command(after_help = "\
@@ -302,6 +246,9 @@ to that year only: asking for an earlier or a later year is an error.")]
         /// What to do (default: list).
         #[command(subcommand)]
         command: Option<HolidaysCommand>,
+        /// Output format (default: table; JSON fields: docs/json.md).
+        #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("holidays"), global = true)]
+        format: Option<Format>,
     },
     /// Run a ticket export (CSV) through deadline and status, one row per ticket.
     #[command(after_help = "\
@@ -429,6 +376,10 @@ Examples:
         /// The shell to write a completion script for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+        /// Accepted for scripts that give it to every command; the script is
+        /// written as it is.
+        #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("completions"))]
+        format: Option<Format>,
     },
     /// Print the manual page (roff), generated from this help.
     #[command(after_help = "\
@@ -452,6 +403,9 @@ pub struct CalendarArgs {
     /// How many weeks (7-day blocks) to show, 1 to 520.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub weeks: u32,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<CalendarFormat>::new("calendar"))]
+    pub format: Option<CalendarFormat>,
 }
 
 /// `man`
@@ -464,6 +418,10 @@ pub struct ManArgs {
     /// printing one.
     #[arg(long, value_name = "DIR", conflicts_with = "command")]
     pub dir: Option<PathBuf>,
+    /// Accepted for scripts that give it to every command; the page is
+    /// written as it is.
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("man"))]
+    pub format: Option<Format>,
 }
 
 /// Which ticket.
@@ -499,6 +457,9 @@ pub struct DeadlineArgs {
     /// the customer's reply) or resolution.
     #[arg(long, value_name = "NAME")]
     pub metric: Option<String>,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<CalendarFormat>::new("deadline"))]
+    pub format: Option<CalendarFormat>,
 }
 
 /// `status`
@@ -526,6 +487,9 @@ pub struct StatusArgs {
     /// Exit 1 when the ticket is breached or the response missed the deadline.
     #[arg(long)]
     pub check: bool,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<CalendarFormat>::new("status"))]
+    pub format: Option<CalendarFormat>,
 }
 
 /// `profiles …`
@@ -682,6 +646,9 @@ pub struct BatchArgs {
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,
+    /// Output format: csv (default) or JSON Lines (json).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<RowsFormat>::new("batch"))]
+    pub format: Option<RowsFormat>,
 }
 
 /// How an export is written: its column names, value names, times and
@@ -745,6 +712,9 @@ pub struct ReplayArgs {
     /// How the export is written.
     #[command(flatten)]
     pub export: ExportArgs,
+    /// Output format: csv (default) or JSON Lines (json).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<RowsFormat>::new("replay"))]
+    pub format: Option<RowsFormat>,
 }
 
 /// Input formats of `replay`: its own, and the event exports it reads.
@@ -817,6 +787,9 @@ pub struct ReportArgs {
     /// accepts; compared with the attainment as printed (two decimals).
     #[arg(long, value_name = "PERCENT", requires = "check", allow_hyphen_values = true)]
     pub min_attainment: Option<String>,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<ReportFormat>::new("report"))]
+    pub format: Option<ReportFormat>,
 }
 
 /// Input formats of `replay`.
@@ -835,6 +808,9 @@ pub struct CheckArgs {
     /// the shipped holiday sets).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("check"))]
+    pub format: Option<Format>,
 }
 
 /// `quota`
@@ -869,6 +845,9 @@ pub struct QuotaArgs {
     /// Exit 1 when the quota is exhausted or the next request would exceed it.
     #[arg(long)]
     pub check: bool,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("quota"))]
+    pub format: Option<Format>,
 }
 
 /// `credit`
@@ -897,6 +876,9 @@ pub struct CreditArgs {
     /// Exit 1 when a credit is due (uptime below the threshold, or a long outage).
     #[arg(long)]
     pub check: bool,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("credit"))]
+    pub format: Option<Format>,
 }
 
 /// `entitlements`
@@ -908,6 +890,9 @@ pub struct EntitlementsArgs {
     /// Exit 0 if the plan includes FEATURE, 1 if not (e.g. live-chat, phone).
     #[arg(long, value_name = "FEATURE")]
     pub check: Option<String>,
+    /// Output format (default: table; JSON fields: docs/json.md).
+    #[arg(long, value_name = "FORMAT", value_parser = FormatParser::<Format>::new("entitlements"))]
+    pub format: Option<Format>,
 }
 
 /// `--jobs N`: 0 to [`slacalc::batch::MAX_JOBS`].

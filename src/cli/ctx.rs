@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use slacalc::instant::{self, Display};
 use slacalc::{Error, PlanSet};
 
-use super::args::{self, Format, Global};
+use super::args::Global;
 
 /// What a command produced: text for stdout and the exit code.
 pub struct Output {
@@ -30,10 +30,6 @@ impl Output {
 
 /// Settings every command shares, resolved once from the global options.
 pub struct Ctx {
-    /// Output format (table unless given).
-    pub format: Format,
-    /// `--format` as given, for commands whose default differs (`batch`).
-    pub format_given: Option<Format>,
     /// `--tz`, parsed.
     pub tz: Option<Tz>,
     /// `--utc`.
@@ -44,8 +40,6 @@ pub struct Ctx {
     pub sys_now: i64,
     /// Extra plan paths.
     pub plan_paths: Vec<std::path::PathBuf>,
-    /// `--format` as given, html and openmetrics included (`report`).
-    pub format_arg: Option<args::FormatArg>,
 }
 
 impl Ctx {
@@ -55,9 +49,6 @@ impl Ctx {
             None => None,
         };
         Ok(Ctx {
-            format: g.format.and_then(args::FormatArg::common).unwrap_or(Format::Table),
-            format_given: g.format.and_then(args::FormatArg::common),
-            format_arg: g.format,
             tz,
             utc: g.utc,
             now: Now::from(g.now.as_deref(), std::env::var_os("SLACALC_NOW")),

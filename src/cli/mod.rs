@@ -8,15 +8,17 @@
 pub mod args;
 mod cmd;
 pub mod ctx;
+pub mod format;
 mod render;
 pub mod view;
 
 use std::process::ExitCode;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use args::{Cli, Command};
 use ctx::{Ctx, Output};
+use format::chosen;
 
 /// Runs one command.
 ///
@@ -24,44 +26,42 @@ use ctx::{Ctx, Output};
 /// Any bad input; the caller prints it and exits 2.
 pub fn run(cli: Cli) -> Result<Output> {
     let ctx = Ctx::from(&cli.global)?;
-    if let Some(f) = ctx.format_arg {
-        let formats = cli.command.formats();
-        if !formats.contains(&f) {
-            let only = match f {
-                args::FormatArg::Ics => "; ics is written by calendar, deadline and status only",
-                args::FormatArg::Html | args::FormatArg::Openmetrics => "; it is written by report only",
-                // Only batch and replay write no table.
-                args::FormatArg::Table => "; its rows are meant for a file or a pipe",
-                _ => "",
-            };
-            return Err(anyhow!(
-                "--format {} is not written by {} (expected one of: {}){only}",
-                f.name(),
-                cli.command.name(),
-                formats.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
-            ));
-        }
-    }
+    // `--format` given before the command, read as the command's own.
+    let before = cli.global.format.as_deref();
+    let name = cli.command.name();
     match cli.command {
-        Command::Deadline(a) => cmd::deadline::run(&ctx, &a),
-        Command::Status(a) => cmd::status::run(&ctx, &a),
-        Command::Batch(a) => cmd::batch::run(&ctx, &a),
-        Command::Replay(a) => cmd::replay::run(&ctx, &a),
-        Command::Report(a) => cmd::report::run(&ctx, &a),
-        Command::Quota(a) => cmd::quota::run(&ctx, &a),
-        Command::Credit(a) => cmd::credit::run(&ctx, &a),
-        Command::Entitlements(a) => cmd::entitlements::run(&ctx, &a),
-        Command::Plans { command } => cmd::plans::run(&ctx, command.as_ref().unwrap_or(&args::PlansCommand::List)),
-        Command::Profiles { command } => {
-            cmd::profiles::run(&ctx, command.as_ref().unwrap_or(&args::ProfilesCommand::List))
+        Command::Deadline(a) => cmd::deadline::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Status(a) => cmd::status::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Batch(a) => cmd::batch::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Replay(a) => cmd::replay::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Report(a) => cmd::report::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Quota(a) => cmd::quota::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Credit(a) => cmd::credit::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Entitlements(a) => {
+            cmd::entitlements::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default())
         }
-        Command::Check(a) => cmd::check::run(&ctx, &a),
-        Command::Holidays { command } => {
-            cmd::holidays::run(&ctx, command.as_ref().unwrap_or(&args::HolidaysCommand::List))
+        Command::Plans { command, format } => cmd::plans::run(
+            &ctx,
+            command.as_ref().unwrap_or(&args::PlansCommand::List),
+            chosen(format, before, name)?.unwrap_or_default(),
+        ),
+        Command::Profiles { command, format } => cmd::profiles::run(
+            command.as_ref().unwrap_or(&args::ProfilesCommand::List),
+            chosen(format, before, name)?.unwrap_or_default(),
+        ),
+        Command::Check(a) => cmd::check::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Holidays { command, format } => cmd::holidays::run(
+            &ctx,
+            command.as_ref().unwrap_or(&args::HolidaysCommand::List),
+            chosen(format, before, name)?.unwrap_or_default(),
+        ),
+        Command::Calendar(a) => cmd::calendar::run(&ctx, &a, chosen(a.format, before, name)?.unwrap_or_default()),
+        Command::Man(a) => {
+            chosen(a.format, before, name)?;
+            cmd::man::run(&a)
         }
-        Command::Calendar(a) => cmd::calendar::run(&ctx, &a),
-        Command::Man(a) => cmd::man::run(&a),
-        Command::Completions { shell } => {
+        Command::Completions { shell, format } => {
+            chosen(format, before, name)?;
             let mut buf = Vec::new();
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "slacalc", &mut buf);

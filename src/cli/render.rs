@@ -12,7 +12,7 @@ use serde_json::Value;
 use slacalc::engine::Calendar;
 use slacalc::text::escape_controls;
 
-use super::args::Format;
+use super::format::Format;
 
 /// Width of tables written to a pipe or file (no terminal to measure): an
 /// 80-column terminal shows them unwrapped.

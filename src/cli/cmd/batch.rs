@@ -10,10 +10,11 @@ use slacalc::plan::lifecycle::Metric;
 use super::stream;
 use crate::cli::args::BatchArgs;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::RowsFormat;
 
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
-pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
-    let format = stream::row_format(ctx, "batch")?;
+pub fn run(ctx: &Ctx, a: &BatchArgs, format: RowsFormat) -> Result<Output> {
+    let format = format.rows();
     let mut mapping =
         stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;
     let input_zone = stream::input_zone(a.input_tz.as_deref(), &mapping)?;

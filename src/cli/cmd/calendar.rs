@@ -10,8 +10,9 @@ use slacalc::engine::{Calendar, DayKind, Segment, Window, YearCursor, format_dur
 use slacalc::instant::{Display, format_instant, parse_date};
 use slacalc::plan::{Clock, Plan};
 
-use crate::cli::args::{CalendarArgs, Format};
+use crate::cli::args::CalendarArgs;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::{CalendarFormat, Format};
 use crate::cli::render::hours_summary;
 use crate::cli::render::{self, Tone, tinted};
 use crate::cli::view::{CalendarView, DayView, WindowView, Windows};
@@ -39,7 +40,7 @@ impl Day {
 }
 
 /// Runs `calendar`.
-pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &CalendarArgs, format: CalendarFormat) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let cal = &*plan.calendar.calendar;
@@ -71,10 +72,10 @@ pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let mut cache = YearCursor::new();
     let list: Vec<Day> = from.iter_days().take_while(|d| *d <= last).map(|d| day(cal, d, &mut cache)).collect();
     let disp = ctx.display(zone);
-    if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
+    let Some(layout) = format.layout() else {
         return Ok(Output { text: ics(plan, &list, ctx.now(zone)?)?, code: 0 });
-    }
-    let text = match ctx.format {
+    };
+    let text = match layout {
         Format::Json => render::record_of(Format::Json, &calendar_view(plan, &list, disp), &[]),
         Format::Csv => render::rows_of(Format::Csv, &list.iter().map(|d| day_view(d, disp, true)).collect::<Vec<_>>()),
         Format::Table => table(plan, &list, disp, cal),

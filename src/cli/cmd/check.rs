@@ -8,6 +8,7 @@ use slacalc::plan::validate::defined_ids;
 use slacalc::{Error, PlanSet};
 
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::Format;
 use crate::cli::render;
 
 /// One problem found: the file it is in, and the message to print.
@@ -33,7 +34,7 @@ impl Problem {
 /// and reports every one of every file, then exits 2 if there was any. A
 /// user file whose ids a later user file redefines is validated too (its
 /// definitions would otherwise never be read), and a note names both files.
-pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs, format: Format) -> Result<Output> {
     let mut rows = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     let (extra, errors) = read_sources_all(&ctx.plan_paths);
@@ -84,7 +85,7 @@ pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs) -> Result<Output> {
         let _ = writeln!(std::io::stderr(), "note: {}", slacalc::text::escape_all_controls(n));
     }
     if problems.is_empty() {
-        return Ok(Output { text: render::rows_of(ctx.format, &rows), code: 0 });
+        return Ok(Output { text: render::rows_of(format, &rows), code: 0 });
     }
     // A problem in --plans shows up again with every file checked on top.
     let mut seen = std::collections::HashSet::new();

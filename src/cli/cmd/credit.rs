@@ -9,13 +9,14 @@ use slacalc::sla::credit::{self, BelowCredit, CreditAnswer, CreditInput, UptimeA
 use slacalc::sla::{Money, period::PeriodSpan};
 
 use super::stream::read_csv;
-use crate::cli::args::{CreditArgs, Format};
+use crate::cli::args::CreditArgs;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::Format;
 use crate::cli::render;
 use crate::cli::view::{CreditView, NoCreditView, OutageView, Outages, TierView};
 
 /// Runs `credit`.
-pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &CreditArgs, format: Format) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let zone = match &plan.credit {
@@ -69,7 +70,7 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
                 assumed: *assumed,
                 assumptions,
             };
-            render::record_of(ctx.format, &view, &["outages"])
+            render::record_of(format, &view, &["outages"])
         }
         CreditAnswer::Uptime(u) => {
             let unit = match &plan.credit {
@@ -77,16 +78,16 @@ pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
                 _ => None,
             };
             // CSV shows each outage as one line of its cell.
-            let outages = if ctx.format == Format::Csv {
+            let outages = if format == Format::Csv {
                 Outages::Lines(u.outages.iter().map(|o| outage_line(o, &t)).collect())
             } else {
                 Outages::Full(u.outages.iter().map(|o| outage_view(o, &t)).collect())
             };
             let view = uptime_view(&plan.id, u, outages, unit, &t);
-            match ctx.format {
-                Format::Json | Format::Csv => render::record_of(ctx.format, &view, &[]),
+            match format {
+                Format::Json | Format::Csv => render::record_of(format, &view, &[]),
                 Format::Table => {
-                    let mut text = render::record_of(ctx.format, &view, &["outages"]);
+                    let mut text = render::record_of(format, &view, &["outages"]);
                     if !u.outages.is_empty() {
                         text.push_str(&outage_table(u, disp, &t));
                     }

@@ -6,9 +6,10 @@ use slacalc::sla::Ticket;
 use super::ticket;
 use crate::cli::args::DeadlineArgs;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::CalendarFormat;
 
 /// Runs `deadline`.
-pub fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &DeadlineArgs, format: CalendarFormat) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, _, r) = ticket::resolve(&plans, &a.ticket, a.metric.as_deref())?;
     let zone = plan.calendar.calendar.tz();
@@ -16,9 +17,9 @@ pub fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let d = Ticket::opened(opened).with_pauses(pauses).deadline(&r, a.ticket.explain)?;
     let disp = ctx.display(zone);
-    if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
+    let Some(layout) = format.layout() else {
         return Ok(Output::ok(ticket::deadline_ics(plan, &r, &d, disp, ctx.now(zone)?, None)?));
-    }
+    };
     let v = ticket::explained(ticket::deadline_view(plan, &r, &d, disp), a.ticket.explain, &d.steps, &r, &d, disp);
-    Ok(Output::ok(ticket::render_explained(ctx.format, &v, &d.steps, disp, &r.calendar)))
+    Ok(Output::ok(ticket::render_explained(layout, &v, &d.steps, disp, &r.calendar)))
 }

@@ -4,8 +4,9 @@ use anyhow::Result;
 use comfy_table::ColumnConstraint;
 use slacalc::sla::entitlements::{self, EntitlementRow};
 
-use crate::cli::args::{EntitlementsArgs, Format};
+use crate::cli::args::EntitlementsArgs;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::Format;
 use crate::cli::render;
 use crate::cli::view::{EntitlementView, EntitlementsView};
 
@@ -22,18 +23,18 @@ fn row_view<'a>(plan: &'a str, r: &'a EntitlementRow) -> EntitlementView<'a> {
 }
 
 /// Runs `entitlements`.
-pub fn run(ctx: &Ctx, a: &EntitlementsArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &EntitlementsArgs, format: Format) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let features = plans.features();
     if let Some(name) = &a.check {
         let id = entitlements::feature_id(name, plans.plans(), features)?;
         let r = entitlements::check(plan, features, &id);
-        let text = render::record_of(ctx.format, &row_view(&plan.id, &r), &[]);
+        let text = render::record_of(format, &row_view(&plan.id, &r), &[]);
         return Ok(Output { text, code: u8::from(!r.included) });
     }
     let rows = entitlements::entitlements(plan, features);
-    let text = match ctx.format {
+    let text = match format {
         Format::Json => {
             let assumptions: Vec<String> =
                 rows.iter().filter(|r| r.assumed).map(|r| format!("{}: {}", r.feature, r.source)).collect();

@@ -9,18 +9,19 @@ use slacalc::plan::validate;
 use slacalc::text::cut;
 use slacalc::{Error, loader, world};
 
-use crate::cli::args::{Format, HolidaysCommand};
+use crate::cli::args::HolidaysCommand;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::Format;
 use crate::cli::render;
 
 /// Most years one `holidays show` prints.
 const MAX_YEARS: i32 = 200;
 
 /// Runs `holidays …`.
-pub fn run(ctx: &Ctx, c: &HolidaysCommand) -> Result<Output> {
+pub fn run(ctx: &Ctx, c: &HolidaysCommand, format: Format) -> Result<Output> {
     let text = match c {
-        HolidaysCommand::List => list(ctx)?,
-        HolidaysCommand::Show { set, from, to } => show(ctx, set, *from, *to)?,
+        HolidaysCommand::List => list(ctx, format)?,
+        HolidaysCommand::Show { set, from, to } => show(ctx, format, set, *from, *to)?,
     };
     Ok(Output { text, code: 0 })
 }
@@ -39,7 +40,7 @@ struct SetRow {
     horizon: Option<i32>,
 }
 
-fn list(ctx: &Ctx) -> Result<String> {
+fn list(ctx: &Ctx, format: Format) -> Result<String> {
     let sources = loader::all_sources(&ctx.plan_paths)?;
     let mut rows: std::collections::BTreeMap<String, SetRow> = world::all()
         .map(|w| {
@@ -67,7 +68,7 @@ fn list(ctx: &Ctx) -> Result<String> {
         }
     }
     let rows: Vec<SetRow> = rows.into_values().collect();
-    Ok(match ctx.format {
+    Ok(match format {
         Format::Table => {
             let mut t = render::table();
             t.set_header(vec!["set", "name", "tier", "from", "horizon"]);
@@ -102,7 +103,7 @@ struct ShowView {
     holidays: Vec<DayRow>,
 }
 
-fn show(ctx: &Ctx, id: &str, from: Option<i32>, to: Option<i32>) -> Result<String> {
+fn show(ctx: &Ctx, format: Format, id: &str, from: Option<i32>, to: Option<i32>) -> Result<String> {
     let this_year = || -> Result<i32> {
         let zone = ctx.tz.unwrap_or(chrono_tz::UTC);
         let now = ctx.now(zone)?;
@@ -164,7 +165,7 @@ fn show(ctx: &Ctx, id: &str, from: Option<i32>, to: Option<i32>) -> Result<Strin
     days.sort();
     days.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
     let rows: Vec<DayRow> = days.into_iter().map(|(d, _, name)| DayRow { date: d.to_string(), name }).collect();
-    Ok(match ctx.format {
+    Ok(match format {
         Format::Json => render::record_of(Format::Json, &ShowView { set, holidays: rows }, &[]),
         Format::Csv => render::rows_of(Format::Csv, &rows),
         Format::Table => {

@@ -5,15 +5,16 @@ use serde_json::{Map, Value, json};
 use slacalc::engine::{HolidayRule, format_duration};
 use slacalc::plan::{Allowance, BelowThreshold, CreditRule, OutageRate, Plan, Provenance, Quota};
 
-use crate::cli::args::{Format, PlansCommand};
+use crate::cli::args::PlansCommand;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::Format;
 use crate::cli::render::{self, hours_summary};
 use crate::cli::view::{
     HolidayView, LifecycleView, PlanCalendarView, PlanEntitlementView, PlanRow, PlanView, PriorityView, ProvenanceView,
 };
 
 /// Runs `plans …`.
-pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
+pub fn run(ctx: &Ctx, c: &PlansCommand, format: Format) -> Result<Output> {
     let set = ctx.plans()?;
     let text = match c {
         PlansCommand::List => {
@@ -30,12 +31,12 @@ pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
                     origin: &p.origin,
                 })
                 .collect();
-            if ctx.format == Format::Table { list_table(set.plans()) } else { render::rows_of(ctx.format, &rows) }
+            if format == Format::Table { list_table(set.plans()) } else { render::rows_of(format, &rows) }
         }
-        PlansCommand::Show { plan } => show(ctx.format, set.get(plan)?),
+        PlansCommand::Show { plan } => show(format, set.get(plan)?),
         PlansCommand::Compare { plans } => {
             let list: Vec<&Plan> = plans.iter().map(|n| set.get(n)).collect::<Result<_, _>>()?;
-            compare(ctx.format, &list)
+            compare(format, &list)
         }
     };
     Ok(Output { text, code: 0 })

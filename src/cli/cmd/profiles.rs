@@ -5,7 +5,8 @@ use serde::Serialize;
 use slacalc::profiles::{self, BUILTIN};
 
 use crate::cli::args::ProfilesCommand;
-use crate::cli::ctx::{Ctx, Output};
+use crate::cli::ctx::Output;
+use crate::cli::format::Format;
 use crate::cli::render;
 
 /// One line of `profiles list`.
@@ -17,7 +18,7 @@ struct ProfileRow<'a> {
 }
 
 /// Runs `profiles …`.
-pub fn run(ctx: &Ctx, c: &ProfilesCommand) -> Result<Output> {
+pub fn run(c: &ProfilesCommand, format: Format) -> Result<Output> {
     let text = match c {
         ProfilesCommand::List => {
             let rows: Vec<ProfileRow> = BUILTIN
@@ -27,7 +28,7 @@ pub fn run(ctx: &Ctx, c: &ProfilesCommand) -> Result<Output> {
                     ProfileRow { name: b.name, product, source }
                 })
                 .collect();
-            render::rows_of(ctx.format, &rows)
+            render::rows_of(format, &rows)
         }
         // The file as it is, whatever --format says: it is meant to be saved.
         ProfilesCommand::Show { name } => profiles::get(name)?.text.to_string(),

@@ -8,8 +8,9 @@ use slacalc::sla::quota::{self, QuotaAnswer, QuotaInput, QuotaState, Usage, to_m
 use slacalc::sla::{Money, period::PeriodSpan};
 
 use super::stream::read_csv;
-use crate::cli::args::{Format, QuotaArgs};
+use crate::cli::args::QuotaArgs;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::Format;
 use crate::cli::render;
 use crate::cli::view::{LogView, QuotaSeconds, QuotaView};
 
@@ -18,7 +19,7 @@ fn qty_text(ticks: i64, unit: QuotaUnit) -> String {
 }
 
 /// Runs `quota`.
-pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &QuotaArgs, format: Format) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let zone = plan.calendar.calendar.tz();
@@ -65,7 +66,7 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
         used: milli(ans.used),
         remaining: ans.remaining.map(milli),
         state: ans.state.as_str(),
-        usage: (ctx.format == Format::Table).then(|| bar(&ans)),
+        usage: (format == Format::Table).then(|| bar(&ans)),
         used_percent: ans.used_permille,
         period: ans.period.map(|p| p.as_str()),
         warn_percent: ans.warn_basis_points,
@@ -85,7 +86,7 @@ pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
         assumed: ans.assumed,
         assumptions: &ans.assumptions,
     };
-    let text = render::record_of(ctx.format, &view, &[]);
+    let text = render::record_of(format, &view, &[]);
     Ok(Output { text, code: u8::from(a.check && ans.check_fails) })
 }
 

@@ -10,10 +10,11 @@ use slacalc::replay::{self, ReplayOptions};
 use super::stream;
 use crate::cli::args::{InputFormat, ReplayArgs, ReplayInputFormat};
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::RowsFormat;
 
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
-pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
-    let format = stream::row_format(ctx, "replay")?;
+pub fn run(ctx: &Ctx, a: &ReplayArgs, format: RowsFormat) -> Result<Output> {
+    let format = format.rows();
     let mut mapping =
         stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &replay::FIELDS, &replay::VALUED)?;
     let source = match a.input_format {

@@ -9,12 +9,13 @@ use slacalc::engine::duration::format_duration;
 use slacalc::report::{self, Group, Key, Levels, Report, ReportOptions};
 
 use super::stream;
-use crate::cli::args::{FormatArg, ReportArgs};
+use crate::cli::args::ReportArgs;
 use crate::cli::ctx::{Ctx, Now, Output};
+use crate::cli::format::ReportFormat;
 use crate::cli::render::{self, Tone};
 
 /// Runs `report`: reads the whole input, then prints the answer.
-pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &ReportArgs, format: ReportFormat) -> Result<Output> {
     if let Now::Flag(_) = ctx.now {
         return Err(anyhow!(
             "report does not use --now: its rows are as of the now of the batch or replay run that wrote them (give --now to batch or replay)"
@@ -33,21 +34,20 @@ pub fn run(ctx: &Ctx, a: &ReportArgs) -> Result<Output> {
     for n in &rep.notes {
         let _ = writeln!(std::io::stderr(), "note: {}", slacalc::text::escape_all_controls(n));
     }
-    let text = match ctx.format_arg.unwrap_or(FormatArg::Table) {
-        FormatArg::Json => {
+    let text = match format {
+        ReportFormat::Json => {
             let mut s = serde_json::to_string(&rep).context("cannot write the report as JSON")?;
             s.push('\n');
             s
         }
-        FormatArg::Csv => rep.to_csv(),
-        FormatArg::Html => {
+        ReportFormat::Csv => rep.to_csv(),
+        ReportFormat::Html => {
             let source =
                 if a.input.as_os_str() == "-" { "standard input".into() } else { a.input.display().to_string() };
             report::html::render(&rep, &report::html::PageOptions { source, min_attainment: min })
         }
-        FormatArg::Openmetrics => report::openmetrics::render(&rep),
-        // Refused in `cli::run` before the command runs.
-        FormatArg::Table | FormatArg::Ics => table(&rep, min),
+        ReportFormat::Openmetrics => report::openmetrics::render(&rep),
+        ReportFormat::Table => table(&rep, min),
     };
     let mut code = 0;
     if let Some(m) = min {

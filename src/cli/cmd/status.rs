@@ -9,10 +9,11 @@ use slacalc::sla::{Given, StopAfterNow, Ticket};
 use super::ticket;
 use crate::cli::args::StatusArgs;
 use crate::cli::ctx::{Ctx, Output};
+use crate::cli::format::CalendarFormat;
 use crate::cli::view::StatusView;
 
 /// Runs `status`.
-pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
+pub fn run(ctx: &Ctx, a: &StatusArgs, format: CalendarFormat) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, metric, r) = ticket::resolve(&plans, &a.ticket, a.metric.as_deref())?;
     let (stop_flag, stop_arg) = super::metric::stop(metric, a.responded.as_deref(), a.resolved.as_deref())?;
@@ -26,11 +27,11 @@ pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let s = ticket.with_pauses(pauses).status(&r, now, a.ticket.explain)?;
     let disp = ctx.display(zone);
-    if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
+    let Some(layout) = format.layout() else {
         let state = format!("state {} at {}", s.state.as_str(), format_instant(now, disp));
         let text = ticket::deadline_ics(plan, &r, &s.deadline, disp, now, Some(state))?;
         return Ok(Output { text, code: u8::from(a.check && s.state.is_failure()) });
-    }
+    };
     let stop = Some(responded.map(|t| format_instant(t, disp)));
     let resolution = metric == Metric::Resolution;
     let view = StatusView {
@@ -47,7 +48,7 @@ pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
         state: s.state.as_str(),
     };
     let v = ticket::explained(view, a.ticket.explain, &s.elapsed_steps, &r, &s.deadline, disp);
-    let text = ticket::render_explained(ctx.format, &v, &s.elapsed_steps, disp, &r.calendar);
+    let text = ticket::render_explained(layout, &v, &s.elapsed_steps, disp, &r.calendar);
     let code = u8::from(a.check && s.state.is_failure());
     Ok(Output { text, code })
 }

@@ -10,23 +10,11 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 use slacalc::instant::Display;
-use slacalc::io::{PipeRecords, RowFormat};
+use slacalc::io::PipeRecords;
 
-use crate::cli::args::{ExportArgs, Format};
+use crate::cli::args::ExportArgs;
 use crate::cli::ctx::Ctx;
 use slacalc::mapping::{self, Mapping};
-
-/// The row format from `--format`: csv unless json is asked; a table is
-/// refused (one row per record is meant for a file or a pipe).
-pub fn row_format(ctx: &Ctx, command: &str) -> Result<RowFormat> {
-    match ctx.format_given {
-        Some(Format::Json) => Ok(RowFormat::JsonLines),
-        Some(Format::Csv) | None => Ok(RowFormat::Csv),
-        Some(Format::Table) => bail!(
-            "{command} writes csv (the default) or json (JSON Lines), not a table: its rows are meant for a file or a pipe"
-        ),
-    }
-}
 
 /// How instants are printed: `--utc`, `--tz`, else each row's plan zone.
 pub fn display(ctx: &Ctx) -> Option<Display> {

@@ -8,8 +8,9 @@ use slacalc::plan::Plan;
 use slacalc::plan::lifecycle::Metric;
 use slacalc::sla::{ClockStart, DeadlineAnswer, Explanation, Resolved, Untracked};
 
-use crate::cli::args::{Format, TicketArgs};
+use crate::cli::args::TicketArgs;
 use crate::cli::ctx::Ctx;
+use crate::cli::format::Format;
 use crate::cli::render;
 use crate::cli::view::{DeadlineView, EXPLAIN_FIELDS, Explained, StepView};
 
