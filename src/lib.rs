@@ -9,7 +9,15 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+// The command line names the library as `slacalc::…`, as it did from the
+// binary; inside the crate that path is this crate.
+#[cfg(feature = "cli")]
+extern crate self as slacalc;
+
 pub mod batch;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 pub mod decimal;
 pub mod engine;
 pub mod error;

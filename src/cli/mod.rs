@@ -15,6 +15,9 @@ use slacalc::{Error, PlanSet};
 
 use args::{Cli, Command, Format, Global};
 
+/// Control characters escaped, for `main`'s error line.
+pub use slacalc::text::escape_controls;
+
 /// What a command produced: text for stdout and the exit code.
 pub struct Output {
     /// Printed on stdout.
