@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
 use chrono_tz::Tz;
 
+use crate::engine::LocalSeconds;
 use crate::engine::zone::{self, Disambiguation, Local};
 use crate::error::{Error, Result};
 
@@ -480,9 +481,10 @@ pub fn resolve_local(naive: NaiveDateTime, tz: Tz, shown: &str) -> Result<i64> {
 /// `--ambiguous`. `None` refuses it with the command line's message.
 fn resolve_local_with(naive: NaiveDateTime, tz: Tz, shown: &str, amb: Option<Ambiguous>) -> Result<i64> {
     let local = naive.and_utc().timestamp();
-    match zone::resolve(tz, local, Disambiguation::Reject) {
+    match zone::resolve(tz, LocalSeconds::from_secs(local), Disambiguation::Reject) {
         // `Reject` answers a time that happens once and returns the others.
-        Ok(t) | Err(Local::Single(t)) => Ok(t),
+        Ok(t) => Ok(t.secs()),
+        Err(Local::Single(t)) => Ok(t),
         Err(Local::Ambiguous(a, b)) if amb == Some(Ambiguous::Earlier) => Ok(a.min(b)),
         Err(Local::Ambiguous(a, b)) if amb == Some(Ambiguous::Later) => Ok(a.max(b)),
         Err(Local::Ambiguous(a, b)) => {

@@ -14,28 +14,96 @@
 #[cfg(feature = "cli")]
 extern crate self as slacalc;
 
-pub mod batch;
+pub(crate) mod batch;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
-pub mod decimal;
-pub mod engine;
-pub mod error;
-pub mod event_exports;
-pub mod ics;
-pub mod instant;
-pub mod io;
+pub(crate) mod decimal;
+pub(crate) mod engine;
+pub(crate) mod error;
+pub(crate) mod event_exports;
+pub(crate) mod ics;
+pub(crate) mod instant;
+pub(crate) mod io;
 #[cfg(test)]
 mod layers;
-pub mod loader;
-pub mod mapping;
-pub mod plan;
-pub mod profiles;
+pub(crate) mod loader;
+pub(crate) mod mapping;
+pub(crate) mod plan;
+pub(crate) mod profiles;
 pub mod replay;
 pub mod report;
 pub mod sla;
-pub mod text;
-pub mod world;
+pub(crate) mod text;
+pub(crate) mod world;
 
-pub use error::{Error, Result};
+pub use decimal::BasisPoints;
+pub use engine::{Calendar, LocalSeconds, Timestamp, WorkSpan};
+pub use error::{Error, PlanError, Result};
+pub use io::RowFormat;
 pub use loader::PlanSet;
+pub use plan::lifecycle::Metric;
+pub use plan::{Plan, Source};
+
+/// What the crate's own tests, benches, examples and fuzz targets reach
+/// below the public surface. Not part of the API: no promise holds here.
+#[doc(hidden)]
+pub mod internal {
+    #![allow(missing_docs)]
+    pub mod batch {
+        pub use crate::batch::{Options, run};
+    }
+    pub mod decimal {
+        pub use crate::decimal::{BasisPoints, Cents, Micro, MicroPercent, Milli, Syntax};
+    }
+    pub mod engine {
+        pub use crate::engine::{
+            Calendar, Holiday, HolidayRule, Segment, Target, Window, clock_start, deadline, elapsed, format_duration,
+            parse_duration,
+        };
+        pub mod holiday {
+            pub use crate::engine::holiday::dates_in;
+        }
+        pub mod segment {
+            pub use crate::engine::segment::normalize;
+        }
+        pub mod zone {
+            pub use crate::engine::zone::{Local, TABLE_END, from_local, offset_at};
+        }
+    }
+    pub mod instant {
+        pub use crate::instant::{Display, format_instant, parse_date, parse_instant};
+    }
+    pub mod io {
+        pub use crate::io::RowFormat;
+    }
+    pub mod loader {
+        pub use crate::loader::embedded_sources;
+    }
+    pub mod mapping {
+        pub use crate::mapping::Mapping;
+    }
+    pub mod plan {
+        pub use crate::plan::{QuotaUnit, Source};
+        pub mod validate {
+            pub use crate::plan::validate::{holiday_set, load};
+        }
+        pub mod lifecycle {
+            pub use crate::plan::lifecycle::Metric;
+        }
+    }
+    pub mod sla {
+        pub use crate::sla::credit::{CreditInput, credit};
+        pub use crate::sla::money::Money;
+        pub use crate::sla::quota::{QuotaInput, Usage, quota};
+        pub mod money {
+            pub use crate::sla::money::{Money, format_cents};
+        }
+        pub mod quota {
+            pub use crate::sla::quota::{parse_quantity, to_milli};
+        }
+    }
+    pub mod world {
+        pub use crate::world::is_world_source;
+    }
+}

@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use slacalc::engine;
-use slacalc::plan::Source;
-use slacalc::sla::{self, CreditInput, Money, QuotaInput, Usage};
+use slacalc::internal::plan::Source;
+use slacalc::internal::sla::{self, CreditInput, Money, QuotaInput, Usage};
 
 /// Friday 2026-11-20 16:30 UTC.
 const OPENED: i64 = 1_795_710_600;
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         let mut names: Vec<Option<String>> = plan.priority_names().into_iter().take(6).map(Some).collect();
         names.push(None);
         for name in names {
-            let first = slacalc::plan::lifecycle::Metric::FirstResponse;
+            let first = slacalc::internal::plan::lifecycle::Metric::FirstResponse;
             let Ok(r) = sla::resolve(plan, name.as_deref(), first, sla::Untracked::Refused) else { continue };
             if let Ok(d) = sla::deadline(&r, OPENED, &[], true) {
                 if let (Some(at), Some(secs)) = (d.deadline, r.target_seconds) {

@@ -565,8 +565,8 @@ impl Calendar {
         if let Some(off) = year::day_offset_uncached(self.tz, day) {
             return local - off;
         }
-        match zone::resolve(self.tz, local, Disambiguation::Boundary) {
-            Ok(t) => t,
+        match zone::resolve(self.tz, super::day::LocalSeconds::from_secs(local), Disambiguation::Boundary) {
+            Ok(t) => t.secs(),
             Err(_) => unreachable!("Disambiguation::Boundary resolves every wall-clock time"),
         }
     }

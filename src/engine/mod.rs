@@ -28,7 +28,7 @@ mod zone_years;
 
 pub use calendar::{Calendar, CalendarError, DataFrom, DayKind, Horizon, WEEKDAYS};
 pub use cursor::YearCursor;
-pub use day::{Day, WorkSpan};
+pub use day::{Day, LocalSeconds, Timestamp, WorkSpan};
 pub use duration::{Target, format_duration, parse_duration};
 pub use holiday::{Holiday, HolidayRule};
 pub use parse::ParseError;

@@ -11,8 +11,8 @@
 //! other formats (the table is the command line's).
 
 mod acc;
-pub mod html;
-pub mod openmetrics;
+pub(crate) mod html;
+pub(crate) mod openmetrics;
 mod read;
 
 use std::borrow::Cow;
