@@ -7,6 +7,7 @@
 // Here, not in Cargo.toml `[lints]`: those reach every target (benches,
 // tests) and cannot spare `cfg(test)` code its `unwrap`s.
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 // The command line names the library as `slacalc::…`, as it did from the
@@ -38,12 +39,14 @@ pub(crate) mod text;
 pub(crate) mod world;
 
 pub use decimal::BasisPoints;
-pub use engine::{Calendar, LocalSeconds, Timestamp, WorkSpan};
+pub use engine::calendar::Calendar;
+pub use engine::day::{LocalSeconds, Timestamp, WorkSpan};
 pub use error::{Error, PlanError, Result};
 pub use io::RowFormat;
 pub use loader::PlanSet;
 pub use plan::lifecycle::Metric;
-pub use plan::{Plan, Source};
+pub use plan::model::Plan;
+pub use plan::validate::Source;
 
 /// What the crate's own tests, benches, examples and fuzz targets reach
 /// below the public surface. Not part of the API: no promise holds here.
@@ -57,10 +60,12 @@ pub mod internal {
         pub use crate::decimal::{BasisPoints, Cents, Micro, MicroPercent, Milli, Syntax};
     }
     pub mod engine {
-        pub use crate::engine::{
-            Calendar, Holiday, HolidayRule, Segment, Target, Window, clock_start, deadline, elapsed, format_duration,
-            parse_duration,
-        };
+        pub use crate::engine::calendar::Calendar;
+        pub use crate::engine::duration::{Target, format_duration, parse_duration};
+        pub use crate::engine::holiday::{Holiday, HolidayRule};
+        pub use crate::engine::segment::Segment;
+        pub use crate::engine::timeline::{clock_start, deadline, elapsed};
+        pub use crate::engine::window::Window;
         pub mod holiday {
             pub use crate::engine::holiday::dates_in;
         }
@@ -84,7 +89,8 @@ pub mod internal {
         pub use crate::mapping::Mapping;
     }
     pub mod plan {
-        pub use crate::plan::{QuotaUnit, Source};
+        pub use crate::plan::model::QuotaUnit;
+        pub use crate::plan::validate::Source;
         pub mod validate {
             pub use crate::plan::validate::{holiday_set, load};
         }
