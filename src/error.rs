@@ -341,7 +341,7 @@ impl fmt::Display for Suggestion {
 
 /// The one place "did you mean" is worded: ` (did you mean "a" or "b"?)`,
 /// or nothing when there is no suggestion.
-pub fn did_you_mean(suggestions: &[Suggestion]) -> impl fmt::Display + '_ {
+pub(crate) fn did_you_mean(suggestions: &[Suggestion]) -> impl fmt::Display + '_ {
     DidYouMean(suggestions)
 }
 
@@ -403,7 +403,7 @@ impl fmt::Display for OneOf<'_> {
 /// The candidates closest to `given` (Jaro–Winkler above 0.75, ignoring
 /// case), closest first, at most three, one per key: several names (a plan's
 /// id and aliases) may share a key, and only the closest of them is kept.
-pub fn closest<'a, K: PartialEq>(given: &str, candidates: impl IntoIterator<Item = (&'a str, K)>) -> Vec<(&'a str, K)> {
+pub(crate) fn closest<'a, K: PartialEq>(given: &str, candidates: impl IntoIterator<Item = (&'a str, K)>) -> Vec<(&'a str, K)> {
     let g = given.to_lowercase();
     let mut close: Vec<(f64, &str, K)> = candidates
         .into_iter()
@@ -422,7 +422,7 @@ pub fn closest<'a, K: PartialEq>(given: &str, candidates: impl IntoIterator<Item
 
 /// The names closest to `given` (see [`closest`]), to show with
 /// [`did_you_mean`].
-pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<Suggestion> {
+pub(crate) fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<Suggestion> {
     closest(given, candidates.into_iter().map(|c| (c, c)))
         .into_iter()
         .map(|(c, _)| Suggestion { name: c.to_string(), alias: None })

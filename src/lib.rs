@@ -8,6 +8,10 @@
 // tests) and cannot spare `cfg(test)` code its `unwrap`s.
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
+// What only the command line calls (export conversion, the HTML and
+// OpenMetrics reports, ICS, quota and credit files) stays in the library,
+// crate-private: without the `cli` feature it is compiled but unreached.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 // The command line names the library as `slacalc::…`, as it did from the
@@ -106,7 +110,7 @@ pub mod internal {
             pub use crate::sla::money::{Money, format_cents};
         }
         pub mod quota {
-            pub use crate::sla::quota::{parse_quantity, to_milli};
+            pub use crate::sla::quota::ticks::{parse_quantity, to_milli};
         }
     }
     pub mod world {

@@ -29,7 +29,7 @@ use offsets::OffsetMemo;
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).
-pub const COLUMNS: [&str; 11] = [
+pub(crate) const COLUMNS: [&str; 11] = [
     "id",
     "plan",
     "priority",
@@ -47,20 +47,20 @@ pub const COLUMNS: [&str; 11] = [
 /// column named after the input column the clock stops at (`responded`,
 /// or `resolved` for resolution), so an analyst reads the same name in and
 /// out, and output fed back in reads the same stops.
-pub fn columns(metric: Metric) -> [&'static str; 11] {
+pub(crate) fn columns(metric: Metric) -> [&'static str; 11] {
     let mut c = COLUMNS;
     c[6] = stop_field(metric);
     c
 }
 
 /// The input column a metric's clock stops at: `responded`, or `resolved`.
-pub fn stop_field(metric: Metric) -> &'static str {
+pub(crate) fn stop_field(metric: Metric) -> &'static str {
     if metric == Metric::Resolution { "resolved" } else { "responded" }
 }
 
 /// The input column holding the wall-clock time from `opened` to the stop:
 /// `responded_after`, or `resolved_after`.
-pub fn after_field(metric: Metric) -> &'static str {
+pub(crate) fn after_field(metric: Metric) -> &'static str {
     if metric == Metric::Resolution { "resolved_after" } else { "responded_after" }
 }
 
@@ -205,11 +205,11 @@ struct Header {
 }
 
 /// The fields a batch export may map to its own columns.
-pub const FIELDS: [&str; 9] =
+pub(crate) const FIELDS: [&str; 9] =
     ["id", "plan", "priority", "opened", "responded", "pauses", "resolved", "responded_after", "resolved_after"];
 
 /// The fields whose values a batch profile may map (`[values.plan]`, …).
-pub const VALUED: [&str; 2] = ["plan", "priority"];
+pub(crate) const VALUED: [&str; 2] = ["plan", "priority"];
 
 impl Header {
     fn read(h: &csv::StringRecord, map: &Mapping, metric: Metric) -> Result<Header> {
@@ -463,7 +463,7 @@ pub fn run(
 /// `other_metric` says the input has the stop (or duration) column of the
 /// other metric: a ticket export with a solved time but no first-reply
 /// time is measured for resolution, and the note says how.
-pub fn header_notes(opts: &Options, stop_mapped: bool, other_metric: bool) -> Option<String> {
+pub(crate) fn header_notes(opts: &Options, stop_mapped: bool, other_metric: bool) -> Option<String> {
     if stop_mapped {
         return None;
     }
@@ -486,7 +486,7 @@ const CHUNK_ROWS: usize = 4096;
 /// the CLI; the library takes it as this many). The reading and writing
 /// thread is the limit well before: more threads would only hold more
 /// chunks in memory.
-pub const MAX_JOBS: usize = 64;
+pub(crate) const MAX_JOBS: usize = 64;
 
 /// [`run`] on `jobs` threads: this one reads the input and writes the
 /// output; `jobs` workers answer chunks of `CHUNK_ROWS` rows, and the
@@ -500,7 +500,7 @@ pub const MAX_JOBS: usize = 64;
 ///
 /// # Errors
 /// As [`run`]; with `strict`, the first bad row in input order.
-pub fn run_jobs(
+pub(crate) fn run_jobs(
     plans: &PlanSet,
     input: impl Read,
     out: impl Write,
@@ -517,7 +517,7 @@ pub fn run_jobs(
 ///
 /// # Errors
 /// As [`run_jobs`].
-pub fn run_noted(
+pub(crate) fn run_noted(
     plans: &PlanSet,
     input: impl Read,
     mut out: impl Write,

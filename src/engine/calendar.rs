@@ -33,7 +33,7 @@ use super::zone_years::ZoneYears;
 
 /// Most holiday rules one calendar holds (plan files allow far fewer): the
 /// year tables store a rule's index in 16 bits.
-pub const MAX_HOLIDAYS: usize = u16::MAX as usize - 1;
+pub(crate) const MAX_HOLIDAYS: usize = u16::MAX as usize - 1;
 
 /// What a date is, on a calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub enum DayKind<'a> {
 }
 
 /// A recurring override: month, day, and the windows of that date every year.
-pub type Recurring = ((u32, u32), Vec<Window>);
+pub(crate) type Recurring = ((u32, u32), Vec<Window>);
 
 /// A working calendar. Build one with [`Calendar::new`] or [`Calendar::always`];
 /// both validate, so the walks never meet a calendar without working time.
@@ -205,7 +205,7 @@ impl std::fmt::Display for CalendarError {
 }
 
 /// Short weekday names, Monday first, as plan files spell them.
-pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 impl Calendar {
     /// Builds a calendar. `week[0]` is Monday. Windows of each day are sorted

@@ -12,7 +12,7 @@ use std::ops::{Add, AddAssign, Sub, SubAssign};
 use chrono::{Datelike, NaiveDate};
 
 /// Seconds in a civil day.
-pub const DAY: i64 = 86_400;
+pub(crate) const DAY: i64 = 86_400;
 
 /// Days from 0001-01-01 (chrono's day 1 of the common era, less one) to 1970-01-01.
 const EPOCH_FROM_CE: i64 = 719_163;

@@ -10,32 +10,31 @@
 //! [`calendar`], [`timeline`] (the walks), and [`both`] (a status's deadline
 //! and elapsed time from one walk).
 
-pub mod both;
-pub mod calendar;
-pub mod cursor;
-pub mod day;
-pub mod duration;
-pub mod holiday;
+pub(crate) mod both;
+pub(crate) mod calendar;
+pub(crate) mod cursor;
+pub(crate) mod day;
+pub(crate) mod duration;
+pub(crate) mod holiday;
 mod parse;
-pub mod segment;
+pub(crate) mod segment;
 mod shapes;
-pub mod timeline;
-pub mod window;
+pub(crate) mod timeline;
+pub(crate) mod window;
 mod year;
 mod yearsum;
-pub mod zone;
+pub(crate) mod zone;
 mod zone_years;
 
-pub use calendar::{Calendar, CalendarError, DataFrom, DayKind, Horizon, WEEKDAYS};
-pub use cursor::YearCursor;
-pub use day::{Day, LocalSeconds, Timestamp, WorkSpan};
-pub use duration::{Target, format_duration, parse_duration};
-pub use holiday::{Holiday, HolidayRule};
-pub use parse::ParseError;
-pub use segment::Segment;
-pub use timeline::{Step, WalkError, clock_start, deadline, elapsed};
-pub use window::Window;
-pub use zone::Disambiguation;
+pub(crate) use calendar::{Calendar, DataFrom, DayKind, Horizon};
+pub(crate) use cursor::YearCursor;
+pub(crate) use day::LocalSeconds;
+pub(crate) use duration::{Target, format_duration, parse_duration};
+pub(crate) use holiday::{Holiday, HolidayRule};
+pub(crate) use parse::ParseError;
+pub(crate) use segment::Segment;
+pub(crate) use timeline::{Step, WalkError, clock_start, deadline, elapsed};
+pub(crate) use window::Window;
 
 #[cfg(test)]
 mod span_tests;

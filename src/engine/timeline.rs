@@ -20,7 +20,7 @@ use super::year::Week;
 use super::yearsum::YearSum;
 
 /// A walk that finds no working time for this many days gives up.
-pub const HORIZON_DAYS: i64 = 3653;
+pub(crate) const HORIZON_DAYS: i64 = 3653;
 
 /// Why a walk could not answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -82,7 +82,7 @@ pub(crate) fn offset_beyond(tz: Tz, t: i64, changes: bool) -> i64 {
 }
 
 /// The wall-clock date and time of UTC instant `t` in `tz` (`None` outside chrono's range).
-pub fn wall_clock(tz: Tz, t: i64) -> Option<NaiveDateTime> {
+pub(crate) fn wall_clock(tz: Tz, t: i64) -> Option<NaiveDateTime> {
     chrono::DateTime::from_timestamp(t.checked_add(offset_at(tz, t))?, 0).map(|d| d.naive_utc())
 }
 
@@ -129,7 +129,7 @@ pub fn from_local(tz: Tz, local: i64) -> Local {
 /// What to do with a wall-clock time that happens twice (a fold) or never (a
 /// gap), after jiff's `Disambiguation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Disambiguation {
+pub(crate) enum Disambiguation {
     /// A window boundary (SPEC §2): in a fold, the first occurrence; in a gap,
     /// the gap's end (the first instant whose wall clock is past the time).
     Boundary,
@@ -143,7 +143,7 @@ pub enum Disambiguation {
 /// With [`Disambiguation::Reject`], the [`Local::Ambiguous`] or [`Local::Gap`]
 /// reading, for the message to name both offsets. [`Disambiguation::Boundary`]
 /// always answers.
-pub fn resolve(tz: Tz, local: LocalSeconds, how: Disambiguation) -> Result<Timestamp, Local> {
+pub(crate) fn resolve(tz: Tz, local: LocalSeconds, how: Disambiguation) -> Result<Timestamp, Local> {
     let local = local.secs();
     match (from_local(tz, local), how) {
         (Local::Single(t), _) => Ok(Timestamp::from_secs(t)),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::decimal::{BasisPoints, Cents, MicroPercent, Milli};
 use crate::engine::{Calendar, Target};
 
-pub use super::provenance::Provenance;
+pub(crate) use super::provenance::Provenance;
 
 /// Which clock a target runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,9 +16,6 @@ pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved
 pub use status::{State, StatusAnswer, status};
 pub use ticket::{Given, StopAfterNow, Ticket, Untracked, resolve};
 
-pub(crate) use credit::{CreditAnswer, CreditInput, UptimeAnswer, credit};
-pub(crate) use entitlements::{EntitlementRow, entitlements};
 pub(crate) use money::Money;
-pub(crate) use pause::{parse_pause, parse_pause_as, parse_pause_list, parse_pause_list_as};
-pub(crate) use quota::{QuotaAnswer, QuotaInput, QuotaState, Usage, quota};
+pub(crate) use pause::{parse_pause, parse_pause_list_as};
 pub(crate) use status::not_after_now;

@@ -6,10 +6,6 @@ use crate::engine::{self, Segment, Step};
 use crate::error::Result;
 use crate::instant::{Display, format_instant};
 
-/// Share used from which a running ticket is `at-risk`, in percent, unless
-/// the plan sets `at_risk_percent`.
-pub const AT_RISK_PERCENT: i64 = 75;
-
 /// The state of a ticket's SLA clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -75,7 +71,7 @@ pub struct StatusAnswer {
 ///
 /// # Errors
 /// [`crate::Error::AfterNow`] naming both instants, printed with `disp`.
-pub fn not_after_now(what: &str, t: i64, now: i64, disp: Display) -> Result<()> {
+pub(crate) fn not_after_now(what: &str, t: i64, now: i64, disp: Display) -> Result<()> {
     if t > now {
         return Err(crate::Error::AfterNow {
             what: what.to_string().into(),

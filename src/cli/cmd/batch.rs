@@ -12,7 +12,7 @@ use crate::cli::args::BatchArgs;
 use crate::cli::{Ctx, Output};
 
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
-pub fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &BatchArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "batch")?;
     let mut mapping =
         stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;

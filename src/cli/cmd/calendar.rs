@@ -17,7 +17,7 @@ use crate::cli::view::{CalendarView, DayView, WindowView, Windows};
 use crate::cli::{Ctx, Output};
 
 /// Most weeks one run shows: ten years.
-pub const MAX_WEEKS: u32 = 520;
+pub(crate) const MAX_WEEKS: u32 = 520;
 
 /// One local date of the calendar, as the engine sees it.
 struct Day {
@@ -39,7 +39,7 @@ impl Day {
 }
 
 /// Runs `calendar`.
-pub fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &CalendarArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let cal = &*plan.calendar.calendar;

@@ -14,7 +14,7 @@ use crate::cli::view::{CreditView, NoCreditView, OutageView, Outages, TierView};
 use crate::cli::{Ctx, Output, render};
 
 /// Runs `credit`.
-pub fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &CreditArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let zone = match &plan.credit {

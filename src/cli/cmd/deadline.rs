@@ -8,7 +8,7 @@ use crate::cli::args::DeadlineArgs;
 use crate::cli::{Ctx, Output};
 
 /// Runs `deadline`.
-pub fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, _, r) = ticket::resolve(&plans, &a.ticket, a.metric.as_deref())?;
     let zone = plan.calendar.calendar.tz();

@@ -16,7 +16,7 @@ use crate::cli::{Ctx, Output, render};
 const MAX_YEARS: i32 = 200;
 
 /// Runs `holidays …`.
-pub fn run(ctx: &Ctx, c: &HolidaysCommand) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, c: &HolidaysCommand) -> Result<Output> {
     let text = match c {
         HolidaysCommand::List => list(ctx)?,
         HolidaysCommand::Show { set, from, to } => show(ctx, set, *from, *to)?,

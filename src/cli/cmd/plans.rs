@@ -12,7 +12,7 @@ use crate::cli::view::{
 use crate::cli::{Ctx, Output, render};
 
 /// Runs `plans …`.
-pub fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, c: &PlansCommand) -> Result<Output> {
     let set = ctx.plans()?;
     let text = match c {
         PlansCommand::List => {
@@ -65,7 +65,7 @@ fn list_table(plans: &[Plan]) -> String {
 }
 
 /// `Mon–Fri 09:00-12:00, 14:00-18:00; Sat 10:00-12:00`: equal consecutive days folded.
-pub fn hours_summary(cal: &Calendar) -> String {
+pub(crate) fn hours_summary(cal: &Calendar) -> String {
     if cal.is_always() {
         return "24x7".into();
     }

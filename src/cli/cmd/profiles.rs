@@ -16,7 +16,7 @@ struct ProfileRow<'a> {
 }
 
 /// Runs `profiles …`.
-pub fn run(ctx: &Ctx, c: &ProfilesCommand) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, c: &ProfilesCommand) -> Result<Output> {
     let text = match c {
         ProfilesCommand::List => {
             let rows: Vec<ProfileRow> = BUILTIN

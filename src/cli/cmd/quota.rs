@@ -16,7 +16,7 @@ use crate::cli::{Ctx, Output, render};
 /// Reads the CSV file named by `flag` (`-` reads stdin) with `parse`, which
 /// streams it through the bounded reader ([`slacalc::input`]); an error
 /// opening or reading the file names the flag.
-pub fn read_csv<T>(
+pub(crate) fn read_csv<T>(
     path: &Path,
     flag: &str,
     parse: impl FnOnce(Box<dyn std::io::Read>, &str) -> slacalc::Result<T>,
@@ -33,7 +33,7 @@ fn qty_text(ticks: i64, unit: QuotaUnit) -> String {
 }
 
 /// Runs `quota`.
-pub fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &QuotaArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let zone = plan.calendar.calendar.tz();

@@ -12,7 +12,7 @@ use crate::cli::args::{InputFormat, ReplayArgs, ReplayInputFormat};
 use crate::cli::{Ctx, Output};
 
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
-pub fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
     let format = stream::row_format(ctx, "replay")?;
     let mut mapping =
         stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &replay::FIELDS, &replay::VALUED)?;

@@ -12,7 +12,7 @@ use crate::cli::view::StatusView;
 use crate::cli::{Ctx, Output};
 
 /// Runs `status`.
-pub fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, metric, r) = ticket::resolve(&plans, &a.ticket, a.metric.as_deref())?;
     let (stop_flag, stop_arg) = super::metric::stop(metric, a.responded.as_deref(), a.resolved.as_deref())?;

@@ -16,7 +16,7 @@ use slacalc::mapping::{self, Mapping};
 
 /// The row format from `--format`: csv unless json is asked; a table is
 /// refused (one row per record is meant for a file or a pipe).
-pub fn row_format(ctx: &Ctx, command: &str) -> Result<RowFormat> {
+pub(super) fn row_format(ctx: &Ctx, command: &str) -> Result<RowFormat> {
     match ctx.format_given {
         Some(Format::Json) => Ok(RowFormat::JsonLines),
         Some(Format::Csv) | None => Ok(RowFormat::Csv),
@@ -27,12 +27,12 @@ pub fn row_format(ctx: &Ctx, command: &str) -> Result<RowFormat> {
 }
 
 /// How instants are printed: `--utc`, `--tz`, else each row's plan zone.
-pub fn display(ctx: &Ctx) -> Option<Display> {
+pub(super) fn display(ctx: &Ctx) -> Option<Display> {
     if ctx.utc { Some(Display::Utc) } else { ctx.tz.map(Display::Zone) }
 }
 
 /// `--input FILE|-`, opened.
-pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
+pub(super) fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::stdin().lock()));
     }
@@ -50,7 +50,7 @@ pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
 /// no half record. `None` when stdout was closed (`| head`): the run ends
 /// quietly. Errors name the input (`--input tickets.csv: line 3: …`), but a
 /// failed write, which is about the output.
-pub fn run<S>(
+pub(super) fn run<S>(
     input_path: &Path,
     input: Box<dyn Read>,
     strict: bool,
@@ -154,7 +154,7 @@ fn copy_records(spool: &mut std::fs::File, out: &mut dyn std::io::Write) -> std:
 
 /// The export mapping: the profile, then `--columns`, `--time-format`,
 /// `--delimiter`, `--ambiguous` and the `--plan`/`--priority` defaults over it.
-pub fn mapping(
+pub(super) fn mapping(
     a: &ExportArgs,
     plan: Option<&str>,
     priority: Option<&str>,
@@ -194,13 +194,13 @@ pub fn mapping(
 }
 
 /// `--input-tz`, else the profile's zone.
-pub fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::Tz>> {
+pub(super) fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::Tz>> {
     flag.or(m.input_tz.as_deref()).map(crate::cli::parse_tz).transpose()
 }
 
 /// `--input-format`, else the extension (`.jsonl`, `.ndjson`); `None`: the
 /// library looks at the first byte.
-pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::io::RowFormat> {
+pub(super) fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::io::RowFormat> {
     use crate::cli::args::InputFormat as Arg;
     use slacalc::io::RowFormat as F;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
@@ -213,7 +213,7 @@ pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -
 
 /// `--max-errors N`: exit 1 when more than N rows are error rows, with a
 /// message on stderr naming both; 0 otherwise (or without the option).
-pub fn max_errors(limit: Option<u64>, errors: u64, what: &str) -> u8 {
+pub(super) fn max_errors(limit: Option<u64>, errors: u64, what: &str) -> u8 {
     match limit {
         Some(n) if errors > n => {
             let (what, verb) =

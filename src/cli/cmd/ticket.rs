@@ -13,7 +13,7 @@ use crate::cli::view::{DeadlineView, EXPLAIN_FIELDS, Explained, StepView};
 use crate::cli::{Ctx, render};
 
 /// Parses `--pause FROM/TO` values into normalized spans.
-pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
+pub(super) fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
     let now = ctx.now(zone)?;
     let mut out = Vec::with_capacity(list.len());
     for p in list {
@@ -24,7 +24,7 @@ pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Seg
 
 /// The plan of a ticket, the metric `--metric` names, and the target that
 /// applies ([`slacalc::sla::resolve`], once).
-pub fn resolve<'a>(
+pub(super) fn resolve<'a>(
     plans: &'a slacalc::PlanSet,
     t: &TicketArgs,
     metric: Option<&str>,
@@ -47,7 +47,7 @@ pub fn resolve<'a>(
 ///
 /// # Errors
 /// A target without commitment has no deadline to export.
-pub fn deadline_ics(
+pub(super) fn deadline_ics(
     plan: &Plan,
     r: &Resolved,
     d: &DeadlineAnswer,
@@ -80,7 +80,7 @@ pub fn deadline_ics(
 }
 
 /// The deadline fields of the JSON contract.
-pub fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, disp: Display) -> DeadlineView<'a> {
+pub(super) fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, disp: Display) -> DeadlineView<'a> {
     DeadlineView {
         plan: &plan.id,
         provider: &plan.provider,
@@ -101,7 +101,7 @@ pub fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, di
 /// `from` shows (in the display zone); `calendar_date` is the working day of
 /// the calendar it belongs to. Holidays and whole weeks are dates of the
 /// calendar.
-pub fn explain_view(steps: &[Step], disp: Display) -> Vec<StepView> {
+pub(super) fn explain_view(steps: &[Step], disp: Display) -> Vec<StepView> {
     let t = |s: i64| format_instant(s, disp);
     steps
         .iter()
@@ -130,7 +130,7 @@ pub fn explain_view(steps: &[Step], disp: Display) -> Vec<StepView> {
 
 /// Wraps an answer with its `--explain` steps and rules when asked: the
 /// rules' facts are computed only then.
-pub fn explained<T>(
+pub(super) fn explained<T>(
     answer: T,
     explain: bool,
     steps: &[Step],
@@ -147,7 +147,7 @@ pub fn explained<T>(
 
 /// Renders an [`Explained`] answer: the record, then (in a table) the
 /// `--explain` table below it.
-pub fn render_explained<T: serde::Serialize>(
+pub(super) fn render_explained<T: serde::Serialize>(
     format: Format,
     v: &Explained<T>,
     steps: &[Step],
@@ -281,7 +281,7 @@ fn explain_rules(e: &Explanation, opened: i64, clock_start: i64, disp: Display) 
 /// date is the date its times show in the display zone (as the deadline line
 /// does); holidays and whole weeks are dates of the calendar `cal`, whose
 /// zone is named when it is not the display zone.
-pub fn explain_table(steps: &[Step], rules: &[String], disp: Display, cal: &Calendar) -> String {
+pub(super) fn explain_table(steps: &[Step], rules: &[String], disp: Display, cal: &Calendar) -> String {
     let mut out = String::new();
     let other = calendar_zone(disp, cal);
     if !steps.is_empty() {

@@ -21,29 +21,13 @@ pub struct LogRow {
     pub kind: String,
 }
 
-/// Reads a request log: CSV with a header row naming at least `opened`, and
-/// optionally `hours` (a plain number of hours or a duration such as `1h30m`)
-/// and `kind` (`account`, `bug`, `global`, …). Column names are
-/// case-insensitive and other columns are ignored. Local times in `opened` are
-/// read in `zone`; `now` is what `now` means. The log is read through
-/// [`CsvInput::log`] (at most [`crate::io::MAX_LOG_BYTES`], bounded
-/// records), `name` naming it in messages.
-///
-/// # Errors
-/// [`Error::Input`] naming the line and the bad value (or the unclosed
-/// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
-/// be read.
-pub fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
-    parse_log_with(input, name, zone, now, b',')
-}
-
-/// [`parse_log`] of a file whose fields are separated by `delimiter` (`;`,
+/// The log of a file whose fields are separated by `delimiter` (`;`,
 /// tab) instead of `,`.
 ///
 /// # Errors
 /// As [`parse_log`]; a header without `opened` that holds another separator
 /// gets a hint naming `--delimiter`.
-pub fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<LogRow>> {
+pub(crate) fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<LogRow>> {
     let mut rdr = CsvInput::log_with(input, name, "request logs", delimiter);
     let headers = rdr.header()?;
     let col = |n: &str| column(&headers, n);
