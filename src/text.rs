@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 /// not followed by LF is shown as `\r`: nothing lays it out, and on a
 /// terminal it moves the cursor back to the start of the line, so that
 /// what follows overwrites the row (a name could hide or fake one).
-pub fn escape_controls(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_controls(s: &str) -> Cow<'_, str> {
     // batch escapes most fields of every row: a byte scan answers for almost
     // all of them.
     // Printable ASCII needs nothing: checked without early exit, which the

@@ -16,7 +16,9 @@ use slacalc::{Error, PlanSet};
 use args::{Cli, Command, Format, Global};
 
 /// Control characters escaped, for `main`'s error line.
-pub use slacalc::text::escape_controls;
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    slacalc::text::escape_controls(s)
+}
 
 /// What a command produced: text for stdout and the exit code.
 pub struct Output {

@@ -143,7 +143,22 @@ pub(crate) fn outage(start: i64, end: i64, what: &str) -> Result<Segment> {
     Ok(Segment::new(start, end))
 }
 
-/// The outages of a file whose fields are separated by `delimiter`
+/// Reads outages from CSV with a header row naming `start` and `end` (other
+/// columns ignored). Local times are read in `zone`; `now` is what `now`
+/// means. The file is read through [`CsvInput::log`] (at most
+/// [`crate::io::MAX_LOG_BYTES`], bounded records), `name` naming it in
+/// messages.
+///
+/// # Errors
+/// [`Error::Input`] naming the line and the bad value (or the unclosed
+/// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
+/// be read.
+#[cfg(test)]
+pub(crate) fn parse_outages(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<Segment>> {
+    parse_outages_with(input, name, zone, now, b',')
+}
+
+/// [`parse_outages`] of a file whose fields are separated by `delimiter`
 /// (`;`, tab) instead of `,`.
 ///
 /// # Errors

@@ -86,7 +86,17 @@ fn split_pause(text: &str, name: &str, read: impl Fn(&str) -> Result<i64>) -> Re
     Ok(Segment::new(from, to))
 }
 
-/// A list of pauses for the `pauses` column of an input file: its times
+/// Parses a list of pauses `FROM/TO;FROM/TO` (empty parts ignored), merged
+/// where they overlap.
+///
+/// # Errors
+/// As [`parse_pause`], for the first bad one.
+#[cfg(test)]
+pub(crate) fn parse_pause_list(text: &str, zone: Tz, now: i64, name: &str) -> Result<Vec<Segment>> {
+    parse_pause_list_as(text, zone, now, name, None)
+}
+
+/// [`parse_pause_list`] for the `pauses` column of an input file: its times
 /// written in `format`, folds read as the policy says (see
 /// [`parse_pause_as`]); `None` reads them as `--pause` does.
 ///

@@ -21,7 +21,24 @@ pub struct LogRow {
     pub kind: String,
 }
 
-/// The log of a file whose fields are separated by `delimiter` (`;`,
+/// Reads a request log: CSV with a header row naming at least `opened`, and
+/// optionally `hours` (a plain number of hours or a duration such as `1h30m`)
+/// and `kind` (`account`, `bug`, `global`, …). Column names are
+/// case-insensitive and other columns are ignored. Local times in `opened` are
+/// read in `zone`; `now` is what `now` means. The log is read through
+/// [`CsvInput::log`] (at most [`crate::io::MAX_LOG_BYTES`], bounded
+/// records), `name` naming it in messages.
+///
+/// # Errors
+/// [`Error::Input`] naming the line and the bad value (or the unclosed
+/// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
+/// be read.
+#[cfg(test)]
+pub(crate) fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
+    parse_log_with(input, name, zone, now, b',')
+}
+
+/// [`parse_log`] of a file whose fields are separated by `delimiter` (`;`,
 /// tab) instead of `,`.
 ///
 /// # Errors

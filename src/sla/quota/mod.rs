@@ -18,6 +18,8 @@ mod log;
 pub(crate) mod ticks;
 
 pub(crate) use log::{LogRow, parse_log_with};
+#[cfg(test)]
+use log::parse_log;
 pub(crate) use ticks::{MAX_TICKS, parse_quantity, ticks_per_unit, to_milli, unit_of};
 use ticks::{from_milli, unit_name};
 
