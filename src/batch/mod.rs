@@ -974,14 +974,14 @@ fn row(
                 return Ok(None);
             }
         }
-        let opened_at = sla::Given { what: "opened", at: opened, typed: "" };
+        let opened_at = sla::Given { what: "opened", at: crate::Timestamp::from_secs(opened), typed: "" };
         if opened > opts.now {
             if !opts.strict {
                 out.skip = Some(Skip::AfterNow);
                 return Ok(None);
             }
             // --strict: the ticket's refusal, before its stop is read.
-            sla::Ticket::new(opened_at, None, opts.now, sla::StopAfterNow::NotYet, disp)?;
+            sla::Ticket::new(opened_at, None, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
         }
         let stop_name = stop_field(opts.metric);
         let quoted;
@@ -989,7 +989,7 @@ fn row(
             (Some(s), _) => {
                 let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous).map_err(|e| e.of(stop_name))?;
                 quoted = format!("\"{}\"", crate::text::cut(s, 80));
-                Some(sla::Given { what: stop_name, at: t, typed: &quoted })
+                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: &quoted })
             }
             (None, Some(d)) => {
                 let secs = parse_after(d, opts.mapping.duration_unit, after_field(opts.metric))?;
@@ -998,17 +998,17 @@ fn row(
                     range: "a stop in the years 1583 to 9999".into(),
                 })?;
                 // Never before opened: the duration is not negative.
-                Some(sla::Given { what: stop_name, at: t, typed: "" })
+                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: "" })
             }
             (None, None) => None,
         };
         // As of now: a stop after now has not happened yet.
-        let ticket = sla::Ticket::new(opened_at, stop, opts.now, sla::StopAfterNow::NotYet, disp)?;
+        let ticket = sla::Ticket::new(opened_at, stop, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
         let pauses = match pauses_s {
             Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some((format, ambiguous)))?,
             None => Vec::new(),
         };
-        ticket.with_pauses(pauses).status(&entry.resolved, opts.now, false).map(Some)
+        ticket.with_pauses(pauses).status(&entry.resolved, crate::Timestamp::from_secs(opts.now), false).map(Some)
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.
@@ -1018,16 +1018,16 @@ fn row(
     };
     match answer {
         Ok(Some(s)) => {
-            print(&mut out.opened, s.deadline.opened);
+            print(&mut out.opened, s.deadline.opened.secs());
             if let Some(d) = s.deadline.deadline {
-                print(&mut out.deadline, d);
+                print(&mut out.deadline, d.secs());
             }
             if let Some(t) = s.responded {
-                print(&mut out.stop, t);
+                print(&mut out.stop, t.secs());
             }
             out.state = Some(s.state);
-            out.elapsed = Some(s.elapsed);
-            out.remaining = if s.state == State::NoCommitment { None } else { s.remaining };
+            out.elapsed = Some(s.elapsed.secs());
+            out.remaining = if s.state == State::NoCommitment { None } else { s.remaining.map(crate::WorkSpan::secs) };
         }
         Ok(None) => {}
         Err(e) => out.error = Some(e.to_string()),

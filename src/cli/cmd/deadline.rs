@@ -14,7 +14,7 @@ pub(crate) fn run(ctx: &Ctx, a: &DeadlineArgs) -> Result<Output> {
     let zone = plan.calendar.calendar.tz();
     let opened = ctx.instant("--opened", &a.opened, zone)?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
-    let d = Ticket::opened(opened).with_pauses(pauses).deadline(&r, a.ticket.explain)?;
+    let d = Ticket::opened(slacalc::Timestamp::from_secs(opened)).with_pauses(pauses).deadline(&r, a.ticket.explain)?;
     let disp = ctx.display(zone);
     if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
         return Ok(Output::ok(ticket::deadline_ics(plan, &r, &d, disp, ctx.now(zone)?, None)?));

@@ -5,6 +5,7 @@ use slacalc::engine::format_duration;
 use slacalc::instant::format_instant;
 use slacalc::plan::lifecycle::Metric;
 use slacalc::sla::{Given, StopAfterNow, Ticket};
+use slacalc::Timestamp;
 
 use super::ticket;
 use crate::cli::args::StatusArgs;
@@ -20,11 +21,12 @@ pub(crate) fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let opened = ctx.instant("--opened", &a.opened, zone)?;
     let responded = stop_arg.map(|s| ctx.instant(stop_flag, s, zone)).transpose()?;
     let now = ctx.now(zone)?;
-    let opened = Given { what: "--opened", at: opened, typed: &a.opened };
-    let stop = responded.map(|at| Given { what: stop_flag, at, typed: stop_arg.unwrap_or_default() });
-    let ticket = Ticket::new(opened, stop, now, StopAfterNow::Refused, ctx.display(zone))?;
+    let opened = Given { what: "--opened", at: Timestamp::from_secs(opened), typed: &a.opened };
+    let stop =
+        responded.map(|at| Given { what: stop_flag, at: Timestamp::from_secs(at), typed: stop_arg.unwrap_or_default() });
+    let ticket = Ticket::new(opened, stop, Timestamp::from_secs(now), StopAfterNow::Refused, ctx.display(zone))?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
-    let s = ticket.with_pauses(pauses).status(&r, now, a.ticket.explain)?;
+    let s = ticket.with_pauses(pauses).status(&r, Timestamp::from_secs(now), a.ticket.explain)?;
     let disp = ctx.display(zone);
     if ctx.format_arg == Some(crate::cli::args::FormatArg::Ics) {
         let state = format!("state {} at {}", s.state.as_str(), format_instant(now, disp));
@@ -39,10 +41,10 @@ pub(crate) fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
         responded: if resolution { None } else { stop.clone() },
         resolved: if resolution { stop } else { None },
         now: format_instant(now, disp),
-        elapsed_seconds: s.elapsed,
-        elapsed: format_duration(s.elapsed),
-        remaining_seconds: s.remaining,
-        remaining: s.remaining.map(format_duration),
+        elapsed_seconds: s.elapsed.secs(),
+        elapsed: format_duration(s.elapsed.secs()),
+        remaining_seconds: s.remaining.map(slacalc::WorkSpan::secs),
+        remaining: s.remaining.map(|w| format_duration(w.secs())),
         used_percent: s.used_percent,
         state: s.state.as_str(),
     };

@@ -63,16 +63,16 @@ pub(super) fn deadline_ics(
     };
     let who = r.priority.as_deref().map_or_else(String::new, |p| format!(" {p}"));
     let mut lines = vec![
-        format!("opened {}", format_instant(d.opened, disp)),
-        format!("clock start {}", format_instant(d.clock_start, disp)),
+        format!("opened {}", format_instant(d.opened.secs(), disp)),
+        format!("clock start {}", format_instant(d.clock_start.secs(), disp)),
         format!("target {} on {} ({})", r.target, r.calendar.id(), r.clock.as_str()),
-        format!("deadline {}", format_instant(at, disp)),
+        format!("deadline {}", format_instant(at.secs(), disp)),
     ];
     lines.extend(extra);
     let event = slacalc::ics::IcsEvent::Timed {
-        uid: format!("deadline-{}-{}-{}@slacalc", plan.id, r.priority.as_deref().unwrap_or("target"), d.opened),
-        start: at,
-        end: at,
+        uid: format!("deadline-{}-{}-{}@slacalc", plan.id, r.priority.as_deref().unwrap_or("target"), d.opened.secs()),
+        start: at.secs(),
+        end: at.secs(),
         summary: format!("SLA due: {}{who} ({})", plan.id, r.target),
         description: Some(lines.join("\n")),
     };
@@ -85,12 +85,12 @@ pub(super) fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAns
         plan: &plan.id,
         provider: &plan.provider,
         priority: r.priority.as_deref(),
-        opened: format_instant(d.opened, disp),
-        clock_start: format_instant(d.clock_start, disp),
+        opened: format_instant(d.opened.secs(), disp),
+        clock_start: format_instant(d.clock_start.secs(), disp),
         target: r.target.to_string(),
-        target_seconds: r.target_seconds,
+        target_seconds: r.target_seconds.map(slacalc::WorkSpan::secs),
         clock: r.clock.as_str(),
-        deadline: d.deadline.map(|t| format_instant(t, disp)),
+        deadline: d.deadline.map(|t| format_instant(t.secs(), disp)),
         commitment: r.commitment.as_str(),
         assumed: r.assumed,
         assumptions: &r.assumptions,
@@ -141,7 +141,7 @@ pub(super) fn explained<T>(
     if !explain {
         return Explained { answer, explain: None, rules: None };
     }
-    let rules = explain_rules(&slacalc::sla::explanation(r, d), d.opened, d.clock_start, disp);
+    let rules = explain_rules(&slacalc::sla::explanation(r, d), d.opened.secs(), d.clock_start.secs(), disp);
     Explained { answer, explain: Some(explain_view(steps, disp)), rules: Some(rules) }
 }
 
