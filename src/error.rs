@@ -68,6 +68,18 @@ impl fmt::Display for PlanError {
 /// value, and the CLI adds which flag or file it came from (anyhow context).
 /// Add a variant when a shape of message repeats; use [`Error::Input`] only
 /// for a one-off message that no variant fits.
+///
+/// # Example
+///
+/// ```
+/// let plans = slacalc::PlanSet::load(&[])?;
+/// let gold = plans.get("apizee-gold")?;
+/// let metric = slacalc::Metric::FirstResponse;
+/// let err = slacalc::sla::resolve(gold, Some("majr"), metric, slacalc::sla::Untracked::Refused).unwrap_err();
+/// assert!(matches!(err, slacalc::Error::UnknownPriority { .. }));
+/// assert!(err.to_string().contains("\"majr\""));
+/// # Ok::<(), slacalc::Error>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A plan file is invalid.

@@ -1,9 +1,54 @@
 //! slacalc: an SLA calculator over declarative support-plan files.
 //!
 //! The library holds everything but the command line: the working-hours
-//! [`engine`], the [`plan`] model and its validation, the [`loader`] that
-//! finds plan files, the [`sla`] questions (deadline, status, …) that every
-//! command and `batch` share, and the bounded readers and writers of [`io`].
+//! engine, the plan model and its validation, the loader that finds plan
+//! files, the SLA questions (deadline, status, …) that every command and
+//! `batch` share, and the bounded readers and writers of the pipelines. Its
+//! public surface is what a program embedding it needs (the Python package
+//! of SPEC §10 among them):
+//!
+//! - plans: [`PlanSet`] (the embedded plans, plus files) and [`Plan`];
+//! - one ticket's questions in [`sla`]: [`sla::resolve`] (the target a plan,
+//!   a priority and a [`Metric`] set), [`sla::Ticket`] (its times, checked),
+//!   then [`sla::Ticket::deadline`] and [`sla::Ticket::status`], which answer
+//!   [`sla::DeadlineAnswer`] and [`sla::StatusAnswer`];
+//! - the pipelines over files: [`replay::run`] (event histories into
+//!   per-cycle rows) and [`report::run`] (rows into attainment per group);
+//! - the types they speak: [`Timestamp`] (an instant, UTC seconds),
+//!   [`WorkSpan`] (working time), [`LocalSeconds`] (a wall-clock time),
+//!   [`Display`] (how messages print instants), [`BasisPoints`], and the
+//!   error, [`Error`].
+//!
+//! Everything else is crate-private. The `cli` feature (on by default) adds
+//! the `slacalc` binary; without it the library compiles none of the command
+//! line's crates (clap, comfy-table, anyhow, …).
+//!
+//! # Example
+//!
+//! ```
+//! use slacalc::sla::{self, Given, StopAfterNow, Ticket, Untracked};
+//! use slacalc::{Display, Metric, PlanSet, Timestamp, WorkSpan};
+//!
+//! let plans = PlanSet::load(&[])?; // the embedded plans
+//! let gold = plans.get("apizee-gold")?;
+//! let target = sla::resolve(gold, Some("major"), Metric::FirstResponse, Untracked::Refused)?;
+//! assert_eq!(target.target_seconds, Some(WorkSpan::new(4 * 3600)));
+//!
+//! // Friday 2026-11-20 13:00 UTC (14:00 in Paris, the plan's zone).
+//! let opened = Timestamp::from_secs(1_795_179_600);
+//! let due = Ticket::opened(opened).deadline(&target, false)?;
+//! assert_eq!(due.deadline, Some(Timestamp::from_secs(1_795_179_600 + 4 * 3600)));
+//!
+//! // Two hours later, not answered yet: half the target is used.
+//! let now = Timestamp::from_secs(1_795_179_600 + 2 * 3600);
+//! let opened = Given { what: "opened", at: opened, typed: "" };
+//! let ticket = Ticket::new(opened, None, now, StopAfterNow::Refused, Display::Utc)?;
+//! let status = ticket.status(&target, now, false)?;
+//! assert_eq!(status.elapsed, WorkSpan::new(2 * 3600));
+//! assert_eq!(status.remaining, Some(WorkSpan::new(2 * 3600)));
+//! assert_eq!(status.state, sla::State::Running);
+//! # Ok::<(), slacalc::Error>(())
+//! ```
 // Here, not in Cargo.toml `[lints]`: those reach every target (benches,
 // tests) and cannot spare `cfg(test)` code its `unwrap`s.
 #![deny(missing_docs)]
@@ -46,6 +91,7 @@ pub use decimal::BasisPoints;
 pub use engine::calendar::Calendar;
 pub use engine::day::{LocalSeconds, Timestamp, WorkSpan};
 pub use error::{Error, PlanError, Result};
+pub use instant::Display;
 pub use io::RowFormat;
 pub use loader::PlanSet;
 pub use plan::lifecycle::Metric;

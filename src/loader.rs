@@ -194,6 +194,16 @@ impl PlanSet {
     ///
     /// # Errors
     /// An unreadable file, or the first invalid plan file.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let plans = slacalc::PlanSet::load(&[])?; // the embedded plans only
+    /// let gold = plans.get("gold")?; // an alias
+    /// assert_eq!(gold.id, "apizee-gold");
+    /// assert!(plans.get("no-such-plan").is_err());
+    /// # Ok::<(), slacalc::Error>(())
+    /// ```
     pub fn load(extra: &[PathBuf]) -> Result<PlanSet> {
         if extra.is_empty() && index_fits() {
             return Ok(PlanSet { full: OnceLock::new(), partial: OnceLock::new(), lazy: true });

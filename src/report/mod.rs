@@ -439,6 +439,24 @@ impl Serialize for Report {
 /// time), a `--by` key that is no key and no column of the input, a record
 /// over [`MAX_RECORD_BYTES`], a quote never closed, bad UTF-8 or bad JSON;
 /// [`Error::Io`] for a read error.
+///
+/// # Example
+///
+/// ```
+/// use slacalc::report;
+///
+/// // What `replay` (or `status`-like `batch` rows) wrote.
+/// let rows = "id,plan,priority,metric,cycle,start,stop,target,target_seconds,clock,deadline,\
+///             elapsed_seconds,paused_seconds,remaining_seconds,state,error\n\
+///             T1,apizee-gold,major,first_response,1,2026-11-16T10:00:00+01:00,\
+///             2026-11-16T11:00:00+01:00,4h,14400,business,2026-11-16T16:00:00+01:00,3600,0,10800,met,\n";
+/// let r = report::run(rows.as_bytes(), &report::Options::new(report::DEFAULT_BY.to_vec()))?;
+/// assert_eq!(r.rows, 1);
+/// assert_eq!(r.groups.len(), 1);
+/// assert_eq!((r.groups[0].counts.cycles, r.groups[0].counts.met), (1, 1));
+/// assert_eq!(r.groups[0].p50_seconds, Some(3600));
+/// # Ok::<(), slacalc::Error>(())
+/// ```
 pub fn run(input: impl Read, opts: &Options) -> Result<Report> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let format = RowFormat::detect(opts.input_format, &mut reader)?;

@@ -47,7 +47,7 @@ pub(crate) fn run(ctx: &Ctx, a: &ReplayArgs) -> Result<Output> {
         (None, _) => stream::input_format(None, &a.input),
     };
     let opts = Options {
-        now,
+        now: slacalc::Timestamp::from_secs(now),
         input_zone,
         display: stream::display(ctx),
         format,
