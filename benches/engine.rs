@@ -55,7 +55,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("load plans for gold", |b| {
         b.iter(|| PlanSet::load(&[]).and_then(|p| p.get("gold").map(|g| g.id.len())))
     });
-    c.bench_function("load embedded plans", |b| b.iter(|| PlanSet::from_sources(&slacalc::internal::loader::embedded_sources())));
+    c.bench_function("load embedded plans", |b| {
+        b.iter(|| PlanSet::from_sources(&slacalc::internal::loader::embedded_sources()))
+    });
 }
 
 criterion_group!(benches, bench);

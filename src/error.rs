@@ -415,7 +415,10 @@ impl fmt::Display for OneOf<'_> {
 /// The candidates closest to `given` (Jaro–Winkler above 0.75, ignoring
 /// case), closest first, at most three, one per key: several names (a plan's
 /// id and aliases) may share a key, and only the closest of them is kept.
-pub(crate) fn closest<'a, K: PartialEq>(given: &str, candidates: impl IntoIterator<Item = (&'a str, K)>) -> Vec<(&'a str, K)> {
+pub(crate) fn closest<'a, K: PartialEq>(
+    given: &str,
+    candidates: impl IntoIterator<Item = (&'a str, K)>,
+) -> Vec<(&'a str, K)> {
     let g = given.to_lowercase();
     let mut close: Vec<(f64, &str, K)> = candidates
         .into_iter()

@@ -1003,7 +1003,8 @@ fn row(
             (None, None) => None,
         };
         // As of now: a stop after now has not happened yet.
-        let ticket = sla::Ticket::new(opened_at, stop, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
+        let ticket =
+            sla::Ticket::new(opened_at, stop, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
         let pauses = match pauses_s {
             Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some((format, ambiguous)))?,
             None => Vec::new(),

@@ -362,7 +362,9 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             (Some(e), _) => Err(e),
             // Every event was after now, or there was none.
             (None, None) => Ok(None),
-            (None, Some(plan)) => replay(plan, &t.events, self.opts.now.secs()).map_err(|e| Error::Input(e.to_string())),
+            (None, Some(plan)) => {
+                replay(plan, &t.events, self.opts.now.secs()).map_err(|e| Error::Input(e.to_string()))
+            }
         };
         match outcome {
             Ok(None) => {}

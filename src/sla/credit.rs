@@ -164,7 +164,13 @@ pub(crate) fn parse_outages(input: impl Read, name: &str, zone: Tz, now: i64) ->
 /// # Errors
 /// As [`parse_outages`]; a header without `start` or `end` that holds
 /// another separator gets a hint naming `--delimiter`.
-pub(crate) fn parse_outages_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<Segment>> {
+pub(crate) fn parse_outages_with(
+    input: impl Read,
+    name: &str,
+    zone: Tz,
+    now: i64,
+    delimiter: u8,
+) -> Result<Vec<Segment>> {
     let mut rdr = CsvInput::log_with(input, name, "outage files", delimiter);
     let headers = rdr.header()?;
     let col = |n: &str| {

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::engine::{self, Calendar, Segment, Step, Target};
 use crate::engine::day::{Timestamp, WorkSpan};
+use crate::engine::{self, Calendar, Segment, Step, Target};
 use crate::error::{Error, Result};
 use crate::plan::{Clock, Plan, Provenance};
 
@@ -215,7 +215,9 @@ pub fn explanation(r: &Resolved, d: &DeadlineAnswer) -> Explanation {
         _ => None,
     };
     let due_at_window_end = match d.deadline {
-        Some(due) if !always && due > d.opened => engine::clock_start(&r.calendar, due.secs()).is_ok_and(|next| next > due.secs()),
+        Some(due) if !always && due > d.opened => {
+            engine::clock_start(&r.calendar, due.secs()).is_ok_and(|next| next > due.secs())
+        }
         _ => false,
     };
     Explanation::Committed {

@@ -327,7 +327,11 @@ fn history(events: &[Event], now: i64) -> std::result::Result<Option<History>, L
 /// [`LifecycleError`] for an event before `created`, a second `created`, an
 /// event back in time, an event after `closed`, or a walk that finds no
 /// working time.
-pub(crate) fn replay(plan: &Plan, events: &[Event], now: i64) -> std::result::Result<Option<TicketAnswer>, LifecycleError> {
+pub(crate) fn replay(
+    plan: &Plan,
+    events: &[Event],
+    now: i64,
+) -> std::result::Result<Option<TicketAnswer>, LifecycleError> {
     let Some(h) = history(events, now)? else { return Ok(None) };
     let last_line = events.iter().filter(|e| e.at <= now).map(|e| e.line).max().unwrap_or(0);
     let walk_err = |e: crate::Error| LifecycleError { line: last_line, message: e.to_string() };

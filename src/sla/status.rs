@@ -2,8 +2,8 @@
 
 use super::deadline::{Commitment, DeadlineAnswer, Resolved, deadline};
 use crate::decimal::BasisPoints;
-use crate::engine::{self, Segment, Step};
 use crate::engine::day::{Timestamp, WorkSpan};
+use crate::engine::{self, Segment, Step};
 use crate::error::Result;
 use crate::instant::{Display, format_instant};
 

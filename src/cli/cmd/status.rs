@@ -1,11 +1,11 @@
 //! `slacalc status`: how much of the clock is used; breached?
 
 use anyhow::Result;
+use slacalc::Timestamp;
 use slacalc::engine::format_duration;
 use slacalc::instant::format_instant;
 use slacalc::plan::lifecycle::Metric;
 use slacalc::sla::{Given, StopAfterNow, Ticket};
-use slacalc::Timestamp;
 
 use super::ticket;
 use crate::cli::args::StatusArgs;
@@ -22,8 +22,11 @@ pub(crate) fn run(ctx: &Ctx, a: &StatusArgs) -> Result<Output> {
     let responded = stop_arg.map(|s| ctx.instant(stop_flag, s, zone)).transpose()?;
     let now = ctx.now(zone)?;
     let opened = Given { what: "--opened", at: Timestamp::from_secs(opened), typed: &a.opened };
-    let stop =
-        responded.map(|at| Given { what: stop_flag, at: Timestamp::from_secs(at), typed: stop_arg.unwrap_or_default() });
+    let stop = responded.map(|at| Given {
+        what: stop_flag,
+        at: Timestamp::from_secs(at),
+        typed: stop_arg.unwrap_or_default(),
+    });
     let ticket = Ticket::new(opened, stop, Timestamp::from_secs(now), StopAfterNow::Refused, ctx.display(zone))?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
     let s = ticket.with_pauses(pauses).status(&r, Timestamp::from_secs(now), a.ticket.explain)?;

@@ -200,7 +200,10 @@ pub(super) fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chron
 
 /// `--input-format`, else the extension (`.jsonl`, `.ndjson`); `None`: the
 /// library looks at the first byte.
-pub(super) fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::io::RowFormat> {
+pub(super) fn input_format(
+    given: Option<crate::cli::args::InputFormat>,
+    path: &Path,
+) -> Option<slacalc::io::RowFormat> {
     use crate::cli::args::InputFormat as Arg;
     use slacalc::io::RowFormat as F;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);

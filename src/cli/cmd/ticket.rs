@@ -80,7 +80,12 @@ pub(super) fn deadline_ics(
 }
 
 /// The deadline fields of the JSON contract.
-pub(super) fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, disp: Display) -> DeadlineView<'a> {
+pub(super) fn deadline_view<'a>(
+    plan: &'a Plan,
+    r: &'a Resolved,
+    d: &DeadlineAnswer,
+    disp: Display,
+) -> DeadlineView<'a> {
     DeadlineView {
         plan: &plan.id,
         provider: &plan.provider,

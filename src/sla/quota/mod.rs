@@ -17,9 +17,9 @@ use crate::plan::{Allowance, Period, Plan, Provenance, Quota, QuotaUnit};
 mod log;
 pub(crate) mod ticks;
 
-pub(crate) use log::{LogRow, parse_log_with};
 #[cfg(test)]
 use log::parse_log;
+pub(crate) use log::{LogRow, parse_log_with};
 pub(crate) use ticks::{MAX_TICKS, parse_quantity, ticks_per_unit, to_milli, unit_of};
 use ticks::{from_milli, unit_name};
 
