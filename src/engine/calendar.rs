@@ -52,7 +52,7 @@ pub(crate) type Recurring = ((u32, u32), Vec<Window>);
 /// A working calendar. Build one with [`Calendar::new`] or [`Calendar::always`];
 /// both validate, so the walks never meet a calendar without working time.
 ///
-/// Methods that take a day take a [`Day`] or a [`NaiveDate`]: the walks go
+/// Methods that take a day take a `Day` or a [`NaiveDate`]: the walks go
 /// by day numbers and build dates only when they report one.
 #[derive(Debug)]
 pub struct Calendar {
@@ -213,7 +213,7 @@ impl Calendar {
     /// are errors.
     ///
     /// # Errors
-    /// [`CalendarError`] naming what is wrong.
+    /// `CalendarError` naming what is wrong.
     pub fn new(
         id: impl Into<String>,
         tz: Tz,
@@ -281,7 +281,7 @@ impl Calendar {
     /// a recurring one; both beat a holiday.
     ///
     /// # Errors
-    /// [`CalendarError`] for overlapping windows (within the date, or with an
+    /// `CalendarError` for overlapping windows (within the date, or with an
     /// overnight window of the day before or after it on any weekday) or a
     /// month-day no year has.
     pub fn with_recurring(mut self, mut recurring: Vec<Recurring>) -> Result<Calendar, CalendarError> {
@@ -446,7 +446,7 @@ impl Calendar {
     }
 
     /// Sets the earliest horizon of the calendar's holiday sets (see
-    /// [`Horizon`]); `None`: its holidays hold in every year.
+    /// `Horizon`); `None`: its holidays hold in every year.
     #[must_use]
     pub fn with_horizon(mut self, horizon: Option<Horizon>) -> Calendar {
         self.horizon = horizon;
@@ -459,7 +459,7 @@ impl Calendar {
     }
 
     /// Sets the latest first year of the calendar's holiday sets (see
-    /// [`DataFrom`]); `None`: its holidays hold from 1583 on.
+    /// `DataFrom`); `None`: its holidays hold from 1583 on.
     #[must_use]
     pub fn with_data_from(mut self, data_from: Option<DataFrom>) -> Calendar {
         self.data_from = data_from;
@@ -475,8 +475,8 @@ impl Calendar {
     /// `from..=to` (local years).
     ///
     /// # Errors
-    /// [`WalkError::BeforeData`] naming the set and the earliest year asked
-    /// when it is before the set's first year; [`WalkError::PastHorizon`]
+    /// `WalkError::BeforeData` naming the set and the earliest year asked
+    /// when it is before the set's first year; `WalkError::PastHorizon`
     /// naming the set and the first year past its horizon.
     pub fn covers(&self, from: i32, to: i32) -> Result<(), WalkError> {
         let (first, last) = (from.min(to), to.max(from));
@@ -554,7 +554,7 @@ impl Calendar {
     }
 
     /// UTC instant of wall-clock `secs` after midnight on `day`, by the DST
-    /// policy ([`Disambiguation::Boundary`]): a time in a gap moves to the
+    /// policy (`Disambiguation::Boundary`): a time in a gap moves to the
     /// gap's end, one in a fold takes its first occurrence.
     pub fn resolve(&self, day: impl Into<Day>, secs: u32) -> i64 {
         let day = day.into();

@@ -79,7 +79,7 @@ impl fmt::Display for Target {
 /// number of seconds. Negative values are rejected.
 ///
 /// # Errors
-/// [`ParseError`] naming the value and the accepted forms.
+/// `ParseError` naming the value and the accepted forms.
 pub fn parse_duration(s: &str) -> Result<i64, ParseError> {
     let bad =
         || ParseError::Invalid { what: "duration", value: s.to_string(), expected: "e.g. 90s, 30m, 4h, 4h30m or 4.5h" };

@@ -298,7 +298,7 @@ pub struct Plan {
     /// Business calendar.
     pub calendar: CalendarInfo,
     /// Other calendars named by priorities or metrics (`calendar = "id"`),
-    /// in order of first use; [`Clock::Named`] indexes them.
+    /// in order of first use; `Clock::Named` indexes them.
     pub calendars: Vec<CalendarInfo>,
     /// Priority levels, most urgent first (may be empty).
     pub priorities: Vec<Priority>,

@@ -1,12 +1,12 @@
 //! `replay`: ticket event histories (CSV or JSON Lines) through the
-//! lifecycle clocks of [`crate::sla::lifecycle`], streamed ticket by ticket.
+//! lifecycle clocks of `crate::sla::lifecycle`, streamed ticket by ticket.
 //!
 //! Only the current ticket's events are held (at most [`MAX_EVENTS`]); a
 //! ticket is answered and written when the next one starts. Memory grows by
 //! one 16-byte fingerprint per ticket id seen, to catch an id that comes back
 //! after other tickets (SPEC §5), and by nothing else.
 //!
-//! [`read`] reads events (CSV or JSON Lines) into records, [`ticket`] groups
+//! `read` reads events (CSV or JSON Lines) into records, `ticket` groups
 //! them into tickets and replays each, [`write`] writes the rows.
 
 mod read;
@@ -129,7 +129,7 @@ pub struct Summary {
 ///
 /// # Errors
 /// A missing header column, an unreadable input, a record over
-/// [`MAX_RECORD_BYTES`], a quote never closed, a write error, an unknown
+/// `MAX_RECORD_BYTES`, a quote never closed, a write error, an unknown
 /// `--plan`, or (with `strict`) the first ticket that cannot be replayed,
 /// naming its line.
 ///

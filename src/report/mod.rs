@@ -7,7 +7,7 @@
 //! histogram of the distinct elapsed values of its stopped cycles, bounded
 //! by [`MAX_DISTINCT`] (see [`Report::notes`] and DESIGN.md for what happens
 //! past it). Rendering: [`Report`] serializes to the JSON contract;
-//! [`Report::to_csv`], [`html::render`] and [`openmetrics::render`] write the
+//! [`Report::to_csv`], `html::render` and `openmetrics::render` write the
 //! other formats (the table is the command line's).
 
 mod acc;
@@ -437,7 +437,7 @@ impl Serialize for Report {
 /// replay output (missing columns, an unknown state, a non-integer elapsed
 /// time of a stopped cycle, a start that is not a date-time when grouping by
 /// time), a `--by` key that is no key and no column of the input, a record
-/// over [`MAX_RECORD_BYTES`], a quote never closed, bad UTF-8 or bad JSON;
+/// over `MAX_RECORD_BYTES`, a quote never closed, bad UTF-8 or bad JSON;
 /// [`Error::Io`] for a read error.
 ///
 /// # Example
