@@ -150,6 +150,7 @@ pub mod internal {
     }
     pub mod sla {
         pub use crate::sla::credit::{CreditInput, credit};
+        pub use crate::sla::entitlements::entitlements;
         pub use crate::sla::money::Money;
         pub use crate::sla::quota::{QuotaInput, Usage, quota};
         pub mod money {

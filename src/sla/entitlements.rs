@@ -8,7 +8,7 @@ use crate::plan::Plan;
 
 /// One feature of one plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct EntitlementRow {
+pub struct EntitlementRow {
     /// Feature id.
     pub feature: String,
     /// Included or not.
@@ -24,7 +24,7 @@ pub(crate) struct EntitlementRow {
 }
 
 /// Every entitlement of `plan`, sorted by feature id.
-pub(crate) fn entitlements(plan: &Plan, features: &BTreeMap<String, String>) -> Vec<EntitlementRow> {
+pub fn entitlements(plan: &Plan, features: &BTreeMap<String, String>) -> Vec<EntitlementRow> {
     plan.entitlements
         .iter()
         .map(|e| EntitlementRow {
