@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use slacalc::PlanSet;
-use slacalc::engine::{deadline, elapsed};
+use slacalc::internal::engine::{deadline, elapsed};
 
 fn bench(c: &mut Criterion) {
     let plans = PlanSet::load(&[]).expect("embedded plans load");
@@ -55,7 +55,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("load plans for gold", |b| {
         b.iter(|| PlanSet::load(&[]).and_then(|p| p.get("gold").map(|g| g.id.len())))
     });
-    c.bench_function("load embedded plans", |b| b.iter(|| PlanSet::from_sources(&slacalc::loader::embedded_sources())));
+    c.bench_function("load embedded plans", |b| {
+        b.iter(|| PlanSet::from_sources(&slacalc::internal::loader::embedded_sources()))
+    });
 }
 
 criterion_group!(benches, bench);

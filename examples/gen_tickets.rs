@@ -64,5 +64,5 @@ fn main() -> std::io::Result<()> {
 
 /// UTC seconds as `YYYY-MM-DDTHH:MM:SSZ`, printed by slacalc itself.
 fn rfc3339(t: i64) -> String {
-    slacalc::instant::format_instant(t, slacalc::instant::Display::Utc)
+    slacalc::internal::instant::format_instant(t, slacalc::internal::instant::Display::Utc)
 }

@@ -34,6 +34,7 @@ macro_rules! units {
             const MIN_PRINTED: u32 = $min;
         }
         $(#[$doc])*
+        #[allow(unreachable_pub, reason = "one table for every unit: the public ones are re-exported from lib.rs")]
         pub type $alias = Fixed<$marker>;
     )*};
 }
@@ -226,7 +227,7 @@ fn int_groups(int: &str, grouped: bool) -> Result<Vec<&str>, ParseError> {
 
 /// `a × b / d` rounded half up (away from zero for the half), computed
 /// exactly in `i128`; `None` when `d` is 0 or the answer leaves `i64`.
-pub fn mul_div_round(a: i64, b: i64, d: i64) -> Option<i64> {
+pub(crate) fn mul_div_round(a: i64, b: i64, d: i64) -> Option<i64> {
     if d == 0 {
         return None;
     }

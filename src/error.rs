@@ -68,6 +68,18 @@ impl fmt::Display for PlanError {
 /// value, and the CLI adds which flag or file it came from (anyhow context).
 /// Add a variant when a shape of message repeats; use [`Error::Input`] only
 /// for a one-off message that no variant fits.
+///
+/// # Example
+///
+/// ```
+/// let plans = slacalc::PlanSet::load(&[])?;
+/// let gold = plans.get("apizee-gold")?;
+/// let metric = slacalc::Metric::FirstResponse;
+/// let err = slacalc::sla::resolve(gold, Some("majr"), metric, slacalc::sla::Untracked::Refused).unwrap_err();
+/// assert!(matches!(err, slacalc::Error::UnknownPriority { .. }));
+/// assert!(err.to_string().contains("\"majr\""));
+/// # Ok::<(), slacalc::Error>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A plan file is invalid.
@@ -341,7 +353,7 @@ impl fmt::Display for Suggestion {
 
 /// The one place "did you mean" is worded: ` (did you mean "a" or "b"?)`,
 /// or nothing when there is no suggestion.
-pub fn did_you_mean(suggestions: &[Suggestion]) -> impl fmt::Display + '_ {
+pub(crate) fn did_you_mean(suggestions: &[Suggestion]) -> impl fmt::Display + '_ {
     DidYouMean(suggestions)
 }
 
@@ -403,7 +415,10 @@ impl fmt::Display for OneOf<'_> {
 /// The candidates closest to `given` (Jaro–Winkler above 0.75, ignoring
 /// case), closest first, at most three, one per key: several names (a plan's
 /// id and aliases) may share a key, and only the closest of them is kept.
-pub fn closest<'a, K: PartialEq>(given: &str, candidates: impl IntoIterator<Item = (&'a str, K)>) -> Vec<(&'a str, K)> {
+pub(crate) fn closest<'a, K: PartialEq>(
+    given: &str,
+    candidates: impl IntoIterator<Item = (&'a str, K)>,
+) -> Vec<(&'a str, K)> {
     let g = given.to_lowercase();
     let mut close: Vec<(f64, &str, K)> = candidates
         .into_iter()
@@ -422,7 +437,7 @@ pub fn closest<'a, K: PartialEq>(given: &str, candidates: impl IntoIterator<Item
 
 /// The names closest to `given` (see [`closest`]), to show with
 /// [`did_you_mean`].
-pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<Suggestion> {
+pub(crate) fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<Suggestion> {
     closest(given, candidates.into_iter().map(|c| (c, c)))
         .into_iter()
         .map(|(c, _)| Suggestion { name: c.to_string(), alias: None })

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 
 /// One event of an export.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IcsEvent {
+pub(crate) enum IcsEvent {
     /// A whole day (a holiday).
     AllDay {
         /// Unique, stable id.
@@ -55,7 +55,7 @@ pub enum IcsEvent {
 /// `s` with every control character but HTAB and LF shown escaped (`\x1b`,
 /// `\r`, `\x00`, `\x7f`), as [`crate::text::escape_all_controls`] shows
 /// them; LF stays a line break, which TEXT writes as `\n`.
-pub fn visible(s: &str) -> Cow<'_, str> {
+pub(crate) fn visible(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n')) {
         return Cow::Borrowed(s);
     }
@@ -82,7 +82,7 @@ fn escape_text(s: &str) -> String {
 /// output: controls shown escaped ([`visible`]), then TEXT-escaped here
 /// unless the crate does it itself (it does for the properties it types as
 /// TEXT: `SUMMARY`, `DESCRIPTION`, `UID`, …), so nothing is escaped twice.
-pub fn text_property(key: &str, value: &str) -> Property {
+pub(crate) fn text_property(key: &str, value: &str) -> Property {
     let shown = visible(value);
     if Property::new(key, "").value_type() == Some(ValueType::Text) {
         Property::new(key, shown.as_ref())
@@ -101,7 +101,7 @@ fn utc(t: i64) -> Result<DateTime<Utc>> {
 /// # Errors
 /// [`Error::Input`] when an instant is out of chrono's range (never for the
 /// years 1583–9999 the engine answers in).
-pub fn write(name: &str, events: &[IcsEvent], stamp: i64) -> Result<String> {
+pub(crate) fn write(name: &str, events: &[IcsEvent], stamp: i64) -> Result<String> {
     let stamp = utc(stamp)?;
     let mut cal = Ical::new();
     cal.append_property(icalendar::Property::new("PRODID", "-//slacalc//slacalc//EN"));

@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, Utc};
 use chrono_tz::Tz;
 
+use crate::engine::LocalSeconds;
 use crate::engine::zone::{self, Disambiguation, Local};
 use crate::error::{Error, Result};
 
@@ -342,7 +343,8 @@ const FILE_FORMS: &str = "RFC 3339 like 2026-11-20T17:30:00+01:00 or a local tim
 /// # Errors
 /// As [`parse_instant`], with a message for a time inside a file (naming
 /// `--time-format`); for a pattern or `unix`, a message naming it.
-pub fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Result<i64> {
+#[cfg(test)]
+pub(crate) fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Result<i64> {
     parse_instant_in(s, tz, now, format, Ambiguous::Reject)
 }
 
@@ -351,7 +353,7 @@ pub fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -> Resul
 ///
 /// # Errors
 /// As [`parse_instant_as`].
-pub fn parse_instant_in(s: &str, tz: Tz, now: i64, format: &TimeFormat, ambiguous: Ambiguous) -> Result<i64> {
+pub(crate) fn parse_instant_in(s: &str, tz: Tz, now: i64, format: &TimeFormat, ambiguous: Ambiguous) -> Result<i64> {
     let amb = Some(ambiguous);
     match format {
         TimeFormat::Auto => parse_instant_amb(s, tz, now, amb).map_err(|e| match e {
@@ -437,7 +439,7 @@ fn parse_offset_forms(t: &str) -> Option<i64> {
 
 /// True when `s` is a local date-time (no offset, not `now`): an instant only
 /// once a zone is chosen.
-pub fn is_local(s: &str) -> bool {
+pub(crate) fn is_local(s: &str) -> bool {
     let t = s.trim();
     !t.eq_ignore_ascii_case("now")
         && DateTime::parse_from_rfc3339(t).is_err()
@@ -467,22 +469,15 @@ fn parse_local(t: &str) -> Option<NaiveDateTime> {
         .filter(|_| t.len() <= 19 && t.as_bytes().get(4) == Some(&b'-'))
 }
 
-/// Reads a local date-time in `tz`, refusing gaps and folds.
-///
-/// # Errors
-/// [`Error::Input`] naming both possible offsets.
-pub fn resolve_local(naive: NaiveDateTime, tz: Tz, shown: &str) -> Result<i64> {
-    resolve_local_with(naive, tz, shown, None)
-}
-
-/// [`resolve_local`] with the fold policy of an input file (`Some`): a fold
+/// A local date-time in `tz`, with the fold policy of an input file (`Some`): a fold
 /// taken as its earlier or later instant, or refused with a message naming
 /// `--ambiguous`. `None` refuses it with the command line's message.
 fn resolve_local_with(naive: NaiveDateTime, tz: Tz, shown: &str, amb: Option<Ambiguous>) -> Result<i64> {
     let local = naive.and_utc().timestamp();
-    match zone::resolve(tz, local, Disambiguation::Reject) {
+    match zone::resolve(tz, LocalSeconds::from_secs(local), Disambiguation::Reject) {
         // `Reject` answers a time that happens once and returns the others.
-        Ok(t) | Err(Local::Single(t)) => Ok(t),
+        Ok(t) => Ok(t.secs()),
+        Err(Local::Single(t)) => Ok(t),
         Err(Local::Ambiguous(a, b)) if amb == Some(Ambiguous::Earlier) => Ok(a.min(b)),
         Err(Local::Ambiguous(a, b)) if amb == Some(Ambiguous::Later) => Ok(a.max(b)),
         Err(Local::Ambiguous(a, b)) => {
@@ -544,7 +539,7 @@ pub fn format_instant(t: i64, d: Display) -> String {
 /// Appends `t` as RFC 3339 to `out`. Digits are written by hand: `batch`
 /// prints two instants per row, and chrono's general formatter was a tenth of
 /// its time.
-pub fn write_instant(out: &mut String, t: i64, d: Display) {
+pub(crate) fn write_instant(out: &mut String, t: i64, d: Display) {
     let offset = match d {
         Display::Utc => None,
         Display::Zone(tz) => Some(zone::offset_at(tz, t)),
@@ -557,7 +552,7 @@ pub fn write_instant(out: &mut String, t: i64, d: Display) {
 /// RFC 3339 offsets have no seconds, so an old local-mean-time offset such
 /// as Paris's +00:09:21 is rounded to the minute *before* the wall time is
 /// computed: the printed text always names exactly the instant `t`.
-pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
+pub(crate) fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
     let mut b = STAMP;
     match stamp(t, offset, &mut b) {
         Some(len) => out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default()),
@@ -567,7 +562,7 @@ pub fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
 
 /// [`write_with_offset`] into bytes: `batch` writes its rows as bytes, and
 /// the text is ASCII, so it needs no UTF-8 check.
-pub fn write_with_offset_bytes(out: &mut Vec<u8>, t: i64, offset: Option<i64>) {
+pub(crate) fn write_with_offset_bytes(out: &mut Vec<u8>, t: i64, offset: Option<i64>) {
     let mut b = STAMP;
     match stamp(t, offset, &mut b) {
         Some(len) => out.extend_from_slice(&b[..len]),
@@ -580,7 +575,7 @@ pub fn write_with_offset_bytes(out: &mut Vec<u8>, t: i64, offset: Option<i64>) {
 }
 
 /// [`write_instant`] into bytes (see [`write_with_offset_bytes`]).
-pub fn write_instant_bytes(out: &mut Vec<u8>, t: i64, d: Display) {
+pub(crate) fn write_instant_bytes(out: &mut Vec<u8>, t: i64, d: Display) {
     let offset = match d {
         Display::Utc => None,
         Display::Zone(tz) => Some(zone::offset_at(tz, t)),

@@ -15,7 +15,7 @@ use crate::text::cut;
 /// The shipped plan files, compiled in so the binary works with no files
 /// around it: `(name under plans/, text)`, in load order (a later file's
 /// ids override an earlier one's). The list is `build.rs`'s `EMBEDDED`.
-pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+pub(crate) const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// How many plan ids an unknown-plan message lists when none is close.
 const KNOWN_SHOWN: usize = 10;
@@ -66,7 +66,7 @@ pub fn embedded_sources() -> Vec<Source> {
 /// # Errors
 /// [`Error::Empty`] for an empty `--plans`: most likely an unset shell
 /// variable, which must not quietly load nothing.
-pub fn plan_paths(flags: &[PathBuf], env: Option<&OsStr>) -> Result<Vec<PathBuf>> {
+pub(crate) fn plan_paths(flags: &[PathBuf], env: Option<&OsStr>) -> Result<Vec<PathBuf>> {
     if flags.iter().any(|p| p.as_os_str().is_empty()) {
         return Err(Error::Empty {
             what: "--plans \"\": the path".into(),
@@ -83,7 +83,7 @@ pub fn plan_paths(flags: &[PathBuf], env: Option<&OsStr>) -> Result<Vec<PathBuf>
 ///
 /// # Errors
 /// [`Error::Io`] naming the first path or entry that cannot be read.
-pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
+pub(crate) fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let (sources, errors) = read_sources_all(paths);
     match errors.into_iter().next() {
         Some(e) => Err(e),
@@ -97,7 +97,7 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
 /// directory must be readable: a dangling symlink, a loop, a directory or an
 /// unreadable file of that name is an error, never skipped, since skipping
 /// it would answer with the shipped plan it was meant to replace.
-pub fn read_sources_all(paths: &[PathBuf]) -> (Vec<Source>, Vec<Error>) {
+pub(crate) fn read_sources_all(paths: &[PathBuf]) -> (Vec<Source>, Vec<Error>) {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -181,7 +181,7 @@ fn read_one(p: &Path) -> Result<Source> {
 ///
 /// # Errors
 /// An unreadable file.
-pub fn all_sources(extra: &[PathBuf]) -> Result<Vec<Source>> {
+pub(crate) fn all_sources(extra: &[PathBuf]) -> Result<Vec<Source>> {
     let mut sources = embedded_sources();
     sources.extend(read_sources(extra)?);
     Ok(sources)
@@ -194,6 +194,16 @@ impl PlanSet {
     ///
     /// # Errors
     /// An unreadable file, or the first invalid plan file.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let plans = slacalc::PlanSet::load(&[])?; // the embedded plans only
+    /// let gold = plans.get("gold")?; // an alias
+    /// assert_eq!(gold.id, "apizee-gold");
+    /// assert!(plans.get("no-such-plan").is_err());
+    /// # Ok::<(), slacalc::Error>(())
+    /// ```
     pub fn load(extra: &[PathBuf]) -> Result<PlanSet> {
         if extra.is_empty() && index_fits() {
             return Ok(PlanSet { full: OnceLock::new(), partial: OnceLock::new(), lazy: true });

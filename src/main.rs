@@ -2,13 +2,12 @@
 //! said no, 2 bad input).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-mod cli;
-
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use slacalc::cli;
 
 fn main() -> ExitCode {
     let args = match cli::args::Cli::try_parse() {
@@ -21,7 +20,7 @@ fn main() -> ExitCode {
             // Not eprintln!, which panics when stderr is closed.
             // Messages echo values from plan and input files: escaped, so
             // they cannot drive the terminal.
-            let _ = writeln!(std::io::stderr(), "error: {}", slacalc::text::escape_controls(&format!("{e:#}")));
+            let _ = writeln!(std::io::stderr(), "error: {}", cli::escape_controls(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -49,10 +49,10 @@ pub struct Mapping {
 
 /// The key of a value map's catch-all entry: used for a value the map does
 /// not name. As a target, `"*"` keeps the value as it is.
-pub const ANY: &str = "*";
+pub(crate) const ANY: &str = "*";
 
 /// What `[values.event]` maps an event to when replay should skip it.
-pub const IGNORE: &str = "ignore";
+pub(crate) const IGNORE: &str = "ignore";
 
 /// One value map: the export's values (lowercased) → slacalc's, and the
 /// catch-all.
@@ -140,7 +140,7 @@ impl DurationUnit {
 }
 
 /// The keys a profile file may have at its top level.
-pub const PROFILE_KEYS: [&str; 10] = [
+pub(crate) const PROFILE_KEYS: [&str; 10] = [
     "name",
     "source",
     "delimiter",
@@ -194,7 +194,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// The name and source a profile's text gives (for `profiles list`): its
 /// `name` and `source` keys, empty when absent or unreadable.
-pub fn describe(text: &str) -> (String, String) {
+pub(crate) fn describe(text: &str) -> (String, String) {
     #[derive(Deserialize)]
     struct About {
         name: Option<String>,
@@ -499,7 +499,7 @@ fn known_field<'a>(field: &'a str, fields: &[&str]) -> Result<&'a str> {
 ///
 /// # Errors
 /// [`Error::Input`] naming the part that is not `field=Column`.
-pub fn parse_columns(spec: &str) -> Result<Vec<(String, String)>> {
+pub(crate) fn parse_columns(spec: &str) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut rest = spec.trim();
     let bad = |part: &str| {
@@ -534,7 +534,7 @@ pub fn parse_columns(spec: &str) -> Result<Vec<(String, String)>> {
 ///
 /// # Errors
 /// [`Error::Input`] naming the value.
-pub fn parse_delimiter(s: &str) -> Result<u8> {
+pub(crate) fn parse_delimiter(s: &str) -> Result<u8> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         d if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "\n" | "\r") => Ok(d.as_bytes()[0]),

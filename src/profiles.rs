@@ -8,7 +8,7 @@ use crate::text::cut;
 
 /// One built-in profile.
 #[derive(Debug, Clone, Copy)]
-pub struct Builtin {
+pub(crate) struct Builtin {
     /// Its name, as given to `--profile`.
     pub name: &'static str,
     /// The profile file's text.
@@ -16,7 +16,7 @@ pub struct Builtin {
 }
 
 /// Every built-in profile, by name.
-pub const BUILTIN: [Builtin; 3] = [
+pub(crate) const BUILTIN: [Builtin; 3] = [
     Builtin { name: "freshdesk", text: include_str!("../profiles/freshdesk.toml") },
     Builtin { name: "jira", text: include_str!("../profiles/jira.toml") },
     Builtin { name: "zendesk", text: include_str!("../profiles/zendesk.toml") },
@@ -24,7 +24,7 @@ pub const BUILTIN: [Builtin; 3] = [
 
 /// True when `--profile` names a built-in profile rather than a file: a
 /// name without `/` that does not end in `.toml`.
-pub fn is_builtin_name(s: &str) -> bool {
+pub(crate) fn is_builtin_name(s: &str) -> bool {
     !s.contains('/') && !s.contains('\\') && !s.to_ascii_lowercase().ends_with(".toml")
 }
 
@@ -32,7 +32,7 @@ pub fn is_builtin_name(s: &str) -> bool {
 ///
 /// # Errors
 /// [`Error::Input`] listing the built-in profiles, with "did you mean".
-pub fn get(name: &str) -> Result<&'static Builtin> {
+pub(crate) fn get(name: &str) -> Result<&'static Builtin> {
     let want = name.trim();
     BUILTIN.iter().find(|b| b.name.eq_ignore_ascii_case(want)).ok_or_else(|| {
         let close = crate::error::suggest(want, BUILTIN.iter().map(|b| b.name));

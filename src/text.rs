@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 /// not followed by LF is shown as `\r`: nothing lays it out, and on a
 /// terminal it moves the cursor back to the start of the line, so that
 /// what follows overwrites the row (a name could hide or fake one).
-pub fn escape_controls(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_controls(s: &str) -> Cow<'_, str> {
     // batch escapes most fields of every row: a byte scan answers for almost
     // all of them.
     // Printable ASCII needs nothing: checked without early exit, which the
@@ -47,14 +47,14 @@ fn has_bare_cr(s: &str) -> bool {
 }
 
 /// `n` with its noun, singular for one: `1 error`, `3 errors`.
-pub fn count(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 /// `s.trim()`, answered by two byte checks when `s` starts and ends with
 /// ASCII that is not white space (almost every field of an export): `batch`
 /// trims several fields a row, and the general trim decodes characters.
-pub fn trim(s: &str) -> &str {
+pub(crate) fn trim(s: &str) -> &str {
     // ASCII white space, as `char::is_whitespace` has it: tab to carriage
     // return, and space. Any other byte under 0x80 is not white space.
     let solid = |b: u8| b < 0x80 && !matches!(b, b'\t'..=b'\r' | b' ');
@@ -66,7 +66,7 @@ pub fn trim(s: &str) -> &str {
 }
 
 /// Like [`escape_controls`], and line breaks too: for one-line cells.
-pub fn escape_all_controls(s: &str) -> Cow<'_, str> {
+pub(crate) fn escape_all_controls(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() && c != '\t') {
         return Cow::Borrowed(s);
     }
@@ -91,7 +91,7 @@ fn is_unsafe(c: char) -> bool {
 
 /// `s` cut to at most `max` characters, with `…` and the count left out, so a
 /// message never echoes a 300 MB value.
-pub fn cut(s: &str, max: usize) -> Cow<'_, str> {
+pub(crate) fn cut(s: &str, max: usize) -> Cow<'_, str> {
     match s.char_indices().nth(max) {
         None => Cow::Borrowed(s),
         Some((i, _)) => {
@@ -102,7 +102,7 @@ pub fn cut(s: &str, max: usize) -> Cow<'_, str> {
 }
 
 /// A byte count as messages print it: `256 MiB`, `64 KiB`, `1000 bytes`.
-pub fn size(n: u64) -> String {
+pub(crate) fn size(n: u64) -> String {
     if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
     } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {

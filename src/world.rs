@@ -16,7 +16,7 @@ mod index {
 
 /// One generated set, as the compile-time table gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WorldSet {
+pub(crate) struct WorldSet {
     /// Lower-case id: `pl`, `de-by`.
     pub id: &'static str,
     /// Display name: `Germany: Bavaria`.
@@ -39,27 +39,22 @@ fn row(r: &index::Row) -> WorldSet {
 }
 
 /// Every generated set, sorted by id.
-pub fn all() -> impl Iterator<Item = WorldSet> {
+pub(crate) fn all() -> impl Iterator<Item = WorldSet> {
     index::SETS.iter().map(row)
 }
 
 /// The generated set `id` (case-insensitive).
-pub fn find(id: &str) -> Option<WorldSet> {
+pub(crate) fn find(id: &str) -> Option<WorldSet> {
     let key = id.trim().to_lowercase();
     let at = index::SETS.binary_search_by(|r| r.0.cmp(key.as_str())).ok()?;
     index::SETS.get(at).map(row)
-}
-
-/// The file name a generated set is read from, as errors name it.
-pub fn file_name(set: &WorldSet) -> &'static str {
-    index::FILES.get(set.file).map_or("world", |f| f.0)
 }
 
 impl WorldSet {
     /// Its section of its country's file as a plan source, preceded by as
     /// many blank lines as the file has before it, so that a position in it
     /// is the position in the file.
-    pub fn source(&self) -> Option<Source> {
+    pub(crate) fn source(&self) -> Option<Source> {
         let (name, text) = index::FILES.get(self.file)?;
         let before = text.get(..self.start)?.bytes().filter(|&b| b == b'\n').count();
         let mut t = String::with_capacity(before + self.end - self.start);
@@ -70,7 +65,7 @@ impl WorldSet {
 }
 
 /// The source name prefix of a generated set (`embedded:world/pl.toml`).
-pub const WORLD_PREFIX: &str = "embedded:";
+pub(crate) const WORLD_PREFIX: &str = "embedded:";
 
 /// True for the source name of a generated set's section.
 pub fn is_world_source(name: &str) -> bool {
@@ -79,7 +74,7 @@ pub fn is_world_source(name: &str) -> bool {
 
 /// The sources of the generated sets `ids` (those that are generated sets;
 /// others are ignored) and of the sets they extend, each once, in id order.
-pub fn sources_for<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<Source> {
+pub(crate) fn sources_for<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<Source> {
     let mut sets: Vec<WorldSet> = Vec::new();
     for id in ids {
         let Some(s) = find(id) else { continue };

@@ -4,11 +4,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use slacalc::engine::{Target, Window, format_duration, parse_duration};
-use slacalc::decimal::{BasisPoints, Cents, Micro, MicroPercent, Milli, Syntax};
-use slacalc::plan::QuotaUnit;
-use slacalc::sla::money::{Money, format_cents};
-use slacalc::sla::quota::{parse_quantity, to_milli};
+use slacalc::internal::engine::{Target, Window, format_duration, parse_duration};
+use slacalc::internal::decimal::{BasisPoints, Cents, Micro, MicroPercent, Milli, Syntax};
+use slacalc::internal::plan::QuotaUnit;
+use slacalc::internal::sla::money::{Money, format_cents};
+use slacalc::internal::sla::quota::{parse_quantity, to_milli};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use slacalc::PlanSet;
-use slacalc::batch::{self, BatchOptions};
-use slacalc::io::RowFormat as Format;
+use slacalc::internal::batch::{self, BatchOptions};
+use slacalc::internal::io::RowFormat as Format;
 
 fn plans() -> &'static PlanSet {
     static P: OnceLock<PlanSet> = OnceLock::new();
@@ -18,16 +18,16 @@ fuzz_target!(|data: &[u8]| {
     let Some((&flags, input)) = data.split_first() else { return };
     let format = if flags & 1 == 0 { Format::Csv } else { Format::JsonLines };
     let opts = BatchOptions {
-        mapping: slacalc::mapping::Mapping::new(),
+        mapping: slacalc::internal::mapping::Mapping::new(),
         now: 1_795_710_600,
         input_zone: (flags & 2 != 0).then_some(chrono_tz::America::New_York),
         display: None,
         format,
         strict: false,
         metric: if flags & 4 == 0 {
-            slacalc::plan::lifecycle::Metric::FirstResponse
+            slacalc::internal::plan::lifecycle::Metric::FirstResponse
         } else {
-            slacalc::plan::lifecycle::Metric::Resolution
+            slacalc::internal::plan::lifecycle::Metric::Resolution
         },
         from_day: None,
         to_day: None,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use arbitrary::Arbitrary;
 use chrono::{Datelike, NaiveDate, Weekday};
 use libfuzzer_sys::fuzz_target;
-use slacalc::engine::{self, Calendar, Holiday, HolidayRule, Segment, Window, segment::normalize};
+use slacalc::internal::engine::{self, Calendar, Holiday, HolidayRule, Segment, Window, segment::normalize};
 
 #[derive(Debug, Arbitrary)]
 enum Rule {

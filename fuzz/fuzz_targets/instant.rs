@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use slacalc::instant::{Display, format_instant, parse_date, parse_instant};
+use slacalc::internal::instant::{Display, format_instant, parse_date, parse_instant};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&z, rest)) = data.split_first() else { return };

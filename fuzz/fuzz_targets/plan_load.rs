@@ -4,9 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use slacalc::engine;
-use slacalc::plan::Source;
-use slacalc::sla::{self, CreditInput, Money, QuotaInput, Usage};
+use slacalc::internal::engine;
+use slacalc::internal::plan::Source;
+use slacalc::internal::sla::{CreditInput, Money, QuotaInput, Usage, credit, entitlements, quota};
+use slacalc::{Timestamp, sla};
 
 /// Friday 2026-11-20 16:30 UTC.
 const OPENED: i64 = 1_795_710_600;
@@ -20,15 +21,16 @@ fuzz_target!(|data: &[u8]| {
         let mut names: Vec<Option<String>> = plan.priority_names().into_iter().take(6).map(Some).collect();
         names.push(None);
         for name in names {
-            let first = slacalc::plan::lifecycle::Metric::FirstResponse;
+            let first = slacalc::internal::plan::lifecycle::Metric::FirstResponse;
             let Ok(r) = sla::resolve(plan, name.as_deref(), first, sla::Untracked::Refused) else { continue };
-            if let Ok(d) = sla::deadline(&r, OPENED, &[], true) {
+            if let Ok(d) = sla::deadline(&r, Timestamp::from_secs(OPENED), &[], true) {
                 if let (Some(at), Some(secs)) = (d.deadline, r.target_seconds) {
-                    let e = engine::elapsed(&r.calendar, OPENED, at, &[], false).expect("elapsed after a deadline");
-                    assert_eq!(e.seconds, secs, "elapsed(opened, deadline(opened, d)) != d");
+                    let e = engine::elapsed(&r.calendar, OPENED, at.secs(), &[], false).expect("elapsed after a deadline");
+                    assert_eq!(e.seconds, secs.secs(), "elapsed(opened, deadline(opened, d)) != d");
                 }
             }
-            let _ = sla::status(&r, OPENED, None, OPENED + 86_400 * 3, &[], true);
+            let at = Timestamp::from_secs;
+            let _ = sla::status(&r, at(OPENED), None, at(OPENED + 86_400 * 3), &[], true);
         }
         let sub = Money::parse("CHF 12500", "--subscription").ok();
         let q = QuotaInput {
@@ -38,14 +40,14 @@ fuzz_target!(|data: &[u8]| {
             allowance: None,
             usage: Usage::Used(5_000),
         };
-        let _ = sla::quota(plan, &q);
+        let _ = quota(plan, &q);
         let c = CreditInput {
             now: OPENED,
             period_start: None,
             subscription: sub,
             outages: vec![engine::Segment::new(OPENED - 200_000, OPENED)],
         };
-        let _ = sla::credit(plan, &c);
-        let _ = sla::entitlements(plan, set.features());
+        let _ = credit(plan, &c);
+        let _ = entitlements(plan, set.features());
     }
 });

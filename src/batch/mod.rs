@@ -29,7 +29,7 @@ use offsets::OffsetMemo;
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).
-pub const COLUMNS: [&str; 11] = [
+pub(crate) const COLUMNS: [&str; 11] = [
     "id",
     "plan",
     "priority",
@@ -47,20 +47,20 @@ pub const COLUMNS: [&str; 11] = [
 /// column named after the input column the clock stops at (`responded`,
 /// or `resolved` for resolution), so an analyst reads the same name in and
 /// out, and output fed back in reads the same stops.
-pub fn columns(metric: Metric) -> [&'static str; 11] {
+pub(crate) fn columns(metric: Metric) -> [&'static str; 11] {
     let mut c = COLUMNS;
     c[6] = stop_field(metric);
     c
 }
 
 /// The input column a metric's clock stops at: `responded`, or `resolved`.
-pub fn stop_field(metric: Metric) -> &'static str {
+pub(crate) fn stop_field(metric: Metric) -> &'static str {
     if metric == Metric::Resolution { "resolved" } else { "responded" }
 }
 
 /// The input column holding the wall-clock time from `opened` to the stop:
 /// `responded_after`, or `resolved_after`.
-pub fn after_field(metric: Metric) -> &'static str {
+pub(crate) fn after_field(metric: Metric) -> &'static str {
     if metric == Metric::Resolution { "resolved_after" } else { "responded_after" }
 }
 
@@ -205,11 +205,11 @@ struct Header {
 }
 
 /// The fields a batch export may map to its own columns.
-pub const FIELDS: [&str; 9] =
+pub(crate) const FIELDS: [&str; 9] =
     ["id", "plan", "priority", "opened", "responded", "pauses", "resolved", "responded_after", "resolved_after"];
 
 /// The fields whose values a batch profile may map (`[values.plan]`, …).
-pub const VALUED: [&str; 2] = ["plan", "priority"];
+pub(crate) const VALUED: [&str; 2] = ["plan", "priority"];
 
 impl Header {
     fn read(h: &csv::StringRecord, map: &Mapping, metric: Metric) -> Result<Header> {
@@ -463,7 +463,7 @@ pub fn run(
 /// `other_metric` says the input has the stop (or duration) column of the
 /// other metric: a ticket export with a solved time but no first-reply
 /// time is measured for resolution, and the note says how.
-pub fn header_notes(opts: &BatchOptions, stop_mapped: bool, other_metric: bool) -> Option<String> {
+pub(crate) fn header_notes(opts: &BatchOptions, stop_mapped: bool, other_metric: bool) -> Option<String> {
     if stop_mapped {
         return None;
     }
@@ -486,7 +486,7 @@ const CHUNK_ROWS: usize = 4096;
 /// the CLI; the library takes it as this many). The reading and writing
 /// thread is the limit well before: more threads would only hold more
 /// chunks in memory.
-pub const MAX_JOBS: usize = 64;
+pub(crate) const MAX_JOBS: usize = 64;
 
 /// [`run`] on `jobs` threads: this one reads the input and writes the
 /// output; `jobs` workers answer chunks of `CHUNK_ROWS` rows, and the
@@ -500,7 +500,7 @@ pub const MAX_JOBS: usize = 64;
 ///
 /// # Errors
 /// As [`run`]; with `strict`, the first bad row in input order.
-pub fn run_jobs(
+pub(crate) fn run_jobs(
     plans: &PlanSet,
     input: impl Read,
     out: impl Write,
@@ -517,7 +517,7 @@ pub fn run_jobs(
 ///
 /// # Errors
 /// As [`run_jobs`].
-pub fn run_noted(
+pub(crate) fn run_noted(
     plans: &PlanSet,
     input: impl Read,
     mut out: impl Write,
@@ -974,14 +974,14 @@ fn row(
                 return Ok(None);
             }
         }
-        let opened_at = sla::Given { what: "opened", at: opened, typed: "" };
+        let opened_at = sla::Given { what: "opened", at: crate::Timestamp::from_secs(opened), typed: "" };
         if opened > opts.now {
             if !opts.strict {
                 out.skip = Some(Skip::AfterNow);
                 return Ok(None);
             }
             // --strict: the ticket's refusal, before its stop is read.
-            sla::Ticket::new(opened_at, None, opts.now, sla::StopAfterNow::NotYet, disp)?;
+            sla::Ticket::new(opened_at, None, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
         }
         let stop_name = stop_field(opts.metric);
         let quoted;
@@ -989,7 +989,7 @@ fn row(
             (Some(s), _) => {
                 let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous).map_err(|e| e.of(stop_name))?;
                 quoted = format!("\"{}\"", crate::text::cut(s, 80));
-                Some(sla::Given { what: stop_name, at: t, typed: &quoted })
+                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: &quoted })
             }
             (None, Some(d)) => {
                 let secs = parse_after(d, opts.mapping.duration_unit, after_field(opts.metric))?;
@@ -998,17 +998,18 @@ fn row(
                     range: "a stop in the years 1583 to 9999".into(),
                 })?;
                 // Never before opened: the duration is not negative.
-                Some(sla::Given { what: stop_name, at: t, typed: "" })
+                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: "" })
             }
             (None, None) => None,
         };
         // As of now: a stop after now has not happened yet.
-        let ticket = sla::Ticket::new(opened_at, stop, opts.now, sla::StopAfterNow::NotYet, disp)?;
+        let ticket =
+            sla::Ticket::new(opened_at, stop, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
         let pauses = match pauses_s {
             Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some((format, ambiguous)))?,
             None => Vec::new(),
         };
-        ticket.with_pauses(pauses).status(&entry.resolved, opts.now, false).map(Some)
+        ticket.with_pauses(pauses).status(&entry.resolved, crate::Timestamp::from_secs(opts.now), false).map(Some)
     })();
     // Printing in the plan's own zone (the default) takes offsets from its
     // calendar's year cache, remembered for the span they hold.
@@ -1018,16 +1019,16 @@ fn row(
     };
     match answer {
         Ok(Some(s)) => {
-            print(&mut out.opened, s.deadline.opened);
+            print(&mut out.opened, s.deadline.opened.secs());
             if let Some(d) = s.deadline.deadline {
-                print(&mut out.deadline, d);
+                print(&mut out.deadline, d.secs());
             }
             if let Some(t) = s.responded {
-                print(&mut out.stop, t);
+                print(&mut out.stop, t.secs());
             }
             out.state = Some(s.state);
-            out.elapsed = Some(s.elapsed);
-            out.remaining = if s.state == ClockState::NoCommitment { None } else { s.remaining };
+            out.elapsed = Some(s.elapsed.secs());
+            out.remaining = if s.state == ClockState::NoCommitment { None } else { s.remaining.map(crate::WorkSpan::secs) };
         }
         Ok(None) => {}
         Err(e) => out.error = Some(e.to_string()),

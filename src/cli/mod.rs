@@ -20,6 +20,11 @@ use args::{Cli, Command};
 use ctx::{Ctx, Output};
 use format::chosen;
 
+/// Control characters escaped, for `main`'s error line.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    slacalc::text::escape_controls(s)
+}
+
 /// Runs one command.
 ///
 /// # Errors

@@ -16,11 +16,11 @@ use super::format::Format;
 
 /// Width of tables written to a pipe or file (no terminal to measure): an
 /// 80-column terminal shows them unwrapped.
-pub const PIPE_WIDTH: u16 = 80;
+pub(super) const PIPE_WIDTH: u16 = 80;
 
 /// A table with the house style: condensed borders, columns wrapped to fit the
 /// terminal (or `COLUMNS`, or 80 columns when stdout is not a terminal).
-pub fn table() -> Table {
+pub(super) fn table() -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|&c| c >= 20);
@@ -46,7 +46,7 @@ pub fn table() -> Table {
 /// (`configur|ation`); and control characters from plan or input files are
 /// shown escaped, never passed to the terminal (the only escapes kept are
 /// the color codes of [`tinted`] cells).
-pub fn show(t: &mut Table) -> String {
+pub(super) fn show(t: &mut Table) -> String {
     let mut longest: Vec<usize> = Vec::new();
     let rows = t.header().into_iter().chain(t.row_iter());
     for row in rows {
@@ -96,13 +96,13 @@ fn escape_keeping_colors(text: &str) -> String {
 
 /// The width tables are fitted to: `COLUMNS`, else the terminal's, else
 /// [`PIPE_WIDTH`].
-pub fn width() -> usize {
+pub(super) fn width() -> usize {
     table().width().map_or(usize::from(PIPE_WIDTH), usize::from)
 }
 
 /// Word-wraps `text` to [`width`]; continuation lines start with `indent`
 /// spaces. Words longer than a line are kept whole.
-pub fn wrap(text: &str, indent: usize) -> String {
+pub(super) fn wrap(text: &str, indent: usize) -> String {
     let max = width().max(indent + 20);
     let mut out = String::new();
     let mut line = String::new();
@@ -124,13 +124,13 @@ pub fn wrap(text: &str, indent: usize) -> String {
 
 /// True when output may be colored: stdout is a terminal and `NO_COLOR` is
 /// unset or empty (<https://no-color.org>).
-pub fn color() -> bool {
+pub(super) fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
 /// What a cell says, for its color.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
+pub(super) enum Tone {
     /// Nothing special.
     Plain,
     /// All is well (met, ok, open).
@@ -146,7 +146,7 @@ pub enum Tone {
 }
 
 /// A cell colored by `tone` when [`color`] allows it, plain otherwise.
-pub fn tinted(text: impl Into<String>, tone: Tone) -> Cell {
+pub(super) fn tinted(text: impl Into<String>, tone: Tone) -> Cell {
     let cell = Cell::new(text.into());
     if !color() {
         return cell;
@@ -162,7 +162,7 @@ pub fn tinted(text: impl Into<String>, tone: Tone) -> Cell {
 }
 
 /// The tone of a `state` value of any command.
-pub fn state_tone(state: &str) -> Tone {
+pub(super) fn state_tone(state: &str) -> Tone {
     match state {
         "met" | "ok" | "running" => Tone::Good,
         "at-risk" | "warning" => Tone::Warn,
@@ -172,7 +172,7 @@ pub fn state_tone(state: &str) -> Tone {
 }
 
 /// A scalar as a cell: strings bare, null empty, lists one per line.
-pub fn cell(v: &Value) -> String {
+pub(super) fn cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -192,14 +192,14 @@ fn csv_field(v: &Value) -> String {
 }
 
 /// The JSON value of a view: an object whose keys keep the fields' order.
-pub fn value_of<T: Serialize + ?Sized>(view: &T) -> Value {
+pub(super) fn value_of<T: Serialize + ?Sized>(view: &T) -> Value {
     // A view holds strings, numbers, lists and nested views: nothing that
     // can fail to serialize (no map with non-string keys).
     serde_json::to_value(view).unwrap_or(Value::Null)
 }
 
 /// Renders one answer view: [`record`] of its fields.
-pub fn record_of<T: Serialize + ?Sized>(format: Format, view: &T, skip: &[&str]) -> String {
+pub(super) fn record_of<T: Serialize + ?Sized>(format: Format, view: &T, skip: &[&str]) -> String {
     match format {
         // Straight to text: the same bytes as through a `Value`.
         Format::Json => {
@@ -212,7 +212,7 @@ pub fn record_of<T: Serialize + ?Sized>(format: Format, view: &T, skip: &[&str])
 }
 
 /// Renders rows of views of one type: [`rows`] of their fields.
-pub fn rows_of<T: Serialize>(format: Format, views: &[T]) -> String {
+pub(super) fn rows_of<T: Serialize>(format: Format, views: &[T]) -> String {
     match format {
         Format::Json => {
             let mut out = serde_json::to_string(views).unwrap_or_default();
@@ -225,7 +225,7 @@ pub fn rows_of<T: Serialize>(format: Format, views: &[T]) -> String {
 
 /// Renders one answer object. `skip` names fields left out of table and CSV
 /// (shown separately, like `explain`).
-pub fn record(format: Format, v: &Value, skip: &[&str]) -> String {
+pub(super) fn record(format: Format, v: &Value, skip: &[&str]) -> String {
     let Value::Object(map) = v else { return v.to_string() };
     match format {
         Format::Json => format!("{v}\n"),
@@ -249,7 +249,7 @@ pub fn record(format: Format, v: &Value, skip: &[&str]) -> String {
 }
 
 /// Renders rows of objects sharing the same keys.
-pub fn rows(format: Format, rows: &[Value]) -> String {
+pub(super) fn rows(format: Format, rows: &[Value]) -> String {
     match format {
         Format::Json => {
             let mut out = serde_json::to_string(rows).unwrap_or_default();
@@ -287,7 +287,7 @@ pub fn rows(format: Format, rows: &[Value]) -> String {
 }
 
 /// `Mon–Fri 09:00-12:00, 14:00-18:00; Sat 10:00-12:00`: equal consecutive days folded.
-pub fn hours_summary(cal: &Calendar) -> String {
+pub(super) fn hours_summary(cal: &Calendar) -> String {
     if cal.is_always() {
         return "24x7".into();
     }

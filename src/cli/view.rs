@@ -1,5 +1,5 @@
 //! The answers as data: one `#[derive(Serialize)]` view per answer, whose
-//! field order is the JSON contract (`docs/json.md`). [`super::render`]
+//! field order is the JSON contract (`docs/json.md`). `super::render`
 //! turns the same view into a table, CSV or JSON.
 //!
 //! Instants are already formatted in the display zone; decimals that JSON

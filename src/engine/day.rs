@@ -12,7 +12,7 @@ use std::ops::{Add, AddAssign, Sub, SubAssign};
 use chrono::{Datelike, NaiveDate};
 
 /// Seconds in a civil day.
-pub const DAY: i64 = 86_400;
+pub(crate) const DAY: i64 = 86_400;
 
 /// Days from 0001-01-01 (chrono's day 1 of the common era, less one) to 1970-01-01.
 const EPOCH_FROM_CE: i64 = 719_163;
@@ -174,6 +174,61 @@ impl SubAssign for WorkSpan {
 impl std::iter::Sum for WorkSpan {
     fn sum<I: Iterator<Item = WorkSpan>>(iter: I) -> WorkSpan {
         WorkSpan(iter.map(WorkSpan::secs).sum())
+    }
+}
+
+/// An instant: seconds since 1970-01-01T00:00:00Z (UTC, leap seconds not
+/// counted, as Unix time). What a deadline, an opening or "now" is.
+///
+/// ```
+/// use slacalc::Timestamp;
+/// let t = Timestamp::from_secs(1_795_690_800); // 2026-11-26T11:00:00Z
+/// assert_eq!(t.secs(), 1_795_690_800);
+/// assert!(t < Timestamp::from_secs(1_795_690_801));
+/// ```
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z.
+    #[must_use]
+    pub const fn from_secs(secs: i64) -> Timestamp {
+        Timestamp(secs)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    #[must_use]
+    pub const fn secs(self) -> i64 {
+        self.0
+    }
+}
+
+impl From<Timestamp> for i64 {
+    fn from(t: Timestamp) -> i64 {
+        t.0
+    }
+}
+
+/// A wall-clock time in some zone, as seconds since 1970-01-01T00:00 of that
+/// zone's local time line (no offset applied): what a person types, and
+/// what a calendar's window edges are before the zone makes them instants. Not an instant: the same `LocalSeconds` is a different
+/// [`Timestamp`] in each zone, and none or two across a DST change.
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalSeconds(i64);
+
+impl LocalSeconds {
+    /// The wall-clock time `secs` seconds after local 1970-01-01T00:00.
+    #[must_use]
+    pub const fn from_secs(secs: i64) -> LocalSeconds {
+        LocalSeconds(secs)
+    }
+
+    /// Seconds since local 1970-01-01T00:00.
+    #[must_use]
+    pub const fn secs(self) -> i64 {
+        self.0
     }
 }
 

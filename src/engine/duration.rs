@@ -8,7 +8,7 @@ use crate::decimal::{Micro, Syntax};
 
 /// Longest duration slacalc accepts anywhere: 10,000 years of seconds. Keeps
 /// every later sum far from `i64` overflow.
-pub const MAX_SECONDS: i64 = 10_000 * 366 * 86_400;
+pub(crate) const MAX_SECONDS: i64 = 10_000 * 366 * 86_400;
 
 /// How the number before a unit is written: `4`, `4.5` or `.5`.
 const AMOUNT: Syntax = Syntax { bare_int: true, ..Syntax::PLAIN };
@@ -79,7 +79,7 @@ impl fmt::Display for Target {
 /// number of seconds. Negative values are rejected.
 ///
 /// # Errors
-/// [`ParseError`] naming the value and the accepted forms.
+/// `ParseError` naming the value and the accepted forms.
 pub fn parse_duration(s: &str) -> Result<i64, ParseError> {
     let bad =
         || ParseError::Invalid { what: "duration", value: s.to_string(), expected: "e.g. 90s, 30m, 4h, 4h30m or 4.5h" };

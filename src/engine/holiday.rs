@@ -17,7 +17,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 /// First and last years the engine computes holidays for.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1583..=9999;
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1583..=9999;
 
 /// A named holiday rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -583,7 +583,7 @@ impl fmt::Display for HolidayRule {
 
 /// Gregorian (Western) Easter Sunday of `year`, by the anonymous
 /// Meeus/Jones/Butcher algorithm. `None` outside 1583..=9999.
-pub fn easter(year: i32) -> Option<NaiveDate> {
+pub(crate) fn easter(year: i32) -> Option<NaiveDate> {
     if !YEARS.contains(&year) {
         return None;
     }
@@ -608,7 +608,7 @@ pub fn easter(year: i32) -> Option<NaiveDate> {
 /// Orthodox Easter Sunday of `year` as a Gregorian date: Easter computed in
 /// the Julian calendar (Meeus's Julian algorithm), then moved by the
 /// Julian–Gregorian difference of that year. `None` outside 1583..=9999.
-pub fn orthodox_easter(year: i32) -> Option<NaiveDate> {
+pub(crate) fn orthodox_easter(year: i32) -> Option<NaiveDate> {
     if !YEARS.contains(&year) {
         return None;
     }

@@ -12,28 +12,27 @@
 //! (the walks), and [`status_walk`] (a status's deadline and elapsed time
 //! from one walk). The engine's [`ParseError`] is in `parse_error`.
 
-pub mod calendar;
-pub mod day;
-pub mod duration;
-pub mod holiday;
+pub(crate) mod calendar;
+pub(crate) mod day;
+pub(crate) mod duration;
+pub(crate) mod holiday;
 mod parse_error;
-pub mod segment;
-pub mod status_walk;
-pub mod timeline;
-pub mod window;
-pub mod zone;
+pub(crate) mod segment;
+pub(crate) mod status_walk;
+pub(crate) mod timeline;
+pub(crate) mod window;
+pub(crate) mod zone;
 mod zone_years;
 
-pub use calendar::cursor::YearCursor;
-pub use calendar::{Calendar, CalendarError, DataFrom, DayKind, Horizon, WEEKDAYS};
-pub use day::{Day, WorkSpan};
-pub use duration::{Target, format_duration, parse_duration};
-pub use holiday::{Holiday, HolidayRule};
-pub use parse_error::ParseError;
-pub use segment::Segment;
-pub use timeline::{Step, WalkError, clock_start, deadline, elapsed};
-pub use window::Window;
-pub use zone::Disambiguation;
+pub(crate) use calendar::cursor::YearCursor;
+pub(crate) use calendar::{Calendar, DataFrom, DayKind, Horizon};
+pub(crate) use day::LocalSeconds;
+pub(crate) use duration::{Target, format_duration, parse_duration};
+pub(crate) use holiday::{Holiday, HolidayRule};
+pub(crate) use parse_error::ParseError;
+pub(crate) use segment::Segment;
+pub(crate) use timeline::{Step, WalkError, clock_start, deadline, elapsed};
+pub(crate) use window::Window;
 
 #[cfg(test)]
 mod span_tests;

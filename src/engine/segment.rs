@@ -60,7 +60,8 @@ pub fn normalize(mut spans: Vec<Segment>) -> Vec<Segment> {
 
 /// Calls `f` with each piece of `seg` left after removing the (normalized)
 /// `holes`, in order.
-pub fn subtract_each(seg: Segment, holes: &[Segment], mut f: impl FnMut(Segment) -> bool) -> bool {
+#[cfg(test)]
+pub(crate) fn subtract_each(seg: Segment, holes: &[Segment], mut f: impl FnMut(Segment) -> bool) -> bool {
     let mut cursor = seg.start;
     for h in holes {
         if h.end <= cursor {

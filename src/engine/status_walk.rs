@@ -22,7 +22,7 @@ use super::timeline::{Visitor, WalkError, clock_start, walk};
 
 /// What a status needs from the calendar, in UTC seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Answer {
+pub(crate) struct Answer {
     /// The instant the target is used up (`opened` for a target ≤ 0); `None`
     /// when there is no target.
     pub deadline: Option<i64>,
@@ -135,7 +135,7 @@ impl Visitor for Both {
 /// [`WalkError`] when the walk cannot answer; the separate walks may then
 /// still answer, or fail with another date: a caller that must match them
 /// runs them.
-pub fn deadline_and_elapsed(
+pub(crate) fn deadline_and_elapsed(
     cal: &Calendar,
     opened: i64,
     work: Option<i64>,

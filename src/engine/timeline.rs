@@ -20,7 +20,7 @@ use super::day::{Day, WorkSpan};
 use super::segment::Segment;
 
 /// A walk that finds no working time for this many days gives up.
-pub const HORIZON_DAYS: i64 = 3653;
+pub(crate) const HORIZON_DAYS: i64 = 3653;
 
 /// Why a walk could not answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -435,7 +435,7 @@ pub struct Deadline {
 /// [`crate::engine::segment::normalize`]). A zero target answers `opened`.
 ///
 /// # Errors
-/// [`WalkError`] when no working time can be found.
+/// `WalkError` when no working time can be found.
 pub fn deadline(
     cal: &Calendar,
     opened: i64,
@@ -531,7 +531,7 @@ pub struct Elapsed {
 /// `elapsed(o, deadline(o, d)) == d`.
 ///
 /// # Errors
-/// [`WalkError`] when the walk leaves the supported years.
+/// `WalkError` when the walk leaves the supported years.
 pub fn elapsed(cal: &Calendar, from: i64, to: i64, pauses: &[Segment], explain: bool) -> Result<Elapsed, WalkError> {
     if to <= from {
         return Ok(Elapsed { seconds: 0, steps: vec![] });
@@ -561,7 +561,7 @@ impl Visitor for First {
 /// The first working instant at or after `t` (pauses do not matter: SPEC §2).
 ///
 /// # Errors
-/// [`WalkError`] when no working time can be found.
+/// `WalkError` when no working time can be found.
 pub fn clock_start(cal: &Calendar, t: i64) -> Result<i64, WalkError> {
     let mut v = First(None);
     walk(cal, t, &[], &mut v)?;

@@ -28,7 +28,7 @@
 use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{OffsetName, Tz};
 
-use super::day::{DAY, Day};
+use super::day::{DAY, Day, LocalSeconds, Timestamp};
 
 /// 2100-01-01T00:00:00Z: the first instant after chrono-tz's tables (their
 /// last transition is 2099-11-01).
@@ -82,7 +82,7 @@ pub(crate) fn offset_beyond(tz: Tz, t: i64, changes: bool) -> i64 {
 }
 
 /// The wall-clock date and time of UTC instant `t` in `tz` (`None` outside chrono's range).
-pub fn wall_clock(tz: Tz, t: i64) -> Option<NaiveDateTime> {
+pub(crate) fn wall_clock(tz: Tz, t: i64) -> Option<NaiveDateTime> {
     chrono::DateTime::from_timestamp(t.checked_add(offset_at(tz, t))?, 0).map(|d| d.naive_utc())
 }
 
@@ -129,7 +129,7 @@ pub fn from_local(tz: Tz, local: i64) -> Local {
 /// What to do with a wall-clock time that happens twice (a fold) or never (a
 /// gap), after jiff's `Disambiguation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Disambiguation {
+pub(crate) enum Disambiguation {
     /// A window boundary (SPEC §2): in a fold, the first occurrence; in a gap,
     /// the gap's end (the first instant whose wall clock is past the time).
     Boundary,
@@ -137,18 +137,18 @@ pub enum Disambiguation {
     Reject,
 }
 
-/// The UTC instant of wall-clock `local` (seconds since 1970-01-01T00:00
-/// local time) in `tz`, by `how`.
+/// The UTC instant of wall-clock `local` in `tz`, by `how`.
 ///
 /// # Errors
 /// With [`Disambiguation::Reject`], the [`Local::Ambiguous`] or [`Local::Gap`]
 /// reading, for the message to name both offsets. [`Disambiguation::Boundary`]
 /// always answers.
-pub fn resolve(tz: Tz, local: i64, how: Disambiguation) -> Result<i64, Local> {
+pub(crate) fn resolve(tz: Tz, local: LocalSeconds, how: Disambiguation) -> Result<Timestamp, Local> {
+    let local = local.secs();
     match (from_local(tz, local), how) {
-        (Local::Single(t), _) => Ok(t),
-        (Local::Ambiguous(first, _), Disambiguation::Boundary) => Ok(first),
-        (Local::Gap { .. }, Disambiguation::Boundary) => Ok(gap_end(tz, local)),
+        (Local::Single(t), _) => Ok(Timestamp::from_secs(t)),
+        (Local::Ambiguous(first, _), Disambiguation::Boundary) => Ok(Timestamp::from_secs(first)),
+        (Local::Gap { .. }, Disambiguation::Boundary) => Ok(Timestamp::from_secs(gap_end(tz, local))),
         (reading, Disambiguation::Reject) => Err(reading),
     }
 }

@@ -23,8 +23,8 @@
 //! unlike the streaming CSV and JSON Lines paths of replay; a larger export
 //! is refused with a message, never read in part.
 
-pub mod jira;
-pub mod zendesk;
+pub(crate) mod jira;
+pub(crate) mod zendesk;
 
 use std::io::Read;
 
@@ -34,11 +34,11 @@ use crate::error::{Error, Result};
 use crate::mapping::Mapping;
 
 /// Largest export read (256 MiB).
-pub const MAX_EXPORT_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_EXPORT_BYTES: u64 = 256 << 20;
 
 /// Which product's export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// Zendesk's Incremental Ticket Event Export.
     ZendeskEvents,
     /// Jira issues with `expand=changelog`.
@@ -47,7 +47,7 @@ pub enum Source {
 
 impl Source {
     /// The name `--input-format` gives it.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Source::ZendeskEvents => "zendesk-events",
             Source::JiraChangelog => "jira-changelog",
@@ -57,7 +57,7 @@ impl Source {
 
 /// How the adapters fill the fields replay cannot find in the export.
 #[derive(Debug, Clone, Default)]
-pub struct ConvertOptions {
+pub(crate) struct ConvertOptions {
     /// Write the export's own plan key (Zendesk `organization_id`, Jira
     /// project key) as each ticket's plan, for `[values.plan]` to map. When
     /// false the plan is left empty, so that `--plan` applies.
@@ -66,7 +66,7 @@ pub struct ConvertOptions {
 
 /// An export turned into replay JSON Lines.
 #[derive(Debug, Default)]
-pub struct Converted {
+pub(crate) struct Converted {
     /// Replay's JSON Lines, one event per line, each ticket's events
     /// together and in time order.
     pub jsonl: Vec<u8>,
@@ -87,7 +87,7 @@ pub struct Converted {
 /// not parse (naming the line and column), or a record of the wrong shape
 /// (naming the ticket and event id, or the issue key, and what was
 /// expected); [`Error::Io`] when the input cannot be read.
-pub fn convert(source: Source, input: impl Read, mapping: &Mapping, opts: &ConvertOptions) -> Result<Converted> {
+pub(crate) fn convert(source: Source, input: impl Read, mapping: &Mapping, opts: &ConvertOptions) -> Result<Converted> {
     let bytes = read_bounded(input, source, MAX_EXPORT_BYTES)?;
     let mut out = Out::new(mapping);
     let mut converted = match source {

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 ///
 /// # Errors
 /// [`Error::Io`] when it cannot be opened or is a directory.
-pub fn open(path: &Path) -> Result<(Box<dyn Read>, String)> {
+pub(crate) fn open(path: &Path) -> Result<(Box<dyn Read>, String)> {
     if path.as_os_str() == "-" {
         return Ok((Box::new(io::stdin().lock()), "<stdin>".into()));
     }
@@ -33,7 +33,8 @@ pub fn open(path: &Path) -> Result<(Box<dyn Read>, String)> {
 /// # Errors
 /// [`Error::Io`] when it cannot be read; [`Error::Input`] `FILE is larger
 /// than N (limit for WHAT)` when it holds more.
-pub fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
+#[cfg(test)]
+pub(crate) fn read_capped(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>> {
     let (input, name) = open(path)?;
     read_at_most(input, limit).map_err(|e| Error::io(name.clone(), e))?.ok_or_else(|| too_large(&name, limit, what))
 }
@@ -55,7 +56,7 @@ const FIFO_GRACE_SECONDS: i64 = 2;
 ///
 /// # Errors
 /// Those of `open(2)`, `fstat(2)`, `poll(2)` and `fcntl(2)`.
-pub fn open_for_reading(p: &Path) -> io::Result<std::fs::File> {
+pub(crate) fn open_for_reading(p: &Path) -> io::Result<std::fs::File> {
     #[cfg(unix)]
     {
         use rustix::event::{PollFd, PollFlags, Timespec, poll};
@@ -86,7 +87,7 @@ pub fn open_for_reading(p: &Path) -> io::Result<std::fs::File> {
 
 /// The error for a FIFO (or device) that gave no byte: nobody is writing to
 /// it, and reading it as an empty file would pass for a real one.
-pub fn nothing_to_read() -> io::Error {
+pub(crate) fn nothing_to_read() -> io::Error {
     io::Error::new(io::ErrorKind::UnexpectedEof, "not a regular file and nothing to read (a FIFO with no writer?)")
 }
 
@@ -97,7 +98,7 @@ pub fn nothing_to_read() -> io::Error {
 ///
 /// # Errors
 /// The read error.
-pub fn read_at_most(input: impl Read, limit: u64) -> io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_at_most(input: impl Read, limit: u64) -> io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
     input.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))

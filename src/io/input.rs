@@ -25,20 +25,20 @@ use crate::error::{Error, Result};
 
 /// Most bytes in a request log (`quota --log`) or an outage file (`credit
 /// --outages`): 256 MiB.
-pub const MAX_LOG_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_LOG_BYTES: u64 = 256 << 20;
 
 /// Longest record of a request log or an outage file, in bytes: 64 KiB.
-pub const MAX_LOG_RECORD_BYTES: usize = 64 << 10;
+pub(crate) const MAX_LOG_RECORD_BYTES: usize = 64 << 10;
 
 /// The position of column `name` in a header: case-insensitive, with spaces
 /// around it and a leading byte-order mark ignored.
-pub fn column(header: &csv::StringRecord, name: &str) -> Option<usize> {
+pub(crate) fn column(header: &csv::StringRecord, name: &str) -> Option<usize> {
     header.iter().position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name))
 }
 
 /// A header row as messages show it: its fields joined with `,`, control
 /// characters escaped, cut to a readable length.
-pub fn shown_header(header: &csv::StringRecord) -> String {
+pub(crate) fn shown_header(header: &csv::StringRecord) -> String {
     let joined = header.iter().collect::<Vec<_>>().join(",");
     crate::text::cut(&crate::text::escape_controls(&joined), 200).into_owned()
 }
@@ -47,7 +47,7 @@ pub fn shown_header(header: &csv::StringRecord) -> String {
 /// separator: ` (the header holds ';': try --delimiter ';')` (or tabs), or
 /// with `--delimiter` given, ` (the header holds ',': …)`; empty otherwise.
 /// For the message of a missing column.
-pub fn delimiter_hint(header: &csv::StringRecord, delimiter: u8) -> &'static str {
+pub(crate) fn delimiter_hint(header: &csv::StringRecord, delimiter: u8) -> &'static str {
     let one = match header.len() {
         1 => header.get(0).unwrap_or(""),
         _ => return "",
@@ -63,7 +63,7 @@ pub fn delimiter_hint(header: &csv::StringRecord, delimiter: u8) -> &'static str
 /// Why a record came back without its fields (only from [`CsvInput::batch`],
 /// which keeps going; the other readers fail instead).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// The record is not UTF-8; it reads as empty.
     NotUtf8,
     /// The record is longer than the limit; only its first bytes were kept
@@ -73,7 +73,7 @@ pub enum Problem {
 
 /// A record read by [`CsvInput::read`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row {
+pub(crate) struct Row {
     /// The physical line (1-based; the header is line 1) where it starts.
     pub line: u64,
     /// Set when the record could not be read whole.
@@ -97,7 +97,7 @@ struct ReadOptions {
 
 /// A CSV stream read through the guard (see the [module](self) docs): bounded
 /// records, one line count, unterminated quotes reported.
-pub struct CsvInput<R: Read> {
+pub(crate) struct CsvInput<R: Read> {
     rdr: csv::Reader<Guard<R>>,
     /// `FILE ` before `line N: …` in messages (empty for none).
     prefix: String,
@@ -112,41 +112,33 @@ impl<R: Read> CsvInput<R> {
     /// longer one, or one that is not UTF-8, comes back with its
     /// [`Problem`] and reading goes on. Messages say `line N: …` (the caller
     /// names the input).
-    pub fn batch(input: R) -> CsvInput<R> {
+    #[cfg(test)]
+    pub(crate) fn batch(input: R) -> CsvInput<R> {
         CsvInput::batch_with(input, b',')
     }
 
     /// [`CsvInput::batch`] with another field separator (`;`, tab).
-    pub fn batch_with(input: R, delimiter: u8) -> CsvInput<R> {
+    pub(crate) fn batch_with(input: R, delimiter: u8) -> CsvInput<R> {
         let opts =
             ReadOptions { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false, delimiter };
         CsvInput::new(input, "", opts)
     }
 
-    /// A `replay` event input: read as [`CsvInput::batch`] reads (records up
-    /// to [`MAX_RECORD_BYTES`], a longer one cut and flagged,
-    /// reading goes on), record by record with [`CsvInput::read_bytes`], so
-    /// that a field that is not UTF-8 spoils only itself.
-    pub fn events(input: R) -> CsvInput<R> {
-        CsvInput::batch(input)
-    }
-
-    /// [`CsvInput::events`] with another field separator.
-    pub fn events_with(input: R, delimiter: u8) -> CsvInput<R> {
+    /// A `replay` event input, fields separated by `delimiter`: read as
+    /// [`CsvInput::batch_with`] reads (records up to [`MAX_RECORD_BYTES`], a
+    /// longer one cut and flagged, reading goes on), record by record with
+    /// [`CsvInput::read_bytes`], so that a field that is not UTF-8 spoils
+    /// only itself.
+    pub(crate) fn events_with(input: R, delimiter: u8) -> CsvInput<R> {
         CsvInput::batch_with(input, delimiter)
     }
 
-    /// A `report` input (batch or replay output): records up to
-    /// [`MAX_RECORD_BYTES`]; a longer one, or one that is not
-    /// UTF-8, is an error naming its line, raised as soon as the record
-    /// reaches the limit (report refuses the whole input then, so it never
-    /// reads on to the end of a record that may never end).
-    pub fn report(input: R) -> CsvInput<R> {
-        CsvInput::report_with(input, b',')
-    }
-
-    /// [`CsvInput::report`] with another field separator (`;`, tab).
-    pub fn report_with(input: R, delimiter: u8) -> CsvInput<R> {
+    /// A `report` input (batch or replay output), fields separated by
+    /// `delimiter`: records up to [`MAX_RECORD_BYTES`]; a longer one, or one
+    /// that is not UTF-8, is an error naming its line, raised as soon as the
+    /// record reaches the limit (report refuses the whole input then, so it
+    /// never reads on to the end of a record that may never end).
+    pub(crate) fn report_with(input: R, delimiter: u8) -> CsvInput<R> {
         let opts =
             ReadOptions { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: false, log: false, delimiter };
         CsvInput::new(input, "", opts)
@@ -156,12 +148,13 @@ impl<R: Read> CsvInput<R> {
     /// the size message: `"request logs"`): at most [`MAX_LOG_BYTES`],
     /// records up to [`MAX_LOG_RECORD_BYTES`], fields trimmed, blank rows
     /// skipped; any bad record is an error `NAME line N: …`.
-    pub fn log(input: R, name: &str, what: &'static str) -> CsvInput<R> {
+    #[cfg(test)]
+    pub(crate) fn log(input: R, name: &str, what: &'static str) -> CsvInput<R> {
         CsvInput::log_with(input, name, what, b',')
     }
 
     /// [`CsvInput::log`] with another field separator (`;`, tab).
-    pub fn log_with(input: R, name: &str, what: &'static str, delimiter: u8) -> CsvInput<R> {
+    pub(crate) fn log_with(input: R, name: &str, what: &'static str, delimiter: u8) -> CsvInput<R> {
         let opts = ReadOptions {
             record_bytes: MAX_LOG_RECORD_BYTES,
             file_bytes: Some((MAX_LOG_BYTES, what)),
@@ -191,7 +184,7 @@ impl<R: Read> CsvInput<R> {
     /// # Errors
     /// [`Error::Input`] for a header that is too long, not UTF-8 or opens a
     /// quote it never closes; [`Error::Io`] for a read error.
-    pub fn header(&mut self) -> Result<csv::StringRecord> {
+    pub(crate) fn header(&mut self) -> Result<csv::StringRecord> {
         let mut h = csv::StringRecord::new();
         match self.rdr.read_record(&mut h) {
             Ok(found) => {
@@ -216,7 +209,7 @@ impl<R: Read> CsvInput<R> {
     /// [`Error::Input`] naming the line for a quote never closed, a file over
     /// its size limit and (except from [`CsvInput::batch`]) a record too
     /// long or not UTF-8; [`Error::Io`] for a read error.
-    pub fn read(&mut self, rec: &mut csv::StringRecord) -> Result<Option<Row>> {
+    pub(crate) fn read(&mut self, rec: &mut csv::StringRecord) -> Result<Option<Row>> {
         loop {
             let (at, not_utf8) = match self.rdr.read_record(rec) {
                 Ok(false) => return Ok(None),
@@ -249,11 +242,11 @@ impl<R: Read> CsvInput<R> {
     /// Reads the next record as bytes into `rec` (no UTF-8 check: the
     /// caller checks the fields it uses); `None` at the end of the input.
     /// The only [`Problem`] it returns is [`Problem::TooLong`] (from
-    /// [`CsvInput::batch`] and [`CsvInput::events`]).
+    /// [`CsvInput::batch_with`] and [`CsvInput::events_with`]).
     ///
     /// # Errors
     /// As [`CsvInput::read`].
-    pub fn read_bytes(&mut self, rec: &mut csv::ByteRecord) -> Result<Option<Row>> {
+    pub(crate) fn read_bytes(&mut self, rec: &mut csv::ByteRecord) -> Result<Option<Row>> {
         loop {
             match self.rdr.read_byte_record(rec) {
                 Ok(false) => return Ok(None),

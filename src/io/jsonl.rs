@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 /// A line read by [`JsonLines::read`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JsonLine {
+pub(crate) struct JsonLine {
     /// The physical line, 1-based.
     pub line: u64,
     /// The line is longer than [`MAX_RECORD_BYTES`]: nothing of it is kept.
@@ -23,7 +23,7 @@ pub struct JsonLine {
 /// and one that goes on (an error row) costs the limit, not the line. A line
 /// ends at `\n`; a `\r` before it is dropped; a byte-order mark at the start
 /// of the input is dropped.
-pub struct JsonLines<R: BufRead> {
+pub(crate) struct JsonLines<R: BufRead> {
     input: R,
     buf: Vec<u8>,
     line: u64,
@@ -35,13 +35,13 @@ pub struct JsonLines<R: BufRead> {
 
 impl<R: BufRead> JsonLines<R> {
     /// Reads `input`, naming it `name` in a read error.
-    pub fn new(input: R, name: &'static str) -> JsonLines<R> {
+    pub(crate) fn new(input: R, name: &'static str) -> JsonLines<R> {
         JsonLines { input, buf: Vec::with_capacity(1024), line: 0, skipping: false, name }
     }
 
     /// The bytes of the line [`read`](Self::read) returned (without its line
     /// ending; empty for a line that is too long).
-    pub fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf
     }
 
@@ -49,7 +49,7 @@ impl<R: BufRead> JsonLines<R> {
     ///
     /// # Errors
     /// [`Error::Io`] when the input cannot be read.
-    pub fn read(&mut self) -> Result<Option<JsonLine>> {
+    pub(crate) fn read(&mut self) -> Result<Option<JsonLine>> {
         let name = self.name;
         let read_error = |e| Error::io(name, e);
         if self.skipping {

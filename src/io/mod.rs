@@ -7,27 +7,27 @@
 //! It sits below the plan model and the pipelines: it knows bytes, records
 //! and limits, never a plan or an SLA.
 
-pub mod file;
+pub(crate) mod file;
 mod input;
 mod jsonl;
 mod pipe;
 mod sink;
 
-pub use file::{open, open_for_reading, read_capped};
-pub use input::{CsvInput, MAX_LOG_BYTES, MAX_LOG_RECORD_BYTES, Problem, Row, column, delimiter_hint, shown_header};
-pub use jsonl::{JsonLine, JsonLines};
-pub use pipe::{PIPE_BUF, PipeRecords};
-pub use sink::{Records, SINK_BYTES, Spill};
+pub(crate) use file::{open, open_for_reading};
+pub(crate) use input::{CsvInput, Problem, Row, column, delimiter_hint, shown_header};
+pub(crate) use jsonl::JsonLines;
+pub(crate) use pipe::PipeRecords;
+pub(crate) use sink::{Records, Spill};
 
 use crate::error::{Error, Result};
 
 /// Longest input record of `batch`, `replay` and `report`, in bytes; a
 /// longer one is an error row (`batch`, `replay`) or an error (`report`).
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_RECORD_BYTES: usize = 64 * 1024;
 
 /// The UTF-8 byte-order mark: ignored at the start of an input, CSV or
 /// JSON Lines (RFC 8259 lets a JSON parser ignore it; Excel writes it).
-pub const BOM: &[u8] = b"\xef\xbb\xbf";
+pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// How a row file is written: events read by `replay`, tickets read by
 /// `batch`, the rows `batch` and `replay` write and `report` reads.

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 /// Largest write a pipe takes whole (POSIX `PIPE_BUF`, 4 KiB on Linux).
-pub const PIPE_BUF: usize = 4096;
+pub(crate) const PIPE_BUF: usize = 4096;
 
 /// A writer for a pipe that is given whole records (each ending with its
 /// only newline, as `batch` and `replay` write them): each `write` passes on
@@ -13,7 +13,7 @@ pub const PIPE_BUF: usize = 4096;
 /// whole records in it (SPEC §8). A record longer than `PIPE_BUF` goes in a
 /// write of its own, which a pipe may take in part.
 #[derive(Debug)]
-pub struct PipeRecords<W: Write>(pub W);
+pub(crate) struct PipeRecords<W: Write>(pub W);
 
 impl<W: Write> Write for PipeRecords<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

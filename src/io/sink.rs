@@ -9,13 +9,13 @@ use std::io::Write;
 use crate::error::{Error, Result};
 
 /// Bytes of whole records gathered before one write.
-pub const SINK_BYTES: usize = 1 << 16;
+pub(crate) const SINK_BYTES: usize = 1 << 16;
 
 /// The buffer of finished output records. A `RefCell` because `csv::Writer`
 /// (batch's header and row writer) lends its inner writer out only by shared
 /// reference; [`Records::buf`] takes it without a borrow check.
 #[derive(Debug)]
-pub struct Records(RefCell<Vec<u8>>);
+pub(crate) struct Records(RefCell<Vec<u8>>);
 
 impl Default for Records {
     fn default() -> Records {
@@ -25,12 +25,12 @@ impl Default for Records {
 
 impl Records {
     /// The buffer, to append records to.
-    pub fn buf(&mut self) -> &mut Vec<u8> {
+    pub(crate) fn buf(&mut self) -> &mut Vec<u8> {
         self.0.get_mut()
     }
 
     /// The buffer, through a shared reference (see the type's docs).
-    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, Vec<u8>> {
+    pub(crate) fn borrow_mut(&self) -> std::cell::RefMut<'_, Vec<u8>> {
         self.0.borrow_mut()
     }
 
@@ -39,7 +39,7 @@ impl Records {
     ///
     /// # Errors
     /// [`Error::Write`].
-    pub fn commit(&self, out: &mut impl Write, last: bool) -> Result<()> {
+    pub(crate) fn commit(&self, out: &mut impl Write, last: bool) -> Result<()> {
         let mut buf = self.0.borrow_mut();
         if buf.len() >= SINK_BYTES || last {
             out.write_all(&buf).map_err(Error::Write)?;
@@ -72,7 +72,7 @@ impl Write for Records {
 /// the header, which may quote a newline of a column name, is never a point
 /// of its own.
 #[derive(Debug)]
-pub struct Spill {
+pub(crate) struct Spill {
     buf: Vec<u8>,
     /// Bytes at the start of `buf` that hold no write point (the header).
     head: usize,
@@ -80,7 +80,7 @@ pub struct Spill {
 
 impl Spill {
     /// A spill whose output so far is `head` (the header).
-    pub fn new(head: Vec<u8>) -> Spill {
+    pub(crate) fn new(head: Vec<u8>) -> Spill {
         let head_len = head.len();
         let mut buf = head;
         buf.reserve(2 * SINK_BYTES);
@@ -91,7 +91,7 @@ impl Spill {
     ///
     /// # Errors
     /// [`Error::Write`].
-    pub fn push(&mut self, records: &[u8], out: &mut impl Write) -> Result<()> {
+    pub(crate) fn push(&mut self, records: &[u8], out: &mut impl Write) -> Result<()> {
         self.buf.extend_from_slice(records);
         let mut start = 0;
         while self.buf.len() - start >= SINK_BYTES {
@@ -111,7 +111,7 @@ impl Spill {
     ///
     /// # Errors
     /// [`Error::Write`].
-    pub fn finish(self, out: &mut impl Write) -> Result<()> {
+    pub(crate) fn finish(self, out: &mut impl Write) -> Result<()> {
         out.write_all(&self.buf).map_err(Error::Write)?;
         out.flush().map_err(Error::Write)
     }

@@ -114,7 +114,7 @@ pub struct MetricTarget {
 }
 
 /// Default at-risk threshold, in hundredths of a percent (75 %).
-pub const DEFAULT_AT_RISK_BASIS_POINTS: i64 = 7_500;
+pub(crate) const DEFAULT_AT_RISK_BASIS_POINTS: i64 = 7_500;
 
 /// The lifecycle settings of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Plan files: the raw TOML mirror, the validated model, and the rules between.
 
-pub mod lifecycle;
-pub mod model;
-pub mod provenance;
-pub mod raw;
-pub mod validate;
+pub(crate) mod lifecycle;
+pub(crate) mod model;
+pub(crate) mod provenance;
+pub(crate) mod raw;
+pub(crate) mod validate;
 
-pub use model::*;
-pub use validate::{Catalogue, Source};
+pub(crate) use model::*;
+pub(crate) use validate::{Catalogue, Source};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::decimal::{BasisPoints, Cents, MicroPercent, Milli};
 use crate::engine::{Calendar, Target};
 
-pub use super::provenance::Provenance;
+pub(crate) use super::provenance::Provenance;
 
 /// Which clock a target runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,7 +298,7 @@ pub struct Plan {
     /// Business calendar.
     pub calendar: CalendarInfo,
     /// Other calendars named by priorities or metrics (`calendar = "id"`),
-    /// in order of first use; [`Clock::Named`] indexes them.
+    /// in order of first use; `Clock::Named` indexes them.
     pub calendars: Vec<CalendarInfo>,
     /// Priority levels, most urgent first (may be empty).
     pub priorities: Vec<Priority>,

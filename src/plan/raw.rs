@@ -12,12 +12,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 /// A spanned string.
-pub type SStr = Spanned<String>;
+pub(crate) type SStr = Spanned<String>;
 
 /// One plan file: any mix of holiday sets, calendars, features and plans.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct RawFile {
+pub(crate) struct RawFile {
     /// Holiday sets by id.
     #[serde(default)]
     pub holiday_sets: BTreeMap<String, Spanned<RawHolidaySet>>,
@@ -35,7 +35,7 @@ pub struct RawFile {
 /// `[holiday_sets.ID]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawHolidaySet {
+pub(crate) struct RawHolidaySet {
     /// Display name.
     pub name: Option<String>,
     /// Provenance quote.
@@ -60,7 +60,7 @@ pub struct RawHolidaySet {
 /// `observed`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawHoliday {
+pub(crate) struct RawHoliday {
     /// Display name.
     pub name: String,
     /// `MM-DD` (every year) or `YYYY-MM-DD` (once).
@@ -91,7 +91,7 @@ pub struct RawHoliday {
 /// `[calendars.ID]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCalendar {
+pub(crate) struct RawCalendar {
     /// IANA zone, e.g. `Europe/Paris`.
     pub zone: SStr,
     /// Weekday (`mon`) or range (`mon-fri`) → list of `HH:MM-HH:MM`.
@@ -125,7 +125,7 @@ pub struct RawCalendar {
 /// `[[plans]]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPlan {
+pub(crate) struct RawPlan {
     /// Unique id, e.g. `apizee-gold`.
     pub id: SStr,
     /// Display name.
@@ -174,22 +174,24 @@ pub struct RawPlan {
 /// `[plans.metrics.NAME]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawMetric {
+pub(crate) struct RawMetric {
     /// Status classes during which the metric's clock stops.
     pub pause_on: Option<Vec<SStr>>,
     /// A calendar id the metric's clock runs on, whatever the priority
     /// (`24x7`: the built-in one).
     pub calendar: Option<SStr>,
     /// Provenance of `pause_on` (optional).
+    #[expect(dead_code, reason = "accepted in plan files (unknown keys are refused), not read")]
     pub source: Option<String>,
     /// Why `pause_on` is assumed (optional).
+    #[expect(dead_code, reason = "accepted in plan files (unknown keys are refused), not read")]
     pub assumed: Option<String>,
 }
 
 /// `[[plans.priorities]]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPriority {
+pub(crate) struct RawPriority {
     /// Canonical name.
     pub name: SStr,
     /// Other accepted names (`p1`… are automatic).
@@ -230,7 +232,7 @@ pub struct RawPriority {
 /// `[plans.quota]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawQuota {
+pub(crate) struct RawQuota {
     /// `requests` or `hours`.
     pub unit: SStr,
     /// `day`, `week`, `month`, `quarter`, `year` or `subscription-year`.
@@ -270,7 +272,7 @@ pub struct RawQuota {
 /// **full** `per` of annual subscription.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRate {
+pub(crate) struct RawRate {
     /// Units granted per step.
     pub amount: Spanned<toml::Value>,
     /// Subscription amount per step.
@@ -282,7 +284,7 @@ pub struct RawRate {
 /// `[plans.credit]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCredit {
+pub(crate) struct RawCredit {
     /// `uptime` or `none`.
     pub commitment: SStr,
     /// `month`, `quarter`, `year` or `subscription-year`.
@@ -321,7 +323,7 @@ pub struct RawCredit {
 /// (bounds inclusive per `inclusive`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTier {
+pub(crate) struct RawTier {
     /// Upper bound, exclusive unless `below_inclusive`.
     pub below: Spanned<toml::Value>,
     /// Lower bound, inclusive unless `at_least` is omitted (then 0).
@@ -337,7 +339,7 @@ pub struct RawTier {
 /// `ceil(duration / unit)` units of `rate`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawOutageCredit {
+pub(crate) struct RawOutageCredit {
     /// Minimum outage length that earns a credit (strictly longer).
     pub longer_than: SStr,
     /// Unit of credited time, e.g. `24h`.
@@ -353,7 +355,7 @@ pub struct RawOutageCredit {
 /// One entitlement: `{ included = true, detail = "3 months", source = "…" }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawEntitlement {
+pub(crate) struct RawEntitlement {
     /// Whether the plan includes the feature.
     pub included: bool,
     /// Extent: `3 months`, `on quote`, `unlimited`, …

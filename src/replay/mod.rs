@@ -1,12 +1,12 @@
 //! `replay`: ticket event histories (CSV or JSON Lines) through the
-//! lifecycle clocks of [`crate::sla::lifecycle`], streamed ticket by ticket.
+//! lifecycle clocks of `crate::sla::lifecycle`, streamed ticket by ticket.
 //!
 //! Only the current ticket's events are held (at most [`MAX_EVENTS`]); a
 //! ticket is answered and written when the next one starts. Memory grows by
 //! one 16-byte fingerprint per ticket id seen, to catch an id that comes back
 //! after other tickets (SPEC §5), and by nothing else.
 //!
-//! [`read`] reads events (CSV or JSON Lines) into records, [`ticket`] groups
+//! `read` reads events (CSV or JSON Lines) into records, `ticket` groups
 //! them into tickets and replays each, [`write`] writes the rows.
 
 mod read;
@@ -18,6 +18,7 @@ use std::io::{BufReader, Read, Write};
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 
+use crate::engine::day::Timestamp;
 use crate::error::{Error, Result};
 use crate::instant::Display;
 use crate::io::{CsvInput, JsonLines, Records, RowFormat};
@@ -54,7 +55,7 @@ pub const COLUMNS: [&str; 16] = [
 #[derive(Debug, Clone)]
 pub struct ReplayOptions {
     /// "Now": events after it are ignored.
-    pub now: i64,
+    pub now: Timestamp,
     /// Zone for local input times (default: each ticket's plan zone).
     pub input_zone: Option<Tz>,
     /// How to print instants (default: each ticket's plan zone).
@@ -71,6 +72,26 @@ pub struct ReplayOptions {
     pub priority: Option<String>,
     /// The export's column names, value maps, time format and delimiter.
     pub mapping: Mapping,
+}
+
+impl ReplayOptions {
+    /// A replay as of `now` with every default: CSV out, the input format
+    /// told by its first byte, times read and printed in each ticket's plan
+    /// zone, slacalc's own column names, a bad ticket reported in its row.
+    #[must_use]
+    pub fn new(now: Timestamp) -> ReplayOptions {
+        ReplayOptions {
+            now,
+            input_zone: None,
+            display: None,
+            format: RowFormat::Csv,
+            input_format: None,
+            strict: false,
+            plan: None,
+            priority: None,
+            mapping: Mapping::new(),
+        }
+    }
 }
 
 /// The columns a replay export may map to its own (`--columns`).
@@ -108,9 +129,27 @@ pub struct Summary {
 ///
 /// # Errors
 /// A missing header column, an unreadable input, a record over
-/// [`MAX_RECORD_BYTES`], a quote never closed, a write error, an unknown
+/// `MAX_RECORD_BYTES`, a quote never closed, a write error, an unknown
 /// `--plan`, or (with `strict`) the first ticket that cannot be replayed,
 /// naming its line.
+///
+/// # Example
+///
+/// ```
+/// use slacalc::{PlanSet, Timestamp, replay};
+///
+/// let plans = PlanSet::load(&[])?;
+/// let events = "id,at,event,value,plan,priority\n\
+///               T1,2026-11-16T09:00:00Z,created,,apizee-gold,major\n\
+///               T1,2026-11-16T10:00:00Z,reply,agent\n";
+/// let now = Timestamp::from_secs(1_795_179_600); // 2026-11-20T13:00:00Z
+/// let mut rows = Vec::new();
+/// let summary = replay::run(&plans, events.as_bytes(), &mut rows, &replay::ReplayOptions::new(now), |_| {})?;
+/// assert_eq!((summary.tickets, summary.rows, summary.errors), (1, 1, 0));
+/// let rows = String::from_utf8(rows).expect("CSV is UTF-8");
+/// assert!(rows.lines().nth(1).is_some_and(|r| r.ends_with(",3600,0,10800,met,")));
+/// # Ok::<(), slacalc::Error>(())
+/// ```
 pub fn run(
     plans: &PlanSet,
     input: impl Read,

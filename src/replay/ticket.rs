@@ -211,8 +211,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             // after now is left out as every other is).
             let after_now = zone
                 .or_else(|| (!is_local(&rec.at)).then_some(chrono_tz::UTC))
-                .and_then(|z| parse_instant_in(&rec.at, z, opts.now, &map.time_format, map.ambiguous).ok())
-                .is_some_and(|at| at > opts.now);
+                .and_then(|z| parse_instant_in(&rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous).ok())
+                .is_some_and(|at| at > opts.now.secs());
             if !after_now {
                 self.summary.ignored += 1;
             }
@@ -222,10 +222,10 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Err(Error::Empty { what: "at".into(), expected: "the time of the event".into() });
         }
         let at = match zone {
-            Some(z) => parse_instant_in(&rec.at, z, opts.now, &map.time_format, map.ambiguous),
+            Some(z) => parse_instant_in(&rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous),
             // Without a zone yet, only a time that carries its offset reads.
             None if !is_local(&rec.at) && map.time_format == TimeFormat::Auto => {
-                parse_instant_in(&rec.at, chrono_tz::UTC, opts.now, &map.time_format, map.ambiguous)
+                parse_instant_in(&rec.at, chrono_tz::UTC, opts.now.secs(), &map.time_format, map.ambiguous)
             }
             None if kind.is_empty() => return Err(unknown_event()),
             None => {
@@ -239,7 +239,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             }
         }
         .map_err(|e| e.of("at"))?;
-        if at > opts.now {
+        if at > opts.now.secs() {
             // As of now, this event has not happened: not even validated.
             return Ok(());
         }
@@ -362,7 +362,9 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             (Some(e), _) => Err(e),
             // Every event was after now, or there was none.
             (None, None) => Ok(None),
-            (None, Some(plan)) => replay(plan, &t.events, self.opts.now).map_err(|e| Error::Input(e.to_string())),
+            (None, Some(plan)) => {
+                replay(plan, &t.events, self.opts.now.secs()).map_err(|e| Error::Input(e.to_string()))
+            }
         };
         match outcome {
             Ok(None) => {}

@@ -16,14 +16,14 @@ use crate::text::escape_controls;
 use super::{Group, Report};
 
 /// Most bars in the per-group chart; the table always has every group.
-pub const MAX_BARS: usize = 60;
+pub(crate) const MAX_BARS: usize = 60;
 
 /// Most series drawn in the over-time chart besides the overall line.
-pub const MAX_SERIES: usize = 8;
+pub(crate) const MAX_SERIES: usize = 8;
 
 /// Most periods drawn in the over-time chart: the latest ones (a year of
 /// days); a note says how many were left out.
-pub const MAX_PERIODS: usize = 366;
+pub(crate) const MAX_PERIODS: usize = 366;
 
 /// Colours of the series lines (Okabe–Ito, readable by colour-blind eyes).
 const PALETTE: [&str; MAX_SERIES] =
@@ -31,7 +31,7 @@ const PALETTE: [&str; MAX_SERIES] =
 
 /// What the page says besides the report.
 #[derive(Debug, Clone, Default)]
-pub struct PageOptions {
+pub(crate) struct PageOptions {
     /// The input's name, shown under the title.
     pub source: String,
     /// `--min-attainment`, drawn as a line and used to colour the bars.
@@ -40,7 +40,7 @@ pub struct PageOptions {
 
 /// Escapes text for HTML content and attribute values (control characters
 /// shown escaped first, as in every text output).
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let s = escape_controls(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -113,7 +113,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 8px; }
 "#;
 
 /// The whole page.
-pub fn render(report: &Report, opts: &PageOptions) -> String {
+pub(crate) fn render(report: &Report, opts: &PageOptions) -> String {
     let by: Vec<&str> = report.by.iter().map(|k| k.name()).collect();
     let mut out = String::with_capacity(16 << 10);
     let _ = write!(

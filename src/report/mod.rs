@@ -7,12 +7,12 @@
 //! histogram of the distinct elapsed values of its stopped cycles, bounded
 //! by [`MAX_DISTINCT`] (see [`Report::notes`] and DESIGN.md for what happens
 //! past it). Rendering: [`Report`] serializes to the JSON contract;
-//! [`Report::to_csv`], [`html::render`] and [`openmetrics::render`] write the
+//! [`Report::to_csv`], `html::render` and `openmetrics::render` write the
 //! other formats (the table is the command line's).
 
 mod acc;
-pub mod html;
-pub mod openmetrics;
+pub(crate) mod html;
+pub(crate) mod openmetrics;
 mod read;
 
 use std::borrow::Cow;
@@ -437,8 +437,26 @@ impl Serialize for Report {
 /// replay output (missing columns, an unknown state, a non-integer elapsed
 /// time of a stopped cycle, a start that is not a date-time when grouping by
 /// time), a `--by` key that is no key and no column of the input, a record
-/// over [`MAX_RECORD_BYTES`], a quote never closed, bad UTF-8 or bad JSON;
+/// over `MAX_RECORD_BYTES`, a quote never closed, bad UTF-8 or bad JSON;
 /// [`Error::Io`] for a read error.
+///
+/// # Example
+///
+/// ```
+/// use slacalc::report;
+///
+/// // What `replay` (or `status`-like `batch` rows) wrote.
+/// let rows = "id,plan,priority,metric,cycle,start,stop,target,target_seconds,clock,deadline,\
+///             elapsed_seconds,paused_seconds,remaining_seconds,state,error\n\
+///             T1,apizee-gold,major,first_response,1,2026-11-16T10:00:00+01:00,\
+///             2026-11-16T11:00:00+01:00,4h,14400,business,2026-11-16T16:00:00+01:00,3600,0,10800,met,\n";
+/// let r = report::run(rows.as_bytes(), &report::ReportOptions::new(report::DEFAULT_BY.to_vec()))?;
+/// assert_eq!(r.rows, 1);
+/// assert_eq!(r.groups.len(), 1);
+/// assert_eq!((r.groups[0].counts.cycles, r.groups[0].counts.met), (1, 1));
+/// assert_eq!(r.groups[0].p50_seconds, Some(3600));
+/// # Ok::<(), slacalc::Error>(())
+/// ```
 pub fn run(input: impl Read, opts: &ReportOptions) -> Result<Report> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let format = RowFormat::detect(opts.input_format, &mut reader)?;

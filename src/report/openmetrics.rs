@@ -28,7 +28,7 @@ use crate::text::escape_all_controls;
 /// ([`escape_all_controls`]: ESC as `\x1b`, a CR as `\r`), that text's
 /// backslash escaped in turn: a scraper reads the label value `p\x1b`, a
 /// terminal that shows the file gets no control character.
-pub fn escape_label(v: &str) -> String {
+pub(crate) fn escape_label(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     let mut buf = [0; 4];
     for c in v.chars() {
@@ -53,7 +53,7 @@ pub fn escape_label(v: &str) -> String {
 /// for the scraper's own labels) or be empty. A name already taken (by an
 /// earlier key, or `state`, the label of `slacalc_cycles`) gets `_2`, `_3`,
 /// … after it.
-pub fn label_names(by: &[Key]) -> Vec<String> {
+pub(crate) fn label_names(by: &[Key]) -> Vec<String> {
     let mut taken: Vec<String> = vec!["state".to_string()];
     let mut out = Vec::with_capacity(by.len());
     for k in by {
@@ -100,7 +100,7 @@ fn ratio(raw: i64) -> String {
 }
 
 /// The whole exposition, ending with `# EOF`.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let names = label_names(&report.by);
     let mut out = String::new();
     let sep = |l: &str| if l.len() > 1 { "," } else { "" };

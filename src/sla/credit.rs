@@ -134,7 +134,7 @@ impl CreditAnswer {
 ///
 /// # Errors
 /// [`Error::Input`] when it ends before it starts.
-pub fn outage(start: i64, end: i64, what: &str) -> Result<Segment> {
+pub(crate) fn outage(start: i64, end: i64, what: &str) -> Result<Segment> {
     if end < start {
         return Err(Error::Input(format!(
             "{what}: the outage ends before it starts (expected START/END with END >= START)"
@@ -153,7 +153,8 @@ pub fn outage(start: i64, end: i64, what: &str) -> Result<Segment> {
 /// [`Error::Input`] naming the line and the bad value (or the unclosed
 /// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
 /// be read.
-pub fn parse_outages(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<Segment>> {
+#[cfg(test)]
+pub(crate) fn parse_outages(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<Segment>> {
     parse_outages_with(input, name, zone, now, b',')
 }
 
@@ -163,7 +164,13 @@ pub fn parse_outages(input: impl Read, name: &str, zone: Tz, now: i64) -> Result
 /// # Errors
 /// As [`parse_outages`]; a header without `start` or `end` that holds
 /// another separator gets a hint naming `--delimiter`.
-pub fn parse_outages_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<Segment>> {
+pub(crate) fn parse_outages_with(
+    input: impl Read,
+    name: &str,
+    zone: Tz,
+    now: i64,
+    delimiter: u8,
+) -> Result<Vec<Segment>> {
     let mut rdr = CsvInput::log_with(input, name, "outage files", delimiter);
     let headers = rdr.header()?;
     let col = |n: &str| {
@@ -453,7 +460,7 @@ fn fmt_opt(cents: Option<Cents>) -> String {
 }
 
 /// `[99 %, 99.9 %)`, with a `]` when the upper bound is inclusive.
-pub fn tier_text(t: &Tier) -> String {
+pub(crate) fn tier_text(t: &Tier) -> String {
     let close = if t.below_inclusive { ']' } else { ')' };
     format!("[{} %, {} %{close}", t.at_least, t.below)
 }

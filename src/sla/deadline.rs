@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::engine::day::{Timestamp, WorkSpan};
 use crate::engine::{self, Calendar, Segment, Step, Target};
 use crate::error::{Error, Result};
 use crate::plan::{Clock, Plan, Provenance};
@@ -38,7 +39,7 @@ pub struct Resolved {
     /// The target as written.
     pub target: Target,
     /// Working seconds of the target, `None` without commitment.
-    pub target_seconds: Option<i64>,
+    pub target_seconds: Option<WorkSpan>,
     /// Clock.
     pub clock: Clock,
     /// The calendar the clock runs on.
@@ -110,7 +111,7 @@ pub(crate) fn resolve_with(plan: &Plan, priority: Option<&str>, metric_clock: Op
     Ok(Resolved {
         priority: chosen.map(|p| p.name.clone()),
         target,
-        target_seconds: target.seconds(calendar.business_day()),
+        target_seconds: target.seconds(calendar.business_day()).map(crate::WorkSpan::new),
         clock,
         calendar,
         commitment,
@@ -124,11 +125,11 @@ pub(crate) fn resolve_with(plan: &Plan, priority: Option<&str>, metric_clock: Op
 #[derive(Debug, Clone)]
 pub struct DeadlineAnswer {
     /// When the ticket was opened.
-    pub opened: i64,
+    pub opened: Timestamp,
     /// First working instant at or after `opened` (pauses ignored).
-    pub clock_start: i64,
+    pub clock_start: Timestamp,
     /// The deadline, `None` without commitment.
-    pub deadline: Option<i64>,
+    pub deadline: Option<Timestamp>,
     /// What the clock ran through (with `explain`).
     pub steps: Vec<Step>,
 }
@@ -137,10 +138,11 @@ pub struct DeadlineAnswer {
 ///
 /// # Errors
 /// [`Error::Walk`] when the calendar has no working time to offer.
-pub fn deadline(r: &Resolved, opened: i64, pauses: &[Segment], explain: bool) -> Result<DeadlineAnswer> {
+pub fn deadline(r: &Resolved, opened: Timestamp, pauses: &[Segment], explain: bool) -> Result<DeadlineAnswer> {
+    let opened = opened.secs();
     let (deadline, met_start, steps) = match r.target_seconds {
         Some(secs) => {
-            let d = engine::deadline(&r.calendar, opened, secs, pauses, explain)?;
+            let d = engine::deadline(&r.calendar, opened, secs.secs(), pauses, explain)?;
             (Some(d.at), d.clock_start, d.steps)
         }
         None => (None, None, vec![]),
@@ -149,7 +151,12 @@ pub fn deadline(r: &Resolved, opened: i64, pauses: &[Segment], explain: bool) ->
         Some(t) => t,
         None => engine::clock_start(&r.calendar, opened)?,
     };
-    Ok(DeadlineAnswer { opened, clock_start, deadline, steps })
+    Ok(DeadlineAnswer {
+        opened: Timestamp::from_secs(opened),
+        clock_start: Timestamp::from_secs(clock_start),
+        deadline: deadline.map(Timestamp::from_secs),
+        steps,
+    })
 }
 
 /// How the clock of a committed ticket started, for `--explain`.
@@ -208,14 +215,16 @@ pub fn explanation(r: &Resolved, d: &DeadlineAnswer) -> Explanation {
         _ => None,
     };
     let due_at_window_end = match d.deadline {
-        Some(due) if !always && due > d.opened => engine::clock_start(&r.calendar, due).is_ok_and(|next| next > due),
+        Some(due) if !always && due > d.opened => {
+            engine::clock_start(&r.calendar, due.secs()).is_ok_and(|next| next > due.secs())
+        }
         _ => false,
     };
     Explanation::Committed {
         start,
         business_days,
-        target_seconds: r.target_seconds.unwrap_or_default(),
-        deadline: d.deadline,
+        target_seconds: (r.target_seconds.unwrap_or_default()).secs(),
+        deadline: d.deadline.map(crate::Timestamp::secs),
         due_at_window_end,
     }
 }

@@ -39,7 +39,7 @@ pub fn entitlements(plan: &Plan, features: &BTreeMap<String, String>) -> Vec<Ent
 }
 
 /// `Live-Chat` → `live_chat`: lowercase, `-` and spaces read as `_`.
-pub fn normalize_feature(name: &str) -> String {
+pub(crate) fn normalize_feature(name: &str) -> String {
     name.trim().to_lowercase().replace(['-', ' '], "_")
 }
 
@@ -49,7 +49,7 @@ pub fn normalize_feature(name: &str) -> String {
 /// # Errors
 /// [`Error::Input`] for an unknown name, with the closest ids and the list of
 /// known ones.
-pub fn feature_id(name: &str, plans: &[Plan], features: &BTreeMap<String, String>) -> Result<String> {
+pub(crate) fn feature_id(name: &str, plans: &[Plan], features: &BTreeMap<String, String>) -> Result<String> {
     let id = normalize_feature(name);
     let known: BTreeSet<&str> = features
         .keys()
@@ -69,7 +69,7 @@ pub fn feature_id(name: &str, plans: &[Plan], features: &BTreeMap<String, String
 
 /// The entitlement of `plan` for the known feature `id`: a feature the plan
 /// does not list is not included.
-pub fn check(plan: &Plan, features: &BTreeMap<String, String>, id: &str) -> EntitlementRow {
+pub(crate) fn check(plan: &Plan, features: &BTreeMap<String, String>, id: &str) -> EntitlementRow {
     entitlements(plan, features).into_iter().find(|r| r.feature == id).unwrap_or_else(|| EntitlementRow {
         feature: id.to_string(),
         included: false,

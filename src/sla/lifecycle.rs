@@ -18,7 +18,7 @@ use crate::sla::ClockState;
 
 /// Whether a span of a cycle counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpanKind {
+pub(crate) enum SpanKind {
     /// The clock runs.
     Counts,
     /// A pause (a class in the metric's `pause_on`): reported in `paused_seconds`.
@@ -29,7 +29,7 @@ pub enum SpanKind {
 
 /// A stretch `[start, end)` of a cycle on one clock.
 #[derive(Debug, Clone)]
-pub struct Span {
+pub(crate) struct Span {
     /// First instant.
     pub start: i64,
     /// End, exclusive.
@@ -44,18 +44,8 @@ pub struct Span {
 ///
 /// # Errors
 /// [`crate::Error::Walk`] when a walk leaves the supported years.
-pub fn span_seconds(spans: &[Span]) -> Result<Vec<i64>> {
+pub(crate) fn span_seconds(spans: &[Span]) -> Result<Vec<i64>> {
     spans.iter().map(|s| Ok(engine::elapsed(&s.calendar, s.start, s.end, &[], false)?.seconds)).collect()
-}
-
-/// Elapsed and paused working seconds of a cycle: the counting spans summed,
-/// and the paused ones.
-///
-/// # Errors
-/// As [`span_seconds`].
-pub fn measure(spans: &[Span]) -> Result<(i64, i64)> {
-    let secs = span_seconds(spans)?;
-    Ok(sum(spans, &secs))
 }
 
 fn sum(spans: &[Span], secs: &[i64]) -> (i64, i64) {
@@ -78,7 +68,7 @@ fn sum(spans: &[Span], secs: &[i64]) -> (i64, i64) {
 ///
 /// # Errors
 /// [`crate::Error::Walk`] when no working time can be found.
-pub fn deadline_over(spans: &[Span], secs: &[i64], target: i64, tail: &Calendar, tail_from: i64) -> Result<i64> {
+pub(crate) fn deadline_over(spans: &[Span], secs: &[i64], target: i64, tail: &Calendar, tail_from: i64) -> Result<i64> {
     let mut used = 0;
     for (s, n) in spans.iter().zip(secs) {
         if s.kind != SpanKind::Counts {
@@ -94,7 +84,7 @@ pub fn deadline_over(spans: &[Span], secs: &[i64], target: i64, tail: &Calendar,
 
 /// Who wrote a public reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Author {
+pub(crate) enum Author {
     /// The support team.
     Agent,
     /// The requester.
@@ -104,7 +94,7 @@ pub enum Author {
 /// What happened to a ticket. Priorities are indexes into the plan's
 /// `priorities` (`None` on a plan without levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
+pub(crate) enum EventKind {
     /// The ticket was created at this priority.
     Created(Option<usize>),
     /// A public reply.
@@ -128,7 +118,7 @@ impl EventKind {
 
 /// One event of a ticket, with the input line it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Event {
+pub(crate) struct Event {
     /// When, in UTC seconds.
     pub at: i64,
     /// Input line (for messages).
@@ -139,7 +129,7 @@ pub struct Event {
 
 /// Why a ticket cannot be replayed: the line and what is wrong there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LifecycleError {
+pub(crate) struct LifecycleError {
     /// Input line.
     pub line: u64,
     /// What is wrong, naming the value.
@@ -154,7 +144,7 @@ impl std::fmt::Display for LifecycleError {
 
 /// One (metric, cycle) of a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CycleRow {
+pub(crate) struct CycleRow {
     /// The metric.
     pub metric: Metric,
     /// 1 for first response and resolution; 1, 2, … for next responses.
@@ -183,7 +173,7 @@ pub struct CycleRow {
 
 /// A replayed ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TicketAnswer {
+pub(crate) struct TicketAnswer {
     /// The priority in force at the end (index into the plan's priorities).
     pub priority: Option<usize>,
     /// One row per (metric, cycle), metrics in [`Metric::ALL`] order.
@@ -191,7 +181,7 @@ pub struct TicketAnswer {
 }
 
 /// The target of `metric` at priority `p`; `None` when the metric is not tracked.
-pub fn target_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Option<Target> {
+pub(crate) fn target_of(plan: &Plan, p: Option<usize>, metric: Metric) -> Option<Target> {
     let level = p.and_then(|i| plan.priorities.get(i));
     match metric {
         Metric::FirstResponse => Some(match (level, &plan.default_target) {
@@ -337,7 +327,11 @@ fn history(events: &[Event], now: i64) -> std::result::Result<Option<History>, L
 /// [`LifecycleError`] for an event before `created`, a second `created`, an
 /// event back in time, an event after `closed`, or a walk that finds no
 /// working time.
-pub fn replay(plan: &Plan, events: &[Event], now: i64) -> std::result::Result<Option<TicketAnswer>, LifecycleError> {
+pub(crate) fn replay(
+    plan: &Plan,
+    events: &[Event],
+    now: i64,
+) -> std::result::Result<Option<TicketAnswer>, LifecycleError> {
     let Some(h) = history(events, now)? else { return Ok(None) };
     let last_line = events.iter().filter(|e| e.at <= now).map(|e| e.line).max().unwrap_or(0);
     let walk_err = |e: crate::Error| LifecycleError { line: last_line, message: e.to_string() };

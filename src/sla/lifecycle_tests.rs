@@ -93,11 +93,12 @@ proptest! {
         let row = &answer.rows[0];
         let r = crate::sla::resolve(plan, Some(&plan.priorities[level].name), Metric::FirstResponse, crate::sla::Untracked::Refused)
             .unwrap();
-        let s = crate::sla::status(&r, created, reply.map(|r| created + r), now, &[], false).unwrap();
+        let at = crate::Timestamp::from_secs;
+        let s = crate::sla::status(&r, at(created), reply.map(|r| at(created + r)), at(now), &[], false).unwrap();
         prop_assert_eq!(row.metric, Metric::FirstResponse);
-        prop_assert_eq!(row.deadline, s.deadline.deadline);
-        prop_assert_eq!(row.elapsed, s.elapsed);
-        prop_assert_eq!(row.remaining, s.remaining);
+        prop_assert_eq!(row.deadline, s.deadline.deadline.map(crate::Timestamp::secs));
+        prop_assert_eq!(row.elapsed, s.elapsed.secs());
+        prop_assert_eq!(row.remaining, s.remaining.map(crate::WorkSpan::secs));
         prop_assert_eq!(row.state, s.state);
         prop_assert_eq!(row.paused, 0);
     }

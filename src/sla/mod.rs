@@ -1,22 +1,21 @@
 //! The questions slacalc answers, as pure functions of (plan, input, now).
 //! The CLI and `batch` both call these; none of them reads a clock or a file.
 
-pub mod credit;
-pub mod deadline;
-pub mod entitlements;
-pub mod lifecycle;
-pub mod money;
-pub mod pause;
-pub mod period;
-pub mod quota;
-pub mod status;
-pub mod ticket;
+pub(crate) mod credit;
+pub(crate) mod deadline;
+pub(crate) mod entitlements;
+pub(crate) mod lifecycle;
+pub(crate) mod money;
+pub(crate) mod pause;
+pub(crate) mod period;
+pub(crate) mod quota;
+pub(crate) mod status;
+pub(crate) mod ticket;
 
-pub use credit::{CreditAnswer, CreditInput, UptimeAnswer, credit};
 pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved, deadline, explanation};
-pub use entitlements::{EntitlementRow, entitlements};
-pub use money::Money;
-pub use pause::{parse_pause, parse_pause_as, parse_pause_list, parse_pause_list_as};
-pub use quota::{QuotaAnswer, QuotaInput, QuotaState, Usage, quota};
-pub use status::{ClockState, StatusAnswer, not_after_now, status};
+pub use status::{ClockState, StatusAnswer, status};
 pub use ticket::{Given, StopAfterNow, Ticket, Untracked, resolve};
+
+pub(crate) use money::Money;
+pub(crate) use pause::{parse_pause, parse_pause_list_as};
+pub(crate) use status::not_after_now;

@@ -35,7 +35,7 @@ impl Money {
     ///
     /// # Example
     /// ```
-    /// use slacalc::sla::money::Money;
+    /// use slacalc::internal::sla::money::Money;
     /// let m = Money::parse("CHF 12'500.50", "--subscription").unwrap();
     /// assert_eq!((m.cents, m.currency.as_deref()), (1_250_050, Some("CHF")));
     /// ```

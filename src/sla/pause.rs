@@ -15,7 +15,7 @@ use crate::text::cut;
 /// # Errors
 /// [`Error::Invalid`] for no `/`, [`Error::Input`] for a bad time, or
 /// [`Error::Backwards`] for an end before the start.
-pub fn parse_pause(text: &str, zone: Tz, now: i64, name: &str) -> Result<Segment> {
+pub(crate) fn parse_pause(text: &str, zone: Tz, now: i64, name: &str) -> Result<Segment> {
     split_pause(text, name, |s| parse_instant(s, zone, now))
 }
 
@@ -28,7 +28,7 @@ pub fn parse_pause(text: &str, zone: Tz, now: i64, name: &str) -> Result<Segment
 /// # Errors
 /// As [`parse_pause`], and [`Error::Invalid`] when no `/`, or more than one,
 /// splits it into two times.
-pub fn parse_pause_as(
+pub(crate) fn parse_pause_as(
     text: &str,
     zone: Tz,
     now: i64,
@@ -91,7 +91,8 @@ fn split_pause(text: &str, name: &str, read: impl Fn(&str) -> Result<i64>) -> Re
 ///
 /// # Errors
 /// As [`parse_pause`], for the first bad one.
-pub fn parse_pause_list(text: &str, zone: Tz, now: i64, name: &str) -> Result<Vec<Segment>> {
+#[cfg(test)]
+pub(crate) fn parse_pause_list(text: &str, zone: Tz, now: i64, name: &str) -> Result<Vec<Segment>> {
     parse_pause_list_as(text, zone, now, name, None)
 }
 
@@ -101,7 +102,7 @@ pub fn parse_pause_list(text: &str, zone: Tz, now: i64, name: &str) -> Result<Ve
 ///
 /// # Errors
 /// As [`parse_pause_as`], for the first bad one.
-pub fn parse_pause_list_as(
+pub(crate) fn parse_pause_list_as(
     text: &str,
     zone: Tz,
     now: i64,

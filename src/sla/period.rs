@@ -56,7 +56,7 @@ fn len(period: Period) -> Len {
 
 /// The share of an annual fee one period is worth, as (numerator, denominator):
 /// a month 1/12, a quarter 1/4, a year 1, a week 7/365, a day 1/365.
-pub fn fee_fraction(period: Period) -> (i64, i64) {
+pub(crate) fn fee_fraction(period: Period) -> (i64, i64) {
     match period {
         Period::Day => (1, 365),
         Period::Week => (7, 365),
@@ -68,7 +68,7 @@ pub fn fee_fraction(period: Period) -> (i64, i64) {
 
 /// The natural first day of the period that holds `date`: the date itself,
 /// its Monday, the 1st of its month or quarter, or 1 January.
-pub fn natural_start(period: Period, date: NaiveDate) -> NaiveDate {
+pub(crate) fn natural_start(period: Period, date: NaiveDate) -> NaiveDate {
     let (y, m) = (date.year(), date.month());
     let ymd = |m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(date);
     match period {
@@ -113,7 +113,7 @@ fn span(cal: &Calendar, first: NaiveDate, next: NaiveDate) -> Result<PeriodSpan>
 ///
 /// # Errors
 /// [`Error::Input`] when the period leaves the years 1583–9999.
-pub fn containing(cal: &Calendar, period: Period, anchor: Option<NaiveDate>, at: i64) -> Result<PeriodSpan> {
+pub(crate) fn containing(cal: &Calendar, period: Period, anchor: Option<NaiveDate>, at: i64) -> Result<PeriodSpan> {
     let date = cal.local_date(at).ok_or_else(|| out_of_range("the instant"))?;
     let a = anchor.unwrap_or_else(|| natural_start(period, date));
     let mut k = match len(period) {
@@ -138,7 +138,7 @@ pub fn containing(cal: &Calendar, period: Period, anchor: Option<NaiveDate>, at:
 ///
 /// # Errors
 /// [`Error::Input`] when the period leaves the years 1583–9999.
-pub fn starting(cal: &Calendar, period: Period, first: NaiveDate) -> Result<PeriodSpan> {
+pub(crate) fn starting(cal: &Calendar, period: Period, first: NaiveDate) -> Result<PeriodSpan> {
     let next = step(first, period, 1).ok_or_else(|| out_of_range("the period"))?;
     span(cal, first, next)
 }
@@ -148,7 +148,7 @@ pub fn starting(cal: &Calendar, period: Period, first: NaiveDate) -> Result<Peri
 ///
 /// # Errors
 /// None in practice; the engine's validation error is passed on.
-pub fn zone_calendar(tz: Tz) -> Result<Calendar> {
+pub(crate) fn zone_calendar(tz: Tz) -> Result<Calendar> {
     let day = Window::parse("00:00-24:00")?;
     let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![day]);
     Calendar::new(tz.name(), tz, week, vec![], BTreeMap::new(), None).map_err(|e| Error::Input(e.to_string()))

@@ -2,13 +2,10 @@
 
 use super::deadline::{Commitment, DeadlineAnswer, Resolved, deadline};
 use crate::decimal::BasisPoints;
+use crate::engine::day::{Timestamp, WorkSpan};
 use crate::engine::{self, Segment, Step};
 use crate::error::Result;
 use crate::instant::{Display, format_instant};
-
-/// Share used from which a running ticket is `at-risk`, in percent, unless
-/// the plan sets `at_risk_percent`.
-pub const AT_RISK_PERCENT: i64 = 75;
 
 /// The state of a ticket's SLA clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,11 +53,11 @@ pub struct StatusAnswer {
     /// The deadline part.
     pub deadline: DeadlineAnswer,
     /// Responded instant, if given.
-    pub responded: Option<i64>,
-    /// Working seconds from opened to responded (or now).
-    pub elapsed: i64,
+    pub responded: Option<Timestamp>,
+    /// Working time from opened to responded (or now).
+    pub elapsed: WorkSpan,
     /// Target minus elapsed (≤ 0 once overdue); `None` without commitment.
-    pub remaining: Option<i64>,
+    pub remaining: Option<WorkSpan>,
     /// Elapsed / target in percent, rounded half up to two decimals; `None`
     /// without commitment. Serializes as the `f64` JSON has always shown.
     pub used_percent: Option<BasisPoints>,
@@ -75,7 +72,7 @@ pub struct StatusAnswer {
 ///
 /// # Errors
 /// [`crate::Error::AfterNow`] naming both instants, printed with `disp`.
-pub fn not_after_now(what: &str, t: i64, now: i64, disp: Display) -> Result<()> {
+pub(crate) fn not_after_now(what: &str, t: i64, now: i64, disp: Display) -> Result<()> {
     if t > now {
         return Err(crate::Error::AfterNow {
             what: what.to_string().into(),
@@ -92,22 +89,24 @@ pub fn not_after_now(what: &str, t: i64, now: i64, disp: Display) -> Result<()> 
 /// [`crate::Error::Walk`] when the calendar has no working time to offer.
 pub fn status(
     r: &Resolved,
-    opened: i64,
-    responded: Option<i64>,
-    now: i64,
+    opened: Timestamp,
+    responded: Option<Timestamp>,
+    now: Timestamp,
     pauses: &[Segment],
     explain: bool,
 ) -> Result<StatusAnswer> {
+    let (opened, responded, now) = (opened.secs(), responded.map(Timestamp::secs), now.secs());
+    let target_seconds = r.target_seconds.map(WorkSpan::secs);
     let until = responded.unwrap_or(now);
     let (d, elapsed, elapsed_steps) = match walk_once(r, opened, until, pauses, explain) {
         Some(answer) => answer,
         None => {
-            let d = deadline(r, opened, pauses, false)?;
+            let d = deadline(r, Timestamp::from_secs(opened), pauses, false)?;
             let e = engine::elapsed(&r.calendar, opened, until, pauses, explain)?;
             (d, e.seconds, e.steps)
         }
     };
-    let (remaining, used_percent, state) = match (r.commitment, r.target_seconds, d.deadline) {
+    let (remaining, used_percent, state) = match (r.commitment, target_seconds, d.deadline.map(Timestamp::secs)) {
         (Commitment::Committed, Some(target), Some(due)) => {
             let used = if target > 0 {
                 BasisPoints::ratio(elapsed, target).ok_or_else(|| {
@@ -126,11 +125,19 @@ pub fn status(
                 None if elapsed * 10_000 >= target * r.at_risk_basis_points => ClockState::AtRisk,
                 None => ClockState::Running,
             };
-            (Some(target - elapsed), Some(used), state)
+            (Some(WorkSpan::new(target - elapsed)), Some(used), state)
         }
         _ => (None, None, ClockState::NoCommitment),
     };
-    Ok(StatusAnswer { deadline: d, responded, elapsed, remaining, used_percent, state, elapsed_steps })
+    Ok(StatusAnswer {
+        deadline: d,
+        responded: responded.map(Timestamp::from_secs),
+        elapsed: WorkSpan::new(elapsed),
+        remaining,
+        used_percent,
+        state,
+        elapsed_steps,
+    })
 }
 
 /// The deadline and the elapsed time from one walk over the calendar
@@ -148,7 +155,13 @@ fn walk_once(
     if explain {
         return None;
     }
-    let a = engine::status_walk::deadline_and_elapsed(&r.calendar, opened, r.target_seconds, until, pauses).ok()?;
-    let d = DeadlineAnswer { opened, clock_start: a.clock_start, deadline: a.deadline, steps: Vec::new() };
+    let target = r.target_seconds.map(WorkSpan::secs);
+    let a = engine::status_walk::deadline_and_elapsed(&r.calendar, opened, target, until, pauses).ok()?;
+    let d = DeadlineAnswer {
+        opened: Timestamp::from_secs(opened),
+        clock_start: Timestamp::from_secs(a.clock_start),
+        deadline: a.deadline.map(Timestamp::from_secs),
+        steps: Vec::new(),
+    };
     Some((d, a.elapsed, Vec::new()))
 }

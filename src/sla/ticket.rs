@@ -5,6 +5,7 @@
 //! message are written once. (`replay` has its own rule for events after
 //! now: they are left out.)
 
+use crate::engine::day::Timestamp;
 use crate::engine::{Segment, Target};
 use crate::error::{Error, Result};
 use crate::instant::Display;
@@ -64,7 +65,7 @@ pub fn resolve(plan: &Plan, priority: Option<&str>, metric: Metric, untracked: U
     };
     let first_target = r.target;
     r.target = mt.target;
-    r.target_seconds = mt.target.seconds(r.calendar.business_day());
+    r.target_seconds = mt.target.seconds(r.calendar.business_day()).map(crate::WorkSpan::new);
     r.commitment = match mt.target {
         Target::None => Commitment::None,
         Target::BestEffort => Commitment::BestEffort,
@@ -91,7 +92,7 @@ pub struct Given<'a> {
     /// What the time is (`--opened`, `responded`).
     pub what: &'a str,
     /// The instant.
-    pub at: i64,
+    pub at: Timestamp,
     /// The value as messages show it after `what` (may be empty).
     pub typed: &'a str,
 }
@@ -116,10 +117,10 @@ pub enum StopAfterNow {
 /// now) and paused.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ticket {
-    /// When it was opened (UTC seconds).
-    pub opened: i64,
+    /// When it was opened.
+    pub opened: Timestamp,
     /// When its clock stopped, if it has by now.
-    pub stop: Option<i64>,
+    pub stop: Option<Timestamp>,
     /// Normalized pauses.
     pub pauses: Vec<Segment>,
 }
@@ -127,7 +128,7 @@ pub struct Ticket {
 impl Ticket {
     /// A ticket opened at `opened` with no stop and no pause, with no rule of
     /// now (what `deadline` asks about).
-    pub fn opened(opened: i64) -> Ticket {
+    pub fn opened(opened: Timestamp) -> Ticket {
         Ticket { opened, stop: None, pauses: Vec::new() }
     }
 
@@ -142,7 +143,7 @@ impl Ticket {
     pub fn new(
         opened: Given<'_>,
         stop: Option<Given<'_>>,
-        now: i64,
+        now: Timestamp,
         after_now: StopAfterNow,
         disp: Display,
     ) -> Result<Ticket> {
@@ -151,11 +152,11 @@ impl Ticket {
         {
             return Err(Error::Before { what: s.what.to_string(), at: s.typed.to_string(), other: opened.shown() });
         }
-        super::not_after_now(opened.what, opened.at, now, disp)?;
+        super::not_after_now(opened.what, opened.at.secs(), now.secs(), disp)?;
         let stop = match stop {
             Some(s) if s.at > now && after_now == StopAfterNow::NotYet => None,
             Some(s) => {
-                super::not_after_now(s.what, s.at, now, disp)?;
+                super::not_after_now(s.what, s.at.secs(), now.secs(), disp)?;
                 Some(s.at)
             }
             None => None,
@@ -181,7 +182,7 @@ impl Ticket {
     ///
     /// # Errors
     /// As [`super::status`].
-    pub fn status(&self, r: &Resolved, now: i64, explain: bool) -> Result<StatusAnswer> {
+    pub fn status(&self, r: &Resolved, now: Timestamp, explain: bool) -> Result<StatusAnswer> {
         super::status(r, self.opened, self.stop, now, &self.pauses, explain)
     }
 }

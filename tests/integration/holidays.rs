@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use slacalc::engine::holiday::dates_in;
-use slacalc::loader::embedded_sources;
-use slacalc::plan::{Source, validate};
+use slacalc::internal::engine::holiday::dates_in;
+use slacalc::internal::loader::embedded_sources;
+use slacalc::internal::plan::{Source, validate};
 
 use crate::util::{json, slacalc, temp_file};
 

@@ -11,10 +11,10 @@
 use chrono::{DateTime, FixedOffset, LocalResult, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use proptest::prelude::*;
-use slacalc::engine::zone::{self, Local};
-use slacalc::engine::{format_duration, parse_duration};
-use slacalc::instant::{Display, format_instant, parse_instant};
-use slacalc::sla::money::{Money, format_cents};
+use slacalc::internal::engine::zone::{self, Local};
+use slacalc::internal::engine::{format_duration, parse_duration};
+use slacalc::internal::instant::{Display, format_instant, parse_instant};
+use slacalc::internal::sla::money::{Money, format_cents};
 
 use crate::util::slacalc;
 

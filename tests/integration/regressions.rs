@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use slacalc::instant::{Display, format_instant, parse_instant};
+use slacalc::internal::instant::{Display, format_instant, parse_instant};
 
 use crate::util::{json, slacalc, temp_file};
 

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::io::Read as _;
 
 use chrono::{Datelike, NaiveDate};
-use slacalc::engine::holiday::dates_in;
-use slacalc::plan::validate;
+use slacalc::internal::engine::holiday::dates_in;
+use slacalc::internal::plan::validate;
 
 use crate::util::{json, slacalc, temp_file};
 
@@ -50,7 +50,7 @@ fn every_generated_set_matches_python_holidays_2000_2050() {
     let mut failures = Vec::new();
     for (id, horizon, want) in &fx {
         let info = validate::holiday_set(&[], id).expect("the generated set validates").expect("a generated set");
-        assert!(slacalc::world::is_world_source(&info.file), "{id}: {}", info.file);
+        assert!(slacalc::internal::world::is_world_source(&info.file), "{id}: {}", info.file);
         assert_eq!(info.horizon, *horizon, "{id}: horizon");
         // Compared from 2000 on only: the set refuses earlier years.
         assert_eq!(info.data_from, Some(2000), "{id}: data_from");

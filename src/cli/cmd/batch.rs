@@ -13,7 +13,7 @@ use crate::cli::ctx::{Ctx, Output};
 use crate::cli::format::RowsFormat;
 
 /// Runs `batch`, streaming to stdout; prints the summary on stderr.
-pub fn run(ctx: &Ctx, a: &BatchArgs, format: RowsFormat) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &BatchArgs, format: RowsFormat) -> Result<Output> {
     let format = format.rows();
     let mut mapping =
         stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &batch::FIELDS, &batch::VALUED)?;

@@ -18,7 +18,7 @@ use crate::cli::render::{self, Tone, tinted};
 use crate::cli::view::{CalendarView, DayView, WindowView, Windows};
 
 /// Most weeks one run shows: ten years.
-pub const MAX_WEEKS: u32 = 520;
+pub(crate) const MAX_WEEKS: u32 = 520;
 
 /// One local date of the calendar, as the engine sees it.
 struct Day {
@@ -40,7 +40,7 @@ impl Day {
 }
 
 /// Runs `calendar`.
-pub fn run(ctx: &Ctx, a: &CalendarArgs, format: CalendarFormat) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &CalendarArgs, format: CalendarFormat) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let cal = &*plan.calendar.calendar;

@@ -34,7 +34,7 @@ impl Problem {
 /// and reports every one of every file, then exits 2 if there was any. A
 /// user file whose ids a later user file redefines is validated too (its
 /// definitions would otherwise never be read), and a note names both files.
-pub fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs, format: Format) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &crate::cli::args::CheckArgs, format: Format) -> Result<Output> {
     let mut rows = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     let (extra, errors) = read_sources_all(&ctx.plan_paths);

@@ -16,7 +16,7 @@ use crate::cli::render;
 use crate::cli::view::{CreditView, NoCreditView, OutageView, Outages, TierView};
 
 /// Runs `credit`.
-pub fn run(ctx: &Ctx, a: &CreditArgs, format: Format) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &CreditArgs, format: Format) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let zone = match &plan.credit {

@@ -9,13 +9,13 @@ use crate::cli::ctx::{Ctx, Output};
 use crate::cli::format::CalendarFormat;
 
 /// Runs `deadline`.
-pub fn run(ctx: &Ctx, a: &DeadlineArgs, format: CalendarFormat) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &DeadlineArgs, format: CalendarFormat) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, _, r) = ticket::resolve(&plans, &a.ticket, a.metric.as_deref())?;
     let zone = plan.calendar.calendar.tz();
     let opened = ctx.instant("--opened", &a.opened, zone)?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
-    let d = Ticket::opened(opened).with_pauses(pauses).deadline(&r, a.ticket.explain)?;
+    let d = Ticket::opened(slacalc::Timestamp::from_secs(opened)).with_pauses(pauses).deadline(&r, a.ticket.explain)?;
     let disp = ctx.display(zone);
     let Some(layout) = format.layout() else {
         return Ok(Output::ok(ticket::deadline_ics(plan, &r, &d, disp, ctx.now(zone)?, None)?));

@@ -23,7 +23,7 @@ fn row_view<'a>(plan: &'a str, r: &'a EntitlementRow) -> EntitlementView<'a> {
 }
 
 /// Runs `entitlements`.
-pub fn run(ctx: &Ctx, a: &EntitlementsArgs, format: Format) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &EntitlementsArgs, format: Format) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let features = plans.features();

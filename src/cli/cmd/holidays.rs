@@ -18,7 +18,7 @@ use crate::cli::render;
 const MAX_YEARS: i32 = 200;
 
 /// Runs `holidays …`.
-pub fn run(ctx: &Ctx, c: &HolidaysCommand, format: Format) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, c: &HolidaysCommand, format: Format) -> Result<Output> {
     let text = match c {
         HolidaysCommand::List => list(ctx, format)?,
         HolidaysCommand::Show { set, from, to } => show(ctx, format, set, *from, *to)?,

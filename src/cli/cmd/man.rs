@@ -32,7 +32,7 @@ const EXIT_STATUS: &[(&str, &str)] = &[
 ];
 
 /// Runs `man`.
-pub fn run(a: &ManArgs) -> Result<Output> {
+pub(crate) fn run(a: &ManArgs) -> Result<Output> {
     let mut top = Cli::command().disable_help_subcommand(true);
     top.build();
     if let Some(dir) = &a.dir {

@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use slacalc::plan::lifecycle::Metric;
 
 /// Parses `--metric` (default `first_response`).
-pub fn parse(name: Option<&str>) -> Result<Metric> {
+pub(super) fn parse(name: Option<&str>) -> Result<Metric> {
     match name {
         None => Ok(Metric::FirstResponse),
         Some(n) => Metric::parse(n).ok_or_else(|| {
@@ -19,7 +19,7 @@ pub fn parse(name: Option<&str>) -> Result<Metric> {
 
 /// Which flag stops the clock of `metric`: `--responded` for the response
 /// metrics, `--resolved` for resolution; the other one is refused.
-pub fn stop<'a>(
+pub(super) fn stop<'a>(
     metric: Metric,
     responded: Option<&'a str>,
     resolved: Option<&'a str>,

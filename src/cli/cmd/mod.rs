@@ -1,20 +1,20 @@
 //! One module per subcommand: arguments → validated request → library call →
 //! rendered answer.
 
-pub mod batch;
-pub mod calendar;
-pub mod check;
-pub mod credit;
-pub mod deadline;
-pub mod entitlements;
-pub mod holidays;
-pub mod man;
+pub(super) mod batch;
+pub(super) mod calendar;
+pub(super) mod check;
+pub(super) mod credit;
+pub(super) mod deadline;
+pub(super) mod entitlements;
+pub(super) mod holidays;
+pub(super) mod man;
 mod metric;
-pub mod plans;
-pub mod profiles;
-pub mod quota;
-pub mod replay;
-pub mod report;
-pub mod status;
+pub(super) mod plans;
+pub(super) mod profiles;
+pub(super) mod quota;
+pub(super) mod replay;
+pub(super) mod report;
+pub(super) mod status;
 mod stream;
 mod ticket;

@@ -14,7 +14,7 @@ use crate::cli::view::{
 };
 
 /// Runs `plans …`.
-pub fn run(ctx: &Ctx, c: &PlansCommand, format: Format) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, c: &PlansCommand, format: Format) -> Result<Output> {
     let set = ctx.plans()?;
     let text = match c {
         PlansCommand::List => {

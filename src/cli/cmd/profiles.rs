@@ -18,7 +18,7 @@ struct ProfileRow<'a> {
 }
 
 /// Runs `profiles …`.
-pub fn run(c: &ProfilesCommand, format: Format) -> Result<Output> {
+pub(crate) fn run(c: &ProfilesCommand, format: Format) -> Result<Output> {
     let text = match c {
         ProfilesCommand::List => {
             let rows: Vec<ProfileRow> = BUILTIN

@@ -19,7 +19,7 @@ fn qty_text(ticks: i64, unit: QuotaUnit) -> String {
 }
 
 /// Runs `quota`.
-pub fn run(ctx: &Ctx, a: &QuotaArgs, format: Format) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &QuotaArgs, format: Format) -> Result<Output> {
     let plans = ctx.plans()?;
     let plan = plans.get(&a.plan)?;
     let zone = plan.calendar.calendar.tz();

@@ -13,7 +13,7 @@ use crate::cli::ctx::{Ctx, Output};
 use crate::cli::format::RowsFormat;
 
 /// Runs `replay`, streaming to stdout; prints the summary on stderr.
-pub fn run(ctx: &Ctx, a: &ReplayArgs, format: RowsFormat) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &ReplayArgs, format: RowsFormat) -> Result<Output> {
     let format = format.rows();
     let mut mapping =
         stream::mapping(&a.export, a.plan.as_deref(), a.priority.as_deref(), &replay::FIELDS, &replay::VALUED)?;
@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, a: &ReplayArgs, format: RowsFormat) -> Result<Output> {
         (None, _) => stream::input_format(None, &a.input),
     };
     let opts = ReplayOptions {
-        now,
+        now: slacalc::Timestamp::from_secs(now),
         input_zone,
         display: stream::display(ctx),
         format,

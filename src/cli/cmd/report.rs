@@ -15,7 +15,7 @@ use crate::cli::format::ReportFormat;
 use crate::cli::render::{self, Tone};
 
 /// Runs `report`: reads the whole input, then prints the answer.
-pub fn run(ctx: &Ctx, a: &ReportArgs, format: ReportFormat) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &ReportArgs, format: ReportFormat) -> Result<Output> {
     if let Now::Flag(_) = ctx.now {
         return Err(anyhow!(
             "report does not use --now: its rows are as of the now of the batch or replay run that wrote them (give --now to batch or replay)"
@@ -97,7 +97,7 @@ fn secs(s: Option<i64>) -> String {
 /// times the JSON of the same report): past this, the first groups in order
 /// are shown and a line under the table says how many were left out and
 /// which formats have them all (SPEC §8: memory bounded by what is shown).
-pub const MAX_TABLE_GROUPS: usize = 1000;
+pub(crate) const MAX_TABLE_GROUPS: usize = 1000;
 
 /// The figure columns of the table, each with the rank in which it is left
 /// out when the table is wider than the terminal (1 first; 0 never):

@@ -1,6 +1,7 @@
 //! `slacalc status`: how much of the clock is used; breached?
 
 use anyhow::Result;
+use slacalc::Timestamp;
 use slacalc::engine::format_duration;
 use slacalc::instant::format_instant;
 use slacalc::plan::lifecycle::Metric;
@@ -13,7 +14,7 @@ use crate::cli::format::CalendarFormat;
 use crate::cli::view::StatusView;
 
 /// Runs `status`.
-pub fn run(ctx: &Ctx, a: &StatusArgs, format: CalendarFormat) -> Result<Output> {
+pub(crate) fn run(ctx: &Ctx, a: &StatusArgs, format: CalendarFormat) -> Result<Output> {
     let plans = ctx.plans()?;
     let (plan, metric, r) = ticket::resolve(&plans, &a.ticket, a.metric.as_deref())?;
     let (stop_flag, stop_arg) = super::metric::stop(metric, a.responded.as_deref(), a.resolved.as_deref())?;
@@ -21,11 +22,15 @@ pub fn run(ctx: &Ctx, a: &StatusArgs, format: CalendarFormat) -> Result<Output> 
     let opened = ctx.instant("--opened", &a.opened, zone)?;
     let responded = stop_arg.map(|s| ctx.instant(stop_flag, s, zone)).transpose()?;
     let now = ctx.now(zone)?;
-    let opened = Given { what: "--opened", at: opened, typed: &a.opened };
-    let stop = responded.map(|at| Given { what: stop_flag, at, typed: stop_arg.unwrap_or_default() });
-    let ticket = Ticket::new(opened, stop, now, StopAfterNow::Refused, ctx.display(zone))?;
+    let opened = Given { what: "--opened", at: Timestamp::from_secs(opened), typed: &a.opened };
+    let stop = responded.map(|at| Given {
+        what: stop_flag,
+        at: Timestamp::from_secs(at),
+        typed: stop_arg.unwrap_or_default(),
+    });
+    let ticket = Ticket::new(opened, stop, Timestamp::from_secs(now), StopAfterNow::Refused, ctx.display(zone))?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
-    let s = ticket.with_pauses(pauses).status(&r, now, a.ticket.explain)?;
+    let s = ticket.with_pauses(pauses).status(&r, Timestamp::from_secs(now), a.ticket.explain)?;
     let disp = ctx.display(zone);
     let Some(layout) = format.layout() else {
         let state = format!("state {} at {}", s.state.as_str(), format_instant(now, disp));
@@ -40,10 +45,10 @@ pub fn run(ctx: &Ctx, a: &StatusArgs, format: CalendarFormat) -> Result<Output> 
         responded: if resolution { None } else { stop.clone() },
         resolved: if resolution { stop } else { None },
         now: format_instant(now, disp),
-        elapsed_seconds: s.elapsed,
-        elapsed: format_duration(s.elapsed),
-        remaining_seconds: s.remaining,
-        remaining: s.remaining.map(format_duration),
+        elapsed_seconds: s.elapsed.secs(),
+        elapsed: format_duration(s.elapsed.secs()),
+        remaining_seconds: s.remaining.map(slacalc::WorkSpan::secs),
+        remaining: s.remaining.map(|w| format_duration(w.secs())),
         used_percent: s.used_percent,
         state: s.state.as_str(),
     };

@@ -17,12 +17,12 @@ use crate::cli::ctx::Ctx;
 use slacalc::mapping::{self, Mapping};
 
 /// How instants are printed: `--utc`, `--tz`, else each row's plan zone.
-pub fn display(ctx: &Ctx) -> Option<Display> {
+pub(super) fn display(ctx: &Ctx) -> Option<Display> {
     if ctx.utc { Some(Display::Utc) } else { ctx.tz.map(Display::Zone) }
 }
 
 /// `--input FILE|-`, opened.
-pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
+pub(super) fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::stdin().lock()));
     }
@@ -40,7 +40,7 @@ pub fn open_input(path: &Path, what: &str) -> Result<Box<dyn Read>> {
 /// no half record. `None` when stdout was closed (`| head`): the run ends
 /// quietly. Errors name the input (`--input tickets.csv: line 3: …`), but a
 /// failed write, which is about the output.
-pub fn run<S>(
+pub(super) fn run<S>(
     input_path: &Path,
     input: Box<dyn Read>,
     strict: bool,
@@ -144,7 +144,7 @@ fn copy_records(spool: &mut std::fs::File, out: &mut dyn std::io::Write) -> std:
 
 /// The export mapping: the profile, then `--columns`, `--time-format`,
 /// `--delimiter`, `--ambiguous` and the `--plan`/`--priority` defaults over it.
-pub fn mapping(
+pub(super) fn mapping(
     a: &ExportArgs,
     plan: Option<&str>,
     priority: Option<&str>,
@@ -184,13 +184,16 @@ pub fn mapping(
 }
 
 /// `--input-tz`, else the profile's zone.
-pub fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::Tz>> {
+pub(super) fn input_zone(flag: Option<&str>, m: &Mapping) -> Result<Option<chrono_tz::Tz>> {
     flag.or(m.input_tz.as_deref()).map(crate::cli::ctx::parse_tz).transpose()
 }
 
 /// `--input-format`, else the extension (`.jsonl`, `.ndjson`); `None`: the
 /// library looks at the first byte.
-pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -> Option<slacalc::io::RowFormat> {
+pub(super) fn input_format(
+    given: Option<crate::cli::args::InputFormat>,
+    path: &Path,
+) -> Option<slacalc::io::RowFormat> {
     use crate::cli::args::InputFormat as Arg;
     use slacalc::io::RowFormat as F;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
@@ -203,7 +206,7 @@ pub fn input_format(given: Option<crate::cli::args::InputFormat>, path: &Path) -
 
 /// `--max-errors N`: exit 1 when more than N rows are error rows, with a
 /// message on stderr naming both; 0 otherwise (or without the option).
-pub fn max_errors(limit: Option<u64>, errors: u64, what: &str) -> u8 {
+pub(super) fn max_errors(limit: Option<u64>, errors: u64, what: &str) -> u8 {
     match limit {
         Some(n) if errors > n => {
             let (what, verb) =
@@ -221,7 +224,7 @@ pub fn max_errors(limit: Option<u64>, errors: u64, what: &str) -> u8 {
 /// Reads the CSV file named by `flag` (`-` reads stdin) with `parse`, which
 /// streams it through the bounded reader ([`slacalc::input`]); an error
 /// opening or reading the file names the flag.
-pub fn read_csv<T>(
+pub(super) fn read_csv<T>(
     path: &Path,
     flag: &str,
     parse: impl FnOnce(Box<dyn std::io::Read>, &str) -> slacalc::Result<T>,

@@ -15,7 +15,7 @@ use crate::cli::render;
 use crate::cli::view::{DeadlineView, EXPLAIN_FIELDS, Explained, StepView};
 
 /// Parses `--pause FROM/TO` values into normalized spans.
-pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
+pub(super) fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Segment>> {
     let now = ctx.now(zone)?;
     let mut out = Vec::with_capacity(list.len());
     for p in list {
@@ -26,7 +26,7 @@ pub fn pauses(ctx: &Ctx, list: &[String], zone: chrono_tz::Tz) -> Result<Vec<Seg
 
 /// The plan of a ticket, the metric `--metric` names, and the target that
 /// applies ([`slacalc::sla::resolve`], once).
-pub fn resolve<'a>(
+pub(super) fn resolve<'a>(
     plans: &'a slacalc::PlanSet,
     t: &TicketArgs,
     metric: Option<&str>,
@@ -49,7 +49,7 @@ pub fn resolve<'a>(
 ///
 /// # Errors
 /// A target without commitment has no deadline to export.
-pub fn deadline_ics(
+pub(super) fn deadline_ics(
     plan: &Plan,
     r: &Resolved,
     d: &DeadlineAnswer,
@@ -65,16 +65,16 @@ pub fn deadline_ics(
     };
     let who = r.priority.as_deref().map_or_else(String::new, |p| format!(" {p}"));
     let mut lines = vec![
-        format!("opened {}", format_instant(d.opened, disp)),
-        format!("clock start {}", format_instant(d.clock_start, disp)),
+        format!("opened {}", format_instant(d.opened.secs(), disp)),
+        format!("clock start {}", format_instant(d.clock_start.secs(), disp)),
         format!("target {} on {} ({})", r.target, r.calendar.id(), r.clock.as_str()),
-        format!("deadline {}", format_instant(at, disp)),
+        format!("deadline {}", format_instant(at.secs(), disp)),
     ];
     lines.extend(extra);
     let event = slacalc::ics::IcsEvent::Timed {
-        uid: format!("deadline-{}-{}-{}@slacalc", plan.id, r.priority.as_deref().unwrap_or("target"), d.opened),
-        start: at,
-        end: at,
+        uid: format!("deadline-{}-{}-{}@slacalc", plan.id, r.priority.as_deref().unwrap_or("target"), d.opened.secs()),
+        start: at.secs(),
+        end: at.secs(),
         summary: format!("SLA due: {}{who} ({})", plan.id, r.target),
         description: Some(lines.join("\n")),
     };
@@ -82,17 +82,22 @@ pub fn deadline_ics(
 }
 
 /// The deadline fields of the JSON contract.
-pub fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, disp: Display) -> DeadlineView<'a> {
+pub(super) fn deadline_view<'a>(
+    plan: &'a Plan,
+    r: &'a Resolved,
+    d: &DeadlineAnswer,
+    disp: Display,
+) -> DeadlineView<'a> {
     DeadlineView {
         plan: &plan.id,
         provider: &plan.provider,
         priority: r.priority.as_deref(),
-        opened: format_instant(d.opened, disp),
-        clock_start: format_instant(d.clock_start, disp),
+        opened: format_instant(d.opened.secs(), disp),
+        clock_start: format_instant(d.clock_start.secs(), disp),
         target: r.target.to_string(),
-        target_seconds: r.target_seconds,
+        target_seconds: r.target_seconds.map(slacalc::WorkSpan::secs),
         clock: r.clock.as_str(),
-        deadline: d.deadline.map(|t| format_instant(t, disp)),
+        deadline: d.deadline.map(|t| format_instant(t.secs(), disp)),
         commitment: r.commitment.as_str(),
         assumed: r.assumed,
         assumptions: &r.assumptions,
@@ -103,7 +108,7 @@ pub fn deadline_view<'a>(plan: &'a Plan, r: &'a Resolved, d: &DeadlineAnswer, di
 /// `from` shows (in the display zone); `calendar_date` is the working day of
 /// the calendar it belongs to. Holidays and whole weeks are dates of the
 /// calendar.
-pub fn explain_view(steps: &[Step], disp: Display) -> Vec<StepView> {
+pub(super) fn explain_view(steps: &[Step], disp: Display) -> Vec<StepView> {
     let t = |s: i64| format_instant(s, disp);
     steps
         .iter()
@@ -132,7 +137,7 @@ pub fn explain_view(steps: &[Step], disp: Display) -> Vec<StepView> {
 
 /// Wraps an answer with its `--explain` steps and rules when asked: the
 /// rules' facts are computed only then.
-pub fn explained<T>(
+pub(super) fn explained<T>(
     answer: T,
     explain: bool,
     steps: &[Step],
@@ -143,13 +148,13 @@ pub fn explained<T>(
     if !explain {
         return Explained { answer, explain: None, rules: None };
     }
-    let rules = explain_rules(&slacalc::sla::explanation(r, d), d.opened, d.clock_start, disp);
+    let rules = explain_rules(&slacalc::sla::explanation(r, d), d.opened.secs(), d.clock_start.secs(), disp);
     Explained { answer, explain: Some(explain_view(steps, disp)), rules: Some(rules) }
 }
 
 /// Renders an [`Explained`] answer: the record, then (in a table) the
 /// `--explain` table below it.
-pub fn render_explained<T: serde::Serialize>(
+pub(super) fn render_explained<T: serde::Serialize>(
     format: Format,
     v: &Explained<T>,
     steps: &[Step],
@@ -283,7 +288,7 @@ fn explain_rules(e: &Explanation, opened: i64, clock_start: i64, disp: Display) 
 /// date is the date its times show in the display zone (as the deadline line
 /// does); holidays and whole weeks are dates of the calendar `cal`, whose
 /// zone is named when it is not the display zone.
-pub fn explain_table(steps: &[Step], rules: &[String], disp: Display, cal: &Calendar) -> String {
+pub(super) fn explain_table(steps: &[Step], rules: &[String], disp: Display, cal: &Calendar) -> String {
     let mut out = String::new();
     let other = calendar_zone(disp, cal);
     if !steps.is_empty() {

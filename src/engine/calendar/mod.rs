@@ -33,14 +33,14 @@ use super::zone_years::ZoneYears;
 
 // The year tables behind `Calendar`: they import `Calendar` and it imports
 // them, one idea kept in this folder. The walks read them too.
-pub mod cursor;
+pub(crate) mod cursor;
 mod shapes;
 pub(super) mod year;
 pub(super) mod yearsum;
 
 /// Most holiday rules one calendar holds (plan files allow far fewer): the
 /// year tables store a rule's index in 16 bits.
-pub const MAX_HOLIDAYS: usize = u16::MAX as usize - 1;
+pub(crate) const MAX_HOLIDAYS: usize = u16::MAX as usize - 1;
 
 /// What a date is, on a calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,12 +54,12 @@ pub enum DayKind<'a> {
 }
 
 /// A recurring override: month, day, and the windows of that date every year.
-pub type Recurring = ((u32, u32), Vec<Window>);
+pub(crate) type Recurring = ((u32, u32), Vec<Window>);
 
 /// A working calendar. Build one with [`Calendar::new`] or [`Calendar::always`];
 /// both validate, so the walks never meet a calendar without working time.
 ///
-/// Methods that take a day take a [`Day`] or a [`NaiveDate`]: the walks go
+/// Methods that take a day take a `Day` or a [`NaiveDate`]: the walks go
 /// by day numbers and build dates only when they report one.
 #[derive(Debug)]
 pub struct Calendar {
@@ -212,7 +212,7 @@ impl std::fmt::Display for CalendarError {
 }
 
 /// Short weekday names, Monday first, as plan files spell them.
-pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 impl Calendar {
     /// Builds a calendar. `week[0]` is Monday. Windows of each day are sorted
@@ -220,7 +220,7 @@ impl Calendar {
     /// are errors.
     ///
     /// # Errors
-    /// [`CalendarError`] naming what is wrong.
+    /// `CalendarError` naming what is wrong.
     pub fn new(
         id: impl Into<String>,
         tz: Tz,
@@ -288,7 +288,7 @@ impl Calendar {
     /// a recurring one; both beat a holiday.
     ///
     /// # Errors
-    /// [`CalendarError`] for overlapping windows (within the date, or with an
+    /// `CalendarError` for overlapping windows (within the date, or with an
     /// overnight window of the day before or after it on any weekday) or a
     /// month-day no year has.
     pub fn with_recurring(mut self, mut recurring: Vec<Recurring>) -> Result<Calendar, CalendarError> {
@@ -453,7 +453,7 @@ impl Calendar {
     }
 
     /// Sets the earliest horizon of the calendar's holiday sets (see
-    /// [`Horizon`]); `None`: its holidays hold in every year.
+    /// `Horizon`); `None`: its holidays hold in every year.
     #[must_use]
     pub fn with_horizon(mut self, horizon: Option<Horizon>) -> Calendar {
         self.horizon = horizon;
@@ -466,7 +466,7 @@ impl Calendar {
     }
 
     /// Sets the latest first year of the calendar's holiday sets (see
-    /// [`DataFrom`]); `None`: its holidays hold from 1583 on.
+    /// `DataFrom`); `None`: its holidays hold from 1583 on.
     #[must_use]
     pub fn with_data_from(mut self, data_from: Option<DataFrom>) -> Calendar {
         self.data_from = data_from;
@@ -482,8 +482,8 @@ impl Calendar {
     /// `from..=to` (local years).
     ///
     /// # Errors
-    /// [`WalkError::BeforeData`] naming the set and the earliest year asked
-    /// when it is before the set's first year; [`WalkError::PastHorizon`]
+    /// `WalkError::BeforeData` naming the set and the earliest year asked
+    /// when it is before the set's first year; `WalkError::PastHorizon`
     /// naming the set and the first year past its horizon.
     pub fn covers(&self, from: i32, to: i32) -> Result<(), WalkError> {
         let (first, last) = (from.min(to), to.max(from));
@@ -561,7 +561,7 @@ impl Calendar {
     }
 
     /// UTC instant of wall-clock `secs` after midnight on `day`, by the DST
-    /// policy ([`Disambiguation::Boundary`]): a time in a gap moves to the
+    /// policy (`Disambiguation::Boundary`): a time in a gap moves to the
     /// gap's end, one in a fold takes its first occurrence.
     pub fn resolve(&self, day: impl Into<Day>, secs: u32) -> i64 {
         let day = day.into();
@@ -572,8 +572,8 @@ impl Calendar {
         if let Some(off) = year::day_offset_uncached(self.tz, day) {
             return local - off;
         }
-        match zone::resolve(self.tz, local, Disambiguation::Boundary) {
-            Ok(t) => t,
+        match zone::resolve(self.tz, super::day::LocalSeconds::from_secs(local), Disambiguation::Boundary) {
+            Ok(t) => t.secs(),
             Err(_) => unreachable!("Disambiguation::Boundary resolves every wall-clock time"),
         }
     }

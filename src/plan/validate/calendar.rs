@@ -388,7 +388,7 @@ pub(super) fn md(t: &str) -> Option<(u32, u32)> {
 }
 
 /// Parses `mon`, `sun`, … into a weekday.
-pub fn parse_weekday(s: &str) -> Option<Weekday> {
+pub(crate) fn parse_weekday(s: &str) -> Option<Weekday> {
     WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(s.trim())).and_then(|i| Weekday::try_from(i as u8).ok())
 }
 

@@ -18,7 +18,7 @@ type R<T> = Result<T, PlanError>;
 ///
 /// # Errors
 /// A bad target, or no provenance at all, located by `err`.
-pub fn metric_target(
+pub(super) fn metric_target(
     value: Option<&SStr>,
     own: (&Option<String>, &Option<String>),
     table: (&Option<String>, &Option<String>),
@@ -45,7 +45,7 @@ pub fn metric_target(
 
 /// Reads the lifecycle settings of a plan, pushing every problem found to
 /// `errs` (each located by `err`); what is wrong keeps its default.
-pub fn lifecycle(
+pub(super) fn lifecycle(
     raw: &RawPlan,
     err: &dyn Fn(Range<usize>, String) -> PlanError,
     errs: &mut Vec<PlanError>,

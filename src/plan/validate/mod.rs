@@ -37,19 +37,19 @@ pub struct Catalogue {
 }
 
 /// Largest plan file slacalc reads.
-pub const MAX_FILE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_FILE_BYTES: usize = 1 << 20;
 /// Most intervals, holidays or overrides in one calendar (and rules in one
 /// holiday set).
-pub const MAX_ITEMS: usize = 1000;
+pub(crate) const MAX_ITEMS: usize = 1000;
 /// Largest quota figure (allowance, rate amount): 10^12 units.
-pub const MAX_QUANTITY: Milli = Milli::from_int(1_000_000_000_000);
+pub(crate) const MAX_QUANTITY: Milli = Milli::from_int(1_000_000_000_000);
 /// Largest amount of money in a plan: 10^13 currency units.
-pub const MAX_AMOUNT: Cents = Cents::from_int(10_000_000_000_000);
+pub(crate) const MAX_AMOUNT: Cents = Cents::from_int(10_000_000_000_000);
 
 type R<T> = Result<T, PlanError>;
 
 /// Longest value a message echoes, in characters (a value can be megabytes).
-pub const SHOWN_CHARS: usize = 80;
+pub(crate) const SHOWN_CHARS: usize = 80;
 /// Longest source line shown under an error, in characters.
 const LINE_CHARS: usize = 160;
 
@@ -70,7 +70,7 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
 /// error found, each once, in file order then position. A file whose TOML
 /// does not parse gives that one error; otherwise each plan, priority,
 /// calendar entry, holiday rule, entitlement and alias is checked on its own.
-pub fn load_all(sources: &[Source]) -> (Catalogue, Vec<PlanError>) {
+pub(crate) fn load_all(sources: &[Source]) -> (Catalogue, Vec<PlanError>) {
     let mut errs = Vec::new();
     // One entry per source, so that a file index is the same in both.
     let parse_all = |sources: &[Source], errs: &mut Vec<PlanError>| -> Vec<RawFile> {
@@ -267,7 +267,7 @@ pub fn holiday_set(sources: &[Source], id: &str) -> R<Option<SetInfo>> {
 /// `holiday set`, case-folded where ids are case-insensitive; none when its
 /// TOML does not parse (that error is reported by [`load_all`]). For `check`,
 /// which notes when one user file overrides another's id.
-pub fn defined_ids(src: &Source) -> Vec<(&'static str, String)> {
+pub(crate) fn defined_ids(src: &Source) -> Vec<(&'static str, String)> {
     let Ok(raw) = parse(src) else { return Vec::new() };
     let sets = raw.holiday_sets.keys().map(|id| ("holiday set", id.to_lowercase()));
     let cals = raw.calendars.keys().map(|id| ("calendar", id.clone()));
@@ -675,7 +675,7 @@ mod ics_import;
 mod lifecycle;
 mod money;
 
-pub use calendar::parse_weekday;
+pub(crate) use calendar::parse_weekday;
 use calendar::*;
 pub(crate) use money::decimal;
 

@@ -33,7 +33,8 @@ pub struct LogRow {
 /// [`Error::Input`] naming the line and the bad value (or the unclosed
 /// quote, the over-long row, the size limit); [`Error::Io`] when it cannot
 /// be read.
-pub fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
+#[cfg(test)]
+pub(crate) fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec<LogRow>> {
     parse_log_with(input, name, zone, now, b',')
 }
 
@@ -43,7 +44,7 @@ pub fn parse_log(input: impl Read, name: &str, zone: Tz, now: i64) -> Result<Vec
 /// # Errors
 /// As [`parse_log`]; a header without `opened` that holds another separator
 /// gets a hint naming `--delimiter`.
-pub fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<LogRow>> {
+pub(crate) fn parse_log_with(input: impl Read, name: &str, zone: Tz, now: i64, delimiter: u8) -> Result<Vec<LogRow>> {
     let mut rdr = CsvInput::log_with(input, name, "request logs", delimiter);
     let headers = rdr.header()?;
     let col = |n: &str| column(&headers, n);

@@ -15,10 +15,12 @@ use crate::error::{Error, Result};
 use crate::plan::{Allowance, Period, Plan, Provenance, Quota, QuotaUnit};
 
 mod log;
-mod ticks;
+pub(crate) mod ticks;
 
-pub use log::{LogRow, parse_log, parse_log_with};
-pub use ticks::{MAX_TICKS, parse_quantity, ticks_per_unit, to_milli, unit_of};
+#[cfg(test)]
+use log::parse_log;
+pub(crate) use log::{LogRow, parse_log_with};
+pub(crate) use ticks::{MAX_TICKS, parse_quantity, ticks_per_unit, to_milli, unit_of};
 use ticks::{from_milli, unit_name};
 
 /// What the usage is read from.

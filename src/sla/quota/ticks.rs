@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::plan::{Plan, QuotaUnit};
 
 /// Ticks in one unit of `unit`: 1,000 per request, 3,600,000 (ms) per hour.
-pub fn ticks_per_unit(unit: QuotaUnit) -> i64 {
+pub(crate) fn ticks_per_unit(unit: QuotaUnit) -> i64 {
     match unit {
         QuotaUnit::Requests => 1_000,
         QuotaUnit::Hours => 3_600_000,
@@ -18,7 +18,7 @@ pub fn ticks_per_unit(unit: QuotaUnit) -> i64 {
 /// The largest quantity (allowance or usage) slacalc counts, in ticks: 4 ×
 /// 10^18, over 10^12 hours or 10^15 requests. Any sum or difference of two
 /// such quantities (remaining, one more request, rounding) stays inside `i64`.
-pub const MAX_TICKS: i64 = 4_000_000_000_000_000_000;
+pub(crate) const MAX_TICKS: i64 = 4_000_000_000_000_000_000;
 
 /// Ticks of a plan figure; `None` if they leave `i64` (a plan's figures are
 /// at most 10^12 units, so they never do).
@@ -46,7 +46,7 @@ pub(super) fn unit_name(unit: QuotaUnit, n: Milli) -> &'static str {
 }
 
 /// The unit a plan's quota counts (`requests` when it has no quota).
-pub fn unit_of(plan: &Plan) -> QuotaUnit {
+pub(crate) fn unit_of(plan: &Plan) -> QuotaUnit {
     plan.quota.as_ref().map_or(QuotaUnit::Requests, |q| q.unit)
 }
 
