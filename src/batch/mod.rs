@@ -1028,7 +1028,8 @@ fn row(
             }
             out.state = Some(s.state);
             out.elapsed = Some(s.elapsed.secs());
-            out.remaining = if s.state == ClockState::NoCommitment { None } else { s.remaining.map(crate::WorkSpan::secs) };
+            out.remaining =
+                if s.state == ClockState::NoCommitment { None } else { s.remaining.map(crate::WorkSpan::secs) };
         }
         Ok(None) => {}
         Err(e) => out.error = Some(e.to_string()),
