@@ -41,7 +41,7 @@
 //!
 //! // Two hours later, not answered yet: half the target is used.
 //! let now = Timestamp::from_secs(1_795_179_600 + 2 * 3600);
-//! let opened = Given { what: "opened", at: opened, typed: "" };
+//! let opened = Given { what: "opened", at: opened, typed: "", quoted: false };
 //! let ticket = Ticket::new(opened, None, now, StopAfterNow::Refused, Display::Utc)?;
 //! let status = ticket.status(&target, now, false)?;
 //! assert_eq!(status.elapsed, WorkSpan::new(2 * 3600));

@@ -974,7 +974,8 @@ fn row(
                 return Ok(None);
             }
         }
-        let opened_at = sla::Given { what: "opened", at: crate::Timestamp::from_secs(opened), typed: "" };
+        let opened_at =
+            sla::Given { what: "opened", at: crate::Timestamp::from_secs(opened), typed: "", quoted: false };
         if opened > opts.now {
             if !opts.strict {
                 out.skip = Some(Skip::AfterNow);
@@ -984,12 +985,10 @@ fn row(
             sla::Ticket::new(opened_at, None, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
         }
         let stop_name = stop_field(opts.metric);
-        let quoted;
         let stop = match (stop_s, after_s) {
             (Some(s), _) => {
                 let t = parse_instant_in(s, input_zone, opts.now, format, ambiguous).map_err(|e| e.of(stop_name))?;
-                quoted = format!("\"{}\"", crate::text::cut(s, 80));
-                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: &quoted })
+                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: s, quoted: true })
             }
             (None, Some(d)) => {
                 let secs = parse_after(d, opts.mapping.duration_unit, after_field(opts.metric))?;
@@ -998,7 +997,7 @@ fn row(
                     range: "a stop in the years 1583 to 9999".into(),
                 })?;
                 // Never before opened: the duration is not negative.
-                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: "" })
+                Some(sla::Given { what: stop_name, at: crate::Timestamp::from_secs(t), typed: "", quoted: false })
             }
             (None, None) => None,
         };

@@ -93,13 +93,22 @@ pub struct Given<'a> {
     pub what: &'a str,
     /// The instant.
     pub at: Timestamp,
-    /// The value as messages show it after `what` (may be empty).
+    /// The value as typed, shown after `what` in messages (may be empty).
     pub typed: &'a str,
+    /// Show `typed` quoted and cut (a value from a file, which may be long
+    /// or odd), else as it is (a flag's value). Formatted only when a
+    /// message is written: a batch row allocates nothing for it.
+    pub quoted: bool,
 }
 
 impl Given<'_> {
+    /// The value as messages show it.
+    fn value(&self) -> String {
+        if self.quoted { format!("\"{}\"", crate::text::cut(self.typed, 80)) } else { self.typed.to_string() }
+    }
+
     fn shown(&self) -> String {
-        if self.typed.is_empty() { self.what.to_string() } else { format!("{} {}", self.what, self.typed) }
+        if self.typed.is_empty() { self.what.to_string() } else { format!("{} {}", self.what, self.value()) }
     }
 }
 
@@ -150,7 +159,7 @@ impl Ticket {
         if let Some(s) = stop
             && s.at < opened.at
         {
-            return Err(Error::Before { what: s.what.to_string(), at: s.typed.to_string(), other: opened.shown() });
+            return Err(Error::Before { what: s.what.to_string(), at: s.value(), other: opened.shown() });
         }
         super::not_after_now(opened.what, opened.at.secs(), now.secs(), disp)?;
         let stop = match stop {

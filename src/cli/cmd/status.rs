@@ -22,11 +22,12 @@ pub(crate) fn run(ctx: &Ctx, a: &StatusArgs, format: CalendarFormat) -> Result<O
     let opened = ctx.instant("--opened", &a.opened, zone)?;
     let responded = stop_arg.map(|s| ctx.instant(stop_flag, s, zone)).transpose()?;
     let now = ctx.now(zone)?;
-    let opened = Given { what: "--opened", at: Timestamp::from_secs(opened), typed: &a.opened };
+    let opened = Given { what: "--opened", at: Timestamp::from_secs(opened), typed: &a.opened, quoted: false };
     let stop = responded.map(|at| Given {
         what: stop_flag,
         at: Timestamp::from_secs(at),
         typed: stop_arg.unwrap_or_default(),
+        quoted: false,
     });
     let ticket = Ticket::new(opened, stop, Timestamp::from_secs(now), StopAfterNow::Refused, ctx.display(zone))?;
     let pauses = ticket::pauses(ctx, &a.ticket.pauses, zone)?;
