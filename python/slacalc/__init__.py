@@ -13,7 +13,7 @@ DuckDB and Spark read them as they are.
 >>> plans = slacalc.Plans()
 >>> opened = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
 >>> plans.deadline("apizee-gold", "p1", opened)[0].as_py()
-datetime.datetime(2026, 11, 20, 13, 0, tzinfo=<UTC>)
+datetime.datetime(2026, 11, 20, 15, 0, tzinfo=<UTC>)
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class Plans:
         >>> import datetime as dt, pyarrow as pa
         >>> opened = pa.array([dt.datetime(2026, 11, 20, 9, 0), None], pa.timestamp("s", tz="UTC"))
         >>> slacalc.Plans().deadline("apizee-gold", "p1", opened).to_pylist()   # doctest: +SKIP
-        [datetime.datetime(2026, 11, 20, 13, 0, tzinfo=<UTC>), None]
+        [datetime.datetime(2026, 11, 20, 15, 0, tzinfo=<UTC>), None]
         """
         if errors not in ("raise", "null"):
             raise ValueError(f'errors={errors!r} (expected "raise" or "null")')
