@@ -151,12 +151,12 @@ impl NativePlans {
                     Err(e) => {
                         // As batch prints a row it could not resolve: the
                         // names as given.
-                        c.error_row(plan.get(i), priority.get(i), metric, o, stop.get(i), &e);
+                        c.error_row(plan.get(i), given(priority.get(i)), metric, o, stop.get(i), &e);
                         continue;
                     }
                 };
                 // A plan that needs no priority prints the priority as given.
-                let shown = pair.priority.as_deref().or(priority.get(i));
+                let shown = pair.priority.as_deref().or(given(priority.get(i)));
                 match Engine::status(&pair, metric, o, stop.get(i), t) {
                     Ok(s) => c.row(&pair.plan_id, shown, metric, &s),
                     Err(e) => c.error_row(Some(&pair.plan_id), shown, metric, o, stop.get(i), &e),
@@ -194,6 +194,11 @@ impl NativePlans {
         let engine = &self.engine;
         py.allow_threads(|| engine.report_csv(rows, by, tz)).map_err(pyo3::exceptions::PyValueError::new_err)
     }
+}
+
+/// A name as given, `None` when empty (batch prints an empty cell).
+fn given(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.trim().is_empty())
 }
 
 /// The status output columns being built.
