@@ -153,12 +153,14 @@ def table_to_csv(table: pa.Table, zone_of_keys: bool) -> bytes:
     for col in table.columns:
         t = col.type
         if pa.types.is_timestamp(t):
-            if zone_of_keys and t.tz:
+            if zone_of_keys and t.tz and t.tz not in ("UTC", "Z", "+00:00", "Etc/UTC"):
                 col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%S%z")
             else:
-                if t.tz is None:
-                    col = col.cast(pa.timestamp(t.unit, tz="UTC"))
-                col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%SZ")
+                from ._native import format_utc
+
+                arr, keep = time_column(col, "timestamp column")
+                col = strings(arr[0], format_utc(arr[0], arr)) if isinstance(arr, tuple) else pa.nulls(len(col), pa.string())
+                del keep
         elif pa.types.is_dictionary(t):
             col = col.cast(t.value_type)
         cols.append(col)

@@ -18,6 +18,12 @@ use slacalc::io::RowFormat;
 use slacalc::plan::lifecycle::Metric as LibMetric;
 use slacalc::sla::{self, Resolved, State as LibState, StopAfterNow, Untracked};
 
+/// Appends `t` as RFC 3339 in UTC (`2026-11-20T09:00:00Z`), as the
+/// library prints instants: how timestamps are handed to its CSV readers.
+pub fn write_utc(out: &mut Vec<u8>, t: i64) {
+    slacalc::instant::write_instant_bytes(out, t, Display::Utc);
+}
+
 /// The loaded plans.
 pub struct Engine {
     plans: PlanSet,
@@ -127,9 +133,16 @@ impl Engine {
         let disp = Display::Zone(pair.zone);
         let opened_at = sla::Given { what: "opened", at: opened, typed: "" };
         let what = metric.stop_column();
-        let typed = stop.map(|t| format!("\"{}\"", format_instant(t, Display::Utc)));
-        let stop = stop.map(|t| sla::Given { what, at: t, typed: typed.as_deref().unwrap_or("") });
-        let ticket = sla::Ticket::new(opened_at, stop, now, StopAfterNow::NotYet, disp).map_err(|e| e.to_string())?;
+        let given = |typed| stop.map(|t| sla::Given { what, at: t, typed });
+        // The stop as typed, for a message only: written when there is one
+        // (the rows are checked again with it), not for every row.
+        let ticket = match sla::Ticket::new(opened_at, given(""), now, StopAfterNow::NotYet, disp) {
+            Ok(t) => t,
+            Err(_) => {
+                let typed = stop.map(|t| format!("\"{}\"", format_instant(t, Display::Utc))).unwrap_or_default();
+                sla::Ticket::new(opened_at, given(&typed), now, StopAfterNow::NotYet, disp).map_err(|e| e.to_string())?
+            }
+        };
         let s = ticket.status(&pair.resolved, now, false).map_err(|e| e.to_string())?;
         Ok(StatusRow {
             opened: s.deadline.opened,

@@ -278,6 +278,29 @@ impl StatusCols {
     }
 }
 
+/// Timestamps (int64 UTC seconds, see `I64Col`) as RFC 3339 strings in
+/// UTC, as the library prints them: (validity, offsets, data).
+#[pyfunction]
+fn format_utc<'py>(py: Python<'py>, n: usize, col: &Bound<'py, PyAny>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+    let col = I64Col::extract(col, n)?;
+    let out = py.allow_threads(|| {
+        let mut out = StrOut::with_capacity(n, 20);
+        let mut buf = Vec::with_capacity(32);
+        for i in 0..n {
+            match col.get(i) {
+                Some(t) => {
+                    buf.clear();
+                    engine::write_utc(&mut buf, t);
+                    out.push(std::str::from_utf8(&buf).ok());
+                }
+                None => out.push(None),
+            }
+        }
+        out
+    });
+    pyo3::types::PyTuple::new(py, [PyBytes::new(py, &out.valid.bits), PyBytes::new(py, &out.offsets), PyBytes::new(py, &out.data)])
+}
+
 /// The replay output columns, in order.
 #[pyfunction]
 fn replay_columns() -> Vec<&'static str> {
@@ -294,6 +317,7 @@ fn report_fields() -> Vec<&'static str> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativePlans>()?;
     m.add_function(wrap_pyfunction!(replay_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(format_utc, m)?)?;
     m.add_function(wrap_pyfunction!(report_fields, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
