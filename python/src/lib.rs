@@ -32,7 +32,8 @@ struct Pairs<'e> {
     engine: &'e Engine,
     metric: Metric,
     refuse_untracked: bool,
-    map: FxHashMap<(Box<str>, Option<Box<str>>), Result<Arc<Pair>, Arc<str>>>,
+    map: FxHashMap<Box<str>, FxHashMap<Box<str>, Result<Arc<Pair>, Arc<str>>>>,
+    pairs: usize,
     /// The last row's names and pair: consecutive rows often repeat them.
     last: Option<(Box<str>, Option<Box<str>>, Result<Arc<Pair>, Arc<str>>)>,
 }
@@ -41,19 +42,23 @@ const MAX_CACHED_PAIRS: usize = 4096;
 
 impl<'e> Pairs<'e> {
     fn new(engine: &'e Engine, metric: Metric, refuse_untracked: bool) -> Pairs<'e> {
-        Pairs { engine, metric, refuse_untracked, map: FxHashMap::default(), last: None }
+        Pairs { engine, metric, refuse_untracked, map: FxHashMap::default(), pairs: 0, last: None }
     }
 
+    /// Looked up by `&str`, allocating nothing but on a miss (a null
+    /// priority and an empty one are both "not given").
     fn get(&mut self, plan: &str, priority: Option<&str>) -> Result<Arc<Pair>, Arc<str>> {
-        let key = (Box::<str>::from(plan), priority.map(Box::<str>::from));
-        if let Some(c) = self.map.get(&key) {
+        let q = priority.unwrap_or("");
+        if let Some(c) = self.map.get(plan).and_then(|m| m.get(q)) {
             return c.clone();
         }
-        if self.map.len() >= MAX_CACHED_PAIRS {
+        if self.pairs >= MAX_CACHED_PAIRS {
             self.map.clear();
+            self.pairs = 0;
         }
         let r = self.engine.pair(plan, priority, self.metric, self.refuse_untracked).map_err(Arc::from);
-        self.map.insert(key, r.clone());
+        self.map.entry(plan.into()).or_default().insert(q.into(), r.clone());
+        self.pairs += 1;
         r
     }
 
