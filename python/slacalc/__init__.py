@@ -6,8 +6,10 @@ by the Rust library and is the CLI's for the same input.
 
 Inputs are strings or datetimes (scalars broadcast) or arrays: pyarrow
 arrays, pandas and Polars series, NumPy ``datetime64`` arrays (read as UTC).
-Outputs are pyarrow arrays and tables: ``.to_pandas()``, ``polars.from_arrow``,
-DuckDB and Spark read them as they are.
+Outputs are pyarrow arrays and tables (instants as ``timestamp[s, tz=UTC]``):
+``.to_pandas()`` and ``polars.from_arrow`` take them as they are; a DuckDB
+Arrow UDF or a Spark ``mapInArrow`` function casts instants to
+``timestamp[us, tz=UTC]``, the unit those engines declare (see python/README.md).
 
 >>> import datetime as dt, slacalc
 >>> plans = slacalc.Plans()

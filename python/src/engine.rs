@@ -36,9 +36,9 @@ pub struct Metric(LibMetric);
 impl Metric {
     /// Parses `first_response`, `next_response` or `resolution` (`-` for `_`).
     pub fn parse(s: &str) -> Result<Metric, String> {
-        LibMetric::parse(s).map(Metric).ok_or_else(|| {
-            format!("unknown metric {s:?} (expected one of: first_response, next_response, resolution)")
-        })
+        LibMetric::parse(s)
+            .map(Metric)
+            .ok_or_else(|| format!("unknown metric {s:?} (expected one of: first_response, next_response, resolution)"))
     }
 
     /// The name printed in the `metric` column.
@@ -140,7 +140,8 @@ impl Engine {
             Ok(t) => t,
             Err(_) => {
                 let typed = stop.map(|t| format!("\"{}\"", format_instant(t, Display::Utc))).unwrap_or_default();
-                sla::Ticket::new(opened_at, given(&typed), now, StopAfterNow::NotYet, disp).map_err(|e| e.to_string())?
+                sla::Ticket::new(opened_at, given(&typed), now, StopAfterNow::NotYet, disp)
+                    .map_err(|e| e.to_string())?
             }
         };
         let s = ticket.status(&pair.resolved, now, false).map_err(|e| e.to_string())?;
@@ -195,13 +196,7 @@ impl Engine {
         } else {
             slacalc::report::Levels::default()
         };
-        let opts = slacalc::report::Options {
-            by,
-            input_format: Some(RowFormat::Csv),
-            zone,
-            delimiter: b',',
-            levels,
-        };
+        let opts = slacalc::report::Options { by, input_format: Some(RowFormat::Csv), zone, delimiter: b',', levels };
         let rep = slacalc::report::run(rows, &opts).map_err(|e| e.to_string())?;
         Ok((rep.by.iter().map(|k| k.name().to_string()).collect(), rep.to_csv()))
     }

@@ -102,7 +102,8 @@ impl NativePlans {
         raise_errors: bool,
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
         let metric = Metric::parse(metric).map_err(pyo3::exceptions::PyValueError::new_err)?;
-        let (plan, priority, opened) = (StrCol::extract(plan, n)?, StrCol::extract(priority, n)?, I64Col::extract(opened, n)?);
+        let (plan, priority, opened) =
+            (StrCol::extract(plan, n)?, StrCol::extract(priority, n)?, I64Col::extract(opened, n)?);
         let engine = &self.engine;
         let answer = py.allow_threads(|| -> Result<I64Out, String> {
             let mut out = I64Out::with_capacity(n);
@@ -189,7 +190,8 @@ impl NativePlans {
     /// `replay` on CSV bytes: its CSV output (instants in UTC).
     fn replay_csv<'py>(&self, py: Python<'py>, events: &[u8], now: i64) -> PyResult<Bound<'py, PyBytes>> {
         let engine = &self.engine;
-        let out = py.allow_threads(|| engine.replay_csv(events, now)).map_err(pyo3::exceptions::PyValueError::new_err)?;
+        let out =
+            py.allow_threads(|| engine.replay_csv(events, now)).map_err(pyo3::exceptions::PyValueError::new_err)?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -303,7 +305,10 @@ fn format_utc<'py>(py: Python<'py>, n: usize, col: &Bound<'py, PyAny>) -> PyResu
         }
         out
     });
-    pyo3::types::PyTuple::new(py, [PyBytes::new(py, &out.valid.bits), PyBytes::new(py, &out.offsets), PyBytes::new(py, &out.data)])
+    pyo3::types::PyTuple::new(
+        py,
+        [PyBytes::new(py, &out.valid.bits), PyBytes::new(py, &out.offsets), PyBytes::new(py, &out.data)],
+    )
 }
 
 /// The replay output columns, in order.
