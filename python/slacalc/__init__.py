@@ -199,7 +199,7 @@ class Plans:
         >>> import pandas as pd, datetime as dt
         >>> ev = pd.DataFrame({"id": ["T1", "T1"],
         ...     "at": pd.to_datetime(["2026-11-20T09:00Z", "2026-11-20T10:00Z"]),
-        ...     "event": ["created", "replied"], "value": ["", ""],
+        ...     "event": ["created", "reply"], "value": ["", "agent"],
         ...     "plan": ["apizee-gold", ""], "priority": ["p1", ""]})
         >>> slacalc.Plans().replay(ev, dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc))  # doctest: +SKIP
         """
