@@ -1,0 +1,208 @@
+//! Every call into the slacalc library, and nothing else: the rest of the
+//! extension speaks only this module's small interface (UTC seconds,
+//! strings, CSV bytes), so a change of the library's public surface is
+//! adapted here, in one file.
+//!
+//! The per-row answers go through the same library functions, in the same
+//! order, as `slacalc batch` (status) and `slacalc deadline` (deadline):
+//! `PlanSet::get`, `sla::resolve`, `sla::Ticket::new` and its `status` or
+//! `deadline`. `replay` and `report` call the library's stream functions on
+//! in-memory CSV: their answers are the CLI's by construction.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use slacalc::PlanSet;
+use slacalc::instant::{Display, format_instant};
+use slacalc::io::RowFormat;
+use slacalc::plan::lifecycle::Metric as LibMetric;
+use slacalc::sla::{self, Resolved, State as LibState, StopAfterNow, Untracked};
+
+/// Appends `t` as RFC 3339 in UTC (`2026-11-20T09:00:00Z`), as the
+/// library prints instants: how timestamps are handed to its CSV readers.
+pub fn write_utc(out: &mut Vec<u8>, t: i64) {
+    slacalc::instant::write_instant_bytes(out, t, Display::Utc);
+}
+
+/// The loaded plans.
+pub struct Engine {
+    plans: PlanSet,
+}
+
+/// The clock a row measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metric(LibMetric);
+
+impl Metric {
+    /// Parses `first_response`, `next_response` or `resolution` (`-` for `_`).
+    pub fn parse(s: &str) -> Result<Metric, String> {
+        LibMetric::parse(s)
+            .map(Metric)
+            .ok_or_else(|| format!("unknown metric {s:?} (expected one of: first_response, next_response, resolution)"))
+    }
+
+    /// The name printed in the `metric` column.
+    pub fn name(self) -> &'static str {
+        self.0.as_str()
+    }
+
+    /// The column a status output names the stop (`responded`, `resolved`).
+    pub fn stop_column(self) -> &'static str {
+        slacalc::batch::stop_field(self.0)
+    }
+}
+
+/// A (plan, priority, metric) resolved once, shared by every row naming it.
+pub struct Pair {
+    /// The plan's id (canonical, as batch prints it).
+    pub plan_id: String,
+    /// The canonical priority; `None` when the plan needs none and none was given.
+    pub priority: Option<String>,
+    zone: chrono_tz::Tz,
+    resolved: Resolved,
+}
+
+/// `batch`'s states, in the order of [`STATES`]; `status` returns the index.
+pub const STATES: [&str; 7] = ["running", "at-risk", "paused", "breached", "met", "missed", "no-commitment"];
+
+fn state_index(s: LibState) -> u8 {
+    match s {
+        LibState::Running => 0,
+        LibState::AtRisk => 1,
+        LibState::Paused => 2,
+        LibState::Breached => 3,
+        LibState::Met => 4,
+        LibState::Missed => 5,
+        LibState::NoCommitment => 6,
+    }
+}
+
+/// One status answer, as a `batch` row holds it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatusRow {
+    pub opened: i64,
+    pub deadline: Option<i64>,
+    /// The stop as of now (`None`: not happened yet, or not given).
+    pub stop: Option<i64>,
+    /// Index into [`STATES`].
+    pub state: u8,
+    pub elapsed: i64,
+    pub remaining: Option<i64>,
+}
+
+impl Engine {
+    /// The embedded plans, then the files and directories of `paths`
+    /// (later ones override earlier ids), as `--plans` loads them.
+    pub fn load(paths: &[PathBuf]) -> Result<Engine, String> {
+        PlanSet::load(paths).map(|plans| Engine { plans }).map_err(|e| e.to_string())
+    }
+
+    /// Resolves a pair as `batch` does (`no-commitment` where the plan has
+    /// no target for the metric), or as `deadline` does with `refuse_untracked`
+    /// (an error then). The message is the library's.
+    pub fn pair(
+        &self,
+        plan: &str,
+        priority: Option<&str>,
+        metric: Metric,
+        refuse_untracked: bool,
+    ) -> Result<Arc<Pair>, String> {
+        let p = self.plans.get(plan).map_err(|e| e.to_string())?;
+        let untracked = if refuse_untracked { Untracked::Refused } else { Untracked::NoCommitment };
+        let priority = priority.filter(|s| !s.trim().is_empty());
+        let resolved = sla::resolve(p, priority, metric.0, untracked).map_err(|e| e.to_string())?;
+        Ok(Arc::new(Pair {
+            plan_id: p.id.clone(),
+            priority: resolved.priority.clone(),
+            zone: p.calendar.calendar.tz(),
+            resolved,
+        }))
+    }
+
+    /// The deadline of a ticket opened at `opened` (`slacalc deadline`):
+    /// `None` without commitment.
+    pub fn deadline(pair: &Pair, opened: i64) -> Result<Option<i64>, String> {
+        sla::Ticket::opened(opened).deadline(&pair.resolved, false).map(|d| d.deadline).map_err(|e| e.to_string())
+    }
+
+    /// The status of a ticket as of `now`, as one `batch` row answers it
+    /// (no pauses): a stop after now has not happened yet; a ticket opened
+    /// after now is the error `batch --strict` gives (plain `batch` leaves
+    /// such a row out; a column here keeps every row).
+    pub fn status(pair: &Pair, metric: Metric, opened: i64, stop: Option<i64>, now: i64) -> Result<StatusRow, String> {
+        let disp = Display::Zone(pair.zone);
+        let opened_at = sla::Given { what: "opened", at: opened, typed: "" };
+        let what = metric.stop_column();
+        let given = |typed| stop.map(|t| sla::Given { what, at: t, typed });
+        // The stop as typed, for a message only: written when there is one
+        // (the rows are checked again with it), not for every row.
+        let ticket = match sla::Ticket::new(opened_at, given(""), now, StopAfterNow::NotYet, disp) {
+            Ok(t) => t,
+            Err(_) => {
+                let typed = stop.map(|t| format!("\"{}\"", format_instant(t, Display::Utc))).unwrap_or_default();
+                sla::Ticket::new(opened_at, given(&typed), now, StopAfterNow::NotYet, disp)
+                    .map_err(|e| e.to_string())?
+            }
+        };
+        let s = ticket.status(&pair.resolved, now, false).map_err(|e| e.to_string())?;
+        Ok(StatusRow {
+            opened: s.deadline.opened,
+            deadline: s.deadline.deadline,
+            stop: s.responded,
+            state: state_index(s.state),
+            elapsed: s.elapsed,
+            remaining: if s.state == LibState::NoCommitment { None } else { s.remaining },
+        })
+    }
+
+    /// `slacalc replay --now NOW --utc` on CSV events (header
+    /// `id,at,event,value[,plan,priority]`); its CSV output.
+    pub fn replay_csv(&self, events: &[u8], now: i64) -> Result<Vec<u8>, String> {
+        let opts = slacalc::replay::Options {
+            now,
+            input_zone: None,
+            display: Some(Display::Utc),
+            format: RowFormat::Csv,
+            input_format: Some(RowFormat::Csv),
+            strict: false,
+            plan: None,
+            priority: None,
+            mapping: slacalc::mapping::Mapping::new(),
+        };
+        let mut out = Vec::with_capacity(events.len());
+        slacalc::replay::run(&self.plans, events, &mut out, &opts, |_| {}).map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+
+    /// The replay output columns, in order.
+    pub fn replay_columns() -> &'static [&'static str] {
+        &slacalc::replay::COLUMNS
+    }
+
+    /// `slacalc report --by BY [--tz ZONE] --format csv` on batch or replay
+    /// output as CSV; priorities sort in the order of these plans' levels.
+    /// Returns the key names (as the input spells them) and the CSV.
+    pub fn report_csv(&self, rows: &[u8], by: &str, zone: Option<&str>) -> Result<(Vec<String>, String), String> {
+        let by = slacalc::report::parse_by(by).map_err(|e| e.to_string())?;
+        let zone = match zone {
+            Some(z) => Some(
+                z.parse::<chrono_tz::Tz>()
+                    .map_err(|_| format!("unknown time zone {z:?} (expected an IANA name such as Europe/Paris)"))?,
+            ),
+            None => None,
+        };
+        let levels = if by.contains(&slacalc::report::Key::Priority) {
+            slacalc::report::Levels::from_plans(&self.plans)
+        } else {
+            slacalc::report::Levels::default()
+        };
+        let opts = slacalc::report::Options { by, input_format: Some(RowFormat::Csv), zone, delimiter: b',', levels };
+        let rep = slacalc::report::run(rows, &opts).map_err(|e| e.to_string())?;
+        Ok((rep.by.iter().map(|k| k.name().to_string()).collect(), rep.to_csv()))
+    }
+
+    /// The report's figure columns, after the keys.
+    pub fn report_fields() -> &'static [&'static str] {
+        &slacalc::report::FIELDS
+    }
+}
