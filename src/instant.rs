@@ -529,6 +529,26 @@ pub enum Display {
     Utc,
 }
 
+impl crate::Timestamp {
+    /// The instant as RFC 3339, in `display`'s zone: how slacalc prints
+    /// every instant (`2026-11-23T14:30:00+01:00`, or `…Z` in UTC).
+    ///
+    /// ```
+    /// use slacalc::{Display, Timestamp};
+    /// assert_eq!(Timestamp::from_secs(1_795_179_600).to_rfc3339(Display::Utc), "2026-11-20T13:00:00Z");
+    /// ```
+    #[must_use]
+    pub fn to_rfc3339(self, display: Display) -> String {
+        format_instant(self.secs(), display)
+    }
+
+    /// Appends [`Timestamp::to_rfc3339`] to `out` (ASCII), with no
+    /// allocation: for callers that print millions of instants.
+    pub fn write_rfc3339(self, out: &mut Vec<u8>, display: Display) {
+        write_instant_bytes(out, self.secs(), display);
+    }
+}
+
 /// Prints UTC seconds as RFC 3339: `2026-11-23T14:30:00+01:00` or `…Z`.
 pub fn format_instant(t: i64, d: Display) -> String {
     let mut out = String::with_capacity(25);

@@ -12,16 +12,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use slacalc::PlanSet;
-use slacalc::instant::{Display, format_instant};
-use slacalc::io::RowFormat;
-use slacalc::plan::lifecycle::Metric as LibMetric;
-use slacalc::sla::{self, Resolved, State as LibState, StopAfterNow, Untracked};
+use slacalc::sla::{self, ClockState as LibState, Resolved, StopAfterNow, Untracked};
+use slacalc::{Display, Metric as LibMetric, PlanSet, RowFormat, Timestamp, WorkSpan};
 
 /// Appends `t` as RFC 3339 in UTC (`2026-11-20T09:00:00Z`), as the
 /// library prints instants: how timestamps are handed to its CSV readers.
 pub fn write_utc(out: &mut Vec<u8>, t: i64) {
-    slacalc::instant::write_instant_bytes(out, t, Display::Utc);
+    Timestamp::from_secs(t).write_rfc3339(out, Display::Utc);
 }
 
 /// The loaded plans.
@@ -48,7 +45,8 @@ impl Metric {
 
     /// The column a status output names the stop (`responded`, `resolved`).
     pub fn stop_column(self) -> &'static str {
-        slacalc::batch::stop_field(self.0)
+        // The names `batch` gives its stop column.
+        if self.0 == LibMetric::Resolution { "resolved" } else { "responded" }
     }
 }
 
@@ -122,7 +120,10 @@ impl Engine {
     /// The deadline of a ticket opened at `opened` (`slacalc deadline`):
     /// `None` without commitment.
     pub fn deadline(pair: &Pair, opened: i64) -> Result<Option<i64>, String> {
-        sla::Ticket::opened(opened).deadline(&pair.resolved, false).map(|d| d.deadline).map_err(|e| e.to_string())
+        sla::Ticket::opened(Timestamp::from_secs(opened))
+            .deadline(&pair.resolved, false)
+            .map(|d| d.deadline.map(Timestamp::secs))
+            .map_err(|e| e.to_string())
     }
 
     /// The status of a ticket as of `now`, as one `batch` row answers it
@@ -131,44 +132,37 @@ impl Engine {
     /// such a row out; a column here keeps every row).
     pub fn status(pair: &Pair, metric: Metric, opened: i64, stop: Option<i64>, now: i64) -> Result<StatusRow, String> {
         let disp = Display::Zone(pair.zone);
-        let opened_at = sla::Given { what: "opened", at: opened, typed: "" };
+        let opened_at = sla::Given { what: "opened", at: Timestamp::from_secs(opened), typed: "", quoted: false };
         let what = metric.stop_column();
-        let given = |typed| stop.map(|t| sla::Given { what, at: t, typed });
+        let given = |typed| stop.map(|t| sla::Given { what, at: Timestamp::from_secs(t), typed, quoted: true });
+        let now = Timestamp::from_secs(now);
         // The stop as typed, for a message only: written when there is one
         // (the rows are checked again with it), not for every row.
         let ticket = match sla::Ticket::new(opened_at, given(""), now, StopAfterNow::NotYet, disp) {
             Ok(t) => t,
             Err(_) => {
-                let typed = stop.map(|t| format!("\"{}\"", format_instant(t, Display::Utc))).unwrap_or_default();
+                let typed = stop.map(|t| Timestamp::from_secs(t).to_rfc3339(Display::Utc)).unwrap_or_default();
                 sla::Ticket::new(opened_at, given(&typed), now, StopAfterNow::NotYet, disp)
                     .map_err(|e| e.to_string())?
             }
         };
         let s = ticket.status(&pair.resolved, now, false).map_err(|e| e.to_string())?;
         Ok(StatusRow {
-            opened: s.deadline.opened,
-            deadline: s.deadline.deadline,
-            stop: s.responded,
+            opened: s.deadline.opened.secs(),
+            deadline: s.deadline.deadline.map(Timestamp::secs),
+            stop: s.responded.map(Timestamp::secs),
             state: state_index(s.state),
-            elapsed: s.elapsed,
-            remaining: if s.state == LibState::NoCommitment { None } else { s.remaining },
+            elapsed: s.elapsed.secs(),
+            remaining: if s.state == LibState::NoCommitment { None } else { s.remaining.map(WorkSpan::secs) },
         })
     }
 
     /// `slacalc replay --now NOW --utc` on CSV events (header
     /// `id,at,event,value[,plan,priority]`); its CSV output.
     pub fn replay_csv(&self, events: &[u8], now: i64) -> Result<Vec<u8>, String> {
-        let opts = slacalc::replay::Options {
-            now,
-            input_zone: None,
-            display: Some(Display::Utc),
-            format: RowFormat::Csv,
-            input_format: Some(RowFormat::Csv),
-            strict: false,
-            plan: None,
-            priority: None,
-            mapping: slacalc::mapping::Mapping::new(),
-        };
+        let mut opts = slacalc::replay::ReplayOptions::new(Timestamp::from_secs(now));
+        opts.display = Some(Display::Utc);
+        opts.input_format = Some(RowFormat::Csv);
         let mut out = Vec::with_capacity(events.len());
         slacalc::replay::run(&self.plans, events, &mut out, &opts, |_| {}).map_err(|e| e.to_string())?;
         Ok(out)
@@ -196,7 +190,10 @@ impl Engine {
         } else {
             slacalc::report::Levels::default()
         };
-        let opts = slacalc::report::Options { by, input_format: Some(RowFormat::Csv), zone, delimiter: b',', levels };
+        let mut opts = slacalc::report::ReportOptions::new(by);
+        opts.input_format = Some(RowFormat::Csv);
+        opts.zone = zone;
+        opts.levels = levels;
         let rep = slacalc::report::run(rows, &opts).map_err(|e| e.to_string())?;
         Ok((rep.by.iter().map(|k| k.name().to_string()).collect(), rep.to_csv()))
     }
