@@ -23,7 +23,7 @@ use self::cursor::YearCursor;
 use self::shapes::Shapes;
 use self::year::YearInfo;
 use self::yearsum::YearSum;
-use super::day::{DAY, Day, WorkSpan};
+use super::day::{DAY, Day, Timestamp, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
 use super::timeline::WalkError;
@@ -227,8 +227,9 @@ impl Calendar {
         mut week: [Vec<Window>; 7],
         holidays: Vec<Holiday>,
         mut overrides: BTreeMap<NaiveDate, Vec<Window>>,
-        business_day: Option<i64>,
+        business_day: Option<WorkSpan>,
     ) -> Result<Calendar, CalendarError> {
+        let business_day = business_day.map(WorkSpan::secs);
         if holidays.len() > MAX_HOLIDAYS {
             return Err(CalendarError::TooManyHolidays(holidays.len()));
         }
@@ -433,8 +434,8 @@ impl Calendar {
     }
 
     /// Length of one business day, in working seconds.
-    pub fn business_day(&self) -> i64 {
-        self.business_day
+    pub fn business_day(&self) -> WorkSpan {
+        WorkSpan::new(self.business_day)
     }
 
     /// Working time in a normal week (no holiday, override or DST change).
@@ -504,12 +505,12 @@ impl Calendar {
     }
 
     /// Local calendar date of an instant in this calendar's zone.
-    pub fn local_date(&self, t: i64) -> Option<NaiveDate> {
-        self.local_day(t).date()
+    pub fn local_date(&self, t: Timestamp) -> Option<NaiveDate> {
+        self.local_day(t.secs()).date()
     }
 
     /// Local day of an instant.
-    pub fn local_day(&self, t: i64) -> Day {
+    pub(crate) fn local_day(&self, t: i64) -> Day {
         Day::containing(t + self.offset_at(t))
     }
 
@@ -526,7 +527,7 @@ impl Calendar {
 
     /// The offset at `t` and the UTC span `[from, to)` over which it holds,
     /// from the year tables (the span may be shorter than the real one).
-    pub fn offset_span(&self, t: i64, cursor: &mut YearCursor) -> (i64, i64, i64) {
+    pub(crate) fn offset_span(&self, t: i64, cursor: &mut YearCursor) -> (i64, i64, i64) {
         if self.always {
             return (0, i64::MIN, i64::MAX);
         }
@@ -535,7 +536,7 @@ impl Calendar {
     }
 
     /// UTC offset in seconds at instant `t`.
-    pub fn offset_at(&self, t: i64) -> i64 {
+    pub(crate) fn offset_at(&self, t: i64) -> i64 {
         if self.always {
             return 0;
         }
@@ -544,7 +545,7 @@ impl Calendar {
 
     /// The UTC instant of local midnight (wall clock 00:00, by the DST policy)
     /// of `day`.
-    pub fn midnight(&self, day: impl Into<Day>) -> i64 {
+    pub(crate) fn midnight(&self, day: impl Into<Day>) -> i64 {
         self.resolve(day, 0)
     }
 
@@ -563,7 +564,7 @@ impl Calendar {
     /// UTC instant of wall-clock `secs` after midnight on `day`, by the DST
     /// policy (`Disambiguation::Boundary`): a time in a gap moves to the
     /// gap's end, one in a fold takes its first occurrence.
-    pub fn resolve(&self, day: impl Into<Day>, secs: u32) -> i64 {
+    pub(crate) fn resolve(&self, day: impl Into<Day>, secs: u32) -> i64 {
         let day = day.into();
         let local = day.start() + i64::from(secs);
         if self.always {
@@ -899,13 +900,20 @@ mod tests {
             Calendar::new("x", Tz::UTC, week.clone(), vec![], BTreeMap::new(), None),
             Err(CalendarError::UnequalDays(_))
         ));
-        let cal = Calendar::new("x", Tz::UTC, week, vec![], BTreeMap::new(), Some(8 * 3600)).unwrap();
-        assert_eq!(cal.business_day(), 8 * 3600);
+        let cal = Calendar::new("x", Tz::UTC, week, vec![], BTreeMap::new(), Some(WorkSpan::new(8 * 3600))).unwrap();
+        assert_eq!(cal.business_day().secs(), 8 * 3600);
     }
 
     #[test]
     fn dst_gap_boundary_moves_to_gap_end_and_fold_takes_first() {
-        let cal = Calendar::new("x", chrono_tz::Europe::Paris, Default::default(), vec![], BTreeMap::new(), Some(1));
+        let cal = Calendar::new(
+            "x",
+            chrono_tz::Europe::Paris,
+            Default::default(),
+            vec![],
+            BTreeMap::new(),
+            Some(WorkSpan::new(1)),
+        );
         assert!(cal.is_err()); // no working time
         let w = |s| Window::parse(s).unwrap();
         let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![w("02:30-04:00")]);
