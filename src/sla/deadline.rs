@@ -112,7 +112,7 @@ pub(crate) fn resolve_with(plan: &Plan, priority: Option<&str>, metric_clock: Op
     Ok(Resolved {
         priority: chosen.map(|p| p.name.clone()),
         target,
-        target_seconds: target.seconds(calendar.business_day().secs()).map(crate::WorkSpan::new),
+        target_seconds: target.seconds(calendar.business_day()),
         clock,
         calendar,
         commitment,

@@ -145,7 +145,7 @@ fn show(format: Format, p: &Plan) -> String {
             name: &x.name,
             aliases: &x.aliases,
             target: x.target.to_string(),
-            target_seconds: x.target.seconds(p.calendar_for(x.clock).business_day().secs()),
+            target_seconds: x.target.seconds(p.calendar_for(x.clock).business_day()).map(slacalc::WorkSpan::secs),
             clock: x.clock.as_str(),
             assumed: x.target_provenance.is_assumed(),
             provenance: prov(&x.target_provenance),

@@ -44,7 +44,7 @@ pub(crate) const MAX_HOLIDAYS: usize = u16::MAX as usize - 1;
 
 /// What a date is, on a calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DayKind<'a> {
+pub(crate) enum DayKind<'a> {
     /// Its weekday's usual windows.
     Regular,
     /// A holiday: no working time. Carries the holiday's name.
@@ -112,7 +112,7 @@ impl Horizon {
     }
 
     /// 1 January of the first year past the horizon.
-    pub fn end(&self) -> Day {
+    pub(crate) fn end(&self) -> Day {
         self.end
     }
 
@@ -145,7 +145,7 @@ impl DataFrom {
     }
 
     /// 1 January of the first year.
-    pub fn start(&self) -> Day {
+    pub(crate) fn start(&self) -> Day {
         self.start
     }
 
@@ -239,7 +239,7 @@ impl Calendar {
         for (date, day) in &mut overrides {
             check_windows(day).map_err(|(a, b)| CalendarError::Overlap(format!("{date} {a} and {b}")))?;
         }
-        let lens: Vec<i64> = week.iter().map(|d| d.iter().map(Window::len).sum()).collect();
+        let lens: Vec<i64> = week.iter().map(|d| d.iter().map(|w| w.len().secs()).sum()).collect();
         let week_len: i64 = lens.iter().sum();
         if week_len == 0 {
             return Err(CalendarError::NoWorkingTime);
@@ -580,7 +580,7 @@ impl Calendar {
     }
 
     /// What `day` is on this calendar.
-    pub fn day_kind<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> DayKind<'a> {
+    pub(crate) fn day_kind<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> DayKind<'a> {
         let day = day.into();
         if !self.overrides_by_day.is_empty()
             && let Some(w) = self.overrides_by_day.get(&day)
@@ -601,7 +601,7 @@ impl Calendar {
     }
 
     /// The wall-clock windows that apply on `day` (empty on a holiday).
-    pub fn windows_on<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> &'a [Window] {
+    pub(crate) fn windows_on<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> &'a [Window] {
         let day = day.into();
         match self.day_kind(day, cursor) {
             DayKind::Regular => &self.week[day.weekday()],
@@ -611,7 +611,7 @@ impl Calendar {
     }
 
     /// Appends the working segments of local `day`, in UTC, to `out`.
-    pub fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
+    pub(crate) fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
         let day = day.into();
         let info = cursor.for_day(self, day);
         match info.day_segments(self, day) {
@@ -686,7 +686,7 @@ impl Calendar {
     /// Working time of local `day` when no offset change touches it:
     /// arithmetic only. For the year tables.
     pub(super) fn steady_day_work(&self, day: Day, year: &YearInfo) -> WorkSpan {
-        self.day_windows(day, year).iter().map(|w| WorkSpan::new(w.len())).sum()
+        self.day_windows(day, year).iter().map(|w| w.len()).sum()
     }
 
     /// Exact working time of local `day`, an offset change or not. For the
