@@ -15,7 +15,7 @@ fn bench(c: &mut Criterion) {
     let plans = PlanSet::load(&[]).expect("embedded plans load");
     let cal = plans.get("apizee-gold").expect("shipped plan").calendar.calendar.clone();
     let opened = 1_795_710_600; // 2026-11-20T17:30:00+01:00, a Friday evening
-    let bd = cal.business_day();
+    let bd = cal.business_day().secs();
     for (name, work) in [("1h", 3600), ("3bd", 3 * bd), ("10000bd", 10_000 * bd)] {
         let due = deadline(&cal, opened, work, &[], false).expect("deadline").at;
         c.bench_function(&format!("deadline {name} warm"), |b| {

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(t) = Target::parse(s) {
         assert_eq!(Target::parse(&t.to_string()), Ok(t), "{s:?}");
-        let _ = t.seconds(86_400);
+        let _ = t.seconds(slacalc::WorkSpan::new(86_400));
     }
     if let Ok(m) = Money::parse(s, "--subscription") {
         assert!(m.cents >= 0);

@@ -451,7 +451,10 @@ impl<'a> LifecycleView<'a> {
         let target = |x: &Priority, t: Option<&'a MetricTarget>| {
             t.map(|t| MetricTargetView {
                 target: t.target.to_string(),
-                target_seconds: t.target.seconds(plan.calendar_for(x.clock).business_day()),
+                target_seconds: t
+                    .target
+                    .seconds(plan.calendar_for(x.clock).business_day())
+                    .map(slacalc::WorkSpan::secs),
                 assumed: t.provenance.is_assumed(),
                 provenance: match &t.provenance {
                     Provenance::Source(s) => ProvenanceView::Source(s),

@@ -23,45 +23,45 @@ const EPOCH_FROM_CE: i64 = 719_163;
 /// report one.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Day(i64);
+pub(crate) struct Day(i64);
 
 impl Day {
     /// Day number `n` (days since 1970-01-01).
-    pub const fn new(n: i64) -> Day {
+    pub(crate) const fn new(n: i64) -> Day {
         Day(n)
     }
 
     /// The day number (days since 1970-01-01).
-    pub const fn get(self) -> i64 {
+    pub(crate) const fn get(self) -> i64 {
         self.0
     }
 
     /// The day holding `secs`, read as seconds since 1970-01-01T00:00 of the
     /// same clock (UTC seconds give the UTC day, wall-clock seconds the local one).
-    pub const fn containing(secs: i64) -> Day {
+    pub(crate) const fn containing(secs: i64) -> Day {
         Day(secs.div_euclid(DAY))
     }
 
     /// This day's 00:00, in seconds since 1970-01-01T00:00 of its clock.
-    pub const fn start(self) -> i64 {
+    pub(crate) const fn start(self) -> i64 {
         self.0 * DAY
     }
 
     /// The date of this day; `None` only beyond chrono's range (about
     /// ±262,000 years), far outside the years the walks reach.
-    pub fn date(self) -> Option<NaiveDate> {
+    pub(crate) fn date(self) -> Option<NaiveDate> {
         NaiveDate::from_num_days_from_ce_opt(i32::try_from(self.0 + EPOCH_FROM_CE).ok()?)
     }
 
     /// The weekday as an index into a week, Monday = 0 (1970-01-01 was a Thursday).
-    pub const fn weekday(self) -> usize {
+    pub(crate) const fn weekday(self) -> usize {
         (self.0 + 3).rem_euclid(7) as usize
     }
 
     /// The proleptic Gregorian year holding this day (the year part of
     /// H. Hinnant's `civil_from_days`, without a loop: every walk asks it
     /// once when its cursor first meets a year).
-    pub fn year(self) -> i64 {
+    pub(crate) fn year(self) -> i64 {
         let z = self.0 + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
@@ -74,13 +74,13 @@ impl Day {
     }
 
     /// 1 January of proleptic Gregorian `year` (H. Hinnant's `days_from_civil`).
-    pub const fn jan1(year: i64) -> Day {
+    pub(crate) const fn jan1(year: i64) -> Day {
         Day::from_civil(year, 1, 1)
     }
 
     /// The day of a proleptic Gregorian date given as numbers, for any year
     /// (H. Hinnant's `days_from_civil`); `m` is 1..=12, `d` 1..=31.
-    pub const fn from_civil(y: i64, m: i64, d: i64) -> Day {
+    pub(crate) const fn from_civil(y: i64, m: i64, d: i64) -> Day {
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;

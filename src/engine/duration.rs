@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::ParseError;
+use super::day::WorkSpan;
 use crate::decimal::{Micro, Syntax};
 
 /// Longest duration slacalc accepts anywhere: 10,000 years of seconds. Keeps
@@ -53,12 +54,12 @@ impl Target {
         parse_duration(t).map(Target::Seconds).map_err(|_| bad())
     }
 
-    /// Working seconds of this target on a calendar whose business day lasts
-    /// `business_day` seconds; `None` when there is no committed time.
-    pub fn seconds(&self, business_day: i64) -> Option<i64> {
+    /// Working time of this target on a calendar whose business day lasts
+    /// `business_day`; `None` when there is no committed time.
+    pub fn seconds(&self, business_day: WorkSpan) -> Option<WorkSpan> {
         match *self {
-            Target::Seconds(s) => Some(s),
-            Target::BusinessDays(d) => Some(d.saturating_mul(business_day)),
+            Target::Seconds(s) => Some(WorkSpan::new(s)),
+            Target::BusinessDays(d) => Some(WorkSpan::new(d.saturating_mul(business_day.secs()))),
             Target::BestEffort | Target::None => None,
         }
     }
@@ -169,7 +170,7 @@ mod tests {
         assert_eq!(Target::parse("2bd"), Ok(Target::BusinessDays(2)));
         assert_eq!(Target::parse("4h"), Ok(Target::Seconds(14_400)));
         assert_eq!(Target::parse("best-effort"), Ok(Target::BestEffort));
-        assert_eq!(Target::BusinessDays(3).seconds(7 * 3600), Some(75_600));
+        assert_eq!(Target::BusinessDays(3).seconds(WorkSpan::new(7 * 3600)), Some(WorkSpan::new(75_600)));
         assert_eq!(Target::BusinessDays(1).to_string(), "1bd");
         assert!(Target::parse("2 days").is_err());
     }

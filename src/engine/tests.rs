@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 
 use super::calendar::Calendar;
+use super::day::{Timestamp, WorkSpan};
 use super::holiday::{Holiday, HolidayRule, Observance, ObservedSet};
 use super::segment::{Segment, normalize, subtract_each};
 use super::timeline::{clock_start, deadline, elapsed};
@@ -243,13 +244,13 @@ fn pauses_inside_and_outside_working_time() {
 #[test]
 fn business_days_follow_the_spec_examples() {
     let cal = cirrus();
-    let bd = cal.business_day();
+    let bd = cal.business_day().secs();
     assert_eq!(bd, 9 * H);
     assert_eq!(due(&cal, at(Paris, 2026, 11, 23, 17, 0), bd), at(Paris, 2026, 11, 24, 17, 0));
     assert_eq!(due(&cal, at(Paris, 2026, 11, 23, 20, 0), bd), at(Paris, 2026, 11, 24, 18, 0));
     assert_eq!(due(&cal, at(Paris, 2026, 11, 21, 11, 0), bd), at(Paris, 2026, 11, 23, 18, 0));
     assert_eq!(due(&cal, at(Paris, 2026, 11, 20, 10, 0), 2 * bd), at(Paris, 2026, 11, 24, 10, 0));
-    assert_eq!(apizee().business_day(), 7 * H);
+    assert_eq!(apizee().business_day().secs(), 7 * H);
 }
 
 #[test]
@@ -270,7 +271,7 @@ fn overrides_replace_a_dates_hours() {
 fn ten_thousand_business_days_match_the_naive_walk() {
     let cal = apizee();
     let opened = at(Paris, 2026, 11, 20, 17, 30);
-    let work = 10_000 * cal.business_day();
+    let work = 10_000 * cal.business_day().secs();
     let d = due(&cal, opened, work);
     assert_eq!(d, naive_deadline(&cal, opened, work, &[]));
     assert_eq!(elapsed(&cal, opened, d, &[], false).map(|e| e.seconds), Ok(work));
@@ -314,7 +315,10 @@ fn explain_over_whole_weeks_lists_their_holidays_in_order() {
     assert!(d.steps.iter().any(|s| matches!(s, Step::Weeks { .. })), "the fast path is used");
     let listed: Vec<NaiveDate> =
         d.steps.iter().filter_map(|s| if let Step::Holiday { date, .. } = s { Some(*date) } else { None }).collect();
-    let (first, last) = (cal.local_date(opened).expect("date"), cal.local_date(d.at).expect("date"));
+    let (first, last) = (
+        cal.local_date(Timestamp::from_secs(opened)).expect("date"),
+        cal.local_date(Timestamp::from_secs(d.at)).expect("date"),
+    );
     let mut want: Vec<NaiveDate> = (first.year()..=last.year())
         .flat_map(|y| super::holiday::dates_in(cal.holidays(), y))
         .map(|(date, _)| date)
@@ -579,13 +583,13 @@ prop_compose! {
             recurring.iter().map(|&(m, d, s, l)| ((m, d), vec![window(s, l, night)])).collect()
         };
         for (night, with_rec) in [(true, true), (false, true), (false, false)] {
-            let cal = Calendar::new("random", ZONES[zone], week.clone(), holidays.clone(), ov(night), Some(8 * 3600))
+            let cal = Calendar::new("random", ZONES[zone], week.clone(), holidays.clone(), ov(night), Some(WorkSpan::new(8 * 3600)))
                 .and_then(|c| c.with_recurring(if with_rec { rec(night) } else { vec![] }));
             if let Ok(cal) = cal {
                 return cal;
             }
         }
-        Calendar::new("random", ZONES[zone], week, holidays, BTreeMap::new(), Some(8 * 3600)).expect("random calendar is valid")
+        Calendar::new("random", ZONES[zone], week, holidays, BTreeMap::new(), Some(WorkSpan::new(8 * 3600))).expect("random calendar is valid")
     }
 }
 
@@ -662,7 +666,7 @@ fn overnight_shifts_belong_to_the_day_they_start() {
     let christmas = vec![Holiday { name: "Christmas".into(), rule: HolidayRule::Fixed { month: 12, day: 25 } }];
     let cal =
         Calendar::new("night", Paris, weekdays(&["22:00-06:00"]), christmas, BTreeMap::new(), None).expect("calendar");
-    assert_eq!(cal.business_day(), 8 * H);
+    assert_eq!(cal.business_day().secs(), 8 * H);
     // Thursday's shift runs into Christmas morning: the holiday closes only
     // the shift that starts on it.
     assert_eq!(due(&cal, at(Paris, 2026, 12, 24, 23, 0), 2 * H), at(Paris, 2026, 12, 25, 1, 0));
@@ -703,7 +707,7 @@ fn overnight_windows_may_not_run_into_the_next_morning() {
     use super::calendar::CalendarError;
     let mut week = weekdays(&["09:00-17:00"]);
     week[0].push(w("22:00-10:00"));
-    let err = Calendar::new("x", Paris, week, vec![], BTreeMap::new(), Some(8 * H)).unwrap_err();
+    let err = Calendar::new("x", Paris, week, vec![], BTreeMap::new(), Some(WorkSpan::new(8 * H))).unwrap_err();
     assert!(
         matches!(&err, CalendarError::Overlap(m) if m.contains("mon 22:00-10:00") && m.contains("tue 09:00-17:00")),
         "{err}"
@@ -711,7 +715,7 @@ fn overnight_windows_may_not_run_into_the_next_morning() {
     // Sunday night into Monday morning wraps round the week.
     let mut week = weekdays(&["05:00-12:00"]);
     week[6] = vec![w("20:00-06:00")];
-    let err = Calendar::new("x", Paris, week, vec![], BTreeMap::new(), Some(8 * H)).unwrap_err();
+    let err = Calendar::new("x", Paris, week, vec![], BTreeMap::new(), Some(WorkSpan::new(8 * H))).unwrap_err();
     assert!(matches!(&err, CalendarError::Overlap(m) if m.contains("sun 20:00-06:00")), "{err}");
     // An exact override next to an overnight weekday.
     let mut ov = BTreeMap::new();

@@ -6,6 +6,7 @@
 //! in seconds after the local midnight of its own day.
 
 use super::ParseError;
+use super::day::WorkSpan;
 
 /// Seconds in a civil day, as windows count them.
 const DAY: u32 = 86_400;
@@ -51,9 +52,9 @@ impl Window {
         Ok(Window { start, end })
     }
 
-    /// Length in wall-clock seconds.
-    pub fn len(&self) -> i64 {
-        i64::from(self.end - self.start)
+    /// Length, in wall-clock seconds.
+    pub fn len(&self) -> WorkSpan {
+        WorkSpan::new(i64::from(self.end - self.start))
     }
 
     /// True when the window holds no time (never, once parsed).
@@ -130,8 +131,11 @@ mod tests {
         let night = Window::parse("22:00-06:00").unwrap();
         assert_eq!(night, Window { start: 79_200, end: 86_400 + 21_600 });
         assert!(night.is_overnight());
-        assert_eq!((night.len(), night.tail(), night.to_string()), (8 * 3600, 21_600, "22:00-06:00".to_string()));
-        assert_eq!(Window::parse("12:00-09:00").map(|w| w.len()), Ok(21 * 3600));
+        assert_eq!(
+            (night.len().secs(), night.tail(), night.to_string()),
+            (8 * 3600, 21_600, "22:00-06:00".to_string())
+        );
+        assert_eq!(Window::parse("12:00-09:00").map(|w| w.len().secs()), Ok(21 * 3600));
         assert_eq!(Window::parse("22:00-00:00"), Window::parse("22:00-24:00"));
         assert!(!Window::parse("22:00-24:00").unwrap().is_overnight());
     }

@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Counts, Group, Key, Levels, MAX_DISTINCT, Report, ReportOptions};
 use crate::decimal::BasisPoints;
+use crate::engine::day::WorkSpan;
 use crate::error::{Error, Result};
 use crate::text::{cut, escape_controls};
 
@@ -138,11 +139,11 @@ impl Acc {
             keys,
             counts: c,
             attainment_percent: attainment,
-            p50_seconds: rank(50),
-            p90_seconds: rank(90),
-            p95_seconds: rank(95),
-            mean_seconds: mean,
-            bin_seconds: (self.shift > 0).then(|| 1i64 << self.shift),
+            p50_seconds: rank(50).map(WorkSpan::new),
+            p90_seconds: rank(90).map(WorkSpan::new),
+            p95_seconds: rank(95).map(WorkSpan::new),
+            mean_seconds: mean.map(WorkSpan::new),
+            bin_seconds: (self.shift > 0).then(|| WorkSpan::new(1i64 << self.shift)),
         }
     }
 }
@@ -312,7 +313,8 @@ impl<'o> Groups<'o> {
         });
         let groups: Vec<Group> = groups.into_iter().map(|(_, g)| g).collect();
         let total = self.total.finish(Vec::new());
-        let binned = |label: String, w: i64| {
+        let binned = |label: String, w: WorkSpan| {
+            let w = w.secs();
             format!(
                 "{label}: more than {MAX_DISTINCT} distinct elapsed values; its percentiles are rounded down to a multiple of {w} s (counts and mean are exact)"
             )

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use crate::decimal::BasisPoints;
+use crate::engine::day::WorkSpan;
 use crate::engine::duration::format_duration;
 use crate::text::escape_controls;
 
@@ -472,7 +473,7 @@ fn table(out: &mut String, report: &Report, opts: &PageOptions) {
         let _ =
             write!(out, "<td{}>{}</td>", if below { " class=\"below\"" } else { "" }, esc(&pct(g.attainment_percent)));
         for s in [g.p50_seconds, g.p90_seconds, g.p95_seconds, g.mean_seconds] {
-            match s {
+            match s.map(WorkSpan::secs) {
                 Some(s) => {
                     let _ = write!(out, "<td title=\"{s} s\">{}</td>", esc(&format_duration(s)));
                 }

@@ -23,6 +23,7 @@ use rustc_hash::FxHashMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::decimal::BasisPoints;
+use crate::engine::day::WorkSpan;
 use crate::error::{Error, Result};
 use crate::io::RowFormat;
 use crate::text::{cut, escape_controls};
@@ -291,17 +292,17 @@ pub struct Group {
     /// decimals; `None` when the denominator is 0.
     pub attainment_percent: Option<BasisPoints>,
     /// Nearest-rank 50th percentile of the stopped cycles' elapsed seconds.
-    pub p50_seconds: Option<i64>,
+    pub p50_seconds: Option<WorkSpan>,
     /// Nearest-rank 90th percentile.
-    pub p90_seconds: Option<i64>,
+    pub p90_seconds: Option<WorkSpan>,
     /// Nearest-rank 95th percentile.
-    pub p95_seconds: Option<i64>,
+    pub p95_seconds: Option<WorkSpan>,
     /// Mean of the stopped cycles' elapsed seconds, rounded down.
-    pub mean_seconds: Option<i64>,
+    pub mean_seconds: Option<WorkSpan>,
     /// Width in seconds of the bins the percentiles were read from, when the
     /// group had more than [`MAX_DISTINCT`] distinct values (else `None`:
     /// exact).
-    pub bin_seconds: Option<i64>,
+    pub bin_seconds: Option<WorkSpan>,
 }
 
 impl Group {
@@ -389,7 +390,7 @@ impl Group {
             .into_iter()
             .map(|n| Some(n.to_string()))
             .chain(std::iter::once(self.attainment_percent.map(|a| format!("{a:.2}"))))
-            .chain(secs.into_iter().map(|s| s.map(|s| s.to_string())))
+            .chain(secs.into_iter().map(|s| s.map(|s| s.secs().to_string())))
     }
 }
 
@@ -410,10 +411,10 @@ impl Serialize for Report {
                 }
                 m.serialize_entry("errors", &c.errors)?;
                 m.serialize_entry("attainment_percent", &g.attainment_percent)?;
-                m.serialize_entry("p50_seconds", &g.p50_seconds)?;
-                m.serialize_entry("p90_seconds", &g.p90_seconds)?;
-                m.serialize_entry("p95_seconds", &g.p95_seconds)?;
-                m.serialize_entry("mean_seconds", &g.mean_seconds)?;
+                m.serialize_entry("p50_seconds", &g.p50_seconds.map(WorkSpan::secs))?;
+                m.serialize_entry("p90_seconds", &g.p90_seconds.map(WorkSpan::secs))?;
+                m.serialize_entry("p95_seconds", &g.p95_seconds.map(WorkSpan::secs))?;
+                m.serialize_entry("mean_seconds", &g.mean_seconds.map(WorkSpan::secs))?;
                 m.end()
             }
         }
@@ -443,7 +444,7 @@ impl Serialize for Report {
 /// # Example
 ///
 /// ```
-/// use slacalc::report;
+/// use slacalc::{WorkSpan, report};
 ///
 /// // What `replay` (or `status`-like `batch` rows) wrote.
 /// let rows = "id,plan,priority,metric,cycle,start,stop,target,target_seconds,clock,deadline,\
@@ -454,7 +455,7 @@ impl Serialize for Report {
 /// assert_eq!(r.rows, 1);
 /// assert_eq!(r.groups.len(), 1);
 /// assert_eq!((r.groups[0].counts.cycles, r.groups[0].counts.met), (1, 1));
-/// assert_eq!(r.groups[0].p50_seconds, Some(3600));
+/// assert_eq!(r.groups[0].p50_seconds, Some(WorkSpan::new(3600)));
 /// # Ok::<(), slacalc::Error>(())
 /// ```
 pub fn run(input: impl Read, opts: &ReportOptions) -> Result<Report> {
@@ -488,7 +489,7 @@ mod tests {
         let g = acc.finish(vec![]);
         assert_eq!(
             (g.p50_seconds, g.p90_seconds, g.p95_seconds, g.mean_seconds),
-            (Some(50), Some(90), Some(100), Some(55))
+            (Some(WorkSpan::new(50)), Some(WorkSpan::new(90)), Some(WorkSpan::new(100)), Some(WorkSpan::new(55)))
         );
     }
 
@@ -500,10 +501,10 @@ mod tests {
         }
         assert!(acc.hist.len() <= MAX_DISTINCT);
         let g = acc.finish(vec![]);
-        assert_eq!(g.bin_seconds, Some(4));
-        assert_eq!(g.mean_seconds, Some((MAX_DISTINCT as i64 * 4 - 1) / 2));
+        assert_eq!(g.bin_seconds, Some(WorkSpan::new(4)));
+        assert_eq!(g.mean_seconds, Some(WorkSpan::new((MAX_DISTINCT as i64 * 4 - 1) / 2)));
         // True p50 is 32767; binned to 4 s it reads 32764.
-        assert_eq!(g.p50_seconds, Some(32_764));
+        assert_eq!(g.p50_seconds, Some(WorkSpan::new(32_764)));
     }
 
     #[test]

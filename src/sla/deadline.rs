@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::decimal::BasisPoints;
 use crate::engine::day::{Timestamp, WorkSpan};
 use crate::engine::{self, Calendar, Segment, Step, Target};
 use crate::error::{Error, Result};
@@ -54,7 +55,7 @@ pub struct Resolved {
     pub assumptions: Vec<String>,
     /// Share used from which the ticket is at risk, in hundredths of a
     /// percent (the plan's `at_risk_percent`, default 75 %).
-    pub at_risk_basis_points: i64,
+    pub at_risk_basis_points: BasisPoints,
 }
 
 /// The first-response target of `priority` (see [`crate::sla::resolve`],
@@ -111,13 +112,13 @@ pub(crate) fn resolve_with(plan: &Plan, priority: Option<&str>, metric_clock: Op
     Ok(Resolved {
         priority: chosen.map(|p| p.name.clone()),
         target,
-        target_seconds: target.seconds(calendar.business_day()).map(crate::WorkSpan::new),
+        target_seconds: target.seconds(calendar.business_day()),
         clock,
         calendar,
         commitment,
         assumed: tprov.is_assumed() || clock_assumed,
         assumptions,
-        at_risk_basis_points: plan.lifecycle.at_risk_basis_points,
+        at_risk_basis_points: BasisPoints::from_raw(plan.lifecycle.at_risk_basis_points),
     })
 }
 
@@ -130,8 +131,10 @@ pub struct DeadlineAnswer {
     pub clock_start: Timestamp,
     /// The deadline, `None` without commitment.
     pub deadline: Option<Timestamp>,
-    /// What the clock ran through (with `explain`).
-    pub steps: Vec<Step>,
+    /// What the clock ran through (with `explain`): the command line's
+    /// `--explain` table; crate-private, as `Step` speaks the engine's
+    /// raw seconds.
+    pub(crate) steps: Vec<Step>,
 }
 
 /// Computes the deadline of a ticket opened at `opened`, with normalized `pauses`.
@@ -184,11 +187,11 @@ pub enum Explanation {
         start: ClockStart,
         /// For a target in business days: how many, and the working seconds
         /// of one business day.
-        business_days: Option<(i64, i64)>,
-        /// The target in working seconds.
-        target_seconds: i64,
+        business_days: Option<(i64, WorkSpan)>,
+        /// The target, in working time.
+        target_seconds: WorkSpan,
         /// The deadline, if any.
-        deadline: Option<i64>,
+        deadline: Option<Timestamp>,
         /// The target is used up exactly at a window's end: due then, not
         /// at the next opening.
         due_at_window_end: bool,
@@ -223,8 +226,8 @@ pub fn explanation(r: &Resolved, d: &DeadlineAnswer) -> Explanation {
     Explanation::Committed {
         start,
         business_days,
-        target_seconds: (r.target_seconds.unwrap_or_default()).secs(),
-        deadline: d.deadline.map(crate::Timestamp::secs),
+        target_seconds: r.target_seconds.unwrap_or_default(),
+        deadline: d.deadline,
         due_at_window_end,
     }
 }

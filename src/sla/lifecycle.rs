@@ -419,7 +419,7 @@ fn evaluate(
 ) -> Result<CycleRow> {
     let secs = span_seconds(spans)?;
     let (elapsed, paused) = sum(spans, &secs);
-    let target_seconds = target.seconds(tail.business_day());
+    let target_seconds = target.seconds(tail.business_day()).map(crate::WorkSpan::secs);
     let mut row = CycleRow {
         metric: Metric::FirstResponse,
         cycle: 1,

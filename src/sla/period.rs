@@ -114,7 +114,7 @@ fn span(cal: &Calendar, first: NaiveDate, next: NaiveDate) -> Result<PeriodSpan>
 /// # Errors
 /// [`Error::Input`] when the period leaves the years 1583–9999.
 pub(crate) fn containing(cal: &Calendar, period: Period, anchor: Option<NaiveDate>, at: i64) -> Result<PeriodSpan> {
-    let date = cal.local_date(at).ok_or_else(|| out_of_range("the instant"))?;
+    let date = cal.local_date(crate::Timestamp::from_secs(at)).ok_or_else(|| out_of_range("the instant"))?;
     let a = anchor.unwrap_or_else(|| natural_start(period, date));
     let mut k = match len(period) {
         Len::Days(n) => (date - a).num_days().div_euclid(n as i64),

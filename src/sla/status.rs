@@ -63,8 +63,9 @@ pub struct StatusAnswer {
     pub used_percent: Option<BasisPoints>,
     /// The state.
     pub state: ClockState,
-    /// What the elapsed clock ran through (with `explain`).
-    pub elapsed_steps: Vec<Step>,
+    /// What the elapsed clock ran through (with `explain`); crate-private,
+    /// as [`DeadlineAnswer`]'s steps.
+    pub(crate) elapsed_steps: Vec<Step>,
 }
 
 /// Refuses a ticket time after "now": a ticket opened tomorrow is not
@@ -122,7 +123,7 @@ pub fn status(
                 Some(_) => ClockState::Missed,
                 None if now > due => ClockState::Breached,
                 None if elapsed < target && pauses.iter().any(|p| p.start <= now && now < p.end) => ClockState::Paused,
-                None if elapsed * 10_000 >= target * r.at_risk_basis_points => ClockState::AtRisk,
+                None if elapsed * 10_000 >= target * r.at_risk_basis_points.raw() => ClockState::AtRisk,
                 None => ClockState::Running,
             };
             (Some(WorkSpan::new(target - elapsed)), Some(used), state)

@@ -65,7 +65,7 @@ pub fn resolve(plan: &Plan, priority: Option<&str>, metric: Metric, untracked: U
     };
     let first_target = r.target;
     r.target = mt.target;
-    r.target_seconds = mt.target.seconds(r.calendar.business_day()).map(crate::WorkSpan::new);
+    r.target_seconds = mt.target.seconds(r.calendar.business_day());
     r.commitment = match mt.target {
         Target::None => Commitment::None,
         Target::BestEffort => Commitment::BestEffort,

@@ -53,7 +53,7 @@ pub(crate) fn run(ctx: &Ctx, a: &CalendarArgs, format: CalendarFormat) -> Result
     }
     let today = || -> Result<NaiveDate> {
         let now = ctx.now(zone)?;
-        cal.local_date(now).ok_or_else(|| anyhow::anyhow!("--now is out of range"))
+        cal.local_date(slacalc::Timestamp::from_secs(now)).ok_or_else(|| anyhow::anyhow!("--now is out of range"))
     };
     let from = match a.from.as_deref().map(str::trim) {
         Some(s) if s.eq_ignore_ascii_case("today") => today()?,
@@ -293,7 +293,7 @@ fn table(plan: &Plan, days: &[Day], disp: Display, cal: &Calendar) -> String {
     } else {
         format!("{} ({} rules)", info.holiday_sets.join(", "), cal.holidays().len())
     };
-    head.push(format!("business day: {} · holidays: {holidays}", format_duration(cal.business_day())));
+    head.push(format!("business day: {} · holidays: {holidays}", format_duration(cal.business_day().secs())));
     let assumed: Vec<&str> = [("time zone", &info.zone), ("working hours", &info.hours), ("holidays", &info.holidays)]
         .into_iter()
         .filter(|(_, p)| p.is_assumed())

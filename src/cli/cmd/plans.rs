@@ -145,7 +145,7 @@ fn show(format: Format, p: &Plan) -> String {
             name: &x.name,
             aliases: &x.aliases,
             target: x.target.to_string(),
-            target_seconds: x.target.seconds(p.calendar_for(x.clock).business_day()),
+            target_seconds: x.target.seconds(p.calendar_for(x.clock).business_day()).map(slacalc::WorkSpan::secs),
             clock: x.clock.as_str(),
             assumed: x.target_provenance.is_assumed(),
             provenance: prov(&x.target_provenance),
@@ -175,7 +175,7 @@ fn show(format: Format, p: &Plan) -> String {
             id: cal.calendar.id(),
             zone: cal.calendar.tz().name(),
             hours: hours_summary(&cal.calendar),
-            business_day_seconds: cal.calendar.business_day(),
+            business_day_seconds: cal.calendar.business_day().secs(),
             holidays: cal
                 .calendar
                 .holidays()
@@ -211,7 +211,7 @@ fn show(format: Format, p: &Plan) -> String {
             cal.calendar.id(),
             marked(cal.calendar.tz().name().to_string(), &cal.zone),
             marked(hours_summary(&cal.calendar), &cal.hours),
-            format_duration(cal.calendar.business_day())
+            format_duration(cal.calendar.business_day().secs())
         ),
     ]);
     let hol: Vec<String> =

@@ -4,6 +4,7 @@ use std::io::Write as _;
 
 use anyhow::{Context as _, Result, anyhow};
 use comfy_table::Cell;
+use slacalc::WorkSpan;
 use slacalc::decimal::{BasisPoints, Syntax};
 use slacalc::engine::duration::format_duration;
 use slacalc::report::{self, Group, Key, Levels, Report, ReportOptions};
@@ -214,7 +215,7 @@ fn row_texts(g: &Group) -> Vec<String> {
             .map(u64::to_string)
             .collect();
     out.push(pct(g.attainment_percent));
-    out.extend([g.p50_seconds, g.p90_seconds, g.p95_seconds, g.mean_seconds].map(secs));
+    out.extend([g.p50_seconds, g.p90_seconds, g.p95_seconds, g.mean_seconds].map(|s| secs(s.map(WorkSpan::secs))));
     out
 }
 
@@ -234,7 +235,7 @@ fn row(g: &Group, min: Option<BasisPoints>) -> Vec<Cell> {
     };
     cells.push(render::tinted(pct(g.attainment_percent), tone));
     for s in [g.p50_seconds, g.p90_seconds, g.p95_seconds, g.mean_seconds] {
-        cells.push(Cell::new(secs(s)));
+        cells.push(Cell::new(secs(s.map(WorkSpan::secs))));
     }
     cells
 }

@@ -263,11 +263,11 @@ fn explain_rules(e: &Explanation, opened: i64, clock_start: i64, disp: Display) 
     if let Some((n, day)) = business_days {
         v.push(format!(
             "{n}bd = {n} × {} business day = {} of working time",
-            format_duration(*day),
-            format_duration(*target_seconds)
+            format_duration(day.secs()),
+            format_duration(target_seconds.secs())
         ));
     }
-    if let Some(due) = *deadline {
+    if let Some(due) = deadline.map(slacalc::Timestamp::secs) {
         if *due_at_window_end {
             v.push(format!(
                 "target used up exactly at a window's end: due {}, not at the next opening",
@@ -277,7 +277,7 @@ fn explain_rules(e: &Explanation, opened: i64, clock_start: i64, disp: Display) 
         v.push(format!(
             "deadline: {} = {} of working time after the clock started",
             wall(due, disp),
-            format_duration(*target_seconds)
+            format_duration(target_seconds.secs())
         ));
     }
     v

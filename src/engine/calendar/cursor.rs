@@ -12,13 +12,13 @@ const YEAR_CACHE: usize = 512;
 /// A walk's cursor on the calendar's year tables: holds the current year, so
 /// the shared cache is locked once per year walked, not once per day.
 #[derive(Debug, Default)]
-pub struct YearCursor {
+pub(crate) struct YearCursor {
     current: Option<Arc<YearInfo>>,
 }
 
 impl YearCursor {
     /// An empty cursor.
-    pub fn new() -> YearCursor {
+    pub(crate) fn new() -> YearCursor {
         YearCursor::default()
     }
 

@@ -23,7 +23,7 @@ use self::cursor::YearCursor;
 use self::shapes::Shapes;
 use self::year::YearInfo;
 use self::yearsum::YearSum;
-use super::day::{DAY, Day, WorkSpan};
+use super::day::{DAY, Day, Timestamp, WorkSpan};
 use super::holiday::{Holiday, HolidayRule};
 use super::segment::Segment;
 use super::timeline::WalkError;
@@ -44,7 +44,7 @@ pub(crate) const MAX_HOLIDAYS: usize = u16::MAX as usize - 1;
 
 /// What a date is, on a calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DayKind<'a> {
+pub(crate) enum DayKind<'a> {
     /// Its weekday's usual windows.
     Regular,
     /// A holiday: no working time. Carries the holiday's name.
@@ -112,7 +112,7 @@ impl Horizon {
     }
 
     /// 1 January of the first year past the horizon.
-    pub fn end(&self) -> Day {
+    pub(crate) fn end(&self) -> Day {
         self.end
     }
 
@@ -145,7 +145,7 @@ impl DataFrom {
     }
 
     /// 1 January of the first year.
-    pub fn start(&self) -> Day {
+    pub(crate) fn start(&self) -> Day {
         self.start
     }
 
@@ -227,8 +227,9 @@ impl Calendar {
         mut week: [Vec<Window>; 7],
         holidays: Vec<Holiday>,
         mut overrides: BTreeMap<NaiveDate, Vec<Window>>,
-        business_day: Option<i64>,
+        business_day: Option<WorkSpan>,
     ) -> Result<Calendar, CalendarError> {
+        let business_day = business_day.map(WorkSpan::secs);
         if holidays.len() > MAX_HOLIDAYS {
             return Err(CalendarError::TooManyHolidays(holidays.len()));
         }
@@ -238,7 +239,7 @@ impl Calendar {
         for (date, day) in &mut overrides {
             check_windows(day).map_err(|(a, b)| CalendarError::Overlap(format!("{date} {a} and {b}")))?;
         }
-        let lens: Vec<i64> = week.iter().map(|d| d.iter().map(Window::len).sum()).collect();
+        let lens: Vec<i64> = week.iter().map(|d| d.iter().map(|w| w.len().secs()).sum()).collect();
         let week_len: i64 = lens.iter().sum();
         if week_len == 0 {
             return Err(CalendarError::NoWorkingTime);
@@ -433,8 +434,8 @@ impl Calendar {
     }
 
     /// Length of one business day, in working seconds.
-    pub fn business_day(&self) -> i64 {
-        self.business_day
+    pub fn business_day(&self) -> WorkSpan {
+        WorkSpan::new(self.business_day)
     }
 
     /// Working time in a normal week (no holiday, override or DST change).
@@ -504,12 +505,12 @@ impl Calendar {
     }
 
     /// Local calendar date of an instant in this calendar's zone.
-    pub fn local_date(&self, t: i64) -> Option<NaiveDate> {
-        self.local_day(t).date()
+    pub fn local_date(&self, t: Timestamp) -> Option<NaiveDate> {
+        self.local_day(t.secs()).date()
     }
 
     /// Local day of an instant.
-    pub fn local_day(&self, t: i64) -> Day {
+    pub(crate) fn local_day(&self, t: i64) -> Day {
         Day::containing(t + self.offset_at(t))
     }
 
@@ -526,7 +527,7 @@ impl Calendar {
 
     /// The offset at `t` and the UTC span `[from, to)` over which it holds,
     /// from the year tables (the span may be shorter than the real one).
-    pub fn offset_span(&self, t: i64, cursor: &mut YearCursor) -> (i64, i64, i64) {
+    pub(crate) fn offset_span(&self, t: i64, cursor: &mut YearCursor) -> (i64, i64, i64) {
         if self.always {
             return (0, i64::MIN, i64::MAX);
         }
@@ -535,7 +536,7 @@ impl Calendar {
     }
 
     /// UTC offset in seconds at instant `t`.
-    pub fn offset_at(&self, t: i64) -> i64 {
+    pub(crate) fn offset_at(&self, t: i64) -> i64 {
         if self.always {
             return 0;
         }
@@ -544,7 +545,7 @@ impl Calendar {
 
     /// The UTC instant of local midnight (wall clock 00:00, by the DST policy)
     /// of `day`.
-    pub fn midnight(&self, day: impl Into<Day>) -> i64 {
+    pub(crate) fn midnight(&self, day: impl Into<Day>) -> i64 {
         self.resolve(day, 0)
     }
 
@@ -563,7 +564,7 @@ impl Calendar {
     /// UTC instant of wall-clock `secs` after midnight on `day`, by the DST
     /// policy (`Disambiguation::Boundary`): a time in a gap moves to the
     /// gap's end, one in a fold takes its first occurrence.
-    pub fn resolve(&self, day: impl Into<Day>, secs: u32) -> i64 {
+    pub(crate) fn resolve(&self, day: impl Into<Day>, secs: u32) -> i64 {
         let day = day.into();
         let local = day.start() + i64::from(secs);
         if self.always {
@@ -579,7 +580,7 @@ impl Calendar {
     }
 
     /// What `day` is on this calendar.
-    pub fn day_kind<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> DayKind<'a> {
+    pub(crate) fn day_kind<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> DayKind<'a> {
         let day = day.into();
         if !self.overrides_by_day.is_empty()
             && let Some(w) = self.overrides_by_day.get(&day)
@@ -600,7 +601,7 @@ impl Calendar {
     }
 
     /// The wall-clock windows that apply on `day` (empty on a holiday).
-    pub fn windows_on<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> &'a [Window] {
+    pub(crate) fn windows_on<'a>(&'a self, day: impl Into<Day>, cursor: &mut YearCursor) -> &'a [Window] {
         let day = day.into();
         match self.day_kind(day, cursor) {
             DayKind::Regular => &self.week[day.weekday()],
@@ -610,7 +611,7 @@ impl Calendar {
     }
 
     /// Appends the working segments of local `day`, in UTC, to `out`.
-    pub fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
+    pub(crate) fn segments_on(&self, day: impl Into<Day>, cursor: &mut YearCursor, out: &mut Vec<Segment>) {
         let day = day.into();
         let info = cursor.for_day(self, day);
         match info.day_segments(self, day) {
@@ -685,7 +686,7 @@ impl Calendar {
     /// Working time of local `day` when no offset change touches it:
     /// arithmetic only. For the year tables.
     pub(super) fn steady_day_work(&self, day: Day, year: &YearInfo) -> WorkSpan {
-        self.day_windows(day, year).iter().map(|w| WorkSpan::new(w.len())).sum()
+        self.day_windows(day, year).iter().map(|w| w.len()).sum()
     }
 
     /// Exact working time of local `day`, an offset change or not. For the
@@ -899,13 +900,20 @@ mod tests {
             Calendar::new("x", Tz::UTC, week.clone(), vec![], BTreeMap::new(), None),
             Err(CalendarError::UnequalDays(_))
         ));
-        let cal = Calendar::new("x", Tz::UTC, week, vec![], BTreeMap::new(), Some(8 * 3600)).unwrap();
-        assert_eq!(cal.business_day(), 8 * 3600);
+        let cal = Calendar::new("x", Tz::UTC, week, vec![], BTreeMap::new(), Some(WorkSpan::new(8 * 3600))).unwrap();
+        assert_eq!(cal.business_day().secs(), 8 * 3600);
     }
 
     #[test]
     fn dst_gap_boundary_moves_to_gap_end_and_fold_takes_first() {
-        let cal = Calendar::new("x", chrono_tz::Europe::Paris, Default::default(), vec![], BTreeMap::new(), Some(1));
+        let cal = Calendar::new(
+            "x",
+            chrono_tz::Europe::Paris,
+            Default::default(),
+            vec![],
+            BTreeMap::new(),
+            Some(WorkSpan::new(1)),
+        );
         assert!(cal.is_err()); // no working time
         let w = |s| Window::parse(s).unwrap();
         let week: [Vec<Window>; 7] = std::array::from_fn(|_| vec![w("02:30-04:00")]);

@@ -77,5 +77,5 @@ pub(super) fn year_sum(cal: &Calendar, info: &YearInfo, mut special: Vec<Day>) -
 
 /// Working seconds of each weekday's windows, Monday first.
 pub(super) fn weekday_lens(cal: &Calendar) -> [i64; 7] {
-    std::array::from_fn(|wd| cal.week()[wd].iter().map(|w| w.len()).sum())
+    std::array::from_fn(|wd| cal.week()[wd].iter().map(|w| w.len().secs()).sum())
 }

@@ -174,16 +174,20 @@ impl Cx<'_> {
         let business_day = match &r.business_day {
             Some(b) => keep(
                 errs,
-                parse_duration(b.get_ref()).ok().filter(|&s| s > 0 && s <= 86_400).ok_or_else(|| {
-                    self.err(
-                        fi,
-                        b.span(),
-                        format!(
-                            "invalid business_day \"{}\" (expected a duration from 1s to 24h, e.g. 8h)",
-                            cut(b.get_ref(), SHOWN_CHARS)
-                        ),
-                    )
-                }),
+                parse_duration(b.get_ref())
+                    .ok()
+                    .filter(|&s| s > 0 && s <= 86_400)
+                    .map(crate::WorkSpan::new)
+                    .ok_or_else(|| {
+                        self.err(
+                            fi,
+                            b.span(),
+                            format!(
+                                "invalid business_day \"{}\" (expected a duration from 1s to 24h, e.g. 8h)",
+                                cut(b.get_ref(), SHOWN_CHARS)
+                            ),
+                        )
+                    }),
             )
             .map(Some),
             None => Some(None),
