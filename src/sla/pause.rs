@@ -119,6 +119,20 @@ pub(crate) fn parse_pause_list_as(
     Ok(normalize(out))
 }
 
+/// A ticket's pauses as `batch` reads its `pauses` column with no profile:
+/// `FROM/TO;FROM/TO` (empty parts ignored), each time RFC 3339 or a local
+/// time read in `zone` (the plan's), a local time in a DST fold refused,
+/// `now` standing for `now`; merged where they overlap, ready for
+/// [`super::Ticket::with_pauses`]. For embedding programs (the Python
+/// package) that hand over a `pauses` column: the same parser and messages
+/// as `batch`.
+///
+/// # Errors
+/// As [`parse_pause_as`], for the first bad pause (named `pauses`).
+pub fn parse_pauses(text: &str, zone: Tz, now: crate::Timestamp) -> Result<Vec<Segment>> {
+    parse_pause_list_as(text, zone, now.secs(), "pauses", Some((&TimeFormat::Auto, Ambiguous::Reject)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +153,17 @@ mod tests {
         assert!(e.contains("pauses") && e.contains("before it starts"), "{e}");
         let e = parse_pause_list("x", Paris, 0, "pauses").unwrap_err().to_string();
         assert!(e.contains("FROM/TO"), "{e}");
+    }
+
+    #[test]
+    fn pauses_read_as_batch_reads_its_column() {
+        let now = crate::Timestamp::from_secs(1_800_000_000);
+        let p = parse_pauses("2026-11-20 11:00/2026-11-20T11:30:00Z; 2026-11-20 13:00/now", Paris, now).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].duration(), 5400, "the local start in Paris (10:00Z), the end in UTC");
+        assert_eq!(p[1].end, now.secs());
+        let e = parse_pauses("2026-10-25 02:30/2026-10-25 04:00", Paris, now).unwrap_err().to_string();
+        assert!(e.contains("pauses"), "{e}");
     }
 
     #[test]
