@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import time
 from typing import Any, Iterable, List, Optional, Sequence, Union
 
 import pyarrow as pa
@@ -89,6 +90,7 @@ class Plans:
         priority: Any,
         opened: Any,
         *,
+        pauses: Any = None,
         metric: str = "first_response",
         errors: str = "raise",
     ) -> pa.TimestampArray:
@@ -102,6 +104,12 @@ class Plans:
         ``ValueError`` naming the row's index and the reason with
         ``errors="raise"``, or gets null with ``errors="null"``.
 
+        ``pauses`` stop the clock, as the ``pauses`` column of ``slacalc
+        batch`` does: a string or an array of strings (one per row, null or
+        empty for none) of pauses ``FROM/TO;FROM/TO``, each time RFC 3339 or
+        a local time in the plan's zone (``now`` is the current time). A bad
+        pause is that row's error.
+
         >>> import datetime as dt, pyarrow as pa
         >>> opened = pa.array([dt.datetime(2026, 11, 20, 9, 0), None], pa.timestamp("s", tz="UTC"))
         >>> slacalc.Plans().deadline("apizee-gold", "p1", opened).to_pylist()   # doctest: +SKIP
@@ -112,12 +120,14 @@ class Plans:
         p, keep_p = _c.string_column(plan, "plan")
         q, keep_q = _c.string_column(priority, "priority")
         o, keep_o = _c.time_column(opened, "opened")
-        n = _c.rows_of([("plan", p), ("priority", q), ("opened", o)])
+        z, keep_z = _c.string_column(pauses, "pauses")
+        n = _c.rows_of([("plan", p), ("priority", q), ("opened", o), ("pauses", z)])
+        now = int(time.time())
         chunks = []
         base = 0
-        for length, (pp, qq, oo) in _slices([p, q, o], n):
+        for length, (pp, qq, oo, zz) in _slices([p, q, o, z], n):
             try:
-                bufs = self._native.deadline(length, pp, qq, oo, metric, errors == "raise")
+                bufs = self._native.deadline(length, pp, qq, oo, metric, errors == "raise", zz, now)
             except ValueError as e:
                 msg = str(e)
                 if base and msg.startswith("row "):
@@ -126,7 +136,7 @@ class Plans:
                 raise ValueError(msg) from None
             chunks.append(_c.timestamps(length, bufs))
             base += length
-        del keep_p, keep_q, keep_o
+        del keep_p, keep_q, keep_o, keep_z
         return chunks[0] if len(chunks) == 1 else pa.concat_arrays(chunks)
 
     def status(
@@ -138,6 +148,7 @@ class Plans:
         *,
         responded: Any = None,
         resolved: Any = None,
+        pauses: Any = None,
         metric: str = "first_response",
     ) -> pa.Table:
         """Each ticket's state as of ``now``, as ``slacalc batch`` answers each
@@ -148,7 +159,11 @@ class Plans:
         Instants are ``timestamp[s, tz=UTC]``.
 
         The clock stops at ``responded`` (``resolved`` for the resolution
-        metric); a stop after ``now`` has not happened yet. A row that cannot
+        metric); a stop after ``now`` has not happened yet. ``pauses`` stop
+        the clock as batch's ``pauses`` column does: a string or an array of
+        strings ``FROM/TO;FROM/TO`` (null or empty for none), each time RFC
+        3339 or a local time in the plan's zone, ``now`` as the row's now.
+        A row that cannot
         be answered gets its message in ``error`` (never an exception), as
         batch prints it, with two differences: a row opened after ``now``
         gets the error ``batch --strict`` gives (plain batch leaves it out);
@@ -170,20 +185,23 @@ class Plans:
         o, keep_o = _c.time_column(opened, "opened")
         w, keep_w = _c.time_column(now, "now")
         s, keep_s = _c.time_column(stop, stop_name)
-        n = _c.rows_of([("plan", p), ("priority", q), ("opened", o), ("now", w), (stop_name, s)])
+        z, keep_z = _c.string_column(pauses, "pauses")
+        n = _c.rows_of([("plan", p), ("priority", q), ("opened", o), ("now", w), (stop_name, s), ("pauses", z)])
         batches = []
-        for length, (pp, qq, oo, ww, ss) in _slices([p, q, o, w, s], n):
-            d = self._native.status(length, pp, qq, oo, ww, ss, metric)
+        for length, (pp, qq, oo, ww, ss, zz) in _slices([p, q, o, w, s, z], n):
+            d = self._native.status(length, pp, qq, oo, ww, ss, metric, zz)
             cols = {}
             for name, bufs in d.items():
-                if len(bufs) == 3:
+                if len(bufs) == 4:
+                    cols[name] = _c.decoded(length, bufs)
+                elif len(bufs) == 3:
                     cols[name] = _c.strings(length, bufs)
                 elif name.endswith("_seconds"):
                     cols[name] = _c.int64s(length, bufs)
                 else:
                     cols[name] = _c.timestamps(length, bufs)
             batches.append(pa.RecordBatch.from_pydict(cols))
-        del keep_p, keep_q, keep_o, keep_w, keep_s
+        del keep_p, keep_q, keep_o, keep_w, keep_s, keep_z
         return pa.Table.from_batches(batches)
 
     def replay(self, events: Any, now: Any) -> pa.Table:

@@ -8,7 +8,8 @@ import pyarrow as pa
 
 __version__: str
 
-# A string, None, or an array of strings: pyarrow, pandas, Polars, NumPy, list.
+# A string, None, or an array of strings: pyarrow, pandas, Polars, NumPy, list;
+# dictionary-encoded arrays (pandas and Polars categoricals) are read as they are.
 Strings = Union[str, None, pa.Array, pa.ChunkedArray, Any]
 # An aware datetime, None, or an array of timestamps (NumPy datetime64 read as UTC).
 Instants = Union[datetime.datetime, None, pa.Array, pa.ChunkedArray, Any]
@@ -22,6 +23,7 @@ class Plans:
         priority: Strings,
         opened: Instants,
         *,
+        pauses: Strings = None,
         metric: Metric = "first_response",
         errors: Literal["raise", "null"] = "raise",
     ) -> pa.TimestampArray: ...
@@ -34,6 +36,7 @@ class Plans:
         *,
         responded: Instants = None,
         resolved: Instants = None,
+        pauses: Strings = None,
         metric: Metric = "first_response",
     ) -> pa.Table: ...
     def replay(self, events: Any, now: datetime.datetime) -> pa.Table: ...

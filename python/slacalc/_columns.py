@@ -95,20 +95,47 @@ def time_column(x: Any, name: str) -> Tuple[Any, Optional[pa.Array]]:
     return (len(arr), arr.offset, validity.address if validity is not None else 0, addr), arr
 
 
-def string_column(x: Any, name: str) -> Tuple[Any, Optional[pa.Array]]:
+def string_column(x: Any, name: str, encode: bool = False) -> Tuple[Any, Optional[Any]]:
+    """(what the Rust half reads, the arrays to keep alive). A dictionary
+    array (pandas and Polars categoricals) is handed over as its int32
+    indices and its dictionary, not decoded; with ``encode`` (plan and
+    priority), a plain string array is dictionary-encoded first (in C++):
+    the Rust half then finds a row's (plan, priority) by two indices instead
+    of hashing its strings."""
     if x is None or isinstance(x, str):
         return x, None
     arr = to_arrow(x)
     t = arr.type
     if pa.types.is_null(t):
         arr = pa.nulls(len(arr), pa.string())
-    elif pa.types.is_dictionary(t):
-        arr = arr.dictionary_decode()
-    if not pa.types.is_string(arr.type):
-        if pa.types.is_large_string(arr.type) or str(arr.type) in ("string_view", "large_utf8", "utf8_view"):
-            arr = arr.cast(pa.string())
-        else:
-            raise TypeError(f"{name}: expected strings, got {t}")
+    elif encode and len(arr) > 64 and not pa.types.is_dictionary(t):
+        arr = pc.dictionary_encode(_utf8(arr, t, name))
+        t = arr.type
+    if pa.types.is_dictionary(t):
+        values = _utf8(arr.dictionary, t.value_type, name)
+        indices = arr.indices if t.index_type == pa.int32() else arr.indices.cast(pa.int32())
+        validity, data = indices.buffers()[:2]
+        return (
+            len(indices),
+            indices.offset,
+            validity.address if validity is not None else 0,
+            data.address if data is not None else 0,
+            _string_buffers(values),
+        ), (indices, values)
+    arr = _utf8(arr, t, name)
+    return _string_buffers(arr), arr
+
+
+def _utf8(arr: pa.Array, t: pa.DataType, name: str) -> pa.Array:
+    """`arr` as a UTF-8 array with int32 offsets (large and view strings cast)."""
+    if pa.types.is_string(arr.type):
+        return arr
+    if pa.types.is_large_string(arr.type) or str(arr.type) in ("string_view", "large_utf8", "utf8_view"):
+        return arr.cast(pa.string())
+    raise TypeError(f"{name}: expected strings, got {t}")
+
+
+def _string_buffers(arr: pa.Array) -> Tuple[int, int, int, int, int]:
     validity, offsets, data = arr.buffers()[:3]
     return (
         len(arr),
@@ -116,7 +143,7 @@ def string_column(x: Any, name: str) -> Tuple[Any, Optional[pa.Array]]:
         validity.address if validity is not None else 0,
         offsets.address,
         data.address if data is not None else 0,
-    ), arr
+    )
 
 
 def rows_of(args: Sequence[Tuple[str, Any]]) -> int:
@@ -143,6 +170,14 @@ def int64s(n: int, bufs: Tuple[bytes, bytes]) -> pa.Array:
 def strings(n: int, bufs: Tuple[bytes, bytes, bytes]) -> pa.Array:
     valid, offsets, data = bufs
     return pa.Array.from_buffers(pa.string(), n, [pa.py_buffer(valid), pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
+def decoded(n: int, bufs: Tuple[bytes, bytes, Tuple[bytes, bytes, bytes], int]) -> pa.Array:
+    """A string column the Rust half wrote as int32 codes into a dictionary
+    of its distinct values, decoded (by pyarrow, in C++)."""
+    valid, indices, values, m = bufs
+    codes = pa.Array.from_buffers(pa.int32(), n, [pa.py_buffer(valid), pa.py_buffer(indices)])
+    return pa.DictionaryArray.from_arrays(codes, strings(m, values)).dictionary_decode()
 
 
 def table_to_csv(table: pa.Table, zone_of_keys: bool) -> bytes:

@@ -6,6 +6,7 @@
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use rustc_hash::FxHashMap;
 
 /// A validity bitmap being built.
 #[derive(Default)]
@@ -21,13 +22,11 @@ impl BitsOut {
 
     #[inline]
     fn push(&mut self, valid: bool) {
-        if self.len % 8 == 0 {
-            self.bits.push(0);
-        }
-        if valid {
-            if let Some(last) = self.bits.last_mut() {
-                *last |= 1 << (self.len % 8);
-            }
+        let at = self.len % 8;
+        if at == 0 {
+            self.bits.push(u8::from(valid));
+        } else if let Some(last) = self.bits.last_mut() {
+            *last |= u8::from(valid) << at;
         }
         self.len += 1;
     }
@@ -78,6 +77,57 @@ impl StrOut {
     }
 }
 
+/// A string column built as int32 codes into a dictionary of its distinct
+/// values, which the Python half decodes into a plain string column
+/// (pyarrow's `dictionary_decode`): a status table's names and states are a
+/// few strings repeated, cheaper to write as a code than as bytes per row.
+pub struct DictOut {
+    pub valid: BitsOut,
+    pub indices: Vec<u8>,
+    /// The dictionary: one row per distinct value, in the order first met.
+    pub values: StrOut,
+    known: FxHashMap<Box<str>, i32>,
+}
+
+impl DictOut {
+    pub fn with_capacity(n: usize) -> DictOut {
+        DictOut {
+            valid: BitsOut::with_capacity(n),
+            indices: Vec::with_capacity(n * 4),
+            values: StrOut::with_capacity(16, 16),
+            known: FxHashMap::default(),
+        }
+    }
+
+    /// The code of `s`, added to the dictionary when new.
+    pub fn code(&mut self, s: &str) -> i32 {
+        if let Some(&c) = self.known.get(s) {
+            return c;
+        }
+        // At most one value per row, and a call has fewer than 2^31 rows.
+        let c = i32::try_from(self.known.len()).unwrap_or(i32::MAX);
+        self.values.push(Some(s));
+        self.known.insert(s.into(), c);
+        c
+    }
+
+    /// The rows in the dictionary.
+    pub fn len(&self) -> usize {
+        self.known.len()
+    }
+
+    #[inline]
+    pub fn push_code(&mut self, c: Option<i32>) {
+        self.valid.push(c.is_some());
+        self.indices.extend_from_slice(&c.unwrap_or(0).to_le_bytes());
+    }
+
+    pub fn push(&mut self, s: Option<&str>) {
+        let c = s.map(|s| self.code(s));
+        self.push_code(c);
+    }
+}
+
 /// Reads bit `i` of an Arrow validity bitmap.
 #[inline]
 fn bit(bits: &[u8], i: usize) -> bool {
@@ -99,7 +149,7 @@ unsafe fn view<T>(addr: usize, len: usize) -> &'static [T] {
 }
 
 fn check_aligned<T>(addr: usize, what: &str) -> PyResult<()> {
-    if addr % std::mem::align_of::<T>() != 0 {
+    if !addr.is_multiple_of(std::mem::align_of::<T>()) {
         return Err(PyValueError::new_err(format!("{what}: buffer at {addr:#x} is not aligned")));
     }
     Ok(())
@@ -149,27 +199,19 @@ impl I64Col {
     }
 }
 
-/// A string input column, or one value for every row.
-pub enum StrCol {
-    Scalar(Option<String>),
-    Array { offset: usize, valid: Option<&'static [u8]>, offsets: &'static [i32], data: &'static [u8] },
+/// The buffers of a UTF-8 Arrow array (int32 offsets).
+pub struct StrArray {
+    offset: usize,
+    valid: Option<&'static [u8]>,
+    offsets: &'static [i32],
+    data: &'static [u8],
 }
 
-impl StrCol {
-    /// From `None`, a str, or `(length, offset, validity address or 0,
-    /// offsets address, data address)` of a UTF-8 Arrow array (int32
-    /// offsets) of `n` rows.
-    pub fn extract(obj: &Bound<'_, PyAny>, n: usize) -> PyResult<StrCol> {
-        if obj.is_none() {
-            return Ok(StrCol::Scalar(None));
-        }
-        if let Ok(s) = obj.extract::<String>() {
-            return Ok(StrCol::Scalar(Some(s)));
-        }
+impl StrArray {
+    /// From `(length, offset, validity address or 0, offsets address, data
+    /// address)`; `len` is the array's length.
+    fn extract(obj: &Bound<'_, PyAny>) -> PyResult<(usize, StrArray)> {
         let (len, offset, valid, offsets, data): (usize, usize, usize, usize, usize) = obj.extract()?;
-        if len != n {
-            return Err(PyValueError::new_err(format!("a column has {len} rows, expected {n}")));
-        }
         check_aligned::<i32>(offsets, "string column")?;
         // SAFETY: the Python half passes the buffers of a live string array
         // of `len` rows from `offset`; its data holds offsets[offset + len]
@@ -177,12 +219,129 @@ impl StrCol {
         unsafe {
             let offsets = view::<i32>(offsets, offset + len + 1);
             let end = offsets.last().map_or(0, |&e| usize::try_from(e).unwrap_or(0));
-            Ok(StrCol::Array {
+            Ok((
+                len,
+                StrArray {
+                    offset,
+                    valid: (valid != 0).then(|| view::<u8>(valid, (offset + len).div_ceil(8))),
+                    offsets,
+                    data: view::<u8>(data, end),
+                },
+            ))
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(self.offset + 1)
+    }
+
+    /// Row `i`'s bytes; `None` for a null (or a row out of the array, which
+    /// a dictionary index could name).
+    #[inline]
+    fn bytes(&self, i: usize) -> Option<&[u8]> {
+        let j = self.offset + i;
+        if self.valid.is_some_and(|b| !bit(b, j)) {
+            return None;
+        }
+        let (a, b) = (*self.offsets.get(j)?, *self.offsets.get(j + 1)?);
+        self.data.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)
+    }
+}
+
+/// A string input column, or one value for every row.
+pub enum StrCol {
+    Scalar(Option<String>),
+    Array(StrArray),
+    /// Dictionary-encoded (pandas and Polars categoricals, `dictionary_encode`):
+    /// int32 indices into a string array, read without decoding.
+    Dict {
+        offset: usize,
+        valid: Option<&'static [u8]>,
+        indices: &'static [i32],
+        values: StrArray,
+    },
+}
+
+impl StrCol {
+    /// From `None`, a str, `(length, offset, validity address or 0,
+    /// offsets address, data address)` of a UTF-8 Arrow array (int32
+    /// offsets) of `n` rows, or `(length, offset, validity address or 0,
+    /// int32 indices address, dictionary)` of a dictionary array, its
+    /// dictionary such a UTF-8 array's tuple.
+    pub fn extract(obj: &Bound<'_, PyAny>, n: usize) -> PyResult<StrCol> {
+        if obj.is_none() {
+            return Ok(StrCol::Scalar(None));
+        }
+        if let Ok(s) = obj.extract::<String>() {
+            return Ok(StrCol::Scalar(Some(s)));
+        }
+        let len = obj.get_item(0)?.extract::<usize>()?;
+        if len != n {
+            return Err(PyValueError::new_err(format!("a column has {len} rows, expected {n}")));
+        }
+        let dict = obj.get_item(4)?;
+        if dict.extract::<usize>().is_ok() {
+            return Ok(StrCol::Array(StrArray::extract(obj)?.1));
+        }
+        let (_, offset, valid, indices, _): (usize, usize, usize, usize, Bound<'_, PyAny>) = obj.extract()?;
+        check_aligned::<i32>(indices, "dictionary column")?;
+        let (_, values) = StrArray::extract(&dict)?;
+        // SAFETY: the Python half passes the buffers of a live dictionary
+        // array of `len` rows from `offset`, int32 indices (each checked
+        // against the dictionary when read).
+        unsafe {
+            Ok(StrCol::Dict {
                 offset,
                 valid: (valid != 0).then(|| view::<u8>(valid, (offset + len).div_ceil(8))),
-                offsets,
-                data: view::<u8>(data, end),
+                indices: view::<i32>(indices, offset + len),
+                values,
             })
+        }
+    }
+
+    /// Row `i`'s bytes; `None` for a null.
+    #[inline]
+    pub fn bytes(&self, i: usize) -> Option<&[u8]> {
+        match self {
+            StrCol::Scalar(v) => v.as_deref().map(str::as_bytes),
+            StrCol::Array(a) => a.bytes(i),
+            StrCol::Dict { offset, valid, indices, values } => {
+                let j = offset + i;
+                if valid.is_some_and(|b| !bit(b, j)) {
+                    return None;
+                }
+                values.bytes(usize::try_from(indices[j]).ok()?)
+            }
+        }
+    }
+
+    /// How many codes [`StrCol::code`] gives (a scalar's one, a
+    /// dictionary's length); `None` for a plain array, which has none.
+    pub fn codes(&self) -> Option<usize> {
+        match self {
+            StrCol::Scalar(_) => Some(1),
+            StrCol::Array(_) => None,
+            StrCol::Dict { values, .. } => Some(values.len()),
+        }
+    }
+
+    /// Row `i`'s code: one index per value of the column's dictionary (the
+    /// same code, the same string), below [`StrCol::codes`]; `None` for a
+    /// null, an index out of the dictionary, or a plain array.
+    #[inline]
+    pub fn code(&self, i: usize) -> Option<usize> {
+        match self {
+            StrCol::Scalar(v) => v.as_ref().map(|_| 0),
+            StrCol::Array(_) => None,
+            StrCol::Dict { offset, valid, indices, values } => {
+                let j = offset + i;
+                if valid.is_some_and(|b| !bit(b, j)) {
+                    return None;
+                }
+                // A null entry of the dictionary itself gets a code too: its
+                // rows then read as nulls when their pair is looked up.
+                usize::try_from(indices[j]).ok().filter(|&k| k < values.len())
+            }
         }
     }
 
@@ -190,16 +349,6 @@ impl StrCol {
     /// validates strings, so never) read as a null.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
-        match self {
-            StrCol::Scalar(v) => v.as_deref(),
-            StrCol::Array { offset, valid, offsets, data } => {
-                let j = offset + i;
-                if valid.is_some_and(|b| !bit(b, j)) {
-                    return None;
-                }
-                let (a, b) = (offsets[j] as usize, offsets[j + 1] as usize);
-                std::str::from_utf8(&data[a..b]).ok()
-            }
-        }
+        std::str::from_utf8(self.bytes(i)?).ok()
     }
 }

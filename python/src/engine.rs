@@ -10,7 +10,6 @@
 //! in-memory CSV: their answers are the CLI's by construction.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use slacalc::sla::{self, ClockState as LibState, Resolved, StopAfterNow, Untracked};
 use slacalc::{Display, Metric as LibMetric, PlanSet, RowFormat, Timestamp, WorkSpan};
@@ -104,49 +103,75 @@ impl Engine {
         priority: Option<&str>,
         metric: Metric,
         refuse_untracked: bool,
-    ) -> Result<Arc<Pair>, String> {
+    ) -> Result<Pair, String> {
         let p = self.plans.get(plan).map_err(|e| e.to_string())?;
         let untracked = if refuse_untracked { Untracked::Refused } else { Untracked::NoCommitment };
         let priority = priority.filter(|s| !s.trim().is_empty());
         let resolved = sla::resolve(p, priority, metric.0, untracked).map_err(|e| e.to_string())?;
-        Ok(Arc::new(Pair {
+        Ok(Pair {
             plan_id: p.id.clone(),
             priority: resolved.priority.clone(),
             zone: p.calendar.calendar.tz(),
             resolved,
-        }))
+        })
     }
 
-    /// The deadline of a ticket opened at `opened` (`slacalc deadline`):
-    /// `None` without commitment.
-    pub fn deadline(pair: &Pair, opened: i64) -> Result<Option<i64>, String> {
-        sla::Ticket::opened(Timestamp::from_secs(opened))
+    /// The deadline of a ticket opened at `opened` (`slacalc deadline`),
+    /// paused as `pauses` (a batch `pauses` cell, `now` read as `now`) says:
+    /// `None` without commitment. Kept out of line (as [`Engine::status`]),
+    /// so that a profile tells the engine's share of a row from the
+    /// binding's.
+    #[inline(never)]
+    pub fn deadline(pair: &Pair, opened: i64, pauses: Option<&str>, now: i64) -> Result<Option<i64>, String> {
+        Self::paused(sla::Ticket::opened(Timestamp::from_secs(opened)), pair, pauses, now)?
             .deadline(&pair.resolved, false)
             .map(|d| d.deadline.map(Timestamp::secs))
             .map_err(|e| e.to_string())
     }
 
+    /// The ticket with the pauses of a batch `pauses` cell (`FROM/TO;FROM/TO`,
+    /// local times in the plan's zone), read by the library as batch reads
+    /// it; none when null or blank.
+    fn paused(ticket: sla::Ticket, pair: &Pair, pauses: Option<&str>, now: i64) -> Result<sla::Ticket, String> {
+        match pauses.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => sla::parse_pauses(p, pair.zone, Timestamp::from_secs(now))
+                .map(|list| ticket.with_pauses(list))
+                .map_err(|e| e.to_string()),
+            None => Ok(ticket),
+        }
+    }
+
     /// The status of a ticket as of `now`, as one `batch` row answers it
-    /// (no pauses): a stop after now has not happened yet; a ticket opened
-    /// after now is the error `batch --strict` gives (plain `batch` leaves
-    /// such a row out; a column here keeps every row).
-    pub fn status(pair: &Pair, metric: Metric, opened: i64, stop: Option<i64>, now: i64) -> Result<StatusRow, String> {
+    /// (`pauses` as its `pauses` column): a stop after now has not happened
+    /// yet; a ticket opened after now is the error `batch --strict` gives
+    /// (plain `batch` leaves such a row out; a column here keeps every row).
+    #[inline(never)]
+    pub fn status(
+        pair: &Pair,
+        metric: Metric,
+        opened: i64,
+        stop: Option<i64>,
+        now: i64,
+        pauses: Option<&str>,
+    ) -> Result<StatusRow, String> {
         let disp = Display::Zone(pair.zone);
         let opened_at = sla::Given { what: "opened", at: Timestamp::from_secs(opened), typed: "", quoted: false };
         let what = metric.stop_column();
         let given = |typed| stop.map(|t| sla::Given { what, at: Timestamp::from_secs(t), typed, quoted: true });
-        let now = Timestamp::from_secs(now);
+        let now_at = Timestamp::from_secs(now);
         // The stop as typed, for a message only: written when there is one
         // (the rows are checked again with it), not for every row.
-        let ticket = match sla::Ticket::new(opened_at, given(""), now, StopAfterNow::NotYet, disp) {
+        let ticket = match sla::Ticket::new(opened_at, given(""), now_at, StopAfterNow::NotYet, disp) {
             Ok(t) => t,
             Err(_) => {
                 let typed = stop.map(|t| Timestamp::from_secs(t).to_rfc3339(Display::Utc)).unwrap_or_default();
-                sla::Ticket::new(opened_at, given(&typed), now, StopAfterNow::NotYet, disp)
+                sla::Ticket::new(opened_at, given(&typed), now_at, StopAfterNow::NotYet, disp)
                     .map_err(|e| e.to_string())?
             }
         };
-        let s = ticket.status(&pair.resolved, now, false).map_err(|e| e.to_string())?;
+        // Batch reads the pauses after the ticket's times: its errors first.
+        let ticket = Self::paused(ticket, pair, pauses, now)?;
+        let s = ticket.status(&pair.resolved, now_at, false).map_err(|e| e.to_string())?;
         Ok(StatusRow {
             opened: s.deadline.opened.secs(),
             deadline: s.deadline.deadline.map(Timestamp::secs),

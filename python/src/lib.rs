@@ -11,13 +11,12 @@ mod columns;
 mod engine;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rustc_hash::FxHashMap;
 
-use columns::{I64Col, I64Out, StrCol, StrOut};
+use columns::{DictOut, I64Col, I64Out, StrCol, StrOut};
 use engine::{Engine, Metric, Pair};
 
 /// The loaded plans (`slacalc.Plans` wraps it).
@@ -26,56 +25,113 @@ struct NativePlans {
     engine: Engine,
 }
 
-/// The pair cache of one call: (plan, priority) as given → resolved, or
-/// the error every such row gets. Bounded like batch's.
-struct Pairs<'e> {
+/// The pairs of one call: each distinct (plan, priority) as given is
+/// resolved once (or gets the error every such row gets), and a row finds
+/// its pair by the bytes of its two cells, without allocating or checking
+/// UTF-8 again. One entry per distinct pair of the call, so at most one per
+/// row: memory stays proportional to the batch (the Python half hands over
+/// at most `_CHUNK` rows per call), and an entry's index never changes.
+struct Pairs<'e, 'a> {
     engine: &'e Engine,
     metric: Metric,
     refuse_untracked: bool,
-    map: FxHashMap<Box<str>, FxHashMap<Box<str>, Result<Arc<Pair>, Arc<str>>>>,
-    pairs: usize,
-    /// The last row's names and pair: consecutive rows often repeat them.
-    last: Option<(Box<str>, Option<Box<str>>, Result<Arc<Pair>, Arc<str>>)>,
+    /// (plan, priority) bytes → index in `entries`; the keys borrow the
+    /// input columns, alive for the whole call.
+    index: FxHashMap<(&'a [u8], &'a [u8]), u32>,
+    entries: Vec<Result<Pair, String>>,
+    /// The last row's cells and entry: sorted or constant columns repeat them.
+    last: Option<(&'a [u8], &'a [u8], u32)>,
+    /// With dictionary-encoded (or scalar) plan and priority columns: the
+    /// entry of each (plan code, priority code or null) as `plan code ×
+    /// (priority codes + 1) + priority code`, [`UNSET`] until a row names
+    /// it. A row then finds its pair by two indices, not by its strings.
+    table: Vec<u32>,
+    /// The priority codes + 1 (the last slot of a plan: a null priority).
+    stride: usize,
 }
 
-const MAX_CACHED_PAIRS: usize = 4096;
+const UNSET: u32 = u32::MAX;
 
-impl<'e> Pairs<'e> {
-    fn new(engine: &'e Engine, metric: Metric, refuse_untracked: bool) -> Pairs<'e> {
-        Pairs { engine, metric, refuse_untracked, map: FxHashMap::default(), pairs: 0, last: None }
+/// The largest pair table (cells): dictionaries beyond it are read by
+/// their strings.
+const MAX_TABLE: usize = 1 << 16;
+
+impl<'e, 'a> Pairs<'e, 'a> {
+    fn new(
+        engine: &'e Engine,
+        metric: Metric,
+        refuse_untracked: bool,
+        plan: &StrCol,
+        priority: &StrCol,
+    ) -> Pairs<'e, 'a> {
+        let (table, stride) = match (plan.codes(), priority.codes()) {
+            (Some(np), Some(nq)) if np.saturating_mul(nq + 1) <= MAX_TABLE => (vec![UNSET; np * (nq + 1)], nq + 1),
+            _ => (Vec::new(), 0),
+        };
+        Pairs {
+            engine,
+            metric,
+            refuse_untracked,
+            index: FxHashMap::default(),
+            entries: Vec::new(),
+            last: None,
+            table,
+            stride,
+        }
     }
 
-    /// Looked up by `&str`, allocating nothing but on a miss (a null
-    /// priority and an empty one are both "not given").
-    fn get(&mut self, plan: &str, priority: Option<&str>) -> Result<Arc<Pair>, Arc<str>> {
-        let q = priority.unwrap_or("");
-        if let Some(c) = self.map.get(plan).and_then(|m| m.get(q)) {
-            return c.clone();
+    /// The entry of row `i` (an index for [`Pairs::entry`]); `None` when its
+    /// plan is null. A null priority and an empty one are both "not given".
+    #[inline]
+    fn row(&mut self, plan: &'a StrCol, priority: &'a StrCol, i: usize) -> Option<u32> {
+        if !self.table.is_empty() {
+            let slot = plan.code(i)? * self.stride + priority.code(i).unwrap_or(self.stride - 1);
+            return match self.table[slot] {
+                UNSET => {
+                    let k = self.by_names(plan, priority, i)?;
+                    self.table[slot] = k;
+                    Some(k)
+                }
+                k => Some(k),
+            };
         }
-        if self.pairs >= MAX_CACHED_PAIRS {
-            self.map.clear();
-            self.pairs = 0;
-        }
-        let r = self.engine.pair(plan, priority, self.metric, self.refuse_untracked).map_err(Arc::from);
-        self.map.entry(plan.into()).or_default().insert(q.into(), r.clone());
-        self.pairs += 1;
-        r
+        self.by_names(plan, priority, i)
     }
 
-    /// The pair of row `i`: the last one again when the row's strings are
-    /// the same bytes as the last row's (sorted or constant columns).
-    fn row(&mut self, plan: &StrCol, priority: &StrCol, i: usize) -> Option<Result<Arc<Pair>, Arc<str>>> {
-        let p = plan.get(i)?;
-        let q = priority.get(i);
-        if let Some((lp, lq, r)) = &self.last
-            && **lp == *p
-            && lq.as_deref() == q
+    /// Row `i`'s entry found by its strings.
+    #[inline]
+    fn by_names(&mut self, plan: &'a StrCol, priority: &'a StrCol, i: usize) -> Option<u32> {
+        let p = plan.bytes(i)?;
+        let q = priority.bytes(i).unwrap_or_default();
+        if let Some((lp, lq, k)) = self.last
+            && lp == p
+            && lq == q
         {
-            return Some(r.clone());
+            return Some(k);
         }
-        let r = self.get(p, q);
-        self.last = Some((p.into(), q.map(Box::from), r.clone()));
-        Some(r)
+        let k = match self.index.get(&(p, q)) {
+            Some(&k) => k,
+            None => self.resolve(p, q)?,
+        };
+        self.last = Some((p, q, k));
+        Some(k)
+    }
+
+    /// Resolves a pair not seen yet; `None` for names that are not UTF-8
+    /// (read as nulls: pyarrow validates strings, so never).
+    #[cold]
+    fn resolve(&mut self, p: &'a [u8], q: &'a [u8]) -> Option<u32> {
+        let (plan, priority) = (std::str::from_utf8(p).ok()?, std::str::from_utf8(q).ok()?);
+        let r = self.engine.pair(plan, (!priority.is_empty()).then_some(priority), self.metric, self.refuse_untracked);
+        let k = u32::try_from(self.entries.len()).ok()?;
+        self.entries.push(r);
+        self.index.insert((p, q), k);
+        Some(k)
+    }
+
+    #[inline]
+    fn entry(&self, k: u32) -> &Result<Pair, String> {
+        &self.entries[k as usize]
     }
 }
 
@@ -90,7 +146,9 @@ impl NativePlans {
 
     /// Deadlines: returns (validity bitmap, int64 values) of `n` rows, or
     /// raises `ValueError` naming the first bad row (`errors="raise"`).
-    #[pyo3(signature = (n, plan, priority, opened, metric, raise_errors))]
+    /// `pauses` (batch's `pauses` cells) read `now` as `now`.
+    #[pyo3(signature = (n, plan, priority, opened, metric, raise_errors, pauses, now))]
+    #[allow(clippy::too_many_arguments)]
     fn deadline<'py>(
         &self,
         py: Python<'py>,
@@ -100,20 +158,26 @@ impl NativePlans {
         opened: &Bound<'py, PyAny>,
         metric: &str,
         raise_errors: bool,
+        pauses: &Bound<'py, PyAny>,
+        now: i64,
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
         let metric = Metric::parse(metric).map_err(pyo3::exceptions::PyValueError::new_err)?;
         let (plan, priority, opened) =
             (StrCol::extract(plan, n)?, StrCol::extract(priority, n)?, I64Col::extract(opened, n)?);
+        let pauses = StrCol::extract(pauses, n)?;
         let engine = &self.engine;
         let answer = py.allow_threads(|| -> Result<I64Out, String> {
             let mut out = I64Out::with_capacity(n);
-            let mut pairs = Pairs::new(engine, metric, true);
+            let mut pairs = Pairs::new(engine, metric, true, &plan, &priority);
             for i in 0..n {
-                let (Some(pair), Some(t)) = (pairs.row(&plan, &priority, i), opened.get(i)) else {
+                let (Some(k), Some(t)) = (pairs.row(&plan, &priority, i), opened.get(i)) else {
                     out.push(None);
                     continue;
                 };
-                let d = pair.map_err(|e| e.to_string()).and_then(|p| Engine::deadline(&p, t));
+                let d = match pairs.entry(k) {
+                    Ok(p) => Engine::deadline(p, t, pauses.get(i), now),
+                    Err(e) => Err(e.clone()),
+                };
                 match d {
                     Ok(d) => out.push(d),
                     Err(e) if raise_errors => return Err(format!("row {i}: {e}")),
@@ -127,7 +191,7 @@ impl NativePlans {
     }
 
     /// Status rows: a dict of column name → buffers (see `slacalc.Plans.status`).
-    #[pyo3(signature = (n, plan, priority, opened, now, stop, metric))]
+    #[pyo3(signature = (n, plan, priority, opened, now, stop, metric, pauses))]
     #[allow(clippy::too_many_arguments)]
     fn status<'py>(
         &self,
@@ -139,33 +203,37 @@ impl NativePlans {
         now: &Bound<'py, PyAny>,
         stop: &Bound<'py, PyAny>,
         metric: &str,
+        pauses: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let metric = Metric::parse(metric).map_err(pyo3::exceptions::PyValueError::new_err)?;
-        let (plan, priority) = (StrCol::extract(plan, n)?, StrCol::extract(priority, n)?);
+        let (plan, priority, pauses) =
+            (StrCol::extract(plan, n)?, StrCol::extract(priority, n)?, StrCol::extract(pauses, n)?);
         let (opened, now, stop) = (I64Col::extract(opened, n)?, I64Col::extract(now, n)?, I64Col::extract(stop, n)?);
         let engine = &self.engine;
         let cols = py.allow_threads(|| {
-            let mut c = StatusCols::with_capacity(n);
-            let mut pairs = Pairs::new(engine, metric, false);
+            let mut c = StatusCols::with_capacity(n, metric);
+            let mut pairs = Pairs::new(engine, metric, false, &plan, &priority);
             for i in 0..n {
-                let (Some(pair), Some(o), Some(t)) = (pairs.row(&plan, &priority, i), opened.get(i), now.get(i)) else {
+                let (Some(k), Some(o), Some(t)) = (pairs.row(&plan, &priority, i), opened.get(i), now.get(i)) else {
                     c.null_row();
                     continue;
                 };
-                let pair = match pair {
+                let pair = match pairs.entry(k) {
                     Ok(p) => p,
                     Err(e) => {
                         // As batch prints a row it could not resolve: the
                         // names as given.
-                        c.error_row(plan.get(i), given(priority.get(i)), metric, o, stop.get(i), &e);
+                        c.error_row(plan.get(i), given(priority.get(i)), o, stop.get(i), e);
                         continue;
                     }
                 };
-                // A plan that needs no priority prints the priority as given.
-                let shown = pair.priority.as_deref().or(given(priority.get(i)));
-                match Engine::status(&pair, metric, o, stop.get(i), t) {
-                    Ok(s) => c.row(&pair.plan_id, shown, metric, &s),
-                    Err(e) => c.error_row(Some(&pair.plan_id), shown, metric, o, stop.get(i), &e),
+                match Engine::status(pair, metric, o, stop.get(i), t, pauses.get(i)) {
+                    // A plan that needs no priority prints the priority as given.
+                    Ok(s) => c.row(k, pair, || given(priority.get(i)), &s),
+                    Err(e) => {
+                        let shown = pair.priority.as_deref().or_else(|| given(priority.get(i)));
+                        c.error_row(Some(&pair.plan_id), shown, o, stop.get(i), &e);
+                    }
                 }
             }
             c
@@ -174,13 +242,14 @@ impl NativePlans {
         let bytes = |b: &[u8]| PyBytes::new(py, b);
         let strs = |s: &StrOut| (bytes(&s.valid.bits), bytes(&s.offsets), bytes(&s.data));
         let ints = |s: &I64Out| (bytes(&s.valid.bits), bytes(&s.values));
-        d.set_item("plan", strs(&cols.plan))?;
-        d.set_item("priority", strs(&cols.priority))?;
-        d.set_item("metric", strs(&cols.metric))?;
+        let dict = |s: &DictOut| (bytes(&s.valid.bits), bytes(&s.indices), strs(&s.values), s.len());
+        d.set_item("plan", dict(&cols.plan))?;
+        d.set_item("priority", dict(&cols.priority))?;
+        d.set_item("metric", dict(&cols.metric))?;
         d.set_item("opened", ints(&cols.opened))?;
         d.set_item("deadline", ints(&cols.deadline))?;
         d.set_item(metric.stop_column(), ints(&cols.stop))?;
-        d.set_item("state", strs(&cols.state))?;
+        d.set_item("state", dict(&cols.state))?;
         d.set_item("elapsed_seconds", ints(&cols.elapsed))?;
         d.set_item("remaining_seconds", ints(&cols.remaining))?;
         d.set_item("error", strs(&cols.error))?;
@@ -210,51 +279,76 @@ fn given(s: Option<&str>) -> Option<&str> {
 
 /// The status output columns being built.
 struct StatusCols {
-    plan: StrOut,
-    priority: StrOut,
-    metric: StrOut,
+    plan: DictOut,
+    priority: DictOut,
+    metric: DictOut,
     opened: I64Out,
     deadline: I64Out,
     stop: I64Out,
-    state: StrOut,
+    state: DictOut,
     elapsed: I64Out,
     remaining: I64Out,
     error: StrOut,
+    /// Per pair entry: its plan's and priority's codes, once written.
+    names: Vec<Option<(i32, Option<i32>)>>,
 }
 
 impl StatusCols {
-    fn with_capacity(n: usize) -> StatusCols {
-        StatusCols {
-            plan: StrOut::with_capacity(n, 16),
-            priority: StrOut::with_capacity(n, 4),
-            metric: StrOut::with_capacity(n, 14),
+    fn with_capacity(n: usize, metric: Metric) -> StatusCols {
+        let mut c = StatusCols {
+            plan: DictOut::with_capacity(n),
+            priority: DictOut::with_capacity(n),
+            metric: DictOut::with_capacity(n),
             opened: I64Out::with_capacity(n),
             deadline: I64Out::with_capacity(n),
             stop: I64Out::with_capacity(n),
-            state: StrOut::with_capacity(n, 8),
+            state: DictOut::with_capacity(n),
             elapsed: I64Out::with_capacity(n),
             remaining: I64Out::with_capacity(n),
             error: StrOut::with_capacity(n, 0),
+            names: Vec::new(),
+        };
+        // Code 0 of `metric`; a state's code is its index in STATES.
+        c.metric.code(metric.name());
+        for s in engine::STATES {
+            c.state.code(s);
         }
+        c
     }
 
     fn null_row(&mut self) {
-        for s in [&mut self.plan, &mut self.priority, &mut self.metric, &mut self.state, &mut self.error] {
-            s.push(None);
+        for s in [&mut self.plan, &mut self.priority, &mut self.metric, &mut self.state] {
+            s.push_code(None);
         }
+        self.error.push(None);
         for c in [&mut self.opened, &mut self.deadline, &mut self.stop, &mut self.elapsed, &mut self.remaining] {
             c.push(None);
         }
     }
 
-    fn row(&mut self, plan: &str, priority: Option<&str>, metric: Metric, s: &engine::StatusRow) {
-        self.plan.push(Some(plan));
-        self.priority.push(priority);
-        self.metric.push(Some(metric.name()));
+    /// An answered row of pair entry `k`; `given` is the row's priority as
+    /// given, printed when the plan needs none.
+    fn row<'g>(&mut self, k: u32, pair: &Pair, given: impl FnOnce() -> Option<&'g str>, s: &engine::StatusRow) {
+        let k = k as usize;
+        if self.names.len() <= k {
+            self.names.resize(k + 1, None);
+        }
+        let (plan, priority) = match self.names[k] {
+            Some(names) => names,
+            None => {
+                let names = (self.plan.code(&pair.plan_id), pair.priority.as_deref().map(|q| self.priority.code(q)));
+                self.names[k] = Some(names);
+                names
+            }
+        };
+        let priority = priority.or_else(|| given().map(|q| self.priority.code(q)));
+        self.plan.push_code(Some(plan));
+        self.priority.push_code(priority);
+        self.metric.push_code(Some(0));
         self.opened.push(Some(s.opened));
         self.deadline.push(s.deadline);
         self.stop.push(s.stop);
-        self.state.push(Some(engine::STATES[usize::from(s.state)]));
+        self.state.push_code(Some(i32::from(s.state)));
         self.elapsed.push(Some(s.elapsed));
         self.remaining.push(s.remaining);
         self.error.push(None);
@@ -262,25 +356,16 @@ impl StatusCols {
 
     /// A row that could not be answered: as batch prints it, its times as
     /// given, its message in `error`.
-    #[allow(clippy::too_many_arguments)]
-    fn error_row(
-        &mut self,
-        plan: Option<&str>,
-        priority: Option<&str>,
-        metric: Metric,
-        opened: i64,
-        stop: Option<i64>,
-        e: &str,
-    ) {
+    fn error_row(&mut self, plan: Option<&str>, priority: Option<&str>, opened: i64, stop: Option<i64>, e: &str) {
         self.plan.push(plan);
         self.priority.push(priority);
-        self.metric.push(Some(metric.name()));
+        self.metric.push_code(Some(0));
         self.opened.push(Some(opened));
         self.stop.push(stop);
         for c in [&mut self.deadline, &mut self.elapsed, &mut self.remaining] {
             c.push(None);
         }
-        self.state.push(None);
+        self.state.push_code(None);
         self.error.push(Some(e));
     }
 }
