@@ -13,8 +13,8 @@ pub(crate) mod status;
 pub(crate) mod ticket;
 
 pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved, deadline, explanation};
-pub use status::{ClockState, StatusAnswer, status};
 pub use pause::parse_pauses;
+pub use status::{ClockState, StatusAnswer, status};
 pub use ticket::{Given, StopAfterNow, Ticket, Untracked, resolve};
 
 pub(crate) use money::Money;
