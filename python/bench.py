@@ -1,12 +1,18 @@
 """Speed of the Python package next to the CLI's for the same rows (not a
 test: prints medians).
 
-    python python/bench.py [--rows 1000000] [--repeat 5] [--cli PATH]
+    python python/bench.py [--rows 1000000] [--repeat 5] [--cli PATH] [--memory 1000000,2000000]
 
 deadline and status take Arrow arrays (plan, priority: string; opened,
 responded: timestamp[s, UTC]); the CLI figure is `slacalc batch` on the same
 rows as CSV (its output to /dev/null). replay: the same events through
-`Plans.replay` and `slacalc replay`. Pin one core with `taskset -c 0`."""
+`Plans.replay` and `slacalc replay`. Pin one core with `taskset -c 0`.
+deadline is timed twice: plan and priority as plain strings, and
+dictionary-encoded (what pandas and Polars categoricals hand over).
+
+--memory N,M: peak RSS (ru_maxrss) of a fresh process that builds N (then M)
+rows as Arrow arrays and answers them once (deadline, status), next to one
+that only builds them, and of `slacalc batch` on the same rows as CSV."""
 
 import argparse
 import datetime as dt
@@ -16,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import resource
 import time
 
 import pyarrow as pa
@@ -37,13 +44,72 @@ def median_time(f, repeat):
     return statistics.median(times)
 
 
+def arrays(n, seed=1):
+    """n rows as Arrow arrays, built without Python objects per row (so a
+    process's peak memory is the arrays', not a list's)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    start = int(dt.datetime(2026, 1, 1, tzinfo=UTC).timestamp())
+    idx = pa.array(rng.integers(0, len(PAIRS), n))
+    plan = pa.array([p for p, _ in PAIRS]).take(idx)
+    prio = pa.array([q for _, q in PAIRS]).take(idx)
+    opened = rng.integers(start, int(NOW.timestamp()), n)
+    responded = opened + rng.integers(0, 5 * 86400, n)
+    ts = pa.timestamp("s", tz="UTC")
+    return plan, prio, pa.array(opened).cast(ts), pa.array(responded, mask=rng.random(n) < 0.3).cast(ts)
+
+
+def peak_child(what, n, cli):
+    """Runs in a fresh process: prints its peak RSS in KiB after `what`."""
+    plan, prio, op, rs = arrays(n)
+    if what == "deadline":
+        slacalc.Plans().deadline(plan, prio, op)
+    elif what == "status":
+        slacalc.Plans().status(plan, prio, op, NOW, responded=rs)
+    elif what == "cli":
+        import pyarrow.csv as pacsv
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as f:
+            fmt = lambda a: pa.compute.strftime(a, format="%Y-%m-%dT%H:%M:%SZ")
+            t = pa.table({"id": pa.array(range(n)), "plan": plan, "priority": prio, "opened": fmt(op), "responded": fmt(rs)})
+            pacsv.write_csv(t, f, pacsv.WriteOptions(quoting_style="needed"))
+        del plan, prio, op, rs, t
+        cmd = [cli, "batch", "--input", f.name, "--now", "2026-12-06T12:00:00Z", "--format", "csv"]
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+        os.unlink(f.name)
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        return
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def memory(sizes, cli):
+    print("peak RSS (MiB; fresh process each; arrays only = building the input):")
+    for n in sizes:
+        kinds = ["arrays only", "deadline", "status"] + (["cli"] if cli else [])
+        peaks = {}
+        for k in kinds:
+            args = [sys.executable, __file__, "--peak-child", "none" if k == "arrays only" else k, str(n)]
+            if cli:
+                args += ["--cli", cli]
+            peaks[k] = int(subprocess.run(args, capture_output=True, text=True, check=True).stdout.split()[-1]) / 1024
+        line = ", ".join(f"{k} {v:.0f}" for k, v in peaks.items() if k != "cli")
+        extra = f"; slacalc batch on the same rows (CSV file) {peaks['cli']:.0f}" if "cli" in peaks else ""
+        print(f"  {n} rows: {line}{extra}")
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--peak-child":
+        cli = sys.argv[sys.argv.index("--cli") + 1] if "--cli" in sys.argv else None
+        return peak_child(sys.argv[2], int(sys.argv[3]), cli)
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--cli", default=os.environ.get("SLACALC_BIN"))
     ap.add_argument("--tickets", type=int, default=100_000, help="replay: tickets (about 4 events each)")
+    ap.add_argument("--memory", help="peak RSS for these row counts (comma-separated), then exit")
     a = ap.parse_args()
+    if a.memory:
+        return memory([int(x) for x in a.memory.split(",")], a.cli)
     rnd = random.Random(1)
     start = int(dt.datetime(2026, 1, 1, tzinfo=UTC).timestamp())
     now = int(NOW.timestamp())
@@ -60,9 +126,12 @@ def main():
     plans.deadline(plan[:1000], prio[:1000], op[:1000])  # plans loaded, caches warm
 
     d = median_time(lambda: plans.deadline(plan, prio, op), a.repeat)
+    plan_d, prio_d = plan.dictionary_encode(), prio.dictionary_encode()
+    dd = median_time(lambda: plans.deadline(plan_d, prio_d, op), a.repeat)
     s = median_time(lambda: plans.status(plan, prio, op, NOW, responded=rs), a.repeat)
     print(f"rows: {n}")
     print(f"deadline (Arrow arrays): median {d:.3f} s = {n / d / 1e6:.2f} M rows/s")
+    print(f"deadline (dictionary plan, priority): median {dd:.3f} s = {n / dd / 1e6:.2f} M rows/s")
     print(f"status   (Arrow arrays): median {s:.3f} s = {n / s / 1e6:.2f} M rows/s")
 
     if a.cli:
