@@ -7,6 +7,11 @@
 //! own entry (checked here: the two parts must parse to that file with only
 //! this plan, or the file is read whole).
 //!
+//! Each text such a load reads is parsed here too, and written as toml's
+//! own parse tree (`TREES`, read back by `loader::tree`): a `deadline` call
+//! then lexes no TOML, which was half its instructions. Files given with
+//! `--plans` are parsed at run time as before, with the same messages.
+//!
 //! It also links the binary without PIE on Linux (see [`no_pie`]).
 //!
 //! The list of embedded files is [`EMBEDDED`], here: the build writes the
@@ -232,7 +237,9 @@ fn index(texts: &[String]) -> String {
     out.push_str("/// (`None`: that file cannot be cut into plans, so it is read whole).\n");
     out.push_str("/// Last, for each of those files, the index in [`TREES`] of its text as the\n");
     out.push_str("/// lazy load reads it (the plan's own file cut to its entry), parsed here.\n");
-    out.push_str("pub(crate) const NAMES: &[(&str, &[usize], Option<Section>, &[usize])] = &[\n");
+    out.push_str("pub(crate) type Row = (&'static str, &'static [usize], Option<Section>, &'static [usize]);\n\n");
+    out.push_str("/// The rows, sorted by name.\n");
+    out.push_str("pub(crate) const NAMES: &[Row] = &[\n");
     // Each distinct text read by a lazy load, parsed once here.
     let mut trees: Vec<String> = Vec::new();
     let mut tree_of = |t: String| {

@@ -25,11 +25,11 @@ const KNOWN_SHOWN: usize = 10;
 
 /// The loaded plans, with a case-insensitive index of ids and aliases.
 ///
-/// With no `--plans` files, loading is lazy: [`PlanSet::get`] parses and
-/// validates only the embedded files its plan needs (found in an index built
-/// at compile time, see `build.rs`), and the whole set is loaded the first
-/// time [`PlanSet::plans`], [`PlanSet::features`] or an unindexed name asks
-/// for it. With user files, everything is loaded up front, as a user file
+/// With no `--plans` files, loading is lazy: [`PlanSet::get`] validates only
+/// the embedded files its plan needs (found in an index built at compile
+/// time, see `build.rs`, which also parsed their TOML), and the whole set is
+/// loaded the first time [`PlanSet::plans`], [`PlanSet::features`] or an
+/// unindexed name asks for it. With user files, everything is loaded up front, as a user file
 /// may override a shipped id. The shipped files are validated by the tests
 /// (`every_shipped_file_validates`), so a lazy load cannot meet an error a
 /// full one would have reported.
