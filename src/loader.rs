@@ -29,8 +29,8 @@ const KNOWN_SHOWN: usize = 10;
 /// the embedded files its plan needs (found in an index built at compile
 /// time, see `build.rs`, which also parsed their TOML), and the whole set is
 /// loaded the first time [`PlanSet::plans`], [`PlanSet::features`] or an
-/// unindexed name asks for it. With user files, everything is loaded up front, as a user file
-/// may override a shipped id. The shipped files are validated by the tests
+/// unindexed name asks for it. With user files, everything is loaded up
+/// front, as a user file may override a shipped id. The shipped files are validated by the tests
 /// (`every_shipped_file_validates`), so a lazy load cannot meet an error a
 /// full one would have reported.
 #[derive(Debug, Clone)]
@@ -91,6 +91,8 @@ fn tree(nodes: &'static [Node]) -> Option<Spanned<DeTable<'static>>> {
     }
 }
 
+/// The value whose node is `nodes[*at]`, with its span; `*at` moves past it
+/// and what it holds.
 fn value(nodes: &'static [Node], at: &mut usize) -> Option<(std::ops::Range<usize>, DeValue<'static>)> {
     let &(node, start, end) = nodes.get(*at)?;
     *at += 1;
