@@ -7,6 +7,11 @@
 //! own entry (checked here: the two parts must parse to that file with only
 //! this plan, or the file is read whole).
 //!
+//! Each text such a load reads is parsed here too, and written as toml's
+//! own parse tree (`TREES`, read back by `loader::tree`): a `deadline` call
+//! then lexes no TOML, which was half its instructions. Files given with
+//! `--plans` are parsed at run time as before, with the same messages.
+//!
 //! It also links the binary without PIE on Linux (see [`no_pie`]).
 //!
 //! The list of embedded files is [`EMBEDDED`], here: the build writes the
@@ -143,9 +148,19 @@ fn world_index(dir: &Path) -> String {
 ///
 /// `SLACALC_PIE=1` at build time keeps the platform's default (PIE), for a
 /// packager who wants the binary's own addresses randomised too.
+///
+/// A static build (`-C target-feature=+crt-static`, see benches/README.md,
+/// "Issue 23: start-up") is left to rustc: it links `-static-pie`, or
+/// `-static` with `-C relocation-model=static`, and `-no-pie` added to a
+/// `-static-pie` link gives a binary that crashes at start.
 fn no_pie() {
     let var = |k: &str| std::env::var(k).unwrap_or_default();
-    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" && var("SLACALC_PIE") != "1" {
+    let crt_static = var("CARGO_CFG_TARGET_FEATURE").split(',').any(|f| f == "crt-static");
+    if var("CARGO_CFG_TARGET_OS") == "linux"
+        && var("CARGO_CFG_TARGET_ENV") == "gnu"
+        && var("SLACALC_PIE") != "1"
+        && !crt_static
+    {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }
@@ -220,13 +235,85 @@ fn index(texts: &[String]) -> String {
     out.push_str("/// Each plan id and alias (lowercase, sorted) with the embedded files its plan needs,\n");
     out.push_str("/// and its own file's index and the byte range of its `[[plans]]` section in it\n");
     out.push_str("/// (`None`: that file cannot be cut into plans, so it is read whole).\n");
-    out.push_str("pub(crate) const NAMES: &[(&str, &[usize], Option<Section>)] = &[\n");
+    out.push_str("/// Last, for each of those files, the index in [`TREES`] of its text as the\n");
+    out.push_str("/// lazy load reads it (the plan's own file cut to its entry), parsed here.\n");
+    out.push_str("pub(crate) type Row = (&'static str, &'static [usize], Option<Section>, &'static [usize]);\n\n");
+    out.push_str("/// The rows, sorted by name.\n");
+    out.push_str("pub(crate) const NAMES: &[Row] = &[\n");
+    // Each distinct text read by a lazy load, parsed once here.
+    let mut trees: Vec<String> = Vec::new();
+    let mut tree_of = |t: String| {
+        trees.iter().position(|x| *x == t).unwrap_or_else(|| {
+            trees.push(t);
+            trees.len() - 1
+        })
+    };
     for (name, (need, section)) in &names {
+        let ids: Vec<String> = need
+            .iter()
+            .map(|&i| match section {
+                Some((own, start, end)) if *own == i => tree_of(one_plan_text(&texts[i], *start, *end)),
+                _ => tree_of(texts[i].clone()),
+            })
+            .map(|t| t.to_string())
+            .collect();
         let need: Vec<String> = need.iter().map(usize::to_string).collect();
-        let _ = writeln!(out, "    ({name:?}, &[{}], {section:?}),", need.join(", "));
+        let _ = writeln!(out, "    ({name:?}, &[{}], {section:?}, &[{}]),", need.join(", "), ids.join(", "));
+    }
+    out.push_str("];\n\n");
+    out.push_str("/// The texts above, parsed (see `loader::tree`).\n");
+    out.push_str("pub(crate) const TREES: &[&[Node]] = &[\n");
+    for t in &trees {
+        let doc = toml::de::DeTable::parse(t).unwrap_or_else(|e| panic!("an embedded plan text does not parse: {e}"));
+        out.push_str("    &[\n");
+        let span = doc.span();
+        let _ = writeln!(out, "        (N::T({}), {}, {}),", doc.get_ref().len(), span.start, span.end);
+        tree_nodes(&mut out, doc.get_ref(), t);
+        out.push_str("    ],\n");
     }
     out.push_str("];\n");
     out
+}
+
+/// The text the loader reads for one plan of a file (`loader::one_plan_source`):
+/// what precedes its plans, blank lines for the other plans before it, and its
+/// own `[[plans]]` entry at `start..end`, so that positions do not move.
+fn one_plan_text(text: &str, start: usize, end: usize) -> String {
+    let head = &text[..first_plan_at(text)];
+    let skipped = text[head.len()..start].bytes().filter(|&b| b == b'\n').count();
+    format!("{head}{}{}", "\n".repeat(skipped), &text[start..end])
+}
+
+/// A table's entries in document order, each as its key then its value
+/// (see `loader::Node`).
+fn tree_nodes(out: &mut String, table: &toml::de::DeTable<'_>, text: &str) {
+    for (k, v) in table {
+        let (ks, vs) = (k.span(), v.span());
+        let _ = writeln!(out, "        (N::K({:?}), {}, {}),", k.get_ref().as_ref(), ks.start, ks.end);
+        tree_value(out, v.get_ref(), vs, text);
+    }
+}
+
+fn tree_value(out: &mut String, v: &toml::de::DeValue<'_>, span: std::ops::Range<usize>, text: &str) {
+    use toml::de::DeValue;
+    let node = match v {
+        DeValue::String(s) => format!("N::S({:?})", s.as_ref()),
+        DeValue::Boolean(b) => format!("N::B({b})"),
+        // Numbers and datetimes: their text, read again by toml at run time.
+        DeValue::Integer(_) | DeValue::Float(_) | DeValue::Datetime(_) => format!("N::V({:?})", &text[span.clone()]),
+        DeValue::Array(a) => format!("N::A({})", a.len()),
+        DeValue::Table(t) => format!("N::T({})", t.len()),
+    };
+    let _ = writeln!(out, "        ({node}, {}, {}),", span.start, span.end);
+    match v {
+        DeValue::Array(a) => {
+            for x in a {
+                tree_value(out, x.get_ref(), x.span(), text);
+            }
+        }
+        DeValue::Table(t) => tree_nodes(out, t, text),
+        _ => {}
+    }
 }
 
 /// A plan's own file (its index) and the byte range of its `[[plans]]` entry.

@@ -5,12 +5,13 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
 use slacalc::cli;
+use slacalc::cli::args::Cli;
 
 fn main() -> ExitCode {
-    let args = match cli::args::Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args = match Cli::parse_args(&args) {
         Ok(args) => args,
         Err(e) => return clap_exit(&e),
     };

@@ -74,6 +74,90 @@ pub struct Global {
     pub format: Option<String>,
 }
 
+impl Cli {
+    /// Parses a command line (`args[0]` is the program) as
+    /// `Cli::try_parse_from` does, with the same result and the same help
+    /// and error text, but cheaper for the common case of one command with
+    /// its own arguments.
+    ///
+    /// clap's derive builds the definition of every command (some 200
+    /// arguments, their help text, the globals copied into each command)
+    /// before it reads a word, which was a fifth of a `deadline` call. Here
+    /// a first try defines only the global options and the one command the
+    /// line names (see [`Cli::lean_parse`]); only when that try does not
+    /// give an answer (help, `--version`, a usage error, a command without
+    /// its own argument struct) is the line parsed again with every command
+    /// defined, so help and errors are exactly clap's. The command trees are
+    /// not dropped: freeing their thousands of small allocations cost as
+    /// much as the lean parse, and the process exits soon after.
+    ///
+    /// # Errors
+    /// clap's: help and version (to print), or a usage error.
+    pub fn parse_args(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+        use clap::{CommandFactory as _, FromArgMatches as _};
+        if let Some(cli) = Cli::lean_parse(args) {
+            return Ok(cli);
+        }
+        let mut command = Cli::command();
+        let parsed = command
+            .try_get_matches_from_mut(args)
+            .and_then(|mut m| Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut Cli::command())));
+        std::mem::forget(command);
+        parsed
+    }
+
+    /// The first try of [`Cli::parse_args`]: a command tree with the global
+    /// options (as [`Cli`] defines them) and only the command named by the
+    /// first word of `args` that is one, with its own arguments (as its
+    /// variant of [`Command`] defines them). `None` unless that tree parses
+    /// the line into that very command.
+    ///
+    /// Why an answer here is the full parse's answer: up to the command's
+    /// name, both trees read the same global options; the name then selects
+    /// the same definition in both; what follows is parsed by it alone. The
+    /// variant's help text (about, examples) is left out, as it only shows
+    /// in help, which is never answered here. A word taken for the command
+    /// that is in fact an option's value (`--tz deadline`) gives another
+    /// parse than the full one, and so `None`: the full parse answers.
+    fn lean_parse(args: &[std::ffi::OsString]) -> Option<Cli> {
+        use clap::FromArgMatches as _;
+        let name = args.iter().skip(1).find_map(|a| LEAN.iter().find(|(n, _)| a.to_str() == Some(n)))?;
+        let (name, define) = *name;
+        let mut command = Global::augment_args(clap::Command::new("slacalc")).subcommand(define(name));
+        let parsed = command.try_get_matches_from_mut(args).ok().and_then(|mut m| {
+            if m.subcommand_name() != Some(name) {
+                return None;
+            }
+            Cli::from_arg_matches_mut(&mut m).ok()
+        });
+        std::mem::forget(command);
+        parsed
+    }
+}
+
+/// A command definition with its own arguments only, from its name.
+type Define = fn(&'static str) -> clap::Command;
+
+/// The commands [`Cli::lean_parse`] can define alone: each variant of
+/// [`Command`] holding its own argument struct, with that struct's
+/// arguments. (The others, with nested commands or fields of their own, are
+/// short to parse in full and rarely called in loops.) A variant added to
+/// [`Command`] without a row here is still parsed, fully;
+/// `lean_parse_gives_the_full_parse` checks each row's name.
+const LEAN: &[(&str, Define)] = &[
+    ("deadline", |n| DeadlineArgs::augment_args(clap::Command::new(n))),
+    ("status", |n| StatusArgs::augment_args(clap::Command::new(n))),
+    ("quota", |n| QuotaArgs::augment_args(clap::Command::new(n))),
+    ("credit", |n| CreditArgs::augment_args(clap::Command::new(n))),
+    ("entitlements", |n| EntitlementsArgs::augment_args(clap::Command::new(n))),
+    ("calendar", |n| CalendarArgs::augment_args(clap::Command::new(n))),
+    ("batch", |n| BatchArgs::augment_args(clap::Command::new(n))),
+    ("replay", |n| ReplayArgs::augment_args(clap::Command::new(n))),
+    ("report", |n| ReportArgs::augment_args(clap::Command::new(n))),
+    ("check", |n| CheckArgs::augment_args(clap::Command::new(n))),
+    ("man", |n| ManArgs::augment_args(clap::Command::new(n))),
+];
+
 impl Command {
     /// The command's name, as typed.
     pub fn name(&self) -> &'static str {
@@ -903,5 +987,84 @@ fn parse_jobs(s: &str) -> Result<usize, String> {
         Ok(n) if n <= max as u128 => usize::try_from(n).map_err(|e| e.to_string()),
         Ok(_) => Err(format!("{shown:?} is more threads than slacalc starts (expected 0 to {max}; 0 = one per core)")),
         Err(_) => Err(format!("{shown:?} is not a number of threads (expected 0 to {max}; 0 = one per core)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory as _, Parser as _};
+
+    use super::*;
+
+    fn line(s: &[&str]) -> Vec<std::ffi::OsString> {
+        std::iter::once("slacalc").chain(s.iter().copied()).map(Into::into).collect()
+    }
+
+    #[test]
+    fn each_lean_command_is_its_variant() {
+        // Each row of LEAN defines the command of that name with the very
+        // arguments the full tree gives it (before the globals are copied in).
+        let full = Cli::command();
+        for (name, define) in LEAN {
+            let want = full.find_subcommand(name).unwrap_or_else(|| panic!("{name}: no such command"));
+            let ids = |c: &clap::Command| c.get_arguments().map(|a| a.get_id().to_string()).collect::<Vec<_>>();
+            assert_eq!(ids(&define(name)), ids(want), "{name}");
+        }
+    }
+
+    #[test]
+    fn lean_parse_gives_the_full_parse() {
+        let ok: &[&[&str]] = &[
+            &["deadline", "--plan", "gold", "--priority", "major", "--opened", "2026-11-20 17:30", "--format", "json"],
+            &["--format", "json", "deadline", "--plan", "gold", "--opened", "now"],
+            &["--plans", "x.toml", "--plans", "deadline", "deadline", "--plan", "p", "--opened", "now"],
+            &["--tz", "UTC", "status", "--plan", "gold", "--priority", "p1", "--opened", "now", "--utc"],
+            &["status", "--plan", "gold", "--opened", "now", "--now", "2026-11-23T12:00:00Z", "--check"],
+            &["quota", "--plan", "basic", "--used", "3"],
+            &["credit", "--plan", "cloud", "--subscription", "12500", "--outage", "a/b"],
+            &["entitlements", "--plan", "gold", "--check", "chat"],
+            &["calendar", "--plan", "gold", "--weeks", "3"],
+            &["batch", "--input", "-", "--jobs", "2"],
+            &["replay", "--input", "-"],
+            &["report", "--input", "-", "--format", "json"],
+            &["check", "a.toml", "b.toml"],
+            &["man"],
+        ];
+        for l in ok {
+            let args = line(l);
+            let full = Cli::try_parse_from(&args).unwrap_or_else(|e| panic!("{l:?}: {e}"));
+            let lean = Cli::lean_parse(&args).unwrap_or_else(|| panic!("{l:?}: not parsed lean"));
+            assert_eq!(format!("{lean:?}"), format!("{full:?}"), "{l:?}");
+        }
+        // Help, version, errors, a word taken for another command than the
+        // line's, and commands with nested ones: the full parse answers.
+        let not: &[&[&str]] = &[
+            &[],
+            &["--help"],
+            &["--version"],
+            &["deadline", "--help"],
+            &["deadline", "-h"],
+            &["deadline"],
+            &["deadline", "--plan"],
+            &["deadline", "--plan", "gold", "--bogus"],
+            &["deadline", "--plan", "gold", "--format", "xml"],
+            &["--tz", "status", "deadline", "--plan", "gold", "--opened", "now"],
+            &["help", "deadline"],
+            &["deadlin", "--plan", "gold"],
+            &["plans", "list"],
+            &["completions", "bash"],
+            &["profiles"],
+        ];
+        for l in not {
+            let args = line(l);
+            assert!(Cli::lean_parse(&args).is_none(), "{l:?}");
+        }
+        // And whichever way a line goes, parse_args answers as clap does.
+        for l in ok.iter().chain(not) {
+            let args = line(l);
+            let want = Cli::try_parse_from(&args).map(|c| format!("{c:?}")).map_err(|e| e.to_string());
+            let got = Cli::parse_args(&args).map(|c| format!("{c:?}")).map_err(|e| e.to_string());
+            assert_eq!(got, want, "{l:?}");
+        }
     }
 }

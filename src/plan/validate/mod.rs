@@ -72,19 +72,59 @@ pub fn load(sources: &[Source]) -> R<Catalogue> {
 /// calendar entry, holiday rule, entitlement and alias is checked on its own.
 pub(crate) fn load_all(sources: &[Source]) -> (Catalogue, Vec<PlanError>) {
     let mut errs = Vec::new();
-    // One entry per source, so that a file index is the same in both.
-    let parse_all = |sources: &[Source], errs: &mut Vec<PlanError>| -> Vec<RawFile> {
-        sources
-            .iter()
-            .map(|src| {
-                parse(src).unwrap_or_else(|e| {
-                    errs.push(e);
-                    RawFile::default()
-                })
+    let files = parse_all(sources, &mut errs);
+    load_parsed(sources, files, errs)
+}
+
+/// [`load`] of sources whose TOML was parsed at build time (`trees[i]` is
+/// `sources[i]`'s text, parsed; `None`: parsed here). The embedded plans'
+/// lazy load uses it: lexing and parsing their text was half a `deadline`
+/// call. The result is the same as [`load`]'s: toml reads the same tree
+/// into the same raw structs (`loader::tests::the_index_matches_the_full_load`).
+///
+/// # Errors
+/// As [`load`].
+pub(crate) fn load_trees(sources: &[Source], trees: Vec<Option<Spanned<toml::de::DeTable<'static>>>>) -> R<Catalogue> {
+    let mut errs = Vec::new();
+    let files = sources
+        .iter()
+        .zip(trees)
+        .map(|(src, tree)| {
+            let raw = match tree {
+                Some(tree) => serde::Deserialize::deserialize(toml::de::Deserializer::from(tree))
+                    .map_err(|e: toml::de::Error| located(src, e.span().unwrap_or(0..0), e.message().trim())),
+                None => parse(src),
+            };
+            raw.unwrap_or_else(|e| {
+                errs.push(e);
+                RawFile::default()
             })
-            .collect()
-    };
-    let mut files = parse_all(sources, &mut errs);
+        })
+        .collect();
+    let (catalogue, errors) = load_parsed(sources, files, errs);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(catalogue),
+    }
+}
+
+/// Each source parsed, or an empty file and its error: one entry per
+/// source, so that a file index is the same in both.
+fn parse_all(sources: &[Source], errs: &mut Vec<PlanError>) -> Vec<RawFile> {
+    sources
+        .iter()
+        .map(|src| {
+            parse(src).unwrap_or_else(|e| {
+                errs.push(e);
+                RawFile::default()
+            })
+        })
+        .collect()
+}
+
+/// [`load_all`] once the sources are parsed (`files[i]` from `sources[i]`,
+/// `errs` the parse errors).
+fn load_parsed(sources: &[Source], mut files: Vec<RawFile>, mut errs: Vec<PlanError>) -> (Catalogue, Vec<PlanError>) {
     // The generated sets the files name and do not define, read from the
     // world tier after them (so that their own and the shipped sets win).
     let extra = world_sources(&files);
