@@ -9,6 +9,7 @@
 //! `read` reads events (CSV or JSON Lines) into records, `ticket` groups
 //! them into tickets and replays each, [`write`] writes the rows.
 
+mod offsets;
 mod read;
 mod ticket;
 mod write;
@@ -24,9 +25,10 @@ use crate::instant::Display;
 use crate::io::{CsvInput, JsonLines, Records, RowFormat};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
+use offsets::OffsetMemo;
 use read::{Columns, Pending, Rec, Unreadable, json_fields, too_long_message};
-use ticket::Ticket;
-use write::{RowText, Sink};
+use ticket::{Lookups, Ticket};
+use write::{RowText, Sink, TargetText};
 
 /// Most events one ticket may have; more is that ticket's error.
 pub const MAX_EVENTS: usize = 100_000;
@@ -171,6 +173,9 @@ pub fn run(
         pending: None,
         summary: Summary::default(),
         text: RowText::default(),
+        lookups: Lookups::default(),
+        offsets: OffsetMemo::default(),
+        targets: TargetText::default(),
     };
     if !state.sink.json {
         state.sink.header();
@@ -236,4 +241,7 @@ struct Replay<'p, 'o, W: Write> {
     pending: Option<Pending>,
     summary: Summary,
     text: RowText,
+    lookups: Lookups<'p>,
+    offsets: OffsetMemo,
+    targets: TargetText,
 }

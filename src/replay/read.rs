@@ -127,11 +127,22 @@ impl Columns {
         rec: &mut Rec,
         map: &Mapping,
     ) -> std::result::Result<(), Unreadable> {
+        // The whole record checked as UTF-8 once (a field of it is then
+        // valid when it starts and ends on character boundaries, which
+        // `str::get` checks); a field is checked on its own only when that
+        // fails, to name the field that is not UTF-8.
+        let whole = std::str::from_utf8(r.as_slice()).ok();
         let put = |i: Option<usize>, dst: &mut String, name: &str| -> Result<()> {
             dst.clear();
-            let raw = i.and_then(|i| r.get(i)).unwrap_or(b"");
-            let s = std::str::from_utf8(raw).map_err(|_| Error::NotUtf8 { what: format!("column {name}").into() })?;
-            dst.push_str(s.trim());
+            let Some(i) = i else { return Ok(()) };
+            let s = match whole.and_then(|w| w.get(r.range(i)?)) {
+                Some(s) => s,
+                None => {
+                    let raw = r.get(i).unwrap_or(b"");
+                    std::str::from_utf8(raw).map_err(|_| Error::NotUtf8 { what: format!("column {name}").into() })?
+                }
+            };
+            dst.push_str(trim(s));
             Ok(())
         };
         let id = put(Some(self.id), &mut rec.id, "id");
@@ -157,6 +168,15 @@ impl Columns {
         }
         Ok(())
     }
+}
+
+/// `s.trim()`, answered without decoding characters when `s` starts and
+/// ends with printable ASCII (nearly every field): then there is nothing to
+/// trim.
+pub(super) fn trim(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let b = s.as_bytes();
+    if plain(b.first()) && plain(b.last()) { s } else { s.trim() }
 }
 
 /// The fields of one JSON Lines event.

@@ -8,6 +8,7 @@ use super::read::{Pending, Rec, Unreadable};
 use super::{MAX_EVENTS, Replay};
 use crate::error::{Error, Result};
 use crate::instant::{TimeFormat, is_local, parse_instant_in};
+use crate::loader::PlanSet;
 use crate::plan::Plan;
 use crate::plan::lifecycle::StatusClass;
 use crate::sla::lifecycle::{Author, Event, EventKind, TicketAnswer, replay};
@@ -193,7 +194,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     plan_err =
                         Some(Error::Input("created event has no plan (expected a plan column, or --plan)".into()));
                 }
-                Ok(typed) => match plans.get(typed) {
+                Ok(typed) => match self.lookups.plan(plans, typed) {
                     Ok(p) => t.plan = Some(p),
                     Err(e) if !rec.plan.is_empty() && !map.maps_values("plan") => {
                         plan_err = Some(Error::Input(format!("{e}; map yours with [values.plan] in a --profile")));
@@ -280,7 +281,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     };
                     t.priority_typed.clear();
                     t.priority_typed.push_str(typed);
-                    EventKind::Created(priority_index(plan, typed)?)
+                    EventKind::Created(self.lookups.priority(plan, typed)?)
                 } else {
                     // A second one: the replay names both lines.
                     EventKind::Created(None)
@@ -335,7 +336,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                         "priority event has no value (expected a priority name of the ticket's plan)".into(),
                     ));
                 }
-                EventKind::Priority(priority_index(
+                EventKind::Priority(self.lookups.priority(
                     plan,
                     map.map_priority(&plan.id, map.column("value"), &rec.value).map_err(Error::Input)?,
                 )?)
@@ -385,6 +386,48 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         self.ticket = t;
         self.ticket.first_line = 0;
         self.sink.commit(false)
+    }
+}
+
+/// Plan and priority names already looked up, with what they named: an
+/// export names the same few plans and priorities on every ticket, and each
+/// look-up lowercases the name (and may search every alias). Only names
+/// that were found are kept; the list is emptied when full, so odd exports
+/// cost no more than without it.
+#[derive(Default)]
+pub(super) struct Lookups<'p> {
+    plans: Vec<(String, &'p Plan)>,
+    priorities: Vec<(&'p Plan, String, Option<usize>)>,
+}
+
+/// Names each list of [`Lookups`] keeps.
+const LOOKUPS: usize = 64;
+
+impl<'p> Lookups<'p> {
+    /// `plans.get(name)`, remembered when found.
+    fn plan(&mut self, plans: &'p PlanSet, name: &str) -> Result<&'p Plan> {
+        if let Some((_, p)) = self.plans.iter().find(|(n, _)| n == name) {
+            return Ok(p);
+        }
+        let p = plans.get(name)?;
+        if self.plans.len() == LOOKUPS {
+            self.plans.clear();
+        }
+        self.plans.push((name.to_string(), p));
+        Ok(p)
+    }
+
+    /// [`priority_index`], remembered when found.
+    fn priority(&mut self, plan: &'p Plan, name: &str) -> Result<Option<usize>> {
+        if let Some((_, _, i)) = self.priorities.iter().find(|(p, n, _)| std::ptr::eq(*p, plan) && n == name) {
+            return Ok(*i);
+        }
+        let i = priority_index(plan, name)?;
+        if self.priorities.len() == LOOKUPS {
+            self.priorities.clear();
+        }
+        self.priorities.push((plan, name.to_string(), i));
+        Ok(i)
     }
 }
 
