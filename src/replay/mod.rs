@@ -9,6 +9,7 @@
 //! `read` reads events (CSV or JSON Lines) into records, `ticket` groups
 //! them into tickets and replays each, [`write`] writes the rows.
 
+mod fast;
 mod offsets;
 mod read;
 mod ticket;
@@ -25,8 +26,9 @@ use crate::instant::Display;
 use crate::io::{CsvInput, JsonLines, Records, RowFormat};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
+use fast::{Lines, Next};
 use offsets::OffsetMemo;
-use read::{Columns, Pending, Rec, Unreadable, json_fields, too_long_message};
+use read::{Columns, JsonRec, Pending, Unreadable, json_fields, too_long_message};
 use ticket::{Lookups, Ticket};
 use write::{RowText, Sink, TargetText};
 
@@ -180,12 +182,21 @@ pub fn run(
     if !state.sink.json {
         state.sink.header();
     }
-    let mut rec = Rec::default();
     match format {
         RowFormat::Csv => {
-            // Bounded records, unclosed quotes refused, one line count (crate::input).
-            let mut csv = CsvInput::events_with(reader, opts.mapping.delimiter);
-            let header = csv.header()?;
+            let delimiter = opts.mapping.delimiter;
+            // Plain lines are read by `fast::Lines`; the first line it
+            // cannot vouch for hands the rest to the guarded reader
+            // (bounded records, unclosed quotes refused, one line count:
+            // crate::io::input).
+            let mut lines = Lines::new(reader, delimiter);
+            let (header, mut csv) = match lines.header() {
+                Some(h) => (h, Source::Fast(lines)),
+                None => {
+                    let mut csv = lines.rest(false, delimiter)?;
+                    (csv.header()?, Source::Guarded(csv))
+                }
+            };
             if header.is_empty() {
                 return Err(Error::Input(
                     "replay input is empty (expected a header id,at,event,value[,plan,priority])".into(),
@@ -193,12 +204,33 @@ pub fn run(
             }
             let cols = Columns::read(&header, &opts.mapping)?;
             let mut record = csv::ByteRecord::new();
-            while let Some(row) = csv.read_bytes(&mut record)? {
-                rec.line = row.line;
-                if row.problem.is_none() && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                    continue;
-                }
-                let read = cols.fill(&record, row.problem, &mut rec, &opts.mapping);
+            loop {
+                let (rec, read) = match &mut csv {
+                    Source::Fast(lines) => match lines.next() {
+                        Next::Record(line) => {
+                            if lines.fields().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                                continue;
+                            }
+                            cols.fill(lines, line, None, &opts.mapping)
+                        }
+                        Next::End => break,
+                        Next::Other => {
+                            let Source::Fast(lines) = std::mem::replace(&mut csv, Source::Done) else { break };
+                            csv = Source::Guarded(lines.rest(true, delimiter)?);
+                            continue;
+                        }
+                    },
+                    Source::Guarded(c) => match c.read_bytes(&mut record)? {
+                        Some(row) => {
+                            if row.problem.is_none() && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                                continue;
+                            }
+                            cols.fill(&record, row.line, row.problem, &opts.mapping)
+                        }
+                        None => break,
+                    },
+                    Source::Done => break,
+                };
                 state.record(&rec, read)?;
                 if state.summary.events.is_multiple_of(65_536) {
                     progress(state.summary.events);
@@ -207,17 +239,17 @@ pub fn run(
         }
         RowFormat::JsonLines => {
             let mut lines = JsonLines::new(reader, "replay input");
+            let mut fields = JsonRec::default();
             while let Some(l) = lines.read()? {
                 if !l.too_long && lines.bytes().iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                rec.line = l.line;
                 let read = if l.too_long {
                     Err(Unreadable::anonymous(too_long_message()))
                 } else {
-                    json_fields(lines.bytes(), &mut rec, &opts.mapping)
+                    json_fields(lines.bytes(), &mut fields, &opts.mapping)
                 };
-                state.record(&rec, read)?;
+                state.record(&fields.rec(l.line), read)?;
                 if state.summary.events.is_multiple_of(65_536) {
                     progress(state.summary.events);
                 }
@@ -228,6 +260,15 @@ pub fn run(
     state.finish_ticket()?;
     state.sink.commit(true)?;
     Ok(state.summary)
+}
+
+/// Where CSV records come from: plain lines, then (from the first line
+/// that is not) the guarded reader.
+enum Source<R: Read> {
+    Fast(Lines<R>),
+    Guarded(CsvInput<fast::Rest<R>>),
+    /// Between the two (never seen by a read).
+    Done,
 }
 
 struct Replay<'p, 'o, W: Write> {

@@ -49,7 +49,7 @@ pub(super) fn fingerprint(id: &str) -> u64 {
 impl<'p, W: Write> Replay<'p, '_, W> {
     /// Takes one input record: its fields in `rec`, or why it could not be
     /// read (see [`Unreadable`] for which ticket that is an error of).
-    pub(super) fn record(&mut self, rec: &Rec, read: std::result::Result<(), Unreadable>) -> Result<()> {
+    pub(super) fn record(&mut self, rec: &Rec<'_>, read: std::result::Result<(), Unreadable>) -> Result<()> {
         self.summary.events += 1;
         let bad = match read {
             Ok(()) => None,
@@ -115,7 +115,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         self.sink.commit(false)
     }
 
-    pub(super) fn start_ticket(&mut self, rec: &Rec) {
+    pub(super) fn start_ticket(&mut self, rec: &Rec<'_>) {
         let t = &mut self.ticket;
         t.id.clear();
         t.id.push_str(&rec.id);
@@ -144,7 +144,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
     }
 
     /// Reads one record into the current ticket's events.
-    pub(super) fn take(&mut self, rec: &Rec) -> Result<()> {
+    pub(super) fn take(&mut self, rec: &Rec<'_>) -> Result<()> {
         let (opts, plans) = (self.opts, self.plans);
         // The event kind, matched without allocating: it is read a million times.
         let map = &opts.mapping;
@@ -187,7 +187,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     .map(|p| if p.is_empty() { opts.plan.as_deref().unwrap_or("") } else { p })
             };
             t.plan_typed.clear();
-            t.plan_typed.push_str(typed.as_ref().map_or(rec.plan.as_str(), |p| p));
+            t.plan_typed.push_str(typed.as_ref().map_or(rec.plan, |p| p));
             match typed {
                 Err(e) => plan_err = Some(Error::Input(e)),
                 Ok("") => {
