@@ -26,6 +26,7 @@ use crate::instant::Display;
 use crate::io::{CsvInput, JsonLines, Records, RowFormat};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
+use crate::sla::lifecycle::Scratch;
 use fast::{Lines, Next};
 use offsets::OffsetMemo;
 use read::{Columns, JsonRec, Pending, Unreadable, json_fields, too_long_message};
@@ -178,6 +179,7 @@ pub fn run(
         lookups: Lookups::default(),
         offsets: OffsetMemo::default(),
         targets: TargetText::default(),
+        scratch: Scratch::default(),
     };
     if !state.sink.json {
         state.sink.header();
@@ -285,4 +287,6 @@ struct Replay<'p, 'o, W: Write> {
     lookups: Lookups<'p>,
     offsets: OffsetMemo,
     targets: TargetText,
+    /// The lifecycle replay's buffers, kept from ticket to ticket.
+    scratch: Scratch,
 }

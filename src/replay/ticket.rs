@@ -11,7 +11,7 @@ use crate::instant::{TimeFormat, is_local, parse_instant_in};
 use crate::loader::PlanSet;
 use crate::plan::Plan;
 use crate::plan::lifecycle::StatusClass;
-use crate::sla::lifecycle::{Author, Event, EventKind, TicketAnswer, replay};
+use crate::sla::lifecycle::{Author, Event, EventKind, TicketAnswer, replay_with};
 use crate::text::cut;
 
 /// The ticket being read.
@@ -363,9 +363,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             (Some(e), _) => Err(e),
             // Every event was after now, or there was none.
             (None, None) => Ok(None),
-            (None, Some(plan)) => {
-                replay(plan, &t.events, self.opts.now.secs()).map_err(|e| Error::Input(e.to_string()))
-            }
+            (None, Some(plan)) => replay_with(plan, &t.events, self.opts.now.secs(), &mut self.scratch)
+                .map_err(|e| Error::Input(e.to_string())),
         };
         match outcome {
             Ok(None) => {}
@@ -373,6 +372,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 if let Some(plan) = t.plan {
                     self.rows(&t, plan, &a)?;
                 }
+                self.scratch.rows = a.rows;
             }
             Err(e) => {
                 self.summary.errors += 1;
