@@ -43,8 +43,8 @@ pub(super) struct Lines<R> {
     /// Line of the byte at `pos` (1-based).
     line: u64,
     delimiter: u8,
-    /// The current line, as positions in `buf`: its start, and where each
-    /// field ends (the delimiter after it, or the line's end).
+    /// The current line: where it starts in `buf`, and where each field
+    /// ends in it (the delimiter after it, or the line's end).
     start: usize,
     ends: Vec<usize>,
 }
@@ -80,7 +80,7 @@ impl<R: Read> Lines<R> {
     pub(super) fn header(&mut self) -> Option<csv::StringRecord> {
         let (pos, line) = (self.pos, self.line);
         match self.next() {
-            Next::Record(_) if self.line().is_ascii() => {
+            Next::Record(_) if self.whole().is_ascii() => {
                 Some(self.fields().map(|f| std::str::from_utf8(f).unwrap_or_default()).collect())
             }
             _ => {
@@ -98,40 +98,42 @@ impl<R: Read> Lines<R> {
         if matches!(self.delimiter, b'"' | b'\r' | b'\n') {
             return Next::Other;
         }
-        // How many unread bytes are known to hold no line end (so that a
-        // source handing out a few bytes per read costs no rescans).
+        // How many unread bytes were scanned without finding the line's
+        // end (so that a source handing out a few bytes per read costs no
+        // rescans; `ends` keeps what they held).
         let mut scanned = 0;
+        self.ends.clear();
         loop {
-            let (text, newline) = match memchr::memchr(b'\n', &self.buf[self.pos + scanned..self.end]) {
-                Some(k) => (self.pos..self.pos + scanned + k, true),
-                None if !self.eof && self.end - self.pos <= MAX_RECORD_BYTES => {
-                    scanned = self.end - self.pos;
-                    self.fill();
-                    continue;
-                }
-                // A read error: the guarded reader meets it where it was met.
-                None if self.error.is_some() => return Next::Other,
-                None if self.eof && self.pos == self.end => return Next::End,
-                None if self.eof => (self.pos..self.end, false),
-                // A line this long may be cut: the guard's business.
-                None => return Next::Other,
-            };
-            if text.is_empty() {
+            let (len, newline) =
+                match scan(&self.buf[self.pos + scanned..self.end], self.delimiter, scanned, &mut self.ends) {
+                    Scan::Line(len) => (len, true),
+                    Scan::Special => return Next::Other,
+                    Scan::Open if !self.eof && self.end - self.pos <= MAX_RECORD_BYTES => {
+                        scanned = self.end - self.pos;
+                        self.fill();
+                        continue;
+                    }
+                    // A read error: the guarded reader meets it where it was met.
+                    Scan::Open if self.error.is_some() => return Next::Other,
+                    Scan::Open if self.eof && self.pos == self.end => return Next::End,
+                    Scan::Open if self.eof => (self.end - self.pos, false),
+                    // A line this long may be cut: the guard's business.
+                    Scan::Open => return Next::Other,
+                };
+            if len == 0 {
                 // A blank line: no record.
                 self.pos += 1;
                 self.line += 1;
                 scanned = 0;
                 continue;
             }
-            let bytes = &self.buf[text.clone()];
-            self.ends.clear();
             // At most the limit: the guard cuts only longer records.
-            if bytes.len() > MAX_RECORD_BYTES || !split(bytes, self.delimiter, text.start, &mut self.ends) {
+            if len > MAX_RECORD_BYTES {
                 return Next::Other;
             }
-            self.start = text.start;
-            self.ends.push(text.end);
-            self.pos = text.end + usize::from(newline);
+            self.start = self.pos;
+            self.ends.push(len);
+            self.pos += len + usize::from(newline);
             let line = self.line;
             self.line += 1;
             return Next::Record(line);
@@ -140,18 +142,13 @@ impl<R: Read> Lines<R> {
 
     /// The fields of the record [`Lines::next`] returned.
     pub(super) fn fields(&self) -> impl Iterator<Item = &[u8]> {
-        let mut from = self.start;
+        let line = self.whole();
+        let mut from = 0;
         self.ends.iter().map(move |&end| {
-            let f = &self.buf[from..end];
+            let f = &line[from..end];
             from = end + 1;
             f
         })
-    }
-
-    /// The whole line of the record [`Lines::next`] returned (fields and
-    /// delimiters).
-    fn line(&self) -> &[u8] {
-        &self.buf[self.start..self.ends[self.ends.len() - 1]]
     }
 
     /// Reads more after the unread bytes (moved to the front first when
@@ -210,51 +207,70 @@ impl<R: Read> Lines<R> {
     }
 }
 
-/// Pushes to `ends` where each delimiter of `line` is (plus `base`); false
-/// when the line holds a quote or a CR. Eight bytes at a time: a line is a
-/// few words, and a vector search per delimiter cost more than the line.
-fn split(line: &[u8], delimiter: u8, base: usize, ends: &mut Vec<usize>) -> bool {
+/// What [`scan`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Scan {
+    /// The line ends (LF) this many bytes after where it starts.
+    Line(usize),
+    /// A quote or a CR before the line's end.
+    Special,
+    /// Neither: the bytes end first.
+    Open,
+}
+
+/// Scans `bytes`, which start `at` bytes into a line, up to the line's end:
+/// pushes to `ends` where each delimiter is (from the line's start), and
+/// tells where the line ends or that it holds a quote or a CR. Eight bytes
+/// at a time: a line is a few words, and a vector search per delimiter
+/// cost more than the whole line.
+fn scan(bytes: &[u8], delimiter: u8, mut at: usize, ends: &mut Vec<usize>) -> Scan {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     // The high bit of each byte of `x` that is zero, and no other bit (no
     // carry crosses a byte: 0x7f + 0x7f < 0x100).
     let zeros = |x: u64| !(((x & LOW) + LOW) | x | LOW);
-    let (quote, cr, delim) = (ONES * u64::from(b'"'), ONES * u64::from(b'\r'), ONES * u64::from(delimiter));
-    let mut words = line.chunks_exact(8);
-    let mut at = base;
+    let byte = |b: u8| ONES * u64::from(b);
+    let (lf, quote, cr, delim) = (byte(b'\n'), byte(b'"'), byte(b'\r'), byte(delimiter));
+    let mut words = bytes.chunks_exact(8);
     for word in &mut words {
         let mut w = [0; 8];
         w.copy_from_slice(word);
         let w = u64::from_le_bytes(w);
-        if zeros(w ^ quote) | zeros(w ^ cr) != 0 {
-            return false;
+        let end = zeros(w ^ lf);
+        // The bits of the bytes before the first LF (all, without one).
+        let before = if end == 0 { u64::MAX } else { (end & end.wrapping_neg()) - 1 };
+        if (zeros(w ^ quote) | zeros(w ^ cr)) & before != 0 {
+            return Scan::Special;
         }
-        let mut found = zeros(w ^ delim);
+        let mut found = zeros(w ^ delim) & before;
         while found != 0 {
             ends.push(at + (found.trailing_zeros() / 8) as usize);
             found &= found - 1;
         }
+        if end != 0 {
+            return Scan::Line(at + (end.trailing_zeros() / 8) as usize);
+        }
         at += 8;
     }
     for (i, &b) in words.remainder().iter().enumerate() {
-        if b == b'"' || b == b'\r' {
-            return false;
-        }
-        if b == delimiter {
-            ends.push(at + i);
+        match b {
+            b'\n' => return Scan::Line(at + i),
+            b'"' | b'\r' => return Scan::Special,
+            _ if b == delimiter => ends.push(at + i),
+            _ => {}
         }
     }
-    true
+    Scan::Open
 }
 
 impl<R> Fields for Lines<R> {
     fn whole(&self) -> &[u8] {
-        &self.buf[self.start..self.ends[self.ends.len() - 1]]
+        &self.buf[self.start..self.start + self.ends[self.ends.len() - 1]]
     }
     fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { self.start } else { self.ends[i - 1] + 1 };
-        Some(start - self.start..end - self.start)
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        Some(start..end)
     }
     fn len(&self) -> usize {
         self.ends.len()
@@ -399,19 +415,29 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The word-at-a-time split finds what a byte loop finds.
+        /// The word-at-a-time scan finds what a byte loop finds.
         #[test]
-        fn split_finds_every_delimiter(
-            line in proptest::collection::vec(proptest::sample::select(&b"a,;\"\r\x00\x80\xff\x2c\x3b"[..]), 0..40),
+        fn scan_finds_what_a_byte_loop_finds(
+            line in proptest::collection::vec(proptest::sample::select(&b"a,;\"\r\n\x00\x80\xff\x2c\x3b"[..]), 0..40),
             delimiter in proptest::sample::select(&b",;\x00\xff"[..]),
+            at in 0usize..3,
         ) {
             let mut ends = Vec::new();
-            let plain = split(&line, delimiter, 5, &mut ends);
-            proptest::prop_assert_eq!(plain, !line.iter().any(|&b| b == b'"' || b == b'\r'));
-            if plain {
-                let want: Vec<usize> = line.iter().enumerate().filter(|&(_, &b)| b == delimiter).map(|(i, _)| i + 5).collect();
-                proptest::prop_assert_eq!(ends, want);
+            let got = scan(&line, delimiter, at, &mut ends);
+            let mut want_ends = Vec::new();
+            let mut want = Scan::Open;
+            for (i, &b) in line.iter().enumerate() {
+                match b {
+                    b'\n' => { want = Scan::Line(at + i); break }
+                    b'"' | b'\r' => { want = Scan::Special; break }
+                    _ if b == delimiter => want_ends.push(at + i),
+                    _ => {}
+                }
             }
+            if want != Scan::Special {
+                proptest::prop_assert_eq!(&ends, &want_ends);
+            }
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
