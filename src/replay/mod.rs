@@ -196,7 +196,7 @@ pub fn run(
                 Some(h) => (h, Source::Fast(lines)),
                 None => {
                     let mut csv = lines.rest(false, delimiter)?;
-                    (csv.header()?, Source::Guarded(csv))
+                    (csv.header()?, Source::Guarded(Box::new(csv)))
                 }
             };
             if header.is_empty() {
@@ -218,7 +218,7 @@ pub fn run(
                         Next::End => break,
                         Next::Other => {
                             let Source::Fast(lines) = std::mem::replace(&mut csv, Source::Done) else { break };
-                            csv = Source::Guarded(lines.rest(true, delimiter)?);
+                            csv = Source::Guarded(Box::new(lines.rest(true, delimiter)?));
                             continue;
                         }
                     },
@@ -268,7 +268,8 @@ pub fn run(
 /// that is not) the guarded reader.
 enum Source<R: Read> {
     Fast(Lines<R>),
-    Guarded(CsvInput<fast::Rest<R>>),
+    /// Boxed: the guarded reader is several times the fast one's size.
+    Guarded(Box<CsvInput<fast::Rest<R>>>),
     /// Between the two (never seen by a read).
     Done,
 }

@@ -118,14 +118,14 @@ impl<'p, W: Write> Replay<'p, '_, W> {
     pub(super) fn start_ticket(&mut self, rec: &Rec<'_>) {
         let t = &mut self.ticket;
         t.id.clear();
-        t.id.push_str(&rec.id);
+        t.id.push_str(rec.id);
         t.first_line = rec.line;
         t.plan = None;
         t.plan_typed.clear();
         t.priority_typed.clear();
         t.events.clear();
         t.error = None;
-        t.hash = fingerprint(&rec.id);
+        t.hash = fingerprint(rec.id);
         t.contiguous = true;
         self.summary.tickets += 1;
         if rec.id.is_empty() {
@@ -136,7 +136,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             t.error = Some(
                 Error::Input(format!(
                     "ticket id \"{}\" reappears after other tickets' events (its earlier events end at line {last}); a ticket's events must be contiguous: sort the export by ticket, then time",
-                    cut(&rec.id, 80)
+                    cut(rec.id, 80)
                 ))
                 .at_line(None, rec.line),
             );
@@ -150,7 +150,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         let map = &opts.mapping;
         // A name [values.event] does not map is the ticket's error (once the
         // event is known to be at or before now).
-        let (event, not_in_map) = match map.map_value("event", map.column("event"), &rec.event) {
+        let (event, not_in_map) = match map.map_value("event", map.column("event"), rec.event) {
             Ok(e) => (e, None),
             Err(e) => ("", Some(e)),
         };
@@ -164,15 +164,15 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 return Error::Input(e.clone());
             }
             let known = "expected created, reply, status or priority";
-            Error::Input(match map.mapped("event", &rec.event) {
+            Error::Input(match map.mapped("event", rec.event) {
                 Some(to) => format!(
                     "unknown event \"{}\" (mapped from \"{}\" by [values.event]; {known})",
                     cut(to, 80),
-                    cut(&rec.event, 80)
+                    cut(rec.event, 80)
                 ),
                 None => format!(
                     "unknown event \"{}\" ({known}; map yours with [values.event] in a --profile)",
-                    cut(&rec.event, 80)
+                    cut(rec.event, 80)
                 ),
             })
         };
@@ -183,7 +183,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 Ok(opts.plan.as_deref().unwrap_or(""))
             } else {
                 // Mapped to nothing ("*" = ""): as an empty cell.
-                map.map_value("plan", map.column("plan"), &rec.plan)
+                map.map_value("plan", map.column("plan"), rec.plan)
                     .map(|p| if p.is_empty() { opts.plan.as_deref().unwrap_or("") } else { p })
             };
             t.plan_typed.clear();
@@ -211,8 +211,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             // Skipped, but counted only when it happened by now (an event
             // after now is left out as every other is).
             let after_now = zone
-                .or_else(|| (!is_local(&rec.at)).then_some(chrono_tz::UTC))
-                .and_then(|z| parse_instant_in(&rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous).ok())
+                .or_else(|| (!is_local(rec.at)).then_some(chrono_tz::UTC))
+                .and_then(|z| parse_instant_in(rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous).ok())
                 .is_some_and(|at| at > opts.now.secs());
             if !after_now {
                 self.summary.ignored += 1;
@@ -223,18 +223,18 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Err(Error::Empty { what: "at".into(), expected: "the time of the event".into() });
         }
         let at = match zone {
-            Some(z) => parse_instant_in(&rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous),
+            Some(z) => parse_instant_in(rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous),
             // Without a zone yet, only a time that carries its offset reads.
-            None if !is_local(&rec.at) && map.time_format == TimeFormat::Auto => {
-                parse_instant_in(&rec.at, chrono_tz::UTC, opts.now.secs(), &map.time_format, map.ambiguous)
+            None if !is_local(rec.at) && map.time_format == TimeFormat::Auto => {
+                parse_instant_in(rec.at, chrono_tz::UTC, opts.now.secs(), &map.time_format, map.ambiguous)
             }
             None if kind.is_empty() => return Err(unknown_event()),
             None => {
                 return Err(plan_err.unwrap_or_else(|| {
                     Error::Input(format!(
                         "{} event before the ticket's created event: no plan yet to read the local time \"{}\" in (give --input-tz, or put the created event first)",
-                        cut(&rec.event, 40),
-                        cut(&rec.at, 40)
+                        cut(rec.event, 40),
+                        cut(rec.at, 40)
                     ))
                 }));
             }
@@ -253,14 +253,14 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         if t.plan.is_none() {
             return Err(Error::Input(format!(
                 "{} event before the ticket's created event (expected created first)",
-                cut(&rec.event, 40)
+                cut(rec.event, 40)
             )));
         }
         let plan_of = |t: &Ticket<'p>| {
             t.plan.ok_or_else(|| {
                 Error::Input(format!(
                     "{} event before the ticket's created event (expected created first)",
-                    cut(&rec.event, 40)
+                    cut(rec.event, 40)
                 ))
             })
         };
@@ -272,8 +272,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                         opts.priority.as_deref().unwrap_or("")
                     } else {
                         t.priority_typed.clear();
-                        t.priority_typed.push_str(&rec.priority);
-                        match map.map_priority(&plan.id, map.column("priority"), &rec.priority).map_err(Error::Input)? {
+                        t.priority_typed.push_str(rec.priority);
+                        match map.map_priority(&plan.id, map.column("priority"), rec.priority).map_err(Error::Input)? {
                             // Mapped to nothing ("*" = ""): as an empty cell.
                             "" => opts.priority.as_deref().unwrap_or(""),
                             p => p,
@@ -288,13 +288,13 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 }
             }
             "reply" => EventKind::Reply(
-                match map.map_value("author", map.column("value"), &rec.value).map_err(Error::Input)? {
+                match map.map_value("author", map.column("value"), rec.value).map_err(Error::Input)? {
                     v if v.eq_ignore_ascii_case("agent") => Author::Agent,
                     v if v.eq_ignore_ascii_case("customer") => Author::Customer,
                     _ => {
                         return Err(Error::Input(format!(
                             "unknown reply author \"{}\" (expected agent or customer)",
-                            cut(&rec.value, 80)
+                            cut(rec.value, 80)
                         )));
                     }
                 },
@@ -303,25 +303,25 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 let plan = plan_of(t)?;
                 // A profile's [values.status] may name a status or a class, as
                 // pause_on spells it (on_hold is no default status name).
-                let mapped = match map.map_value("status", map.column("value"), &rec.value).map_err(Error::Input)? {
+                let mapped = match map.map_value("status", map.column("value"), rec.value).map_err(Error::Input)? {
                     v if map.maps_values("status") => Some(v),
                     _ => None,
                 };
-                let name = mapped.unwrap_or(&rec.value);
+                let name = mapped.unwrap_or(rec.value);
                 let class = plan.lifecycle.class_of(name).or_else(|| mapped.and_then(StatusClass::parse));
                 let class: StatusClass = class.ok_or_else(|| {
                     Error::Input(match mapped {
                     Some(to) => format!(
                         "unknown status \"{}\" (mapped from \"{}\" by [values.status]) for plan {} (expected a class: {}; or a status name: {})",
                         cut(to, 80),
-                        cut(&rec.value, 80),
+                        cut(rec.value, 80),
                         plan.id,
                         StatusClass::ALL.map(StatusClass::as_str).join(", "),
                         plan.lifecycle.status_names().join(", ")
                     ),
                     None => format!(
                         "unknown status \"{}\" for plan {} (expected one of: {}; add names under [plans.statuses])",
-                        cut(&rec.value, 80),
+                        cut(rec.value, 80),
                         plan.id,
                         plan.lifecycle.status_names().join(", ")
                     ),
@@ -338,7 +338,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 }
                 EventKind::Priority(self.lookups.priority(
                     plan,
-                    map.map_priority(&plan.id, map.column("value"), &rec.value).map_err(Error::Input)?,
+                    map.map_priority(&plan.id, map.column("value"), rec.value).map_err(Error::Input)?,
                 )?)
             }
             _ => return Err(unknown_event()),
