@@ -9,6 +9,8 @@
 //! `read` reads events (CSV or JSON Lines) into records, `ticket` groups
 //! them into tickets and replays each, [`write`] writes the rows.
 
+mod fast;
+mod offsets;
 mod read;
 mod ticket;
 mod write;
@@ -24,9 +26,12 @@ use crate::instant::Display;
 use crate::io::{CsvInput, JsonLines, Records, RowFormat};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
-use read::{Columns, Pending, Rec, Unreadable, json_fields, too_long_message};
-use ticket::Ticket;
-use write::{RowText, Sink};
+use crate::sla::lifecycle::Scratch;
+use fast::{Lines, Next};
+use offsets::OffsetMemo;
+use read::{Columns, JsonRec, Pending, Unreadable, json_fields, too_long_message};
+use ticket::{Lookups, Ticket};
+use write::{RowText, Sink, TargetText};
 
 /// Most events one ticket may have; more is that ticket's error.
 pub const MAX_EVENTS: usize = 100_000;
@@ -171,16 +176,29 @@ pub fn run(
         pending: None,
         summary: Summary::default(),
         text: RowText::default(),
+        lookups: Lookups::default(),
+        offsets: OffsetMemo::default(),
+        targets: TargetText::default(),
+        scratch: Scratch::default(),
     };
     if !state.sink.json {
         state.sink.header();
     }
-    let mut rec = Rec::default();
     match format {
         RowFormat::Csv => {
-            // Bounded records, unclosed quotes refused, one line count (crate::input).
-            let mut csv = CsvInput::events_with(reader, opts.mapping.delimiter);
-            let header = csv.header()?;
+            let delimiter = opts.mapping.delimiter;
+            // Plain lines are read by `fast::Lines`; the first line it
+            // cannot vouch for hands the rest to the guarded reader
+            // (bounded records, unclosed quotes refused, one line count:
+            // crate::io::input).
+            let mut lines = Lines::new(reader, delimiter);
+            let (header, mut csv) = match lines.header() {
+                Some(h) => (h, Source::Fast(lines)),
+                None => {
+                    let mut csv = lines.rest(false, delimiter)?;
+                    (csv.header()?, Source::Guarded(Box::new(csv)))
+                }
+            };
             if header.is_empty() {
                 return Err(Error::Input(
                     "replay input is empty (expected a header id,at,event,value[,plan,priority])".into(),
@@ -188,12 +206,33 @@ pub fn run(
             }
             let cols = Columns::read(&header, &opts.mapping)?;
             let mut record = csv::ByteRecord::new();
-            while let Some(row) = csv.read_bytes(&mut record)? {
-                rec.line = row.line;
-                if row.problem.is_none() && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                    continue;
-                }
-                let read = cols.fill(&record, row.problem, &mut rec, &opts.mapping);
+            loop {
+                let (rec, read) = match &mut csv {
+                    Source::Fast(lines) => match lines.next() {
+                        Next::Record(line) => {
+                            if lines.fields().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                                continue;
+                            }
+                            cols.fill(lines, line, None, &opts.mapping)
+                        }
+                        Next::End => break,
+                        Next::Other => {
+                            let Source::Fast(lines) = std::mem::replace(&mut csv, Source::Done) else { break };
+                            csv = Source::Guarded(Box::new(lines.rest(true, delimiter)?));
+                            continue;
+                        }
+                    },
+                    Source::Guarded(c) => match c.read_bytes(&mut record)? {
+                        Some(row) => {
+                            if row.problem.is_none() && record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                                continue;
+                            }
+                            cols.fill(&record, row.line, row.problem, &opts.mapping)
+                        }
+                        None => break,
+                    },
+                    Source::Done => break,
+                };
                 state.record(&rec, read)?;
                 if state.summary.events.is_multiple_of(65_536) {
                     progress(state.summary.events);
@@ -202,17 +241,17 @@ pub fn run(
         }
         RowFormat::JsonLines => {
             let mut lines = JsonLines::new(reader, "replay input");
+            let mut fields = JsonRec::default();
             while let Some(l) = lines.read()? {
                 if !l.too_long && lines.bytes().iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                rec.line = l.line;
                 let read = if l.too_long {
                     Err(Unreadable::anonymous(too_long_message()))
                 } else {
-                    json_fields(lines.bytes(), &mut rec, &opts.mapping)
+                    json_fields(lines.bytes(), &mut fields, &opts.mapping)
                 };
-                state.record(&rec, read)?;
+                state.record(&fields.rec(l.line), read)?;
                 if state.summary.events.is_multiple_of(65_536) {
                     progress(state.summary.events);
                 }
@@ -223,6 +262,16 @@ pub fn run(
     state.finish_ticket()?;
     state.sink.commit(true)?;
     Ok(state.summary)
+}
+
+/// Where CSV records come from: plain lines, then (from the first line
+/// that is not) the guarded reader.
+enum Source<R: Read> {
+    Fast(Lines<R>),
+    /// Boxed: the guarded reader is several times the fast one's size.
+    Guarded(Box<CsvInput<fast::Rest<R>>>),
+    /// Between the two (never seen by a read).
+    Done,
 }
 
 struct Replay<'p, 'o, W: Write> {
@@ -236,4 +285,9 @@ struct Replay<'p, 'o, W: Write> {
     pending: Option<Pending>,
     summary: Summary,
     text: RowText,
+    lookups: Lookups<'p>,
+    offsets: OffsetMemo,
+    targets: TargetText,
+    /// The lifecycle replay's buffers, kept from ticket to ticket.
+    scratch: Scratch,
 }

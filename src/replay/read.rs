@@ -7,16 +7,65 @@ use crate::io::{MAX_RECORD_BYTES, Problem, column};
 use crate::mapping::Mapping;
 use crate::text::cut;
 
-/// One input record's fields, in reused buffers.
-#[derive(Default)]
-pub(super) struct Rec {
+/// One input record's fields (trimmed), borrowed from the record read.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Rec<'a> {
     pub(super) line: u64,
-    pub(super) id: String,
-    pub(super) at: String,
-    pub(super) event: String,
-    pub(super) value: String,
-    pub(super) plan: String,
-    pub(super) priority: String,
+    pub(super) id: &'a str,
+    pub(super) at: &'a str,
+    pub(super) event: &'a str,
+    pub(super) value: &'a str,
+    pub(super) plan: &'a str,
+    pub(super) priority: &'a str,
+}
+
+/// The fields of one JSON Lines event, in reused buffers.
+#[derive(Default)]
+pub(super) struct JsonRec {
+    id: String,
+    at: String,
+    event: String,
+    value: String,
+    plan: String,
+    priority: String,
+}
+
+impl JsonRec {
+    /// The fields as a [`Rec`] of line `line`.
+    pub(super) fn rec(&self, line: u64) -> Rec<'_> {
+        Rec {
+            line,
+            id: &self.id,
+            at: &self.at,
+            event: &self.event,
+            value: &self.value,
+            plan: &self.plan,
+            priority: &self.priority,
+        }
+    }
+}
+
+/// A CSV record's fields: csv's [`csv::ByteRecord`] or a plain line read
+/// by [`super::fast::Lines`].
+pub(super) trait Fields {
+    /// Every field's bytes, in order (with or without what separates them).
+    fn whole(&self) -> &[u8];
+    /// Field `i`'s place in [`Fields::whole`].
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
+    /// How many fields.
+    fn len(&self) -> usize;
+}
+
+impl Fields for csv::ByteRecord {
+    fn whole(&self) -> &[u8] {
+        self.as_slice()
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        csv::ByteRecord::range(self, i)
+    }
+    fn len(&self) -> usize {
+        csv::ByteRecord::len(self)
+    }
 }
 
 /// A record that cannot be read as an event: over [`MAX_RECORD_BYTES`]
@@ -115,52 +164,73 @@ impl Columns {
         })
     }
 
-    /// The fields of record `r` into `rec`; a record cut while reading
-    /// (`problem`) or with a field that is not UTF-8 is [`Unreadable`], its
-    /// id kept when that field is whole. A created event (named so by the
-    /// export, or through `map`'s `[values.event]`) also reads its plan and
-    /// priority.
-    pub(super) fn fill(
+    /// The fields of record `r` (of line `line`); a record cut while
+    /// reading (`problem`) or with a field that is not UTF-8 is
+    /// [`Unreadable`], its id kept when that field is whole. A created event
+    /// (named so by the export, or through `map`'s `[values.event]`) also
+    /// reads its plan and priority.
+    pub(super) fn fill<'r>(
         &self,
-        r: &csv::ByteRecord,
+        r: &'r impl Fields,
+        line: u64,
         problem: Option<Problem>,
-        rec: &mut Rec,
         map: &Mapping,
-    ) -> std::result::Result<(), Unreadable> {
-        let put = |i: Option<usize>, dst: &mut String, name: &str| -> Result<()> {
-            dst.clear();
-            let raw = i.and_then(|i| r.get(i)).unwrap_or(b"");
-            let s = std::str::from_utf8(raw).map_err(|_| Error::NotUtf8 { what: format!("column {name}").into() })?;
-            dst.push_str(s.trim());
-            Ok(())
+    ) -> (Rec<'r>, std::result::Result<(), Unreadable>) {
+        // The whole record checked as UTF-8 once (a field of it is then
+        // valid when it starts and ends on character boundaries, which
+        // `str::get` checks); a field is checked on its own only when that
+        // fails, to name the field that is not UTF-8.
+        let whole = std::str::from_utf8(r.whole()).ok();
+        let get = |i: Option<usize>, name: &str| -> Result<&'r str> {
+            let Some(i) = i else { return Ok("") };
+            let Some(range) = r.range(i) else { return Ok("") };
+            let s = match whole.and_then(|w| w.get(range.clone())) {
+                Some(s) => s,
+                None => std::str::from_utf8(&r.whole()[range])
+                    .map_err(|_| Error::NotUtf8 { what: format!("column {name}").into() })?,
+            };
+            Ok(trim(s))
         };
-        let id = put(Some(self.id), &mut rec.id, "id");
+        let mut rec = Rec { line, ..Rec::default() };
+        let id = get(Some(self.id), "id");
+        if let Ok(id) = id {
+            rec.id = id;
+        }
         if problem.is_some() {
             // Of a cut record, only the fields before the last one are whole.
             let id_known = self.id + 1 < r.len() && id.is_ok();
-            return Err(Unreadable { message: too_long_message(), id_known });
+            return (rec, Err(Unreadable { message: too_long_message(), id_known }));
         }
         let id_known = id.is_ok();
         let fail = |message: Error| Unreadable { message, id_known };
-        id.map_err(fail)?;
-        put(Some(self.at), &mut rec.at, "at").map_err(fail)?;
-        put(Some(self.event), &mut rec.event, "event").map_err(fail)?;
-        put(self.value, &mut rec.value, "value").map_err(fail)?;
-        // Only a created event reads its plan and priority: told after the
-        // value map, as take() tells it (and as JSON Lines rows are read).
-        if map.value("event", &rec.event).eq_ignore_ascii_case("created") {
-            put(self.plan, &mut rec.plan, "plan").map_err(fail)?;
-            put(self.priority, &mut rec.priority, "priority").map_err(fail)?;
-        } else {
-            rec.plan.clear();
-            rec.priority.clear();
-        }
-        Ok(())
+        let read = (|| {
+            id.map_err(fail)?;
+            rec.at = get(Some(self.at), "at").map_err(fail)?;
+            rec.event = get(Some(self.event), "event").map_err(fail)?;
+            rec.value = get(self.value, "value").map_err(fail)?;
+            // Only a created event reads its plan and priority: told after the
+            // value map, as take() tells it (and as JSON Lines rows are read).
+            if map.value("event", rec.event).eq_ignore_ascii_case("created") {
+                rec.plan = get(self.plan, "plan").map_err(fail)?;
+                rec.priority = get(self.priority, "priority").map_err(fail)?;
+            }
+            Ok(())
+        })();
+        (rec, read)
     }
 }
 
+/// `s.trim()`, answered without decoding characters when `s` starts and
+/// ends with printable ASCII (nearly every field): then there is nothing to
+/// trim.
+pub(super) fn trim(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let b = s.as_bytes();
+    if plain(b.first()) && plain(b.last()) { s } else { s.trim() }
+}
+
 /// The fields of one JSON Lines event.
-pub(super) fn json_fields(line: &[u8], rec: &mut Rec, map: &Mapping) -> std::result::Result<(), Unreadable> {
+pub(super) fn json_fields(line: &[u8], rec: &mut JsonRec, map: &Mapping) -> std::result::Result<(), Unreadable> {
     rec.id.clear();
     let (obj, utf8) = match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
         Ok(obj) => (obj, true),

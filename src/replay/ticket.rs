@@ -8,9 +8,10 @@ use super::read::{Pending, Rec, Unreadable};
 use super::{MAX_EVENTS, Replay};
 use crate::error::{Error, Result};
 use crate::instant::{TimeFormat, is_local, parse_instant_in};
+use crate::loader::PlanSet;
 use crate::plan::Plan;
 use crate::plan::lifecycle::StatusClass;
-use crate::sla::lifecycle::{Author, Event, EventKind, TicketAnswer, replay};
+use crate::sla::lifecycle::{Author, Event, EventKind, TicketAnswer, replay_with};
 use crate::text::cut;
 
 /// The ticket being read.
@@ -48,7 +49,7 @@ pub(super) fn fingerprint(id: &str) -> u64 {
 impl<'p, W: Write> Replay<'p, '_, W> {
     /// Takes one input record: its fields in `rec`, or why it could not be
     /// read (see [`Unreadable`] for which ticket that is an error of).
-    pub(super) fn record(&mut self, rec: &Rec, read: std::result::Result<(), Unreadable>) -> Result<()> {
+    pub(super) fn record(&mut self, rec: &Rec<'_>, read: std::result::Result<(), Unreadable>) -> Result<()> {
         self.summary.events += 1;
         let bad = match read {
             Ok(()) => None,
@@ -114,17 +115,17 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         self.sink.commit(false)
     }
 
-    pub(super) fn start_ticket(&mut self, rec: &Rec) {
+    pub(super) fn start_ticket(&mut self, rec: &Rec<'_>) {
         let t = &mut self.ticket;
         t.id.clear();
-        t.id.push_str(&rec.id);
+        t.id.push_str(rec.id);
         t.first_line = rec.line;
         t.plan = None;
         t.plan_typed.clear();
         t.priority_typed.clear();
         t.events.clear();
         t.error = None;
-        t.hash = fingerprint(&rec.id);
+        t.hash = fingerprint(rec.id);
         t.contiguous = true;
         self.summary.tickets += 1;
         if rec.id.is_empty() {
@@ -135,7 +136,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             t.error = Some(
                 Error::Input(format!(
                     "ticket id \"{}\" reappears after other tickets' events (its earlier events end at line {last}); a ticket's events must be contiguous: sort the export by ticket, then time",
-                    cut(&rec.id, 80)
+                    cut(rec.id, 80)
                 ))
                 .at_line(None, rec.line),
             );
@@ -143,13 +144,13 @@ impl<'p, W: Write> Replay<'p, '_, W> {
     }
 
     /// Reads one record into the current ticket's events.
-    pub(super) fn take(&mut self, rec: &Rec) -> Result<()> {
+    pub(super) fn take(&mut self, rec: &Rec<'_>) -> Result<()> {
         let (opts, plans) = (self.opts, self.plans);
         // The event kind, matched without allocating: it is read a million times.
         let map = &opts.mapping;
         // A name [values.event] does not map is the ticket's error (once the
         // event is known to be at or before now).
-        let (event, not_in_map) = match map.map_value("event", map.column("event"), &rec.event) {
+        let (event, not_in_map) = match map.map_value("event", map.column("event"), rec.event) {
             Ok(e) => (e, None),
             Err(e) => ("", Some(e)),
         };
@@ -163,15 +164,15 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 return Error::Input(e.clone());
             }
             let known = "expected created, reply, status or priority";
-            Error::Input(match map.mapped("event", &rec.event) {
+            Error::Input(match map.mapped("event", rec.event) {
                 Some(to) => format!(
                     "unknown event \"{}\" (mapped from \"{}\" by [values.event]; {known})",
                     cut(to, 80),
-                    cut(&rec.event, 80)
+                    cut(rec.event, 80)
                 ),
                 None => format!(
                     "unknown event \"{}\" ({known}; map yours with [values.event] in a --profile)",
-                    cut(&rec.event, 80)
+                    cut(rec.event, 80)
                 ),
             })
         };
@@ -182,18 +183,18 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 Ok(opts.plan.as_deref().unwrap_or(""))
             } else {
                 // Mapped to nothing ("*" = ""): as an empty cell.
-                map.map_value("plan", map.column("plan"), &rec.plan)
+                map.map_value("plan", map.column("plan"), rec.plan)
                     .map(|p| if p.is_empty() { opts.plan.as_deref().unwrap_or("") } else { p })
             };
             t.plan_typed.clear();
-            t.plan_typed.push_str(typed.as_ref().map_or(rec.plan.as_str(), |p| p));
+            t.plan_typed.push_str(typed.as_ref().map_or(rec.plan, |p| p));
             match typed {
                 Err(e) => plan_err = Some(Error::Input(e)),
                 Ok("") => {
                     plan_err =
                         Some(Error::Input("created event has no plan (expected a plan column, or --plan)".into()));
                 }
-                Ok(typed) => match plans.get(typed) {
+                Ok(typed) => match self.lookups.plan(plans, typed) {
                     Ok(p) => t.plan = Some(p),
                     Err(e) if !rec.plan.is_empty() && !map.maps_values("plan") => {
                         plan_err = Some(Error::Input(format!("{e}; map yours with [values.plan] in a --profile")));
@@ -210,8 +211,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             // Skipped, but counted only when it happened by now (an event
             // after now is left out as every other is).
             let after_now = zone
-                .or_else(|| (!is_local(&rec.at)).then_some(chrono_tz::UTC))
-                .and_then(|z| parse_instant_in(&rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous).ok())
+                .or_else(|| (!is_local(rec.at)).then_some(chrono_tz::UTC))
+                .and_then(|z| parse_instant_in(rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous).ok())
                 .is_some_and(|at| at > opts.now.secs());
             if !after_now {
                 self.summary.ignored += 1;
@@ -222,18 +223,18 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Err(Error::Empty { what: "at".into(), expected: "the time of the event".into() });
         }
         let at = match zone {
-            Some(z) => parse_instant_in(&rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous),
+            Some(z) => parse_instant_in(rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous),
             // Without a zone yet, only a time that carries its offset reads.
-            None if !is_local(&rec.at) && map.time_format == TimeFormat::Auto => {
-                parse_instant_in(&rec.at, chrono_tz::UTC, opts.now.secs(), &map.time_format, map.ambiguous)
+            None if !is_local(rec.at) && map.time_format == TimeFormat::Auto => {
+                parse_instant_in(rec.at, chrono_tz::UTC, opts.now.secs(), &map.time_format, map.ambiguous)
             }
             None if kind.is_empty() => return Err(unknown_event()),
             None => {
                 return Err(plan_err.unwrap_or_else(|| {
                     Error::Input(format!(
                         "{} event before the ticket's created event: no plan yet to read the local time \"{}\" in (give --input-tz, or put the created event first)",
-                        cut(&rec.event, 40),
-                        cut(&rec.at, 40)
+                        cut(rec.event, 40),
+                        cut(rec.at, 40)
                     ))
                 }));
             }
@@ -252,14 +253,14 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         if t.plan.is_none() {
             return Err(Error::Input(format!(
                 "{} event before the ticket's created event (expected created first)",
-                cut(&rec.event, 40)
+                cut(rec.event, 40)
             )));
         }
         let plan_of = |t: &Ticket<'p>| {
             t.plan.ok_or_else(|| {
                 Error::Input(format!(
                     "{} event before the ticket's created event (expected created first)",
-                    cut(&rec.event, 40)
+                    cut(rec.event, 40)
                 ))
             })
         };
@@ -271,8 +272,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                         opts.priority.as_deref().unwrap_or("")
                     } else {
                         t.priority_typed.clear();
-                        t.priority_typed.push_str(&rec.priority);
-                        match map.map_priority(&plan.id, map.column("priority"), &rec.priority).map_err(Error::Input)? {
+                        t.priority_typed.push_str(rec.priority);
+                        match map.map_priority(&plan.id, map.column("priority"), rec.priority).map_err(Error::Input)? {
                             // Mapped to nothing ("*" = ""): as an empty cell.
                             "" => opts.priority.as_deref().unwrap_or(""),
                             p => p,
@@ -280,20 +281,20 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     };
                     t.priority_typed.clear();
                     t.priority_typed.push_str(typed);
-                    EventKind::Created(priority_index(plan, typed)?)
+                    EventKind::Created(self.lookups.priority(plan, typed)?)
                 } else {
                     // A second one: the replay names both lines.
                     EventKind::Created(None)
                 }
             }
             "reply" => EventKind::Reply(
-                match map.map_value("author", map.column("value"), &rec.value).map_err(Error::Input)? {
+                match map.map_value("author", map.column("value"), rec.value).map_err(Error::Input)? {
                     v if v.eq_ignore_ascii_case("agent") => Author::Agent,
                     v if v.eq_ignore_ascii_case("customer") => Author::Customer,
                     _ => {
                         return Err(Error::Input(format!(
                             "unknown reply author \"{}\" (expected agent or customer)",
-                            cut(&rec.value, 80)
+                            cut(rec.value, 80)
                         )));
                     }
                 },
@@ -302,25 +303,25 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 let plan = plan_of(t)?;
                 // A profile's [values.status] may name a status or a class, as
                 // pause_on spells it (on_hold is no default status name).
-                let mapped = match map.map_value("status", map.column("value"), &rec.value).map_err(Error::Input)? {
+                let mapped = match map.map_value("status", map.column("value"), rec.value).map_err(Error::Input)? {
                     v if map.maps_values("status") => Some(v),
                     _ => None,
                 };
-                let name = mapped.unwrap_or(&rec.value);
+                let name = mapped.unwrap_or(rec.value);
                 let class = plan.lifecycle.class_of(name).or_else(|| mapped.and_then(StatusClass::parse));
                 let class: StatusClass = class.ok_or_else(|| {
                     Error::Input(match mapped {
                     Some(to) => format!(
                         "unknown status \"{}\" (mapped from \"{}\" by [values.status]) for plan {} (expected a class: {}; or a status name: {})",
                         cut(to, 80),
-                        cut(&rec.value, 80),
+                        cut(rec.value, 80),
                         plan.id,
                         StatusClass::ALL.map(StatusClass::as_str).join(", "),
                         plan.lifecycle.status_names().join(", ")
                     ),
                     None => format!(
                         "unknown status \"{}\" for plan {} (expected one of: {}; add names under [plans.statuses])",
-                        cut(&rec.value, 80),
+                        cut(rec.value, 80),
                         plan.id,
                         plan.lifecycle.status_names().join(", ")
                     ),
@@ -335,9 +336,9 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                         "priority event has no value (expected a priority name of the ticket's plan)".into(),
                     ));
                 }
-                EventKind::Priority(priority_index(
+                EventKind::Priority(self.lookups.priority(
                     plan,
-                    map.map_priority(&plan.id, map.column("value"), &rec.value).map_err(Error::Input)?,
+                    map.map_priority(&plan.id, map.column("value"), rec.value).map_err(Error::Input)?,
                 )?)
             }
             _ => return Err(unknown_event()),
@@ -362,9 +363,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             (Some(e), _) => Err(e),
             // Every event was after now, or there was none.
             (None, None) => Ok(None),
-            (None, Some(plan)) => {
-                replay(plan, &t.events, self.opts.now.secs()).map_err(|e| Error::Input(e.to_string()))
-            }
+            (None, Some(plan)) => replay_with(plan, &t.events, self.opts.now.secs(), &mut self.scratch)
+                .map_err(|e| Error::Input(e.to_string())),
         };
         match outcome {
             Ok(None) => {}
@@ -372,6 +372,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                 if let Some(plan) = t.plan {
                     self.rows(&t, plan, &a)?;
                 }
+                self.scratch.rows = a.rows;
             }
             Err(e) => {
                 self.summary.errors += 1;
@@ -385,6 +386,48 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         self.ticket = t;
         self.ticket.first_line = 0;
         self.sink.commit(false)
+    }
+}
+
+/// Plan and priority names already looked up, with what they named: an
+/// export names the same few plans and priorities on every ticket, and each
+/// look-up lowercases the name (and may search every alias). Only names
+/// that were found are kept; the list is emptied when full, so odd exports
+/// cost no more than without it.
+#[derive(Default)]
+pub(super) struct Lookups<'p> {
+    plans: Vec<(String, &'p Plan)>,
+    priorities: Vec<(&'p Plan, String, Option<usize>)>,
+}
+
+/// Names each list of [`Lookups`] keeps.
+const LOOKUPS: usize = 64;
+
+impl<'p> Lookups<'p> {
+    /// `plans.get(name)`, remembered when found.
+    fn plan(&mut self, plans: &'p PlanSet, name: &str) -> Result<&'p Plan> {
+        if let Some((_, p)) = self.plans.iter().find(|(n, _)| n == name) {
+            return Ok(p);
+        }
+        let p = plans.get(name)?;
+        if self.plans.len() == LOOKUPS {
+            self.plans.clear();
+        }
+        self.plans.push((name.to_string(), p));
+        Ok(p)
+    }
+
+    /// [`priority_index`], remembered when found.
+    fn priority(&mut self, plan: &'p Plan, name: &str) -> Result<Option<usize>> {
+        if let Some((_, _, i)) = self.priorities.iter().find(|(p, n, _)| std::ptr::eq(*p, plan) && n == name) {
+            return Ok(*i);
+        }
+        let i = priority_index(plan, name)?;
+        if self.priorities.len() == LOOKUPS {
+            self.priorities.clear();
+        }
+        self.priorities.push((plan, name.to_string(), i));
+        Ok(i)
     }
 }
 

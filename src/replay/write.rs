@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::ticket::Ticket;
 use super::{COLUMNS, Replay};
+use crate::engine::Target;
 use crate::error::Result;
-use crate::instant::{Display, write_instant};
+use crate::instant::{DIGITS, Display, write_instant, write_instant_bytes, write_with_offset_bytes};
 use crate::io::Records;
 use crate::plan::Plan;
 use crate::sla::ClockState;
@@ -94,7 +95,6 @@ pub(super) struct JsonRow<'a> {
 /// Reused buffers for a row's instants.
 #[derive(Default)]
 pub(super) struct RowText {
-    pub(super) num: String,
     pub(super) start: String,
     pub(super) stop: String,
     pub(super) deadline: String,
@@ -134,8 +134,6 @@ impl<W: Write> Replay<'_, '_, W> {
     }
 
     pub(super) fn rows(&mut self, t: &Ticket<'_>, plan: &Plan, a: &TicketAnswer) -> Result<()> {
-        use std::fmt::Write as _;
-        let disp = self.opts.display.unwrap_or(Display::Zone(plan.calendar.calendar.tz()));
         let priority = a.priority.and_then(|i| plan.priorities.get(i)).map_or("", |p| p.name.as_str());
         for r in &a.rows {
             self.summary.rows += 1;
@@ -146,59 +144,139 @@ impl<W: Write> Replay<'_, '_, W> {
                 ClockState::Paused => self.summary.paused += 1,
                 _ => {}
             }
-            let mut text = std::mem::take(&mut self.text);
-            fill_text(&mut text, r, disp);
-            let row = JsonRow {
-                id: &t.id,
-                plan: &plan.id,
-                priority: nonempty(priority),
-                metric: Some(r.metric.as_str()),
-                cycle: Some(r.cycle),
-                start: Some(text.start.as_str()),
-                stop: nonempty(&text.stop),
-                target: Some(text.target.as_str()),
-                target_seconds: r.target_seconds,
-                clock: Some(r.clock.as_str()),
-                deadline: nonempty(&text.deadline),
-                elapsed_seconds: Some(r.elapsed),
-                paused_seconds: Some(r.paused),
-                remaining_seconds: r.remaining,
-                state: Some(r.state.as_str()),
-                error: None,
-            };
             if self.sink.json {
-                self.json(&row);
+                self.json_row(t, plan, priority, r);
             } else {
-                self.sink.field(row.id, true);
-                self.sink.raw(row.plan);
-                self.sink.field(priority, false);
-                self.sink.raw(r.metric.as_str());
-                let n = &mut text.num;
-                let mut num = |sink: &mut Sink<W>, v: Option<i64>| {
-                    n.clear();
-                    if let Some(v) = v {
-                        let _ = write!(n, "{v}");
-                    }
-                    sink.raw(n);
-                };
-                num(&mut self.sink, Some(i64::from(r.cycle)));
-                self.sink.raw(&text.start);
-                self.sink.raw(&text.stop);
-                self.sink.raw(&text.target);
-                num(&mut self.sink, r.target_seconds);
-                self.sink.raw(r.clock.as_str());
-                self.sink.raw(&text.deadline);
-                num(&mut self.sink, Some(r.elapsed));
-                num(&mut self.sink, Some(r.paused));
-                num(&mut self.sink, r.remaining);
-                self.sink.raw(r.state.as_str());
-                self.sink.raw("");
-                self.sink.buf().push(b'\n');
+                self.csv_row(t, plan, priority, r);
             }
-            self.text = text;
         }
         Ok(())
     }
+
+    /// One row as CSV, written straight into the sink: the computed fields
+    /// need no quoting, integers and instants are written by hand, instants
+    /// in the plan's zone take their offset from [`OffsetMemo`](super::offsets::OffsetMemo), and a
+    /// target's text is remembered ([`TargetText`]).
+    fn csv_row(&mut self, t: &Ticket<'_>, plan: &Plan, priority: &str, r: &CycleRow) {
+        self.sink.field(&t.id, true);
+        self.sink.raw(&plan.id);
+        self.sink.field(priority, false);
+        self.sink.raw(r.metric.as_str());
+        let (display, offsets) = (self.opts.display, &mut self.offsets);
+        let buf = self.sink.buf();
+        let mut instant = |buf: &mut Vec<u8>, at: i64| match display {
+            None => write_with_offset_bytes(buf, at, Some(offsets.offset(&plan.calendar.calendar, at))),
+            Some(d) => write_instant_bytes(buf, at, d),
+        };
+        buf.push(b',');
+        push_int(buf, i64::from(r.cycle));
+        buf.push(b',');
+        instant(buf, r.start);
+        buf.push(b',');
+        if let Some(s) = r.stop {
+            instant(buf, s);
+        }
+        buf.push(b',');
+        buf.extend_from_slice(self.targets.text(r.target));
+        buf.push(b',');
+        if let Some(v) = r.target_seconds {
+            push_int(buf, v);
+        }
+        buf.push(b',');
+        buf.extend_from_slice(r.clock.as_str().as_bytes());
+        buf.push(b',');
+        if let Some(d) = r.deadline {
+            instant(buf, d);
+        }
+        for v in [Some(r.elapsed), Some(r.paused), r.remaining] {
+            buf.push(b',');
+            if let Some(v) = v {
+                push_int(buf, v);
+            }
+        }
+        buf.push(b',');
+        buf.extend_from_slice(r.state.as_str().as_bytes());
+        buf.extend_from_slice(b",\n");
+    }
+
+    /// One row as JSON Lines.
+    fn json_row(&mut self, t: &Ticket<'_>, plan: &Plan, priority: &str, r: &CycleRow) {
+        let disp = self.opts.display.unwrap_or(Display::Zone(plan.calendar.calendar.tz()));
+        let mut text = std::mem::take(&mut self.text);
+        fill_text(&mut text, r, disp);
+        let row = JsonRow {
+            id: &t.id,
+            plan: &plan.id,
+            priority: nonempty(priority),
+            metric: Some(r.metric.as_str()),
+            cycle: Some(r.cycle),
+            start: Some(text.start.as_str()),
+            stop: nonempty(&text.stop),
+            target: Some(text.target.as_str()),
+            target_seconds: r.target_seconds,
+            clock: Some(r.clock.as_str()),
+            deadline: nonempty(&text.deadline),
+            elapsed_seconds: Some(r.elapsed),
+            paused_seconds: Some(r.paused),
+            remaining_seconds: r.remaining,
+            state: Some(r.state.as_str()),
+            error: None,
+        };
+        self.json(&row);
+        self.text = text;
+    }
+}
+
+/// The text of the last few targets printed (`4h`, `2bd`, `best-effort`):
+/// a plan has a handful, and formatting one costs more than the rest of
+/// its row's numbers.
+#[derive(Default)]
+pub(super) struct TargetText {
+    known: Vec<(Target, String)>,
+}
+
+/// Targets [`TargetText`] keeps (emptied when full).
+const TARGETS: usize = 32;
+
+impl TargetText {
+    fn text(&mut self, target: Target) -> &[u8] {
+        let i = match self.known.iter().position(|(t, _)| *t == target) {
+            Some(i) => i,
+            None => {
+                if self.known.len() == TARGETS {
+                    self.known.clear();
+                }
+                self.known.push((target, target.to_string()));
+                self.known.len() - 1
+            }
+        };
+        self.known[i].1.as_bytes()
+    }
+}
+
+/// Appends `n` in decimal, two digits per step (as `format!("{n}")`).
+pub(super) fn push_int(buf: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    while m >= 100 {
+        let k = (m % 100) as usize * 2;
+        m /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGITS[k..k + 2]);
+    }
+    if m >= 10 {
+        let k = m as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGITS[k..k + 2]);
+    } else {
+        i -= 1;
+        digits[i] = b'0' + m as u8;
+    }
+    if n < 0 {
+        buf.push(b'-');
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
 
 fn nonempty(s: &str) -> Option<&str> {
