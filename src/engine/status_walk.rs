@@ -99,6 +99,11 @@ impl Visitor for Both {
         Ok(true)
     }
 
+    fn years_end_by(&self) -> i64 {
+        // `Consume` has no such bound.
+        if self.measuring { self.to } else { i64::MAX }
+    }
+
     fn piece(&mut self, _day: Day, piece: Segment) -> Result<bool, WalkError> {
         if !self.started {
             self.first = Some(piece.start);

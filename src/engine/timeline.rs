@@ -12,11 +12,11 @@
 
 use chrono::NaiveDate;
 
-use super::calendar::cursor::YearCursor;
+use super::calendar::cursor::{Pooled, YearCursor};
 use super::calendar::year::Week;
 use super::calendar::yearsum::YearSum;
 use super::calendar::{Calendar, DayKind};
-use super::day::{Day, WorkSpan};
+use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
 
 /// A walk that finds no working time for this many days gives up.
@@ -128,6 +128,13 @@ pub(crate) trait Visitor {
     fn take_year(&mut self, _year: &YearSum) -> Result<bool, WalkError> {
         Ok(false)
     }
+    /// Cheap pre-check before a year's sum is worked out: the visitor takes
+    /// no year whose span ends after this instant (`Measure`: its end).
+    /// Refusing a year is always right (the walk then goes by weeks), so
+    /// this only spares the sum of a year the visitor would refuse.
+    fn years_end_by(&self) -> i64 {
+        i64::MAX
+    }
     /// A piece of working time on local `day`, in order. Return false to stop
     /// the walk.
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError>;
@@ -152,7 +159,8 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     // 1583-01-01 and 9999-12-31.
     const FIRST_DAY: Day = Day::new(-141_349);
     const LAST_DAY: Day = Day::new(2_932_896);
-    let mut cache = YearCursor::new();
+    // The thread's cursor on this calendar: no lock when it holds the year.
+    let mut cache = Pooled::take(cal);
     // An overnight window of the day before may still run at `start`.
     let start_day = cal.local_day_cached(start, &mut cache);
     let mut day = start_day - (cal.reach_days() - 1);
@@ -275,8 +283,16 @@ fn offer_year(
     cache: &mut YearCursor,
     v: &mut impl Visitor,
 ) -> Result<(Day, bool), WalkError> {
+    let (first, end) = cache.for_day(cal, day).days();
     if v.tracing() || !v.could_take_week(cal.week_len()) {
-        return Ok((cache.for_day(cal, day).days().1, false));
+        return Ok((end, false));
+    }
+    // A year's span starts two days before its first day and ends two days
+    // or more after its last ([`YearSum`]): a year that cannot start after
+    // `start`, or end by the visitor's bound, is refused before its sum is
+    // worked out (a ticket open for months meets 1 January short of now).
+    if first.start() - 2 * DAY < start || end.start() + 2 * DAY > v.years_end_by() {
+        return Ok((end, false));
     }
     let year = cal.year_sum(day, cache);
     let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
@@ -488,6 +504,9 @@ impl Visitor for Measure {
         }
         self.total += year.work;
         Ok(true)
+    }
+    fn years_end_by(&self) -> i64 {
+        self.to
     }
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
         if piece.start >= self.to {

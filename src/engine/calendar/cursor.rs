@@ -53,3 +53,79 @@ fn shared(cal: &Calendar, day: Day) -> Arc<YearInfo> {
     let year = day.year();
     Arc::clone(years.entry(year).or_insert_with(|| Arc::new(YearInfo::compute(cal, year))))
 }
+
+/// A fresh [`Calendar`] id (see its `uid`).
+pub(super) fn next_uid() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Most calendars a thread keeps a cursor for between walks: `batch` walks
+/// a few plans' calendars, each a handful of times a row.
+const POOLED: usize = 16;
+
+thread_local! {
+    /// The thread's cursors between walks, by calendar id, most recent last.
+    static POOL: std::cell::RefCell<Vec<(u64, YearCursor)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A walk's [`YearCursor`], taken from the thread's pool for its calendar
+/// and put back when the walk ends. A fresh cursor per walk locked the
+/// calendar's shared year cache and counted a reference on its year at the
+/// start of every walk: for `batch`, a lock and two atomic operations per
+/// row, on cache lines every worker thread writes. A pooled cursor still
+/// holds its year (a year table never changes once built), so the next walk
+/// on that calendar and year takes neither.
+///
+/// Keyed by the calendar's `uid`, never its address: a calendar dropped and
+/// another made at the same place must not find the first one's years.
+pub(crate) struct Pooled {
+    uid: u64,
+    cursor: YearCursor,
+}
+
+impl Pooled {
+    /// The thread's cursor for `cal` (a fresh one the first time, or while
+    /// another walk on this thread holds it).
+    pub(crate) fn take(cal: &Calendar) -> Pooled {
+        let uid = cal.uid();
+        let cursor = POOL
+            .try_with(|pool| {
+                let mut pool = pool.try_borrow_mut().ok()?;
+                let i = pool.iter().rposition(|(id, _)| *id == uid)?;
+                Some(pool.remove(i).1)
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        Pooled { uid, cursor }
+    }
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = YearCursor;
+    fn deref(&self) -> &YearCursor {
+        &self.cursor
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut YearCursor {
+        &mut self.cursor
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        let entry = (self.uid, std::mem::take(&mut self.cursor));
+        // During thread teardown, or inside another pool access: dropped.
+        let _ = POOL.try_with(|pool| {
+            if let Ok(mut pool) = pool.try_borrow_mut() {
+                if pool.len() >= POOLED {
+                    pool.remove(0);
+                }
+                pool.push(entry);
+            }
+        });
+    }
+}
