@@ -10,11 +10,19 @@ use crate::engine::day::Day;
 const YEAR_CACHE: usize = 512;
 
 /// A walk's cursor on the calendar's year tables: holds the current year, so
-/// the shared cache is locked once per year walked, not once per day.
+/// the shared cache is locked once per year walked, not once per day, and
+/// the few years before it, so a cursor kept between walks ([`Pooled`])
+/// serves walks over the same few years (tickets opened last year, answered
+/// or measured this year) without the lock either.
 #[derive(Debug, Default)]
 pub(crate) struct YearCursor {
     current: Option<Arc<YearInfo>>,
+    /// The years held before `current`, most recent first.
+    older: [Option<Arc<YearInfo>>; OLDER],
 }
+
+/// Years a cursor holds besides its current one.
+const OLDER: usize = 3;
 
 impl YearCursor {
     /// An empty cursor.
@@ -27,10 +35,26 @@ impl YearCursor {
     pub(crate) fn for_day(&mut self, cal: &Calendar, day: Day) -> &YearInfo {
         match self.current {
             Some(ref info) if info.contains(day) => {}
-            _ => self.current = Some(shared(cal, day)),
+            _ => self.switch(cal, day),
         }
         // Set just above: the closure never runs (it spares an `unreachable!`).
         self.current.get_or_insert_with(|| shared(cal, day))
+    }
+
+    /// Makes the year holding `day` current: one the cursor holds, else the
+    /// calendar's (the current one then moves to the front of `older`).
+    #[cold]
+    #[inline(never)]
+    fn switch(&mut self, cal: &Calendar, day: Day) {
+        let held = self.older.iter().position(|y| y.as_ref().is_some_and(|info| info.contains(day)));
+        let next = match held {
+            Some(i) => self.older[i].take(),
+            None => Some(shared(cal, day)),
+        };
+        let last = held.unwrap_or(OLDER - 1);
+        // older[..=last] shifts one place back; the old current goes first.
+        self.older[..=last].rotate_right(1);
+        self.older[0] = std::mem::replace(&mut self.current, next);
     }
 }
 
@@ -60,13 +84,15 @@ pub(super) fn next_uid() -> u64 {
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Most calendars a thread keeps a cursor for between walks: `batch` walks
-/// a few plans' calendars, each a handful of times a row.
+/// Slots of a thread's cursor pool: `batch` walks a few plans' calendars,
+/// each a handful of times a row. A calendar takes slot `uid % POOLED`; two
+/// that share one take turns (only slower).
 const POOLED: usize = 16;
 
 thread_local! {
-    /// The thread's cursors between walks, by calendar id, most recent last.
-    static POOL: std::cell::RefCell<Vec<(u64, YearCursor)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The thread's cursors between walks: (calendar id, cursor) per slot.
+    static POOL: std::cell::RefCell<[(u64, YearCursor); POOLED]> =
+        std::cell::RefCell::new(std::array::from_fn(|_| (u64::MAX, YearCursor::new())));
 }
 
 /// A walk's [`YearCursor`], taken from the thread's pool for its calendar
@@ -92,8 +118,8 @@ impl Pooled {
         let cursor = POOL
             .try_with(|pool| {
                 let mut pool = pool.try_borrow_mut().ok()?;
-                let i = pool.iter().rposition(|(id, _)| *id == uid)?;
-                Some(pool.remove(i).1)
+                let slot = &mut pool[uid as usize % POOLED];
+                (slot.0 == uid).then(|| std::mem::take(&mut slot.1))
             })
             .ok()
             .flatten()
@@ -117,15 +143,43 @@ impl std::ops::DerefMut for Pooled {
 
 impl Drop for Pooled {
     fn drop(&mut self) {
-        let entry = (self.uid, std::mem::take(&mut self.cursor));
+        let (uid, cursor) = (self.uid, std::mem::take(&mut self.cursor));
         // During thread teardown, or inside another pool access: dropped.
         let _ = POOL.try_with(|pool| {
             if let Ok(mut pool) = pool.try_borrow_mut() {
-                if pool.len() >= POOLED {
-                    pool.remove(0);
-                }
-                pool.push(entry);
+                pool[uid as usize % POOLED] = (uid, cursor);
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::tests::any_calendar;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// A cursor moved back and forth over a few years (the years it
+        /// holds, and others) always answers the year holding the day, as a
+        /// fresh cursor does; so does a pooled one, from walk to walk.
+        #[test]
+        fn a_cursor_answers_the_year_of_the_day(
+            cal in any_calendar(),
+            days in proptest::collection::vec(19_000i64..21_500, 1..40),
+        ) {
+            let mut kept = YearCursor::new();
+            for &d in &days {
+                let day = Day::new(d);
+                let want = YearCursor::new().for_day(&cal, day).days();
+                let mut pooled = Pooled::take(&cal);
+                prop_assert_eq!(pooled.for_day(&cal, day).days(), want);
+                let got = kept.for_day(&cal, day);
+                prop_assert!(got.contains(day));
+                prop_assert_eq!(got.days(), want);
+            }
+        }
     }
 }
