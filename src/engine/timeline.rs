@@ -13,7 +13,7 @@
 use chrono::NaiveDate;
 
 use super::calendar::cursor::{Pooled, YearCursor};
-use super::calendar::year::Week;
+use super::calendar::year::{DayRun, Week};
 use super::calendar::yearsum::YearSum;
 use super::calendar::{Calendar, DayKind};
 use super::day::{DAY, Day, WorkSpan};
@@ -135,6 +135,18 @@ pub(crate) trait Visitor {
     fn years_end_by(&self) -> i64 {
         i64::MAX
     }
+    /// Cheap pre-check: would the visitor take whole days now
+    /// ([`Visitor::take_days`])? Visitors that do not care take none.
+    fn could_take_days(&self) -> bool {
+        false
+    }
+    /// Offered a run of whole days of the year's table (no pause touches
+    /// their segments, which start at or after the walk's start), returns
+    /// how many of them, from the first, it counts whole. Never offered
+    /// while tracing.
+    fn take_days(&mut self, _run: &DayRun) -> Result<usize, WalkError> {
+        Ok(0)
+    }
     /// A piece of working time on local `day`, in order. Return false to stop
     /// the walk.
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError>;
@@ -227,6 +239,28 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
                     }
                     day += 7 * taken as i64;
                     last_work = day;
+                    continue;
+                }
+            }
+        }
+        // Between Mondays (and where a week run stopped short of its end),
+        // whole days from the day table at once, for a visitor that only
+        // measures: a ticket open for months ends its walk in a part week.
+        if day > start_day && !v.tracing() && v.could_take_days() {
+            let info = cache.for_day(cal, day);
+            let until = (day + (7 - day.weekday() as i64)).min(info.days().1);
+            if let Some(run) = info.day_run(cal, day, until)
+                && run.first_start.is_none_or(|s| s >= start)
+            {
+                let end = run.end_by.last().copied().unwrap_or(i64::MIN);
+                let paused = run.first_start.is_some_and(|s| pauses.iter().any(|p| p.start < end && s < p.end));
+                let taken = if paused { 0 } else { v.take_days(&run)? };
+                if taken > 0 {
+                    // The last day taken that works, as the day step marks it.
+                    if let Some(k) = (0..taken).rev().find(|&k| run.work_before[k + 1] > run.work_before[k]) {
+                        last_work = day + k as i64;
+                    }
+                    day += taken as i64;
                     continue;
                 }
             }
@@ -507,6 +541,16 @@ impl Visitor for Measure {
     }
     fn years_end_by(&self) -> i64 {
         self.to
+    }
+    fn could_take_days(&self) -> bool {
+        true
+    }
+    fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
+        // Days whose every segment ends before `to`: the day walk would
+        // count each whole and go on.
+        let n = run.end_by.partition_point(|&e| e < self.to);
+        self.total += WorkSpan::new(run.work_before[n] - run.work_before[0]);
+        Ok(n)
     }
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
         if piece.start >= self.to {
