@@ -26,8 +26,8 @@ const OLDER: usize = 3;
 
 impl YearCursor {
     /// An empty cursor.
-    pub(crate) fn new() -> YearCursor {
-        YearCursor::default()
+    pub(crate) const fn new() -> YearCursor {
+        YearCursor { current: None, older: [const { None }; OLDER] }
     }
 
     /// The calendar's table for the local year holding `day`.
@@ -92,7 +92,7 @@ const POOLED: usize = 16;
 thread_local! {
     /// The thread's cursors between walks: (calendar id, cursor) per slot.
     static POOL: std::cell::RefCell<[(u64, YearCursor); POOLED]> =
-        std::cell::RefCell::new(std::array::from_fn(|_| (u64::MAX, YearCursor::new())));
+        const { std::cell::RefCell::new([const { (u64::MAX, YearCursor::new()) }; POOLED]) };
 }
 
 /// A walk's [`YearCursor`], taken from the thread's pool for its calendar
@@ -119,7 +119,7 @@ impl Pooled {
             .try_with(|pool| {
                 let mut pool = pool.try_borrow_mut().ok()?;
                 let slot = &mut pool[uid as usize % POOLED];
-                (slot.0 == uid).then(|| std::mem::take(&mut slot.1))
+                (slot.0 == uid).then(|| std::mem::replace(&mut slot.1, YearCursor::new()))
             })
             .ok()
             .flatten()
@@ -143,7 +143,7 @@ impl std::ops::DerefMut for Pooled {
 
 impl Drop for Pooled {
     fn drop(&mut self) {
-        let (uid, cursor) = (self.uid, std::mem::take(&mut self.cursor));
+        let (uid, cursor) = (self.uid, std::mem::replace(&mut self.cursor, YearCursor::new()));
         // During thread teardown, or inside another pool access: dropped.
         let _ = POOL.try_with(|pool| {
             if let Ok(mut pool) = pool.try_borrow_mut() {
