@@ -100,14 +100,27 @@ impl Visitor for Both {
     }
 
     fn could_take_days(&self) -> bool {
-        // Once the deadline is found (and the clock start with it), as
-        // `Measure` does.
-        self.started && !self.consuming && self.measuring
+        // After the first piece (the clock start), as weeks.
+        self.started
     }
 
     fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
-        let n = run.end_by.partition_point(|&e| e < self.to);
-        self.measured += WorkSpan::new(run.work_before[n] - run.work_before[0]);
+        // As for weeks: `Consume` days whose running total stays strictly
+        // below the target, `Measure` days that end before `to`.
+        let worked = |n: usize| WorkSpan::new(run.work_before[n] - run.work_before[0]);
+        let by_consume = if self.consuming {
+            (1..=run.end_by.len()).take_while(|&n| worked(n) < self.remaining).last().unwrap_or(0)
+        } else {
+            run.end_by.len()
+        };
+        let by_measure = if self.measuring { run.end_by.partition_point(|&e| e < self.to) } else { run.end_by.len() };
+        let n = by_consume.min(by_measure);
+        if self.consuming {
+            self.remaining -= worked(n);
+        }
+        if self.measuring {
+            self.measured += worked(n);
+        }
         Ok(n)
     }
 
@@ -265,7 +278,7 @@ mod tests {
         fn whole_days_count_what_the_day_walk_counts(
             cal in any_calendar(),
             opened_off in 0i64..(8 * 365 * 86_400),
-            work in prop_oneof![Just(None), (0i64..(30 * 3600)).prop_map(Some)],
+            work in prop_oneof![Just(None), (0i64..(30 * 3600)).prop_map(Some), (0i64..(300 * 3600)).prop_map(Some)],
             until_off in prop_oneof![0i64..(20 * 86_400), 0i64..(200 * 86_400)],
             pauses in proptest::collection::vec((0i64..(60 * 86_400), 0i64..(3 * 86_400)), 0..3),
         ) {
@@ -274,6 +287,11 @@ mod tests {
             let pauses = normalize(pauses.iter().map(|&(s, l)| Segment::new(opened + s, opened + s + l)).collect());
             let naive = crate::engine::tests::naive_elapsed(&cal, opened, until, &pauses);
             prop_assert_eq!(elapsed(&cal, opened, until, &pauses, false).map(|e| e.seconds), Ok(naive));
+            if let Some(w) = work
+                && let Ok(d) = deadline(&cal, opened, w, &pauses, false)
+            {
+                prop_assert_eq!(d.at, crate::engine::tests::naive_deadline(&cal, opened, w, &pauses));
+            }
             if let Ok(got) = deadline_and_elapsed(&cal, opened, work, until, &pauses) {
                 prop_assert_eq!(got.elapsed, naive);
                 prop_assert_eq!(Ok(got), separate(&cal, opened, work, until, &pauses));

@@ -244,8 +244,9 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
             }
         }
         // Between Mondays (and where a week run stopped short of its end),
-        // whole days from the day table at once, for a visitor that only
-        // measures: a ticket open for months ends its walk in a part week.
+        // whole days from the day table at once, for a visitor past its
+        // first piece: a multi-day target, or a ticket open for months whose
+        // walk ends in a part week, takes days without their segments.
         if day > start_day && !v.tracing() && v.could_take_days() {
             let info = cache.for_day(cal, day);
             let until = (day + (7 - day.weekday() as i64)).min(info.days().1);
@@ -424,6 +425,18 @@ impl Visitor for Consume {
         self.remaining -= worked;
         self.total += worked;
         record_weeks(&mut self.steps, &weeks[..n], self.total)?;
+        Ok(n)
+    }
+    fn could_take_days(&self) -> bool {
+        // After the first piece (the clock start), as years.
+        self.total > WorkSpan::ZERO && !self.tracing()
+    }
+    fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
+        // As for weeks: only days whose running total stays below the target.
+        let worked = |n: usize| WorkSpan::new(run.work_before[n] - run.work_before[0]);
+        let n = (1..=run.end_by.len()).take_while(|&n| worked(n) < self.remaining).last().unwrap_or(0);
+        self.remaining -= worked(n);
+        self.total += worked(n);
         Ok(n)
     }
     fn take_year(&mut self, year: &YearSum) -> Result<bool, WalkError> {
