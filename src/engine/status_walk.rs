@@ -16,7 +16,7 @@
 use super::calendar::Calendar;
 use super::calendar::year::{DayRun, Week};
 use super::calendar::yearsum::YearSum;
-use super::day::{Day, WorkSpan};
+use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
 use super::timeline::{Visitor, WalkError, clock_start, walk};
 
@@ -99,28 +99,15 @@ impl Visitor for Both {
         Ok(true)
     }
 
-    fn could_take_days(&self) -> bool {
-        // After the first piece (the clock start), as weeks.
-        self.started
+    fn could_take_days(&self, midnight: i64) -> bool {
+        // Once the deadline is found (and the clock start with it), as
+        // `Measure` does, when a whole day may end before `to`.
+        self.started && !self.consuming && self.measuring && self.to > midnight + 2 * DAY
     }
 
     fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
-        // As for weeks: `Consume` days whose running total stays strictly
-        // below the target, `Measure` days that end before `to`.
-        let worked = |n: usize| WorkSpan::new(run.work_before[n] - run.work_before[0]);
-        let by_consume = if self.consuming {
-            (1..=run.end_by.len()).take_while(|&n| worked(n) < self.remaining).last().unwrap_or(0)
-        } else {
-            run.end_by.len()
-        };
-        let by_measure = if self.measuring { run.end_by.partition_point(|&e| e < self.to) } else { run.end_by.len() };
-        let n = by_consume.min(by_measure);
-        if self.consuming {
-            self.remaining -= worked(n);
-        }
-        if self.measuring {
-            self.measured += worked(n);
-        }
+        let n = run.end_by.partition_point(|&e| e < self.to);
+        self.measured += WorkSpan::new(run.work_before[n] - run.work_before[0]);
         Ok(n)
     }
 

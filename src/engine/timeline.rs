@@ -135,9 +135,11 @@ pub(crate) trait Visitor {
     fn years_end_by(&self) -> i64 {
         i64::MAX
     }
-    /// Cheap pre-check: would the visitor take whole days now
-    /// ([`Visitor::take_days`])? Visitors that do not care take none.
-    fn could_take_days(&self) -> bool {
+    /// Cheap pre-check: would the visitor take whole days from the day
+    /// whose local midnight, read as UTC, is `midnight` (within a day of the
+    /// real instant) ([`Visitor::take_days`])? Visitors that do not care
+    /// take none.
+    fn could_take_days(&self, _midnight: i64) -> bool {
         false
     }
     /// Offered a run of whole days of the year's table (no pause touches
@@ -244,10 +246,11 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
             }
         }
         // Between Mondays (and where a week run stopped short of its end),
-        // whole days from the day table at once, for a visitor past its
-        // first piece: a multi-day target, or a ticket open for months whose
-        // walk ends in a part week, takes days without their segments.
-        if day > start_day && !v.tracing() && v.could_take_days() {
+        // whole days from the day table at once, for a visitor that only
+        // measures: a ticket open for months ends its walk in a part week.
+        // (Offered to the deadline walk too, days were seldom taken and the
+        // offers cost more than they saved.)
+        if day > start_day && !v.tracing() && v.could_take_days(day.start()) {
             let info = cache.for_day(cal, day);
             let until = (day + (7 - day.weekday() as i64)).min(info.days().1);
             if let Some(run) = info.day_run(cal, day, until)
@@ -427,18 +430,6 @@ impl Visitor for Consume {
         record_weeks(&mut self.steps, &weeks[..n], self.total)?;
         Ok(n)
     }
-    fn could_take_days(&self) -> bool {
-        // After the first piece (the clock start), as years.
-        self.total > WorkSpan::ZERO && !self.tracing()
-    }
-    fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
-        // As for weeks: only days whose running total stays below the target.
-        let worked = |n: usize| WorkSpan::new(run.work_before[n] - run.work_before[0]);
-        let n = (1..=run.end_by.len()).take_while(|&n| worked(n) < self.remaining).last().unwrap_or(0);
-        self.remaining -= worked(n);
-        self.total += worked(n);
-        Ok(n)
-    }
     fn take_year(&mut self, year: &YearSum) -> Result<bool, WalkError> {
         // As for weeks, only a year that leaves some target: the deadline
         // comes out of the day walk. And not before the first piece, whose
@@ -555,8 +546,8 @@ impl Visitor for Measure {
     fn years_end_by(&self) -> i64 {
         self.to
     }
-    fn could_take_days(&self) -> bool {
-        true
+    fn could_take_days(&self, midnight: i64) -> bool {
+        self.to > midnight + 2 * DAY
     }
     fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
         // Days whose every segment ends before `to`: the day walk would
