@@ -78,15 +78,30 @@ fn shared(cal: &Calendar, day: Day) -> Arc<YearInfo> {
     Arc::clone(years.entry(year).or_insert_with(|| Arc::new(YearInfo::compute(cal, year))))
 }
 
-/// A fresh [`Calendar`] id (see its `uid`).
-pub(super) fn next_uid() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+/// A [`Calendar`]'s id in this process (see its `uid`). Not part of what the
+/// calendar is: `Debug` leaves the number out, so two calendars made from
+/// the same rules print alike.
+pub(super) struct Uid(pub(super) u64);
+
+impl Uid {
+    /// A fresh id.
+    pub(super) fn next() -> Uid {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Uid(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl std::fmt::Debug for Uid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Uid")
+    }
 }
 
 /// Slots of a thread's cursor pool: `batch` walks a few plans' calendars,
 /// each a handful of times a row. A calendar takes slot `uid % POOLED`; two
-/// that share one take turns (only slower).
+/// that share one take turns (only slower). A thread so keeps at most
+/// `POOLED` × 4 year tables alive, those of a dropped calendar included
+/// until its slot is taken again: bounded, tens of KB each.
 const POOLED: usize = 16;
 
 thread_local! {

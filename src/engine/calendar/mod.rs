@@ -83,7 +83,7 @@ pub struct Calendar {
     /// This calendar among every one the process made (never reused, unlike
     /// its address): the key of a thread's walk cursor on it
     /// ([`cursor::Pooled`]).
-    uid: u64,
+    uid: cursor::Uid,
     /// The zone's offset changes per equivalent year after 2099, searched
     /// once per calendar for the year tables.
     zone_years: ZoneYears,
@@ -174,7 +174,7 @@ impl Clone for Calendar {
             week_len: self.week_len,
             always: self.always,
             years: Mutex::new(HashMap::new()),
-            uid: cursor::next_uid(),
+            uid: cursor::Uid::next(),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: self.horizon.clone(),
@@ -280,7 +280,7 @@ impl Calendar {
             week_len: WorkSpan::new(week_len),
             always: false,
             years: Mutex::new(HashMap::new()),
-            uid: cursor::next_uid(),
+            uid: cursor::Uid::next(),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: None,
@@ -417,7 +417,7 @@ impl Calendar {
             week_len: WorkSpan::new(7 * DAY),
             always: true,
             years: Mutex::new(HashMap::new()),
-            uid: cursor::next_uid(),
+            uid: cursor::Uid::next(),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: None,
@@ -729,7 +729,7 @@ impl Calendar {
 
     /// See the `uid` field.
     pub(super) fn uid(&self) -> u64 {
-        self.uid
+        self.uid.0
     }
 
     /// The zone's offset at `from` and its changes in `(from, to]`, for the
