@@ -321,19 +321,21 @@ fn offer_year(
     cache: &mut YearCursor,
     v: &mut impl Visitor,
 ) -> Result<(Day, bool), WalkError> {
-    // `day` is a 1 January. Worked out, not read from the year's table:
-    // a regular year after 2100 is summed by its shape, without a table.
+    // `day` is a 1 January; the next one worked out, not read from the
+    // year's table: a regular year after 2100 is summed by its shape,
+    // without a table.
     debug_assert_eq!(day, Day::jan1(day.year()));
-    let (first, end) = (day, Day::jan1(day.year() + 1));
+    let next = || Day::jan1(day.year() + 1);
     if v.tracing() || !v.could_take_week(cal.week_len()) {
-        return Ok((end, false));
+        return Ok((next(), false));
     }
-    // A year's span starts two days before its first day and ends two days
-    // or more after its last ([`YearSum`]): a year that cannot start after
-    // `start`, or end by the visitor's bound, is refused before its sum is
-    // worked out (a ticket open for months meets 1 January short of now).
-    if first.start() - 2 * DAY < start || end.start() + 2 * DAY > v.years_end_by() {
-        return Ok((end, false));
+    // A year's span starts two days before its 1 January and ends two days
+    // or more after its last day, 365 days on at least ([`YearSum`]): a year
+    // that cannot start after `start`, or end by the visitor's bound, is
+    // refused before its sum is worked out (a ticket open for months meets
+    // 1 January short of now).
+    if day.start() - 2 * DAY < start || (day + 365).start() + 2 * DAY > v.years_end_by() {
+        return Ok((next(), false));
     }
     let year = cal.year_sum(day, cache);
     let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
