@@ -14,9 +14,9 @@
 //! to the separate walks.
 
 use super::calendar::Calendar;
-use super::calendar::year::Week;
+use super::calendar::year::{DayRun, Week};
 use super::calendar::yearsum::YearSum;
-use super::day::{Day, WorkSpan};
+use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
 use super::timeline::{Visitor, WalkError, clock_start, walk};
 
@@ -97,6 +97,23 @@ impl Visitor for Both {
             self.measured += year.work;
         }
         Ok(true)
+    }
+
+    fn could_take_days(&self, midnight: i64) -> bool {
+        // Once the deadline is found (and the clock start with it), as
+        // `Measure` does, when a whole day may end before `to`.
+        self.started && !self.consuming && self.measuring && self.to > midnight + 2 * DAY
+    }
+
+    fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
+        let n = run.end_by.partition_point(|&e| e < self.to);
+        self.measured += WorkSpan::new(run.work_before[n] - run.work_before[0]);
+        Ok(n)
+    }
+
+    fn years_end_by(&self) -> i64 {
+        // `Consume` has no such bound.
+        if self.measuring { self.to } else { i64::MAX }
     }
 
     fn piece(&mut self, _day: Day, piece: Segment) -> Result<bool, WalkError> {
@@ -234,6 +251,38 @@ mod tests {
             let until = due + shift;
             let want = separate(&cal, opened, Some(work), until, &[]);
             prop_assert_eq!(deadline_and_elapsed(&cal, opened, Some(work), until, &[]), want);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(500), ..ProptestConfig::default() })]
+
+        /// Days taken whole from the day table (a ticket measured for weeks
+        /// or months after its deadline, ending mid-week) count what the
+        /// naive day-by-day reference counts, with pauses anywhere, for the
+        /// one walk and for `elapsed`.
+        #[test]
+        fn whole_days_count_what_the_day_walk_counts(
+            cal in any_calendar(),
+            opened_off in 0i64..(8 * 365 * 86_400),
+            work in prop_oneof![Just(None), (0i64..(30 * 3600)).prop_map(Some), (0i64..(300 * 3600)).prop_map(Some)],
+            until_off in prop_oneof![0i64..(20 * 86_400), 0i64..(200 * 86_400)],
+            pauses in proptest::collection::vec((0i64..(60 * 86_400), 0i64..(3 * 86_400)), 0..3),
+        ) {
+            let opened = 1_704_067_200 + opened_off;
+            let until = opened + until_off;
+            let pauses = normalize(pauses.iter().map(|&(s, l)| Segment::new(opened + s, opened + s + l)).collect());
+            let naive = crate::engine::tests::naive_elapsed(&cal, opened, until, &pauses);
+            prop_assert_eq!(elapsed(&cal, opened, until, &pauses, false).map(|e| e.seconds), Ok(naive));
+            if let Some(w) = work
+                && let Ok(d) = deadline(&cal, opened, w, &pauses, false)
+            {
+                prop_assert_eq!(d.at, crate::engine::tests::naive_deadline(&cal, opened, w, &pauses));
+            }
+            if let Ok(got) = deadline_and_elapsed(&cal, opened, work, until, &pauses) {
+                prop_assert_eq!(got.elapsed, naive);
+                prop_assert_eq!(Ok(got), separate(&cal, opened, work, until, &pauses));
+            }
         }
     }
 

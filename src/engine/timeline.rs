@@ -12,11 +12,11 @@
 
 use chrono::NaiveDate;
 
-use super::calendar::cursor::YearCursor;
-use super::calendar::year::Week;
+use super::calendar::cursor::{Pooled, YearCursor};
+use super::calendar::year::{DayRun, Week};
 use super::calendar::yearsum::YearSum;
 use super::calendar::{Calendar, DayKind};
-use super::day::{Day, WorkSpan};
+use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
 
 /// A walk that finds no working time for this many days gives up.
@@ -128,6 +128,27 @@ pub(crate) trait Visitor {
     fn take_year(&mut self, _year: &YearSum) -> Result<bool, WalkError> {
         Ok(false)
     }
+    /// Cheap pre-check before a year's sum is worked out: the visitor takes
+    /// no year whose span ends after this instant (`Measure`: its end).
+    /// Refusing a year is always right (the walk then goes by weeks), so
+    /// this only spares the sum of a year the visitor would refuse.
+    fn years_end_by(&self) -> i64 {
+        i64::MAX
+    }
+    /// Cheap pre-check: would the visitor take whole days from the day
+    /// whose local midnight, read as UTC, is `midnight` (within a day of the
+    /// real instant) ([`Visitor::take_days`])? Visitors that do not care
+    /// take none.
+    fn could_take_days(&self, _midnight: i64) -> bool {
+        false
+    }
+    /// Offered a run of whole days of the year's table (no pause touches
+    /// their segments, which start at or after the walk's start), returns
+    /// how many of them, from the first, it counts whole. Never offered
+    /// while tracing.
+    fn take_days(&mut self, _run: &DayRun) -> Result<usize, WalkError> {
+        Ok(0)
+    }
     /// A piece of working time on local `day`, in order. Return false to stop
     /// the walk.
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError>;
@@ -152,7 +173,8 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     // 1583-01-01 and 9999-12-31.
     const FIRST_DAY: Day = Day::new(-141_349);
     const LAST_DAY: Day = Day::new(2_932_896);
-    let mut cache = YearCursor::new();
+    // The thread's cursor on this calendar: no lock when it holds the year.
+    let mut cache = Pooled::take(cal);
     // An overnight window of the day before may still run at `start`.
     let start_day = cal.local_day_cached(start, &mut cache);
     let mut day = start_day - (cal.reach_days() - 1);
@@ -223,6 +245,30 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
                 }
             }
         }
+        // Between Mondays (and where a week run stopped short of its end),
+        // whole days from the day table at once, for a visitor that only
+        // measures: a ticket open for months ends its walk in a part week.
+        // (Offered to the deadline walk too, days were seldom taken and the
+        // offers cost more than they saved.)
+        if day > start_day && !v.tracing() && v.could_take_days(day.start()) {
+            let info = cache.for_day(cal, day);
+            let until = (day + (7 - day.weekday() as i64)).min(info.days().1);
+            if let Some(run) = info.day_run(cal, day, until)
+                && run.first_start.is_none_or(|s| s >= start)
+            {
+                let end = run.end_by.last().copied().unwrap_or(i64::MIN);
+                let paused = run.first_start.is_some_and(|s| pauses.iter().any(|p| p.start < end && s < p.end));
+                let taken = if paused { 0 } else { v.take_days(&run)? };
+                if taken > 0 {
+                    // The last day taken that works, as the day step marks it.
+                    if let Some(k) = (0..taken).rev().find(|&k| run.work_before[k + 1] > run.work_before[k]) {
+                        last_work = day + k as i64;
+                    }
+                    day += taken as i64;
+                    continue;
+                }
+            }
+        }
         segs.0.clear();
         // A trace names the holidays from the start's own day on.
         if v.tracing() && day >= start_day {
@@ -275,8 +321,21 @@ fn offer_year(
     cache: &mut YearCursor,
     v: &mut impl Visitor,
 ) -> Result<(Day, bool), WalkError> {
+    // `day` is a 1 January; the next one worked out, not read from the
+    // year's table: a regular year after 2100 is summed by its shape,
+    // without a table.
+    debug_assert_eq!(day, Day::jan1(day.year()));
+    let next = || Day::jan1(day.year() + 1);
     if v.tracing() || !v.could_take_week(cal.week_len()) {
-        return Ok((cache.for_day(cal, day).days().1, false));
+        return Ok((next(), false));
+    }
+    // A year's span starts two days before its 1 January and ends two days
+    // or more after its last day, 365 days on at least ([`YearSum`]): a year
+    // that cannot start after `start`, or end by the visitor's bound, is
+    // refused before its sum is worked out (a ticket open for months meets
+    // 1 January short of now).
+    if day.start() - 2 * DAY < start || (day + 365).start() + 2 * DAY > v.years_end_by() {
+        return Ok((next(), false));
     }
     let year = cal.year_sum(day, cache);
     let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
@@ -488,6 +547,19 @@ impl Visitor for Measure {
         }
         self.total += year.work;
         Ok(true)
+    }
+    fn years_end_by(&self) -> i64 {
+        self.to
+    }
+    fn could_take_days(&self, midnight: i64) -> bool {
+        self.to > midnight + 2 * DAY
+    }
+    fn take_days(&mut self, run: &DayRun) -> Result<usize, WalkError> {
+        // Days whose every segment ends before `to`: the day walk would
+        // count each whole and go on.
+        let n = run.end_by.partition_point(|&e| e < self.to);
+        self.total += WorkSpan::new(run.work_before[n] - run.work_before[0]);
+        Ok(n)
     }
     fn piece(&mut self, day: Day, piece: Segment) -> Result<bool, WalkError> {
         if piece.start >= self.to {

@@ -80,6 +80,10 @@ pub struct Calendar {
     /// Holidays, offset changes and week tables per local year, filled on
     /// first use and shared by every walk (and every `batch` row).
     years: Mutex<HashMap<i64, Arc<YearInfo>>>,
+    /// This calendar among every one the process made (never reused, unlike
+    /// its address): the key of a thread's walk cursor on it
+    /// ([`cursor::Pooled`]).
+    uid: cursor::Uid,
     /// The zone's offset changes per equivalent year after 2099, searched
     /// once per calendar for the year tables.
     zone_years: ZoneYears,
@@ -170,6 +174,7 @@ impl Clone for Calendar {
             week_len: self.week_len,
             always: self.always,
             years: Mutex::new(HashMap::new()),
+            uid: cursor::Uid::next(),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: self.horizon.clone(),
@@ -275,6 +280,7 @@ impl Calendar {
             week_len: WorkSpan::new(week_len),
             always: false,
             years: Mutex::new(HashMap::new()),
+            uid: cursor::Uid::next(),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: None,
@@ -411,6 +417,7 @@ impl Calendar {
             week_len: WorkSpan::new(7 * DAY),
             always: true,
             years: Mutex::new(HashMap::new()),
+            uid: cursor::Uid::next(),
             zone_years: ZoneYears::default(),
             shapes: Shapes::default(),
             horizon: None,
@@ -718,6 +725,11 @@ impl Calendar {
     /// The shared year tables, for [`YearCursor`].
     pub(super) fn years(&self) -> &Mutex<HashMap<i64, Arc<YearInfo>>> {
         &self.years
+    }
+
+    /// See the `uid` field.
+    pub(super) fn uid(&self) -> u64 {
+        self.uid.0
     }
 
     /// The zone's offset at `from` and its changes in `(from, to]`, for the

@@ -78,6 +78,26 @@ struct DayTable {
     /// Where each day's segments start in `segments`, and one past the
     /// year's last day: day `i` has `segments[day_starts[i]..day_starts[i + 1]]`.
     day_starts: Vec<u32>,
+    /// Working seconds of the year's days before day `i` (the whole year's
+    /// last): days `a..b` work `work_before[b] - work_before[a]`.
+    work_before: Vec<i64>,
+    /// The latest end of a segment of day `i` or a day before it (`i64::MIN`
+    /// before the first segment): never decreasing, so a walk finds the whole
+    /// days that end before an instant by a binary search.
+    end_by: Vec<i64>,
+}
+
+/// Whole days of a year's table from one day on, for a walk that counts
+/// them at once (see [`YearInfo::day_run`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DayRun<'a> {
+    /// Start of the first segment of the run (`None`: no segment in it).
+    pub first_start: Option<i64>,
+    /// Working seconds before each day of the run, from the run's start
+    /// (one entry more than days): days `0..n` work `work_before[n] - work_before[0]`.
+    pub work_before: &'a [i64],
+    /// [`DayTable`]'s `end_by` for each day of the run.
+    pub end_by: &'a [i64],
 }
 
 impl YearInfo {
@@ -226,6 +246,19 @@ impl YearInfo {
         t.segments.get(from as usize..to as usize)
     }
 
+    /// The days `day..until` (both within the year, `day` before `until`)
+    /// as one [`DayRun`]; `None` outside the year.
+    pub(crate) fn day_run(&self, cal: &Calendar, day: Day, until: Day) -> Option<DayRun<'_>> {
+        let (i, j) = (usize::try_from(day - self.first_day).ok()?, usize::try_from(until - self.first_day).ok()?);
+        let t = self.days.get_or_init(|| day_table(cal, self));
+        let (&from, &to) = (t.day_starts.get(i)?, t.day_starts.get(j)?);
+        Some(DayRun {
+            first_start: if from < to { t.segments.get(from as usize).map(|s| s.start) } else { None },
+            work_before: t.work_before.get(i..=j)?,
+            end_by: t.end_by.get(i..j)?,
+        })
+    }
+
     /// The year's weeks from Monday `monday` to the year's end (empty when
     /// `monday` starts no week of this year's table).
     pub(crate) fn weeks_from(&self, cal: &Calendar, monday: Day) -> &[Week] {
@@ -281,13 +314,24 @@ fn day_table(cal: &Calendar, info: &YearInfo) -> DayTable {
     let mut day = info.first_day;
     // A year holds a few thousand segments at most, far below `u32::MAX`.
     let at = |segments: &Vec<Segment>| u32::try_from(segments.len()).unwrap_or(u32::MAX);
+    let mut work_before = Vec::with_capacity(days + 1);
+    let mut end_by = Vec::with_capacity(days);
+    let (mut work, mut end) = (0, i64::MIN);
     while day < info.end_day {
         day_starts.push(at(&segments));
+        work_before.push(work);
+        let first = segments.len();
         cal.segments_by_rules(day, info, &mut segments);
+        for s in &segments[first..] {
+            work += s.duration();
+            end = end.max(s.end);
+        }
+        end_by.push(end);
         day += 1;
     }
     day_starts.push(at(&segments));
-    DayTable { segments, day_starts }
+    work_before.push(work);
+    DayTable { segments, day_starts, work_before, end_by }
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups
