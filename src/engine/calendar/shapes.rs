@@ -19,13 +19,25 @@
 //! their year (-80 to 248 days), dates and year-bounded forms of the first
 //! three. Any other rule (observed days, offsets of offsets, Orthodox
 //! Easter) sends every year to the year tables.
+//!
+//! Years up to 2100 (issue 23) have no equivalent-year rule: their offset
+//! changes are the zone's history. But a year's sum depends on its changes
+//! only through their times relative to its 1 January and their offsets, so
+//! those years are summed by shape *and* changes: the first year met with a
+//! given shape and the same changes (read from the zone's transition table,
+//! [`crate::engine::zone`]) is worked out from a year table, and every later
+//! one reuses it. A year with no change at all (local mean time, or a zone
+//! without DST) keeps one offset throughout, which moves every window by the
+//! same amount and changes no sum: its offset is left out of the key. So
+//! 1583 to 2100 in Paris costs about a hundred year tables, not 518.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::Datelike;
+use rustc_hash::FxHashMap;
 
 use super::Calendar;
-use super::year::YearInfo;
+use super::year::{self, YearInfo};
 use super::yearsum::{self, YearSum};
 use crate::engine::day::{Day, WorkSpan};
 use crate::engine::holiday::{self, HolidayRule};
@@ -39,15 +51,35 @@ const SHAPES: usize = 56;
 pub(crate) struct Shapes {
     /// What makes a year regular, or `None` when no year is.
     plan: OnceLock<Option<Plan>>,
-    /// Each shape's sum and corrected days, computed on first use.
+    /// Each shape's sum and corrected days past 2100, computed on first use.
     sums: Box<[OnceLock<ShapeSum>]>,
+    /// Sums of years up to 2100, by shape and offset changes (see the module docs).
+    early: Mutex<FxHashMap<EarlyKey, ShapeSum>>,
 }
 
 impl Default for Shapes {
     fn default() -> Shapes {
-        Shapes { plan: OnceLock::new(), sums: (0..SHAPES).map(|_| OnceLock::new()).collect() }
+        Shapes {
+            plan: OnceLock::new(),
+            sums: (0..SHAPES).map(|_| OnceLock::new()).collect(),
+            early: Mutex::default(),
+        }
     }
 }
+
+/// What a year up to 2100 shares with the years that have its sum: its
+/// shape, its offset (only when it changes), and its offset changes as
+/// (seconds from its 1 January, offset from then on).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct EarlyKey {
+    shape: usize,
+    base: i64,
+    changes: Vec<(i64, i64)>,
+}
+
+/// The last year summed by shape and changes: 2100's table reaches into
+/// 2101, past chrono-tz's, and from 2101 on the shape alone decides.
+const LAST_EARLY: i64 = 2100;
 
 /// The calendar's rules, as the shapes see them.
 #[derive(Debug)]
@@ -60,7 +92,7 @@ struct Plan {
 
 /// One shape's sum without the Easter holidays, and the days of the year
 /// (ordinals from 0) that sum corrected.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct ShapeSum {
     work: i64,
     special: [u64; 6],
@@ -69,7 +101,7 @@ struct ShapeSum {
 impl Shapes {
     /// The sum of `year` when it is regular, else `None` (see the module docs).
     pub(crate) fn regular(&self, cal: &Calendar, year: i64) -> Option<YearSum> {
-        if !(2101..=9998).contains(&year) || cal.is_always() {
+        if !(1583..=9998).contains(&year) || cal.is_always() {
             return None;
         }
         let plan = self.plan.get_or_init(|| Plan::of(cal)).as_ref()?;
@@ -82,7 +114,11 @@ impl Shapes {
             + usize::from(leap(year - 1)) * 4
             + usize::from(leap(year)) * 2
             + usize::from(leap(year + 1));
-        let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year));
+        let shape = if year <= LAST_EARLY {
+            self.early_sum(cal, year, key)
+        } else {
+            *self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year))
+        };
         let mut work = shape.work;
         if !plan.easter.is_empty() {
             let easter = holiday::easter(i32::try_from(year).ok()?)?;
@@ -96,6 +132,28 @@ impl Shapes {
             }
         }
         Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
+    }
+}
+
+impl Shapes {
+    /// The sum of `year` (up to [`LAST_EARLY`]) of shape `shape`, from the
+    /// memo by shape and offset changes (see the module docs).
+    fn early_sum(&self, cal: &Calendar, year: i64, shape: usize) -> ShapeSum {
+        let (lo, hi) = year::offset_span(year);
+        let (base, mut changes) = cal.transitions(lo, hi);
+        let jan1 = Day::jan1(year).start();
+        for c in &mut changes {
+            c.0 -= jan1;
+        }
+        let key = EarlyKey { shape, base: if changes.is_empty() { 0 } else { base }, changes };
+        let lock = || self.early.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&sum) = lock().get(&key) {
+            return sum;
+        }
+        // Worked out outside the lock: a year table asks the calendar's
+        // other caches, never this one.
+        let sum = ShapeSum::of(cal, year);
+        *lock().entry(key).or_insert(sum)
     }
 }
 
@@ -171,4 +229,44 @@ fn easter_stays(offset: i32) -> bool {
 
 const fn leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::engine::tests::{french_holidays, w};
+
+    /// Years 1583 to 2100 summed by shape and offset changes sum exactly
+    /// like their own year tables, in zones with every kind of history
+    /// (LMT, wars, half-hour DST, southern DST, Morocco's Ramadan changes),
+    /// with a split day, an overnight window and a small-hours window that
+    /// the changes cut. Most years are regular (checked too), so the memo
+    /// is what answers.
+    #[test]
+    fn early_years_sum_like_their_tables() {
+        use chrono_tz::{Africa, America, Asia, Australia, Europe};
+        let cases = [
+            (Europe::Paris, vec!["09:00-12:00", "14:00-18:00"]),
+            (America::New_York, vec!["22:00-06:00"]),
+            (Australia::Lord_Howe, vec!["01:00-04:00", "08:00-17:00"]),
+            (America::Santiago, vec!["00:00-24:00"]),
+            (Africa::Casablanca, vec!["02:30-03:00", "09:00-17:00"]),
+            (Asia::Kolkata, vec!["09:30-18:00"]),
+        ];
+        for (tz, windows) in cases {
+            let day: Vec<_> = windows.iter().map(|s| w(s)).collect();
+            let week = std::array::from_fn(|i| if i < 5 { day.clone() } else { vec![] });
+            let cal = Calendar::new("early", tz, week, french_holidays(), BTreeMap::new(), None).expect("calendar");
+            let mut regular = 0;
+            for year in 1583..=2100 {
+                if let Some(sum) = cal.shapes.regular(&cal, year) {
+                    assert_eq!(sum, *YearInfo::compute(&cal, year).sum(), "{tz} {year}");
+                    regular += 1;
+                }
+            }
+            assert!(regular > 400, "{tz}: {regular} regular years");
+        }
+    }
 }
