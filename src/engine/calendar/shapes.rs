@@ -121,9 +121,9 @@ impl Shapes {
         };
         let mut work = shape.work;
         if !plan.easter.is_empty() {
-            let easter = holiday::easter(i32::try_from(year).ok()?)?;
+            let easter = easter_ordinal(year)?;
             for &(offset, len) in &plan.easter {
-                let ord = i64::from(easter.ordinal0()) + offset;
+                let ord = easter + offset;
                 let (word, bit) = (usize::try_from(ord / 64).ok()?, ord % 64);
                 if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
                     return None;
@@ -227,6 +227,42 @@ fn easter_stays(offset: i32) -> bool {
     (-80..=248).contains(&offset)
 }
 
+/// Easter Sunday's day of the year (0 for 1 January) in `year`, from
+/// [`EASTER`]; `None` outside 1583..=9999.
+fn easter_ordinal(year: i64) -> Option<i64> {
+    let i = usize::try_from(year - 1583).ok()?;
+    EASTER.get(i).map(|&d| i64::from(d))
+}
+
+/// [`holiday::easter`]'s day of the year (from 0) for every year of
+/// 1583..=9999, worked out at compile time: a walk over thousands of years
+/// reads one byte a year instead of the computus and a date conversion
+/// (checked against it for every year by a test).
+static EASTER: [u8; 8417] = {
+    let mut table = [0u8; 8417];
+    let mut i = 0;
+    while i < table.len() {
+        let y = 1583 + i as i64;
+        // The algorithm of `holiday::easter` (anonymous Gregorian computus).
+        let (a, b, c) = (y % 19, y / 100, y % 100);
+        let (d, e) = (b / 4, b % 4);
+        let f = (b + 8) / 25;
+        let g = (b - f + 1) / 3;
+        let h = (19 * a + b - d - g + 15) % 30;
+        let (i2, k) = (c / 4, c % 4);
+        let l = (32 + 2 * e + 2 * i2 - h - k) % 7;
+        let m = (a + 11 * h + 22 * l) / 451;
+        let month = (h + l - 7 * m + 114) / 31;
+        let day = (h + l - 7 * m + 114) % 31 + 1;
+        // March or April: 31 + 28 (+ 1 in a leap year) days before 1 March.
+        let before_march = 59 + leap(y) as i64;
+        let ord = before_march + if month == 3 { day - 1 } else { 31 + day - 1 };
+        table[i] = ord as u8;
+        i += 1;
+    }
+    table
+};
+
 const fn leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -237,6 +273,15 @@ mod tests {
 
     use super::*;
     use crate::engine::tests::{french_holidays, w};
+
+    #[test]
+    fn the_easter_table_is_the_computus() {
+        for year in 1583..=9999 {
+            let easter = holiday::easter(year).expect("in range");
+            assert_eq!(easter_ordinal(i64::from(year)), Some(i64::from(easter.ordinal0())), "{year}");
+        }
+        assert_eq!((easter_ordinal(1582), easter_ordinal(10_000)), (None, None));
+    }
 
     /// Years 1583 to 2100 summed by shape and offset changes sum exactly
     /// like their own year tables, in zones with every kind of history
