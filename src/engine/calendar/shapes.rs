@@ -9,9 +9,11 @@
 //! year is that of the first regular year of the same shape met, worked out
 //! once from a year table with those rules only, minus each Easter-offset
 //! holiday (an Easter offset falls on the same weekday every year), unless
-//! that holiday falls on a day the shape's sum already corrected (another
-//! holiday, an override, a day an offset change touches): then the year
-//! takes the year-table path, as every irregular year does.
+//! that holiday falls on a day the shape's sum already corrected: on another
+//! holiday nothing changes (the day works nothing either way, issue 23:
+//! Ascension on 1 or 8 May kept one French year in twenty off this path);
+//! on an override or a day an offset change touches, the year takes the
+//! year-table path, as every irregular year does.
 //!
 //! A year is regular when it lies in 2101–9998, no exact override, `date`,
 //! `dates` or active `since`/`until` rule falls in it, and the calendar's
@@ -91,11 +93,14 @@ struct Plan {
 }
 
 /// One shape's sum without the Easter holidays, and the days of the year
-/// (ordinals from 0) that sum corrected.
+/// (ordinals from 0) that sum corrected, and of those the holidays with no
+/// override (a day off whatever else falls on it: an Easter holiday there
+/// changes nothing).
 #[derive(Debug, Clone, Copy)]
 struct ShapeSum {
     work: i64,
     special: [u64; 6],
+    holidays: [u64; 6],
 }
 
 impl Shapes {
@@ -126,6 +131,12 @@ impl Shapes {
                 let ord = easter + offset;
                 let (word, bit) = (usize::try_from(ord / 64).ok()?, ord % 64);
                 if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
+                    // A day the shape's sum already corrected: when it is a
+                    // holiday (and no override), it works nothing already,
+                    // and stays so; else the year table decides.
+                    if shape.holidays.get(word).is_some_and(|w| w >> bit & 1 == 1) {
+                        continue;
+                    }
                     return None;
                 }
                 work -= len;
@@ -205,14 +216,23 @@ impl ShapeSum {
     fn of(cal: &Calendar, year: i64) -> ShapeSum {
         let (info, special): (YearInfo, Vec<Day>) = YearInfo::compute_with(cal, year, in_shape);
         let first = Day::jan1(year);
-        let mut bits = [0u64; 6];
+        let (mut bits, mut holidays) = ([0u64; 6], [0u64; 6]);
         for d in special {
             let ord = d - first;
-            if let Some(w) = usize::try_from(ord / 64).ok().and_then(|i| bits.get_mut(i)) {
+            let Ok(i) = usize::try_from(ord / 64) else { continue };
+            if let Some(w) = bits.get_mut(i) {
+                *w |= 1 << (ord % 64);
+            }
+            // Exact overrides make the year irregular, so only a recurring one may
+            // replace the holiday's (empty) windows.
+            if info.holiday_at(d).is_some()
+                && info.recurring_at(d).is_none()
+                && let Some(w) = holidays.get_mut(i)
+            {
                 *w |= 1 << (ord % 64);
             }
         }
-        ShapeSum { work: info.sum().work.secs(), special: bits }
+        ShapeSum { work: info.sum().work.secs(), special: bits, holidays }
     }
 }
 
@@ -305,13 +325,15 @@ mod tests {
             let week = std::array::from_fn(|i| if i < 5 { day.clone() } else { vec![] });
             let cal = Calendar::new("early", tz, week, french_holidays(), BTreeMap::new(), None).expect("calendar");
             let mut regular = 0;
-            for year in 1583..=2100 {
+            // Every early year, and a sample of the later ones.
+            let years: Vec<i64> = (1583..=2100).chain((2101..=9998).step_by(13)).collect();
+            for &year in &years {
                 if let Some(sum) = cal.shapes.regular(&cal, year) {
                     assert_eq!(sum, *YearInfo::compute(&cal, year).sum(), "{tz} {year}");
                     regular += 1;
                 }
             }
-            assert!(regular > 400, "{tz}: {regular} regular years");
+            assert!(regular * 10 > years.len() * 9, "{tz}: {regular} regular years");
         }
     }
 }
