@@ -124,26 +124,47 @@ impl Shapes {
         } else {
             *self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year))
         };
-        let mut work = shape.work;
-        if !plan.easter.is_empty() {
-            let easter = easter_ordinal(year)?;
-            for &(offset, len) in &plan.easter {
-                let ord = easter + offset;
-                let (word, bit) = (usize::try_from(ord / 64).ok()?, ord % 64);
-                if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
-                    // A day the shape's sum already corrected: when it is a
-                    // holiday (and no override), it works nothing already,
-                    // and stays so; else the year table decides.
-                    if shape.holidays.get(word).is_some_and(|w| w >> bit & 1 == 1) {
-                        continue;
-                    }
-                    return None;
-                }
-                work -= len;
-            }
-        }
+        let work = plan.with_easter(&shape, year)?;
         Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
     }
+
+    /// The sum of the `n` years from `year` when every one of them is
+    /// regular and lies in 2101–9998 (see [`BLOCKS`]), else `None`. A few
+    /// operations a year: its shape from the previous one's, its shape's
+    /// sum, its Easter from [`EASTER`].
+    pub(crate) fn years(&self, cal: &Calendar, year: i64, n: i64) -> Option<YearSum> {
+        if year < LAST_EARLY + 1 || year + n - 1 > 9998 || n < 1 || cal.is_always() {
+            return None;
+        }
+        let plan = self.plan.get_or_init(|| Plan::of(cal)).as_ref()?;
+        let i = plan.irregular.partition_point(|&(_, hi)| hi < year);
+        if plan.irregular.get(i).is_some_and(|&(lo, _)| lo < year + n) {
+            return None;
+        }
+        let mut work = 0;
+        let mut weekday = Day::jan1(year).weekday();
+        for y in year..year + n {
+            let key =
+                weekday * 8 + usize::from(leap(y - 1)) * 4 + usize::from(leap(y)) * 2 + usize::from(leap(y + 1));
+            let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, y));
+            work += plan.with_easter(shape, y)?;
+            // 365 days are 52 weeks and a day, a leap year's two days.
+            weekday = (weekday + 1 + usize::from(leap(y))) % 7;
+        }
+        Some(YearSum::new(cal, Day::jan1(year), Day::jan1(year + n), WorkSpan::new(work)))
+    }
+}
+
+/// The runs of years a walk offers whole at a 1 January before the year
+/// itself, largest first (issue 23): 400 and 25 years, aligned on 2101, so a
+/// walk over millennia takes a score of steps instead of one a year, and a
+/// run it declines (its target ends inside) is not summed again at the next
+/// 1 January.
+pub(crate) const BLOCKS: [i64; 2] = [400, 25];
+
+/// True when a run of `n` years (one of [`BLOCKS`]) may start at `year`.
+pub(crate) fn block_starts(year: i64, n: i64) -> bool {
+    year > LAST_EARLY && (year - (LAST_EARLY + 1)) % n == 0
 }
 
 impl Shapes {
@@ -169,6 +190,32 @@ impl Shapes {
 }
 
 impl Plan {
+    /// `shape`'s sum in `year` with the year's Easter holidays taken off,
+    /// or `None` when one falls on a day the shape's sum corrected other
+    /// than a holiday (then the year table decides).
+    fn with_easter(&self, shape: &ShapeSum, year: i64) -> Option<i64> {
+        let mut work = shape.work;
+        if self.easter.is_empty() {
+            return Some(work);
+        }
+        let easter = easter_ordinal(year)?;
+        for &(offset, len) in &self.easter {
+            let ord = easter + offset;
+            let (word, bit) = (usize::try_from(ord / 64).ok()?, ord % 64);
+            if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
+                // A day the shape's sum already corrected: when it is a
+                // holiday (and no override), it works nothing already, and
+                // stays so; else the year table decides.
+                if shape.holidays.get(word).is_some_and(|w| w >> bit & 1 == 1) {
+                    continue;
+                }
+                return None;
+            }
+            work -= len;
+        }
+        Some(work)
+    }
+
     /// The plan of `cal`, or `None` when one of its rules makes every year irregular.
     fn of(cal: &Calendar) -> Option<Plan> {
         let lens = yearsum::weekday_lens(cal);
@@ -292,7 +339,41 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::engine::holiday::Holiday;
     use crate::engine::tests::{french_holidays, w};
+
+    /// A run of years sums what its years sum one by one, and only when
+    /// every one of them is regular.
+    #[test]
+    fn blocks_sum_their_years() {
+        use chrono_tz::{America, Europe};
+        for tz in [Europe::Paris, America::Santiago] {
+            let day: Vec<_> = ["09:00-12:00", "14:00-18:00", "22:00-02:30"].iter().map(|s| w(s)).collect();
+            let week = std::array::from_fn(|i| if i < 5 { day.clone() } else { vec![] });
+            let mut holidays = french_holidays();
+            // A year-bounded holiday makes 2601-2610 irregular.
+            holidays.push(Holiday {
+                name: "x".into(),
+                rule: HolidayRule::Years {
+                    rule: Box::new(HolidayRule::Fixed { month: 6, day: 2 }),
+                    since: 2601,
+                    until: 2610,
+                },
+            });
+            let cal = Calendar::new("blocks", tz, week, holidays, BTreeMap::new(), None).expect("calendar");
+            for (start, n) in [(2101, 400), (2101, 25), (2526, 25), (2501, 400), (9301, 400), (9701, 25), (9976, 25)] {
+                let one_by_one: Option<i64> =
+                    (start..start + n).map(|y| cal.shapes.regular(&cal, y).map(|s| s.work.secs())).sum();
+                let block = cal.shapes.years(&cal, start, n);
+                assert_eq!(block.map(|b| b.work.secs()), one_by_one, "{tz} {start} {n}");
+                if let Some(b) = block {
+                    assert_eq!((b.end, b.span.start), (Day::jan1(start + n), Day::jan1(start).start() - 2 * 86_400));
+                }
+                let irregular = start <= 2610 && 2601 < start + n;
+                assert_eq!(block.is_none(), irregular || start + n > 9999, "{tz} {start} {n}");
+            }
+        }
+    }
 
     #[test]
     fn the_easter_table_is_the_computus() {
