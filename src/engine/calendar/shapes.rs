@@ -70,8 +70,9 @@ impl Default for Shapes {
 }
 
 /// What a year up to 2100 shares with the years that have its sum: its
-/// shape, its offset (only when it changes), and its offset changes as
-/// (seconds from its 1 January, offset from then on).
+/// 1 January's weekday and leapness, its offset (only when it changes), and
+/// its offset changes as (seconds from its 1 January, offset from then on),
+/// those in the days either side of the year included.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct EarlyKey {
     shape: usize,
@@ -120,7 +121,9 @@ impl Shapes {
             + usize::from(leap(year)) * 2
             + usize::from(leap(year + 1));
         let shape = if year <= LAST_EARLY {
-            self.early_sum(cal, year, key)
+            // The neighbours' leapness only places their offset changes,
+            // which this key holds itself: 1 January's weekday and leapness.
+            self.early_sum(cal, year, first.weekday() * 2 + usize::from(leap(year)))
         } else {
             *self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year))
         };
