@@ -37,8 +37,11 @@ fn read(tz: Tz, t: i64) -> (TzOffset, i32) {
     (off, off.fix().local_minus_utc())
 }
 
+/// A zone's offset at [`FROM`], and each change after: (UTC instant, offset from then on).
+type Changes = (i32, Vec<(i64, i32)>);
+
 /// The offset at [`FROM`] and every change of it in `(FROM, TO)`.
-fn changes(tz: Tz) -> (i32, Vec<(i64, i32)>) {
+fn changes(tz: Tz) -> Changes {
     let (mut id, base) = read(tz, FROM);
     let (mut t, mut off) = (FROM, base);
     let mut out = Vec::new();
@@ -73,7 +76,7 @@ fn main() {
     let mut offsets = Vec::new();
     let mut zones = String::new();
     // Zones with the same offsets (links, and zones that agree since 1582) share one run.
-    let mut runs: HashMap<(i32, Vec<(i64, i32)>), (usize, usize)> = HashMap::new();
+    let mut runs: HashMap<Changes, (usize, usize)> = HashMap::new();
     for tz in chrono_tz::TZ_VARIANTS {
         let (base, list) = changes(tz);
         let key = (base, list);

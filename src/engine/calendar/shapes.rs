@@ -42,7 +42,7 @@ use super::Calendar;
 use super::year::{self, YearInfo};
 use super::yearsum::{self, YearSum};
 use crate::engine::day::{Day, WorkSpan};
-use crate::engine::holiday::{self, HolidayRule};
+use crate::engine::holiday::HolidayRule;
 
 /// Shapes: 1 January's weekday (7) times the leapness of the year before,
 /// the year and the year after (8).
@@ -61,11 +61,7 @@ pub(crate) struct Shapes {
 
 impl Default for Shapes {
     fn default() -> Shapes {
-        Shapes {
-            plan: OnceLock::new(),
-            sums: (0..SHAPES).map(|_| OnceLock::new()).collect(),
-            early: Mutex::default(),
-        }
+        Shapes { plan: OnceLock::new(), sums: (0..SHAPES).map(|_| OnceLock::new()).collect(), early: Mutex::default() }
     }
 }
 
@@ -147,8 +143,7 @@ impl Shapes {
         let mut work = 0;
         let mut weekday = Day::jan1(year).weekday();
         for y in year..year + n {
-            let key =
-                weekday * 8 + usize::from(leap(y - 1)) * 4 + usize::from(leap(y)) * 2 + usize::from(leap(y + 1));
+            let key = weekday * 8 + usize::from(leap(y - 1)) * 4 + usize::from(leap(y)) * 2 + usize::from(leap(y + 1));
             let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, y));
             work += plan.with_easter(shape, y)?;
             // 365 days are 52 weeks and a day, a leap year's two days.
@@ -292,7 +287,7 @@ fn in_shape(rule: &HolidayRule) -> bool {
 }
 
 /// True when an Easter offset keeps the holiday in its Easter's year (as
-/// [`holiday::each_date_in`] relies on too).
+/// [`crate::engine::holiday::each_date_in`] relies on too).
 fn easter_stays(offset: i32) -> bool {
     (-80..=248).contains(&offset)
 }
@@ -304,7 +299,7 @@ fn easter_ordinal(year: i64) -> Option<i64> {
     EASTER.get(i).map(|&d| i64::from(d))
 }
 
-/// [`holiday::easter`]'s day of the year (from 0) for every year of
+/// [`crate::engine::holiday::easter`]'s day of the year (from 0) for every year of
 /// 1583..=9999, worked out at compile time: a walk over thousands of years
 /// reads one byte a year instead of the computus and a date conversion
 /// (checked against it for every year by a test).
@@ -381,7 +376,7 @@ mod tests {
     #[test]
     fn the_easter_table_is_the_computus() {
         for year in 1583..=9999 {
-            let easter = holiday::easter(year).expect("in range");
+            let easter = crate::engine::holiday::easter(year).expect("in range");
             assert_eq!(easter_ordinal(i64::from(year)), Some(i64::from(easter.ordinal0())), "{year}");
         }
         assert_eq!((easter_ordinal(1582), easter_ordinal(10_000)), (None, None));
