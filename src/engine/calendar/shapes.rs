@@ -142,12 +142,16 @@ impl Shapes {
         }
         let mut work = 0;
         let mut weekday = Day::jan1(year).weekday();
+        // The leapness of the years before, at and after `y`, rolled on.
+        let (mut before, mut this) = (usize::from(leap(year - 1)), usize::from(leap(year)));
         for y in year..year + n {
-            let key = weekday * 8 + usize::from(leap(y - 1)) * 4 + usize::from(leap(y)) * 2 + usize::from(leap(y + 1));
+            let after = usize::from(leap(y + 1));
+            let key = weekday * 8 + before * 4 + this * 2 + after;
             let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, y));
             work += plan.with_easter(shape, y)?;
             // 365 days are 52 weeks and a day, a leap year's two days.
-            weekday = (weekday + 1 + usize::from(leap(y))) % 7;
+            weekday = (weekday + 1 + this) % 7;
+            (before, this) = (this, after);
         }
         Some(YearSum::new(cal, Day::jan1(year), Day::jan1(year + n), WorkSpan::new(work)))
     }
@@ -198,8 +202,9 @@ impl Plan {
         }
         let easter = easter_ordinal(year)?;
         for &(offset, len) in &self.easter {
-            let ord = easter + offset;
-            let (word, bit) = (usize::try_from(ord / 64).ok()?, ord % 64);
+            // Offsets keep the holiday in its year (`easter_stays`): never negative.
+            let ord = usize::try_from(easter + offset).ok()?;
+            let (word, bit) = (ord / 64, ord % 64);
             if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
                 // A day the shape's sum already corrected: when it is a
                 // holiday (and no override), it works nothing already, and
@@ -328,8 +333,10 @@ static EASTER: [u8; 8417] = {
     table
 };
 
+/// Gregorian leap year; three years in four answer after one remainder
+/// (the runs of [`Shapes::years`] ask it once a year).
 const fn leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
 
 #[cfg(test)]
