@@ -714,6 +714,10 @@ impl Calendar {
     /// regular (see [`Shapes::years`]): for the walks to take before the year.
     pub(super) fn year_block(&self, first: Day, i: usize) -> Option<YearSum> {
         let n = *shapes::BLOCKS.get(i)?;
+        // No run starts before 2101: most walks stop here, before working out the year.
+        if first < Day::jan1(2101) {
+            return None;
+        }
         let year = first.year();
         if !shapes::block_starts(year, n) {
             return None;

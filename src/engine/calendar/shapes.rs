@@ -57,11 +57,19 @@ pub(crate) struct Shapes {
     sums: Box<[OnceLock<ShapeSum>]>,
     /// Sums of years up to 2100, by shape and offset changes (see the module docs).
     early: Mutex<FxHashMap<EarlyKey, ShapeSum>>,
+    /// Each year's of 1583–2100 work, or `None` when it is not regular,
+    /// worked out on first use.
+    early_years: OnceLock<Box<[OnceLock<Option<i64>>]>>,
 }
 
 impl Default for Shapes {
     fn default() -> Shapes {
-        Shapes { plan: OnceLock::new(), sums: (0..SHAPES).map(|_| OnceLock::new()).collect(), early: Mutex::default() }
+        Shapes {
+            plan: OnceLock::new(),
+            sums: (0..SHAPES).map(|_| OnceLock::new()).collect(),
+            early: Mutex::default(),
+            early_years: OnceLock::new(),
+        }
     }
 }
 
@@ -112,18 +120,26 @@ impl Shapes {
             return None;
         }
         let first = Day::jan1(year);
-        let key = first.weekday() * 8
-            + usize::from(leap(year - 1)) * 4
-            + usize::from(leap(year)) * 2
-            + usize::from(leap(year + 1));
-        let shape = if year <= LAST_EARLY {
-            // The neighbours' leapness only places their offset changes,
-            // which this key holds itself: 1 January's weekday and leapness.
-            self.early_sum(cal, year, first.weekday() * 2 + usize::from(leap(year)))
+        let work = if year <= LAST_EARLY {
+            // Each early year's answer is kept: a warm walk (`batch`, the
+            // same calendar again) reads it back without the memo's key.
+            let slots = self.early_years.get_or_init(|| (1583..=LAST_EARLY).map(|_| OnceLock::new()).collect());
+            let slot = slots.get(usize::try_from(year - 1583).ok()?)?;
+            slot.get_or_init(|| {
+                // The neighbours' leapness only places their offset changes,
+                // which this key holds itself: 1 January's weekday and leapness.
+                let shape = self.early_sum(cal, year, first.weekday() * 2 + usize::from(leap(year)));
+                plan.with_easter(&shape, year)
+            })
+            .as_ref()
+            .copied()?
         } else {
-            *self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year))
+            let key = first.weekday() * 8
+                + usize::from(leap(year - 1)) * 4
+                + usize::from(leap(year)) * 2
+                + usize::from(leap(year + 1));
+            plan.with_easter(self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year)), year)?
         };
-        let work = plan.with_easter(&shape, year)?;
         Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
     }
 
