@@ -33,6 +33,7 @@
 //! same amount and changes no sum: its offset is left out of the key. So
 //! 1583 to 2100 in Paris costs about a hundred year tables, not 518.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use chrono::Datelike;
@@ -57,10 +58,16 @@ pub(crate) struct Shapes {
     sums: Box<[OnceLock<ShapeSum>]>,
     /// Sums of years up to 2100, by shape and offset changes (see the module docs).
     early: Mutex<FxHashMap<EarlyKey, ShapeSum>>,
-    /// Each year's of 1583–2100 work, or `None` when it is not regular,
-    /// worked out on first use.
-    early_years: OnceLock<Box<[OnceLock<Option<i64>>]>>,
+    /// Each year's of 1583–2100 work, [`IRREGULAR`] when it is not regular,
+    /// [`UNKNOWN`] until first asked. Atomics, not `OnceLock`s: a cold walk
+    /// fills 518 of them, and two threads that race store the same answer.
+    early_years: OnceLock<Box<[AtomicI64]>>,
 }
+
+/// An `early_years` slot not worked out yet (no year works that many seconds).
+const UNKNOWN: i64 = i64::MIN;
+/// An `early_years` slot of a year that is not regular.
+const IRREGULAR: i64 = i64::MIN + 1;
 
 impl Default for Shapes {
     fn default() -> Shapes {
@@ -123,16 +130,20 @@ impl Shapes {
         let work = if year <= LAST_EARLY {
             // Each early year's answer is kept: a warm walk (`batch`, the
             // same calendar again) reads it back without the memo's key.
-            let slots = self.early_years.get_or_init(|| (1583..=LAST_EARLY).map(|_| OnceLock::new()).collect());
+            let slots = self.early_years.get_or_init(|| (1583..=LAST_EARLY).map(|_| AtomicI64::new(UNKNOWN)).collect());
             let slot = slots.get(usize::try_from(year - 1583).ok()?)?;
-            slot.get_or_init(|| {
-                // The neighbours' leapness only places their offset changes,
-                // which this key holds itself: 1 January's weekday and leapness.
-                let shape = self.early_sum(cal, year, first.weekday() * 2 + usize::from(leap(year)));
-                plan.with_easter(&shape, year)
-            })
-            .as_ref()
-            .copied()?
+            match slot.load(Ordering::Relaxed) {
+                UNKNOWN => {
+                    // The neighbours' leapness only places their offset changes,
+                    // which this key holds itself: 1 January's weekday and leapness.
+                    let shape = self.early_sum(cal, year, first.weekday() * 2 + usize::from(leap(year)));
+                    let work = plan.with_easter(&shape, year);
+                    slot.store(work.unwrap_or(IRREGULAR), Ordering::Relaxed);
+                    work?
+                }
+                IRREGULAR => return None,
+                work => work,
+            }
         } else {
             let key = first.weekday() * 8
                 + usize::from(leap(year - 1)) * 4
