@@ -3,8 +3,9 @@
 //! (deadline and elapsed) over working time.
 //!
 //! Modules, bottom up: [`day`] (the [`Day`] and [`WorkSpan`] quantities),
-//! [`zone`] (offsets and wall-clock resolution; past 2099 through the
-//! equivalent years memoized in `zone_years`), [`window`], [`holiday`],
+//! [`zone`] (offsets and wall-clock resolution; up to 2099 from chrono-tz's
+//! changes read once into `zone_table`, past 2099 through the equivalent
+//! years memoized in `zone_years`), [`window`], [`holiday`],
 //! [`calendar`] with its year tables in its own folder (`calendar/`: `year`,
 //! with the whole-year totals of `yearsum` and the per-shape sums of regular
 //! years in `shapes`, and their [`calendar::cursor`]; they and `Calendar`
@@ -22,6 +23,7 @@ pub(crate) mod status_walk;
 pub(crate) mod timeline;
 pub(crate) mod window;
 pub(crate) mod zone;
+mod zone_table;
 mod zone_years;
 
 pub(crate) use calendar::cursor::YearCursor;

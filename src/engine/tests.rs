@@ -23,11 +23,11 @@ fn at(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
     tz.with_ymd_and_hms(y, mo, d, h, mi, 0).single().expect("unambiguous test time").timestamp()
 }
 
-fn w(s: &str) -> Window {
+pub(super) fn w(s: &str) -> Window {
     Window::parse(s).expect("test window")
 }
 
-fn french_holidays() -> Vec<Holiday> {
+pub(super) fn french_holidays() -> Vec<Holiday> {
     let fixed = |name: &str, month, day| Holiday { name: name.into(), rule: HolidayRule::Fixed { month, day } };
     let easter = |name: &str, n| Holiday { name: name.into(), rule: HolidayRule::Easter(n) };
     vec![

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use super::calendar::cursor::{Pooled, YearCursor};
 use super::calendar::year::{DayRun, Week};
 use super::calendar::yearsum::YearSum;
-use super::calendar::{Calendar, DayKind};
+use super::calendar::{Calendar, DayKind, YEAR_BLOCKS};
 use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
 
@@ -122,8 +122,9 @@ pub(crate) trait Visitor {
     /// Offered a run of consecutive weeks of the year's table (no pause in
     /// them), returns how many of them, from the first, it counts whole.
     fn take_weeks(&mut self, weeks: &[Week]) -> Result<usize, WalkError>;
-    /// Offered a whole local year (no pause touches its span, which starts
-    /// at or after the walk's start), returns true when it counts it whole.
+    /// Offered a whole local year, or a run of whole years (one `YearSum`
+    /// for them all; no pause touches its span, which starts at or after the
+    /// walk's start), returns true when it counts it whole.
     /// Never offered while tracing. Visitors that do not care take none.
     fn take_year(&mut self, _year: &YearSum) -> Result<bool, WalkError> {
         Ok(false)
@@ -308,9 +309,10 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     }
 }
 
-/// At 1 January `day`, offers the visitor the whole year when it may take it
-/// (not tracing, no pause in it, after the walk's `start`): the next 1
-/// January, and whether the visitor took the year. Out of line: the day loop
+/// At 1 January `day`, offers the visitor a run of whole years starting
+/// there (see [`Calendar::year_block`]), else the whole year, when it may
+/// take it (not tracing, no pause in it, after the walk's `start`): the 1
+/// January after what was offered last, and whether the visitor took it. Out of line: the day loop
 /// meets it once a year.
 #[inline(never)]
 fn offer_year(
@@ -337,9 +339,21 @@ fn offer_year(
     if day.start() - 2 * DAY < start || (day + 365).start() + 2 * DAY > v.years_end_by() {
         return Ok((next(), false));
     }
+    let mut offer = |years: &YearSum| -> Result<bool, WalkError> {
+        let paused = pauses.iter().any(|p| p.start < years.span.end && years.span.start < p.end);
+        Ok(years.span.start >= start && !paused && v.take_year(years)?)
+    };
+    // Runs of whole years first, when one starts here (issue 23: a walk
+    // over millennia takes a step per run, not per year).
+    for i in 0..YEAR_BLOCKS {
+        if let Some(block) = cal.year_block(day, i)
+            && offer(&block)?
+        {
+            return Ok((block.end, true));
+        }
+    }
     let year = cal.year_sum(day, cache);
-    let paused = pauses.iter().any(|p| p.start < year.span.end && year.span.start < p.end);
-    let taken = year.span.start >= start && !paused && v.take_year(&year)?;
+    let taken = offer(&year)?;
     Ok((year.end, taken))
 }
 

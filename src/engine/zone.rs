@@ -29,6 +29,7 @@ use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{OffsetName, Tz};
 
 use super::day::{DAY, Day, LocalSeconds, Timestamp};
+use super::zone_table;
 
 /// 2100-01-01T00:00:00Z: the first instant after chrono-tz's tables (their
 /// last transition is 2099-11-01).
@@ -173,7 +174,13 @@ fn gap_end(tz: Tz, local: i64) -> i64 {
 /// UTC instant of the change with the offset from then on. Offsets are
 /// sampled every 4 days (no zone changes twice within that), and each change
 /// is pinned to the second by bisection.
+///
+/// From the transition table of [`zone_table`] where it covers the span
+/// (1582 to 2099): a slice of it, no search.
 pub(crate) fn transitions(tz: Tz, from: i64, to: i64) -> (i64, Vec<(i64, i64)>) {
+    if let Some(found) = zone_table::changes(tz, from, to) {
+        return found;
+    }
     if to < TABLE_END && local_mean_time_throughout(tz, from, to) {
         return (table_offset(tz, from), Vec::new());
     }
@@ -243,8 +250,12 @@ fn from_table(tz: Tz, naive: &NaiveDateTime, local: i64) -> Local {
     }
 }
 
-/// chrono-tz's offset (its last one after 2099).
+/// chrono-tz's offset (its last one after 2099), from the transition table
+/// of [`zone_table`] where it covers `t`.
 fn table_offset(tz: Tz, t: i64) -> i64 {
+    if let Some(off) = zone_table::offset(tz, t) {
+        return off;
+    }
     match chrono::DateTime::from_timestamp(t, 0) {
         Some(dt) => i64::from(tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc()),
         // Beyond chrono's ±262,000 years, far past the 1583..=9999 that input
@@ -360,6 +371,19 @@ mod tests {
             for year in [1583, 1800, 1845, 1867, 1880, 1890, 1899, 1905, 1908, 1913, 1920] {
                 let (from, to) = ((Day::jan1(year) - 3).start(), (Day::jan1(year + 1) + 3).start());
                 assert_eq!(transitions(tz, from, to), search(tz, from, to), "{tz} {year}");
+            }
+        }
+    }
+
+    /// The transition table answers what the offset search it replaces
+    /// answers, for every zone, in years of each era of the tz data (first
+    /// standard times, the wars, the 1970s, today's rules, predicted years).
+    #[test]
+    fn the_table_answers_what_the_search_did() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            for year in [1583, 1916, 1942, 1945, 1977, 1996, 2011, 2024, 2061, 2098, 2099] {
+                let (from, to) = ((Day::jan1(year) - 3).start(), (Day::jan1(year + 1) + 3).start().min(TABLE_END - 1));
+                assert_eq!(zone_table::changes(tz, from, to), Some(search(tz, from, to)), "{tz} {year}");
             }
         }
     }

@@ -35,6 +35,10 @@ use super::zone_years::ZoneYears;
 // them, one idea kept in this folder. The walks read them too.
 pub(crate) mod cursor;
 mod shapes;
+
+/// How many runs of whole years a walk may offer at a 1 January (see
+/// [`Calendar::year_block`]).
+pub(crate) const YEAR_BLOCKS: usize = shapes::BLOCKS.len();
 pub(super) mod year;
 pub(super) mod yearsum;
 
@@ -710,6 +714,22 @@ impl Calendar {
     /// The days in `[first, end)` with an exact-date override.
     pub(super) fn override_days(&self, first: Day, end: Day) -> impl Iterator<Item = Day> + '_ {
         self.overrides_by_day.range(first..end).map(|(d, _)| *d)
+    }
+
+    /// The sum of the `i`-th of [`shapes::BLOCKS`] from local day `first` (a
+    /// 1 January) when such a run of years starts there and all of them are
+    /// regular (see [`Shapes::years`]): for the walks to take before the year.
+    pub(super) fn year_block(&self, first: Day, i: usize) -> Option<YearSum> {
+        let n = *shapes::BLOCKS.get(i)?;
+        // No run starts before 2101: most walks stop here, before working out the year.
+        if first < Day::jan1(2101) {
+            return None;
+        }
+        let year = first.year();
+        if !shapes::block_starts(year, n) {
+            return None;
+        }
+        self.shapes.years(self, year, n)
     }
 
     /// The sum of the year that starts on local day `first` (a 1 January),

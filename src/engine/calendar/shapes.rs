@@ -9,9 +9,11 @@
 //! year is that of the first regular year of the same shape met, worked out
 //! once from a year table with those rules only, minus each Easter-offset
 //! holiday (an Easter offset falls on the same weekday every year), unless
-//! that holiday falls on a day the shape's sum already corrected (another
-//! holiday, an override, a day an offset change touches): then the year
-//! takes the year-table path, as every irregular year does.
+//! that holiday falls on a day the shape's sum already corrected: on another
+//! holiday nothing changes (the day works nothing either way, issue 23:
+//! Ascension on 1 or 8 May kept one French year in twenty off this path);
+//! on an override or a day an offset change touches, the year takes the
+//! year-table path, as every irregular year does.
 //!
 //! A year is regular when it lies in 2101–9998, no exact override, `date`,
 //! `dates` or active `since`/`until` rule falls in it, and the calendar's
@@ -19,16 +21,29 @@
 //! their year (-80 to 248 days), dates and year-bounded forms of the first
 //! three. Any other rule (observed days, offsets of offsets, Orthodox
 //! Easter) sends every year to the year tables.
+//!
+//! Years up to 2100 (issue 23) have no equivalent-year rule: their offset
+//! changes are the zone's history. But a year's sum depends on its changes
+//! only through their times relative to its 1 January and their offsets, so
+//! those years are summed by shape *and* changes: the first year met with a
+//! given shape and the same changes (read from the zone's transition table,
+//! [`crate::engine::zone`]) is worked out from a year table, and every later
+//! one reuses it. A year with no change at all (local mean time, or a zone
+//! without DST) keeps one offset throughout, which moves every window by the
+//! same amount and changes no sum: its offset is left out of the key. So
+//! 1583 to 2100 in Paris costs about a hundred year tables, not 518.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use chrono::Datelike;
+use rustc_hash::FxHashMap;
 
 use super::Calendar;
-use super::year::YearInfo;
+use super::year::{self, YearInfo};
 use super::yearsum::{self, YearSum};
 use crate::engine::day::{Day, WorkSpan};
-use crate::engine::holiday::{self, HolidayRule};
+use crate::engine::holiday::HolidayRule;
 
 /// Shapes: 1 January's weekday (7) times the leapness of the year before,
 /// the year and the year after (8).
@@ -39,15 +54,46 @@ const SHAPES: usize = 56;
 pub(crate) struct Shapes {
     /// What makes a year regular, or `None` when no year is.
     plan: OnceLock<Option<Plan>>,
-    /// Each shape's sum and corrected days, computed on first use.
+    /// Each shape's sum and corrected days past 2100, computed on first use.
     sums: Box<[OnceLock<ShapeSum>]>,
+    /// Sums of years up to 2100, by shape and offset changes (see the module docs).
+    early: Mutex<FxHashMap<EarlyKey, ShapeSum>>,
+    /// Each year's of 1583–2100 work, [`IRREGULAR`] when it is not regular,
+    /// [`UNKNOWN`] until first asked. Atomics, not `OnceLock`s: a cold walk
+    /// fills 518 of them, and two threads that race store the same answer.
+    early_years: OnceLock<Box<[AtomicI64]>>,
 }
+
+/// An `early_years` slot not worked out yet (no year works that many seconds).
+const UNKNOWN: i64 = i64::MIN;
+/// An `early_years` slot of a year that is not regular.
+const IRREGULAR: i64 = i64::MIN + 1;
 
 impl Default for Shapes {
     fn default() -> Shapes {
-        Shapes { plan: OnceLock::new(), sums: (0..SHAPES).map(|_| OnceLock::new()).collect() }
+        Shapes {
+            plan: OnceLock::new(),
+            sums: (0..SHAPES).map(|_| OnceLock::new()).collect(),
+            early: Mutex::default(),
+            early_years: OnceLock::new(),
+        }
     }
 }
+
+/// What a year up to 2100 shares with the years that have its sum: its
+/// 1 January's weekday and leapness, its offset (only when it changes), and
+/// its offset changes as (seconds from its 1 January, offset from then on),
+/// those in the days either side of the year included.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct EarlyKey {
+    shape: usize,
+    base: i64,
+    changes: Vec<(i64, i64)>,
+}
+
+/// The last year summed by shape and changes: 2100's table reaches into
+/// 2101, past chrono-tz's, and from 2101 on the shape alone decides.
+const LAST_EARLY: i64 = 2100;
 
 /// The calendar's rules, as the shapes see them.
 #[derive(Debug)]
@@ -59,17 +105,20 @@ struct Plan {
 }
 
 /// One shape's sum without the Easter holidays, and the days of the year
-/// (ordinals from 0) that sum corrected.
-#[derive(Debug)]
+/// (ordinals from 0) that sum corrected, and of those the holidays with no
+/// override (a day off whatever else falls on it: an Easter holiday there
+/// changes nothing).
+#[derive(Debug, Clone, Copy)]
 struct ShapeSum {
     work: i64,
     special: [u64; 6],
+    holidays: [u64; 6],
 }
 
 impl Shapes {
     /// The sum of `year` when it is regular, else `None` (see the module docs).
     pub(crate) fn regular(&self, cal: &Calendar, year: i64) -> Option<YearSum> {
-        if !(2101..=9998).contains(&year) || cal.is_always() {
+        if !(1583..=9998).contains(&year) || cal.is_always() {
             return None;
         }
         let plan = self.plan.get_or_init(|| Plan::of(cal)).as_ref()?;
@@ -78,28 +127,125 @@ impl Shapes {
             return None;
         }
         let first = Day::jan1(year);
-        let key = first.weekday() * 8
-            + usize::from(leap(year - 1)) * 4
-            + usize::from(leap(year)) * 2
-            + usize::from(leap(year + 1));
-        let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year));
-        let mut work = shape.work;
-        if !plan.easter.is_empty() {
-            let easter = holiday::easter(i32::try_from(year).ok()?)?;
-            for &(offset, len) in &plan.easter {
-                let ord = i64::from(easter.ordinal0()) + offset;
-                let (word, bit) = (usize::try_from(ord / 64).ok()?, ord % 64);
-                if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
-                    return None;
+        let work = if year <= LAST_EARLY {
+            // Each early year's answer is kept: a warm walk (`batch`, the
+            // same calendar again) reads it back without the memo's key.
+            let slots = self.early_years.get_or_init(|| (1583..=LAST_EARLY).map(|_| AtomicI64::new(UNKNOWN)).collect());
+            let slot = slots.get(usize::try_from(year - 1583).ok()?)?;
+            match slot.load(Ordering::Relaxed) {
+                UNKNOWN => {
+                    // The neighbours' leapness only places their offset changes,
+                    // which this key holds itself: 1 January's weekday and leapness.
+                    let shape = self.early_sum(cal, year, first.weekday() * 2 + usize::from(leap(year)));
+                    let work = plan.with_easter(&shape, year);
+                    slot.store(work.unwrap_or(IRREGULAR), Ordering::Relaxed);
+                    work?
                 }
-                work -= len;
+                IRREGULAR => return None,
+                work => work,
             }
-        }
+        } else {
+            let key = first.weekday() * 8
+                + usize::from(leap(year - 1)) * 4
+                + usize::from(leap(year)) * 2
+                + usize::from(leap(year + 1));
+            plan.with_easter(self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year)), year)?
+        };
         Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
+    }
+
+    /// The sum of the `n` years from `year` when every one of them is
+    /// regular and lies in 2101–9998 (see [`BLOCKS`]), else `None`. A few
+    /// operations a year: its shape from the previous one's, its shape's
+    /// sum, its Easter from [`EASTER`].
+    pub(crate) fn years(&self, cal: &Calendar, year: i64, n: i64) -> Option<YearSum> {
+        if year < LAST_EARLY + 1 || year + n - 1 > 9998 || n < 1 || cal.is_always() {
+            return None;
+        }
+        let plan = self.plan.get_or_init(|| Plan::of(cal)).as_ref()?;
+        let i = plan.irregular.partition_point(|&(_, hi)| hi < year);
+        if plan.irregular.get(i).is_some_and(|&(lo, _)| lo < year + n) {
+            return None;
+        }
+        let mut work = 0;
+        let mut weekday = Day::jan1(year).weekday();
+        // The leapness of the years before, at and after `y`, rolled on.
+        let (mut before, mut this) = (usize::from(leap(year - 1)), usize::from(leap(year)));
+        for y in year..year + n {
+            let after = usize::from(leap(y + 1));
+            let key = weekday * 8 + before * 4 + this * 2 + after;
+            let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, y));
+            work += plan.with_easter(shape, y)?;
+            // 365 days are 52 weeks and a day, a leap year's two days.
+            weekday = (weekday + 1 + this) % 7;
+            (before, this) = (this, after);
+        }
+        Some(YearSum::new(cal, Day::jan1(year), Day::jan1(year + n), WorkSpan::new(work)))
+    }
+}
+
+/// The runs of years a walk offers whole at a 1 January before the year
+/// itself, largest first (issue 23): 400 and 25 years, aligned on 2101, so a
+/// walk over millennia takes a score of steps instead of one a year, and a
+/// run it declines (its target ends inside) is not summed again at the next
+/// 1 January.
+pub(crate) const BLOCKS: [i64; 2] = [400, 25];
+
+/// True when a run of `n` years (one of [`BLOCKS`]) may start at `year`.
+pub(crate) fn block_starts(year: i64, n: i64) -> bool {
+    year > LAST_EARLY && (year - (LAST_EARLY + 1)) % n == 0
+}
+
+impl Shapes {
+    /// The sum of `year` (up to [`LAST_EARLY`]) of shape `shape`, from the
+    /// memo by shape and offset changes (see the module docs).
+    fn early_sum(&self, cal: &Calendar, year: i64, shape: usize) -> ShapeSum {
+        let (lo, hi) = year::offset_span(year);
+        let (base, mut changes) = cal.transitions(lo, hi);
+        let jan1 = Day::jan1(year).start();
+        for c in &mut changes {
+            c.0 -= jan1;
+        }
+        let key = EarlyKey { shape, base: if changes.is_empty() { 0 } else { base }, changes };
+        let lock = || self.early.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&sum) = lock().get(&key) {
+            return sum;
+        }
+        // Worked out outside the lock: a year table asks the calendar's
+        // other caches, never this one.
+        let sum = ShapeSum::of(cal, year);
+        *lock().entry(key).or_insert(sum)
     }
 }
 
 impl Plan {
+    /// `shape`'s sum in `year` with the year's Easter holidays taken off,
+    /// or `None` when one falls on a day the shape's sum corrected other
+    /// than a holiday (then the year table decides).
+    fn with_easter(&self, shape: &ShapeSum, year: i64) -> Option<i64> {
+        let mut work = shape.work;
+        if self.easter.is_empty() {
+            return Some(work);
+        }
+        let easter = easter_ordinal(year)?;
+        for &(offset, len) in &self.easter {
+            // Offsets keep the holiday in its year (`easter_stays`): never negative.
+            let ord = usize::try_from(easter + offset).ok()?;
+            let (word, bit) = (ord / 64, ord % 64);
+            if shape.special.get(word).is_none_or(|w| w >> bit & 1 == 1) {
+                // A day the shape's sum already corrected: when it is a
+                // holiday (and no override), it works nothing already, and
+                // stays so; else the year table decides.
+                if shape.holidays.get(word).is_some_and(|w| w >> bit & 1 == 1) {
+                    continue;
+                }
+                return None;
+            }
+            work -= len;
+        }
+        Some(work)
+    }
+
     /// The plan of `cal`, or `None` when one of its rules makes every year irregular.
     fn of(cal: &Calendar) -> Option<Plan> {
         let lens = yearsum::weekday_lens(cal);
@@ -147,14 +293,23 @@ impl ShapeSum {
     fn of(cal: &Calendar, year: i64) -> ShapeSum {
         let (info, special): (YearInfo, Vec<Day>) = YearInfo::compute_with(cal, year, in_shape);
         let first = Day::jan1(year);
-        let mut bits = [0u64; 6];
+        let (mut bits, mut holidays) = ([0u64; 6], [0u64; 6]);
         for d in special {
             let ord = d - first;
-            if let Some(w) = usize::try_from(ord / 64).ok().and_then(|i| bits.get_mut(i)) {
+            let Ok(i) = usize::try_from(ord / 64) else { continue };
+            if let Some(w) = bits.get_mut(i) {
+                *w |= 1 << (ord % 64);
+            }
+            // Exact overrides make the year irregular, so only a recurring one may
+            // replace the holiday's (empty) windows.
+            if info.holiday_at(d).is_some()
+                && info.recurring_at(d).is_none()
+                && let Some(w) = holidays.get_mut(i)
+            {
                 *w |= 1 << (ord % 64);
             }
         }
-        ShapeSum { work: info.sum().work.secs(), special: bits }
+        ShapeSum { work: info.sum().work.secs(), special: bits, holidays }
     }
 }
 
@@ -164,11 +319,134 @@ fn in_shape(rule: &HolidayRule) -> bool {
 }
 
 /// True when an Easter offset keeps the holiday in its Easter's year (as
-/// [`holiday::each_date_in`] relies on too).
+/// [`crate::engine::holiday::each_date_in`] relies on too).
 fn easter_stays(offset: i32) -> bool {
     (-80..=248).contains(&offset)
 }
 
+/// Easter Sunday's day of the year (0 for 1 January) in `year`, from
+/// [`EASTER`]; `None` outside 1583..=9999.
+fn easter_ordinal(year: i64) -> Option<i64> {
+    let i = usize::try_from(year - 1583).ok()?;
+    EASTER.get(i).map(|&d| i64::from(d))
+}
+
+/// [`crate::engine::holiday::easter`]'s day of the year (from 0) for every year of
+/// 1583..=9999, worked out at compile time: a walk over thousands of years
+/// reads one byte a year instead of the computus and a date conversion
+/// (checked against it for every year by a test).
+static EASTER: [u8; 8417] = {
+    let mut table = [0u8; 8417];
+    let mut i = 0;
+    while i < table.len() {
+        let y = 1583 + i as i64;
+        // The algorithm of `holiday::easter` (anonymous Gregorian computus).
+        let (a, b, c) = (y % 19, y / 100, y % 100);
+        let (d, e) = (b / 4, b % 4);
+        let f = (b + 8) / 25;
+        let g = (b - f + 1) / 3;
+        let h = (19 * a + b - d - g + 15) % 30;
+        let (i2, k) = (c / 4, c % 4);
+        let l = (32 + 2 * e + 2 * i2 - h - k) % 7;
+        let m = (a + 11 * h + 22 * l) / 451;
+        let month = (h + l - 7 * m + 114) / 31;
+        let day = (h + l - 7 * m + 114) % 31 + 1;
+        // March or April: 31 + 28 (+ 1 in a leap year) days before 1 March.
+        let before_march = 59 + leap(y) as i64;
+        let ord = before_march + if month == 3 { day - 1 } else { 31 + day - 1 };
+        table[i] = ord as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Gregorian leap year; three years in four answer after one remainder
+/// (the runs of [`Shapes::years`] ask it once a year).
 const fn leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::engine::holiday::Holiday;
+    use crate::engine::tests::{french_holidays, w};
+
+    /// A run of years sums what its years sum one by one, and only when
+    /// every one of them is regular.
+    #[test]
+    fn blocks_sum_their_years() {
+        use chrono_tz::{America, Europe};
+        for tz in [Europe::Paris, America::Santiago] {
+            let day: Vec<_> = ["09:00-12:00", "14:00-18:00", "22:00-02:30"].iter().map(|s| w(s)).collect();
+            let week = std::array::from_fn(|i| if i < 5 { day.clone() } else { vec![] });
+            let mut holidays = french_holidays();
+            // A year-bounded holiday makes 2601-2610 irregular.
+            holidays.push(Holiday {
+                name: "x".into(),
+                rule: HolidayRule::Years {
+                    rule: Box::new(HolidayRule::Fixed { month: 6, day: 2 }),
+                    since: 2601,
+                    until: 2610,
+                },
+            });
+            let cal = Calendar::new("blocks", tz, week, holidays, BTreeMap::new(), None).expect("calendar");
+            for (start, n) in [(2101, 400), (2101, 25), (2526, 25), (2501, 400), (9301, 400), (9701, 25), (9976, 25)] {
+                let one_by_one: Option<i64> =
+                    (start..start + n).map(|y| cal.shapes.regular(&cal, y).map(|s| s.work.secs())).sum();
+                let block = cal.shapes.years(&cal, start, n);
+                assert_eq!(block.map(|b| b.work.secs()), one_by_one, "{tz} {start} {n}");
+                if let Some(b) = block {
+                    assert_eq!((b.end, b.span.start), (Day::jan1(start + n), Day::jan1(start).start() - 2 * 86_400));
+                }
+                let irregular = start <= 2610 && 2601 < start + n;
+                assert_eq!(block.is_none(), irregular || start + n > 9999, "{tz} {start} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_easter_table_is_the_computus() {
+        for year in 1583..=9999 {
+            let easter = crate::engine::holiday::easter(year).expect("in range");
+            assert_eq!(easter_ordinal(i64::from(year)), Some(i64::from(easter.ordinal0())), "{year}");
+        }
+        assert_eq!((easter_ordinal(1582), easter_ordinal(10_000)), (None, None));
+    }
+
+    /// Years 1583 to 2100 summed by shape and offset changes sum exactly
+    /// like their own year tables, in zones with every kind of history
+    /// (LMT, wars, half-hour DST, southern DST, Morocco's Ramadan changes),
+    /// with a split day, an overnight window and a small-hours window that
+    /// the changes cut. Most years are regular (checked too), so the memo
+    /// is what answers.
+    #[test]
+    fn early_years_sum_like_their_tables() {
+        use chrono_tz::{Africa, America, Asia, Australia, Europe};
+        let cases = [
+            (Europe::Paris, vec!["09:00-12:00", "14:00-18:00"]),
+            (America::New_York, vec!["22:00-06:00"]),
+            (Australia::Lord_Howe, vec!["01:00-04:00", "08:00-17:00"]),
+            (America::Santiago, vec!["00:00-24:00"]),
+            (Africa::Casablanca, vec!["02:30-03:00", "09:00-17:00"]),
+            (Asia::Kolkata, vec!["09:30-18:00"]),
+        ];
+        for (tz, windows) in cases {
+            let day: Vec<_> = windows.iter().map(|s| w(s)).collect();
+            let week = std::array::from_fn(|i| if i < 5 { day.clone() } else { vec![] });
+            let cal = Calendar::new("early", tz, week, french_holidays(), BTreeMap::new(), None).expect("calendar");
+            let mut regular = 0;
+            // Every early year, and a sample of the later ones.
+            let years: Vec<i64> = (1583..=2100).chain((2101..=9998).step_by(13)).collect();
+            for &year in &years {
+                if let Some(sum) = cal.shapes.regular(&cal, year) {
+                    assert_eq!(sum, *YearInfo::compute(&cal, year).sum(), "{tz} {year}");
+                    regular += 1;
+                }
+            }
+            assert!(regular * 10 > years.len() * 9, "{tz}: {regular} regular years");
+        }
+    }
 }

@@ -145,7 +145,7 @@ impl YearInfo {
                 }
             }
         }
-        let (lo, hi) = ((first_day - MARGIN_DAYS).start(), (end_day + MARGIN_DAYS).start());
+        let (lo, hi) = offset_span(year);
         let (base_offset, transitions) = if cal.is_always() { (0, Vec::new()) } else { cal.transitions(lo, hi) };
         let mut info = YearInfo {
             first_day,
@@ -332,6 +332,12 @@ fn day_table(cal: &Calendar, info: &YearInfo) -> DayTable {
     day_starts.push(at(&segments));
     work_before.push(work);
     DayTable { segments, day_starts, work_before, end_by }
+}
+
+/// The UTC span whose offset changes a year table holds: the year's wall
+/// clock days and [`MARGIN_DAYS`] either side.
+pub(super) fn offset_span(year: i64) -> (i64, i64) {
+    ((Day::jan1(year) - MARGIN_DAYS).start(), (Day::jan1(year + 1) + MARGIN_DAYS).start())
 }
 
 /// The constant offset of `tz` over local day `day`, from two zone look-ups
