@@ -22,10 +22,9 @@ use crate::plan::lifecycle::Metric;
 use crate::sla::{self, ClockState, Resolved};
 
 mod csv_row;
-mod offsets;
 
+use crate::offsets::OffsetMemo;
 use csv_row::{RowWriter, is_plain};
-use offsets::OffsetMemo;
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).

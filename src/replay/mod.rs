@@ -10,7 +10,6 @@
 //! them into tickets and replays each, [`write`] writes the rows.
 
 mod fast;
-mod offsets;
 mod read;
 mod ticket;
 mod write;
@@ -26,9 +25,9 @@ use crate::instant::Display;
 use crate::io::{CsvInput, JsonLines, Records, RowFormat};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
+use crate::offsets::OffsetMemo;
 use crate::sla::lifecycle::Scratch;
 use fast::{Lines, Next};
-use offsets::OffsetMemo;
 use read::{Columns, JsonRec, Pending, Unreadable, json_fields, too_long_message};
 use ticket::{Lookups, Ticket};
 use write::{RowText, Sink, TargetText};
