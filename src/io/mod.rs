@@ -1,6 +1,6 @@
 //! The row layer under `batch`, `replay` and `report`, and every bounded
 //! read: files read whole through a cap ([`file`]), CSV records through a
-//! guard ([`CsvInput`]), JSON Lines through one bounded line reader
+//! guard ([`CsvInput`]), plain lines in front of it ([`plain`]), JSON Lines through one bounded line reader
 //! ([`JsonLines`]); one [`RowFormat`] for both kinds of row file, and one way
 //! to write output records whole ([`Records`], [`Spill`], [`PipeRecords`]).
 //!
@@ -11,6 +11,7 @@ pub(crate) mod file;
 mod input;
 mod jsonl;
 mod pipe;
+pub(crate) mod plain;
 mod sink;
 
 pub(crate) use file::{open, open_for_reading};
