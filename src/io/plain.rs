@@ -338,6 +338,10 @@ fn scan(bytes: &[u8], delimiter: u8, mut at: usize, ends: &mut Vec<usize>) -> Sc
     // The high bit of each byte of `x` that is zero, and no other bit (no
     // carry crosses a byte: 0x7f + 0x7f < 0x100).
     let zeros = |x: u64| !(((x & LOW) + LOW) | x | LOW);
+    // Cheaper, and exact up to the first zero byte: a byte above a zero one
+    // may be flagged too (the borrow). Enough for the lowest LF, and for
+    // "a quote or a CR before it" (a false one comes after a true one).
+    let first_zeros = |x: u64| x.wrapping_sub(ONES) & !x & !LOW;
     let byte = |b: u8| ONES * u64::from(b);
     let (lf, quote, cr, delim) = (byte(b'\n'), byte(b'"'), byte(b'\r'), byte(delimiter));
     let mut words = bytes.chunks_exact(8);
@@ -345,10 +349,10 @@ fn scan(bytes: &[u8], delimiter: u8, mut at: usize, ends: &mut Vec<usize>) -> Sc
         let mut w = [0; 8];
         w.copy_from_slice(word);
         let w = u64::from_le_bytes(w);
-        let end = zeros(w ^ lf);
+        let end = first_zeros(w ^ lf);
         // The bits of the bytes before the first LF (all, without one).
         let before = if end == 0 { u64::MAX } else { (end & end.wrapping_neg()) - 1 };
-        if (zeros(w ^ quote) | zeros(w ^ cr)) & before != 0 {
+        if (first_zeros(w ^ quote) | first_zeros(w ^ cr)) & before != 0 {
             return Scan::Special;
         }
         let mut found = zeros(w ^ delim) & before;
