@@ -12,7 +12,7 @@ const FLOORS: [&[&str]; 8] = [
     &["text", "decimal"],
     &["engine"],
     &["error"],
-    &["io", "instant", "mapping", "profiles", "ics", "event_exports"],
+    &["io", "instant", "offsets", "mapping", "profiles", "ics", "event_exports"],
     &["plan", "world"],
     &["loader"],
     &["sla"],

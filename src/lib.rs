@@ -79,6 +79,7 @@ pub(crate) mod io;
 mod layers;
 pub(crate) mod loader;
 pub(crate) mod mapping;
+pub(crate) mod offsets;
 pub(crate) mod plan;
 pub(crate) mod profiles;
 pub mod replay;

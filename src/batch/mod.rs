@@ -15,17 +15,17 @@ use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
 use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
-use crate::io::{CsvInput, MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
+use crate::io::plain::Source;
+use crate::io::{MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
 use crate::plan::lifecycle::Metric;
 use crate::sla::{self, ClockState, Resolved};
 
 mod csv_row;
-mod offsets;
 
+use crate::offsets::OffsetMemo;
 use csv_row::{RowWriter, is_plain};
-use offsets::OffsetMemo;
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).
@@ -526,9 +526,12 @@ pub(crate) fn run_noted(
     mut progress: impl FnMut(u64),
     mut note: impl FnMut(&str),
 ) -> Result<Summary> {
-    // Bounded records, unclosed quotes refused, one line count (crate::input).
-    let mut reader = CsvInput::batch_with(input, opts.mapping.delimiter);
-    let header = Header::read(&reader.header()?, &opts.mapping, opts.metric)?;
+    // Plain lines read straight from a buffer; from the first line that is
+    // not, the guarded reader (bounded records, unclosed quotes refused, one
+    // line count: crate::io::plain, crate::io::input).
+    let delimiter = opts.mapping.delimiter;
+    let (h, mut reader) = Source::open(input, delimiter)?;
+    let header = Header::read(&h, &opts.mapping, opts.metric)?;
     if let Some(n) = header_notes(opts, header.stop.is_some() || header.after.is_some(), header.other_stop) {
         note(&n);
     }
@@ -558,7 +561,7 @@ pub(crate) fn run_noted(
         }
     }
     let mut record = csv::StringRecord::new();
-    while let Some(r) = reader.read(&mut record)? {
+    while let Some(r) = reader.read(&mut record, delimiter)? {
         first.row(plans, &mut record, r, &header, opts, &mut summary)?;
         first.spill(&mut out, false)?;
         if summary.rows.is_multiple_of(65_536) {
@@ -588,7 +591,7 @@ type Answer = (Summary, Option<Error>);
 #[allow(clippy::too_many_arguments)]
 fn run_workers<R: Read>(
     plans: &PlanSet,
-    reader: &mut CsvInput<R>,
+    reader: &mut Source<R>,
     out: &mut impl Write,
     opts: &BatchOptions,
     header: &Header,
@@ -644,7 +647,7 @@ fn run_workers<R: Read>(
                         chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
                     }
                     let (rec, row) = &mut chunk.records[chunk.len];
-                    match reader.read(rec) {
+                    match reader.read(rec, opts.mapping.delimiter) {
                         Ok(Some(r)) => *row = r,
                         Ok(None) => {
                             eof = true;

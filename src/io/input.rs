@@ -108,7 +108,9 @@ pub(crate) struct CsvInput<R: Read> {
 }
 
 impl<R: Read> CsvInput<R> {
-    /// A `batch` input: records up to [`MAX_RECORD_BYTES`]; a
+    /// A `batch` input (and a `replay` one, read with
+    /// [`CsvInput::read_bytes`] so that a field that is not UTF-8 spoils only
+    /// itself): records up to [`MAX_RECORD_BYTES`]; a
     /// longer one, or one that is not UTF-8, comes back with its
     /// [`Problem`] and reading goes on. Messages say `line N: …` (the caller
     /// names the input).
@@ -122,15 +124,6 @@ impl<R: Read> CsvInput<R> {
         let opts =
             ReadOptions { record_bytes: MAX_RECORD_BYTES, file_bytes: None, keep_going: true, log: false, delimiter };
         CsvInput::new(input, "", opts)
-    }
-
-    /// A `replay` event input, fields separated by `delimiter`: read as
-    /// [`CsvInput::batch_with`] reads (records up to [`MAX_RECORD_BYTES`], a
-    /// longer one cut and flagged, reading goes on), record by record with
-    /// [`CsvInput::read_bytes`], so that a field that is not UTF-8 spoils
-    /// only itself.
-    pub(crate) fn events_with(input: R, delimiter: u8) -> CsvInput<R> {
-        CsvInput::batch_with(input, delimiter)
     }
 
     /// A `report` input (batch or replay output), fields separated by
@@ -242,7 +235,8 @@ impl<R: Read> CsvInput<R> {
     /// Reads the next record as bytes into `rec` (no UTF-8 check: the
     /// caller checks the fields it uses); `None` at the end of the input.
     /// The only [`Problem`] it returns is [`Problem::TooLong`] (from
-    /// [`CsvInput::batch_with`] and [`CsvInput::events_with`]).
+    /// [`CsvInput::batch_with`], which also reads replay's events through
+    /// [`super::plain::Source`]).
     ///
     /// # Errors
     /// As [`CsvInput::read`].

@@ -1,8 +1,10 @@
 //! The row layer under `batch`, `replay` and `report`, and every bounded
 //! read: files read whole through a cap ([`file`]), CSV records through a
-//! guard ([`CsvInput`]), JSON Lines through one bounded line reader
-//! ([`JsonLines`]); one [`RowFormat`] for both kinds of row file, and one way
-//! to write output records whole ([`Records`], [`Spill`], [`PipeRecords`]).
+//! guard ([`CsvInput`]) with a fast path for plain lines in front of it
+//! ([`plain`], for `batch` and `replay`), JSON Lines through one bounded line
+//! reader ([`JsonLines`]); one [`RowFormat`] for both kinds of row file, and
+//! one way to write output records whole ([`Records`], [`Spill`],
+//! [`PipeRecords`]).
 //!
 //! It sits below the plan model and the pipelines: it knows bytes, records
 //! and limits, never a plan or an SLA.
@@ -11,6 +13,7 @@ pub(crate) mod file;
 mod input;
 mod jsonl;
 mod pipe;
+pub(crate) mod plain;
 mod sink;
 
 pub(crate) use file::{open, open_for_reading};

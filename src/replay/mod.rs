@@ -9,8 +9,6 @@
 //! `read` reads events (CSV or JSON Lines) into records, `ticket` groups
 //! them into tickets and replays each, [`write`] writes the rows.
 
-mod fast;
-mod offsets;
 mod read;
 mod ticket;
 mod write;
@@ -23,12 +21,12 @@ use rustc_hash::FxHashMap;
 use crate::engine::day::Timestamp;
 use crate::error::{Error, Result};
 use crate::instant::Display;
-use crate::io::{CsvInput, JsonLines, Records, RowFormat};
+use crate::io::plain::{Next, Source};
+use crate::io::{JsonLines, Records, RowFormat};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
+use crate::offsets::OffsetMemo;
 use crate::sla::lifecycle::Scratch;
-use fast::{Lines, Next};
-use offsets::OffsetMemo;
 use read::{Columns, JsonRec, Pending, Unreadable, json_fields, too_long_message};
 use ticket::{Lookups, Ticket};
 use write::{RowText, Sink, TargetText};
@@ -187,18 +185,11 @@ pub fn run(
     match format {
         RowFormat::Csv => {
             let delimiter = opts.mapping.delimiter;
-            // Plain lines are read by `fast::Lines`; the first line it
+            // Plain lines are read by `io::plain::Lines`; the first line it
             // cannot vouch for hands the rest to the guarded reader
             // (bounded records, unclosed quotes refused, one line count:
             // crate::io::input).
-            let mut lines = Lines::new(reader, delimiter);
-            let (header, mut csv) = match lines.header() {
-                Some(h) => (h, Source::Fast(lines)),
-                None => {
-                    let mut csv = lines.rest(false, delimiter)?;
-                    (csv.header()?, Source::Guarded(Box::new(csv)))
-                }
-            };
+            let (header, mut csv) = Source::open(reader, delimiter)?;
             if header.is_empty() {
                 return Err(Error::Input(
                     "replay input is empty (expected a header id,at,event,value[,plan,priority])".into(),
@@ -217,8 +208,7 @@ pub fn run(
                         }
                         Next::End => break,
                         Next::Other => {
-                            let Source::Fast(lines) = std::mem::replace(&mut csv, Source::Done) else { break };
-                            csv = Source::Guarded(Box::new(lines.rest(true, delimiter)?));
+                            csv.guard(delimiter)?;
                             continue;
                         }
                     },
@@ -262,16 +252,6 @@ pub fn run(
     state.finish_ticket()?;
     state.sink.commit(true)?;
     Ok(state.summary)
-}
-
-/// Where CSV records come from: plain lines, then (from the first line
-/// that is not) the guarded reader.
-enum Source<R: Read> {
-    Fast(Lines<R>),
-    /// Boxed: the guarded reader is several times the fast one's size.
-    Guarded(Box<CsvInput<fast::Rest<R>>>),
-    /// Between the two (never seen by a read).
-    Done,
 }
 
 struct Replay<'p, 'o, W: Write> {

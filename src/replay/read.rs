@@ -3,6 +3,7 @@
 //! be read, which become their ticket's error.
 
 use crate::error::{Error, Result};
+use crate::io::plain::Fields;
 use crate::io::{MAX_RECORD_BYTES, Problem, column};
 use crate::mapping::Mapping;
 use crate::text::cut;
@@ -42,29 +43,6 @@ impl JsonRec {
             plan: &self.plan,
             priority: &self.priority,
         }
-    }
-}
-
-/// A CSV record's fields: csv's [`csv::ByteRecord`] or a plain line read
-/// by [`super::fast::Lines`].
-pub(super) trait Fields {
-    /// Every field's bytes, in order (with or without what separates them).
-    fn whole(&self) -> &[u8];
-    /// Field `i`'s place in [`Fields::whole`].
-    fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
-    /// How many fields.
-    fn len(&self) -> usize;
-}
-
-impl Fields for csv::ByteRecord {
-    fn whole(&self) -> &[u8] {
-        self.as_slice()
-    }
-    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
-        csv::ByteRecord::range(self, i)
-    }
-    fn len(&self) -> usize {
-        csv::ByteRecord::len(self)
     }
 }
 

@@ -155,7 +155,7 @@ impl<W: Write> Replay<'_, '_, W> {
 
     /// One row as CSV, written straight into the sink: the computed fields
     /// need no quoting, integers and instants are written by hand, instants
-    /// in the plan's zone take their offset from [`OffsetMemo`](super::offsets::OffsetMemo), and a
+    /// in the plan's zone take their offset from [`OffsetMemo`](crate::offsets::OffsetMemo), and a
     /// target's text is remembered ([`TargetText`]).
     fn csv_row(&mut self, t: &Ticket<'_>, plan: &Plan, priority: &str, r: &CycleRow) {
         self.sink.field(&t.id, true);

@@ -1,6 +1,7 @@
-//! A fast path for plain CSV event records, in front of the guarded CSV
-//! reader ([`CsvInput`], the `csv` crate behind a byte guard), which stays
-//! the reader of record.
+//! A fast path for plain CSV records, in front of the guarded CSV reader
+//! ([`CsvInput`], the `csv` crate behind a byte guard), which stays the
+//! reader of record; `batch` (tickets) and `replay` (events) both read
+//! through it ([`Source`]).
 //!
 //! Most exports are plain lines: no quote, no CR, far shorter than
 //! [`MAX_RECORD_BYTES`]. For such a line csv's parser and the guard come to
@@ -12,26 +13,24 @@
 //! or a header that is not plain ASCII, hands the rest of the input, from
 //! that line's first byte, to a [`CsvInput`] for good ([`Lines::rest`]),
 //! which then reads exactly what it would have read from there, and names
-//! the same lines (see [`Lines::rest`] for how). A property test checks the
-//! two readers' records, lines and errors against each other.
-//!
-//! (`crate::batch` may grow the same kind of path; the two are to become one
-//! at their merge.)
+//! the same lines (see [`Lines::rest`] for how). Property tests check the
+//! two readers' records, lines, problems and errors against each other, as
+//! bytes (replay) and as strings (batch).
 
 use std::io::{self, Chain, Cursor, Read};
 
-use super::read::Fields;
-use crate::io::{CsvInput, MAX_RECORD_BYTES};
+use super::{CsvInput, MAX_RECORD_BYTES, Problem, Row};
+use crate::error::Result;
 
 /// Buffer size: room for the longest plain line, and then some.
 const BUF_BYTES: usize = 4 * MAX_RECORD_BYTES;
 
 /// The input before the guarded reader takes over: what [`Lines`] has
 /// buffered, then the rest of the source (with a read error it met first).
-pub(super) type Rest<R> = Chain<Chain<Cursor<Vec<u8>>, Cursor<Vec<u8>>>, Pending<R>>;
+pub(crate) type Rest<R> = Chain<Chain<Cursor<Vec<u8>>, Cursor<Vec<u8>>>, Pending<R>>;
 
 /// Plain event lines, read straight from a buffer (see the module docs).
-pub(super) struct Lines<R> {
+pub(crate) struct Lines<R> {
     src: R,
     /// [`BUF_BYTES`] bytes, of which `..end` are read from the source.
     buf: Box<[u8]>,
@@ -51,7 +50,7 @@ pub(super) struct Lines<R> {
 }
 
 /// What [`Lines::next`] found.
-pub(super) enum Next {
+pub(crate) enum Next {
     /// A plain record (its fields through [`Lines::fields`]) on this line.
     Record(u64),
     /// The end of the input.
@@ -61,7 +60,7 @@ pub(super) enum Next {
 }
 
 impl<R: Read> Lines<R> {
-    pub(super) fn new(src: R, delimiter: u8) -> Lines<R> {
+    pub(crate) fn new(src: R, delimiter: u8) -> Lines<R> {
         Lines {
             src,
             buf: vec![0; BUF_BYTES].into_boxed_slice(),
@@ -78,7 +77,7 @@ impl<R: Read> Lines<R> {
 
     /// The header, when it is a plain ASCII line (after any blank lines);
     /// `None` leaves the whole input, untouched, to [`Lines::rest`].
-    pub(super) fn header(&mut self) -> Option<csv::StringRecord> {
+    pub(crate) fn header(&mut self) -> Option<csv::StringRecord> {
         let (pos, line) = (self.pos, self.line);
         match self.next() {
             Next::Record(_) if self.whole().is_ascii() => {
@@ -93,7 +92,7 @@ impl<R: Read> Lines<R> {
 
     /// The next plain record, skipping blank lines as the guarded reader
     /// does (they count as lines).
-    pub(super) fn next(&mut self) -> Next {
+    pub(crate) fn next(&mut self) -> Next {
         // A quote or a CR anywhere in the line (or a delimiter that is one
         // of the bytes csv gives a meaning) is for the guarded reader.
         if matches!(self.delimiter, b'"' | b'\r' | b'\n') {
@@ -142,7 +141,7 @@ impl<R: Read> Lines<R> {
     }
 
     /// The fields of the record [`Lines::next`] returned.
-    pub(super) fn fields(&self) -> impl Iterator<Item = &[u8]> {
+    pub(crate) fn fields(&self) -> impl Iterator<Item = &[u8]> {
         let line = self.whole();
         let mut from = 0;
         self.ends.iter().map(move |&end| {
@@ -192,7 +191,7 @@ impl<R: Read> Lines<R> {
     ///
     /// # Errors
     /// What reading the stand-in header gives (nothing, in practice).
-    pub(super) fn rest(self, header_read: bool, delimiter: u8) -> crate::error::Result<CsvInput<Rest<R>>> {
+    pub(crate) fn rest(self, header_read: bool, delimiter: u8) -> Result<CsvInput<Rest<R>>> {
         let mut prefix = Vec::new();
         if header_read {
             prefix.push(b'-');
@@ -200,11 +199,116 @@ impl<R: Read> Lines<R> {
         }
         let buf = self.buf[self.pos..self.end].to_vec();
         let src = Cursor::new(prefix).chain(Cursor::new(buf)).chain(Pending { error: self.error, inner: self.src });
-        let mut csv = CsvInput::events_with(src, delimiter);
+        let mut csv = CsvInput::batch_with(src, delimiter);
         if header_read {
             csv.header()?;
         }
         Ok(csv)
+    }
+}
+
+/// A CSV record's fields: csv's [`csv::ByteRecord`] or a plain line read
+/// by [`Lines`] (so a caller reads either without copying the line).
+pub(crate) trait Fields {
+    /// Every field's bytes, in order (with or without what separates them).
+    fn whole(&self) -> &[u8];
+    /// Field `i`'s place in [`Fields::whole`].
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
+    /// How many fields.
+    fn len(&self) -> usize;
+}
+
+impl Fields for csv::ByteRecord {
+    fn whole(&self) -> &[u8] {
+        self.as_slice()
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        csv::ByteRecord::range(self, i)
+    }
+    fn len(&self) -> usize {
+        csv::ByteRecord::len(self)
+    }
+}
+
+/// Where CSV records come from: plain lines, then (from the first line
+/// that is not) the guarded reader.
+pub(crate) enum Source<R: Read> {
+    Fast(Lines<R>),
+    /// Boxed: the guarded reader is several times the fast one's size.
+    Guarded(Box<CsvInput<Rest<R>>>),
+    /// Between the two (never seen by a read).
+    Done,
+}
+
+impl<R: Read> Source<R> {
+    /// The header (empty for an empty input) and the records after it:
+    /// what [`CsvInput::header`] reads, and then [`CsvInput::read`] or
+    /// [`CsvInput::read_bytes`] would.
+    ///
+    /// # Errors
+    /// As [`CsvInput::header`].
+    pub(crate) fn open(src: R, delimiter: u8) -> Result<(csv::StringRecord, Source<R>)> {
+        let mut lines = Lines::new(src, delimiter);
+        Ok(match lines.header() {
+            Some(h) => (h, Source::Fast(lines)),
+            None => {
+                let mut csv = lines.rest(false, delimiter)?;
+                (csv.header()?, Source::Guarded(Box::new(csv)))
+            }
+        })
+    }
+
+    /// Hands the rest of the input to the guarded reader (after
+    /// [`Next::Other`]).
+    ///
+    /// # Errors
+    /// As [`Lines::rest`].
+    pub(crate) fn guard(&mut self, delimiter: u8) -> Result<()> {
+        if let Source::Fast(lines) = std::mem::replace(self, Source::Done) {
+            *self = Source::Guarded(Box::new(lines.rest(true, delimiter)?));
+        }
+        Ok(())
+    }
+
+    /// The next record as strings, as [`CsvInput::read`] of a
+    /// [`CsvInput::batch_with`] reader reads it: a record with a field that
+    /// is not UTF-8 comes back empty, with [`Problem::NotUtf8`].
+    ///
+    /// # Errors
+    /// As [`CsvInput::read`].
+    pub(crate) fn read(&mut self, rec: &mut csv::StringRecord, delimiter: u8) -> Result<Option<Row>> {
+        loop {
+            match self {
+                Source::Fast(lines) => match lines.next() {
+                    Next::Record(line) => {
+                        rec.clear();
+                        // The line checked once (six short checks cost three
+                        // times one long one); a field of it is UTF-8 when it
+                        // starts and ends on character boundaries, which
+                        // `str::get` checks. csv checks field by field: a
+                        // line that is not UTF-8 is checked so too (with a
+                        // delimiter that is not ASCII, its fields may be).
+                        let whole = std::str::from_utf8(lines.whole()).ok();
+                        for range in (0..lines.len()).filter_map(|i| lines.range(i)) {
+                            let f = match whole {
+                                Some(w) => w.get(range),
+                                None => std::str::from_utf8(&lines.whole()[range]).ok(),
+                            };
+                            let Some(f) = f else {
+                                rec.clear();
+                                return Ok(Some(Row { line, problem: Some(Problem::NotUtf8) }));
+                            };
+                            rec.push_field(f);
+                        }
+                        return Ok(Some(Row { line, problem: None }));
+                    }
+                    Next::End => return Ok(None),
+                    Next::Other => self.guard(delimiter)?,
+                },
+                Source::Guarded(csv) => return csv.read(rec),
+                Source::Done => return Ok(None),
+            }
+        }
     }
 }
 
@@ -224,12 +328,20 @@ enum Scan {
 /// tells where the line ends or that it holds a quote or a CR. Eight bytes
 /// at a time: a line is a few words, and a vector search per delimiter
 /// cost more than the whole line.
+///
+/// Always inlined: called from both readers' `Lines::next`, it was no longer
+/// inlined into either, which cost replay ≈ 40 instructions an event.
+#[inline(always)]
 fn scan(bytes: &[u8], delimiter: u8, mut at: usize, ends: &mut Vec<usize>) -> Scan {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     // The high bit of each byte of `x` that is zero, and no other bit (no
     // carry crosses a byte: 0x7f + 0x7f < 0x100).
     let zeros = |x: u64| !(((x & LOW) + LOW) | x | LOW);
+    // Cheaper, and exact up to the first zero byte: a byte above a zero one
+    // may be flagged too (the borrow). Enough for the lowest LF, and for
+    // "a quote or a CR before it" (a false one comes after a true one).
+    let first_zeros = |x: u64| x.wrapping_sub(ONES) & !x & !LOW;
     let byte = |b: u8| ONES * u64::from(b);
     let (lf, quote, cr, delim) = (byte(b'\n'), byte(b'"'), byte(b'\r'), byte(delimiter));
     let mut words = bytes.chunks_exact(8);
@@ -237,10 +349,10 @@ fn scan(bytes: &[u8], delimiter: u8, mut at: usize, ends: &mut Vec<usize>) -> Sc
         let mut w = [0; 8];
         w.copy_from_slice(word);
         let w = u64::from_le_bytes(w);
-        let end = zeros(w ^ lf);
+        let end = first_zeros(w ^ lf);
         // The bits of the bytes before the first LF (all, without one).
         let before = if end == 0 { u64::MAX } else { (end & end.wrapping_neg()) - 1 };
-        if (zeros(w ^ quote) | zeros(w ^ cr)) & before != 0 {
+        if (first_zeros(w ^ quote) | first_zeros(w ^ cr)) & before != 0 {
             return Scan::Special;
         }
         let mut found = zeros(w ^ delim) & before;
@@ -280,7 +392,7 @@ impl<R> Fields for Lines<R> {
 
 /// A source with a read error met while this path read ahead: it comes
 /// first, as it would have.
-pub(super) struct Pending<R> {
+pub(crate) struct Pending<R> {
     error: Option<io::Error>,
     inner: R,
 }
@@ -297,7 +409,6 @@ impl<R: Read> Read for Pending<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::Problem;
 
     /// Records as (line, problem, fields), then the header, or the first
     /// error's message.
@@ -305,13 +416,13 @@ mod tests {
 
     /// A source that hands out `step` bytes per read, to cross every
     /// boundary, and fails with `fail` where its bytes end.
-    struct Source<'a> {
+    struct Trickle<'a> {
         bytes: &'a [u8],
         step: usize,
         fail: bool,
     }
 
-    impl Read for Source<'_> {
+    impl Read for Trickle<'_> {
         fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
             if self.bytes.is_empty() && self.fail {
                 self.fail = false;
@@ -324,9 +435,10 @@ mod tests {
         }
     }
 
-    /// What the guarded reader alone reads (as replay read before the fast path).
+    /// What the guarded reader alone reads (as replay read before the fast
+    /// path), as bytes.
     fn guarded(src: impl Read, delimiter: u8) -> Got {
-        read_on(CsvInput::events_with(src, delimiter), Vec::new(), None)
+        read_on(CsvInput::batch_with(src, delimiter), Vec::new(), None)
     }
 
     /// The records `csv` reads after `got` (and its header, unless given).
@@ -354,22 +466,63 @@ mod tests {
 
     /// What replay reads now: plain lines here, the rest guarded.
     fn fast(src: impl Read, delimiter: u8) -> Got {
-        let mut lines = Lines::new(src, delimiter);
-        let mut got = Vec::new();
-        let header: Vec<String> = match lines.header() {
-            Some(h) => h.iter().map(String::from).collect(),
-            None => return read_on(lines.rest(false, delimiter).expect("no header read"), got, None),
+        let (header, mut source) = match Source::open(src, delimiter) {
+            Ok(opened) => opened,
+            Err(e) => return (Vec::new(), Vec::new(), Some(e.to_string())),
         };
+        let header: Vec<String> = header.iter().map(String::from).collect();
+        let mut got = Vec::new();
         loop {
-            match lines.next() {
-                Next::Record(line) => got.push((line, None, lines.fields().map(<[u8]>::to_vec).collect())),
-                Next::End => return (got, header, None),
-                Next::Other => break,
+            match &mut source {
+                Source::Fast(lines) => match lines.next() {
+                    Next::Record(line) => got.push((line, None, lines.fields().map(<[u8]>::to_vec).collect())),
+                    Next::End => return (got, header, None),
+                    Next::Other => {
+                        if let Err(e) = source.guard(delimiter) {
+                            return (got, header, Some(e.to_string()));
+                        }
+                    }
+                },
+                Source::Guarded(_) => {
+                    let Source::Guarded(csv) = std::mem::replace(&mut source, Source::Done) else { unreachable!() };
+                    return read_on(*csv, got, Some(header));
+                }
+                Source::Done => unreachable!("a read never sees Done"),
             }
         }
-        match lines.rest(true, delimiter) {
-            Ok(csv) => read_on(csv, got, Some(header)),
-            Err(e) => (got, header, Some(e.to_string())),
+    }
+
+    /// What batch read before the fast path: the guarded reader's strings.
+    fn batch_guarded(src: impl Read, delimiter: u8) -> Got {
+        let mut csv = CsvInput::batch_with(src, delimiter);
+        let header = match csv.header() {
+            Ok(h) => h.iter().map(String::from).collect(),
+            Err(e) => return (Vec::new(), Vec::new(), Some(e.to_string())),
+        };
+        strings(|rec| csv.read(rec), header)
+    }
+
+    /// What batch reads now: [`Source::read`].
+    fn batch_fast(src: impl Read, delimiter: u8) -> Got {
+        let (header, mut source) = match Source::open(src, delimiter) {
+            Ok(opened) => opened,
+            Err(e) => return (Vec::new(), Vec::new(), Some(e.to_string())),
+        };
+        strings(|rec| source.read(rec, delimiter), header.iter().map(String::from).collect())
+    }
+
+    /// The string records `read` reads, as bytes.
+    fn strings(mut read: impl FnMut(&mut csv::StringRecord) -> Result<Option<Row>>, header: Vec<String>) -> Got {
+        let mut got = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            match read(&mut record) {
+                Ok(Some(row)) => {
+                    got.push((row.line, row.problem, record.iter().map(|f| f.as_bytes().to_vec()).collect()))
+                }
+                Ok(None) => return (got, header, None),
+                Err(e) => return (got, header, Some(e.to_string())),
+            }
         }
     }
 
@@ -379,9 +532,12 @@ mod tests {
     /// is not UTF-8 is then reported one too early), and the fast path hands
     /// it what it buffered in one piece.
     fn same(bytes: &[u8], delimiter: u8, step: usize, fail: bool) {
-        let want = guarded(Source { bytes, step: usize::MAX, fail }, delimiter);
-        let got = fast(Source { bytes, step, fail }, delimiter);
+        let want = guarded(Trickle { bytes, step: usize::MAX, fail }, delimiter);
+        let got = fast(Trickle { bytes, step, fail }, delimiter);
         assert_eq!(got, want, "input {:?}", String::from_utf8_lossy(bytes));
+        let want = batch_guarded(Trickle { bytes, step: usize::MAX, fail }, delimiter);
+        let got = batch_fast(Trickle { bytes, step, fail }, delimiter);
+        assert_eq!(got, want, "batch, input {:?}", String::from_utf8_lossy(bytes));
     }
 
     #[test]
@@ -411,6 +567,13 @@ mod tests {
                     same(c.as_bytes(), b',', step, fail);
                     same(c.as_bytes(), b';', step, fail);
                 }
+            }
+        }
+        // Not UTF-8: batch reads such a record as empty, with its problem.
+        for c in [&b"id,at\nT1,\xff\nT2,2\n"[..], b"id,at\nT1,\xc3\nT2,\xc3\xa9\n\xff,1", b"id,\xff\nT1,1\n"] {
+            for step in [1, 7, 1 << 20] {
+                same(c, b',', step, false);
+                same(c, 0xff, step, false);
             }
         }
     }
@@ -454,8 +617,9 @@ mod tests {
         fn fast_path_reads_as_the_guarded_reader(
             bytes in proptest::collection::vec(
                 proptest::sample::select(&b"ab ,;\"\r\n\n\n\t\xc3\xa9\xff"[..]), 0..200),
-            plain in proptest::collection::vec("[a-z0-9;, ]{0,12}", 0..12),
-            delimiter in proptest::sample::select(&b",;\""[..]),
+            plain in proptest::collection::vec("[a-z0-9;, \u{e9}]{0,12}", 0..12),
+            // 0xa9: the second byte of "é", to split a character.
+            delimiter in proptest::sample::select(&b",;\"\xa9"[..]),
             step in proptest::sample::select(&[1usize, 3, 64, 1 << 20][..]),
             fail: bool,
         ) {
@@ -463,8 +627,12 @@ mod tests {
             let mut input = plain.join("\n").into_bytes();
             input.push(b'\n');
             input.extend_from_slice(&bytes);
-            let want = guarded(Source { bytes: &input, step: usize::MAX, fail }, delimiter);
-            let got = fast(Source { bytes: &input, step, fail }, delimiter);
+            let want = guarded(Trickle { bytes: &input, step: usize::MAX, fail }, delimiter);
+            let got = fast(Trickle { bytes: &input, step, fail }, delimiter);
+            proptest::prop_assert_eq!(got, want);
+            // And as batch reads it: strings, a record not UTF-8 flagged.
+            let want = batch_guarded(Trickle { bytes: &input, step: usize::MAX, fail }, delimiter);
+            let got = batch_fast(Trickle { bytes: &input, step, fail }, delimiter);
             proptest::prop_assert_eq!(got, want);
         }
     }

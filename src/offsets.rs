@@ -1,4 +1,5 @@
-//! UTC offsets remembered per zone while a batch prints its rows.
+//! UTC offsets remembered per zone while `batch` and `replay` print their
+//! rows (one memo for both: each keeps its own, per worker).
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use crate::engine::{Calendar, YearCursor};
 /// The UTC offsets of the plans' zones, each with the span it holds for, so
 /// most rows print their instants without a time-zone look-up.
 #[derive(Default)]
-pub(super) struct OffsetMemo {
+pub(crate) struct OffsetMemo {
     zones: Vec<ZoneSpans>,
     /// The zone asked for last (rows of one plan often follow each other).
     last: usize,
@@ -28,7 +29,7 @@ struct ZoneSpans {
 const SPANS: usize = 4;
 
 impl OffsetMemo {
-    pub(super) fn offset(&mut self, cal: &Arc<Calendar>, t: i64) -> i64 {
+    pub(crate) fn offset(&mut self, cal: &Arc<Calendar>, t: i64) -> i64 {
         let i = match self.zones.get(self.last) {
             Some(z) if Arc::ptr_eq(&z.cal, cal) => self.last,
             _ => match self.zones.iter().position(|z| Arc::ptr_eq(&z.cal, cal)) {
@@ -87,6 +88,10 @@ mod tests {
                 at = if step == 0 { t } else { at + step * 86_400 * 40 };
                 let want = cals[zone].offset_span(at, &mut YearCursor::new()).0;
                 proptest::prop_assert_eq!(memo.offset(&cals[zone], at), want, "{} at {}", zone, at);
+                // And what printing in the zone used to ask for each instant.
+                let tz = cals[zone].tz();
+                let shown = if cals[zone].is_always() { 0 } else { crate::engine::zone::offset_at(tz, at) };
+                proptest::prop_assert_eq!(want, shown, "{} at {}", zone, at);
             }
         }
     }
