@@ -616,6 +616,33 @@ pub(crate) const DIGITS: &[u8; 200] = b"\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
+/// Appends `n` in decimal, as `{n}` prints it: two digits at a time from
+/// [`DIGITS`], where fmt goes through its padding machinery (batch and
+/// replay write several integers a row).
+pub(crate) fn push_int(buf: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    while m >= 100 {
+        let k = (m % 100) as usize * 2;
+        m /= 100;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGITS[k..k + 2]);
+    }
+    if m >= 10 {
+        let k = m as usize * 2;
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(&DIGITS[k..k + 2]);
+    } else {
+        i -= 1;
+        digits[i] = b'0' + m as u8;
+    }
+    if n < 0 {
+        buf.push(b'-');
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
 /// Writes `n` (below 100) as two digits at `at`.
 fn two(b: &mut [u8; 25], at: usize, n: u32) {
     let i = n as usize * 2;

@@ -2,6 +2,7 @@
 //! and plain input text straight in, anything csv would quote through
 //! csv-core's field writer (see [`RowWriter`]).
 
+use crate::instant::push_int;
 use crate::text::escape_controls;
 
 /// Writes one CSV row at the end of the record buffer. Fields that need
@@ -108,32 +109,6 @@ fn plain8(x: u64) -> bool {
     let comma = below(x ^ (ONES * u64::from(b',')), 1);
     let quote = below(x ^ (ONES * u64::from(b'"')), 1);
     high | control | del | comma | quote == 0
-}
-
-/// Appends `n` in decimal, as `{n}` prints it: two digits at a time from
-/// a table, where fmt goes through its padding machinery.
-pub(super) fn push_int(buf: &mut Vec<u8>, n: i64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut m = n.unsigned_abs();
-    while m >= 100 {
-        let k = (m % 100) as usize * 2;
-        m /= 100;
-        i -= 2;
-        digits[i..i + 2].copy_from_slice(&crate::instant::DIGITS[k..k + 2]);
-    }
-    if m >= 10 {
-        let k = m as usize * 2;
-        i -= 2;
-        digits[i..i + 2].copy_from_slice(&crate::instant::DIGITS[k..k + 2]);
-    } else {
-        i -= 1;
-        digits[i] = b'0' + m as u8;
-    }
-    if n < 0 {
-        buf.push(b'-');
-    }
-    buf.extend_from_slice(&digits[i..]);
 }
 
 /// Writes `f` through csv's field writer at the end of `buf`.

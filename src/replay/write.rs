@@ -9,7 +9,7 @@ use super::ticket::Ticket;
 use super::{COLUMNS, Replay};
 use crate::engine::Target;
 use crate::error::Result;
-use crate::instant::{DIGITS, Display, write_instant, write_instant_bytes, write_with_offset_bytes};
+use crate::instant::{Display, push_int, write_instant, write_instant_bytes, write_with_offset_bytes};
 use crate::io::Records;
 use crate::plan::Plan;
 use crate::sla::ClockState;
@@ -252,31 +252,6 @@ impl TargetText {
         };
         self.known[i].1.as_bytes()
     }
-}
-
-/// Appends `n` in decimal, two digits per step (as `format!("{n}")`).
-pub(super) fn push_int(buf: &mut Vec<u8>, n: i64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut m = n.unsigned_abs();
-    while m >= 100 {
-        let k = (m % 100) as usize * 2;
-        m /= 100;
-        i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGITS[k..k + 2]);
-    }
-    if m >= 10 {
-        let k = m as usize * 2;
-        i -= 2;
-        digits[i..i + 2].copy_from_slice(&DIGITS[k..k + 2]);
-    } else {
-        i -= 1;
-        digits[i] = b'0' + m as u8;
-    }
-    if n < 0 {
-        buf.push(b'-');
-    }
-    buf.extend_from_slice(&digits[i..]);
 }
 
 fn nonempty(s: &str) -> Option<&str> {
