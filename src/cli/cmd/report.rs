@@ -26,7 +26,7 @@ pub(crate) fn run(ctx: &Ctx, a: &ReportArgs, format: ReportFormat) -> Result<Out
     let min = a.min_attainment.as_deref().map(parse_min).transpose()?;
     let delimiter = a.delimiter.as_deref().map(slacalc::mapping::parse_delimiter).transpose()?.unwrap_or(b',');
     // Priorities sort in their plan's order: only then are plans loaded.
-    let levels = if by.contains(&Key::Priority) { Levels::from_plans(&ctx.plans()?) } else { Levels::default() };
+    let levels = if by.contains(&Key::Priority) { Levels::from_plans(&*ctx.plans()?) } else { Levels::default() };
     let zone = if ctx.utc { Some(chrono_tz::UTC) } else { ctx.tz };
     let input_format = stream::input_format(a.input_format, &a.input);
     let input = stream::open_input(&a.input, "a batch or replay output file")?;
