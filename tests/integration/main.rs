@@ -35,6 +35,7 @@ mod replay;
 mod replay_exports;
 mod report;
 mod snapshots;
+mod startup;
 mod status;
 mod time_formats;
 mod trust;
