@@ -232,7 +232,10 @@ fn startup_order(root: &Path) {
     let flags = var("CARGO_ENCODED_RUSTFLAGS");
     let other_linker = std::env::var_os("RUSTC_LINKER").is_some()
         || flags.split('\x1f').any(|f| f.contains("fuse-ld") || f.contains("linker="));
-    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" && !other_linker && script.is_file()
+    if var("CARGO_CFG_TARGET_OS") == "linux"
+        && var("CARGO_CFG_TARGET_ENV") == "gnu"
+        && !other_linker
+        && script.is_file()
     {
         println!("cargo:rustc-link-arg-bins=-Wl,-T,{}", script.display());
     }
