@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
 use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
-use crate::io::plain::Source;
+use crate::io::plain::{Block, BlockNext, Joined, Next, Record, Source, text_record};
 use crate::io::{MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
@@ -25,7 +25,7 @@ use crate::sla::{self, ClockState, Resolved};
 mod csv_row;
 
 use crate::offsets::OffsetMemo;
-use csv_row::{RowWriter, is_plain};
+use csv_row::{RowWriter, is_plain, is_plain_line};
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).
@@ -302,7 +302,7 @@ impl Header {
     ///
     /// A value the profile's `[values.plan]` does not name is the row's
     /// error, naming the map.
-    fn plan<'a>(&'a self, rec: &'a csv::StringRecord) -> std::result::Result<&'a str, String> {
+    fn plan<'a>(&'a self, rec: &Record<'a>) -> std::result::Result<&'a str, String> {
         let raw = cell(self.plan, rec);
         if raw.is_empty() {
             Ok(self.map.plan.as_deref().unwrap_or(""))
@@ -327,7 +327,7 @@ impl Header {
 
     /// The row's plan as printed on a row that could not be answered:
     /// mapped when the map names it, else as typed.
-    fn plan_shown<'a>(&'a self, rec: &'a csv::StringRecord) -> &'a str {
+    fn plan_shown<'a>(&'a self, rec: &Record<'a>) -> &'a str {
         let raw = cell(self.plan, rec);
         if raw.is_empty() {
             self.map.plan.as_deref().unwrap_or("")
@@ -340,7 +340,7 @@ impl Header {
 
     /// The row's priority as printed: mapped (for `plan_id`'s own map when
     /// it is known) when a map names it, else as typed, else the default.
-    fn priority_shown<'a>(&'a self, rec: &'a csv::StringRecord, plan_id: Option<&str>) -> &'a str {
+    fn priority_shown<'a>(&'a self, rec: &Record<'a>, plan_id: Option<&str>) -> &'a str {
         let raw = cell(self.priority, rec);
         if raw.is_empty() {
             self.map.priority.as_deref().unwrap_or("")
@@ -356,7 +356,7 @@ impl Header {
 }
 
 /// Column `col` of `rec`, trimmed; empty when there is no such column.
-fn cell(col: Option<usize>, rec: &csv::StringRecord) -> &str {
+fn cell<'a>(col: Option<usize>, rec: &Record<'a>) -> &'a str {
     col.and_then(|i| rec.get(i)).map_or("", crate::text::trim)
 }
 
@@ -560,9 +560,9 @@ pub(crate) fn run_noted(
             }
         }
     }
-    let mut record = csv::StringRecord::new();
-    while let Some(r) = reader.read(&mut record, delimiter)? {
-        first.row(plans, &mut record, r, &header, opts, &mut summary)?;
+    let (mut record, mut joined) = (csv::StringRecord::new(), Joined::default());
+    while let Some((r, rec)) = reader.next_record(&mut record, &mut joined, delimiter)? {
+        first.row(plans, rec, r, &header, opts, &mut summary)?;
         first.spill(&mut out, false)?;
         if summary.rows.is_multiple_of(65_536) {
             progress(summary.rows);
@@ -588,6 +588,19 @@ type Answer = (Summary, Option<Error>);
 
 /// The threaded part of [`run_jobs`]: `head` is the output so far (the CSV
 /// header), written with the rows as [`Spill`] says.
+///
+/// While the input is plain lines, this thread only reads: it hands out
+/// blocks of whole lines ([`io::plain::Lines::block`]), copied as they were
+/// read, with the line number of the first, and each worker reads its
+/// block's lines itself ([`Block`]), as one job would have read them. A
+/// worker that meets a line this path does not read (a quote, a CR, a line
+/// too long) answers the lines before it and says where it stopped; the
+/// bytes from there on (that block's, the later blocks', whose answers are
+/// dropped, and the rest of the input) then go to the guarded reader, as
+/// with one job, and this thread reads their records and hands them out in
+/// chunks of [`CHUNK_ROWS`].
+///
+/// [`io::plain::Lines::block`]: crate::io::plain::Lines::block
 #[allow(clippy::too_many_arguments)]
 fn run_workers<R: Read>(
     plans: &PlanSet,
@@ -600,6 +613,7 @@ fn run_workers<R: Read>(
     mut summary: Summary,
     progress: &mut impl FnMut(u64),
 ) -> Result<Workers> {
+    let delimiter = opts.mapping.delimiter;
     std::thread::scope(|scope| -> Result<Workers> {
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Chunk)>(jobs);
         let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
@@ -630,6 +644,7 @@ fn run_workers<R: Read>(
         if started == 0 {
             return Ok(Workers::NoThread(head, summary));
         }
+        let stopped = || Error::Write(std::io::Error::other("a batch worker stopped"));
         let mut spill = Spill::new(head);
         let mut spare: Vec<Chunk> = Vec::new();
         let mut pending: std::collections::BTreeMap<u64, (Chunk, Answer)> = Default::default();
@@ -642,30 +657,53 @@ fn run_workers<R: Read>(
             while !eof && sent - written < 2 * started as u64 {
                 let mut chunk = spare.pop().unwrap_or_default();
                 chunk.len = 0;
-                while chunk.len < CHUNK_ROWS {
-                    if chunk.records.len() == chunk.len {
-                        chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
-                    }
-                    let (rec, row) = &mut chunk.records[chunk.len];
-                    match reader.read(rec, opts.mapping.delimiter) {
-                        Ok(Some(r)) => *row = r,
-                        Ok(None) => {
+                chunk.first_line = None;
+                if let Source::Fast(lines) = reader {
+                    match lines.block(&mut chunk.bytes, BLOCK_BYTES) {
+                        BlockNext::Lines(first) => chunk.first_line = Some(first),
+                        BlockNext::End => {
                             eof = true;
                             break;
                         }
-                        Err(e) => {
-                            read_error = Some(e);
-                            eof = true;
-                            break;
+                        BlockNext::Other => {
+                            if let Err(e) = reader.guard(delimiter) {
+                                read_error = Some(e);
+                                eof = true;
+                                break;
+                            }
                         }
                     }
-                    chunk.len += 1;
                 }
-                if chunk.len == 0 {
-                    break;
+                if chunk.first_line.is_none() {
+                    while chunk.len < CHUNK_ROWS {
+                        if chunk.records.len() == chunk.len {
+                            chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
+                        }
+                        let (rec, row) = &mut chunk.records[chunk.len];
+                        let read = match reader {
+                            Source::Guarded(csv) => csv.read(rec),
+                            _ => Ok(None),
+                        };
+                        match read {
+                            Ok(Some(r)) => *row = r,
+                            Ok(None) => {
+                                eof = true;
+                                break;
+                            }
+                            Err(e) => {
+                                read_error = Some(e);
+                                eof = true;
+                                break;
+                            }
+                        }
+                        chunk.len += 1;
+                    }
+                    if chunk.len == 0 {
+                        break;
+                    }
                 }
                 if work_tx.send((sent, chunk)).is_err() {
-                    return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
+                    return Err(stopped());
                 }
                 sent += 1;
             }
@@ -673,12 +711,11 @@ fn run_workers<R: Read>(
                 break;
             }
             let Ok((seq, chunk, answer)) = done_rx.recv() else {
-                return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
+                return Err(stopped());
             };
             pending.insert(seq, (chunk, answer));
             while let Some((chunk, (part, failed))) = pending.remove(&written) {
                 spill.push(&chunk.out, out)?;
-                spare.push(chunk);
                 if let Some(e) = failed {
                     return Err(e);
                 }
@@ -688,6 +725,31 @@ fn run_workers<R: Read>(
                     progress(summary.rows);
                 }
                 written += 1;
+                if let Some((at, line)) = chunk.stop {
+                    // The guarded reader reads on from the line this block
+                    // stopped at: its bytes, then the later blocks' (their
+                    // answers dropped), then the rest of the input.
+                    let mut unread = chunk.bytes[at..].to_vec();
+                    while (pending.len() as u64) < sent - written {
+                        let Ok((seq, chunk, answer)) = done_rx.recv() else {
+                            return Err(stopped());
+                        };
+                        pending.insert(seq, (chunk, answer));
+                    }
+                    for (_, (later, _)) in std::mem::take(&mut pending) {
+                        unread.extend_from_slice(&later.bytes);
+                        spare.push(later);
+                    }
+                    sent = written;
+                    match reader.guard_after(&unread, line, delimiter) {
+                        Ok(()) => eof = false,
+                        Err(e) => {
+                            read_error = Some(e);
+                            eof = true;
+                        }
+                    }
+                }
+                spare.push(chunk);
             }
         }
         drop(work_tx);
@@ -699,13 +761,27 @@ fn run_workers<R: Read>(
     })
 }
 
-/// Records read for a worker, reused from chunk to chunk: the first `len`
-/// are this chunk's; `out` gets their output rows.
+/// Bytes of plain lines handed to a worker at a time by [`run_workers`]
+/// (about 1,800 rows of a usual export).
+const BLOCK_BYTES: usize = 128 * 1024;
+
+/// Work for a worker, reused from chunk to chunk: a block of plain lines
+/// (`bytes`, from line `first_line`), or the first `len` of `records` (read
+/// by the guarded reader); `out` gets their output rows.
 #[derive(Default)]
 struct Chunk {
+    bytes: Vec<u8>,
+    /// The line of the block's first byte; `None`: the chunk is `records`.
+    first_line: Option<u64>,
+    /// Where the block's reader stopped at a line it does not read, and
+    /// that line's number ([`Block::stop`]).
+    stop: Option<(usize, u64)>,
     records: Vec<(csv::StringRecord, Row)>,
     len: usize,
     out: Vec<u8>,
+    /// Buffers of the worker's reading, kept from chunk to chunk.
+    ends: Vec<usize>,
+    joined: Joined,
 }
 
 impl Summary {
@@ -728,6 +804,8 @@ struct Worker {
     out: RowOut,
     sink: Sink,
     line_buf: Vec<u8>,
+    /// The record a row over the limit is written from (its id alone).
+    short: Joined,
 }
 
 impl Worker {
@@ -742,6 +820,7 @@ impl Worker {
                 json: opts.format == RowFormat::JsonLines,
             },
             line_buf: Vec::with_capacity(256),
+            short: Joined::default(),
         }
     }
 
@@ -750,10 +829,35 @@ impl Worker {
     fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &BatchOptions) -> Answer {
         let mut part = Summary::default();
         let mut failed = None;
-        for (rec, r) in &mut chunk.records[..chunk.len] {
-            if let Err(e) = self.row(plans, rec, *r, h, opts, &mut part) {
-                failed = Some(e);
-                break;
+        let delimiter = opts.mapping.delimiter;
+        chunk.stop = None;
+        if let Some(first) = chunk.first_line {
+            let mut block = Block::new(&chunk.bytes, first, delimiter, std::mem::take(&mut chunk.ends));
+            loop {
+                match block.next() {
+                    Next::Record(line) => {
+                        let (bytes, ends) = block.line();
+                        let (r, rec) = text_record(line, bytes, ends, delimiter, &mut chunk.joined);
+                        if let Err(e) = self.row(plans, rec, r, h, opts, &mut part) {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                    Next::End => break,
+                    Next::Other => {
+                        chunk.stop = Some(block.stop());
+                        break;
+                    }
+                }
+            }
+            chunk.ends = block.into_ends();
+        } else {
+            for (rec, r) in &chunk.records[..chunk.len] {
+                chunk.joined.fill(rec.iter());
+                if let Err(e) = self.row(plans, chunk.joined.record(), *r, h, opts, &mut part) {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
         chunk.out.clear();
@@ -767,7 +871,7 @@ impl Worker {
     fn row(
         &mut self,
         plans: &PlanSet,
-        record: &mut csv::StringRecord,
+        record: Record<'_>,
         Row { line, problem }: Row,
         header: &Header,
         opts: &BatchOptions,
@@ -783,23 +887,26 @@ impl Worker {
             if opts.strict {
                 return Err(Error::NotUtf8 { what: "row".into() }.at_line(None, line));
             }
-            return emit(&mut self.sink, &mut self.line_buf, &csv::StringRecord::new(), out, header);
+            self.short.clear();
+            return emit(&mut self.sink, &mut self.line_buf, &self.short.record(), out, header);
         }
         out.clear();
         // A row over the limit was cut while reading: only its start is here.
-        if problem == Some(Problem::TooLong) {
+        let record = if problem == Some(Problem::TooLong) {
             out.error = Some(format!("row is longer than {MAX_RECORD_BYTES} bytes"));
             // Its fields are not copied out: keep only a short id, so one
             // huge row does not make a huge output row.
-            let id = record.get(header.id).filter(|id| id.len() <= 256).unwrap_or("").to_string();
-            let mut short = csv::StringRecord::new();
-            for i in 0..=header.id {
-                short.push_field(if i == header.id { &id } else { "" });
+            let id = record.get(header.id).filter(|id| id.len() <= 256).unwrap_or("");
+            self.short.clear();
+            for _ in 0..header.id {
+                self.short.push("");
             }
-            *record = short;
+            self.short.push(id);
+            self.short.record()
         } else {
-            row(plans, record, header, opts, &mut self.cache, &mut self.offsets, out);
-        }
+            row(plans, &record, header, opts, &mut self.cache, &mut self.offsets, out);
+            record
+        };
         match out.skip {
             Some(Skip::AfterNow) => {
                 summary.after_now += 1;
@@ -823,7 +930,7 @@ impl Worker {
                 return Err(Error::Input(e.clone()).at_line(None, line));
             }
         }
-        emit(&mut self.sink, &mut self.line_buf, record, out, header)
+        emit(&mut self.sink, &mut self.line_buf, &record, out, header)
     }
 
     /// Writes the finished records to `out` when they fill the buffer (or
@@ -930,7 +1037,7 @@ fn resolve_pair(
 /// Answers one row into `out`, or marks it left out (`out.skip`).
 fn row(
     plans: &PlanSet,
-    rec: &csv::StringRecord,
+    rec: &Record<'_>,
     h: &Header,
     opts: &BatchOptions,
     cache: &mut PairCache,
@@ -1123,7 +1230,7 @@ impl Serialize for RowView<'_> {
 
 /// The input columns passed through, by name.
 struct Extras<'a> {
-    rec: &'a csv::StringRecord,
+    rec: &'a Record<'a>,
     header: &'a Header,
 }
 
@@ -1134,7 +1241,7 @@ impl Extras<'_> {
 }
 
 impl<'a> RowView<'a> {
-    fn of(rec: &'a csv::StringRecord, r: &'a RowOut, h: &'a Header) -> RowView<'a> {
+    fn of(rec: &'a Record<'a>, r: &'a RowOut, h: &'a Header) -> RowView<'a> {
         let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
         let some = |v: &'a str| (!v.is_empty()).then_some(v);
         let (plan, priority) = match &r.entry {
@@ -1180,7 +1287,7 @@ struct Sink {
     json: bool,
 }
 
-fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut, h: &Header) -> Result<()> {
+fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &Record<'_>, r: &RowOut, h: &Header) -> Result<()> {
     if sink.json {
         let v = RowView::of(rec, r, h);
         line.clear();
@@ -1196,7 +1303,7 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
 
 /// The CSV row: [`RowView`]'s fields in order, `null` as an empty field,
 /// written by [`RowWriter`].
-fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
+fn emit_csv(sink: &mut Sink, rec: &Record<'_>, r: &RowOut, h: &Header) {
     let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan, priority) = match &r.entry {
         Some(e) => (
@@ -1208,7 +1315,10 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     let mut buf = sink.csv.get_ref().borrow_mut();
     // One check of the whole record (its fields' bytes, one after the
     // other) answers for every field taken from it.
-    let record_plain = is_plain(rec.as_slice().as_bytes());
+    let record_plain = match rec.line() {
+        Some((line, delimiter)) => is_plain_line(line.as_bytes(), delimiter),
+        None => rec.iter().all(|f| is_plain(f.as_bytes())),
+    };
     let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false, record_plain };
     w.record_field(rec.get(h.id).unwrap_or(""));
     w.delimiter();

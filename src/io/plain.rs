@@ -151,6 +151,57 @@ impl<R: Read> Lines<R> {
         })
     }
 
+    /// The record [`Lines::next`] returned: its bytes and where each field
+    /// ends in them (the last end is the line's length).
+    pub(crate) fn line(&self) -> (&[u8], &[usize]) {
+        (self.whole(), &self.ends)
+    }
+
+    /// Whole lines for a worker of `batch --jobs` (see [`Block`]): the
+    /// unread bytes up to the last line end among the first `want` or
+    /// more, with the line number of the first, copied into `out`. At the
+    /// end of the input, the last line without its line end too.
+    ///
+    /// [`BlockNext::Other`] where the unread bytes start with a line this
+    /// path does not read whole in a block (longer than
+    /// [`MAX_RECORD_BYTES`] before any line end, or a read error before
+    /// one): call [`Lines::rest`], as after [`Next::Other`]. A block that
+    /// holds a quote or a CR is found out by its reader ([`Block::next`]),
+    /// which gives where it stopped ([`Lines::rest_after`]).
+    pub(crate) fn block(&mut self, out: &mut Vec<u8>, want: usize) -> BlockNext {
+        out.clear();
+        let first = self.line;
+        if matches!(self.delimiter, b'"' | b'\r' | b'\n') {
+            return BlockNext::Other;
+        }
+        loop {
+            let unread = &self.buf[self.pos..self.end];
+            let take = match memchr::memrchr(b'\n', unread) {
+                Some(last) => last + 1,
+                // The last line, without its line end.
+                None if self.eof && self.error.is_none() => unread.len(),
+                None if self.eof || unread.len() > MAX_RECORD_BYTES => {
+                    return if out.is_empty() { BlockNext::Other } else { BlockNext::Lines(first) };
+                }
+                None => 0,
+            };
+            let taken = &unread[..take];
+            out.extend_from_slice(taken);
+            self.line += line_ends(taken);
+            self.pos += take;
+            if self.eof && (self.pos == self.end || self.error.is_some()) || out.len() >= want {
+                return if out.is_empty() && self.error.is_none() {
+                    BlockNext::End
+                } else if out.is_empty() {
+                    BlockNext::Other
+                } else {
+                    BlockNext::Lines(first)
+                };
+            }
+            self.fill();
+        }
+    }
+
     /// Reads more after the unread bytes (moved to the front first when
     /// the room after them is less than a record).
     fn fill(&mut self) {
@@ -204,6 +255,114 @@ impl<R: Read> Lines<R> {
             csv.header()?;
         }
         Ok(csv)
+    }
+
+    /// [`Lines::rest`] after a header, when blocks were handed out
+    /// ([`Lines::block`]) and the one holding line `line` stopped at a line
+    /// it does not read ([`Block::next`]): `unread` are the bytes from that
+    /// line's first byte to the end of the blocks handed out, read before
+    /// what this path still holds.
+    ///
+    /// # Errors
+    /// As [`Lines::rest`].
+    pub(crate) fn rest_after(mut self, unread: &[u8], line: u64, delimiter: u8) -> Result<CsvInput<Rest<R>>> {
+        let mut held = unread.to_vec();
+        held.extend_from_slice(&self.buf[self.pos..self.end]);
+        (self.pos, self.end) = (0, 0);
+        let mut prefix = vec![b'-'];
+        prefix.resize(usize::try_from(line).unwrap_or(usize::MAX), b'\n');
+        let src = Cursor::new(prefix).chain(Cursor::new(held)).chain(Pending { error: self.error, inner: self.src });
+        let mut csv = CsvInput::batch_with(src, delimiter);
+        csv.header()?;
+        Ok(csv)
+    }
+}
+
+/// How many line ends (LF) `bytes` hold. Written so that the compiler
+/// turns it into a vector loop: a block's count costs a fraction of an
+/// instruction a byte on the reading thread.
+fn line_ends(bytes: &[u8]) -> u64 {
+    bytes.chunks(255).map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')))).sum()
+}
+
+/// What [`Lines::block`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BlockNext {
+    /// A block of whole lines; the first is this line.
+    Lines(u64),
+    /// The end of the input.
+    End,
+    /// A line the guarded reader reads: call [`Lines::rest`].
+    Other,
+}
+
+/// The plain lines of a block handed out by [`Lines::block`], read as
+/// [`Lines::next`] reads them (a blank line skipped and counted; a quote,
+/// a CR or a line over [`MAX_RECORD_BYTES`] stops it: [`Next::Other`],
+/// with [`Block::stop`] saying where).
+pub(crate) struct Block<'a> {
+    bytes: &'a [u8],
+    /// Start of the bytes not read yet, and its line.
+    pos: usize,
+    line: u64,
+    delimiter: u8,
+    /// The current line's start, and where each field ends in it.
+    start: usize,
+    ends: Vec<usize>,
+}
+
+impl<'a> Block<'a> {
+    /// The lines of `bytes`, the first being line `line`; `ends` is a
+    /// buffer kept from block to block.
+    pub(crate) fn new(bytes: &'a [u8], line: u64, delimiter: u8, ends: Vec<usize>) -> Block<'a> {
+        Block { bytes, pos: 0, line, delimiter, start: 0, ends }
+    }
+
+    /// The next plain record, as [`Lines::next`] reads it.
+    pub(crate) fn next(&mut self) -> Next {
+        if matches!(self.delimiter, b'"' | b'\r' | b'\n') {
+            return Next::Other;
+        }
+        loop {
+            self.ends.clear();
+            let (len, newline) = match scan(&self.bytes[self.pos..], self.delimiter, 0, &mut self.ends) {
+                Scan::Line(len) => (len, true),
+                Scan::Special => return Next::Other,
+                Scan::Open if self.pos == self.bytes.len() => return Next::End,
+                Scan::Open => (self.bytes.len() - self.pos, false),
+            };
+            if len == 0 {
+                self.pos += 1;
+                self.line += 1;
+                continue;
+            }
+            if len > MAX_RECORD_BYTES {
+                return Next::Other;
+            }
+            self.start = self.pos;
+            self.ends.push(len);
+            self.pos += len + usize::from(newline);
+            let line = self.line;
+            self.line += 1;
+            return Next::Record(line);
+        }
+    }
+
+    /// The record [`Block::next`] returned, as [`Lines::line`].
+    pub(crate) fn line(&self) -> (&'a [u8], &[usize]) {
+        let len = self.ends.last().copied().unwrap_or(0);
+        (&self.bytes[self.start..self.start + len], &self.ends)
+    }
+
+    /// After [`Next::Other`]: where the line not read starts in the block,
+    /// and its line number.
+    pub(crate) fn stop(&self) -> (usize, u64) {
+        (self.pos, self.line)
+    }
+
+    /// The `ends` buffer, to keep for the next block.
+    pub(crate) fn into_ends(self) -> Vec<usize> {
+        self.ends
     }
 }
 
@@ -264,51 +423,179 @@ impl<R: Read> Source<R> {
     /// # Errors
     /// As [`Lines::rest`].
     pub(crate) fn guard(&mut self, delimiter: u8) -> Result<()> {
+        if !matches!(self, Source::Fast(_)) {
+            return Ok(());
+        }
         if let Source::Fast(lines) = std::mem::replace(self, Source::Done) {
             *self = Source::Guarded(Box::new(lines.rest(true, delimiter)?));
         }
         Ok(())
     }
 
+    /// Hands the rest of the input to the guarded reader after blocks were
+    /// handed out: see [`Lines::rest_after`].
+    ///
+    /// # Errors
+    /// As [`Lines::rest`].
+    pub(crate) fn guard_after(&mut self, unread: &[u8], line: u64, delimiter: u8) -> Result<()> {
+        if !matches!(self, Source::Fast(_)) {
+            return Ok(());
+        }
+        if let Source::Fast(lines) = std::mem::replace(self, Source::Done) {
+            *self = Source::Guarded(Box::new(lines.rest_after(unread, line, delimiter)?));
+        }
+        Ok(())
+    }
+
     /// The next record as strings, as [`CsvInput::read`] of a
     /// [`CsvInput::batch_with`] reader reads it: a record with a field that
-    /// is not UTF-8 comes back empty, with [`Problem::NotUtf8`].
+    /// is not UTF-8 comes back empty, with [`Problem::NotUtf8`]. A plain
+    /// line's fields are borrowed from it; a record of the guarded reader
+    /// is read into `rec` and copied into `joined` ([`Joined`]).
     ///
     /// # Errors
     /// As [`CsvInput::read`].
-    pub(crate) fn read(&mut self, rec: &mut csv::StringRecord, delimiter: u8) -> Result<Option<Row>> {
-        loop {
-            match self {
-                Source::Fast(lines) => match lines.next() {
-                    Next::Record(line) => {
-                        rec.clear();
-                        // The line checked once (six short checks cost three
-                        // times one long one); a field of it is UTF-8 when it
-                        // starts and ends on character boundaries, which
-                        // `str::get` checks. csv checks field by field: a
-                        // line that is not UTF-8 is checked so too (with a
-                        // delimiter that is not ASCII, its fields may be).
-                        let whole = std::str::from_utf8(lines.whole()).ok();
-                        for range in (0..lines.len()).filter_map(|i| lines.range(i)) {
-                            let f = match whole {
-                                Some(w) => w.get(range),
-                                None => std::str::from_utf8(&lines.whole()[range]).ok(),
-                            };
-                            let Some(f) = f else {
-                                rec.clear();
-                                return Ok(Some(Row { line, problem: Some(Problem::NotUtf8) }));
-                            };
-                            rec.push_field(f);
-                        }
-                        return Ok(Some(Row { line, problem: None }));
-                    }
-                    Next::End => return Ok(None),
-                    Next::Other => self.guard(delimiter)?,
-                },
-                Source::Guarded(csv) => return csv.read(rec),
-                Source::Done => return Ok(None),
-            }
+    pub(crate) fn next_record<'s>(
+        &'s mut self,
+        rec: &'s mut csv::StringRecord,
+        joined: &'s mut Joined,
+        delimiter: u8,
+    ) -> Result<Option<(Row, Record<'s>)>> {
+        let line = match self {
+            Source::Fast(lines) => match lines.next() {
+                Next::Record(line) => Some(line),
+                Next::End => return Ok(None),
+                Next::Other => None,
+            },
+            _ => None,
+        };
+        if line.is_none() {
+            self.guard(delimiter)?;
         }
+        match self {
+            Source::Fast(lines) => Ok(line.map(|line| {
+                let (bytes, ends) = lines.line();
+                text_record(line, bytes, ends, delimiter, joined)
+            })),
+            Source::Guarded(csv) => Ok(csv.read(rec)?.map(|row| {
+                joined.fill(rec.iter());
+                (row, joined.record())
+            })),
+            Source::Done => Ok(None),
+        }
+    }
+}
+
+/// A plain line's record (`bytes`, fields ending at `ends`) as strings, as
+/// csv reads it: a record with a field that is not UTF-8 comes back empty,
+/// with [`Problem::NotUtf8`].
+///
+/// The line is checked once (six short checks cost three times one long
+/// one): with a delimiter that is ASCII, the line is UTF-8 exactly when
+/// every field is, and its fields are borrowed from it. With another
+/// delimiter (a byte inside some characters) each field is checked on its
+/// own, as csv does, and copied into `joined`.
+pub(crate) fn text_record<'a>(
+    line: u64,
+    bytes: &'a [u8],
+    ends: &'a [usize],
+    delimiter: u8,
+    joined: &'a mut Joined,
+) -> (Row, Record<'a>) {
+    let not_utf8 = |joined: &'a mut Joined| {
+        joined.clear();
+        (Row { line, problem: Some(Problem::NotUtf8) }, joined.record())
+    };
+    if delimiter.is_ascii() {
+        return match std::str::from_utf8(bytes) {
+            Ok(text) => (Row { line, problem: None }, Record { text, ends, sep: Some(delimiter) }),
+            Err(_) => not_utf8(joined),
+        };
+    }
+    joined.clear();
+    let mut from = 0;
+    for &end in ends {
+        let Ok(f) = std::str::from_utf8(&bytes[from..end]) else { return not_utf8(joined) };
+        joined.push(f);
+        from = end + 1;
+    }
+    (Row { line, problem: None }, joined.record())
+}
+
+/// One record's fields as text, borrowed from a plain line or from a
+/// [`Joined`] copy: field `i` runs from just after field `i - 1`'s end (one
+/// byte between them) to `ends[i]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Record<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+    /// `Some(d)`: the text is the input line, its fields separated by `d`,
+    /// which none of them holds. `None`: a copy, whose fields may hold the
+    /// byte between them.
+    sep: Option<u8>,
+}
+
+impl<'a> Record<'a> {
+    /// Field `i`; `None` past the last.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        self.text.get(start..end)
+    }
+
+    /// How many fields.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The input line and its delimiter, when the record is one (see
+    /// [`Record::sep`]): one check of the line answers for every field.
+    pub(crate) fn line(&self) -> Option<(&'a str, u8)> {
+        self.sep.map(|d| (self.text, d))
+    }
+
+    /// Every field, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+}
+
+/// A record's fields copied into one buffer (a comma between them), for a
+/// record that cannot be borrowed from its line.
+#[derive(Debug, Default)]
+pub(crate) struct Joined {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Joined {
+    /// No fields.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Adds a field.
+    pub(crate) fn push(&mut self, f: &str) {
+        if !self.ends.is_empty() {
+            self.text.push(',');
+        }
+        self.text.push_str(f);
+        self.ends.push(self.text.len());
+    }
+
+    /// These fields.
+    pub(crate) fn fill<'f>(&mut self, fields: impl Iterator<Item = &'f str>) {
+        self.clear();
+        for f in fields {
+            self.push(f);
+        }
+    }
+
+    /// The fields as a record.
+    pub(crate) fn record(&self) -> Record<'_> {
+        Record { text: &self.text, ends: &self.ends, sep: None }
     }
 }
 
@@ -502,13 +789,23 @@ mod tests {
         strings(|rec| csv.read(rec), header)
     }
 
-    /// What batch reads now: [`Source::read`].
+    /// What batch reads now: [`Source::next_record`].
     fn batch_fast(src: impl Read, delimiter: u8) -> Got {
         let (header, mut source) = match Source::open(src, delimiter) {
             Ok(opened) => opened,
             Err(e) => return (Vec::new(), Vec::new(), Some(e.to_string())),
         };
-        strings(|rec| source.read(rec, delimiter), header.iter().map(String::from).collect())
+        let mut got = Vec::new();
+        let (mut rec, mut joined) = (csv::StringRecord::new(), Joined::default());
+        loop {
+            match source.next_record(&mut rec, &mut joined, delimiter) {
+                Ok(Some((row, r))) => {
+                    got.push((row.line, row.problem, r.iter().map(|f| f.as_bytes().to_vec()).collect()))
+                }
+                Ok(None) => return (got, header.iter().map(String::from).collect(), None),
+                Err(e) => return (got, header.iter().map(String::from).collect(), Some(e.to_string())),
+            }
+        }
     }
 
     /// The string records `read` reads, as bytes.
