@@ -652,9 +652,19 @@ fn run_workers<R: Read>(
         // A read error ends the reading; the rows before it are still
         // answered and written, as with one job, then it is returned.
         let mut read_error = None;
+        // The blocks end at a line the guarded reader reads: once every
+        // block handed out is answered (one may stop earlier), it does.
+        let mut guard_next = false;
         loop {
+            if guard_next && written == sent {
+                guard_next = false;
+                if let Err(e) = reader.guard(delimiter) {
+                    read_error = Some(e);
+                    eof = true;
+                }
+            }
             // Keep every worker busy, two chunks ahead at most.
-            while !eof && sent - written < 2 * started as u64 {
+            while !eof && !guard_next && sent - written < 2 * started as u64 {
                 let mut chunk = spare.pop().unwrap_or_default();
                 chunk.len = 0;
                 chunk.first_line = None;
@@ -663,6 +673,12 @@ fn run_workers<R: Read>(
                         BlockNext::Lines(first) => chunk.first_line = Some(first),
                         BlockNext::End => {
                             eof = true;
+                            spare.push(chunk);
+                            break;
+                        }
+                        BlockNext::Other if written < sent => {
+                            guard_next = true;
+                            spare.push(chunk);
                             break;
                         }
                         BlockNext::Other => {
@@ -708,6 +724,9 @@ fn run_workers<R: Read>(
                 sent += 1;
             }
             if written == sent {
+                if guard_next {
+                    continue;
+                }
                 break;
             }
             let Ok((seq, chunk, answer)) = done_rx.recv() else {
@@ -741,6 +760,7 @@ fn run_workers<R: Read>(
                         spare.push(later);
                     }
                     sent = written;
+                    guard_next = false;
                     match reader.guard_after(&unread, line, delimiter) {
                         Ok(()) => eof = false,
                         Err(e) => {
@@ -762,8 +782,9 @@ fn run_workers<R: Read>(
 }
 
 /// Bytes of plain lines handed to a worker at a time by [`run_workers`]
-/// (about 1,800 rows of a usual export).
-const BLOCK_BYTES: usize = 128 * 1024;
+/// (about 1,800 rows of a usual export). The unit tests hand out blocks of
+/// a few rows, so that their inputs cross many block ends.
+const BLOCK_BYTES: usize = if cfg!(test) { 300 } else { 128 * 1024 };
 
 /// Work for a worker, reused from chunk to chunk: a block of plain lines
 /// (`bytes`, from line `first_line`), or the first `len` of `records` (read
@@ -1421,6 +1442,136 @@ mod tests {
             }
             assert!(s1.errors > 0 && s1.rows > 3 * CHUNK_ROWS as u64);
         }
+    }
+
+    /// A source that hands out `step` bytes per read (so blocks end where
+    /// reads end, mid-line), then fails when `fail` says so.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+        fail: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if self.bytes.is_empty() && self.fail {
+                self.fail = false;
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let k = self.step.min(out.len()).min(self.bytes.len());
+            out[..k].copy_from_slice(&self.bytes[..k]);
+            self.bytes = &self.bytes[k..];
+            Ok(k)
+        }
+    }
+
+    /// `n` plain rows from line 2, each with its line number as id (and
+    /// in its note), every `bad`-th with a bad time (0: none).
+    fn plain_rows(n: usize, bad: usize) -> Vec<String> {
+        let plans = [("gold", "minor"), ("silver", "moderate"), ("paying", ""), ("cirrus-free", "")];
+        (0..n)
+            .map(|i| {
+                let line = i + 2;
+                let opened = if bad > 0 && i % bad == bad - 1 {
+                    "soon".to_string()
+                } else {
+                    format!("2026-{:02}-1{}T0{}:30:00Z", 1 + i % 12, i % 10, i % 10)
+                };
+                let (plan, priority) = plans[i % plans.len()];
+                format!("L{line},{plan},{priority},{opened},,n{line}\n")
+            })
+            .collect()
+    }
+
+    /// One job and several give the same bytes, counts and error, CSV and
+    /// JSON Lines, with and without `--strict`, read at once or a few bytes
+    /// at a time (with a read error at the end, or not).
+    fn same_with_jobs(text: &[u8], what: &str) {
+        let plans = PlanSet::load(&[]).unwrap();
+        for format in [RowFormat::Csv, RowFormat::JsonLines] {
+            for strict in [false, true] {
+                let o = opts(format, strict);
+                for (step, fail) in [(usize::MAX, false), (997, false), (4093, true)] {
+                    let mut one = Vec::new();
+                    let want = run(&plans, Trickle { bytes: text, step, fail }, &mut one, &o, |_| {})
+                        .map_err(|e| e.to_string());
+                    for jobs in [2, 3] {
+                        let mut many = Vec::new();
+                        let src = Trickle { bytes: text, step, fail };
+                        let got = run_jobs(&plans, src, &mut many, &o, jobs, |_| {}).map_err(|e| e.to_string());
+                        let at = format!("{what}: {format:?}, strict {strict}, step {step}, fail {fail}, {jobs} jobs");
+                        assert_eq!(got, want, "{at}");
+                        assert!(one == many, "{at}: {} vs {} bytes", one.len(), many.len());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Blocks of plain lines, then a line the guarded reader takes (a
+    /// quoted field holding line ends, a CRLF, a quote left open, a line
+    /// over the limit) at every place around a block's end: the blocks
+    /// handed out after it are read again by the guarded reader, and rows,
+    /// errors and their lines are those of one job.
+    #[test]
+    fn jobs_hand_the_guarded_reader_the_rest_at_any_block_end() {
+        let head = "id,plan,priority,opened,responded,note\n";
+        let rows = plain_rows(60, 0);
+        let long = format!("L0,gold,minor,2026-03-01T09:00:00Z,,{}\n", "x".repeat(MAX_RECORD_BYTES));
+        let specials: [(&str, String); 5] = [
+            ("quoted line ends", "Q,gold,minor,2026-03-01T09:00:00Z,,\"a,\n\nb\"\n".into()),
+            ("CRLF from here", String::new()),
+            ("lone CR", "C,gold,minor,2026-03-01T09:00:00Z,,\r\n".into()),
+            ("open quote", "O,gold,minor,2026-03-01T09:00:00Z,,\"a\n".into()),
+            ("too long", long),
+        ];
+        for (what, special) in &specials {
+            // Every place in the first blocks, and then some.
+            for at in (0..16).chain([40, 59]) {
+                let mut text = head.to_string();
+                for (i, r) in rows.iter().enumerate() {
+                    if i == at {
+                        text.push_str(special);
+                    }
+                    if *what == "CRLF from here" && i >= at {
+                        text.push_str(&r.replace('\n', "\r\n"));
+                    } else {
+                        text.push_str(r);
+                    }
+                }
+                same_with_jobs(text.as_bytes(), &format!("{what} at row {at}"));
+            }
+        }
+    }
+
+    /// Rows with errors in several blocks: with `--strict`, the first in
+    /// input order stops the run, naming its line, whichever worker
+    /// answered first; blank lines and a row not UTF-8 keep the count.
+    #[test]
+    fn strict_jobs_stop_at_the_first_error_in_input_order_with_its_line() {
+        let mut text = "id,plan,priority,opened,responded,note\n".to_string();
+        let rows = plain_rows(200, 0);
+        for (i, r) in rows.iter().enumerate() {
+            match i {
+                // Blank lines count as lines.
+                30 => text.push_str(&format!("\n\n{r}")),
+                // Bad rows in later blocks.
+                80 | 150 => text.push_str(&r.replace("2026-", "soon-")),
+                _ => text.push_str(r),
+            }
+        }
+        // Row 80 is on line 80 + 2 + the two blank lines.
+        let plans = PlanSet::load(&[]).unwrap();
+        let o = opts(RowFormat::Csv, true);
+        for jobs in [1, 2, 4] {
+            let e = run_jobs(&plans, text.as_bytes(), Vec::new(), &o, jobs, |_| {}).unwrap_err().to_string();
+            assert!(e.starts_with("line 84: opened: invalid time \"soon-"), "{jobs} jobs: {e}");
+        }
+        same_with_jobs(text.as_bytes(), "errors in later blocks");
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"X,gold,,\xff\xfe,,\n");
+        bytes.extend_from_slice(plain_rows(20, 3).concat().as_bytes());
+        same_with_jobs(&bytes, "not UTF-8, then bad times");
     }
 
     #[test]

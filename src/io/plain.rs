@@ -158,9 +158,10 @@ impl<R: Read> Lines<R> {
     }
 
     /// Whole lines for a worker of `batch --jobs` (see [`Block`]): the
-    /// unread bytes up to the last line end among the first `want` or
-    /// more, with the line number of the first, copied into `out`. At the
-    /// end of the input, the last line without its line end too.
+    /// unread bytes up to the last line end within `want` bytes (or the
+    /// first after, for a longer line), with the line number of the first,
+    /// copied into `out`. At the end of the input, the last line without
+    /// its line end too.
     ///
     /// [`BlockNext::Other`] where the unread bytes start with a line this
     /// path does not read whole in a block (longer than
@@ -176,29 +177,27 @@ impl<R: Read> Lines<R> {
         }
         loop {
             let unread = &self.buf[self.pos..self.end];
-            let take = match memchr::memrchr(b'\n', unread) {
+            // The last line end within `want` bytes, else the first after.
+            let limit = want.min(unread.len());
+            let last = memchr::memrchr(b'\n', &unread[..limit])
+                .or_else(|| memchr::memchr(b'\n', &unread[limit..]).map(|i| limit + i));
+            let take = match last {
                 Some(last) => last + 1,
+                None if self.eof && self.error.is_none() && unread.is_empty() => return BlockNext::End,
                 // The last line, without its line end.
                 None if self.eof && self.error.is_none() => unread.len(),
-                None if self.eof || unread.len() > MAX_RECORD_BYTES => {
-                    return if out.is_empty() { BlockNext::Other } else { BlockNext::Lines(first) };
+                // A read error, or a line too long: as `next` has it.
+                None if self.eof || unread.len() > MAX_RECORD_BYTES => return BlockNext::Other,
+                None => {
+                    self.fill();
+                    continue;
                 }
-                None => 0,
             };
             let taken = &unread[..take];
             out.extend_from_slice(taken);
             self.line += line_ends(taken);
             self.pos += take;
-            if self.eof && (self.pos == self.end || self.error.is_some()) || out.len() >= want {
-                return if out.is_empty() && self.error.is_none() {
-                    BlockNext::End
-                } else if out.is_empty() {
-                    BlockNext::Other
-                } else {
-                    BlockNext::Lines(first)
-                };
-            }
-            self.fill();
+            return BlockNext::Lines(first);
         }
     }
 
