@@ -3,6 +3,7 @@
 //! csv-core's field writer (see [`RowWriter`]).
 
 use crate::instant::push_int;
+pub(super) use crate::io::plain::is_plain;
 use crate::text::escape_controls;
 
 /// Writes one CSV row at the end of the record buffer. Fields that need
@@ -80,66 +81,6 @@ impl RowWriter<'_> {
         }
         self.after_csv = false;
     }
-}
-
-/// True when csv would write `f` as it is and [`escape_controls`] would
-/// leave it alone: printable ASCII (space to `~`) but the delimiter and the
-/// quote. Eight bytes at a time ([`plain8`]), the tail byte by byte.
-pub(super) fn is_plain(f: &[u8]) -> bool {
-    let mut words = f.chunks_exact(8);
-    let words_plain = words.by_ref().all(|w| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        plain8(u64::from_le_bytes(b))
-    });
-    words_plain && words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"')
-}
-
-/// [`is_plain`] on eight bytes as one word (bit tricks from "Bit Twiddling
-/// Hacks": a byte's high bit after a subtraction tells it was below).
-fn plain8(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let comma = (x ^ (ONES * u64::from(b','))).wrapping_sub(ONES) & !(x ^ (ONES * u64::from(b','))) & HIGH;
-    not_plain8(x) | comma == 0
-}
-
-/// The high bits of the bytes of `x` that [`plain8`] refuses but the
-/// comma (a byte next to a refused one may be flagged too: the borrow).
-fn not_plain8(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `v` is zero, or below `n` (for bytes under 0x80, which the
-    // caller checks apart): its high bit set in the answer.
-    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGH;
-    let high = x & HIGH;
-    let control = below(x, 0x20);
-    let del = below(x ^ (ONES * 0x7f), 1);
-    let quote = below(x ^ (ONES * u64::from(b'"')), 1);
-    high | control | del | quote
-}
-
-/// [`is_plain`] of every field of an input line whose fields are separated
-/// by `sep` (which none of them holds): each byte is plain or `sep`. One
-/// check of the line answers for the whole record.
-pub(super) fn is_plain_line(line: &[u8], sep: u8) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The high bit of each byte of `v` that is zero, and no other (exact:
-    // no borrow crosses a byte), so that a separator lets nothing else by.
-    let zeros = |v: u64| !(((v & LOW) + LOW) | v | LOW);
-    let mut words = line.chunks_exact(8);
-    let words_plain = words.by_ref().all(|w| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let x = u64::from_le_bytes(b);
-        // What [`plain8`] refuses, the comma exactly; a byte wrongly flagged
-        // next to a refused one only sends the row to the field checks.
-        let refused = not_plain8(x) | zeros(x ^ (ONES * u64::from(b',')));
-        refused & !zeros(x ^ (ONES * u64::from(sep))) == 0
-    });
-    words_plain
-        && words.remainder().iter().all(|&b| b == sep || (b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"'))
 }
 
 /// Writes `f` through csv's field writer at the end of `buf`.

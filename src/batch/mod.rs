@@ -25,7 +25,7 @@ use crate::sla::{self, ClockState, Resolved};
 mod csv_row;
 
 use crate::offsets::OffsetMemo;
-use csv_row::{RowWriter, is_plain, is_plain_line};
+use csv_row::{RowWriter, is_plain};
 
 /// The output columns of a `first_response` run, in order, before any extra
 /// input columns ([`columns`] gives them for any metric).
@@ -1336,10 +1336,7 @@ fn emit_csv(sink: &mut Sink, rec: &Record<'_>, r: &RowOut, h: &Header) {
     let mut buf = sink.csv.get_ref().borrow_mut();
     // One check of the whole record (its fields' bytes, one after the
     // other) answers for every field taken from it.
-    let record_plain = match rec.line() {
-        Some((line, delimiter)) => is_plain_line(line.as_bytes(), delimiter),
-        None => rec.iter().all(|f| is_plain(f.as_bytes())),
-    };
+    let record_plain = rec.plain();
     let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false, record_plain };
     w.record_field(rec.get(h.id).unwrap_or(""));
     w.delimiter();

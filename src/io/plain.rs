@@ -506,10 +506,9 @@ pub(crate) fn text_record<'a>(
         (Row { line, problem: Some(Problem::NotUtf8) }, joined.record())
     };
     if delimiter.is_ascii() {
-        return match std::str::from_utf8(bytes) {
-            Ok(text) => (Row { line, problem: None }, Record { text, ends, sep: Some(delimiter) }),
-            Err(_) => not_utf8(joined),
-        };
+        let Ok(text) = std::str::from_utf8(bytes) else { return not_utf8(joined) };
+        let plain = is_plain_line(bytes, delimiter);
+        return (Row { line, problem: None }, Record { text, ends, plain });
     }
     joined.clear();
     let mut from = 0;
@@ -528,10 +527,8 @@ pub(crate) fn text_record<'a>(
 pub(crate) struct Record<'a> {
     text: &'a str,
     ends: &'a [usize],
-    /// `Some(d)`: the text is the input line, its fields separated by `d`,
-    /// which none of them holds. `None`: a copy, whose fields may hold the
-    /// byte between them.
-    sep: Option<u8>,
+    /// Every field is plain ([`is_plain`]): csv writes it as it is.
+    plain: bool,
 }
 
 impl<'a> Record<'a> {
@@ -543,29 +540,34 @@ impl<'a> Record<'a> {
         self.text.get(start..end)
     }
 
-    /// How many fields.
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
-    }
 
-    /// The input line and its delimiter, when the record is one (see
-    /// [`Record::sep`]): one check of the line answers for every field.
-    pub(crate) fn line(&self) -> Option<(&'a str, u8)> {
-        self.sep.map(|d| (self.text, d))
+    /// Every field is plain ([`is_plain`]): one check of the record answers
+    /// for each field written out as it was read.
+    pub(crate) fn plain(&self) -> bool {
+        self.plain
     }
 
     /// Every field, in order.
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
-        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+        (0..self.ends.len()).map(|i| self.get(i).unwrap_or(""))
     }
 }
 
 /// A record's fields copied into one buffer (a comma between them), for a
 /// record that cannot be borrowed from its line.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Joined {
     text: String,
     ends: Vec<usize>,
+    /// Every field pushed is plain ([`is_plain`]).
+    plain: bool,
+}
+
+impl Default for Joined {
+    fn default() -> Joined {
+        Joined { text: String::new(), ends: Vec::new(), plain: true }
+    }
 }
 
 impl Joined {
@@ -573,6 +575,7 @@ impl Joined {
     pub(crate) fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
+        self.plain = true;
     }
 
     /// Adds a field.
@@ -582,6 +585,7 @@ impl Joined {
         }
         self.text.push_str(f);
         self.ends.push(self.text.len());
+        self.plain &= is_plain(f.as_bytes());
     }
 
     /// These fields.
@@ -594,8 +598,85 @@ impl Joined {
 
     /// The fields as a record.
     pub(crate) fn record(&self) -> Record<'_> {
-        Record { text: &self.text, ends: &self.ends, sep: None }
+        Record { text: &self.text, ends: &self.ends, plain: self.plain }
     }
+}
+
+/// True when csv would write `f` as it is and slacalc's escaping would
+/// leave it alone (`crate::text::escape_controls`): printable ASCII (space to `~`) but the delimiter and the
+/// quote. Eight bytes at a time ([`plain8`]), the tail byte by byte.
+pub(crate) fn is_plain(f: &[u8]) -> bool {
+    let mut words = f.chunks_exact(8);
+    let words_plain = words.by_ref().all(|w| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        plain8(u64::from_le_bytes(b))
+    });
+    words_plain && words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"')
+}
+
+/// [`is_plain`] on eight bytes as one word (bit tricks from "Bit Twiddling
+/// Hacks": a byte's high bit after a subtraction tells it was below).
+fn plain8(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let comma = (x ^ (ONES * u64::from(b','))).wrapping_sub(ONES) & !(x ^ (ONES * u64::from(b','))) & HIGH;
+    not_plain8(x) | comma == 0
+}
+
+/// The high bits of the bytes of `x` that [`plain8`] refuses but the
+/// comma (a byte next to a refused one may be flagged too: the borrow).
+fn not_plain8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero, or below `n` (for bytes under 0x80, which the
+    // caller checks apart): its high bit set in the answer.
+    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGH;
+    let high = x & HIGH;
+    let control = below(x, 0x20);
+    let del = below(x ^ (ONES * 0x7f), 1);
+    let quote = below(x ^ (ONES * u64::from(b'"')), 1);
+    high | control | del | quote
+}
+
+/// [`is_plain`] of every field of a line read by [`Lines`] or [`Block`]
+/// (so it holds no quote), whose fields are separated by `sep`: each byte
+/// is plain or `sep`. One check of the line answers for the whole record,
+/// and tells it is ASCII.
+fn is_plain_line(line: &[u8], sep: u8) -> bool {
+    debug_assert!(!line.contains(&b'"'));
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if sep == b',' {
+        // The usual case: no quote on a plain line, every comma a
+        // separator, so printable ASCII is all. A byte of 0x80 or more is
+        // its own high bit; 0x7f gets it from + 1, a control byte from
+        // − 0x20 (a carry or borrow comes only from a byte so flagged).
+        let mut words = line.chunks_exact(8);
+        let words_plain = words.by_ref().all(|w| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            let x = u64::from_le_bytes(b);
+            (x | x.wrapping_add(ONES) | x.wrapping_sub(ONES * 0x20)) & HIGH == 0
+        });
+        return words_plain && words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f);
+    }
+    // The high bit of each byte of `v` that is zero, and no other (exact:
+    // no borrow crosses a byte), so that a separator lets nothing else by.
+    let zeros = |v: u64| !(((v & LOW) + LOW) | v | LOW);
+    let mut words = line.chunks_exact(8);
+    let words_plain = words.by_ref().all(|w| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b);
+        // What [`plain8`] refuses, the comma exactly; a byte wrongly flagged
+        // next to a refused one only sends the row to the field checks.
+        let refused = not_plain8(x) | zeros(x ^ (ONES * u64::from(b',')));
+        refused & !zeros(x ^ (ONES * u64::from(sep))) == 0
+    });
+    words_plain
+        && words.remainder().iter().all(|&b| b == sep || (b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"'))
 }
 
 /// What [`scan`] found.
@@ -875,6 +956,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// One check of a plain line says what a check of each field says.
+        #[test]
+        fn a_plain_line_is_plain_fields(
+            line in proptest::collection::vec(
+                proptest::sample::select(&b"a,;\t \x00\x1f\x7e\x7f\x80\xa9\xff-.Z"[..]), 0..40),
+            sep in proptest::sample::select(&b",;\t"[..]),
+        ) {
+            let fields = line.split(|&b| b == sep).all(is_plain);
+            proptest::prop_assert_eq!(is_plain_line(&line, sep), fields, "{:?}", line);
+        }
+
         /// The word-at-a-time scan finds what a byte loop finds.
         #[test]
         fn scan_finds_what_a_byte_loop_finds(
