@@ -603,6 +603,8 @@ pub(crate) fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
 pub(crate) fn write_with_offset_bytes(out: &mut Vec<u8>, t: i64, offset: Option<i64>) {
     let mut b = STAMP;
     match stamp(t, offset, &mut b) {
+        // Copies of a known length: moves, not a call to `memcpy`.
+        Some(25) => out.extend_from_slice(&b),
         Some(len) => out.extend_from_slice(&b[..len]),
         None => {
             let mut s = String::new();

@@ -132,15 +132,15 @@ struct Entry {
 /// The cache entry of a pair: resolved, or the error every such row gets.
 type Cached = std::result::Result<Arc<Entry>, Arc<str>>;
 
-/// What one row came to. Instants are written into reused buffers, as
-/// bytes (they are ASCII): the CSV row is bytes.
+/// What one row came to. Its instants are printed as the row is written
+/// ([`Printer`]), straight into the output.
 #[derive(Debug, Default)]
 struct RowOut {
     entry: Option<Arc<Entry>>,
-    opened: Vec<u8>,
-    deadline: Vec<u8>,
-    /// The stop as of now (empty when it has not happened, or is unknown).
-    stop: Vec<u8>,
+    opened: Option<i64>,
+    deadline: Option<i64>,
+    /// The stop as of now (`None` when it has not happened, or is unknown).
+    stop: Option<i64>,
     state: Option<ClockState>,
     elapsed: Option<i64>,
     remaining: Option<i64>,
@@ -161,14 +161,31 @@ enum Skip {
 impl RowOut {
     fn clear(&mut self) {
         self.entry = None;
-        self.opened.clear();
-        self.deadline.clear();
-        self.stop.clear();
+        self.opened = None;
+        self.deadline = None;
+        self.stop = None;
         self.state = None;
         self.elapsed = None;
         self.remaining = None;
         self.error = None;
         self.skip = None;
+    }
+}
+
+/// Prints a row's instants: in its plan's zone (the default), with offsets
+/// from the zone's calendar, remembered for the span they hold
+/// ([`OffsetMemo`]); else as `--utc` or `--tz` says.
+struct Printer<'a> {
+    offsets: &'a mut OffsetMemo,
+    display: Option<Display>,
+}
+
+impl Printer<'_> {
+    fn print(&mut self, buf: &mut Vec<u8>, entry: &Entry, t: i64) {
+        match self.display {
+            None => write_with_offset_bytes(buf, t, Some(self.offsets.offset(&entry.zone_cal, t))),
+            Some(d) => write_instant_bytes(buf, t, d),
+        }
     }
 }
 
@@ -824,7 +841,8 @@ struct Worker {
     offsets: OffsetMemo,
     out: RowOut,
     sink: Sink,
-    line_buf: Vec<u8>,
+    /// A JSON line, and its instants ([`emit`]).
+    line_buf: [Vec<u8>; 2],
     /// The record a row over the limit is written from (its id alone).
     short: Joined,
 }
@@ -840,7 +858,7 @@ impl Worker {
                 core: csv_core::Writer::new(),
                 json: opts.format == RowFormat::JsonLines,
             },
-            line_buf: Vec::with_capacity(256),
+            line_buf: [Vec::with_capacity(256), Vec::with_capacity(64)],
             short: Joined::default(),
         }
     }
@@ -909,7 +927,8 @@ impl Worker {
                 return Err(Error::NotUtf8 { what: "row".into() }.at_line(None, line));
             }
             self.short.clear();
-            return emit(&mut self.sink, &mut self.line_buf, &self.short.record(), out, header);
+            let mut p = Printer { offsets: &mut self.offsets, display: opts.display };
+            return emit(&mut self.sink, &mut self.line_buf, &self.short.record(), out, header, &mut p);
         }
         out.clear();
         // A row over the limit was cut while reading: only its start is here.
@@ -951,7 +970,8 @@ impl Worker {
                 return Err(Error::Input(e.clone()).at_line(None, line));
             }
         }
-        emit(&mut self.sink, &mut self.line_buf, &record, out, header)
+        let mut p = Printer { offsets: &mut self.offsets, display: opts.display };
+        emit(&mut self.sink, &mut self.line_buf, &record, out, header, &mut p)
     }
 
     /// Writes the finished records to `out` when they fill the buffer (or
@@ -1141,21 +1161,11 @@ fn row(
         };
         ticket.with_pauses(pauses).status(&entry.resolved, crate::Timestamp::from_secs(opts.now), false).map(Some)
     })();
-    // Printing in the plan's own zone (the default) takes offsets from its
-    // calendar's year cache, remembered for the span they hold.
-    let mut print = |buf: &mut Vec<u8>, t: i64| match opts.display {
-        None => write_with_offset_bytes(buf, t, Some(offsets.offset(&entry.zone_cal, t))),
-        Some(d) => write_instant_bytes(buf, t, d),
-    };
     match answer {
         Ok(Some(s)) => {
-            print(&mut out.opened, s.deadline.opened.secs());
-            if let Some(d) = s.deadline.deadline {
-                print(&mut out.deadline, d.secs());
-            }
-            if let Some(t) = s.responded {
-                print(&mut out.stop, t.secs());
-            }
+            out.opened = Some(s.deadline.opened.secs());
+            out.deadline = s.deadline.deadline.map(crate::Timestamp::secs);
+            out.stop = s.responded.map(crate::Timestamp::secs);
             out.state = Some(s.state);
             out.elapsed = Some(s.elapsed.secs());
             out.remaining =
@@ -1262,7 +1272,9 @@ impl Extras<'_> {
 }
 
 impl<'a> RowView<'a> {
-    fn of(rec: &'a Record<'a>, r: &'a RowOut, h: &'a Header) -> RowView<'a> {
+    /// `instants`: the row's opened, deadline and stop as printed (empty
+    /// when the row has none).
+    fn of(rec: &'a Record<'a>, r: &'a RowOut, h: &'a Header, instants: [&'a str; 3]) -> RowView<'a> {
         let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
         let some = |v: &'a str| (!v.is_empty()).then_some(v);
         let (plan, priority) = match &r.entry {
@@ -1272,12 +1284,11 @@ impl<'a> RowView<'a> {
             ),
             None => (h.plan_shown(rec), h.priority_shown(rec, None)),
         };
-        // Printed instants are ASCII: the check cannot fail.
-        let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or_default();
+        let [opened, deadline, stop] = instants;
         // An answered row shows its stop as of now (none: empty); an error
         // row what the input said.
-        let stop = match (r.stop.is_empty(), r.state.is_some()) {
-            (false, _) => text(&r.stop),
+        let stop = match (r.stop.is_none(), r.state.is_some()) {
+            (false, _) => stop,
             (true, true) => "",
             (true, false) => h.stop.map_or("", field),
         };
@@ -1286,8 +1297,8 @@ impl<'a> RowView<'a> {
             plan,
             priority: some(priority),
             metric: h.metric,
-            opened: if r.opened.is_empty() { field(h.opened) } else { text(&r.opened) },
-            deadline: some(text(&r.deadline)),
+            opened: if r.opened.is_none() { field(h.opened) } else { opened },
+            deadline: some(deadline),
             stop: (h.columns[6], some(stop)),
             state: r.state.map(ClockState::as_str),
             elapsed_seconds: r.elapsed,
@@ -1308,9 +1319,30 @@ struct Sink {
     json: bool,
 }
 
-fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &Record<'_>, r: &RowOut, h: &Header) -> Result<()> {
+/// Writes the row into the sink; `line` and `printed` are buffers for a JSON
+/// line and its instants.
+fn emit(
+    sink: &mut Sink,
+    [line, printed]: &mut [Vec<u8>; 2],
+    rec: &Record<'_>,
+    r: &RowOut,
+    h: &Header,
+    p: &mut Printer,
+) -> Result<()> {
     if sink.json {
-        let v = RowView::of(rec, r, h);
+        // The instants printed first, one after the other.
+        printed.clear();
+        let mut ends = [0; 3];
+        for (end, t) in ends.iter_mut().zip([r.opened, r.deadline, r.stop]) {
+            if let (Some(t), Some(e)) = (t, &r.entry) {
+                p.print(printed, e, t);
+            }
+            *end = printed.len();
+        }
+        // Printed instants are ASCII: the check cannot fail.
+        let text = |from: usize, to: usize| std::str::from_utf8(&printed[from..to]).unwrap_or_default();
+        let instants = [text(0, ends[0]), text(ends[0], ends[1]), text(ends[1], ends[2])];
+        let v = RowView::of(rec, r, h, instants);
         line.clear();
         serde_json::to_writer(&mut *line, &v).map_err(|e| Error::Write(e.into()))?;
         line.push(b'\n');
@@ -1318,13 +1350,13 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &Record<'_>, r: &RowOut, h: &H
         sink.csv.get_ref().borrow_mut().extend_from_slice(line);
         return Ok(());
     }
-    emit_csv(sink, rec, r, h);
+    emit_csv(sink, rec, r, h, p);
     Ok(())
 }
 
 /// The CSV row: [`RowView`]'s fields in order, `null` as an empty field,
 /// written by [`RowWriter`].
-fn emit_csv(sink: &mut Sink, rec: &Record<'_>, r: &RowOut, h: &Header) {
+fn emit_csv(sink: &mut Sink, rec: &Record<'_>, r: &RowOut, h: &Header, p: &mut Printer) {
     let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan, priority) = match &r.entry {
         Some(e) => (
@@ -1355,18 +1387,23 @@ fn emit_csv(sink: &mut Sink, rec: &Record<'_>, r: &RowOut, h: &Header) {
     w.delimiter();
     w.printed(h.metric.as_bytes());
     w.delimiter();
-    if r.opened.is_empty() {
-        w.record_field(field(h.opened))
-    } else {
-        w.printed(&r.opened)
+    let mut instant = |w: &mut RowWriter, t: Option<i64>| {
+        if let (Some(t), Some(e)) = (t, &r.entry) {
+            p.print(w.buf, e, t);
+            w.after_csv = false;
+        }
+    };
+    match r.opened {
+        Some(_) => instant(&mut w, r.opened),
+        None => w.record_field(field(h.opened)),
     }
     w.delimiter();
-    w.printed(&r.deadline);
+    instant(&mut w, r.deadline);
     w.delimiter();
     // As in [`RowView::of`]: an answered row's stop as of now, an error
     // row's as the input said.
-    match (r.stop.is_empty(), r.state.is_some(), h.stop) {
-        (false, _, _) => w.printed(&r.stop),
+    match (r.stop.is_none(), r.state.is_some(), h.stop) {
+        (false, _, _) => instant(&mut w, r.stop),
         (true, false, Some(i)) => w.record_field(field(i)),
         (true, _, _) => {}
     }
