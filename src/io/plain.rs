@@ -653,14 +653,19 @@ fn is_plain_line(line: &[u8], sep: u8) -> bool {
         // separator, so printable ASCII is all. A byte of 0x80 or more is
         // its own high bit; 0x7f gets it from + 1, a control byte from
         // − 0x20 (a carry or borrow comes only from a byte so flagged).
-        let mut words = line.chunks_exact(8);
-        let words_plain = words.by_ref().all(|w| {
+        if line.len() < 8 {
+            return line.iter().all(|&b| b.wrapping_sub(0x20) < 0x5f);
+        }
+        let word = |at: usize| {
             let mut b = [0u8; 8];
-            b.copy_from_slice(w);
+            b.copy_from_slice(&line[at..at + 8]);
             let x = u64::from_le_bytes(b);
-            (x | x.wrapping_add(ONES) | x.wrapping_sub(ONES * 0x20)) & HIGH == 0
-        });
-        return words_plain && words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f);
+            x | x.wrapping_add(ONES) | x.wrapping_sub(ONES * 0x20)
+        };
+        // Whole words, then the last eight bytes (again in part: the test
+        // is byte by byte), with no branch but the loop's.
+        let flags = (0..line.len() / 8).fold(word(line.len() - 8), |f, i| f | word(8 * i));
+        return flags & HIGH == 0;
     }
     // The high bit of each byte of `v` that is zero, and no other (exact:
     // no borrow crosses a byte), so that a separator lets nothing else by.
