@@ -175,11 +175,15 @@ impl<R: Read> Lines<R> {
         if matches!(self.delimiter, b'"' | b'\r' | b'\n') {
             return BlockNext::Other;
         }
+        // How many unread bytes are known to hold no line end (so that a
+        // source handing out a few bytes per read costs no rescans).
+        let mut scanned = 0;
         loop {
             let unread = &self.buf[self.pos..self.end];
             // The last line end within `want` bytes, else the first after.
-            let limit = want.min(unread.len());
-            let last = memchr::memrchr(b'\n', &unread[..limit])
+            let limit = want.min(unread.len()).max(scanned);
+            let last = memchr::memrchr(b'\n', &unread[scanned..limit])
+                .map(|i| scanned + i)
                 .or_else(|| memchr::memchr(b'\n', &unread[limit..]).map(|i| limit + i));
             let take = match last {
                 Some(last) => last + 1,
@@ -189,6 +193,7 @@ impl<R: Read> Lines<R> {
                 // A read error, or a line too long: as `next` has it.
                 None if self.eof || unread.len() > MAX_RECORD_BYTES => return BlockNext::Other,
                 None => {
+                    scanned = unread.len();
                     self.fill();
                     continue;
                 }
@@ -540,7 +545,6 @@ impl<'a> Record<'a> {
         self.text.get(start..end)
     }
 
-
     /// Every field is plain ([`is_plain`]): one check of the record answers
     /// for each field written out as it was read.
     pub(crate) fn plain(&self) -> bool {
@@ -864,6 +868,60 @@ mod tests {
         }
     }
 
+    /// What `batch --jobs` reads: blocks of whole lines ([`Lines::block`],
+    /// about `want` bytes each), each read by a [`Block`]; from a line it
+    /// does not read, the rest guarded ([`Source::guard_after`]).
+    fn by_blocks(src: impl Read, delimiter: u8, want: usize) -> Got {
+        let (header, mut source) = match Source::open(src, delimiter) {
+            Ok(opened) => opened,
+            Err(e) => return (Vec::new(), Vec::new(), Some(e.to_string())),
+        };
+        let header: Vec<String> = header.iter().map(String::from).collect();
+        let (mut got, mut bytes) = (Vec::new(), Vec::new());
+        while let Source::Fast(lines) = &mut source {
+            let first = match lines.block(&mut bytes, want) {
+                BlockNext::Lines(first) => first,
+                BlockNext::End => return (got, header, None),
+                BlockNext::Other => {
+                    if let Err(e) = source.guard(delimiter) {
+                        return (got, header, Some(e.to_string()));
+                    }
+                    break;
+                }
+            };
+            let mut block = Block::new(&bytes, first, delimiter, Vec::new());
+            loop {
+                match block.next() {
+                    Next::Record(line) => {
+                        let (text, ends) = block.line();
+                        let mut from = 0;
+                        let fields = ends
+                            .iter()
+                            .map(|&end| {
+                                let f = text[from..end].to_vec();
+                                from = end + 1;
+                                f
+                            })
+                            .collect();
+                        got.push((line, None, fields));
+                    }
+                    Next::End => break,
+                    Next::Other => {
+                        let (at, line) = block.stop();
+                        if let Err(e) = source.guard_after(&bytes[at..], line, delimiter) {
+                            return (got, header, Some(e.to_string()));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        match source {
+            Source::Guarded(csv) => read_on(*csv, got, Some(header)),
+            _ => (got, header, None),
+        }
+    }
+
     /// What batch read before the fast path: the guarded reader's strings.
     fn batch_guarded(src: impl Read, delimiter: u8) -> Got {
         let mut csv = CsvInput::batch_with(src, delimiter);
@@ -917,6 +975,10 @@ mod tests {
         let want = guarded(Trickle { bytes, step: usize::MAX, fail }, delimiter);
         let got = fast(Trickle { bytes, step, fail }, delimiter);
         assert_eq!(got, want, "input {:?}", String::from_utf8_lossy(bytes));
+        for block in [1, 7, 4096] {
+            let got = by_blocks(Trickle { bytes, step, fail }, delimiter, block);
+            assert_eq!(got, want, "blocks of {block}, input {:?}", String::from_utf8_lossy(bytes));
+        }
         let want = batch_guarded(Trickle { bytes, step: usize::MAX, fail }, delimiter);
         let got = batch_fast(Trickle { bytes, step, fail }, delimiter);
         assert_eq!(got, want, "batch, input {:?}", String::from_utf8_lossy(bytes));
@@ -1014,6 +1076,7 @@ mod tests {
             // 0xa9: the second byte of "é", to split a character.
             delimiter in proptest::sample::select(&b",;\"\xa9"[..]),
             step in proptest::sample::select(&[1usize, 3, 64, 1 << 20][..]),
+            block in proptest::sample::select(&[1usize, 5, 40, 1 << 20][..]),
             fail: bool,
         ) {
             // Plain lines first (the common case), then anything.
@@ -1022,6 +1085,9 @@ mod tests {
             input.extend_from_slice(&bytes);
             let want = guarded(Trickle { bytes: &input, step: usize::MAX, fail }, delimiter);
             let got = fast(Trickle { bytes: &input, step, fail }, delimiter);
+            proptest::prop_assert_eq!(&got, &want);
+            // In blocks, as `batch --jobs` reads it.
+            let got = by_blocks(Trickle { bytes: &input, step, fail }, delimiter, block);
             proptest::prop_assert_eq!(got, want);
             // And as batch reads it: strings, a record not UTF-8 flagged.
             let want = batch_guarded(Trickle { bytes: &input, step: usize::MAX, fail }, delimiter);
