@@ -1414,7 +1414,9 @@ fn emit_csv(sink: &mut Sink, rec: &Record<'_>, r: &RowOut, h: &Header, p: &mut P
     w.delimiter();
     w.number(r.remaining);
     w.delimiter();
-    w.input(r.error.as_deref().unwrap_or(""));
+    if let Some(e) = &r.error {
+        w.input(e);
+    }
     for (i, _) in &h.extras {
         w.delimiter();
         w.record_field(rec.get(*i).unwrap_or(""));
