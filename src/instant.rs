@@ -124,19 +124,33 @@ fn parse_rfc3339_fast(b: &[u8]) -> Option<i64> {
     let year = two(0) * 100 + two(2);
     let (month, day) = (two(5), two(8));
     let (hour, minute, second) = (two(11), two(14), two(17));
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let month_days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,
         _ => return None,
     };
     if day < 1 || day > month_days || hour >= 24 || minute >= 60 || second >= 60 {
         return None;
     }
-    let days = crate::engine::day::Day::from_civil(year, month, day).get();
+    // Every field is two digits: the casts are exact.
+    let days = days_from_civil4(year as u32, month as u32, day as u32);
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// Days since 1970-01-01 of a valid date whose year is 0 to 9999 (what
+/// [`parse_rfc3339_fast`] reads): `Day::from_civil`'s arithmetic on years
+/// moved 400 on (one cycle of the calendar), so that it is unsigned and
+/// its divisions by constants are cheap.
+fn days_from_civil4(year: u32, month: u32, day: u32) -> i64 {
+    // The year as it runs from March, so that the leap day ends it.
+    let y = year + 400 - u32::from(month <= 2);
+    let m = if month > 2 { month - 3 } else { month + 9 };
+    let of_year = (153 * m + 2) / 5 + day - 1;
+    let days = y * 365 + y / 4 - y / 100 + y / 400 + of_year;
+    // From 0000-03-01 less one cycle (146,097 days) to 1970-01-01.
+    i64::from(days) - 719_468 - 146_097
 }
 
 /// Whether bytes 0..19 hold digits where `YYYY-MM-DDTHH:MM:SS` has them
@@ -356,6 +370,10 @@ pub(crate) fn parse_instant_as(s: &str, tz: Tz, now: i64, format: &TimeFormat) -
 pub(crate) fn parse_instant_in(s: &str, tz: Tz, now: i64, format: &TimeFormat, ambiguous: Ambiguous) -> Result<i64> {
     let amb = Some(ambiguous);
     match format {
+        // The shape of most files first: what `parse_instant_amb` would
+        // find (such a text has no spaces to trim and is not `now`)
+        // without its trim and comparisons.
+        TimeFormat::Auto if let Some(secs) = parse_rfc3339_fast(s.as_bytes()) => in_range(secs, s),
         TimeFormat::Auto => parse_instant_amb(s, tz, now, amb).map_err(|e| match e {
             Error::Invalid { what, value, problem, .. } => {
                 Error::Invalid { what, value, problem, expected: FILE_FORMS.into() }
@@ -585,6 +603,8 @@ pub(crate) fn write_with_offset(out: &mut String, t: i64, offset: Option<i64>) {
 pub(crate) fn write_with_offset_bytes(out: &mut Vec<u8>, t: i64, offset: Option<i64>) {
     let mut b = STAMP;
     match stamp(t, offset, &mut b) {
+        // Copies of a known length: moves, not a call to `memcpy`.
+        Some(25) => out.extend_from_slice(&b),
         Some(len) => out.extend_from_slice(&b[..len]),
         None => {
             let mut s = String::new();
@@ -839,6 +859,16 @@ mod tests {
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(-719_468), (0, 3, 1));
+    }
+
+    #[test]
+    fn days_from_dates_of_four_digit_years_invert_civil_from_days() {
+        // 0000-01-01 to 9999-12-31.
+        for d in -719_528..=2_932_896 {
+            let (y, m, day) = civil_from_days(d);
+            assert!((0..=9999).contains(&y), "{d}");
+            assert_eq!(days_from_civil4(y as u32, m as u32, day as u32), d, "{y}-{m}-{day}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! csv-core's field writer (see [`RowWriter`]).
 
 use crate::instant::push_int;
+pub(super) use crate::io::plain::is_plain;
 use crate::text::escape_controls;
 
 /// Writes one CSV row at the end of the record buffer. Fields that need
@@ -80,35 +81,6 @@ impl RowWriter<'_> {
         }
         self.after_csv = false;
     }
-}
-
-/// True when csv would write `f` as it is and [`escape_controls`] would
-/// leave it alone: printable ASCII (space to `~`) but the delimiter and the
-/// quote. Eight bytes at a time ([`plain8`]), the tail byte by byte.
-pub(super) fn is_plain(f: &[u8]) -> bool {
-    let mut words = f.chunks_exact(8);
-    let words_plain = words.by_ref().all(|w| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        plain8(u64::from_le_bytes(b))
-    });
-    words_plain && words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"')
-}
-
-/// [`is_plain`] on eight bytes as one word (bit tricks from "Bit Twiddling
-/// Hacks": a byte's high bit after a subtraction tells it was below).
-fn plain8(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `v` is zero, or below `n` (for bytes under 0x80, which the
-    // caller checks apart): its high bit set in the answer.
-    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGH;
-    let high = x & HIGH;
-    let control = below(x, 0x20);
-    let del = below(x ^ (ONES * 0x7f), 1);
-    let comma = below(x ^ (ONES * u64::from(b',')), 1);
-    let quote = below(x ^ (ONES * u64::from(b'"')), 1);
-    high | control | del | comma | quote == 0
 }
 
 /// Writes `f` through csv's field writer at the end of `buf`.

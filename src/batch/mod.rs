@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::engine::Calendar;
 use crate::instant::{Display, parse_instant_in, write_instant_bytes, write_with_offset_bytes};
-use crate::io::plain::Source;
+use crate::io::plain::{Block, BlockNext, Joined, Next, Record, Source, text_record};
 use crate::io::{MAX_RECORD_BYTES, Problem, Records, Row, RowFormat, Spill};
 use crate::loader::PlanSet;
 use crate::mapping::{DurationUnit, Mapping};
@@ -132,15 +132,15 @@ struct Entry {
 /// The cache entry of a pair: resolved, or the error every such row gets.
 type Cached = std::result::Result<Arc<Entry>, Arc<str>>;
 
-/// What one row came to. Instants are written into reused buffers, as
-/// bytes (they are ASCII): the CSV row is bytes.
+/// What one row came to. Its instants are printed as the row is written
+/// ([`Printer`]), straight into the output.
 #[derive(Debug, Default)]
 struct RowOut {
     entry: Option<Arc<Entry>>,
-    opened: Vec<u8>,
-    deadline: Vec<u8>,
-    /// The stop as of now (empty when it has not happened, or is unknown).
-    stop: Vec<u8>,
+    opened: Option<i64>,
+    deadline: Option<i64>,
+    /// The stop as of now (`None` when it has not happened, or is unknown).
+    stop: Option<i64>,
     state: Option<ClockState>,
     elapsed: Option<i64>,
     remaining: Option<i64>,
@@ -161,14 +161,31 @@ enum Skip {
 impl RowOut {
     fn clear(&mut self) {
         self.entry = None;
-        self.opened.clear();
-        self.deadline.clear();
-        self.stop.clear();
+        self.opened = None;
+        self.deadline = None;
+        self.stop = None;
         self.state = None;
         self.elapsed = None;
         self.remaining = None;
         self.error = None;
         self.skip = None;
+    }
+}
+
+/// Prints a row's instants: in its plan's zone (the default), with offsets
+/// from the zone's calendar, remembered for the span they hold
+/// ([`OffsetMemo`]); else as `--utc` or `--tz` says.
+struct Printer<'a> {
+    offsets: &'a mut OffsetMemo,
+    display: Option<Display>,
+}
+
+impl Printer<'_> {
+    fn print(&mut self, buf: &mut Vec<u8>, entry: &Entry, t: i64) {
+        match self.display {
+            None => write_with_offset_bytes(buf, t, Some(self.offsets.offset(&entry.zone_cal, t))),
+            Some(d) => write_instant_bytes(buf, t, d),
+        }
     }
 }
 
@@ -302,7 +319,7 @@ impl Header {
     ///
     /// A value the profile's `[values.plan]` does not name is the row's
     /// error, naming the map.
-    fn plan<'a>(&'a self, rec: &'a csv::StringRecord) -> std::result::Result<&'a str, String> {
+    fn plan<'a>(&'a self, rec: &Record<'a>) -> std::result::Result<&'a str, String> {
         let raw = cell(self.plan, rec);
         if raw.is_empty() {
             Ok(self.map.plan.as_deref().unwrap_or(""))
@@ -327,7 +344,7 @@ impl Header {
 
     /// The row's plan as printed on a row that could not be answered:
     /// mapped when the map names it, else as typed.
-    fn plan_shown<'a>(&'a self, rec: &'a csv::StringRecord) -> &'a str {
+    fn plan_shown<'a>(&'a self, rec: &Record<'a>) -> &'a str {
         let raw = cell(self.plan, rec);
         if raw.is_empty() {
             self.map.plan.as_deref().unwrap_or("")
@@ -340,7 +357,7 @@ impl Header {
 
     /// The row's priority as printed: mapped (for `plan_id`'s own map when
     /// it is known) when a map names it, else as typed, else the default.
-    fn priority_shown<'a>(&'a self, rec: &'a csv::StringRecord, plan_id: Option<&str>) -> &'a str {
+    fn priority_shown<'a>(&'a self, rec: &Record<'a>, plan_id: Option<&str>) -> &'a str {
         let raw = cell(self.priority, rec);
         if raw.is_empty() {
             self.map.priority.as_deref().unwrap_or("")
@@ -356,7 +373,7 @@ impl Header {
 }
 
 /// Column `col` of `rec`, trimmed; empty when there is no such column.
-fn cell(col: Option<usize>, rec: &csv::StringRecord) -> &str {
+fn cell<'a>(col: Option<usize>, rec: &Record<'a>) -> &'a str {
     col.and_then(|i| rec.get(i)).map_or("", crate::text::trim)
 }
 
@@ -560,9 +577,9 @@ pub(crate) fn run_noted(
             }
         }
     }
-    let mut record = csv::StringRecord::new();
-    while let Some(r) = reader.read(&mut record, delimiter)? {
-        first.row(plans, &mut record, r, &header, opts, &mut summary)?;
+    let (mut record, mut joined) = (csv::StringRecord::new(), Joined::default());
+    while let Some((r, rec)) = reader.next_record(&mut record, &mut joined, delimiter)? {
+        first.row(plans, rec, r, &header, opts, &mut summary)?;
         first.spill(&mut out, false)?;
         if summary.rows.is_multiple_of(65_536) {
             progress(summary.rows);
@@ -588,6 +605,19 @@ type Answer = (Summary, Option<Error>);
 
 /// The threaded part of [`run_jobs`]: `head` is the output so far (the CSV
 /// header), written with the rows as [`Spill`] says.
+///
+/// While the input is plain lines, this thread only reads: it hands out
+/// blocks of whole lines ([`io::plain::Lines::block`]), copied as they were
+/// read, with the line number of the first, and each worker reads its
+/// block's lines itself ([`Block`]), as one job would have read them. A
+/// worker that meets a line this path does not read (a quote, a CR, a line
+/// too long) answers the lines before it and says where it stopped; the
+/// bytes from there on (that block's, the later blocks', whose answers are
+/// dropped, and the rest of the input) then go to the guarded reader, as
+/// with one job, and this thread reads their records and hands them out in
+/// chunks of [`CHUNK_ROWS`].
+///
+/// [`io::plain::Lines::block`]: crate::io::plain::Lines::block
 #[allow(clippy::too_many_arguments)]
 fn run_workers<R: Read>(
     plans: &PlanSet,
@@ -600,6 +630,7 @@ fn run_workers<R: Read>(
     mut summary: Summary,
     progress: &mut impl FnMut(u64),
 ) -> Result<Workers> {
+    let delimiter = opts.mapping.delimiter;
     std::thread::scope(|scope| -> Result<Workers> {
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Chunk)>(jobs);
         let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
@@ -630,6 +661,7 @@ fn run_workers<R: Read>(
         if started == 0 {
             return Ok(Workers::NoThread(head, summary));
         }
+        let stopped = || Error::Write(std::io::Error::other("a batch worker stopped"));
         let mut spill = Spill::new(head);
         let mut spare: Vec<Chunk> = Vec::new();
         let mut pending: std::collections::BTreeMap<u64, (Chunk, Answer)> = Default::default();
@@ -637,48 +669,89 @@ fn run_workers<R: Read>(
         // A read error ends the reading; the rows before it are still
         // answered and written, as with one job, then it is returned.
         let mut read_error = None;
+        // The blocks end at a line the guarded reader reads: once every
+        // block handed out is answered (one may stop earlier), it does.
+        let mut guard_next = false;
         loop {
+            if guard_next && written == sent {
+                guard_next = false;
+                if let Err(e) = reader.guard(delimiter) {
+                    read_error = Some(e);
+                    eof = true;
+                }
+            }
             // Keep every worker busy, two chunks ahead at most.
-            while !eof && sent - written < 2 * started as u64 {
+            while !eof && !guard_next && sent - written < 2 * started as u64 {
                 let mut chunk = spare.pop().unwrap_or_default();
                 chunk.len = 0;
-                while chunk.len < CHUNK_ROWS {
-                    if chunk.records.len() == chunk.len {
-                        chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
-                    }
-                    let (rec, row) = &mut chunk.records[chunk.len];
-                    match reader.read(rec, opts.mapping.delimiter) {
-                        Ok(Some(r)) => *row = r,
-                        Ok(None) => {
+                chunk.first_line = None;
+                if let Source::Fast(lines) = reader {
+                    match lines.block(&mut chunk.bytes, BLOCK_BYTES) {
+                        BlockNext::Lines(first) => chunk.first_line = Some(first),
+                        BlockNext::End => {
                             eof = true;
+                            spare.push(chunk);
                             break;
                         }
-                        Err(e) => {
-                            read_error = Some(e);
-                            eof = true;
+                        BlockNext::Other if written < sent => {
+                            guard_next = true;
+                            spare.push(chunk);
                             break;
                         }
+                        BlockNext::Other => {
+                            if let Err(e) = reader.guard(delimiter) {
+                                read_error = Some(e);
+                                eof = true;
+                                break;
+                            }
+                        }
                     }
-                    chunk.len += 1;
                 }
-                if chunk.len == 0 {
-                    break;
+                if chunk.first_line.is_none() {
+                    while chunk.len < CHUNK_ROWS {
+                        if chunk.records.len() == chunk.len {
+                            chunk.records.push((csv::StringRecord::new(), Row { line: 0, problem: None }));
+                        }
+                        let (rec, row) = &mut chunk.records[chunk.len];
+                        let read = match reader {
+                            Source::Guarded(csv) => csv.read(rec),
+                            _ => Ok(None),
+                        };
+                        match read {
+                            Ok(Some(r)) => *row = r,
+                            Ok(None) => {
+                                eof = true;
+                                break;
+                            }
+                            Err(e) => {
+                                read_error = Some(e);
+                                eof = true;
+                                break;
+                            }
+                        }
+                        chunk.len += 1;
+                    }
+                    if chunk.len == 0 {
+                        break;
+                    }
                 }
                 if work_tx.send((sent, chunk)).is_err() {
-                    return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
+                    return Err(stopped());
                 }
                 sent += 1;
             }
             if written == sent {
+                if guard_next {
+                    continue;
+                }
                 break;
             }
             let Ok((seq, chunk, answer)) = done_rx.recv() else {
-                return Err(Error::Write(std::io::Error::other("a batch worker stopped")));
+                return Err(stopped());
             };
             pending.insert(seq, (chunk, answer));
             while let Some((chunk, (part, failed))) = pending.remove(&written) {
                 spill.push(&chunk.out, out)?;
-                spare.push(chunk);
                 if let Some(e) = failed {
                     return Err(e);
                 }
@@ -688,6 +761,32 @@ fn run_workers<R: Read>(
                     progress(summary.rows);
                 }
                 written += 1;
+                if let Some((at, line)) = chunk.stop {
+                    // The guarded reader reads on from the line this block
+                    // stopped at: its bytes, then the later blocks' (their
+                    // answers dropped), then the rest of the input.
+                    let mut unread = chunk.bytes[at..].to_vec();
+                    while (pending.len() as u64) < sent - written {
+                        let Ok((seq, chunk, answer)) = done_rx.recv() else {
+                            return Err(stopped());
+                        };
+                        pending.insert(seq, (chunk, answer));
+                    }
+                    for (_, (later, _)) in std::mem::take(&mut pending) {
+                        unread.extend_from_slice(&later.bytes);
+                        spare.push(later);
+                    }
+                    sent = written;
+                    guard_next = false;
+                    match reader.guard_after(&unread, line, delimiter) {
+                        Ok(()) => eof = false,
+                        Err(e) => {
+                            read_error = Some(e);
+                            eof = true;
+                        }
+                    }
+                }
+                spare.push(chunk);
             }
         }
         drop(work_tx);
@@ -699,13 +798,28 @@ fn run_workers<R: Read>(
     })
 }
 
-/// Records read for a worker, reused from chunk to chunk: the first `len`
-/// are this chunk's; `out` gets their output rows.
+/// Bytes of plain lines handed to a worker at a time by [`run_workers`]
+/// (about 1,800 rows of a usual export). The unit tests hand out blocks of
+/// a few rows, so that their inputs cross many block ends.
+const BLOCK_BYTES: usize = if cfg!(test) { 300 } else { 128 * 1024 };
+
+/// Work for a worker, reused from chunk to chunk: a block of plain lines
+/// (`bytes`, from line `first_line`), or the first `len` of `records` (read
+/// by the guarded reader); `out` gets their output rows.
 #[derive(Default)]
 struct Chunk {
+    bytes: Vec<u8>,
+    /// The line of the block's first byte; `None`: the chunk is `records`.
+    first_line: Option<u64>,
+    /// Where the block's reader stopped at a line it does not read, and
+    /// that line's number ([`Block::stop`]).
+    stop: Option<(usize, u64)>,
     records: Vec<(csv::StringRecord, Row)>,
     len: usize,
     out: Vec<u8>,
+    /// Buffers of the worker's reading, kept from chunk to chunk.
+    ends: Vec<usize>,
+    joined: Joined,
 }
 
 impl Summary {
@@ -727,7 +841,10 @@ struct Worker {
     offsets: OffsetMemo,
     out: RowOut,
     sink: Sink,
-    line_buf: Vec<u8>,
+    /// A JSON line, and its instants ([`emit`]).
+    line_buf: [Vec<u8>; 2],
+    /// The record a row over the limit is written from (its id alone).
+    short: Joined,
 }
 
 impl Worker {
@@ -741,7 +858,8 @@ impl Worker {
                 core: csv_core::Writer::new(),
                 json: opts.format == RowFormat::JsonLines,
             },
-            line_buf: Vec::with_capacity(256),
+            line_buf: [Vec::with_capacity(256), Vec::with_capacity(64)],
+            short: Joined::default(),
         }
     }
 
@@ -750,10 +868,35 @@ impl Worker {
     fn chunk(&mut self, plans: &PlanSet, chunk: &mut Chunk, h: &Header, opts: &BatchOptions) -> Answer {
         let mut part = Summary::default();
         let mut failed = None;
-        for (rec, r) in &mut chunk.records[..chunk.len] {
-            if let Err(e) = self.row(plans, rec, *r, h, opts, &mut part) {
-                failed = Some(e);
-                break;
+        let delimiter = opts.mapping.delimiter;
+        chunk.stop = None;
+        if let Some(first) = chunk.first_line {
+            let mut block = Block::new(&chunk.bytes, first, delimiter, std::mem::take(&mut chunk.ends));
+            loop {
+                match block.next() {
+                    Next::Record(line) => {
+                        let (bytes, ends) = block.line();
+                        let (r, rec) = text_record(line, bytes, ends, delimiter, &mut chunk.joined);
+                        if let Err(e) = self.row(plans, rec, r, h, opts, &mut part) {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                    Next::End => break,
+                    Next::Other => {
+                        chunk.stop = Some(block.stop());
+                        break;
+                    }
+                }
+            }
+            chunk.ends = block.into_ends();
+        } else {
+            for (rec, r) in &chunk.records[..chunk.len] {
+                chunk.joined.fill(rec.iter());
+                if let Err(e) = self.row(plans, chunk.joined.record(), *r, h, opts, &mut part) {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
         chunk.out.clear();
@@ -767,7 +910,7 @@ impl Worker {
     fn row(
         &mut self,
         plans: &PlanSet,
-        record: &mut csv::StringRecord,
+        record: Record<'_>,
         Row { line, problem }: Row,
         header: &Header,
         opts: &BatchOptions,
@@ -783,23 +926,27 @@ impl Worker {
             if opts.strict {
                 return Err(Error::NotUtf8 { what: "row".into() }.at_line(None, line));
             }
-            return emit(&mut self.sink, &mut self.line_buf, &csv::StringRecord::new(), out, header);
+            self.short.clear();
+            let mut p = Printer { offsets: &mut self.offsets, display: opts.display };
+            return emit(&mut self.sink, &mut self.line_buf, &self.short.record(), out, header, &mut p);
         }
         out.clear();
         // A row over the limit was cut while reading: only its start is here.
-        if problem == Some(Problem::TooLong) {
+        let record = if problem == Some(Problem::TooLong) {
             out.error = Some(format!("row is longer than {MAX_RECORD_BYTES} bytes"));
             // Its fields are not copied out: keep only a short id, so one
             // huge row does not make a huge output row.
-            let id = record.get(header.id).filter(|id| id.len() <= 256).unwrap_or("").to_string();
-            let mut short = csv::StringRecord::new();
-            for i in 0..=header.id {
-                short.push_field(if i == header.id { &id } else { "" });
+            let id = record.get(header.id).filter(|id| id.len() <= 256).unwrap_or("");
+            self.short.clear();
+            for _ in 0..header.id {
+                self.short.push("");
             }
-            *record = short;
+            self.short.push(id);
+            self.short.record()
         } else {
-            row(plans, record, header, opts, &mut self.cache, &mut self.offsets, out);
-        }
+            row(plans, &record, header, opts, &mut self.cache, &mut self.offsets, out);
+            record
+        };
         match out.skip {
             Some(Skip::AfterNow) => {
                 summary.after_now += 1;
@@ -823,7 +970,8 @@ impl Worker {
                 return Err(Error::Input(e.clone()).at_line(None, line));
             }
         }
-        emit(&mut self.sink, &mut self.line_buf, record, out, header)
+        let mut p = Printer { offsets: &mut self.offsets, display: opts.display };
+        emit(&mut self.sink, &mut self.line_buf, &record, out, header, &mut p)
     }
 
     /// Writes the finished records to `out` when they fill the buffer (or
@@ -930,7 +1078,7 @@ fn resolve_pair(
 /// Answers one row into `out`, or marks it left out (`out.skip`).
 fn row(
     plans: &PlanSet,
-    rec: &csv::StringRecord,
+    rec: &Record<'_>,
     h: &Header,
     opts: &BatchOptions,
     cache: &mut PairCache,
@@ -1013,21 +1161,11 @@ fn row(
         };
         ticket.with_pauses(pauses).status(&entry.resolved, crate::Timestamp::from_secs(opts.now), false).map(Some)
     })();
-    // Printing in the plan's own zone (the default) takes offsets from its
-    // calendar's year cache, remembered for the span they hold.
-    let mut print = |buf: &mut Vec<u8>, t: i64| match opts.display {
-        None => write_with_offset_bytes(buf, t, Some(offsets.offset(&entry.zone_cal, t))),
-        Some(d) => write_instant_bytes(buf, t, d),
-    };
     match answer {
         Ok(Some(s)) => {
-            print(&mut out.opened, s.deadline.opened.secs());
-            if let Some(d) = s.deadline.deadline {
-                print(&mut out.deadline, d.secs());
-            }
-            if let Some(t) = s.responded {
-                print(&mut out.stop, t.secs());
-            }
+            out.opened = Some(s.deadline.opened.secs());
+            out.deadline = s.deadline.deadline.map(crate::Timestamp::secs);
+            out.stop = s.responded.map(crate::Timestamp::secs);
             out.state = Some(s.state);
             out.elapsed = Some(s.elapsed.secs());
             out.remaining =
@@ -1123,7 +1261,7 @@ impl Serialize for RowView<'_> {
 
 /// The input columns passed through, by name.
 struct Extras<'a> {
-    rec: &'a csv::StringRecord,
+    rec: &'a Record<'a>,
     header: &'a Header,
 }
 
@@ -1134,7 +1272,9 @@ impl Extras<'_> {
 }
 
 impl<'a> RowView<'a> {
-    fn of(rec: &'a csv::StringRecord, r: &'a RowOut, h: &'a Header) -> RowView<'a> {
+    /// `instants`: the row's opened, deadline and stop as printed (empty
+    /// when the row has none).
+    fn of(rec: &'a Record<'a>, r: &'a RowOut, h: &'a Header, instants: [&'a str; 3]) -> RowView<'a> {
         let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
         let some = |v: &'a str| (!v.is_empty()).then_some(v);
         let (plan, priority) = match &r.entry {
@@ -1144,12 +1284,11 @@ impl<'a> RowView<'a> {
             ),
             None => (h.plan_shown(rec), h.priority_shown(rec, None)),
         };
-        // Printed instants are ASCII: the check cannot fail.
-        let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or_default();
+        let [opened, deadline, stop] = instants;
         // An answered row shows its stop as of now (none: empty); an error
         // row what the input said.
-        let stop = match (r.stop.is_empty(), r.state.is_some()) {
-            (false, _) => text(&r.stop),
+        let stop = match (r.stop.is_none(), r.state.is_some()) {
+            (false, _) => stop,
             (true, true) => "",
             (true, false) => h.stop.map_or("", field),
         };
@@ -1158,8 +1297,8 @@ impl<'a> RowView<'a> {
             plan,
             priority: some(priority),
             metric: h.metric,
-            opened: if r.opened.is_empty() { field(h.opened) } else { text(&r.opened) },
-            deadline: some(text(&r.deadline)),
+            opened: if r.opened.is_none() { field(h.opened) } else { opened },
+            deadline: some(deadline),
             stop: (h.columns[6], some(stop)),
             state: r.state.map(ClockState::as_str),
             elapsed_seconds: r.elapsed,
@@ -1180,9 +1319,30 @@ struct Sink {
     json: bool,
 }
 
-fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut, h: &Header) -> Result<()> {
+/// Writes the row into the sink; `line` and `printed` are buffers for a JSON
+/// line and its instants.
+fn emit(
+    sink: &mut Sink,
+    [line, printed]: &mut [Vec<u8>; 2],
+    rec: &Record<'_>,
+    r: &RowOut,
+    h: &Header,
+    p: &mut Printer,
+) -> Result<()> {
     if sink.json {
-        let v = RowView::of(rec, r, h);
+        // The instants printed first, one after the other.
+        printed.clear();
+        let mut ends = [0; 3];
+        for (end, t) in ends.iter_mut().zip([r.opened, r.deadline, r.stop]) {
+            if let (Some(t), Some(e)) = (t, &r.entry) {
+                p.print(printed, e, t);
+            }
+            *end = printed.len();
+        }
+        // Printed instants are ASCII: the check cannot fail.
+        let text = |from: usize, to: usize| std::str::from_utf8(&printed[from..to]).unwrap_or_default();
+        let instants = [text(0, ends[0]), text(ends[0], ends[1]), text(ends[1], ends[2])];
+        let v = RowView::of(rec, r, h, instants);
         line.clear();
         serde_json::to_writer(&mut *line, &v).map_err(|e| Error::Write(e.into()))?;
         line.push(b'\n');
@@ -1190,13 +1350,13 @@ fn emit(sink: &mut Sink, line: &mut Vec<u8>, rec: &csv::StringRecord, r: &RowOut
         sink.csv.get_ref().borrow_mut().extend_from_slice(line);
         return Ok(());
     }
-    emit_csv(sink, rec, r, h);
+    emit_csv(sink, rec, r, h, p);
     Ok(())
 }
 
 /// The CSV row: [`RowView`]'s fields in order, `null` as an empty field,
 /// written by [`RowWriter`].
-fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
+fn emit_csv(sink: &mut Sink, rec: &Record<'_>, r: &RowOut, h: &Header, p: &mut Printer) {
     let field = |i: usize| rec.get(i).map_or("", crate::text::trim);
     let (plan, priority) = match &r.entry {
         Some(e) => (
@@ -1208,7 +1368,7 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     let mut buf = sink.csv.get_ref().borrow_mut();
     // One check of the whole record (its fields' bytes, one after the
     // other) answers for every field taken from it.
-    let record_plain = is_plain(rec.as_slice().as_bytes());
+    let record_plain = rec.plain();
     let mut w = RowWriter { buf: &mut buf, core: &mut sink.core, after_csv: false, record_plain };
     w.record_field(rec.get(h.id).unwrap_or(""));
     w.delimiter();
@@ -1227,18 +1387,23 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     w.delimiter();
     w.printed(h.metric.as_bytes());
     w.delimiter();
-    if r.opened.is_empty() {
-        w.record_field(field(h.opened))
-    } else {
-        w.printed(&r.opened)
+    let mut instant = |w: &mut RowWriter, t: Option<i64>| {
+        if let (Some(t), Some(e)) = (t, &r.entry) {
+            p.print(w.buf, e, t);
+            w.after_csv = false;
+        }
+    };
+    match r.opened {
+        Some(_) => instant(&mut w, r.opened),
+        None => w.record_field(field(h.opened)),
     }
     w.delimiter();
-    w.printed(&r.deadline);
+    instant(&mut w, r.deadline);
     w.delimiter();
     // As in [`RowView::of`]: an answered row's stop as of now, an error
     // row's as the input said.
-    match (r.stop.is_empty(), r.state.is_some(), h.stop) {
-        (false, _, _) => w.printed(&r.stop),
+    match (r.stop.is_none(), r.state.is_some(), h.stop) {
+        (false, _, _) => instant(&mut w, r.stop),
         (true, false, Some(i)) => w.record_field(field(i)),
         (true, _, _) => {}
     }
@@ -1249,7 +1414,9 @@ fn emit_csv(sink: &mut Sink, rec: &csv::StringRecord, r: &RowOut, h: &Header) {
     w.delimiter();
     w.number(r.remaining);
     w.delimiter();
-    w.input(r.error.as_deref().unwrap_or(""));
+    if let Some(e) = &r.error {
+        w.input(e);
+    }
     for (i, _) in &h.extras {
         w.delimiter();
         w.record_field(rec.get(*i).unwrap_or(""));
@@ -1311,6 +1478,136 @@ mod tests {
             }
             assert!(s1.errors > 0 && s1.rows > 3 * CHUNK_ROWS as u64);
         }
+    }
+
+    /// A source that hands out `step` bytes per read (so blocks end where
+    /// reads end, mid-line), then fails when `fail` says so.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+        fail: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if self.bytes.is_empty() && self.fail {
+                self.fail = false;
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let k = self.step.min(out.len()).min(self.bytes.len());
+            out[..k].copy_from_slice(&self.bytes[..k]);
+            self.bytes = &self.bytes[k..];
+            Ok(k)
+        }
+    }
+
+    /// `n` plain rows from line 2, each with its line number as id (and
+    /// in its note), every `bad`-th with a bad time (0: none).
+    fn plain_rows(n: usize, bad: usize) -> Vec<String> {
+        let plans = [("gold", "minor"), ("silver", "moderate"), ("paying", ""), ("cirrus-free", "")];
+        (0..n)
+            .map(|i| {
+                let line = i + 2;
+                let opened = if bad > 0 && i % bad == bad - 1 {
+                    "soon".to_string()
+                } else {
+                    format!("2026-{:02}-1{}T0{}:30:00Z", 1 + i % 12, i % 10, i % 10)
+                };
+                let (plan, priority) = plans[i % plans.len()];
+                format!("L{line},{plan},{priority},{opened},,n{line}\n")
+            })
+            .collect()
+    }
+
+    /// One job and several give the same bytes, counts and error, CSV and
+    /// JSON Lines, with and without `--strict`, read at once or a few bytes
+    /// at a time (with a read error at the end, or not).
+    fn same_with_jobs(text: &[u8], what: &str) {
+        let plans = PlanSet::load(&[]).unwrap();
+        for format in [RowFormat::Csv, RowFormat::JsonLines] {
+            for strict in [false, true] {
+                let o = opts(format, strict);
+                for (step, fail) in [(usize::MAX, false), (997, false), (4093, true)] {
+                    let mut one = Vec::new();
+                    let want = run(&plans, Trickle { bytes: text, step, fail }, &mut one, &o, |_| {})
+                        .map_err(|e| e.to_string());
+                    for jobs in [2, 3] {
+                        let mut many = Vec::new();
+                        let src = Trickle { bytes: text, step, fail };
+                        let got = run_jobs(&plans, src, &mut many, &o, jobs, |_| {}).map_err(|e| e.to_string());
+                        let at = format!("{what}: {format:?}, strict {strict}, step {step}, fail {fail}, {jobs} jobs");
+                        assert_eq!(got, want, "{at}");
+                        assert!(one == many, "{at}: {} vs {} bytes", one.len(), many.len());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Blocks of plain lines, then a line the guarded reader takes (a
+    /// quoted field holding line ends, a CRLF, a quote left open, a line
+    /// over the limit) at every place around a block's end: the blocks
+    /// handed out after it are read again by the guarded reader, and rows,
+    /// errors and their lines are those of one job.
+    #[test]
+    fn jobs_hand_the_guarded_reader_the_rest_at_any_block_end() {
+        let head = "id,plan,priority,opened,responded,note\n";
+        let rows = plain_rows(60, 0);
+        let long = format!("L0,gold,minor,2026-03-01T09:00:00Z,,{}\n", "x".repeat(MAX_RECORD_BYTES));
+        let specials: [(&str, String); 5] = [
+            ("quoted line ends", "Q,gold,minor,2026-03-01T09:00:00Z,,\"a,\n\nb\"\n".into()),
+            ("CRLF from here", String::new()),
+            ("lone CR", "C,gold,minor,2026-03-01T09:00:00Z,,\r\n".into()),
+            ("open quote", "O,gold,minor,2026-03-01T09:00:00Z,,\"a\n".into()),
+            ("too long", long),
+        ];
+        for (what, special) in &specials {
+            // Every place in the first blocks, and then some.
+            for at in (0..16).chain([40, 59]) {
+                let mut text = head.to_string();
+                for (i, r) in rows.iter().enumerate() {
+                    if i == at {
+                        text.push_str(special);
+                    }
+                    if *what == "CRLF from here" && i >= at {
+                        text.push_str(&r.replace('\n', "\r\n"));
+                    } else {
+                        text.push_str(r);
+                    }
+                }
+                same_with_jobs(text.as_bytes(), &format!("{what} at row {at}"));
+            }
+        }
+    }
+
+    /// Rows with errors in several blocks: with `--strict`, the first in
+    /// input order stops the run, naming its line, whichever worker
+    /// answered first; blank lines and a row not UTF-8 keep the count.
+    #[test]
+    fn strict_jobs_stop_at_the_first_error_in_input_order_with_its_line() {
+        let mut text = "id,plan,priority,opened,responded,note\n".to_string();
+        let rows = plain_rows(200, 0);
+        for (i, r) in rows.iter().enumerate() {
+            match i {
+                // Blank lines count as lines.
+                30 => text.push_str(&format!("\n\n{r}")),
+                // Bad rows in later blocks.
+                80 | 150 => text.push_str(&r.replace("2026-", "soon-")),
+                _ => text.push_str(r),
+            }
+        }
+        // Row 80 is on line 80 + 2 + the two blank lines.
+        let plans = PlanSet::load(&[]).unwrap();
+        let o = opts(RowFormat::Csv, true);
+        for jobs in [1, 2, 4] {
+            let e = run_jobs(&plans, text.as_bytes(), Vec::new(), &o, jobs, |_| {}).unwrap_err().to_string();
+            assert!(e.starts_with("line 84: opened: invalid time \"soon-"), "{jobs} jobs: {e}");
+        }
+        same_with_jobs(text.as_bytes(), "errors in later blocks");
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"X,gold,,\xff\xfe,,\n");
+        bytes.extend_from_slice(plain_rows(20, 3).concat().as_bytes());
+        same_with_jobs(&bytes, "not UTF-8, then bad times");
     }
 
     #[test]

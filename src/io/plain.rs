@@ -151,6 +151,61 @@ impl<R: Read> Lines<R> {
         })
     }
 
+    /// The record [`Lines::next`] returned: its bytes and where each field
+    /// ends in them (the last end is the line's length).
+    pub(crate) fn line(&self) -> (&[u8], &[usize]) {
+        (self.whole(), &self.ends)
+    }
+
+    /// Whole lines for a worker of `batch --jobs` (see [`Block`]): the
+    /// unread bytes up to the last line end within `want` bytes (or the
+    /// first after, for a longer line), with the line number of the first,
+    /// copied into `out`. At the end of the input, the last line without
+    /// its line end too.
+    ///
+    /// [`BlockNext::Other`] where the unread bytes start with a line this
+    /// path does not read whole in a block (longer than
+    /// [`MAX_RECORD_BYTES`] before any line end, or a read error before
+    /// one): call [`Lines::rest`], as after [`Next::Other`]. A block that
+    /// holds a quote or a CR is found out by its reader ([`Block::next`]),
+    /// which gives where it stopped ([`Lines::rest_after`]).
+    pub(crate) fn block(&mut self, out: &mut Vec<u8>, want: usize) -> BlockNext {
+        out.clear();
+        let first = self.line;
+        if matches!(self.delimiter, b'"' | b'\r' | b'\n') {
+            return BlockNext::Other;
+        }
+        // How many unread bytes are known to hold no line end (so that a
+        // source handing out a few bytes per read costs no rescans).
+        let mut scanned = 0;
+        loop {
+            let unread = &self.buf[self.pos..self.end];
+            // The last line end within `want` bytes, else the first after.
+            let limit = want.min(unread.len()).max(scanned);
+            let last = memchr::memrchr(b'\n', &unread[scanned..limit])
+                .map(|i| scanned + i)
+                .or_else(|| memchr::memchr(b'\n', &unread[limit..]).map(|i| limit + i));
+            let take = match last {
+                Some(last) => last + 1,
+                None if self.eof && self.error.is_none() && unread.is_empty() => return BlockNext::End,
+                // The last line, without its line end.
+                None if self.eof && self.error.is_none() => unread.len(),
+                // A read error, or a line too long: as `next` has it.
+                None if self.eof || unread.len() > MAX_RECORD_BYTES => return BlockNext::Other,
+                None => {
+                    scanned = unread.len();
+                    self.fill();
+                    continue;
+                }
+            };
+            let taken = &unread[..take];
+            out.extend_from_slice(taken);
+            self.line += line_ends(taken);
+            self.pos += take;
+            return BlockNext::Lines(first);
+        }
+    }
+
     /// Reads more after the unread bytes (moved to the front first when
     /// the room after them is less than a record).
     fn fill(&mut self) {
@@ -204,6 +259,114 @@ impl<R: Read> Lines<R> {
             csv.header()?;
         }
         Ok(csv)
+    }
+
+    /// [`Lines::rest`] after a header, when blocks were handed out
+    /// ([`Lines::block`]) and the one holding line `line` stopped at a line
+    /// it does not read ([`Block::next`]): `unread` are the bytes from that
+    /// line's first byte to the end of the blocks handed out, read before
+    /// what this path still holds.
+    ///
+    /// # Errors
+    /// As [`Lines::rest`].
+    pub(crate) fn rest_after(mut self, unread: &[u8], line: u64, delimiter: u8) -> Result<CsvInput<Rest<R>>> {
+        let mut held = unread.to_vec();
+        held.extend_from_slice(&self.buf[self.pos..self.end]);
+        (self.pos, self.end) = (0, 0);
+        let mut prefix = vec![b'-'];
+        prefix.resize(usize::try_from(line).unwrap_or(usize::MAX), b'\n');
+        let src = Cursor::new(prefix).chain(Cursor::new(held)).chain(Pending { error: self.error, inner: self.src });
+        let mut csv = CsvInput::batch_with(src, delimiter);
+        csv.header()?;
+        Ok(csv)
+    }
+}
+
+/// How many line ends (LF) `bytes` hold. Written so that the compiler
+/// turns it into a vector loop: a block's count costs a fraction of an
+/// instruction a byte on the reading thread.
+fn line_ends(bytes: &[u8]) -> u64 {
+    bytes.chunks(255).map(|c| u64::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')))).sum()
+}
+
+/// What [`Lines::block`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BlockNext {
+    /// A block of whole lines; the first is this line.
+    Lines(u64),
+    /// The end of the input.
+    End,
+    /// A line the guarded reader reads: call [`Lines::rest`].
+    Other,
+}
+
+/// The plain lines of a block handed out by [`Lines::block`], read as
+/// [`Lines::next`] reads them (a blank line skipped and counted; a quote,
+/// a CR or a line over [`MAX_RECORD_BYTES`] stops it: [`Next::Other`],
+/// with [`Block::stop`] saying where).
+pub(crate) struct Block<'a> {
+    bytes: &'a [u8],
+    /// Start of the bytes not read yet, and its line.
+    pos: usize,
+    line: u64,
+    delimiter: u8,
+    /// The current line's start, and where each field ends in it.
+    start: usize,
+    ends: Vec<usize>,
+}
+
+impl<'a> Block<'a> {
+    /// The lines of `bytes`, the first being line `line`; `ends` is a
+    /// buffer kept from block to block.
+    pub(crate) fn new(bytes: &'a [u8], line: u64, delimiter: u8, ends: Vec<usize>) -> Block<'a> {
+        Block { bytes, pos: 0, line, delimiter, start: 0, ends }
+    }
+
+    /// The next plain record, as [`Lines::next`] reads it.
+    pub(crate) fn next(&mut self) -> Next {
+        if matches!(self.delimiter, b'"' | b'\r' | b'\n') {
+            return Next::Other;
+        }
+        loop {
+            self.ends.clear();
+            let (len, newline) = match scan(&self.bytes[self.pos..], self.delimiter, 0, &mut self.ends) {
+                Scan::Line(len) => (len, true),
+                Scan::Special => return Next::Other,
+                Scan::Open if self.pos == self.bytes.len() => return Next::End,
+                Scan::Open => (self.bytes.len() - self.pos, false),
+            };
+            if len == 0 {
+                self.pos += 1;
+                self.line += 1;
+                continue;
+            }
+            if len > MAX_RECORD_BYTES {
+                return Next::Other;
+            }
+            self.start = self.pos;
+            self.ends.push(len);
+            self.pos += len + usize::from(newline);
+            let line = self.line;
+            self.line += 1;
+            return Next::Record(line);
+        }
+    }
+
+    /// The record [`Block::next`] returned, as [`Lines::line`].
+    pub(crate) fn line(&self) -> (&'a [u8], &[usize]) {
+        let len = self.ends.last().copied().unwrap_or(0);
+        (&self.bytes[self.start..self.start + len], &self.ends)
+    }
+
+    /// After [`Next::Other`]: where the line not read starts in the block,
+    /// and its line number.
+    pub(crate) fn stop(&self) -> (usize, u64) {
+        (self.pos, self.line)
+    }
+
+    /// The `ends` buffer, to keep for the next block.
+    pub(crate) fn into_ends(self) -> Vec<usize> {
+        self.ends
     }
 }
 
@@ -264,52 +427,265 @@ impl<R: Read> Source<R> {
     /// # Errors
     /// As [`Lines::rest`].
     pub(crate) fn guard(&mut self, delimiter: u8) -> Result<()> {
+        if !matches!(self, Source::Fast(_)) {
+            return Ok(());
+        }
         if let Source::Fast(lines) = std::mem::replace(self, Source::Done) {
             *self = Source::Guarded(Box::new(lines.rest(true, delimiter)?));
         }
         Ok(())
     }
 
+    /// Hands the rest of the input to the guarded reader after blocks were
+    /// handed out: see [`Lines::rest_after`].
+    ///
+    /// # Errors
+    /// As [`Lines::rest`].
+    pub(crate) fn guard_after(&mut self, unread: &[u8], line: u64, delimiter: u8) -> Result<()> {
+        if !matches!(self, Source::Fast(_)) {
+            return Ok(());
+        }
+        if let Source::Fast(lines) = std::mem::replace(self, Source::Done) {
+            *self = Source::Guarded(Box::new(lines.rest_after(unread, line, delimiter)?));
+        }
+        Ok(())
+    }
+
     /// The next record as strings, as [`CsvInput::read`] of a
     /// [`CsvInput::batch_with`] reader reads it: a record with a field that
-    /// is not UTF-8 comes back empty, with [`Problem::NotUtf8`].
+    /// is not UTF-8 comes back empty, with [`Problem::NotUtf8`]. A plain
+    /// line's fields are borrowed from it; a record of the guarded reader
+    /// is read into `rec` and copied into `joined` ([`Joined`]).
     ///
     /// # Errors
     /// As [`CsvInput::read`].
-    pub(crate) fn read(&mut self, rec: &mut csv::StringRecord, delimiter: u8) -> Result<Option<Row>> {
-        loop {
-            match self {
-                Source::Fast(lines) => match lines.next() {
-                    Next::Record(line) => {
-                        rec.clear();
-                        // The line checked once (six short checks cost three
-                        // times one long one); a field of it is UTF-8 when it
-                        // starts and ends on character boundaries, which
-                        // `str::get` checks. csv checks field by field: a
-                        // line that is not UTF-8 is checked so too (with a
-                        // delimiter that is not ASCII, its fields may be).
-                        let whole = std::str::from_utf8(lines.whole()).ok();
-                        for range in (0..lines.len()).filter_map(|i| lines.range(i)) {
-                            let f = match whole {
-                                Some(w) => w.get(range),
-                                None => std::str::from_utf8(&lines.whole()[range]).ok(),
-                            };
-                            let Some(f) = f else {
-                                rec.clear();
-                                return Ok(Some(Row { line, problem: Some(Problem::NotUtf8) }));
-                            };
-                            rec.push_field(f);
-                        }
-                        return Ok(Some(Row { line, problem: None }));
-                    }
-                    Next::End => return Ok(None),
-                    Next::Other => self.guard(delimiter)?,
-                },
-                Source::Guarded(csv) => return csv.read(rec),
-                Source::Done => return Ok(None),
-            }
+    pub(crate) fn next_record<'s>(
+        &'s mut self,
+        rec: &'s mut csv::StringRecord,
+        joined: &'s mut Joined,
+        delimiter: u8,
+    ) -> Result<Option<(Row, Record<'s>)>> {
+        let line = match self {
+            Source::Fast(lines) => match lines.next() {
+                Next::Record(line) => Some(line),
+                Next::End => return Ok(None),
+                Next::Other => None,
+            },
+            _ => None,
+        };
+        if line.is_none() {
+            self.guard(delimiter)?;
+        }
+        match self {
+            Source::Fast(lines) => Ok(line.map(|line| {
+                let (bytes, ends) = lines.line();
+                text_record(line, bytes, ends, delimiter, joined)
+            })),
+            Source::Guarded(csv) => Ok(csv.read(rec)?.map(|row| {
+                joined.fill(rec.iter());
+                (row, joined.record())
+            })),
+            Source::Done => Ok(None),
         }
     }
+}
+
+/// A plain line's record (`bytes`, fields ending at `ends`) as strings, as
+/// csv reads it: a record with a field that is not UTF-8 comes back empty,
+/// with [`Problem::NotUtf8`].
+///
+/// The line is checked once (six short checks cost three times one long
+/// one): with a delimiter that is ASCII, the line is UTF-8 exactly when
+/// every field is, and its fields are borrowed from it. With another
+/// delimiter (a byte inside some characters) each field is checked on its
+/// own, as csv does, and copied into `joined`.
+pub(crate) fn text_record<'a>(
+    line: u64,
+    bytes: &'a [u8],
+    ends: &'a [usize],
+    delimiter: u8,
+    joined: &'a mut Joined,
+) -> (Row, Record<'a>) {
+    let not_utf8 = |joined: &'a mut Joined| {
+        joined.clear();
+        (Row { line, problem: Some(Problem::NotUtf8) }, joined.record())
+    };
+    if delimiter.is_ascii() {
+        let Ok(text) = std::str::from_utf8(bytes) else { return not_utf8(joined) };
+        let plain = is_plain_line(bytes, delimiter);
+        return (Row { line, problem: None }, Record { text, ends, plain });
+    }
+    joined.clear();
+    let mut from = 0;
+    for &end in ends {
+        let Ok(f) = std::str::from_utf8(&bytes[from..end]) else { return not_utf8(joined) };
+        joined.push(f);
+        from = end + 1;
+    }
+    (Row { line, problem: None }, joined.record())
+}
+
+/// One record's fields as text, borrowed from a plain line or from a
+/// [`Joined`] copy: field `i` runs from just after field `i - 1`'s end (one
+/// byte between them) to `ends[i]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Record<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+    /// Every field is plain ([`is_plain`]): csv writes it as it is.
+    plain: bool,
+}
+
+impl<'a> Record<'a> {
+    /// Field `i`; `None` past the last.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        self.text.get(start..end)
+    }
+
+    /// Every field is plain ([`is_plain`]): one check of the record answers
+    /// for each field written out as it was read.
+    pub(crate) fn plain(&self) -> bool {
+        self.plain
+    }
+
+    /// Every field, in order.
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.ends.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+}
+
+/// A record's fields copied into one buffer (a comma between them), for a
+/// record that cannot be borrowed from its line.
+#[derive(Debug)]
+pub(crate) struct Joined {
+    text: String,
+    ends: Vec<usize>,
+    /// Every field pushed is plain ([`is_plain`]).
+    plain: bool,
+}
+
+impl Default for Joined {
+    fn default() -> Joined {
+        Joined { text: String::new(), ends: Vec::new(), plain: true }
+    }
+}
+
+impl Joined {
+    /// No fields.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.plain = true;
+    }
+
+    /// Adds a field.
+    pub(crate) fn push(&mut self, f: &str) {
+        if !self.ends.is_empty() {
+            self.text.push(',');
+        }
+        self.text.push_str(f);
+        self.ends.push(self.text.len());
+        self.plain &= is_plain(f.as_bytes());
+    }
+
+    /// These fields.
+    pub(crate) fn fill<'f>(&mut self, fields: impl Iterator<Item = &'f str>) {
+        self.clear();
+        for f in fields {
+            self.push(f);
+        }
+    }
+
+    /// The fields as a record.
+    pub(crate) fn record(&self) -> Record<'_> {
+        Record { text: &self.text, ends: &self.ends, plain: self.plain }
+    }
+}
+
+/// True when csv would write `f` as it is and slacalc's escaping would
+/// leave it alone (`crate::text::escape_controls`): printable ASCII (space to `~`) but the delimiter and the
+/// quote. Eight bytes at a time ([`plain8`]), the tail byte by byte.
+pub(crate) fn is_plain(f: &[u8]) -> bool {
+    let mut words = f.chunks_exact(8);
+    let words_plain = words.by_ref().all(|w| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        plain8(u64::from_le_bytes(b))
+    });
+    words_plain && words.remainder().iter().all(|&b| b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"')
+}
+
+/// [`is_plain`] on eight bytes as one word (bit tricks from "Bit Twiddling
+/// Hacks": a byte's high bit after a subtraction tells it was below).
+fn plain8(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let comma = (x ^ (ONES * u64::from(b','))).wrapping_sub(ONES) & !(x ^ (ONES * u64::from(b','))) & HIGH;
+    not_plain8(x) | comma == 0
+}
+
+/// The high bits of the bytes of `x` that [`plain8`] refuses but the
+/// comma (a byte next to a refused one may be flagged too: the borrow).
+fn not_plain8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero, or below `n` (for bytes under 0x80, which the
+    // caller checks apart): its high bit set in the answer.
+    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v & HIGH;
+    let high = x & HIGH;
+    let control = below(x, 0x20);
+    let del = below(x ^ (ONES * 0x7f), 1);
+    let quote = below(x ^ (ONES * u64::from(b'"')), 1);
+    high | control | del | quote
+}
+
+/// [`is_plain`] of every field of a line read by [`Lines`] or [`Block`]
+/// (so it holds no quote), whose fields are separated by `sep`: each byte
+/// is plain or `sep`. One check of the line answers for the whole record,
+/// and tells it is ASCII.
+fn is_plain_line(line: &[u8], sep: u8) -> bool {
+    debug_assert!(!line.contains(&b'"'));
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if sep == b',' {
+        // The usual case: no quote on a plain line, every comma a
+        // separator, so printable ASCII is all. A byte of 0x80 or more is
+        // its own high bit; 0x7f gets it from + 1, a control byte from
+        // − 0x20 (a carry or borrow comes only from a byte so flagged).
+        if line.len() < 8 {
+            return line.iter().all(|&b| b.wrapping_sub(0x20) < 0x5f);
+        }
+        let word = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&line[at..at + 8]);
+            let x = u64::from_le_bytes(b);
+            x | x.wrapping_add(ONES) | x.wrapping_sub(ONES * 0x20)
+        };
+        // Whole words, then the last eight bytes (again in part: the test
+        // is byte by byte), with no branch but the loop's.
+        let flags = (0..line.len() / 8).fold(word(line.len() - 8), |f, i| f | word(8 * i));
+        return flags & HIGH == 0;
+    }
+    // The high bit of each byte of `v` that is zero, and no other (exact:
+    // no borrow crosses a byte), so that a separator lets nothing else by.
+    let zeros = |v: u64| !(((v & LOW) + LOW) | v | LOW);
+    let mut words = line.chunks_exact(8);
+    let words_plain = words.by_ref().all(|w| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b);
+        // What [`plain8`] refuses, the comma exactly; a byte wrongly flagged
+        // next to a refused one only sends the row to the field checks.
+        let refused = not_plain8(x) | zeros(x ^ (ONES * u64::from(b',')));
+        refused & !zeros(x ^ (ONES * u64::from(sep))) == 0
+    });
+    words_plain
+        && words.remainder().iter().all(|&b| b == sep || (b.wrapping_sub(0x20) < 0x5f && b != b',' && b != b'"'))
 }
 
 /// What [`scan`] found.
@@ -492,6 +868,60 @@ mod tests {
         }
     }
 
+    /// What `batch --jobs` reads: blocks of whole lines ([`Lines::block`],
+    /// about `want` bytes each), each read by a [`Block`]; from a line it
+    /// does not read, the rest guarded ([`Source::guard_after`]).
+    fn by_blocks(src: impl Read, delimiter: u8, want: usize) -> Got {
+        let (header, mut source) = match Source::open(src, delimiter) {
+            Ok(opened) => opened,
+            Err(e) => return (Vec::new(), Vec::new(), Some(e.to_string())),
+        };
+        let header: Vec<String> = header.iter().map(String::from).collect();
+        let (mut got, mut bytes) = (Vec::new(), Vec::new());
+        while let Source::Fast(lines) = &mut source {
+            let first = match lines.block(&mut bytes, want) {
+                BlockNext::Lines(first) => first,
+                BlockNext::End => return (got, header, None),
+                BlockNext::Other => {
+                    if let Err(e) = source.guard(delimiter) {
+                        return (got, header, Some(e.to_string()));
+                    }
+                    break;
+                }
+            };
+            let mut block = Block::new(&bytes, first, delimiter, Vec::new());
+            loop {
+                match block.next() {
+                    Next::Record(line) => {
+                        let (text, ends) = block.line();
+                        let mut from = 0;
+                        let fields = ends
+                            .iter()
+                            .map(|&end| {
+                                let f = text[from..end].to_vec();
+                                from = end + 1;
+                                f
+                            })
+                            .collect();
+                        got.push((line, None, fields));
+                    }
+                    Next::End => break,
+                    Next::Other => {
+                        let (at, line) = block.stop();
+                        if let Err(e) = source.guard_after(&bytes[at..], line, delimiter) {
+                            return (got, header, Some(e.to_string()));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        match source {
+            Source::Guarded(csv) => read_on(*csv, got, Some(header)),
+            _ => (got, header, None),
+        }
+    }
+
     /// What batch read before the fast path: the guarded reader's strings.
     fn batch_guarded(src: impl Read, delimiter: u8) -> Got {
         let mut csv = CsvInput::batch_with(src, delimiter);
@@ -502,13 +932,23 @@ mod tests {
         strings(|rec| csv.read(rec), header)
     }
 
-    /// What batch reads now: [`Source::read`].
+    /// What batch reads now: [`Source::next_record`].
     fn batch_fast(src: impl Read, delimiter: u8) -> Got {
         let (header, mut source) = match Source::open(src, delimiter) {
             Ok(opened) => opened,
             Err(e) => return (Vec::new(), Vec::new(), Some(e.to_string())),
         };
-        strings(|rec| source.read(rec, delimiter), header.iter().map(String::from).collect())
+        let mut got = Vec::new();
+        let (mut rec, mut joined) = (csv::StringRecord::new(), Joined::default());
+        loop {
+            match source.next_record(&mut rec, &mut joined, delimiter) {
+                Ok(Some((row, r))) => {
+                    got.push((row.line, row.problem, r.iter().map(|f| f.as_bytes().to_vec()).collect()))
+                }
+                Ok(None) => return (got, header.iter().map(String::from).collect(), None),
+                Err(e) => return (got, header.iter().map(String::from).collect(), Some(e.to_string())),
+            }
+        }
     }
 
     /// The string records `read` reads, as bytes.
@@ -535,6 +975,10 @@ mod tests {
         let want = guarded(Trickle { bytes, step: usize::MAX, fail }, delimiter);
         let got = fast(Trickle { bytes, step, fail }, delimiter);
         assert_eq!(got, want, "input {:?}", String::from_utf8_lossy(bytes));
+        for block in [1, 7, 4096] {
+            let got = by_blocks(Trickle { bytes, step, fail }, delimiter, block);
+            assert_eq!(got, want, "blocks of {block}, input {:?}", String::from_utf8_lossy(bytes));
+        }
         let want = batch_guarded(Trickle { bytes, step: usize::MAX, fail }, delimiter);
         let got = batch_fast(Trickle { bytes, step, fail }, delimiter);
         assert_eq!(got, want, "batch, input {:?}", String::from_utf8_lossy(bytes));
@@ -579,6 +1023,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// One check of a plain line says what a check of each field says.
+        #[test]
+        fn a_plain_line_is_plain_fields(
+            line in proptest::collection::vec(
+                proptest::sample::select(&b"a,;\t \x00\x1f\x7e\x7f\x80\xa9\xff-.Z"[..]), 0..40),
+            sep in proptest::sample::select(&b",;\t"[..]),
+        ) {
+            let fields = line.split(|&b| b == sep).all(is_plain);
+            proptest::prop_assert_eq!(is_plain_line(&line, sep), fields, "{:?}", line);
+        }
+
         /// The word-at-a-time scan finds what a byte loop finds.
         #[test]
         fn scan_finds_what_a_byte_loop_finds(
@@ -621,6 +1076,7 @@ mod tests {
             // 0xa9: the second byte of "é", to split a character.
             delimiter in proptest::sample::select(&b",;\"\xa9"[..]),
             step in proptest::sample::select(&[1usize, 3, 64, 1 << 20][..]),
+            block in proptest::sample::select(&[1usize, 5, 40, 1 << 20][..]),
             fail: bool,
         ) {
             // Plain lines first (the common case), then anything.
@@ -629,6 +1085,9 @@ mod tests {
             input.extend_from_slice(&bytes);
             let want = guarded(Trickle { bytes: &input, step: usize::MAX, fail }, delimiter);
             let got = fast(Trickle { bytes: &input, step, fail }, delimiter);
+            proptest::prop_assert_eq!(&got, &want);
+            // In blocks, as `batch --jobs` reads it.
+            let got = by_blocks(Trickle { bytes: &input, step, fail }, delimiter, block);
             proptest::prop_assert_eq!(got, want);
             // And as batch reads it: strings, a record not UTF-8 flagged.
             let want = batch_guarded(Trickle { bytes: &input, step: usize::MAX, fail }, delimiter);
