@@ -14,11 +14,12 @@
 //! to the separate walks.
 
 use super::calendar::Calendar;
+use super::calendar::cursor::{Pooled, YearCursor};
 use super::calendar::year::{DayRun, Week};
 use super::calendar::yearsum::YearSum;
 use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
-use super::timeline::{Visitor, WalkError, clock_start, walk};
+use super::timeline::{Visitor, WalkError, clock_start_in, walk_in};
 
 /// What a status needs from the calendar, in UTC seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +145,7 @@ impl Visitor for Both {
 }
 
 /// [`deadline`](super::deadline)`(cal, opened, work, pauses)` (when `work` is
-/// given), [`clock_start`]`(cal, opened)` and
+/// given), [`clock_start`](super::timeline::clock_start)`(cal, opened)` and
 /// [`elapsed`](super::elapsed)`(cal, opened, until, pauses)` from one walk,
 /// without steps. The values are those of the separate walks.
 ///
@@ -154,6 +155,22 @@ impl Visitor for Both {
 /// runs them.
 pub(crate) fn deadline_and_elapsed(
     cal: &Calendar,
+    opened: i64,
+    work: Option<i64>,
+    until: i64,
+    pauses: &[Segment],
+) -> Result<Answer, WalkError> {
+    deadline_and_elapsed_in(cal, &mut Pooled::take(cal), opened, work, until, pauses)
+}
+
+/// [`deadline_and_elapsed`] with the caller's cursor on `cal`'s year tables
+/// (see [`walk_in`]).
+///
+/// # Errors
+/// As [`deadline_and_elapsed`].
+pub(crate) fn deadline_and_elapsed_in(
+    cal: &Calendar,
+    cursor: &mut YearCursor,
     opened: i64,
     work: Option<i64>,
     until: i64,
@@ -171,7 +188,7 @@ pub(crate) fn deadline_and_elapsed(
         first: None,
     };
     if v.consuming || v.measuring {
-        walk(cal, opened, pauses, &mut v)?;
+        walk_in(cal, cursor, opened, pauses, &mut v)?;
     }
     let deadline = match work {
         Some(_) if consuming => Some(v.end.ok_or(WalkError::OutOfRange)?),
@@ -181,7 +198,7 @@ pub(crate) fn deadline_and_elapsed(
     // Without pauses the first piece walked is the clock start.
     let clock_start = match v.first {
         Some(t) if pauses.is_empty() => t,
-        _ => clock_start(cal, opened)?,
+        _ => clock_start_in(cal, cursor, opened)?,
     };
     Ok(Answer { deadline, clock_start, elapsed: v.measured.secs() })
 }
@@ -191,7 +208,7 @@ mod tests {
     use super::*;
     use crate::engine::segment::normalize;
     use crate::engine::tests::any_calendar;
-    use crate::engine::{deadline, elapsed};
+    use crate::engine::{clock_start, deadline, elapsed};
     use proptest::prelude::*;
 
     /// The three separate walks, as `sla::status` ran them.
