@@ -19,6 +19,11 @@ use super::calendar::{Calendar, DayKind, YEAR_BLOCKS};
 use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
 
+/// The first and last days a walk may reach: 1583-01-01 and 9999-12-31.
+pub(crate) const FIRST_DAY: Day = Day::new(-141_349);
+/// See [`FIRST_DAY`].
+pub(crate) const LAST_DAY: Day = Day::new(2_932_896);
+
 /// A walk that finds no working time for this many days gives up.
 pub(crate) const HORIZON_DAYS: i64 = 3653;
 
@@ -189,9 +194,6 @@ pub(crate) fn walk_in(
     pauses: &[Segment],
     v: &mut impl Visitor,
 ) -> Result<(), WalkError> {
-    // 1583-01-01 and 9999-12-31.
-    const FIRST_DAY: Day = Day::new(-141_349);
-    const LAST_DAY: Day = Day::new(2_932_896);
     // An overnight window of the day before may still run at `start`.
     let start_day = cal.local_day_cached(start, cache);
     let mut day = start_day - (cal.reach_days() - 1);
