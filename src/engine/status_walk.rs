@@ -249,19 +249,20 @@ fn within_a_year(
     let from = *line.day_starts.get(usize::try_from(first - year_start).ok()?)? as usize;
     let segs = line.segments.get(from..)?;
     let cum = line.cum.get(from..)?;
-    // Working time of the walk's segments before instant `t` (they are in
-    // time order: those that end by `t`, and a part of the next).
-    let before = |t: i64| {
-        let k = segs.partition_point(|s| s.end <= t);
-        cum[k] - cum[0] + segs.get(k).map_or(0, |s| (t - s.start).max(0))
-    };
-    let k = segs.partition_point(|s| s.end <= opened);
+    // Working time of the walk's segments before instant `t`, given the
+    // first segment `k` that ends after `t` (they are in time order: those
+    // before `k`, and a part of `k`).
+    let before = |t: i64, k: usize| cum[k] - cum[0] + segs.get(k).map_or(0, |s| (t - s.start).max(0));
+    // Every search starts where the last one stopped: a ticket's times are
+    // a few segments apart, found in a few steps (see `gallop`).
+    let k = gallop(segs, 0, |s| s.end <= opened);
     let clock_start = segs.get(k..)?.iter().find(|s| !s.is_empty())?.start.max(opened);
-    let at_opened = before(opened);
+    let at_opened = before(opened, k);
     let deadline = match work {
         Some(w) if w > 0 => {
             let goal = at_opened + w;
-            let j = cum[1..].partition_point(|&c| c - cum[0] < goal);
+            // Segments before `k` end by `opened`: their totals are below the goal.
+            let j = gallop(&cum[1..], k, |&c| c - cum[0] < goal);
             let s = segs.get(j)?;
             Some(s.start + (goal - (cum[j] - cum[0])))
         }
@@ -274,11 +275,26 @@ fn within_a_year(
         if line.last_end < until {
             return None;
         }
-        before(until) - at_opened
+        before(until, gallop(segs, k, |s| s.end <= until)) - at_opened
     } else {
         0
     };
     Some(Answer { deadline, clock_start, elapsed })
+}
+
+/// `from + xs[from..].partition_point(pred)` (`pred` holds on `xs[..from]`),
+/// searched in steps that double from `from` on, then by halves: a point
+/// `d` places on is found in about `2 log d` steps, not `log xs.len()`.
+fn gallop<T>(xs: &[T], from: usize, pred: impl Fn(&T) -> bool) -> usize {
+    let mut lo = from.min(xs.len());
+    let mut step = 1;
+    // `pred` holds on `xs[..lo]`.
+    while lo + step <= xs.len() && pred(&xs[lo + step - 1]) {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(xs.len());
+    lo + xs[lo..hi].partition_point(pred)
 }
 
 #[cfg(test)]
@@ -430,6 +446,16 @@ mod tests {
             if let Some(got) = within_a_year(&cal, &mut cursor, opened, work, until) {
                 prop_assert_eq!(Ok(got), separate(&cal, opened, work, until, &[]));
             }
+        }
+    }
+
+    proptest! {
+        /// A galloping search finds what a binary search finds.
+        #[test]
+        fn gallop_is_partition_point(mut xs in proptest::collection::vec(0i64..1000, 0..300), t in 0i64..1000, from in 0usize..300) {
+            xs.sort_unstable();
+            let want = xs.partition_point(|&x| x <= t);
+            prop_assert_eq!(gallop(&xs, from.min(want), |&x| x <= t), want);
         }
     }
 
