@@ -192,9 +192,7 @@ class Plans:
             d = self._native.status(length, pp, qq, oo, ww, ss, metric, zz)
             cols = {}
             for name, bufs in d.items():
-                if len(bufs) == 4:
-                    cols[name] = _c.decoded(length, bufs)
-                elif len(bufs) == 3:
+                if len(bufs) == 3:
                     cols[name] = _c.strings(length, bufs)
                 elif name.endswith("_seconds"):
                     cols[name] = _c.int64s(length, bufs)

@@ -157,27 +157,24 @@ def rows_of(args: Sequence[Tuple[str, Any]]) -> int:
     return 1 if n is None else n
 
 
-def timestamps(n: int, bufs: Tuple[bytes, bytes]) -> pa.Array:
+def _validity(valid: Optional[bytes]) -> Optional[pa.Buffer]:
+    """A validity bitmap from the Rust half; ``None``: every row is valid."""
+    return None if valid is None else pa.py_buffer(valid)
+
+
+def timestamps(n: int, bufs: Tuple[Optional[bytes], bytes]) -> pa.Array:
     valid, values = bufs
-    return pa.Array.from_buffers(UTC_SECONDS, n, [pa.py_buffer(valid), pa.py_buffer(values)])
+    return pa.Array.from_buffers(UTC_SECONDS, n, [_validity(valid), pa.py_buffer(values)])
 
 
-def int64s(n: int, bufs: Tuple[bytes, bytes]) -> pa.Array:
+def int64s(n: int, bufs: Tuple[Optional[bytes], bytes]) -> pa.Array:
     valid, values = bufs
-    return pa.Array.from_buffers(pa.int64(), n, [pa.py_buffer(valid), pa.py_buffer(values)])
+    return pa.Array.from_buffers(pa.int64(), n, [_validity(valid), pa.py_buffer(values)])
 
 
-def strings(n: int, bufs: Tuple[bytes, bytes, bytes]) -> pa.Array:
+def strings(n: int, bufs: Tuple[Optional[bytes], bytes, bytes]) -> pa.Array:
     valid, offsets, data = bufs
-    return pa.Array.from_buffers(pa.string(), n, [pa.py_buffer(valid), pa.py_buffer(offsets), pa.py_buffer(data)])
-
-
-def decoded(n: int, bufs: Tuple[bytes, bytes, Tuple[bytes, bytes, bytes], int]) -> pa.Array:
-    """A string column the Rust half wrote as int32 codes into a dictionary
-    of its distinct values, decoded (by pyarrow, in C++)."""
-    valid, indices, values, m = bufs
-    codes = pa.Array.from_buffers(pa.int32(), n, [pa.py_buffer(valid), pa.py_buffer(indices)])
-    return pa.DictionaryArray.from_arrays(codes, strings(m, values)).dictionary_decode()
+    return pa.Array.from_buffers(pa.string(), n, [_validity(valid), pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def table_to_csv(table: pa.Table, zone_of_keys: bool) -> bytes:

@@ -77,54 +77,195 @@ impl StrOut {
     }
 }
 
-/// A string column built as int32 codes into a dictionary of its distinct
-/// values, which the Python half decodes into a plain string column
-/// (pyarrow's `dictionary_decode`): a status table's names and states are a
-/// few strings repeated, cheaper to write as a code than as bytes per row.
-pub struct DictOut {
-    pub valid: BitsOut,
-    pub indices: Vec<u8>,
-    /// The dictionary: one row per distinct value, in the order first met.
-    pub values: StrOut,
-    known: FxHashMap<Box<str>, i32>,
+/// The null rows of a column being built, as a list: a status column has
+/// few (a row's error, a stop not given), so a row costs a compare, not a
+/// bit written; the Arrow validity bitmap is made once at the end.
+#[derive(Default)]
+pub struct Nulls {
+    rows: Vec<u32>,
+    len: u32,
 }
 
-impl DictOut {
-    pub fn with_capacity(n: usize) -> DictOut {
-        DictOut {
-            valid: BitsOut::with_capacity(n),
-            indices: Vec::with_capacity(n * 4),
-            values: StrOut::with_capacity(16, 16),
-            known: FxHashMap::default(),
+impl Nulls {
+    #[inline]
+    fn push(&mut self, valid: bool) {
+        if !valid {
+            self.rows.push(self.len);
         }
+        // A call has fewer than 2^32 rows (`status` checks).
+        self.len = self.len.wrapping_add(1);
     }
 
-    /// The code of `s`, added to the dictionary when new.
-    pub fn code(&mut self, s: &str) -> i32 {
+    /// The validity bitmap; `None` when no row is null (Arrow's "all valid").
+    pub fn bitmap(&self) -> Option<Vec<u8>> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        let mut bits = vec![0xFFu8; (self.len as usize).div_ceil(8)];
+        for &r in &self.rows {
+            bits[r as usize / 8] &= !(1 << (r % 8));
+        }
+        Some(bits)
+    }
+}
+
+/// An int64 (or timestamp) column of a status table being built.
+pub struct I64Rows {
+    pub nulls: Nulls,
+    pub values: Vec<u8>,
+}
+
+impl I64Rows {
+    pub fn with_capacity(n: usize) -> I64Rows {
+        I64Rows { nulls: Nulls::default(), values: Vec::with_capacity(n * 8) }
+    }
+
+    #[inline]
+    pub fn push(&mut self, v: Option<i64>) {
+        self.nulls.push(v.is_some());
+        self.values.extend_from_slice(&v.unwrap_or(0).to_le_bytes());
+    }
+}
+
+/// A string column of a few distinct values repeated (names, states),
+/// written as a code per row, then spelled out in Rust at the end
+/// ([`NameRows::spell`]) as a plain Arrow string column: a handful of
+/// bytes copied per row, where pyarrow's `dictionary_decode` of codes cost
+/// several times as much (and a dictionary column would reach pandas as a
+/// categorical).
+pub struct NameRows {
+    /// The value of each row; [`NameRows::NULL`] for a null.
+    codes: Vec<u32>,
+    nulls: usize,
+    /// The distinct values, in the order first met.
+    values: Vec<Box<str>>,
+    known: FxHashMap<Box<str>, u32>,
+}
+
+/// A string column as Arrow buffers: (validity bitmap or `None` when no row
+/// is null, int32 offsets, UTF-8 data).
+pub type StrBuffers = (Option<Vec<u8>>, Vec<u8>, Vec<u8>);
+
+/// Values up to this long are copied as one fixed-size block (a couple of
+/// vector moves, no `memcpy` call); the data buffer has this much slack.
+const BLOCK: usize = 32;
+
+impl NameRows {
+    const NULL: u32 = u32::MAX;
+
+    pub fn with_capacity(n: usize) -> NameRows {
+        NameRows { codes: Vec::with_capacity(n), nulls: 0, values: Vec::new(), known: FxHashMap::default() }
+    }
+
+    /// The code of `s`, added to the values when new.
+    pub fn code(&mut self, s: &str) -> u32 {
         if let Some(&c) = self.known.get(s) {
             return c;
         }
-        // At most one value per row, and a call has fewer than 2^31 rows.
-        let c = i32::try_from(self.known.len()).unwrap_or(i32::MAX);
-        self.values.push(Some(s));
+        // At most one value per row, and a call has fewer than 2^32 - 1 rows.
+        let c = u32::try_from(self.values.len()).unwrap_or(Self::NULL - 1);
+        self.values.push(s.into());
         self.known.insert(s.into(), c);
         c
     }
 
-    /// The rows in the dictionary.
-    pub fn len(&self) -> usize {
-        self.known.len()
-    }
-
     #[inline]
-    pub fn push_code(&mut self, c: Option<i32>) {
-        self.valid.push(c.is_some());
-        self.indices.extend_from_slice(&c.unwrap_or(0).to_le_bytes());
+    pub fn push_code(&mut self, c: Option<u32>) {
+        self.nulls += usize::from(c.is_none());
+        self.codes.push(c.unwrap_or(Self::NULL));
     }
 
     pub fn push(&mut self, s: Option<&str>) {
         let c = s.map(|s| self.code(s));
         self.push_code(c);
+    }
+
+    /// The column as Arrow string buffers. More than 2 GiB of text would
+    /// wrap the offsets: the Python half hands over a few million rows per
+    /// call, and a value is a plan, priority, metric or state name.
+    pub fn spell(&self) -> StrBuffers {
+        // One value on every row (the metric): the same bytes over and over.
+        if let ([v], 0) = (&self.values[..], self.nulls) {
+            let n = self.codes.len();
+            let offsets = (0..=n).flat_map(|i| i32::try_from(i * v.len()).unwrap_or(i32::MAX).to_le_bytes()).collect();
+            return (None, offsets, v.as_bytes().repeat(n));
+        }
+        // Per value: its length and its first BLOCK bytes.
+        let table: Vec<(usize, [u8; BLOCK])> = self
+            .values
+            .iter()
+            .map(|v| {
+                let mut b = [0u8; BLOCK];
+                let n = v.len().min(BLOCK);
+                b[..n].copy_from_slice(&v.as_bytes()[..n]);
+                (v.len(), b)
+            })
+            .collect();
+        let len = |c: u32| table.get(c as usize).map_or(0, |&(n, _)| n);
+        let total: usize = self.codes.iter().map(|&c| len(c)).sum();
+        let mut data = vec![0u8; total + BLOCK];
+        let mut offsets = vec![0u8; (self.codes.len() + 1) * 4];
+        let mut at = 0;
+        for (&c, offset) in self.codes.iter().zip(offsets[4..].chunks_exact_mut(4)) {
+            if let Some(&(n, ref block)) = table.get(c as usize) {
+                match data.get_mut(at..at + BLOCK) {
+                    // `at + n <= total`: the block fits in the slack.
+                    Some(d) if n <= BLOCK => d.copy_from_slice(block),
+                    _ => data[at..at + n].copy_from_slice(self.values[c as usize].as_bytes()),
+                }
+                at += n;
+            }
+            offset.copy_from_slice(&i32::try_from(at).unwrap_or(i32::MAX).to_le_bytes());
+        }
+        data.truncate(total);
+        let valid = (self.nulls > 0).then(|| {
+            let mut bits = vec![0u8; self.codes.len().div_ceil(8)];
+            for (i, &c) in self.codes.iter().enumerate() {
+                bits[i / 8] |= u8::from(c != Self::NULL) << (i % 8);
+            }
+            bits
+        });
+        (valid, offsets, data)
+    }
+}
+
+/// A string column that is null on most rows (a status table's `error`):
+/// only its values are kept, with their rows.
+#[derive(Default)]
+pub struct SparseText {
+    /// (row, end of its text in `data`), rows increasing.
+    rows: Vec<(u32, usize)>,
+    data: Vec<u8>,
+}
+
+impl SparseText {
+    /// Row `row`'s text (rows given in increasing order).
+    pub fn set(&mut self, row: usize, s: &str) {
+        self.data.extend_from_slice(s.as_bytes());
+        // `status` checks a call has fewer than 2^32 rows.
+        self.rows.push((u32::try_from(row).unwrap_or(u32::MAX), self.data.len()));
+    }
+
+    /// The column of `n` rows as Arrow string buffers (the rows not set null).
+    pub fn spell(self, n: usize) -> StrBuffers {
+        let mut bits = vec![0u8; n.div_ceil(8)];
+        if self.rows.is_empty() {
+            return (Some(bits), vec![0u8; (n + 1) * 4], Vec::new());
+        }
+        // Offset `i + 1` is the end of the text of the last row set up to `i`.
+        let mut ends = vec![0i32; n + 1];
+        for (k, &(row, end)) in self.rows.iter().enumerate() {
+            let (row, end) = (row as usize, i32::try_from(end).unwrap_or(i32::MAX));
+            let until = self.rows.get(k + 1).map_or(n, |&(r, _)| r as usize);
+            if let Some(run) = ends.get_mut(row + 1..=until) {
+                run.fill(end);
+            }
+            if let Some(b) = bits.get_mut(row / 8) {
+                *b |= 1 << (row % 8);
+            }
+        }
+        let offsets = ends.iter().flat_map(|e| e.to_le_bytes()).collect();
+        (Some(bits), offsets, self.data)
     }
 }
 
@@ -299,8 +440,10 @@ impl StrCol {
         }
     }
 
-    /// Row `i`'s bytes; `None` for a null.
-    #[inline]
+    /// Row `i`'s bytes; `None` for a null. Always inlined: a status row
+    /// reads its plan and priority cells through it, and as a call (which
+    /// LLVM chose) it cost about 38 instructions each.
+    #[inline(always)]
     pub fn bytes(&self, i: usize) -> Option<&[u8]> {
         match self {
             StrCol::Scalar(v) => v.as_deref().map(str::as_bytes),

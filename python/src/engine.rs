@@ -11,7 +11,7 @@
 
 use std::path::PathBuf;
 
-use slacalc::sla::{self, ClockState as LibState, Resolved, StopAfterNow, Untracked};
+use slacalc::sla::{self, ClockState as LibState, StatusRun, StopAfterNow, Untracked};
 use slacalc::{Display, Metric as LibMetric, PlanSet, RowFormat, Timestamp, WorkSpan};
 
 /// Appends `t` as RFC 3339 in UTC (`2026-11-20T09:00:00Z`), as the
@@ -56,7 +56,8 @@ pub struct Pair {
     /// The canonical priority; `None` when the plan needs none and none was given.
     pub priority: Option<String>,
     zone: chrono_tz::Tz,
-    resolved: Resolved,
+    /// The resolved target, and what status rows against it share.
+    run: StatusRun,
 }
 
 /// `batch`'s states, in the order of [`STATES`]; `status` returns the index.
@@ -112,7 +113,7 @@ impl Engine {
             plan_id: p.id.clone(),
             priority: resolved.priority.clone(),
             zone: p.calendar.calendar.tz(),
-            resolved,
+            run: StatusRun::new(resolved),
         })
     }
 
@@ -124,7 +125,7 @@ impl Engine {
     #[inline(never)]
     pub fn deadline(pair: &Pair, opened: i64, pauses: Option<&str>, now: i64) -> Result<Option<i64>, String> {
         Self::paused(sla::Ticket::opened(Timestamp::from_secs(opened)), pair, pauses, now)?
-            .deadline(&pair.resolved, false)
+            .deadline(pair.run.resolved(), false)
             .map(|d| d.deadline.map(Timestamp::secs))
             .map_err(|e| e.to_string())
     }
@@ -145,15 +146,32 @@ impl Engine {
     /// (`pauses` as its `pauses` column): a stop after now has not happened
     /// yet; a ticket opened after now is the error `batch --strict` gives
     /// (plain `batch` leaves such a row out; a column here keeps every row).
+    ///
+    /// A row without pauses is asked of the pair's [`StatusRun`] first,
+    /// which answers it as the steps below do, or leaves it (and its
+    /// error's message) to them.
     #[inline(never)]
     pub fn status(
-        pair: &Pair,
+        pair: &mut Pair,
         metric: Metric,
         opened: i64,
         stop: Option<i64>,
         now: i64,
         pauses: Option<&str>,
     ) -> Result<StatusRow, String> {
+        if pauses.is_none_or(|p| p.trim().is_empty())
+            && let Some(s) =
+                pair.run.row(Timestamp::from_secs(opened), stop.map(Timestamp::from_secs), Timestamp::from_secs(now))
+        {
+            return Ok(StatusRow {
+                opened,
+                deadline: s.deadline.map(Timestamp::secs),
+                stop: s.stop.map(Timestamp::secs),
+                state: state_index(s.state),
+                elapsed: s.elapsed.secs(),
+                remaining: if s.state == LibState::NoCommitment { None } else { s.remaining.map(WorkSpan::secs) },
+            });
+        }
         let disp = Display::Zone(pair.zone);
         let opened_at = sla::Given { what: "opened", at: Timestamp::from_secs(opened), typed: "", quoted: false };
         let what = metric.stop_column();
@@ -171,7 +189,7 @@ impl Engine {
         };
         // Batch reads the pauses after the ticket's times: its errors first.
         let ticket = Self::paused(ticket, pair, pauses, now)?;
-        let s = ticket.status(&pair.resolved, now_at, false).map_err(|e| e.to_string())?;
+        let s = ticket.status(pair.run.resolved(), now_at, false).map_err(|e| e.to_string())?;
         Ok(StatusRow {
             opened: s.deadline.opened.secs(),
             deadline: s.deadline.deadline.map(Timestamp::secs),

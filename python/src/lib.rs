@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rustc_hash::FxHashMap;
 
-use columns::{DictOut, I64Col, I64Out, StrCol, StrOut};
+use columns::{I64Col, I64Out, I64Rows, NameRows, SparseText, StrBuffers, StrCol, StrOut};
 use engine::{Engine, Metric, Pair};
 
 /// The loaded plans (`slacalc.Plans` wraps it).
@@ -37,7 +37,7 @@ struct Pairs<'e, 'a> {
     refuse_untracked: bool,
     /// (plan, priority) bytes → index in `entries`; the keys borrow the
     /// input columns, alive for the whole call.
-    index: FxHashMap<(&'a [u8], &'a [u8]), u32>,
+    index: FxHashMap<Key<'a>, u32>,
     entries: Vec<Result<Pair, String>>,
     /// The last row's cells and entry: sorted or constant columns repeat them.
     last: Option<(&'a [u8], &'a [u8], u32)>,
@@ -51,6 +51,67 @@ struct Pairs<'e, 'a> {
 }
 
 const UNSET: u32 = u32::MAX;
+
+/// A row's (plan, priority) cells as a key of [`Pairs`]'s index, hashed and
+/// compared by a few word loads ([`same`], [`fingerprint`]): a pair is
+/// looked up on every row of plain string columns, where the byte-wise
+/// hasher and four `memcmp` calls cost about 90 instructions a row, half
+/// the look-up.
+#[derive(Clone, Copy)]
+struct Key<'a>(&'a [u8], &'a [u8]);
+
+impl PartialEq for Key<'_> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        same(self.0, other.0) && same(self.1, other.1)
+    }
+}
+
+impl Eq for Key<'_> {}
+
+impl std::hash::Hash for Key<'_> {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(fingerprint(self.0).rotate_left(32) ^ fingerprint(self.1));
+    }
+}
+
+/// The little-endian word of the `N` bytes of `s` at `at` (0 past its end).
+#[inline]
+fn word<const N: usize>(s: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    if let Some(b) = s.get(at..at + N) {
+        w[..N].copy_from_slice(b);
+    }
+    u64::from_le_bytes(w)
+}
+
+/// `a == b`, by at most four word loads for names up to 16 bytes (two
+/// overlapping loads cover every byte), by `memcmp` beyond.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    n == b.len()
+        && match n {
+            0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+            4..8 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+            8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+            _ => a == b,
+        }
+}
+
+/// A hash of `s` from its length and its first and last bytes (at most 16
+/// of them): names that share those only share a hash slot.
+#[inline]
+fn fingerprint(s: &[u8]) -> u64 {
+    let n = s.len();
+    let (first, last) = match n {
+        0..4 => (s.iter().fold(0u64, |h, &b| h << 8 | u64::from(b)), 0),
+        4..8 => (word::<4>(s, 0), word::<4>(s, n - 4)),
+        _ => (word::<8>(s, 0), word::<8>(s, n - 8)),
+    };
+    (first ^ last.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n as u64
+}
 
 /// The largest pair table (cells): dictionaries beyond it are read by
 /// their strings.
@@ -104,12 +165,12 @@ impl<'e, 'a> Pairs<'e, 'a> {
         let p = plan.bytes(i)?;
         let q = priority.bytes(i).unwrap_or_default();
         if let Some((lp, lq, k)) = self.last
-            && lp == p
-            && lq == q
+            && same(lp, p)
+            && same(lq, q)
         {
             return Some(k);
         }
-        let k = match self.index.get(&(p, q)) {
+        let k = match self.index.get(&Key(p, q)) {
             Some(&k) => k,
             None => self.resolve(p, q)?,
         };
@@ -125,13 +186,19 @@ impl<'e, 'a> Pairs<'e, 'a> {
         let r = self.engine.pair(plan, (!priority.is_empty()).then_some(priority), self.metric, self.refuse_untracked);
         let k = u32::try_from(self.entries.len()).ok()?;
         self.entries.push(r);
-        self.index.insert((p, q), k);
+        self.index.insert(Key(p, q), k);
         Some(k)
     }
 
     #[inline]
     fn entry(&self, k: u32) -> &Result<Pair, String> {
         &self.entries[k as usize]
+    }
+
+    /// The entry, to answer a status row with (its run keeps a cursor).
+    #[inline]
+    fn entry_mut(&mut self, k: u32) -> &mut Result<Pair, String> {
+        &mut self.entries[k as usize]
     }
 }
 
@@ -206,6 +273,9 @@ impl NativePlans {
         pauses: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let metric = Metric::parse(metric).map_err(pyo3::exceptions::PyValueError::new_err)?;
+        if u32::try_from(n).is_err() {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!("{n} rows in one call: at most 2^32 - 1")));
+        }
         let (plan, priority, pauses) =
             (StrCol::extract(plan, n)?, StrCol::extract(priority, n)?, StrCol::extract(pauses, n)?);
         let (opened, now, stop) = (I64Col::extract(opened, n)?, I64Col::extract(now, n)?, I64Col::extract(stop, n)?);
@@ -218,12 +288,12 @@ impl NativePlans {
                     c.null_row();
                     continue;
                 };
-                let pair = match pairs.entry(k) {
+                let pair = match pairs.entry_mut(k) {
                     Ok(p) => p,
                     Err(e) => {
                         // As batch prints a row it could not resolve: the
                         // names as given.
-                        c.error_row(plan.get(i), given(priority.get(i)), o, stop.get(i), e);
+                        c.error_row(i, plan.get(i), given(priority.get(i)), o, stop.get(i), e);
                         continue;
                     }
                 };
@@ -232,24 +302,24 @@ impl NativePlans {
                     Ok(s) => c.row(k, pair, || given(priority.get(i)), &s),
                     Err(e) => {
                         let shown = pair.priority.as_deref().or_else(|| given(priority.get(i)));
-                        c.error_row(Some(&pair.plan_id), shown, o, stop.get(i), &e);
+                        c.error_row(i, Some(&pair.plan_id), shown, o, stop.get(i), &e);
                     }
                 }
             }
-            c
+            c.spell(n)
         });
         let d = pyo3::types::PyDict::new(py);
         let bytes = |b: &[u8]| PyBytes::new(py, b);
-        let strs = |s: &StrOut| (bytes(&s.valid.bits), bytes(&s.offsets), bytes(&s.data));
-        let ints = |s: &I64Out| (bytes(&s.valid.bits), bytes(&s.values));
-        let dict = |s: &DictOut| (bytes(&s.valid.bits), bytes(&s.indices), strs(&s.values), s.len());
-        d.set_item("plan", dict(&cols.plan))?;
-        d.set_item("priority", dict(&cols.priority))?;
-        d.set_item("metric", dict(&cols.metric))?;
+        let valid = |b: &Option<Vec<u8>>| b.as_deref().map(bytes);
+        let strs = |s: &StrBuffers| (valid(&s.0), bytes(&s.1), bytes(&s.2));
+        let ints = |s: &(Option<Vec<u8>>, Vec<u8>)| (valid(&s.0), bytes(&s.1));
+        d.set_item("plan", strs(&cols.plan))?;
+        d.set_item("priority", strs(&cols.priority))?;
+        d.set_item("metric", strs(&cols.metric))?;
         d.set_item("opened", ints(&cols.opened))?;
         d.set_item("deadline", ints(&cols.deadline))?;
         d.set_item(metric.stop_column(), ints(&cols.stop))?;
-        d.set_item("state", dict(&cols.state))?;
+        d.set_item("state", strs(&cols.state))?;
         d.set_item("elapsed_seconds", ints(&cols.elapsed))?;
         d.set_item("remaining_seconds", ints(&cols.remaining))?;
         d.set_item("error", strs(&cols.error))?;
@@ -279,33 +349,47 @@ fn given(s: Option<&str>) -> Option<&str> {
 
 /// The status output columns being built.
 struct StatusCols {
-    plan: DictOut,
-    priority: DictOut,
-    metric: DictOut,
-    opened: I64Out,
-    deadline: I64Out,
-    stop: I64Out,
-    state: DictOut,
-    elapsed: I64Out,
-    remaining: I64Out,
-    error: StrOut,
+    plan: NameRows,
+    priority: NameRows,
+    metric: NameRows,
+    opened: I64Rows,
+    deadline: I64Rows,
+    stop: I64Rows,
+    state: NameRows,
+    elapsed: I64Rows,
+    remaining: I64Rows,
+    error: SparseText,
     /// Per pair entry: its plan's and priority's codes, once written.
-    names: Vec<Option<(i32, Option<i32>)>>,
+    names: Vec<Option<(u32, Option<u32>)>>,
+}
+
+/// The status columns as Arrow buffers (see [`StatusCols::spell`]).
+struct StatusBuffers {
+    plan: StrBuffers,
+    priority: StrBuffers,
+    metric: StrBuffers,
+    opened: (Option<Vec<u8>>, Vec<u8>),
+    deadline: (Option<Vec<u8>>, Vec<u8>),
+    stop: (Option<Vec<u8>>, Vec<u8>),
+    state: StrBuffers,
+    elapsed: (Option<Vec<u8>>, Vec<u8>),
+    remaining: (Option<Vec<u8>>, Vec<u8>),
+    error: StrBuffers,
 }
 
 impl StatusCols {
     fn with_capacity(n: usize, metric: Metric) -> StatusCols {
         let mut c = StatusCols {
-            plan: DictOut::with_capacity(n),
-            priority: DictOut::with_capacity(n),
-            metric: DictOut::with_capacity(n),
-            opened: I64Out::with_capacity(n),
-            deadline: I64Out::with_capacity(n),
-            stop: I64Out::with_capacity(n),
-            state: DictOut::with_capacity(n),
-            elapsed: I64Out::with_capacity(n),
-            remaining: I64Out::with_capacity(n),
-            error: StrOut::with_capacity(n, 0),
+            plan: NameRows::with_capacity(n),
+            priority: NameRows::with_capacity(n),
+            metric: NameRows::with_capacity(n),
+            opened: I64Rows::with_capacity(n),
+            deadline: I64Rows::with_capacity(n),
+            stop: I64Rows::with_capacity(n),
+            state: NameRows::with_capacity(n),
+            elapsed: I64Rows::with_capacity(n),
+            remaining: I64Rows::with_capacity(n),
+            error: SparseText::default(),
             names: Vec::new(),
         };
         // Code 0 of `metric`; a state's code is its index in STATES.
@@ -320,7 +404,6 @@ impl StatusCols {
         for s in [&mut self.plan, &mut self.priority, &mut self.metric, &mut self.state] {
             s.push_code(None);
         }
-        self.error.push(None);
         for c in [&mut self.opened, &mut self.deadline, &mut self.stop, &mut self.elapsed, &mut self.remaining] {
             c.push(None);
         }
@@ -328,6 +411,7 @@ impl StatusCols {
 
     /// An answered row of pair entry `k`; `given` is the row's priority as
     /// given, printed when the plan needs none.
+    #[inline]
     fn row<'g>(&mut self, k: u32, pair: &Pair, given: impl FnOnce() -> Option<&'g str>, s: &engine::StatusRow) {
         let k = k as usize;
         if self.names.len() <= k {
@@ -348,15 +432,22 @@ impl StatusCols {
         self.opened.push(Some(s.opened));
         self.deadline.push(s.deadline);
         self.stop.push(s.stop);
-        self.state.push_code(Some(i32::from(s.state)));
+        self.state.push_code(Some(u32::from(s.state)));
         self.elapsed.push(Some(s.elapsed));
         self.remaining.push(s.remaining);
-        self.error.push(None);
     }
 
-    /// A row that could not be answered: as batch prints it, its times as
-    /// given, its message in `error`.
-    fn error_row(&mut self, plan: Option<&str>, priority: Option<&str>, opened: i64, stop: Option<i64>, e: &str) {
+    /// Row `i`, which could not be answered: as batch prints it, its times
+    /// as given, its message in `error`.
+    fn error_row(
+        &mut self,
+        i: usize,
+        plan: Option<&str>,
+        priority: Option<&str>,
+        opened: i64,
+        stop: Option<i64>,
+        e: &str,
+    ) {
         self.plan.push(plan);
         self.priority.push(priority);
         self.metric.push_code(Some(0));
@@ -366,7 +457,24 @@ impl StatusCols {
             c.push(None);
         }
         self.state.push_code(None);
-        self.error.push(Some(e));
+        self.error.set(i, e);
+    }
+
+    /// The columns of `n` rows as Arrow buffers.
+    fn spell(self, n: usize) -> StatusBuffers {
+        let ints = |c: I64Rows| (c.nulls.bitmap(), c.values);
+        StatusBuffers {
+            plan: self.plan.spell(),
+            priority: self.priority.spell(),
+            metric: self.metric.spell(),
+            opened: ints(self.opened),
+            deadline: ints(self.deadline),
+            stop: ints(self.stop),
+            state: self.state.spell(),
+            elapsed: ints(self.elapsed),
+            remaining: ints(self.remaining),
+            error: self.error.spell(n),
+        }
     }
 }
 

@@ -100,3 +100,27 @@ def test_plans_from_paths():
     assert p.deadline("nimbus-pro", "normal", dt.datetime(2026, 11, 16, 9, tzinfo=UTC))[0].as_py() is not None
     with pytest.raises(ValueError):
         slacalc.Plans(paths=["/nonexistent/plans.toml"])
+
+
+def test_names_alike_in_length_and_ends_stay_apart(plans):
+    # A row finds its (plan, priority) by the bytes of its cells, once per
+    # distinct pair: names alike in length and ends (or differing in one
+    # middle byte, or in case) each get their own answer, as batch gives
+    # it, error rows included; the string columns are spelled out in Rust
+    # and stay plain strings.
+    import random
+    names = ["gold", "Gold", "apizee-gold", "apizee-golc", "apizee-gxld", "apizee-silver", "otter-premium",
+             "otter-premiun", "cirrus-paying", "biings-cloud", "a-very-long-unknown-plan-name-x",
+             "a-very-long-unknown-plan-name-y", "a-very-lxng-unknown-plan-name-x", "gö", "x", "", "abcd", "abce"]
+    prios = ["p1", "p2", "p3", "P1", "major", "majos", "critical", "criticaL", "high", "", "x", "p10"]
+    rnd = random.Random(7)
+    rows = gen_rows(1500, seed=9)
+    for r in rows:
+        r["plan"], r["priority"] = rnd.choice(names), rnd.choice(prios)
+    rows = [r for r in rows if r["plan"]]  # batch needs a plan cell
+    c = arrow_columns(rows)
+    got = plans.status(c["plan"], c["priority"], c["opened"], NOW, responded=c["responded"])
+    assert_same_as_cli(got, cli_batch(rows), "responded")
+    for name in ["plan", "priority", "metric", "state", "error"]:
+        assert got.schema.field(name).type == pa.string(), name
+    assert got.column("error").null_count < got.num_rows

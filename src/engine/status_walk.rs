@@ -14,11 +14,12 @@
 //! to the separate walks.
 
 use super::calendar::Calendar;
+use super::calendar::cursor::{Pooled, YearCursor};
 use super::calendar::year::{DayRun, Week};
 use super::calendar::yearsum::YearSum;
 use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
-use super::timeline::{Visitor, WalkError, clock_start, walk};
+use super::timeline::{FIRST_DAY, LAST_DAY, Visitor, WalkError, clock_start_in, walk_in};
 
 /// What a status needs from the calendar, in UTC seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +145,7 @@ impl Visitor for Both {
 }
 
 /// [`deadline`](super::deadline)`(cal, opened, work, pauses)` (when `work` is
-/// given), [`clock_start`]`(cal, opened)` and
+/// given), [`clock_start`](super::timeline::clock_start)`(cal, opened)` and
 /// [`elapsed`](super::elapsed)`(cal, opened, until, pauses)` from one walk,
 /// without steps. The values are those of the separate walks.
 ///
@@ -159,6 +160,27 @@ pub(crate) fn deadline_and_elapsed(
     until: i64,
     pauses: &[Segment],
 ) -> Result<Answer, WalkError> {
+    deadline_and_elapsed_in(cal, &mut Pooled::take(cal), opened, work, until, pauses)
+}
+
+/// [`deadline_and_elapsed`] with the caller's cursor on `cal`'s year tables
+/// (see [`walk_in`]).
+///
+/// # Errors
+/// As [`deadline_and_elapsed`].
+pub(crate) fn deadline_and_elapsed_in(
+    cal: &Calendar,
+    cursor: &mut YearCursor,
+    opened: i64,
+    work: Option<i64>,
+    until: i64,
+    pauses: &[Segment],
+) -> Result<Answer, WalkError> {
+    if pauses.is_empty()
+        && let Some(a) = within_a_year(cal, cursor, opened, work, until)
+    {
+        return Ok(a);
+    }
     let consuming = work.is_some_and(|w| w > 0);
     let mut v = Both {
         consuming,
@@ -171,7 +193,7 @@ pub(crate) fn deadline_and_elapsed(
         first: None,
     };
     if v.consuming || v.measuring {
-        walk(cal, opened, pauses, &mut v)?;
+        walk_in(cal, cursor, opened, pauses, &mut v)?;
     }
     let deadline = match work {
         Some(_) if consuming => Some(v.end.ok_or(WalkError::OutOfRange)?),
@@ -181,9 +203,98 @@ pub(crate) fn deadline_and_elapsed(
     // Without pauses the first piece walked is the clock start.
     let clock_start = match v.first {
         Some(t) if pauses.is_empty() => t,
-        _ => clock_start(cal, opened)?,
+        _ => clock_start_in(cal, cursor, opened)?,
     };
     Ok(Answer { deadline, clock_start, elapsed: v.measured.secs() })
+}
+
+/// [`deadline_and_elapsed_in`] without pauses for a walk that would stay
+/// within one year's day table, from its [`YearLine`](super::calendar::year::YearLine)
+/// by binary searches instead of day steps (a `batch` row spans hours or
+/// months of one year: a walk of a few days, weeks and days again, about
+/// 1,000 instructions, against a few searches). `None` when the walk would
+/// leave the year (or start before it), could meet one of its errors (the
+/// holiday sets' first and last years, the supported years), or the table's
+/// segments are not in time order: the walk then answers.
+///
+/// The walk's answer, without pauses, is that of the day-by-day reference
+/// (its week, day and year steps are sums of days): the segments of the
+/// days from the walk's first day on, clipped at `opened`, counted in time
+/// order. Elapsed: their working time in `[opened, until)`, once a segment
+/// ending at or after `until` is in the year (where the walk stops
+/// measuring). Deadline: where their running total reaches `work`, at a
+/// segment's end when it reaches it there. Clock start: the first of them
+/// that is not empty, clipped at `opened`.
+fn within_a_year(
+    cal: &Calendar,
+    cursor: &mut YearCursor,
+    opened: i64,
+    work: Option<i64>,
+    until: i64,
+) -> Option<Answer> {
+    // The walk's first day, as it works it out.
+    let start_day = cal.local_day_cached(opened, cursor);
+    let first = start_day - (cal.reach_days() - 1);
+    let info = cursor.for_day(cal, first);
+    let (year_start, year_end) = info.days();
+    // Every day the walk visits lies in `first..year_end`: none of its
+    // checks fails there.
+    if !info.contains(start_day) || first < FIRST_DAY || year_end - 1 > LAST_DAY {
+        return None;
+    }
+    if cal.data_from().is_some_and(|d| first < d.start()) || cal.horizon().is_some_and(|h| year_end > h.end()) {
+        return None;
+    }
+    let line = info.line(cal)?;
+    let from = *line.day_starts.get(usize::try_from(first - year_start).ok()?)? as usize;
+    let segs = line.segments.get(from..)?;
+    let cum = line.cum.get(from..)?;
+    // Working time of the walk's segments before instant `t`, given the
+    // first segment `k` that ends after `t` (they are in time order: those
+    // before `k`, and a part of `k`).
+    let before = |t: i64, k: usize| cum[k] - cum[0] + segs.get(k).map_or(0, |s| (t - s.start).max(0));
+    // Every search starts where the last one stopped: a ticket's times are
+    // a few segments apart, found in a few steps (see `gallop`).
+    let k = gallop(segs, 0, |s| s.end <= opened);
+    let clock_start = segs.get(k..)?.iter().find(|s| !s.is_empty())?.start.max(opened);
+    let at_opened = before(opened, k);
+    let deadline = match work {
+        Some(w) if w > 0 => {
+            let goal = at_opened + w;
+            // Segments before `k` end by `opened`: their totals are below the goal.
+            let j = gallop(&cum[1..], k, |&c| c - cum[0] < goal);
+            let s = segs.get(j)?;
+            Some(s.start + (goal - (cum[j] - cum[0])))
+        }
+        Some(_) => Some(opened),
+        None => None,
+    };
+    let elapsed = if until > opened {
+        // The walk stops measuring at the first segment that ends at or
+        // after `until`: it must be in the year.
+        if line.last_end < until {
+            return None;
+        }
+        before(until, gallop(segs, k, |s| s.end <= until)) - at_opened
+    } else {
+        0
+    };
+    Some(Answer { deadline, clock_start, elapsed })
+}
+
+/// `from + xs[from..].partition_point(pred)` (`pred` holds on `xs[..from]`),
+/// searched in steps that double from `from` on, then by halves: a point
+/// `d` places on is found in about `2 log d` steps, not `log xs.len()`.
+fn gallop<T>(xs: &[T], from: usize, pred: impl Fn(&T) -> bool) -> usize {
+    let mut lo = from.min(xs.len());
+    let mut step = 1;
+    // `pred` holds on `xs[..lo]`.
+    while lo + step <= xs.len() && pred(&xs[lo + step - 1]) {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step).min(xs.len());
+    lo + xs[lo..hi].partition_point(pred)
 }
 
 #[cfg(test)]
@@ -191,7 +302,7 @@ mod tests {
     use super::*;
     use crate::engine::segment::normalize;
     use crate::engine::tests::any_calendar;
-    use crate::engine::{deadline, elapsed};
+    use crate::engine::{clock_start, deadline, elapsed};
     use proptest::prelude::*;
 
     /// The three separate walks, as `sla::status` ran them.
@@ -304,6 +415,63 @@ mod tests {
             let want = separate(&cal, opened, Some(work), until, &pauses);
             if let Ok(got) = deadline_and_elapsed(&cal, opened, Some(work), until, &pauses) {
                 prop_assert_eq!(Ok(got), want);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: std::env::var("SLACALC_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000), ..ProptestConfig::default() })]
+
+        /// The answer from a year's segments (no pauses) is the separate
+        /// walks', wherever it is given: spans of minutes to months, near
+        /// the year's ends and DST changes, targets used up at a window's
+        /// very end, calendars with overnight windows and holiday horizons.
+        #[test]
+        fn a_year_line_answers_what_the_walks_do(
+            cal in any_calendar(),
+            opened_off in prop_oneof![0i64..(8 * 365 * 86_400), (0i64..8).prop_map(|y| y * 365 * 86_400 + 364 * 86_400)],
+            work in proptest::option::weighted(0.9, prop_oneof![0i64..(40 * 3600), 0i64..(3000 * 3600), Just(0i64)]),
+            until_off in prop_oneof![-3600i64..(3 * 86_400), 0i64..(60 * 86_400), 0i64..(400 * 86_400)],
+            at_deadline in any::<bool>(),
+        ) {
+            let opened = 1_704_067_200 + opened_off;
+            let mut until = opened + until_off;
+            if at_deadline
+                && let Some(w) = work
+                && let Ok(d) = deadline(&cal, opened, w, &[], false)
+            {
+                until = d.at;
+            }
+            let mut cursor = YearCursor::new();
+            if let Some(got) = within_a_year(&cal, &mut cursor, opened, work, until) {
+                prop_assert_eq!(Ok(got), separate(&cal, opened, work, until, &[]));
+            }
+        }
+    }
+
+    proptest! {
+        /// A galloping search finds what a binary search finds.
+        #[test]
+        fn gallop_is_partition_point(mut xs in proptest::collection::vec(0i64..1000, 0..300), t in 0i64..1000, from in 0usize..300) {
+            xs.sort_unstable();
+            let want = xs.partition_point(|&x| x <= t);
+            prop_assert_eq!(gallop(&xs, from.min(want), |&x| x <= t), want);
+        }
+    }
+
+    #[test]
+    fn a_year_line_answers_spans_within_a_year() {
+        // Business hours (Paris, split days, holidays) and 24x7: a ticket
+        // opened in spring, answered in days, or still open in autumn.
+        let plans = crate::PlanSet::load(&[]).expect("embedded plans");
+        let gold = plans.get("apizee-gold").expect("gold");
+        let opened = 1_776_070_800; // 2026-04-13T09:00:00Z, a Monday
+        for clock in [crate::plan::Clock::Business, crate::plan::Clock::Always] {
+            let cal = gold.calendar_for(clock);
+            for until in [opened + 3 * 86_400, opened + 180 * 86_400] {
+                let mut cursor = YearCursor::new();
+                let got = within_a_year(&cal, &mut cursor, opened, Some(4 * 3600), until);
+                assert_eq!(got.map(Ok), Some(separate(&cal, opened, Some(4 * 3600), until, &[])));
             }
         }
     }

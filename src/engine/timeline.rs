@@ -19,6 +19,11 @@ use super::calendar::{Calendar, DayKind, YEAR_BLOCKS};
 use super::day::{DAY, Day, WorkSpan};
 use super::segment::Segment;
 
+/// The first and last days a walk may reach: 1583-01-01 and 9999-12-31.
+pub(crate) const FIRST_DAY: Day = Day::new(-141_349);
+/// See [`FIRST_DAY`].
+pub(crate) const LAST_DAY: Day = Day::new(2_932_896);
+
 /// A walk that finds no working time for this many days gives up.
 pub(crate) const HORIZON_DAYS: i64 = 3653;
 
@@ -171,13 +176,26 @@ pub(crate) trait Visitor {
 /// leaves the supported years, or it needs a year outside a holiday set's
 /// data (before its first year, past its horizon).
 pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl Visitor) -> Result<(), WalkError> {
-    // 1583-01-01 and 9999-12-31.
-    const FIRST_DAY: Day = Day::new(-141_349);
-    const LAST_DAY: Day = Day::new(2_932_896);
     // The thread's cursor on this calendar: no lock when it holds the year.
-    let mut cache = Pooled::take(cal);
+    walk_in(cal, &mut Pooled::take(cal), start, pauses, v)
+}
+
+/// [`walk`] with the caller's cursor on `cal`'s year tables: a caller that
+/// walks the same calendar row after row (see [`crate::sla::StatusRun`])
+/// keeps one, instead of taking the thread's pooled one and putting it back
+/// at every walk (a thread-local borrow and four `Arc` slots moved twice).
+///
+/// # Errors
+/// As [`walk`].
+pub(crate) fn walk_in(
+    cal: &Calendar,
+    cache: &mut YearCursor,
+    start: i64,
+    pauses: &[Segment],
+    v: &mut impl Visitor,
+) -> Result<(), WalkError> {
     // An overnight window of the day before may still run at `start`.
-    let start_day = cal.local_day_cached(start, &mut cache);
+    let start_day = cal.local_day_cached(start, cache);
     let mut day = start_day - (cal.reach_days() - 1);
     if day < FIRST_DAY {
         return Err(WalkError::OutOfRange);
@@ -196,7 +214,9 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
     // steps are single days, so the walk never passes one unseen.
     let (first, end) = cache.for_day(cal, day).days();
     let mut next_year = if first == day { day } else { end };
-    let mut segs = Scratch::take();
+    // The buffer of the (never expected) day outside its year's table, taken
+    // from the thread only then.
+    let mut segs: Option<Scratch> = None;
     // Past a holiday set's horizon the walk stops: no year without its holidays.
     let horizon_end = cal.horizon().map_or(LAST_DAY + 1, |h| h.end());
     loop {
@@ -213,7 +233,7 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
         }
         if day == next_year {
             let taken;
-            (next_year, taken) = offer_year(cal, day, start, pauses, &mut cache, v)?;
+            (next_year, taken) = offer_year(cal, day, start, pauses, cache, v)?;
             if taken {
                 day = next_year;
                 last_work = day;
@@ -237,7 +257,7 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
                         // The weeks' holidays, right after the weeks' step:
                         // a trace lists every holiday the clock skipped.
                         for d in 0..7 * taken as i64 {
-                            report_holiday(cal, day + d, &mut cache, v)?;
+                            report_holiday(cal, day + d, cache, v)?;
                         }
                     }
                     day += 7 * taken as i64;
@@ -270,17 +290,18 @@ pub(crate) fn walk(cal: &Calendar, start: i64, pauses: &[Segment], v: &mut impl 
                 }
             }
         }
-        segs.0.clear();
         // A trace names the holidays from the start's own day on.
         if v.tracing() && day >= start_day {
-            report_holiday(cal, day, &mut cache, v)?;
+            report_holiday(cal, day, cache, v)?;
         }
         // The day's segments straight from its year's day table (the
         // fallback is for a day outside the table, which `for_day` rules out).
         let day_segs: &[Segment] = match cache.for_day(cal, day).day_segments(cal, day) {
             Some(d) => d,
             None => {
-                cal.segments_on(day, &mut cache, &mut segs.0);
+                let segs = segs.get_or_insert_with(Scratch::take);
+                segs.0.clear();
+                cal.segments_on(day, cache, &mut segs.0);
                 &segs.0
             }
         };
@@ -357,9 +378,11 @@ fn offer_year(
     Ok((year.end, taken))
 }
 
-/// The walk's buffer for one day's segments, kept per thread between walks:
-/// `batch` walks once or twice a row, and a fresh `Vec` each time was a
-/// malloc and a free per row (about 3 % of a row's instructions).
+/// The walk's buffer for one day's segments, kept per thread between walks
+/// (a fresh `Vec` per walk was a malloc and a free per `batch` row). Only
+/// a day outside its year's day table needs it, which `for_day` rules out:
+/// a walk takes it at that day, not at its start (taking and putting back a
+/// thread-local at every walk was about 70 instructions a row).
 struct Scratch(Vec<Segment>);
 
 thread_local! {
@@ -649,8 +672,13 @@ impl Visitor for First {
 /// # Errors
 /// `WalkError` when no working time can be found.
 pub fn clock_start(cal: &Calendar, t: i64) -> Result<i64, WalkError> {
+    clock_start_in(cal, &mut Pooled::take(cal), t)
+}
+
+/// [`clock_start`] with the caller's cursor (see [`walk_in`]).
+pub(crate) fn clock_start_in(cal: &Calendar, cursor: &mut YearCursor, t: i64) -> Result<i64, WalkError> {
     let mut v = First(None);
-    walk(cal, t, &[], &mut v)?;
+    walk_in(cal, cursor, t, &[], &mut v)?;
     v.0.ok_or(WalkError::OutOfRange)
 }
 

@@ -85,6 +85,29 @@ struct DayTable {
     /// before the first segment): never decreasing, so a walk finds the whole
     /// days that end before an instant by a binary search.
     end_by: Vec<i64>,
+    /// Working seconds of the segments before segment `i` (one entry more
+    /// than segments), for [`YearLine`].
+    cum: Vec<i64>,
+    /// Whether each segment ends by the next one's start (see [`YearLine`]).
+    ordered: bool,
+    /// End of the last segment that is not empty (`i64::MIN`: none).
+    last_end: i64,
+}
+
+/// A year's working segments in time order, with their running sums: a walk
+/// that stays within the year is answered from them by binary searches
+/// ([`crate::engine::status_walk`]), not day by day.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct YearLine<'a> {
+    /// Where each day's segments start in `segments`, and one past the last.
+    pub day_starts: &'a [u32],
+    /// The segments of the year's days, in day order and in time order:
+    /// each ends by the next one's start.
+    pub segments: &'a [Segment],
+    /// Working seconds of the segments before each one (one entry more).
+    pub cum: &'a [i64],
+    /// End of the last segment that is not empty (`i64::MIN`: none).
+    pub last_end: i64,
 }
 
 /// Whole days of a year's table from one day on, for a walk that counts
@@ -246,6 +269,20 @@ impl YearInfo {
         t.segments.get(from as usize..to as usize)
     }
 
+    /// The year's segments as one [`YearLine`]; `None` when they are not in
+    /// time order (a day's window reaching into the next day's, which
+    /// calendars refuse in wall-clock time, but a zone's offset change could
+    /// still bring about in UTC): the walks then go day by day.
+    pub(crate) fn line(&self, cal: &Calendar) -> Option<YearLine<'_>> {
+        let t = self.days.get_or_init(|| day_table(cal, self));
+        t.ordered.then_some(YearLine {
+            day_starts: &t.day_starts,
+            segments: &t.segments,
+            cum: &t.cum,
+            last_end: t.last_end,
+        })
+    }
+
     /// The days `day..until` (both within the year, `day` before `until`)
     /// as one [`DayRun`]; `None` outside the year.
     pub(crate) fn day_run(&self, cal: &Calendar, day: Day, until: Day) -> Option<DayRun<'_>> {
@@ -331,7 +368,16 @@ fn day_table(cal: &Calendar, info: &YearInfo) -> DayTable {
     }
     day_starts.push(at(&segments));
     work_before.push(work);
-    DayTable { segments, day_starts, work_before, end_by }
+    let mut cum = Vec::with_capacity(segments.len() + 1);
+    let mut sum = 0;
+    cum.push(sum);
+    for s in &segments {
+        sum += s.duration();
+        cum.push(sum);
+    }
+    let ordered = segments.iter().all(|s| s.start <= s.end) && segments.windows(2).all(|w| w[0].end <= w[1].start);
+    let last_end = segments.iter().rev().find(|s| !s.is_empty()).map_or(i64::MIN, |s| s.end);
+    DayTable { segments, day_starts, work_before, end_by, cum, ordered, last_end }
 }
 
 /// The UTC span whose offset changes a year table holds: the year's wall
