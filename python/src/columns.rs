@@ -352,3 +352,19 @@ impl StrCol {
         std::str::from_utf8(self.bytes(i)?).ok()
     }
 }
+
+impl StrCol {
+    /// Whether any byte of the column's text is `a` or `b`: every row's
+    /// bytes, or a dictionary's values (read whole, used by a row or not).
+    pub fn has_byte(&self, a: u8, b: u8) -> bool {
+        let has = |s: &[u8]| s.iter().any(|&c| c == a || c == b);
+        match self {
+            StrCol::Scalar(v) => v.as_deref().is_some_and(|s| has(s.as_bytes())),
+            StrCol::Array(x) | StrCol::Dict { values: x, .. } => {
+                let at = |j: usize| x.offsets.get(j).and_then(|&o| usize::try_from(o).ok()).unwrap_or(0);
+                let (from, to) = (at(x.offset), at(x.offset + x.len()));
+                has(x.data.get(from..to).unwrap_or_default())
+            }
+        }
+    }
+}
