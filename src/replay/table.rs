@@ -266,3 +266,173 @@ impl<O: Output> Out for Rows<'_, O> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instant::{Display, format_instant};
+    use crate::{PlanSet, Timestamp};
+
+    /// Rows as replay's CSV output holds them (instants in UTC).
+    #[derive(Default)]
+    struct Texts(Vec<Vec<String>>);
+
+    impl Output for Texts {
+        fn cycle(&mut self, r: &Cycle<'_>) {
+            let t = |v: Option<i64>| v.map(|t| format_instant(t, Display::Utc)).unwrap_or_default();
+            let n = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+            self.0.push(vec![
+                r.id.into(),
+                r.plan.into(),
+                r.priority.into(),
+                r.metric.into(),
+                r.cycle.to_string(),
+                t(Some(r.start)),
+                t(r.stop),
+                r.target.into(),
+                n(r.target_seconds),
+                r.clock.into(),
+                t(r.deadline),
+                r.elapsed.to_string(),
+                r.paused.to_string(),
+                n(r.remaining),
+                r.state.into(),
+                String::new(),
+            ]);
+        }
+        fn failed(&mut self, r: &Failed<'_>) {
+            let mut row = vec![String::new(); 16];
+            row[0] = r.id.into();
+            row[1] = r.plan.into();
+            row[2] = r.priority.into();
+            row[15] = r.error.into();
+            self.0.push(row);
+        }
+    }
+
+    fn vendor() -> PlanSet {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/lifecycle-vendor.toml");
+        PlanSet::load(&[path]).expect("the example plans load")
+    }
+
+    /// `run` on `csv` (a header `id,at,event,value,plan,priority` first),
+    /// and `run_rows` on its records, `at` as text or (`secs`) as the
+    /// instant an RFC 3339 UTC time names: the same rows and summary.
+    fn same_as_run(plans: &PlanSet, csv: &[u8], now: i64, secs: bool) -> Summary {
+        let mut opts = ReplayOptions::new(Timestamp::from_secs(now));
+        opts.display = Some(Display::Utc);
+        let mut text = Vec::new();
+        let want_summary = super::super::run(plans, csv, &mut text, &opts, |_| {}).expect("run");
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_slice());
+        let want: Vec<Vec<String>> =
+            rdr.records().skip(1).map(|r| r.expect("CSV out").iter().map(String::from).collect()).collect();
+
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv);
+        let records: Vec<csv::ByteRecord> = rdr.byte_records().map(|r| r.expect("CSV in")).collect();
+        let header: Vec<String> = records[0].iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let c = event_columns(&header, &opts).expect("columns");
+        let rows = records[1..].iter().map(|r| {
+            let f = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or_default();
+            let at = f(Some(c.at));
+            let at = match std::str::from_utf8(at).ok().filter(|_| secs).and_then(|s| {
+                crate::instant::parse_instant(s, chrono_tz::UTC, now).ok().filter(|_| s.ends_with('Z'))
+            }) {
+                Some(t) => EventTime::Secs(t),
+                None => EventTime::Text(at),
+            };
+            let used = [Some(c.id), Some(c.at), Some(c.event), c.value, c.plan, c.priority];
+            let more = (0..r.len())
+                .any(|i| !used.contains(&Some(i)) && !r[i].iter().all(u8::is_ascii_whitespace));
+            let line = r.position().map_or(0, csv::Position::line);
+            EventRow {
+                line,
+                id: f(Some(c.id)),
+                at,
+                event: f(Some(c.event)),
+                value: f(c.value),
+                plan: f(c.plan),
+                priority: f(c.priority),
+                more,
+            }
+        });
+        let mut got = Texts::default();
+        let summary = run_rows(plans, rows, &mut got, &opts).expect("run_rows");
+        assert_eq!(got.0, want);
+        assert!(!want.is_empty());
+        assert_eq!(summary, want_summary);
+        summary
+    }
+
+    const NOW: i64 = 1_795_824_000; // 2026-11-28T00:00:00Z
+
+    #[test]
+    fn the_example_events_answer_as_run() {
+        let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/ticket-events.csv"))
+            .expect("example events");
+        let s = same_as_run(&vendor(), csv.as_bytes(), NOW, false);
+        assert!(s.rows > 10 && s.breached + s.missed + s.paused > 0, "{s:?}");
+    }
+
+    /// Every kind of bad event, as text and as instants.
+    #[test]
+    fn bad_events_answer_as_run() {
+        let csv = "id,at,event,value,plan,priority,note\n\
+            A,2026-11-16T09:00:00Z,created,,nimbus-pro,normal,\n\
+            A,2026-11-16T10:00:00Z,priority,urgent,,,\n\
+            A,2026-11-16T11:00:00Z,status,awaiting-customer,,,\n\
+            A,2026-11-17T11:00:00Z,reply,customer,,,\n\
+            A,2026-11-17T12:00:00Z,reply,agent,,,\n\
+            ,,,,,,\n\
+            B,2026-11-16T09:00:00Z,created,,nimbus-pro,bogus,\n\
+            C,2026-11-16T09:00:00Z,reply,agent,,,\n\
+            D,2026-11-16T09:00:00Z,created,,nope,,\n\
+            E,2026-11-16T09:00:00Z,created,,nimbus-pro,normal,\n\
+            E,2026-11-16T08:00:00Z,reply,agent,,,\n\
+            F,2026-11-16 09:00,created,,nimbus-pro,high,\n\
+            F,not a time,reply,agent,,,\n\
+            G,2026-11-16T09:00:00Z,created,,nimbus-pro,high,\n\
+            G,2026-11-16T10:00:00Z,dance,,,,\n\
+            A,2026-11-18T09:00:00Z,reply,agent,,,\n\
+            H,2026-12-16T09:00:00Z,created,,nimbus-pro,high,\n\
+            I,2026-11-16T09:00:00Z,created,,nimbus-pro,low,\n\
+            I,2026-11-16T09:30:00Z,status,closed,,,\n\
+            I,2026-11-16T09:40:00Z,reply,customer,,,\n\
+            J,2026-11-16T09:00:00Z,created,,nimbus-pro,normal,\n\
+            J,2026-11-16T09:10:00Z,status,limbo,,,\n\
+            K,1400-01-01T00:00:00Z,created,,nimbus-pro,normal,\n\
+            ,,,,,,x\n\
+            L,2026-11-16T09:00:00Z,created,,,,\n\
+            M,2026-11-16T09:00:00Z,reply,shouter,,,\n";
+        for secs in [false, true] {
+            let s = same_as_run(&vendor(), csv.as_bytes(), NOW, secs);
+            assert_eq!((s.events, s.errors), (25, 13), "{s:?}");
+        }
+    }
+
+    /// Fields that are not UTF-8 spoil their record, as in a CSV file.
+    #[test]
+    fn cells_that_are_not_utf8_answer_as_run() {
+        let mut csv = b"id,at,event,value,plan,priority\nA,2026-11-16T09:00:00Z,created,,nimbus-pro,normal\n".to_vec();
+        csv.extend_from_slice(b"A,2026-11-16T10:00:00Z,reply,ag\xffent,,\n");
+        csv.extend_from_slice(b"B\xff,2026-11-16T10:00:00Z,created,,nimbus-pro,normal\n");
+        csv.extend_from_slice(b"C,2026-11-16T10:00:00Z,created,,nimbus-pro,normal\n");
+        let s = same_as_run(&vendor(), &csv, NOW, false);
+        assert_eq!((s.tickets, s.errors), (2, 2), "{s:?}");
+    }
+
+    /// An instant in seconds reads as its RFC 3339 text in UTC, inside and
+    /// outside the years slacalc reads.
+    #[test]
+    fn seconds_read_as_their_text() {
+        let z = chrono_tz::Europe::Paris;
+        for t in [-12_212_553_601, -12_212_553_600, 0, NOW, 253_402_300_799, 253_402_300_800, i64::MIN / 2, i64::MAX / 2]
+        {
+            let text = format_instant(t, Display::Utc);
+            let fmt = crate::instant::TimeFormat::Auto;
+            let amb = crate::instant::Ambiguous::Reject;
+            let (a, b) = (At::Secs(t).instant(z, NOW, &fmt, amb), At::Text(&text).instant(z, NOW, &fmt, amb));
+            assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()), "{t}");
+        }
+    }
+}
