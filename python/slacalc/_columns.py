@@ -84,7 +84,9 @@ def time_column(x: Any, name: str) -> Tuple[Any, Optional[pa.Array]]:
         arr = pa.nulls(len(arr), pa.int64())
     elif pa.types.is_timestamp(t):
         if t.unit != "s":
-            arr = pc.floor_temporal(arr, unit="second").cast(pa.timestamp("s", tz=t.tz))
+            # Floored as UTC values (a zone's local time may be ambiguous,
+            # which floor_temporal refuses), then to seconds.
+            arr = pc.floor_temporal(arr.cast(pa.timestamp(t.unit)), unit="second").cast(pa.timestamp("s"))
         arr = arr.view(pa.int64())
     else:
         raise TypeError(
