@@ -213,6 +213,10 @@ class Plans:
         Returns replay's output columns, one row per ticket cycle;
         ``start``, ``stop`` and ``deadline`` as ``timestamp[s, tz=UTC]``. A
         ticket that cannot be replayed gets one row with its ``error``.
+        Answers are those of ``slacalc replay`` on the table written as CSV:
+        a message's line is the row's index + 2 (the header is line 1), text
+        comes back as the CSV output holds it (control characters escaped,
+        an empty cell null), and a row whose every cell is blank is skipped.
 
         >>> import pandas as pd, datetime as dt
         >>> ev = pd.DataFrame({"id": ["T1", "T1"],

@@ -93,8 +93,13 @@ impl Events {
         }
         let mut long = false;
         let rows = (0..self.n).map_while(|i| {
-            let (id, event, value, plan, priority) =
-                (cell(&self.id, i), cell(&self.event, i), cell(&self.value, i), cell(&self.plan, i), cell(&self.priority, i));
+            let (id, event, value, plan, priority) = (
+                cell(&self.id, i),
+                cell(&self.event, i),
+                cell(&self.value, i),
+                cell(&self.plan, i),
+                cell(&self.priority, i),
+            );
             let at = match &self.at {
                 At::Secs(c) => c.get(i).map_or(EventTime::Text(b""), EventTime::Secs),
                 At::Text(c) => EventTime::Text(cell(c, i)),

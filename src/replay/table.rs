@@ -266,7 +266,6 @@ impl<O: Output> Out for Rows<'_, O> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,15 +334,15 @@ mod tests {
         let rows = records[1..].iter().map(|r| {
             let f = |i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or_default();
             let at = f(Some(c.at));
-            let at = match std::str::from_utf8(at).ok().filter(|_| secs).and_then(|s| {
-                crate::instant::parse_instant(s, chrono_tz::UTC, now).ok().filter(|_| s.ends_with('Z'))
-            }) {
-                Some(t) => EventTime::Secs(t),
-                None => EventTime::Text(at),
-            };
+            let at =
+                match std::str::from_utf8(at).ok().filter(|_| secs).and_then(|s| {
+                    crate::instant::parse_instant(s, chrono_tz::UTC, now).ok().filter(|_| s.ends_with('Z'))
+                }) {
+                    Some(t) => EventTime::Secs(t),
+                    None => EventTime::Text(at),
+                };
             let used = [Some(c.id), Some(c.at), Some(c.event), c.value, c.plan, c.priority];
-            let more = (0..r.len())
-                .any(|i| !used.contains(&Some(i)) && !r[i].iter().all(u8::is_ascii_whitespace));
+            let more = (0..r.len()).any(|i| !used.contains(&Some(i)) && !r[i].iter().all(u8::is_ascii_whitespace));
             let line = r.position().map_or(0, csv::Position::line);
             EventRow {
                 line,
@@ -426,7 +425,8 @@ mod tests {
     #[test]
     fn seconds_read_as_their_text() {
         let z = chrono_tz::Europe::Paris;
-        for t in [-12_212_553_601, -12_212_553_600, 0, NOW, 253_402_300_799, 253_402_300_800, i64::MIN / 2, i64::MAX / 2]
+        for t in
+            [-12_212_553_601, -12_212_553_600, 0, NOW, 253_402_300_799, 253_402_300_800, i64::MIN / 2, i64::MAX / 2]
         {
             let text = format_instant(t, Display::Utc);
             let fmt = crate::instant::TimeFormat::Auto;
