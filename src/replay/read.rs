@@ -42,12 +42,14 @@ impl Default for At<'_> {
 
 impl At<'_> {
     /// No time given (an empty cell).
+    #[inline]
     pub(super) fn is_empty(&self) -> bool {
-        matches!(self, At::Text(""))
+        matches!(self, At::Text(s) if s.is_empty())
     }
 
     /// A local date-time, an instant only once a zone is chosen
     /// ([`is_local`]); an instant in seconds never is.
+    #[inline]
     pub(super) fn is_local(&self) -> bool {
         match self {
             At::Text(s) => is_local(s),
@@ -58,6 +60,8 @@ impl At<'_> {
     /// The instant, as [`parse_instant_in`] reads the text. Seconds in the
     /// years it accepts are that instant as they are (their text would read
     /// back to them); others are read as their text, for its message.
+    /// Inlined: `replay` reads a time per event, and this is a match.
+    #[inline]
     pub(super) fn instant(
         &self,
         zone: chrono_tz::Tz,
