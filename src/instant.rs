@@ -465,7 +465,7 @@ pub(crate) fn is_local(s: &str) -> bool {
         && parse_local(t).is_some()
 }
 
-fn in_range(t: i64, s: &str) -> Result<i64> {
+pub(crate) fn in_range(t: i64, s: &str) -> Result<i64> {
     // 1583-01-01 .. 9999-12-31: the years the holiday rules cover.
     if (-12_212_553_600..=253_402_300_799).contains(&t) {
         Ok(t)

@@ -211,6 +211,10 @@ class Plans:
         Returns replay's output columns, one row per ticket cycle;
         ``start``, ``stop`` and ``deadline`` as ``timestamp[s, tz=UTC]``. A
         ticket that cannot be replayed gets one row with its ``error``.
+        Answers are those of ``slacalc replay`` on the table written as CSV:
+        a message's line is the row's index + 2 (the header is line 1), text
+        comes back as the CSV output holds it (control characters escaped,
+        an empty cell null), and a row whose every cell is blank is skipped.
 
         >>> import pandas as pd, datetime as dt
         >>> ev = pd.DataFrame({"id": ["T1", "T1"],
@@ -223,10 +227,52 @@ class Plans:
             raise TypeError("now: expected one datetime (aware) for the whole run")
         now_s = _c._datetime_seconds(now, "now")
         table = _c.to_table(events)
-        data = _c.table_to_csv(table, zone_of_keys=False)
-        out = self._native.replay_csv(data, now_s)
         names = list(_replay_columns())
-        return _c.read_csv(out, _REPLAY_TYPES, names)
+        # The events' cells go to the engine as they are; the rows come back
+        # as Arrow buffers. Answers are the CLI's on the table as CSV; a
+        # table whose CSV form alone says what they are (a line break in a
+        # cell, a row near the 64 KiB record limit) goes as that CSV.
+        picked = self._native.replay_columns_of(table.column_names)
+        n = table.num_rows
+        if n == 0:
+            return pa.table({c: pa.array([], _REPLAY_TYPES[c]) for c in names})
+        keep = []
+
+        def text(i):
+            if i is None:
+                return None
+            arg, k = _c.text_column(table.column(i), table.column_names[i])
+            keep.append(k)
+            return arg
+
+        id_i, at_i, event_i, value_i, plan_i, priority_i = picked
+        at_col = table.column(at_i)
+        at_secs = pa.types.is_timestamp(at_col.type)
+        if at_secs:
+            at, k = _c.time_column(at_col, "at")
+            keep.append(k)
+        else:
+            at = text(at_i)
+        others = [text(i) for i in range(table.num_columns) if i not in picked]
+        answer = self._native.replay(
+            n, text(id_i), at_secs, at, text(event_i), text(value_i), text(plan_i), text(priority_i), others, now_s
+        )
+        del keep
+        if answer is None:
+            out = self._native.replay_csv(_c.table_to_csv(table, zone_of_keys=False), now_s)
+            return _c.read_csv(out, _REPLAY_TYPES, names)
+        rows, bufs = answer
+        cols = {}
+        for c in names:
+            b = bufs[c]
+            t = _REPLAY_TYPES[c]
+            if len(b) == 3:
+                cols[c] = _c.strings(rows, b)
+            elif t == pa.int64():
+                cols[c] = _c.int64s(rows, b)
+            else:
+                cols[c] = _c.timestamps(rows, b)
+        return pa.table(cols)
 
 
 _DEFAULT: Optional[Plans] = None

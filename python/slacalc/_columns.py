@@ -84,7 +84,9 @@ def time_column(x: Any, name: str) -> Tuple[Any, Optional[pa.Array]]:
         arr = pa.nulls(len(arr), pa.int64())
     elif pa.types.is_timestamp(t):
         if t.unit != "s":
-            arr = pc.floor_temporal(arr, unit="second").cast(pa.timestamp("s", tz=t.tz))
+            # Floored as UTC values (a zone's local time may be ambiguous,
+            # which floor_temporal refuses), then to seconds.
+            arr = pc.floor_temporal(arr.cast(pa.timestamp(t.unit)), unit="second").cast(pa.timestamp("s"))
         arr = arr.view(pa.int64())
     else:
         raise TypeError(
@@ -177,25 +179,46 @@ def strings(n: int, bufs: Tuple[Optional[bytes], bytes, bytes]) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), n, [_validity(valid), pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
-def table_to_csv(table: pa.Table, zone_of_keys: bool) -> bytes:
-    """CSV for the library's readers: timestamps as RFC 3339 (in UTC, or with
+def csv_column(col: Any, zone_of_keys: bool) -> Any:
+    """One column as :func:`table_to_csv` hands it to pyarrow's CSV writer
+    (which casts it to strings): timestamps as RFC 3339 (in UTC, or with
     ``zone_of_keys`` in the column's own zone, as batch prints them in the
-    plan's)."""
-    cols = []
-    for col in table.columns:
-        t = col.type
-        if pa.types.is_timestamp(t):
-            if zone_of_keys and t.tz and t.tz not in ("UTC", "Z", "+00:00", "Etc/UTC"):
-                col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%S%z")
-            else:
-                from ._native import format_utc
+    plan's), dictionaries decoded."""
+    t = col.type
+    if pa.types.is_timestamp(t):
+        if zone_of_keys and t.tz and t.tz not in ("UTC", "Z", "+00:00", "Etc/UTC"):
+            return pc.strftime(col, format="%Y-%m-%dT%H:%M:%S%z")
+        from ._native import format_utc
 
-                arr, keep = time_column(col, "timestamp column")
-                col = strings(arr[0], format_utc(arr[0], arr)) if isinstance(arr, tuple) else pa.nulls(len(col), pa.string())
-                del keep
-        elif pa.types.is_dictionary(t):
-            col = col.cast(t.value_type)
-        cols.append(col)
+        arr, keep = time_column(col, "timestamp column")
+        out = strings(arr[0], format_utc(arr[0], arr)) if isinstance(arr, tuple) else pa.nulls(len(col), pa.string())
+        del keep
+        return out
+    if pa.types.is_dictionary(t):
+        return col.cast(t.value_type)
+    return col
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t) or str(t) in ("string_view", "utf8_view")
+
+
+def text_column(col: Any, name: str) -> Tuple[Any, Optional[Any]]:
+    """A column's cells as the text :func:`table_to_csv` writes for them,
+    for the Rust half (see :func:`string_column`): strings (and dictionaries
+    of strings) as they are, anything else cast to strings as pyarrow's
+    CSV writer casts it."""
+    t = col.type
+    if not (pa.types.is_dictionary(t) and _is_text(t.value_type)):
+        col = csv_column(col, zone_of_keys=False)
+        if not _is_text(col.type):
+            col = pc.cast(col, pa.string())
+    return string_column(col, name)
+
+
+def table_to_csv(table: pa.Table, zone_of_keys: bool) -> bytes:
+    """CSV for the library's readers (see :func:`csv_column`)."""
+    cols = [csv_column(col, zone_of_keys) for col in table.columns]
     table = pa.Table.from_arrays(cols, names=table.column_names)
     sink = io.BytesIO()
     pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="needed"))

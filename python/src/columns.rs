@@ -495,3 +495,21 @@ impl StrCol {
         std::str::from_utf8(self.bytes(i)?).ok()
     }
 }
+
+impl StrCol {
+    /// Whether any byte of the column's text is `a` or `b`: every row's
+    /// bytes, or a dictionary's values (read whole, used by a row or not).
+    pub fn has_byte(&self, a: u8, b: u8) -> bool {
+        // Without an early exit, which the compiler vectorizes: the whole
+        // text is read once per call, and nearly always has neither byte.
+        let has = |s: &[u8]| s.iter().fold(false, |found, &c| found | (c == a) | (c == b));
+        match self {
+            StrCol::Scalar(v) => v.as_deref().is_some_and(|s| has(s.as_bytes())),
+            StrCol::Array(x) | StrCol::Dict { values: x, .. } => {
+                let at = |j: usize| x.offsets.get(j).and_then(|&o| usize::try_from(o).ok()).unwrap_or(0);
+                let (from, to) = (at(x.offset), at(x.offset + x.len()));
+                has(x.data.get(from..to).unwrap_or_default())
+            }
+        }
+    }
+}

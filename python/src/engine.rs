@@ -6,8 +6,12 @@
 //! The per-row answers go through the same library functions, in the same
 //! order, as `slacalc batch` (status) and `slacalc deadline` (deadline):
 //! `PlanSet::get`, `sla::resolve`, `sla::Ticket::new` and its `status` or
-//! `deadline`. `replay` and `report` call the library's stream functions on
-//! in-memory CSV: their answers are the CLI's by construction.
+//! `deadline`. `replay` runs the library's `replay::run_rows` over the
+//! table's cells (the code `replay::run` runs after reading a CSV record),
+//! or `replay::run` on the table as CSV when only its CSV form can say
+//! what the CLI would answer (see `replay.rs`); `report` calls the
+//! library's stream function on in-memory CSV: their answers are the CLI's
+//! by construction.
 
 use std::path::PathBuf;
 
@@ -209,6 +213,31 @@ impl Engine {
         let mut out = Vec::with_capacity(events.len());
         slacalc::replay::run(&self.plans, events, &mut out, &opts, |_| {}).map_err(|e| e.to_string())?;
         Ok(out)
+    }
+
+    /// Where replay's input columns are among a table's column names, as
+    /// `replay` finds them in a CSV header: (id, at, event, value, plan,
+    /// priority).
+    #[allow(clippy::type_complexity)]
+    pub fn replay_columns_of(
+        names: &[&str],
+    ) -> Result<(usize, usize, usize, Option<usize>, Option<usize>, Option<usize>), String> {
+        let opts = slacalc::replay::ReplayOptions::new(Timestamp::from_secs(0));
+        let c = slacalc::replay::event_columns(names, &opts).map_err(|e| e.to_string())?;
+        Ok((c.id, c.at, c.event, c.value, c.plan, c.priority))
+    }
+
+    /// `slacalc replay --now NOW` on a table's rows (see
+    /// `slacalc::replay::run_rows`): the rows answered into `out`, as the
+    /// CLI answers the table written as CSV.
+    pub fn replay_rows<'a>(
+        &self,
+        rows: impl IntoIterator<Item = slacalc::replay::EventRow<'a>>,
+        out: &mut impl slacalc::replay::Output,
+        now: i64,
+    ) -> Result<(), String> {
+        let opts = slacalc::replay::ReplayOptions::new(Timestamp::from_secs(now));
+        slacalc::replay::run_rows(&self.plans, rows, out, &opts).map(|_| ()).map_err(|e| e.to_string())
     }
 
     /// The replay output columns, in order.

@@ -9,6 +9,7 @@
 
 mod columns;
 mod engine;
+mod replay;
 
 use std::path::PathBuf;
 
@@ -332,6 +333,39 @@ impl NativePlans {
         let out =
             py.allow_threads(|| engine.replay_csv(events, now)).map_err(pyo3::exceptions::PyValueError::new_err)?;
         Ok(PyBytes::new(py, &out))
+    }
+
+    /// Where replay's input columns are among `names` (id, at, event,
+    /// value, plan, priority), or `ValueError` as the CLI says of such a header.
+    #[staticmethod]
+    #[allow(clippy::type_complexity)]
+    fn replay_columns_of(
+        names: Vec<String>,
+    ) -> PyResult<(usize, usize, usize, Option<usize>, Option<usize>, Option<usize>)> {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Engine::replay_columns_of(&names).map_err(pyo3::exceptions::PyValueError::new_err)
+    }
+
+    /// `replay` on the table's columns (see `replay.rs`): (rows, column
+    /// name → buffers), or `None` when the table must go as CSV.
+    #[pyo3(signature = (n, id, at_secs, at, event, value, plan, priority, others, now))]
+    #[allow(clippy::too_many_arguments)]
+    fn replay<'py>(
+        &self,
+        py: Python<'py>,
+        n: usize,
+        id: &Bound<'py, PyAny>,
+        at_secs: bool,
+        at: &Bound<'py, PyAny>,
+        event: &Bound<'py, PyAny>,
+        value: &Bound<'py, PyAny>,
+        plan: &Bound<'py, PyAny>,
+        priority: &Bound<'py, PyAny>,
+        others: &Bound<'py, PyAny>,
+        now: i64,
+    ) -> PyResult<Option<(usize, Bound<'py, pyo3::types::PyDict>)>> {
+        let events = replay::Events::extract(n, id, at_secs, at, event, value, plan, priority, others)?;
+        replay::replay(py, &self.engine, &events, now)
     }
 
     /// `report` on CSV bytes: (key names, CSV output).

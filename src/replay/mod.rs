@@ -10,6 +10,7 @@
 //! them into tickets and replays each, [`write`] writes the rows.
 
 mod read;
+mod table;
 mod ticket;
 mod write;
 
@@ -22,14 +23,16 @@ use crate::engine::day::Timestamp;
 use crate::error::{Error, Result};
 use crate::instant::Display;
 use crate::io::plain::{Next, Source};
-use crate::io::{JsonLines, Records, RowFormat};
+use crate::io::{JsonLines, RowFormat};
 use crate::loader::PlanSet;
 use crate::mapping::Mapping;
-use crate::offsets::OffsetMemo;
 use crate::sla::lifecycle::Scratch;
 use read::{Columns, JsonRec, Pending, Unreadable, json_fields, too_long_message};
 use ticket::{Lookups, Ticket};
-use write::{RowText, Sink, TargetText};
+use write::{Out, Sink};
+
+pub use read::Columns as EventColumns;
+pub use table::{Cycle, EventRow, EventTime, Failed, Output, event_columns, run_rows};
 
 /// Most events one ticket may have; more is that ticket's error.
 pub const MAX_EVENTS: usize = 100_000;
@@ -160,25 +163,9 @@ pub fn run(
     opts: &ReplayOptions,
     mut progress: impl FnMut(u64),
 ) -> Result<Summary> {
-    if let Some(p) = &opts.plan {
-        plans.get(p)?;
-    }
+    let mut state = Replay::new(plans, opts, Sink::new(out, opts.format == RowFormat::JsonLines, opts.display))?;
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let format = RowFormat::detect(opts.input_format, &mut reader)?;
-    let mut state = Replay {
-        plans,
-        opts,
-        sink: Sink { out, records: Records::default(), json: opts.format == RowFormat::JsonLines },
-        seen: FxHashMap::default(),
-        ticket: Ticket::default(),
-        pending: None,
-        summary: Summary::default(),
-        text: RowText::default(),
-        lookups: Lookups::default(),
-        offsets: OffsetMemo::default(),
-        targets: TargetText::default(),
-        scratch: Scratch::default(),
-    };
     if !state.sink.json {
         state.sink.header();
     }
@@ -191,9 +178,7 @@ pub fn run(
             // crate::io::input).
             let (header, mut csv) = Source::open(reader, delimiter)?;
             if header.is_empty() {
-                return Err(Error::Input(
-                    "replay input is empty (expected a header id,at,event,value[,plan,priority])".into(),
-                ));
+                return Err(empty_input());
             }
             let cols = Columns::read(&header, &opts.mapping)?;
             let mut record = csv::ByteRecord::new();
@@ -248,26 +233,59 @@ pub fn run(
             }
         }
     }
-    state.flush_pending()?;
-    state.finish_ticket()?;
-    state.sink.commit(true)?;
-    Ok(state.summary)
+    state.finish()
 }
 
-struct Replay<'p, 'o, W: Write> {
+/// The message for an input without a header row (or a table without columns).
+fn empty_input() -> Error {
+    Error::Input("replay input is empty (expected a header id,at,event,value[,plan,priority])".into())
+}
+
+/// A replay under way, whatever its input: records go in one at a time
+/// ([`Replay::record`]), rows come out into `sink` ticket by ticket.
+struct Replay<'p, 'o, S: Out> {
     plans: &'p PlanSet,
     opts: &'o ReplayOptions,
-    sink: Sink<W>,
+    sink: S,
     /// Fingerprint of each finished ticket id → the last line of its events.
     seen: FxHashMap<u64, u64>,
     ticket: Ticket<'p>,
     /// Unreadable records whose ticket is not known yet.
     pending: Option<Pending>,
     summary: Summary,
-    text: RowText,
     lookups: Lookups<'p>,
-    offsets: OffsetMemo,
-    targets: TargetText,
     /// The lifecycle replay's buffers, kept from ticket to ticket.
     scratch: Scratch,
+}
+
+impl<'p, 'o, S: Out> Replay<'p, 'o, S> {
+    /// A replay into `sink`.
+    ///
+    /// # Errors
+    /// An unknown `--plan` (checked before any input is read).
+    fn new(plans: &'p PlanSet, opts: &'o ReplayOptions, sink: S) -> Result<Replay<'p, 'o, S>> {
+        if let Some(p) = &opts.plan {
+            plans.get(p)?;
+        }
+        Ok(Replay {
+            plans,
+            opts,
+            sink,
+            seen: FxHashMap::default(),
+            ticket: Ticket::default(),
+            pending: None,
+            summary: Summary::default(),
+            lookups: Lookups::default(),
+            scratch: Scratch::default(),
+        })
+    }
+
+    /// At the end of the input: the last ticket, then any unreadable
+    /// records after it, all rows written.
+    fn finish(mut self) -> Result<Summary> {
+        self.flush_pending()?;
+        self.finish_ticket()?;
+        self.sink.commit(true)?;
+        Ok(self.summary)
+    }
 }

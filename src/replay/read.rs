@@ -2,7 +2,10 @@
 //! mapping's columns, or one JSON object per line), and records that cannot
 //! be read, which become their ticket's error.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, Result};
+use crate::instant::{Ambiguous, Display, TimeFormat, format_instant, in_range, is_local, parse_instant_in};
 use crate::io::plain::Fields;
 use crate::io::{MAX_RECORD_BYTES, Problem, column};
 use crate::mapping::Mapping;
@@ -13,11 +16,75 @@ use crate::text::cut;
 pub(super) struct Rec<'a> {
     pub(super) line: u64,
     pub(super) id: &'a str,
-    pub(super) at: &'a str,
+    pub(super) at: At<'a>,
     pub(super) event: &'a str,
     pub(super) value: &'a str,
     pub(super) plan: &'a str,
     pub(super) priority: &'a str,
+}
+
+/// When an event happened: the text of a CSV or JSON field, or an instant
+/// a table column holds ([`super::EventTime::Secs`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum At<'a> {
+    /// As typed (trimmed), read as `--time-format` and the zone say.
+    Text(&'a str),
+    /// Unix seconds: an instant already, read as its RFC 3339 text in UTC
+    /// would be (the text a CSV export of the table holds).
+    Secs(i64),
+}
+
+impl Default for At<'_> {
+    fn default() -> Self {
+        At::Text("")
+    }
+}
+
+impl At<'_> {
+    /// No time given (an empty cell).
+    #[inline]
+    pub(super) fn is_empty(&self) -> bool {
+        matches!(self, At::Text(s) if s.is_empty())
+    }
+
+    /// A local date-time, an instant only once a zone is chosen
+    /// ([`is_local`]); an instant in seconds never is.
+    #[inline]
+    pub(super) fn is_local(&self) -> bool {
+        match self {
+            At::Text(s) => is_local(s),
+            At::Secs(_) => false,
+        }
+    }
+
+    /// The instant, as [`parse_instant_in`] reads the text. Seconds in the
+    /// years it accepts are that instant as they are (their text would read
+    /// back to them); others are read as their text, for its message.
+    /// Always inlined: `replay` reads a time per event, and a call in
+    /// between costs more than this match (callgrind: +17 instructions an
+    /// event with `#[inline]`, LTO having made one function of the two).
+    #[inline(always)]
+    pub(super) fn instant(
+        &self,
+        zone: chrono_tz::Tz,
+        now: i64,
+        format: &TimeFormat,
+        ambiguous: Ambiguous,
+    ) -> Result<i64> {
+        match *self {
+            At::Text(s) => parse_instant_in(s, zone, now, format, ambiguous),
+            At::Secs(t) if in_range(t, "").is_ok() && *format == TimeFormat::Auto => Ok(t),
+            At::Secs(_) => parse_instant_in(&self.text(), zone, now, format, ambiguous),
+        }
+    }
+
+    /// The time as messages quote it: as typed, or seconds as RFC 3339 in UTC.
+    pub(super) fn text(&self) -> Cow<'_, str> {
+        match *self {
+            At::Text(s) => Cow::Borrowed(s),
+            At::Secs(t) => Cow::Owned(format_instant(t, Display::Utc)),
+        }
+    }
 }
 
 /// The fields of one JSON Lines event, in reused buffers.
@@ -37,7 +104,7 @@ impl JsonRec {
         Rec {
             line,
             id: &self.id,
-            at: &self.at,
+            at: At::Text(&self.at),
             event: &self.event,
             value: &self.value,
             plan: &self.plan,
@@ -103,14 +170,22 @@ impl Pending {
     }
 }
 
-/// Column positions in a CSV header.
-pub(super) struct Columns {
-    pub(super) id: usize,
-    pub(super) at: usize,
-    pub(super) event: usize,
-    pub(super) value: Option<usize>,
-    pub(super) plan: Option<usize>,
-    pub(super) priority: Option<usize>,
+/// Where replay's input columns are in a header (a CSV header row, or a
+/// table's column names), found as [`super::event_columns`] says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    /// The ticket id.
+    pub id: usize,
+    /// When the event happened.
+    pub at: usize,
+    /// The event kind.
+    pub event: usize,
+    /// The reply author, status or priority name (optional).
+    pub value: Option<usize>,
+    /// The plan of a created event (optional).
+    pub plan: Option<usize>,
+    /// The priority of a created event (optional).
+    pub priority: Option<usize>,
 }
 
 impl Columns {
@@ -169,33 +244,73 @@ impl Columns {
             };
             Ok(trim(s))
         };
-        let mut rec = Rec { line, ..Rec::default() };
         let id = get(Some(self.id), "id");
-        if let Ok(id) = id {
-            rec.id = id;
-        }
         if problem.is_some() {
+            let mut rec = Rec { line, ..Rec::default() };
+            if let Ok(id) = id {
+                rec.id = id;
+            }
             // Of a cut record, only the fields before the last one are whole.
             let id_known = self.id + 1 < r.len() && id.is_ok();
             return (rec, Err(Unreadable { message: too_long_message(), id_known }));
         }
-        let id_known = id.is_ok();
-        let fail = |message: Error| Unreadable { message, id_known };
-        let read = (|| {
-            id.map_err(fail)?;
-            rec.at = get(Some(self.at), "at").map_err(fail)?;
-            rec.event = get(Some(self.event), "event").map_err(fail)?;
-            rec.value = get(self.value, "value").map_err(fail)?;
-            // Only a created event reads its plan and priority: told after the
-            // value map, as take() tells it (and as JSON Lines rows are read).
-            if map.value("event", rec.event).eq_ignore_ascii_case("created") {
-                rec.plan = get(self.plan, "plan").map_err(fail)?;
-                rec.priority = get(self.priority, "priority").map_err(fail)?;
-            }
-            Ok(())
-        })();
-        (rec, read)
+        read_fields(
+            line,
+            id,
+            |f| match f {
+                Field::At => get(Some(self.at), "at"),
+                Field::Event => get(Some(self.event), "event"),
+                Field::Value => get(self.value, "value"),
+                Field::Plan => get(self.plan, "plan"),
+                Field::Priority => get(self.priority, "priority"),
+            },
+            |get| get(Field::At).map(At::Text),
+            map,
+        )
     }
+}
+
+/// A field of an event record after its id.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    At,
+    Event,
+    Value,
+    Plan,
+    Priority,
+}
+
+/// The fields of a record that was read whole, however it is stored (a CSV
+/// record, a row of columns): `id` (already read, its message if not UTF-8),
+/// `get` for the others (trimmed; an error names a field that is not
+/// UTF-8), `at` for the time. Whatever fails first makes the record
+/// [`Unreadable`], its id kept when readable. A created event (named so by
+/// the export, or through `map`'s `[values.event]`) also reads its plan and
+/// priority.
+pub(super) fn read_fields<'r, G: Fn(Field) -> Result<&'r str>>(
+    line: u64,
+    id: Result<&'r str>,
+    get: G,
+    at: impl FnOnce(&G) -> Result<At<'r>>,
+    map: &Mapping,
+) -> (Rec<'r>, std::result::Result<(), Unreadable>) {
+    let mut rec = Rec { line, ..Rec::default() };
+    let id_known = id.is_ok();
+    let fail = |message: Error| Unreadable { message, id_known };
+    let read = (|| {
+        rec.id = id.map_err(fail)?;
+        rec.at = at(&get).map_err(fail)?;
+        rec.event = get(Field::Event).map_err(fail)?;
+        rec.value = get(Field::Value).map_err(fail)?;
+        // Only a created event reads its plan and priority: told after the
+        // value map, as take() tells it (and as JSON Lines rows are read).
+        if map.value("event", rec.event).eq_ignore_ascii_case("created") {
+            rec.plan = get(Field::Plan).map_err(fail)?;
+            rec.priority = get(Field::Priority).map_err(fail)?;
+        }
+        Ok(())
+    })();
+    (rec, read)
 }
 
 /// `s.trim()`, answered without decoding characters when `s` starts and

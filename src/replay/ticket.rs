@@ -2,15 +2,16 @@
 //! plan, and replaying a finished ticket.
 
 use std::hash::{Hash, Hasher};
-use std::io::Write;
 
 use super::read::{Pending, Rec, Unreadable};
+use super::write::Out;
 use super::{MAX_EVENTS, Replay};
 use crate::error::{Error, Result};
-use crate::instant::{TimeFormat, is_local, parse_instant_in};
+use crate::instant::TimeFormat;
 use crate::loader::PlanSet;
 use crate::plan::Plan;
 use crate::plan::lifecycle::StatusClass;
+use crate::sla::ClockState;
 use crate::sla::lifecycle::{Author, Event, EventKind, TicketAnswer, replay_with};
 use crate::text::cut;
 
@@ -46,7 +47,7 @@ pub(super) fn fingerprint(id: &str) -> u64 {
     h.finish()
 }
 
-impl<'p, W: Write> Replay<'p, '_, W> {
+impl<'p, S: Out> Replay<'p, '_, S> {
     /// Takes one input record: its fields in `rec`, or why it could not be
     /// read (see [`Unreadable`] for which ticket that is an error of).
     pub(super) fn record(&mut self, rec: &Rec<'_>, read: std::result::Result<(), Unreadable>) -> Result<()> {
@@ -110,8 +111,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         if self.opts.strict {
             return Err(Error::Input(e));
         }
-        let t = Ticket::default();
-        self.error_row(&t, &e);
+        self.error_row(&Ticket::default(), &e);
         self.sink.commit(false)
     }
 
@@ -211,8 +211,8 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             // Skipped, but counted only when it happened by now (an event
             // after now is left out as every other is).
             let after_now = zone
-                .or_else(|| (!is_local(rec.at)).then_some(chrono_tz::UTC))
-                .and_then(|z| parse_instant_in(rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous).ok())
+                .or_else(|| (!rec.at.is_local()).then_some(chrono_tz::UTC))
+                .and_then(|z| rec.at.instant(z, opts.now.secs(), &map.time_format, map.ambiguous).ok())
                 .is_some_and(|at| at > opts.now.secs());
             if !after_now {
                 self.summary.ignored += 1;
@@ -223,10 +223,10 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             return Err(Error::Empty { what: "at".into(), expected: "the time of the event".into() });
         }
         let at = match zone {
-            Some(z) => parse_instant_in(rec.at, z, opts.now.secs(), &map.time_format, map.ambiguous),
+            Some(z) => rec.at.instant(z, opts.now.secs(), &map.time_format, map.ambiguous),
             // Without a zone yet, only a time that carries its offset reads.
-            None if !is_local(rec.at) && map.time_format == TimeFormat::Auto => {
-                parse_instant_in(rec.at, chrono_tz::UTC, opts.now.secs(), &map.time_format, map.ambiguous)
+            None if !rec.at.is_local() && map.time_format == TimeFormat::Auto => {
+                rec.at.instant(chrono_tz::UTC, opts.now.secs(), &map.time_format, map.ambiguous)
             }
             None if kind.is_empty() => return Err(unknown_event()),
             None => {
@@ -234,7 +234,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
                     Error::Input(format!(
                         "{} event before the ticket's created event: no plan yet to read the local time \"{}\" in (give --input-tz, or put the created event first)",
                         cut(rec.event, 40),
-                        cut(rec.at, 40)
+                        cut(&rec.at.text(), 40)
                     ))
                 }));
             }
@@ -370,7 +370,7 @@ impl<'p, W: Write> Replay<'p, '_, W> {
             Ok(None) => {}
             Ok(Some(a)) => {
                 if let Some(plan) = t.plan {
-                    self.rows(&t, plan, &a)?;
+                    self.rows(&t, plan, &a);
                 }
                 self.scratch.rows = a.rows;
             }
@@ -386,6 +386,30 @@ impl<'p, W: Write> Replay<'p, '_, W> {
         self.ticket = t;
         self.ticket.first_line = 0;
         self.sink.commit(false)
+    }
+}
+
+impl<S: Out> Replay<'_, '_, S> {
+    /// A ticket's error row, counted.
+    fn error_row(&mut self, t: &Ticket<'_>, e: &str) {
+        self.summary.rows += 1;
+        self.sink.error_row(t, e);
+    }
+
+    /// An answered ticket's rows, counted.
+    fn rows(&mut self, t: &Ticket<'_>, plan: &Plan, a: &TicketAnswer) {
+        let priority = a.priority.and_then(|i| plan.priorities.get(i)).map_or("", |p| p.name.as_str());
+        for r in &a.rows {
+            self.summary.rows += 1;
+            match r.state {
+                ClockState::Breached => self.summary.breached += 1,
+                ClockState::AtRisk => self.summary.at_risk += 1,
+                ClockState::Missed => self.summary.missed += 1,
+                ClockState::Paused => self.summary.paused += 1,
+                _ => {}
+            }
+            self.sink.cycle_row(t, plan, priority, r);
+        }
     }
 }
 

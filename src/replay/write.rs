@@ -5,16 +5,32 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::COLUMNS;
 use super::ticket::Ticket;
-use super::{COLUMNS, Replay};
 use crate::engine::Target;
 use crate::error::Result;
 use crate::instant::{Display, push_int, write_instant, write_instant_bytes, write_with_offset_bytes};
 use crate::io::Records;
+use crate::offsets::OffsetMemo;
 use crate::plan::Plan;
-use crate::sla::ClockState;
-use crate::sla::lifecycle::{CycleRow, TicketAnswer};
+use crate::sla::lifecycle::CycleRow;
 use crate::text::escape_controls;
+
+/// Where a replay's rows go: text ([`Sink`]: CSV or JSON Lines) or a
+/// caller's columns ([`super::table`]). The replay (`super::Replay`) decides
+/// every row and counts it; this only writes it.
+pub(super) trait Out {
+    /// The row of a ticket that could not be replayed (or, with an empty
+    /// id, of unreadable records whose ticket cannot be told), its message
+    /// `e`.
+    fn error_row(&mut self, t: &Ticket<'_>, e: &str);
+    /// One (metric, cycle) row of an answered ticket; `priority` is the
+    /// name of the level in force at the end (empty for none).
+    fn cycle_row(&mut self, t: &Ticket<'_>, plan: &Plan, priority: &str, r: &CycleRow);
+    /// At the end of a ticket (`last`: of the run): the rows so far are
+    /// whole.
+    fn commit(&mut self, last: bool) -> Result<()>;
+}
 
 /// Rows written whole, at ticket boundaries ([`Records`]): an interrupted
 /// run never leaves half a row.
@@ -22,9 +38,26 @@ pub(super) struct Sink<W: Write> {
     pub(super) out: W,
     pub(super) records: Records,
     pub(super) json: bool,
+    /// How to print instants (default: each ticket's plan zone).
+    pub(super) display: Option<Display>,
+    pub(super) text: RowText,
+    pub(super) offsets: OffsetMemo,
+    pub(super) targets: TargetText,
 }
 
 impl<W: Write> Sink<W> {
+    pub(super) fn new(out: W, json: bool, display: Option<Display>) -> Sink<W> {
+        Sink {
+            out,
+            records: Records::default(),
+            json,
+            display,
+            text: RowText::default(),
+            offsets: OffsetMemo::default(),
+            targets: TargetText::default(),
+        }
+    }
+
     pub(super) fn buf(&mut self) -> &mut Vec<u8> {
         self.records.buf()
     }
@@ -33,10 +66,6 @@ impl<W: Write> Sink<W> {
         let buf = self.buf();
         buf.extend_from_slice(COLUMNS.join(",").as_bytes());
         buf.push(b'\n');
-    }
-
-    pub(super) fn commit(&mut self, last: bool) -> Result<()> {
-        self.records.commit(&mut self.out, last)
     }
 
     /// A computed field (a number, an instant, a name slacalc spells): no
@@ -101,11 +130,14 @@ pub(super) struct RowText {
     pub(super) target: String,
 }
 
-impl<W: Write> Replay<'_, '_, W> {
-    pub(super) fn error_row(&mut self, t: &Ticket<'_>, e: &str) {
-        self.summary.rows += 1;
+impl<W: Write> Out for Sink<W> {
+    fn commit(&mut self, last: bool) -> Result<()> {
+        self.records.commit(&mut self.out, last)
+    }
+
+    fn error_row(&mut self, t: &Ticket<'_>, e: &str) {
         let plan = t.plan.map_or(t.plan_typed.as_str(), |p| p.id.as_str());
-        if self.sink.json {
+        if self.json {
             let row = JsonRow {
                 id: &t.id,
                 plan,
@@ -121,36 +153,26 @@ impl<W: Write> Replay<'_, '_, W> {
             fields[2] = &t.priority_typed;
             fields[15] = e;
             for (i, f) in fields.iter().enumerate() {
-                self.sink.field(f, i == 0);
+                self.field(f, i == 0);
             }
-            self.sink.buf().push(b'\n');
+            self.buf().push(b'\n');
         }
     }
 
-    pub(super) fn json(&mut self, row: &JsonRow<'_>) {
+    fn cycle_row(&mut self, t: &Ticket<'_>, plan: &Plan, priority: &str, r: &CycleRow) {
+        if self.json {
+            self.json_row(t, plan, priority, r);
+        } else {
+            self.csv_row(t, plan, priority, r);
+        }
+    }
+}
+
+impl<W: Write> Sink<W> {
+    fn json(&mut self, row: &JsonRow<'_>) {
         // Serializing plain strings and numbers into a Vec cannot fail.
-        let _ = serde_json::to_writer(self.sink.buf(), row);
-        self.sink.buf().push(b'\n');
-    }
-
-    pub(super) fn rows(&mut self, t: &Ticket<'_>, plan: &Plan, a: &TicketAnswer) -> Result<()> {
-        let priority = a.priority.and_then(|i| plan.priorities.get(i)).map_or("", |p| p.name.as_str());
-        for r in &a.rows {
-            self.summary.rows += 1;
-            match r.state {
-                ClockState::Breached => self.summary.breached += 1,
-                ClockState::AtRisk => self.summary.at_risk += 1,
-                ClockState::Missed => self.summary.missed += 1,
-                ClockState::Paused => self.summary.paused += 1,
-                _ => {}
-            }
-            if self.sink.json {
-                self.json_row(t, plan, priority, r);
-            } else {
-                self.csv_row(t, plan, priority, r);
-            }
-        }
-        Ok(())
+        let _ = serde_json::to_writer(self.buf(), row);
+        self.buf().push(b'\n');
     }
 
     /// One row as CSV, written straight into the sink: the computed fields
@@ -158,12 +180,12 @@ impl<W: Write> Replay<'_, '_, W> {
     /// in the plan's zone take their offset from [`OffsetMemo`](crate::offsets::OffsetMemo), and a
     /// target's text is remembered ([`TargetText`]).
     fn csv_row(&mut self, t: &Ticket<'_>, plan: &Plan, priority: &str, r: &CycleRow) {
-        self.sink.field(&t.id, true);
-        self.sink.raw(&plan.id);
-        self.sink.field(priority, false);
-        self.sink.raw(r.metric.as_str());
-        let (display, offsets) = (self.opts.display, &mut self.offsets);
-        let buf = self.sink.buf();
+        self.field(&t.id, true);
+        self.raw(&plan.id);
+        self.field(priority, false);
+        self.raw(r.metric.as_str());
+        let (display, offsets) = (self.display, &mut self.offsets);
+        let buf = self.records.buf();
         let mut instant = |buf: &mut Vec<u8>, at: i64| match display {
             None => write_with_offset_bytes(buf, at, Some(offsets.offset(&plan.calendar.calendar, at))),
             Some(d) => write_instant_bytes(buf, at, d),
@@ -201,7 +223,7 @@ impl<W: Write> Replay<'_, '_, W> {
 
     /// One row as JSON Lines.
     fn json_row(&mut self, t: &Ticket<'_>, plan: &Plan, priority: &str, r: &CycleRow) {
-        let disp = self.opts.display.unwrap_or(Display::Zone(plan.calendar.calendar.tz()));
+        let disp = self.display.unwrap_or(Display::Zone(plan.calendar.calendar.tz()));
         let mut text = std::mem::take(&mut self.text);
         fill_text(&mut text, r, disp);
         let row = JsonRow {
@@ -239,7 +261,7 @@ pub(super) struct TargetText {
 const TARGETS: usize = 32;
 
 impl TargetText {
-    fn text(&mut self, target: Target) -> &[u8] {
+    pub(super) fn text(&mut self, target: Target) -> &[u8] {
         let i = match self.known.iter().position(|(t, _)| *t == target) {
             Some(i) => i,
             None => {
