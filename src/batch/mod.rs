@@ -1152,14 +1152,28 @@ fn row(
             }
             (None, None) => None,
         };
+        let now = crate::Timestamp::from_secs(opts.now);
+        // Most rows: no pauses and nothing to refuse, answered without the
+        // ticket and its full answer; the rest (and every error, with its
+        // message) as below. The same walk either way.
+        if pauses_s.is_none()
+            && let Some(s) = sla::row_status(&entry.resolved, opened_at.at, stop.as_ref().map(|g| g.at), now)
+        {
+            out.opened = Some(opened);
+            out.deadline = s.deadline.map(crate::Timestamp::secs);
+            out.stop = s.stop.map(crate::Timestamp::secs);
+            out.state = Some(s.state);
+            out.elapsed = Some(s.elapsed.secs());
+            out.remaining = s.remaining.map(crate::WorkSpan::secs);
+            return Ok(None);
+        }
         // As of now: a stop after now has not happened yet.
-        let ticket =
-            sla::Ticket::new(opened_at, stop, crate::Timestamp::from_secs(opts.now), sla::StopAfterNow::NotYet, disp)?;
+        let ticket = sla::Ticket::new(opened_at, stop, now, sla::StopAfterNow::NotYet, disp)?;
         let pauses = match pauses_s {
             Some(p) => sla::parse_pause_list_as(p, input_zone, opts.now, "pauses", Some((format, ambiguous)))?,
             None => Vec::new(),
         };
-        ticket.with_pauses(pauses).status(&entry.resolved, crate::Timestamp::from_secs(opts.now), false).map(Some)
+        ticket.with_pauses(pauses).status(&entry.resolved, now, false).map(Some)
     })();
     match answer {
         Ok(Some(s)) => {

@@ -26,7 +26,7 @@ pub(crate) mod zone;
 mod zone_table;
 mod zone_years;
 
-pub(crate) use calendar::cursor::YearCursor;
+pub(crate) use calendar::cursor::{Pooled as PooledCursor, YearCursor};
 pub(crate) use calendar::{Calendar, DataFrom, DayKind, Horizon};
 pub(crate) use day::LocalSeconds;
 pub(crate) use duration::{Target, format_duration, parse_duration};

@@ -14,7 +14,7 @@ pub(crate) mod ticket;
 
 pub use deadline::{ClockStart, Commitment, DeadlineAnswer, Explanation, Resolved, deadline, explanation};
 pub use pause::parse_pauses;
-pub use status::{ClockState, RowStatus, StatusAnswer, StatusRun, status};
+pub use status::{ClockState, RowStatus, StatusAnswer, StatusRun, row_status, status};
 pub use ticket::{Given, StopAfterNow, Ticket, Untracked, resolve};
 
 pub(crate) use money::Money;

@@ -202,40 +202,61 @@ impl StatusRun {
     /// give its error, with its message): a stop before the opening, an
     /// opening after now, a walk that fails, a share used too large to print.
     pub fn row(&mut self, opened: Timestamp, stop: Option<Timestamp>, now: Timestamp) -> Option<RowStatus> {
-        let (opened, now) = (opened.secs(), now.secs());
-        let stop = stop.map(Timestamp::secs);
-        // `Ticket::new`'s rules, in its order: all errors, left to it.
-        if stop.is_some_and(|s| s < opened) || opened > now {
-            return None;
-        }
-        let stop = stop.filter(|&s| s <= now);
-        // `status`'s one walk (`walk_once`): on an error, the separate walks
-        // give the answer or the error.
-        let r = &self.resolved;
-        let target = r.target_seconds.map(WorkSpan::secs);
-        let until = stop.unwrap_or(now);
-        let a = engine::status_walk::deadline_and_elapsed_in(&r.calendar, &mut self.cursor, opened, target, until, &[])
-            .ok()?;
-        let (remaining, state) = match (r.commitment, target, a.deadline) {
-            (Commitment::Committed, Some(target), Some(due)) => {
-                // `BasisPoints::ratio(elapsed, target)` fits below this
-                // (elapsed ≥ 0, target ≥ 1); above it, `status` says whether.
-                if target > 0 && a.elapsed > i64::MAX / 10_000 {
-                    return None;
-                }
-                let state = committed_state(r, target, due, a.elapsed, stop, now, &[]);
-                (Some(WorkSpan::new(target - a.elapsed)), state)
-            }
-            _ => (None, ClockState::NoCommitment),
-        };
-        Some(RowStatus {
-            deadline: a.deadline.map(Timestamp::from_secs),
-            stop: stop.map(Timestamp::from_secs),
-            elapsed: WorkSpan::new(a.elapsed),
-            remaining,
-            state,
-        })
+        row_in(&self.resolved, &mut self.cursor, opened, stop, now)
     }
+}
+
+/// [`StatusRun::row`] against `resolved` on the thread's own cursor for its
+/// calendar: for `batch`, whose rows name many targets in any order, so it
+/// keeps no run per target.
+pub fn row_status(
+    resolved: &Resolved,
+    opened: Timestamp,
+    stop: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<RowStatus> {
+    row_in(resolved, &mut engine::PooledCursor::take(&resolved.calendar), opened, stop, now)
+}
+
+/// [`StatusRun::row`]'s work, on `cursor`.
+fn row_in(
+    r: &Resolved,
+    cursor: &mut YearCursor,
+    opened: Timestamp,
+    stop: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<RowStatus> {
+    let (opened, now) = (opened.secs(), now.secs());
+    let stop = stop.map(Timestamp::secs);
+    // `Ticket::new`'s rules, in its order: all errors, left to it.
+    if stop.is_some_and(|s| s < opened) || opened > now {
+        return None;
+    }
+    let stop = stop.filter(|&s| s <= now);
+    // `status`'s one walk (`walk_once`): on an error, the separate walks
+    // give the answer or the error.
+    let target = r.target_seconds.map(WorkSpan::secs);
+    let until = stop.unwrap_or(now);
+    let a = engine::status_walk::deadline_and_elapsed_in(&r.calendar, cursor, opened, target, until, &[]).ok()?;
+    let (remaining, state) = match (r.commitment, target, a.deadline) {
+        (Commitment::Committed, Some(target), Some(due)) => {
+            // `BasisPoints::ratio(elapsed, target)` fits below this
+            // (elapsed ≥ 0, target ≥ 1); above it, `status` says whether.
+            if target > 0 && a.elapsed > i64::MAX / 10_000 {
+                return None;
+            }
+            let state = committed_state(r, target, due, a.elapsed, stop, now, &[]);
+            (Some(WorkSpan::new(target - a.elapsed)), state)
+        }
+        _ => (None, ClockState::NoCommitment),
+    };
+    Some(RowStatus {
+        deadline: a.deadline.map(Timestamp::from_secs),
+        stop: stop.map(Timestamp::from_secs),
+        elapsed: WorkSpan::new(a.elapsed),
+        remaining,
+        state,
+    })
 }
 
 /// The deadline and the elapsed time from one walk over the calendar
