@@ -140,8 +140,10 @@ struct LateShape {
 }
 
 impl LateShape {
-    fn of(cal: &Calendar, plan: &Plan, year: i64) -> LateShape {
-        let shape = ShapeSum::of(cal, year, false);
+    /// From the shape's sum in `year` (by [`Shapes::early_sum`]'s way: a
+    /// year table per weekday and leapness, the change days corrected).
+    fn of(shapes: &Shapes, cal: &Calendar, plan: &Plan, year: i64) -> LateShape {
+        let shape = shapes.early_sum(cal, year, Day::jan1(year).weekday() * 2 + usize::from(leap(year)));
         LateShape {
             work: std::array::from_fn(|i| plan.with_easter_on(&shape, (EASTER_FIRST + i) as i64).unwrap_or(IRREGULAR)),
         }
@@ -201,7 +203,7 @@ impl Shapes {
                 + usize::from(leap(year - 1)) * 4
                 + usize::from(leap(year)) * 2
                 + usize::from(leap(year + 1));
-            self.sums.get(key)?.get_or_init(|| LateShape::of(cal, plan, year)).work(easter_ordinal(year)?)?
+            self.sums.get(key)?.get_or_init(|| LateShape::of(self, cal, plan, year)).work(easter_ordinal(year)?)?
         };
         Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
     }
@@ -220,18 +222,14 @@ impl Shapes {
             return None;
         }
         let mut work = 0;
-        let mut weekday = Day::jan1(year).weekday();
-        // The leapness of the years before, at and after `y`, rolled on.
-        let (mut before, mut this) = (usize::from(leap(year - 1)), usize::from(leap(year)));
         let easter = EASTER.get(usize::try_from(year - 1583).ok()?..usize::try_from(year + n - 1583).ok()?)?;
+        // Shapes repeat every 400 years (146,097 days, whole weeks).
+        let mut at = usize::try_from(year % 400).ok()?;
         for (y, &e) in (year..year + n).zip(easter) {
-            let after = usize::from(leap(y + 1));
-            let key = weekday * 8 + before * 4 + this * 2 + after;
-            let shape = self.sums.get(key)?.get_or_init(|| LateShape::of(cal, plan, y));
+            let key = usize::from(*SHAPE_OF.get(at)?);
+            let shape = self.sums.get(key)?.get_or_init(|| LateShape::of(self, cal, plan, y));
             work += shape.work(i64::from(e))?;
-            // 365 days are 52 weeks and a day, a leap year's two days.
-            weekday = (weekday + 1 + this) % 7;
-            (before, this) = (this, after);
+            at = if at == 399 { 0 } else { at + 1 };
         }
         Some(YearSum::new(cal, Day::jan1(year), Day::jan1(year + n), WorkSpan::new(work)))
     }
@@ -269,14 +267,15 @@ struct DstKey {
 const DST_CHANGES: usize = 4;
 
 impl Shapes {
-    /// The sum of `year` (up to [`LAST_EARLY`]) of shape `shape` (1 January's
-    /// weekday and leapness): that of the shape's years with no offset change
+    /// The sum of regular `year` of shape `shape` (1 January's weekday and
+    /// leapness), its Easter holidays left out: that of the shape's years with no offset change
     /// (one year table per shape), corrected on each day an offset change
     /// touches by what the change does to its weekday's windows there (see
     /// [`DstKey`]; a holiday works nothing either way). Paris from 1583 to
     /// 2100 takes 14 year tables and a handful of worked days, not 72 year
-    /// tables. A calendar with recurring overrides (a day's windows are then
-    /// not its weekday's or none) takes [`Shapes::early_sum_by_changes`].
+    /// tables; past 2100, 28 shapes take a few more worked days. A calendar
+    /// with recurring overrides (a day's windows are then not its weekday's
+    /// or none) takes [`Shapes::early_sum_by_changes`].
     fn early_sum(&self, cal: &Calendar, year: i64, shape: usize) -> ShapeSum {
         if !cal.recurring().is_empty() {
             return self.early_sum_by_changes(cal, year, shape);
@@ -518,8 +517,25 @@ static EASTER: [u8; 8417] = {
     table
 };
 
-/// Gregorian leap year; three years in four answer after one remainder
-/// (the runs of [`Shapes::years`] ask it once a year).
+/// The shape key of [`Shapes::sums`] (1 January's weekday times the
+/// leapness of the year before, the year and the year after) of each year,
+/// by the year modulo 400, worked out at compile time: the runs of
+/// [`Shapes::years`] read one byte a year.
+static SHAPE_OF: [u8; 400] = {
+    let mut table = [0u8; 400];
+    let mut i = 0;
+    while i < 400 {
+        // 2400 + i: a year of the same remainder, whose neighbours are too.
+        let y = 2400 + i as i64;
+        let key =
+            Day::jan1(y).weekday() * 8 + (leap(y - 1) as usize) * 4 + (leap(y) as usize) * 2 + leap(y + 1) as usize;
+        table[i] = key as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Gregorian leap year; three years in four answer after one remainder.
 const fn leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
