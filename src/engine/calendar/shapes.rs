@@ -63,14 +63,15 @@ const SHAPES: usize = 56;
 pub(crate) struct Shapes {
     /// What makes a year regular, or `None` when no year is.
     plan: OnceLock<Option<Plan>>,
-    /// Each shape's sums past 2100 by Easter's day, computed on first use.
-    sums: Box<[OnceLock<LateShape>]>,
+    /// Each shape's sums past 2100 by Easter's day, computed on first use
+    /// (the slots too: a short walk, which never asks, allocates nothing).
+    sums: OnceLock<Box<[OnceLock<LateShape>]>>,
     /// Sums of years up to 2100, by shape and offset changes (see the module
     /// docs), for calendars with recurring overrides.
     early: Mutex<FxHashMap<EarlyKey, ShapeSum>>,
     /// Sums of years up to 2100 with no offset change, by 1 January's
     /// weekday and leapness (see [`Shapes::early_sum`]).
-    steady: [OnceLock<ShapeSum>; 14],
+    steady: OnceLock<Box<[OnceLock<ShapeSum>]>>,
     /// What an offset change does to a day's work, by its weekday and the
     /// changes around it (see [`DstKey`]).
     dst: Mutex<FxHashMap<DstKey, i64>>,
@@ -89,9 +90,9 @@ impl Default for Shapes {
     fn default() -> Shapes {
         Shapes {
             plan: OnceLock::new(),
-            sums: (0..SHAPES).map(|_| OnceLock::new()).collect(),
+            sums: OnceLock::new(),
             early: Mutex::default(),
-            steady: std::array::from_fn(|_| OnceLock::new()),
+            steady: OnceLock::new(),
             dst: Mutex::default(),
             early_years: OnceLock::new(),
         }
@@ -203,7 +204,7 @@ impl Shapes {
                 + usize::from(leap(year - 1)) * 4
                 + usize::from(leap(year)) * 2
                 + usize::from(leap(year + 1));
-            self.sums.get(key)?.get_or_init(|| LateShape::of(self, cal, plan, year)).work(easter_ordinal(year)?)?
+            self.sums().get(key)?.get_or_init(|| LateShape::of(self, cal, plan, year)).work(easter_ordinal(year)?)?
         };
         Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
     }
@@ -225,14 +226,27 @@ impl Shapes {
         let easter = EASTER.get(usize::try_from(year - 1583).ok()?..usize::try_from(year + n - 1583).ok()?)?;
         // Shapes repeat every 400 years (146,097 days, whole weeks).
         let mut at = usize::try_from(year % 400).ok()?;
+        let sums = self.sums();
         for (y, &e) in (year..year + n).zip(easter) {
             let key = usize::from(*SHAPE_OF.get(at)?);
-            let shape = self.sums.get(key)?.get_or_init(|| LateShape::of(self, cal, plan, y));
+            let shape = sums.get(key)?.get_or_init(|| LateShape::of(self, cal, plan, y));
             work += shape.work(i64::from(e))?;
             at = if at == 399 { 0 } else { at + 1 };
         }
         Some(YearSum::new(cal, Day::jan1(year), Day::jan1(year + n), WorkSpan::new(work)))
     }
+}
+
+impl Shapes {
+    /// The slots of [`Shapes::sums`], made on first use.
+    fn sums(&self) -> &[OnceLock<LateShape>] {
+        slots(&self.sums, SHAPES)
+    }
+}
+
+/// `n` empty slots in `cell`, made on first use.
+fn slots<T>(cell: &OnceLock<Box<[OnceLock<T>]>>, n: usize) -> &[OnceLock<T>] {
+    cell.get_or_init(|| (0..n).map(|_| OnceLock::new()).collect())
 }
 
 /// The runs of years a walk offers whole at a 1 January before the year
@@ -280,7 +294,7 @@ impl Shapes {
         if !cal.recurring().is_empty() {
             return self.early_sum_by_changes(cal, year, shape);
         }
-        let steady = || self.steady.get(shape).map(|s| *s.get_or_init(|| ShapeSum::of(cal, year, true)));
+        let steady = || slots(&self.steady, 14).get(shape).map(|s| *s.get_or_init(|| ShapeSum::of(cal, year, true)));
         let (lo, hi) = year::offset_span(year);
         let (base, changes) = cal.transitions(lo, hi);
         let Some(mut sum) = steady() else { return self.early_sum_by_changes(cal, year, shape) };
