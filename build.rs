@@ -341,6 +341,9 @@ fn index(texts: &[String]) -> String {
         let _ = writeln!(out, "    ({name:?}, &[{}], {section:?}, &[{}]),", need.join(", "), ids.join(", "));
     }
     out.push_str("];\n\n");
+    let heads: Vec<Option<usize>> =
+        texts.iter().zip(&docs).map(|(t, d)| head_text(t, d).map(|h| tree_of(h.to_string()))).collect();
+    user_index(&mut out, &docs, &heads);
     out.push_str("/// The texts above, parsed (see `loader::tree`).\n");
     out.push_str("pub(crate) const TREES: &[&[Node]] = &[\n");
     for t in &trees {
@@ -353,6 +356,67 @@ fn index(texts: &[String]) -> String {
     }
     out.push_str("];\n");
     out
+}
+
+/// What a `--plans` run needs to load only the embedded files its user
+/// files use (`loader::UserFiles`): every embedded calendar id and holiday
+/// set id (lowercase) with the file that defines it last (later files
+/// override earlier ones), the files declaring `[features]`, and for each
+/// file the tree of its head (the text before its first `[[plans]]`; `None`
+/// when that text alone is not the file without its plans) with the files
+/// the head's calendars and sets name.
+fn user_index(out: &mut String, docs: &[toml::Table], heads: &[Option<usize>]) {
+    let mut cals: BTreeMap<String, usize> = BTreeMap::new();
+    let mut sets: BTreeMap<String, usize> = BTreeMap::new();
+    for (fi, d) in docs.iter().enumerate() {
+        cals.extend(table(d, "calendars").keys().map(|id| (id.clone(), fi)));
+        sets.extend(table(d, "holiday_sets").keys().map(|id| (id.to_lowercase(), fi)));
+    }
+    let strs = |v: Option<&toml::Value>| -> Vec<String> {
+        let one = v.and_then(toml::Value::as_str).map(|s| vec![s.to_string()]);
+        let many = v.and_then(toml::Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)));
+        one.unwrap_or_else(|| many.map(Iterator::collect).unwrap_or_default())
+    };
+    let head_needs: Vec<BTreeSet<usize>> = docs
+        .iter()
+        .map(|d| {
+            let named = table(d, "calendars").values().flat_map(|c| strs(c.get("holidays")));
+            let extended = table(d, "holiday_sets").values().flat_map(|s| strs(s.get("extends")));
+            named.chain(extended).filter_map(|s| sets.get(&s.trim().to_lowercase()).copied()).collect()
+        })
+        .collect();
+    let features: Vec<String> =
+        docs.iter().enumerate().filter(|(_, d)| !table(d, "features").is_empty()).map(|(i, _)| i.to_string()).collect();
+    out.push_str("/// Each embedded calendar id, sorted, with the file that defines it last.\n");
+    out.push_str("pub(crate) const CALENDARS: &[(&str, usize)] = &[\n");
+    for (id, fi) in &cals {
+        let _ = writeln!(out, "    ({id:?}, {fi}),");
+    }
+    out.push_str("];\n\n/// Each embedded holiday set id (lowercase), sorted, with the file that defines it last.\n");
+    out.push_str("pub(crate) const SETS: &[(&str, usize)] = &[\n");
+    for (id, fi) in &sets {
+        let _ = writeln!(out, "    ({id:?}, {fi}),");
+    }
+    out.push_str("];\n\n/// The embedded files that declare `[features]`.\n");
+    let _ = writeln!(out, "pub(crate) const FEATURE_FILES: &[usize] = &[{}];\n", features.join(", "));
+    out.push_str("/// Per embedded file: the index in [`TREES`] of its head (the text before its\n");
+    out.push_str("/// first `[[plans]]`), and the files defining the sets its head names.\n");
+    out.push_str("pub(crate) const HEADS: &[(Option<usize>, &[usize])] = &[\n");
+    for (head, need) in heads.iter().zip(&head_needs) {
+        let need: Vec<String> = need.iter().map(usize::to_string).collect();
+        let _ = writeln!(out, "    ({head:?}, &[{}]),", need.join(", "));
+    }
+    out.push_str("];\n\n");
+}
+
+/// The text before the first `[[plans]]` of a file, when it parses to the
+/// file without its plans (so that loading it alone defines what the file
+/// defines, and no plan).
+fn head_text<'t>(text: &'t str, doc: &toml::Table) -> Option<&'t str> {
+    let head = &text[..first_plan_at(text)];
+    let mut rest = doc.clone();
+    rest.remove("plans");
+    (head.parse::<toml::Table>().ok()? == rest).then_some(head)
 }
 
 /// The text the loader reads for one plan of a file (`loader::one_plan_source`):

@@ -25,14 +25,20 @@ const KNOWN_SHOWN: usize = 10;
 
 /// The loaded plans, with a case-insensitive index of ids and aliases.
 ///
-/// With no `--plans` files, loading is lazy: [`PlanSet::get`] validates only
-/// the embedded files its plan needs (found in an index built at compile
-/// time, see `build.rs`, which also parsed their TOML), and the whole set is
-/// loaded the first time [`PlanSet::plans`], [`PlanSet::features`] or an
-/// unindexed name asks for it. With user files, everything is loaded up
-/// front, as a user file may override a shipped id. The shipped files are validated by the tests
+/// Loading is lazy: [`PlanSet::get`] validates only the embedded files its
+/// plan needs (found in an index built at compile time, see `build.rs`,
+/// which also parsed their TOML), and the whole set is loaded the first time
+/// [`PlanSet::plans`], [`PlanSet::features`] or an unindexed name asks for
+/// it. The shipped files are validated by the tests
 /// (`every_shipped_file_validates`), so a lazy load cannot meet an error a
 /// full one would have reported.
+///
+/// `--plans` files are validated when the set is made (a bad file fails
+/// every command), with only the embedded files they use (see
+/// [`user_only`]); the embedded plans stay lazy. When a user file defines an
+/// id an embedded file defines too (an override, or a clash the full load
+/// reports), or has any problem, everything is loaded up front instead, so
+/// overrides and messages are the full load's.
 #[derive(Debug, Clone)]
 pub struct PlanSet {
     /// Every file's plans, or the first problem in them.
@@ -40,8 +46,14 @@ pub struct PlanSet {
     /// The embedded files the first name looked up needed (their positions
     /// in [`EMBEDDED`]), validated.
     partial: OnceLock<(&'static [usize], Option<Loaded>)>,
-    /// `false` when user files were given: no index applies.
+    /// `false` when the whole set was loaded up front (no index applies).
     lazy: bool,
+    /// The `--plans` files, for the full load (empty without any).
+    user: Vec<Source>,
+    /// The plans of the `--plans` files, validated with only the embedded
+    /// files they use (see [`user_only`]); `None` without any, or when
+    /// everything was loaded up front.
+    own: Option<Loaded>,
 }
 
 /// A validated catalogue and its name index.
@@ -270,11 +282,18 @@ impl PlanSet {
     /// # Ok::<(), slacalc::Error>(())
     /// ```
     pub fn load(extra: &[PathBuf]) -> Result<PlanSet> {
+        let lazy = |user, own| PlanSet { full: OnceLock::new(), partial: OnceLock::new(), lazy: true, user, own };
         if extra.is_empty() && index_fits() {
-            return Ok(PlanSet { full: OnceLock::new(), partial: OnceLock::new(), lazy: true });
+            return Ok(lazy(Vec::new(), None));
+        }
+        let user = read_sources(extra)?;
+        if index_fits()
+            && let Some(own) = user_only(&user)
+        {
+            return Ok(lazy(user, Some(own)));
         }
         let mut sources = embedded_sources();
-        sources.extend(read_sources(extra)?);
+        sources.extend(user);
         PlanSet::from_sources(&sources)
     }
 
@@ -297,12 +316,18 @@ impl PlanSet {
     }
 
     fn loaded(l: Loaded) -> PlanSet {
-        PlanSet { full: OnceLock::from(Ok(l)), partial: OnceLock::new(), lazy: false }
+        PlanSet { full: OnceLock::from(Ok(l)), partial: OnceLock::new(), lazy: false, user: Vec::new(), own: None }
     }
 
-    /// Every plan file loaded (the embedded ones, lazily).
+    /// Every plan file loaded (the embedded ones, lazily, then the user's).
     fn full(&self) -> std::result::Result<&Loaded, &PlanError> {
-        self.full.get_or_init(|| validate::load(&embedded_sources()).map(Loaded::index)).as_ref()
+        self.full
+            .get_or_init(|| {
+                let mut sources = embedded_sources();
+                sources.extend(self.user.iter().cloned());
+                validate::load(&sources).map(Loaded::index)
+            })
+            .as_ref()
     }
 
     /// All plans, in load order. (Empty were a shipped file invalid, which
@@ -350,6 +375,12 @@ impl PlanSet {
     /// [`Error::UnknownPlan`] with the closest names.
     pub fn get(&self, name: &str) -> Result<&Plan> {
         let key = name.trim().to_lowercase();
+        // A user plan: no embedded plan has any of its names (`user_only`).
+        if let Some(own) = &self.own
+            && let Some(&i) = own.by_name.get(&key)
+        {
+            return Ok(&own.catalogue.plans[i]);
+        }
         if let Some(p) = self.get_indexed(&key) {
             return Ok(p);
         }
@@ -402,6 +433,100 @@ impl Loaded {
 /// always is; a mismatch would only make every load a full one).
 fn index_fits() -> bool {
     index::FILE_LENS.len() == EMBEDDED.len() && EMBEDDED.iter().zip(index::FILE_LENS).all(|((_, t), &n)| t.len() == n)
+}
+
+/// The plans of the `--plans` files `user`, validated with only the
+/// embedded files they use: the heads (what precedes the `[[plans]]`) of the
+/// files defining the embedded calendars, holiday sets and features they
+/// name, and of the files those need, from the trees `build.rs` parsed.
+///
+/// That is the full load's answer for every user plan, and for every
+/// embedded plan [`PlanSet::get_indexed`] loads, when no user file defines
+/// an id an embedded file defines: a plan id or alias (an override or a
+/// clash), a calendar or a holiday set (an override, which changes the
+/// embedded plans that use it). The index knows every embedded id, so that
+/// is checked without loading them. `None` in those cases, and when a user
+/// file has any problem: the caller then loads everything, for the full
+/// load's overrides and its messages (located to the column, with the
+/// suggestions of every loaded name).
+fn user_only(user: &[Source]) -> Option<Loaded> {
+    use crate::plan::raw::RawFile;
+    let raws: Vec<RawFile> = user.iter().map(validate::parse).collect::<std::result::Result<_, _>>().ok()?;
+    // Ids are matched as the validator matches them, and trimmed too: a
+    // name that may match is a reason to load everything, never to skip.
+    let forms = |s: &str| [s.to_lowercase(), s.trim().to_lowercase()];
+    let found = |table: &[(&str, usize)], key: &str| {
+        table.binary_search_by(|(id, _)| (*id).cmp(key)).ok().and_then(|i| table.get(i)).map(|&(_, f)| f)
+    };
+    let named = |key: &str| index::NAMES.binary_search_by(|(n, ..)| (*n).cmp(key)).is_ok();
+    let defines_cal = |id: &str| raws.iter().any(|r| r.calendars.contains_key(id));
+    let defines_set =
+        |id: &str| raws.iter().any(|r| r.holiday_sets.keys().any(|k| k.trim().eq_ignore_ascii_case(id.trim())));
+    let mut need = std::collections::BTreeSet::new();
+    for raw in &raws {
+        for id in raw.calendars.keys() {
+            if found(index::CALENDARS, id).is_some() || found(index::CALENDARS, id.trim()).is_some() {
+                return None;
+            }
+        }
+        for id in raw.holiday_sets.keys() {
+            if forms(id).iter().any(|k| found(index::SETS, k).is_some()) {
+                return None;
+            }
+        }
+        for p in &raw.plans {
+            let p = p.get_ref();
+            let names = std::iter::once(&p.id).chain(&p.aliases).map(|n| n.get_ref());
+            if names.flat_map(|n| forms(n)).any(|k| named(&k)) {
+                return None;
+            }
+            let calendars = std::iter::once(&p.calendar)
+                .chain(p.priorities.iter().filter_map(|q| q.get_ref().calendar.as_ref()))
+                .chain(p.metrics.values().filter_map(|m| m.get_ref().calendar.as_ref()))
+                .map(|c| c.get_ref());
+            for c in calendars {
+                if c.trim() == "24x7" || defines_cal(c) {
+                    continue;
+                }
+                // Unknown to every file: the full load's message lists them all.
+                let f = found(index::CALENDARS, c).or_else(|| found(index::CALENDARS, c.trim()))?;
+                need.insert(f);
+            }
+            if !p.entitlements.is_empty() {
+                need.extend(index::FEATURE_FILES);
+            }
+        }
+        let sets = raw.calendars.values().flat_map(|c| c.get_ref().holidays.iter());
+        let extended = raw.holiday_sets.values().filter_map(|s| s.get_ref().extends.as_ref());
+        for s in sets.chain(extended).map(|s| s.get_ref()) {
+            // Not embedded: the user's own, or the generated library's
+            // (which the validator reads itself), or unknown.
+            if !defines_set(s) {
+                need.extend(forms(s).iter().filter_map(|k| found(index::SETS, k)));
+            }
+        }
+    }
+    // And what those files' heads name, in turn.
+    let mut todo: Vec<usize> = need.iter().copied().collect();
+    while let Some(f) = todo.pop() {
+        for &g in index::HEADS.get(f)?.1 {
+            if need.insert(g) {
+                todo.push(g);
+            }
+        }
+    }
+    let mut sources = Vec::with_capacity(need.len() + user.len());
+    let mut files = Vec::with_capacity(need.len() + user.len());
+    for &f in &need {
+        let (name, text) = EMBEDDED.get(f)?;
+        let src = Source { name: format!("embedded:{name}"), text: text.get(..*index::PLANS_AT.get(f)?)?.to_string() };
+        let tree = index::TREES.get(index::HEADS.get(f)?.0?).and_then(|nodes| tree(nodes))?;
+        files.push(validate::from_tree(&src, tree).ok()?);
+        sources.push(src);
+    }
+    sources.extend(user.iter().cloned());
+    files.extend(raws);
+    validate::load_files(&sources, files).ok().map(Loaded::index)
 }
 
 fn source((name, text): &(&str, &str)) -> Source {
@@ -510,6 +635,124 @@ mod tests {
                 let tree: RawFile = serde::Deserialize::deserialize(toml::de::Deserializer::from(tree)).unwrap();
                 assert_eq!(format!("{tree:?}"), format!("{text:?}"), "{name}: {}", src.name);
             }
+        }
+    }
+
+    /// Loads `files` as `--plans` and answers `names`, then `more`, from the
+    /// set, checking every answer (and the load's error) against the full
+    /// load of the embedded files and `files`; whether the set was lazy (then
+    /// `names` were answered without the full load).
+    fn like_the_full_load(files: &[(&str, &str)], names: &[&str], more: &[&str]) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .map(|(name, text)| {
+                let p = dir.path().join(name);
+                std::fs::write(&p, text).unwrap();
+                p
+            })
+            .collect();
+        let full = PlanSet::from_sources(&all_sources(&paths).unwrap());
+        let set = PlanSet::load(&paths);
+        let (set, full) = match (set, full) {
+            (Ok(set), Ok(full)) => (set, full),
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string());
+                return false;
+            }
+            (a, b) => panic!("lazy {:?}, full {:?}", a.map(|_| ()), b.map(|_| ())),
+        };
+        let same = |n: &str| assert_eq!(format!("{:?}", set.get(n)), format!("{:?}", full.get(n)), "{n}");
+        names.iter().for_each(|n| same(n));
+        let lazy = set.own.is_some();
+        assert!(!lazy || set.full.get().is_none(), "{names:?}: loaded everything");
+        more.iter().for_each(|n| same(n));
+        if lazy {
+            assert_eq!(set.plans().len(), full.plans().len());
+            assert_eq!(set.features(), full.features());
+        }
+        lazy
+    }
+
+    const HUGE: &str = r#"
+[[plans]]
+id = "huge"
+aliases = ["big"]
+provider = "Bench"
+calendar = "apizee"
+
+[[plans.priorities]]
+name = "major"
+target = "1000000bd"
+assumed = "benchmark"
+"#;
+
+    #[test]
+    fn a_user_plan_loads_only_the_embedded_files_it_uses() {
+        // An embedded calendar (and its holiday set, in another file).
+        assert!(like_the_full_load(&[("huge.toml", HUGE)], &["huge", " BIG ", "gold"], &["cloud", "nope"]));
+        let own = PlanSet::load(&[]).unwrap();
+        assert!(own.own.is_none());
+        // The user's own calendar on embedded holiday sets, a priority on an
+        // embedded calendar, entitlements (the features), two user files.
+        let cal = r#"
+[holiday_sets.mine]
+extends = "fr"
+assumed = "test"
+rules = [{ name = "Fête", date = "2027-05-03" }]
+
+[calendars.mine]
+zone = "Europe/Paris"
+holidays = ["mine", "US", "france"]
+hours = { mon-fri = ["08:00-18:00"] }
+assumed = "test"
+"#;
+        let plan = r#"
+[[plans]]
+id = "mine"
+provider = "Me"
+calendar = "mine"
+
+[[plans.priorities]]
+name = "p-one"
+target = "2bd"
+calendar = "otter"
+assumed = "test"
+
+[plans.entitlements]
+email = { included = true, assumed = "test" }
+"#;
+        assert!(like_the_full_load(&[("a.toml", cal), ("b.toml", plan)], &["mine", "gold"], &["huge"]));
+        assert!(like_the_full_load(&[("a.toml", cal), ("b.toml", plan), ("c.toml", HUGE)], &["mine", "huge"], &["x"]));
+    }
+
+    #[test]
+    fn a_user_file_sharing_an_embedded_id_loads_everything() {
+        // Overrides: a plan id, a calendar, a holiday set (any case).
+        let gold = HUGE.replace("id = \"huge\"", "id = \"Apizee-Gold\"").replace("[\"big\"]", "[]");
+        assert!(!like_the_full_load(&[("g.toml", &gold)], &["apizee-gold", "gold", "silver", "big"], &[]));
+        let cal = "[calendars.apizee]\nzone = \"UTC\"\nhours = { mon-fri = [\"09:00-17:00\"] }\nassumed = \"t\"\n";
+        assert!(!like_the_full_load(&[("c.toml", cal), ("h.toml", HUGE)], &["huge", "gold"], &[]));
+        let set = "[holiday_sets.France]\nrules = [{ name = \"x\", date = \"01-02\" }]\n";
+        assert!(!like_the_full_load(&[("s.toml", set), ("h.toml", HUGE)], &["huge", "gold"], &[]));
+        // Clashes: an alias or an id already used, reported as the full load does.
+        for clash in ["aliases = [\"gold\"]", "aliases = [\" Apizee-Silver\"]"] {
+            let text = HUGE.replace("aliases = [\"big\"]", clash);
+            assert!(!like_the_full_load(&[("h.toml", &text)], &["huge"], &[]));
+        }
+    }
+
+    #[test]
+    fn a_bad_user_file_fails_as_the_full_load_does() {
+        for bad in [
+            HUGE.replace("\"apizee\"", "\"apize\""),
+            HUGE.replace("calendar = \"apizee\"", "calendar = \"apizee\"\n[plans.entitlements]\nemial = { included = true, assumed = \"t\" }"),
+            HUGE.replace("1000000bd", "1000000 bd x"),
+            HUGE.replace("[[plans.priorities]]", "[[plans.priorities]]\nname = \"major\"\ntarget = \"4h\"\nassumed = \"t\"\n[[plans.priorities]]"),
+            HUGE.replace("calendar = \"apizee\"", "calendar = \"mine\"\n[calendars.mine]\nzone = \"Europe/Paris\"\nholidays = [\"nowhere\"]\nhours = { mon-fri = [\"09:00-17:00\"] }\nassumed = \"t\""),
+            format!("{HUGE}\n[[plans]\n"),
+        ] {
+            assert!(!like_the_full_load(&[("bad.toml", &bad)], &["huge", "gold"], &[]), "{bad}");
         }
     }
 

@@ -25,13 +25,21 @@
 //! Years up to 2100 (issue 23) have no equivalent-year rule: their offset
 //! changes are the zone's history. But a year's sum depends on its changes
 //! only through their times relative to its 1 January and their offsets, so
-//! those years are summed by shape *and* changes: the first year met with a
-//! given shape and the same changes (read from the zone's transition table,
-//! [`crate::engine::zone`]) is worked out from a year table, and every later
-//! one reuses it. A year with no change at all (local mean time, or a zone
-//! without DST) keeps one offset throughout, which moves every window by the
-//! same amount and changes no sum: its offset is left out of the key. So
-//! 1583 to 2100 in Paris costs about a hundred year tables, not 518.
+//! those years are summed by shape and changes. A year with no change at all
+//! (local mean time, or a zone without DST) keeps one offset throughout,
+//! which moves every window by the same amount and changes no sum: it has
+//! its shape's sum, worked out once from a year table with no change. A year
+//! with changes (read from the zone's transition table,
+//! [`crate::engine::zone`]) has that sum corrected on each day a change
+//! touches, by what the change does to that weekday's windows: worked out
+//! once per weekday and changes around the day (issue 23: Paris from 1583
+//! to 2100 takes 14 year tables and a few worked days, where one year table
+//! per shape and changes took 72). A calendar with recurring overrides keeps
+//! the first way: the first year met with a given shape and changes is
+//! worked out from a year table, and every later one reuses it.
+//!
+//! Past 2100, each shape's sum is kept for every day Easter may fall on, so
+//! a run of years reads one entry a year.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -40,10 +48,11 @@ use chrono::Datelike;
 use rustc_hash::FxHashMap;
 
 use super::Calendar;
-use super::year::{self, YearInfo};
+use super::year::{self, EAST, WEST, YearInfo};
 use super::yearsum::{self, YearSum};
-use crate::engine::day::{Day, WorkSpan};
+use crate::engine::day::{DAY, Day, WorkSpan};
 use crate::engine::holiday::HolidayRule;
+use crate::engine::zone::TABLE_END;
 
 /// Shapes: 1 January's weekday (7) times the leapness of the year before,
 /// the year and the year after (8).
@@ -54,10 +63,18 @@ const SHAPES: usize = 56;
 pub(crate) struct Shapes {
     /// What makes a year regular, or `None` when no year is.
     plan: OnceLock<Option<Plan>>,
-    /// Each shape's sum and corrected days past 2100, computed on first use.
-    sums: Box<[OnceLock<ShapeSum>]>,
-    /// Sums of years up to 2100, by shape and offset changes (see the module docs).
+    /// Each shape's sums past 2100 by Easter's day, computed on first use
+    /// (the slots too: a short walk, which never asks, allocates nothing).
+    sums: OnceLock<Box<[OnceLock<LateShape>]>>,
+    /// Sums of years up to 2100, by shape and offset changes (see the module
+    /// docs), for calendars with recurring overrides.
     early: Mutex<FxHashMap<EarlyKey, ShapeSum>>,
+    /// Sums of years up to 2100 with no offset change, by 1 January's
+    /// weekday and leapness (see [`Shapes::early_sum`]).
+    steady: OnceLock<Box<[OnceLock<ShapeSum>]>>,
+    /// What an offset change does to a day's work, by its weekday and the
+    /// changes around it (see [`DstKey`]).
+    dst: Mutex<FxHashMap<DstKey, i64>>,
     /// Each year's of 1583–2100 work, [`IRREGULAR`] when it is not regular,
     /// [`UNKNOWN`] until first asked. Atomics, not `OnceLock`s: a cold walk
     /// fills 518 of them, and two threads that race store the same answer.
@@ -73,8 +90,10 @@ impl Default for Shapes {
     fn default() -> Shapes {
         Shapes {
             plan: OnceLock::new(),
-            sums: (0..SHAPES).map(|_| OnceLock::new()).collect(),
+            sums: OnceLock::new(),
             early: Mutex::default(),
+            steady: OnceLock::new(),
+            dst: Mutex::default(),
             early_years: OnceLock::new(),
         }
     }
@@ -102,6 +121,42 @@ struct Plan {
     easter: Vec<(i64, i64)>,
     /// Years that are not regular, as sorted, merged inclusive ranges.
     irregular: Vec<(i64, i64)>,
+}
+
+/// The first day of the year (from 0) Easter Sunday may fall on: 22 March
+/// of a common year.
+const EASTER_FIRST: usize = 80;
+/// How many days of the year Easter Sunday may fall on: 22 March of a
+/// common year to 25 April of a leap year.
+const EASTER_DAYS: usize = 36;
+
+/// One shape's sum past 2100 for each day Easter Sunday may fall on (from
+/// [`EASTER_FIRST`]), its Easter holidays taken off, or [`IRREGULAR`] when
+/// one falls on a day the shape's sum corrected (see [`Plan::with_easter`]):
+/// a year of the shape is then one table read, which a run of thousands of
+/// years ([`Shapes::years`]) does once a year.
+#[derive(Debug)]
+struct LateShape {
+    work: [i64; EASTER_DAYS],
+}
+
+impl LateShape {
+    /// From the shape's sum in `year` (by [`Shapes::early_sum`]'s way: a
+    /// year table per weekday and leapness, the change days corrected).
+    fn of(shapes: &Shapes, cal: &Calendar, plan: &Plan, year: i64) -> LateShape {
+        let shape = shapes.early_sum(cal, year, Day::jan1(year).weekday() * 2 + usize::from(leap(year)));
+        LateShape {
+            work: std::array::from_fn(|i| plan.with_easter_on(&shape, (EASTER_FIRST + i) as i64).unwrap_or(IRREGULAR)),
+        }
+    }
+
+    /// The sum of a year of this shape whose Easter Sunday is day `easter`
+    /// (from 0); `None` when the year is not regular.
+    #[inline]
+    fn work(&self, easter: i64) -> Option<i64> {
+        let w = *self.work.get(usize::try_from(easter).ok()?.checked_sub(EASTER_FIRST)?)?;
+        (w != IRREGULAR).then_some(w)
+    }
 }
 
 /// One shape's sum without the Easter holidays, and the days of the year
@@ -149,7 +204,7 @@ impl Shapes {
                 + usize::from(leap(year - 1)) * 4
                 + usize::from(leap(year)) * 2
                 + usize::from(leap(year + 1));
-            plan.with_easter(self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, year)), year)?
+            self.sums().get(key)?.get_or_init(|| LateShape::of(self, cal, plan, year)).work(easter_ordinal(year)?)?
         };
         Some(YearSum::new(cal, first, Day::jan1(year + 1), WorkSpan::new(work)))
     }
@@ -168,20 +223,30 @@ impl Shapes {
             return None;
         }
         let mut work = 0;
-        let mut weekday = Day::jan1(year).weekday();
-        // The leapness of the years before, at and after `y`, rolled on.
-        let (mut before, mut this) = (usize::from(leap(year - 1)), usize::from(leap(year)));
-        for y in year..year + n {
-            let after = usize::from(leap(y + 1));
-            let key = weekday * 8 + before * 4 + this * 2 + after;
-            let shape = self.sums.get(key)?.get_or_init(|| ShapeSum::of(cal, y));
-            work += plan.with_easter(shape, y)?;
-            // 365 days are 52 weeks and a day, a leap year's two days.
-            weekday = (weekday + 1 + this) % 7;
-            (before, this) = (this, after);
+        let easter = EASTER.get(usize::try_from(year - 1583).ok()?..usize::try_from(year + n - 1583).ok()?)?;
+        // Shapes repeat every 400 years (146,097 days, whole weeks).
+        let mut at = usize::try_from(year % 400).ok()?;
+        let sums = self.sums();
+        for (y, &e) in (year..year + n).zip(easter) {
+            let key = usize::from(*SHAPE_OF.get(at)?);
+            let shape = sums.get(key)?.get_or_init(|| LateShape::of(self, cal, plan, y));
+            work += shape.work(i64::from(e))?;
+            at = if at == 399 { 0 } else { at + 1 };
         }
         Some(YearSum::new(cal, Day::jan1(year), Day::jan1(year + n), WorkSpan::new(work)))
     }
+}
+
+impl Shapes {
+    /// The slots of [`Shapes::sums`], made on first use.
+    fn sums(&self) -> &[OnceLock<LateShape>] {
+        slots(&self.sums, SHAPES)
+    }
+}
+
+/// `n` empty slots in `cell`, made on first use.
+fn slots<T>(cell: &OnceLock<Box<[OnceLock<T>]>>, n: usize) -> &[OnceLock<T>] {
+    cell.get_or_init(|| (0..n).map(|_| OnceLock::new()).collect())
 }
 
 /// The runs of years a walk offers whole at a 1 January before the year
@@ -196,10 +261,111 @@ pub(crate) fn block_starts(year: i64, n: i64) -> bool {
     year > LAST_EARLY && (year - (LAST_EARLY + 1)) % n == 0
 }
 
+/// A day an offset change touches, as its correction depends on it: its
+/// weekday (whose windows it works), the offset two days before its
+/// midnight and the changes from then to four days after it (instant from
+/// its midnight, offset from then on), and whether it lies so close to
+/// chrono-tz's table end that a wall-clock time is read past it. Resolving
+/// its windows' boundaries reads offsets within two days of their wall-clock
+/// times only ([`crate::engine::zone::resolve`]), so two days with one key
+/// work the same.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct DstKey {
+    weekday: usize,
+    beyond: bool,
+    base: i64,
+    changes: [(i64, i64); DST_CHANGES],
+}
+
+/// Most changes a [`DstKey`] holds (a day near more is worked out directly).
+const DST_CHANGES: usize = 4;
+
 impl Shapes {
+    /// The sum of regular `year` of shape `shape` (1 January's weekday and
+    /// leapness), its Easter holidays left out: that of the shape's years with no offset change
+    /// (one year table per shape), corrected on each day an offset change
+    /// touches by what the change does to its weekday's windows there (see
+    /// [`DstKey`]; a holiday works nothing either way). Paris from 1583 to
+    /// 2100 takes 14 year tables and a handful of worked days, not 72 year
+    /// tables; past 2100, 28 shapes take a few more worked days. A calendar
+    /// with recurring overrides (a day's windows are then not its weekday's
+    /// or none) takes [`Shapes::early_sum_by_changes`].
+    fn early_sum(&self, cal: &Calendar, year: i64, shape: usize) -> ShapeSum {
+        if !cal.recurring().is_empty() {
+            return self.early_sum_by_changes(cal, year, shape);
+        }
+        let steady = || slots(&self.steady, 14).get(shape).map(|s| *s.get_or_init(|| ShapeSum::of(cal, year, true)));
+        let (lo, hi) = year::offset_span(year);
+        let (base, changes) = cal.transitions(lo, hi);
+        let Some(mut sum) = steady() else { return self.early_sum_by_changes(cal, year, shape) };
+        if changes.is_empty() {
+            return sum;
+        }
+        // The days the changes touch, as `yearsum::year_sum` finds them.
+        let (first, end) = (Day::jan1(year), Day::jan1(year + 1));
+        let reach = cal.reach_days();
+        let mut days: Vec<Day> = Vec::with_capacity(4 * changes.len());
+        for &(t, _) in &changes {
+            let (a, b) = (Day::containing(t - WEST) - reach - 1, Day::containing(t + EAST) + 1);
+            let touched = |d: Day| {
+                let (a, b) = (d.start() - EAST, (d + reach).start() + WEST);
+                changes.iter().any(|&(t, _)| a < t && t <= b)
+            };
+            days.extend((a.get()..=b.get()).map(Day::new).filter(|&d| d >= first && d < end && touched(d)));
+        }
+        days.sort_unstable();
+        days.dedup();
+        let lens = yearsum::weekday_lens(cal);
+        for d in days {
+            let ord = d - first;
+            let (Ok(word), bit) = (usize::try_from(ord / 64), ord % 64) else { continue };
+            if let Some(w) = sum.special.get_mut(word) {
+                *w |= 1 << bit;
+            }
+            if sum.holidays.get(word).is_some_and(|w| w >> bit & 1 == 1) {
+                continue;
+            }
+            sum.work += self.dst_correction(cal, d, base, &changes, &lens);
+        }
+        sum
+    }
+
+    /// What the offset changes around `d` (`base` before `changes`) do to
+    /// its weekday's working time: its exact work minus its weekday's length.
+    fn dst_correction(&self, cal: &Calendar, d: Day, base: i64, changes: &[(i64, i64)], lens: &[i64; 7]) -> i64 {
+        let weekday = d.weekday();
+        let work = || {
+            let mut segs = Vec::with_capacity(4);
+            cal.dst_day_segments(d, &cal.week()[weekday], &mut segs);
+            segs.iter().map(|s| s.duration()).sum::<i64>() - lens[weekday]
+        };
+        let (from, to) = (d.start() - 2 * DAY, d.start() + 4 * DAY);
+        let i = changes.partition_point(|&(t, _)| t <= from);
+        let near = changes.get(i..).unwrap_or(&[]);
+        let n = near.partition_point(|&(t, _)| t <= to);
+        if n > DST_CHANGES {
+            return work();
+        }
+        let mut key = DstKey {
+            weekday,
+            beyond: to + 2 * DAY >= TABLE_END,
+            base: i.checked_sub(1).and_then(|j| changes.get(j)).map_or(base, |&(_, o)| o),
+            changes: [(0, 0); DST_CHANGES],
+        };
+        for (k, &(t, o)) in key.changes.iter_mut().zip(&near[..n]) {
+            *k = (t - d.start(), o);
+        }
+        let lock = || self.dst.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&c) = lock().get(&key) {
+            return c;
+        }
+        let c = work();
+        *lock().entry(key).or_insert(c)
+    }
+
     /// The sum of `year` (up to [`LAST_EARLY`]) of shape `shape`, from the
     /// memo by shape and offset changes (see the module docs).
-    fn early_sum(&self, cal: &Calendar, year: i64, shape: usize) -> ShapeSum {
+    fn early_sum_by_changes(&self, cal: &Calendar, year: i64, shape: usize) -> ShapeSum {
         let (lo, hi) = year::offset_span(year);
         let (base, mut changes) = cal.transitions(lo, hi);
         let jan1 = Day::jan1(year).start();
@@ -213,7 +379,7 @@ impl Shapes {
         }
         // Worked out outside the lock: a year table asks the calendar's
         // other caches, never this one.
-        let sum = ShapeSum::of(cal, year);
+        let sum = ShapeSum::of(cal, year, false);
         *lock().entry(key).or_insert(sum)
     }
 }
@@ -223,11 +389,15 @@ impl Plan {
     /// or `None` when one falls on a day the shape's sum corrected other
     /// than a holiday (then the year table decides).
     fn with_easter(&self, shape: &ShapeSum, year: i64) -> Option<i64> {
-        let mut work = shape.work;
         if self.easter.is_empty() {
-            return Some(work);
+            return Some(shape.work);
         }
-        let easter = easter_ordinal(year)?;
+        self.with_easter_on(shape, easter_ordinal(year)?)
+    }
+
+    /// [`Plan::with_easter`] for a year whose Easter Sunday is day `easter` (from 0).
+    fn with_easter_on(&self, shape: &ShapeSum, easter: i64) -> Option<i64> {
+        let mut work = shape.work;
         for &(offset, len) in &self.easter {
             // Offsets keep the holiday in its year (`easter_stays`): never negative.
             let ord = usize::try_from(easter + offset).ok()?;
@@ -289,9 +459,10 @@ impl Plan {
 
 impl ShapeSum {
     /// The sum of regular `year` with its fixed-date and n-th-weekday
-    /// holidays only, and the days it corrected.
-    fn of(cal: &Calendar, year: i64) -> ShapeSum {
-        let (info, special): (YearInfo, Vec<Day>) = YearInfo::compute_with(cal, year, in_shape);
+    /// holidays only, and the days it corrected; `steady`: as if its zone
+    /// kept one offset all year.
+    fn of(cal: &Calendar, year: i64, steady: bool) -> ShapeSum {
+        let (info, special): (YearInfo, Vec<Day>) = YearInfo::compute_with(cal, year, in_shape, steady);
         let first = Day::jan1(year);
         let (mut bits, mut holidays) = ([0u64; 6], [0u64; 6]);
         for d in special {
@@ -360,8 +531,25 @@ static EASTER: [u8; 8417] = {
     table
 };
 
-/// Gregorian leap year; three years in four answer after one remainder
-/// (the runs of [`Shapes::years`] ask it once a year).
+/// The shape key of [`Shapes::sums`] (1 January's weekday times the
+/// leapness of the year before, the year and the year after) of each year,
+/// by the year modulo 400, worked out at compile time: the runs of
+/// [`Shapes::years`] read one byte a year.
+static SHAPE_OF: [u8; 400] = {
+    let mut table = [0u8; 400];
+    let mut i = 0;
+    while i < 400 {
+        // 2400 + i: a year of the same remainder, whose neighbours are too.
+        let y = 2400 + i as i64;
+        let key =
+            Day::jan1(y).weekday() * 8 + (leap(y - 1) as usize) * 4 + (leap(y) as usize) * 2 + leap(y + 1) as usize;
+        table[i] = key as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Gregorian leap year; three years in four answer after one remainder.
 const fn leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }

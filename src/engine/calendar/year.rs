@@ -126,14 +126,20 @@ pub(crate) struct DayRun<'a> {
 impl YearInfo {
     /// The table of `cal` for proleptic Gregorian `year`.
     pub(super) fn compute(cal: &Calendar, year: i64) -> YearInfo {
-        Self::compute_with(cal, year, |_| true).0
+        Self::compute_with(cal, year, |_| true, false).0
     }
 
     /// The table of `cal` for `year` with only the holiday rules `keep`
     /// accepts, and the days its sum corrected (holidays, recurring and
     /// exact overrides, offset changes), sorted: for
-    /// [`crate::engine::calendar::shapes`].
-    pub(super) fn compute_with(cal: &Calendar, year: i64, keep: impl Fn(&HolidayRule) -> bool) -> (YearInfo, Vec<Day>) {
+    /// [`crate::engine::calendar::shapes`]. `steady`: as if the zone kept one
+    /// offset all year (no change; which offset changes no sum).
+    pub(super) fn compute_with(
+        cal: &Calendar,
+        year: i64,
+        keep: impl Fn(&HolidayRule) -> bool,
+        steady: bool,
+    ) -> (YearInfo, Vec<Day>) {
         let (first_day, end_day) = (Day::jan1(year), Day::jan1(year + 1));
         // 365 or 366 days.
         let mut holidays = vec![0u16; (end_day - first_day) as usize];
@@ -169,7 +175,8 @@ impl YearInfo {
             }
         }
         let (lo, hi) = offset_span(year);
-        let (base_offset, transitions) = if cal.is_always() { (0, Vec::new()) } else { cal.transitions(lo, hi) };
+        let (base_offset, transitions) =
+            if cal.is_always() || steady { (0, Vec::new()) } else { cal.transitions(lo, hi) };
         let mut info = YearInfo {
             first_day,
             end_day,

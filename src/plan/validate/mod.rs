@@ -91,8 +91,7 @@ pub(crate) fn load_trees(sources: &[Source], trees: Vec<Option<Spanned<toml::de:
         .zip(trees)
         .map(|(src, tree)| {
             let raw = match tree {
-                Some(tree) => serde::Deserialize::deserialize(toml::de::Deserializer::from(tree))
-                    .map_err(|e: toml::de::Error| located(src, e.span().unwrap_or(0..0), e.message().trim())),
+                Some(tree) => from_tree(src, tree),
                 None => parse(src),
             };
             raw.unwrap_or_else(|e| {
@@ -102,6 +101,28 @@ pub(crate) fn load_trees(sources: &[Source], trees: Vec<Option<Spanned<toml::de:
         })
         .collect();
     let (catalogue, errors) = load_parsed(sources, files, errs);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(catalogue),
+    }
+}
+
+/// `src`'s raw structs from its text parsed at build time (see [`load_trees`]).
+///
+/// # Errors
+/// What toml's deserializer refuses, located in `src`.
+pub(crate) fn from_tree(src: &Source, tree: Spanned<toml::de::DeTable<'static>>) -> R<RawFile> {
+    serde::Deserialize::deserialize(toml::de::Deserializer::from(tree))
+        .map_err(|e: toml::de::Error| located(src, e.span().unwrap_or(0..0), e.message().trim()))
+}
+
+/// [`load`] of sources already parsed (`files[i]` is `sources[i]`'s), for
+/// the loader, which reads a `--plans` file's ids before it validates it.
+///
+/// # Errors
+/// As [`load`].
+pub(crate) fn load_files(sources: &[Source], files: Vec<RawFile>) -> R<Catalogue> {
+    let (catalogue, errors) = load_parsed(sources, files, Vec::new());
     match errors.into_iter().next() {
         Some(e) => Err(e),
         None => Ok(catalogue),
@@ -316,7 +337,10 @@ pub(crate) fn defined_ids(src: &Source) -> Vec<(&'static str, String)> {
 }
 
 /// Parses one file's TOML.
-fn parse(src: &Source) -> R<RawFile> {
+///
+/// # Errors
+/// Its first syntax or shape error, located in it; a file over [`MAX_FILE_BYTES`].
+pub(crate) fn parse(src: &Source) -> R<RawFile> {
     if src.text.len() > MAX_FILE_BYTES {
         return Err(PlanError::at(
             &src.name,
